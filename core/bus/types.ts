@@ -1,0 +1,62 @@
+/**
+ * The event bus seen by producers (the bot's outbox relay) and consumers (the
+ * ingest service). Two implementations: Kafka (kafkajs) for production and an
+ * embedded durable log for `npm start`; both deliver at least once and keep a
+ * key's messages in order.
+ */
+
+export interface OutgoingMessage {
+  /** Partitioning key: the ticket id, so a ticket's events stay ordered. */
+  key: string | null;
+  value: Buffer | string;
+  headers?: Record<string, string>;
+}
+
+export interface BusProducer {
+  /** Resolves once the bus has durably accepted every message. */
+  send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ConsumedMessage {
+  topic: string;
+  partition: number;
+  /** Kafka-style offset as a decimal string. */
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+}
+
+export interface ConsumedBatch {
+  topic: string;
+  partition: number;
+  messages: ConsumedMessage[];
+}
+
+export interface BatchControl {
+  /** Keeps group membership alive during long work. */
+  heartbeat(): Promise<void>;
+  /** False once stop() was called: finish the current work and return. */
+  isRunning(): boolean;
+}
+
+export interface BusConsumer {
+  /**
+   * Calls eachBatch with consecutive messages of one partition. The offsets of
+   * a batch are committed only after eachBatch resolves; if it throws, the same
+   * messages are delivered again (after a back-off).
+   */
+  run(opts: { topics: string[]; eachBatch: (batch: ConsumedBatch, ctl: BatchControl) => Promise<void> }): Promise<void>;
+  /** Stops fetching, waits for the batch in flight, commits, leaves the group. */
+  stop(): Promise<void>;
+}
+
+export interface Bus {
+  kind: 'kafka' | 'embedded';
+  producer(): Promise<BusProducer>;
+  consumer(groupId: string): Promise<BusConsumer>;
+  /** Creates topics if missing (idempotent). */
+  ensureTopics(topics: { name: string; partitions: number }[]): Promise<void>;
+  close(): Promise<void>;
+}

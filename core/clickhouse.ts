@@ -1,0 +1,101 @@
+/**
+ * The one way the project reaches ClickHouse.
+ *
+ * CLICKHOUSE_URL set → a ClickHouse server over HTTP. Unset → chDB in-process
+ * (DATA_DIR/clickhouse) through the same @clickhouse/client API, so every
+ * query, insert and migration runs unchanged in both deployments.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import { createChdbConnection } from 'chdb/connection';
+import { defineConfig, env } from './env.js';
+
+export const loadClickHouseConfig = defineConfig('clickhouse', {
+  CLICKHOUSE_URL: env.url({ doc: 'ClickHouse server HTTP URL (e.g. http://default:pass@clickhouse:8123). Unset: embedded chDB in DATA_DIR/clickhouse.' }),
+  CLICKHOUSE_DATABASE: env.string({ default: 'support', doc: 'Database on the ClickHouse server (chDB always uses its own data directory).' }),
+  CLICKHOUSE_CLUSTER: env.optionalString({ doc: 'Cluster name: migrations render Replicated*/Distributed engines ON CLUSTER this cluster.' }),
+  CLICKHOUSE_MAX_MEMORY: env.int({ default: 2_000_000_000, min: 100_000_000, doc: 'max_memory_usage per query in bytes, so one heavy query cannot take the process down.' }),
+  EVENTS_TTL_DAYS: env.int({ default: 730, min: 1, doc: 'Days raw events are kept in ClickHouse (aggregates are kept).' }),
+  DATA_DIR: env.string({ default: './data', doc: 'Directory for all embedded state (chDB, PGlite, embedded bus log).' }),
+});
+export type ClickHouseConfig = ReturnType<typeof loadClickHouseConfig>;
+
+export interface ClickHouse {
+  client: ClickHouseClient;
+  /** 'server' or 'chdb' — for logs and the few places that must know (none in query code). */
+  mode: 'server' | 'chdb';
+  database: string;
+  cluster: string | undefined;
+  close(): Promise<void>;
+}
+
+/** Settings every query runs with, in both modes. */
+function baseSettings(cfg: ClickHouseConfig): ClickHouseSettings {
+  return {
+    max_memory_usage: String(cfg.CLICKHOUSE_MAX_MEMORY),
+    // Numbers stay numbers in JSON output in both modes (the server quotes 64-bit ints by default).
+    output_format_json_quote_64bit_integers: 0,
+    date_time_input_format: 'best_effort',
+    date_time_output_format: 'iso',
+  };
+}
+
+export async function createClickHouse(cfg: ClickHouseConfig = loadClickHouseConfig()): Promise<ClickHouse> {
+  const clickhouse_settings = baseSettings(cfg);
+  if (cfg.CLICKHOUSE_URL) {
+    // Create the database first through a client bound to `default`.
+    const bootstrap = createClient({ url: cfg.CLICKHOUSE_URL, clickhouse_settings });
+    const onCluster = cfg.CLICKHOUSE_CLUSTER ? ` ON CLUSTER '${cfg.CLICKHOUSE_CLUSTER}'` : '';
+    await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS \`${cfg.CLICKHOUSE_DATABASE}\`${onCluster}` });
+    await bootstrap.close();
+    const client = createClient({ url: cfg.CLICKHOUSE_URL, database: cfg.CLICKHOUSE_DATABASE, clickhouse_settings, request_timeout: 60_000 });
+    return { client, mode: 'server', database: cfg.CLICKHOUSE_DATABASE, cluster: cfg.CLICKHOUSE_CLUSTER, close: () => client.close() };
+  }
+  const path = join(cfg.DATA_DIR, 'clickhouse');
+  mkdirSync(path, { recursive: true });
+  // chdb declares the Connection contract from @clickhouse/client-common, which
+  // @clickhouse/client now bundles under its own type names: same shape, distinct types.
+  const connection = createChdbConnection({ path }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'];
+  const client = createClient({ connection, clickhouse_settings });
+  return { client, mode: 'chdb', database: 'default', cluster: undefined, close: () => client.close() };
+}
+
+/** Runs a SELECT and returns its rows as objects. */
+export async function queryRows<T = Record<string, unknown>>(
+  ch: ClickHouse,
+  query: string,
+  params: Record<string, unknown> = {},
+  settings: ClickHouseSettings = {},
+): Promise<T[]> {
+  const rs = await ch.client.query({ query, query_params: params, format: 'JSONEachRow', clickhouse_settings: settings });
+  return rs.json<T>();
+}
+
+/**
+ * Inserts rows as JSONEachRow. The deduplication token is always set —
+ * to the caller's token, or to a fresh one — because chDB applies settings as
+ * session-wide SETs and a token left over from a previous insert would make
+ * ClickHouse drop the next, different block as a duplicate.
+ */
+export async function insertRows(
+  ch: ClickHouse,
+  table: string,
+  rows: readonly object[],
+  opts: { dedupToken?: string; settings?: ClickHouseSettings } = {},
+): Promise<void> {
+  if (rows.length === 0) return;
+  await ch.client.insert({
+    table,
+    values: rows as object[],
+    format: 'JSONEachRow',
+    clickhouse_settings: {
+      insert_deduplicate: 1,
+      insert_deduplication_token: opts.dedupToken ?? `once-${crypto.randomUUID()}`,
+      deduplicate_blocks_in_dependent_materialized_views: 1,
+      input_format_skip_unknown_fields: 1,
+      input_format_null_as_default: 1,
+      ...opts.settings,
+    },
+  });
+}

@@ -1,0 +1,170 @@
+/**
+ * The one definition of every event the support desk emits.
+ *
+ * Events are flat: an envelope every event carries plus a few fields of its
+ * own type, so each field maps to one ClickHouse column (schemas/clickhouse).
+ * Events carry ids, enums, numbers and times — never names or message text:
+ * ClickHouse holds no personal data by default.
+ *
+ * `occurred_at` is the Telegram date of the action whenever one exists (the
+ * message date, the callback's message date), never the processing time, so a
+ * replayed or delayed history lands where it happened.
+ */
+import { Type, type Static, type TSchema, type TObject, type TProperties } from '@sinclair/typebox';
+
+export const SCHEMA_VERSION = 1 as const;
+
+const IsoTime = Type.String({ format: 'date-time', description: 'RFC 3339 timestamp, UTC' });
+const Uuid = Type.String({ format: 'uuid', description: 'UUIDv7' });
+const Seconds = Type.Number({ minimum: 0, description: 'duration in seconds' });
+const TelegramId = Type.Integer({ description: 'Telegram user id (not a name)' });
+
+export const QUEUES = ['L1', 'L2', 'VIP', 'payments'] as const;
+export const Queue = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$', description: 'queue name, e.g. L1, L2, VIP, payments' });
+export const TicketStatus = Type.Union([
+  Type.Literal('new'),
+  Type.Literal('waiting_agent'),
+  Type.Literal('in_progress'),
+  Type.Literal('waiting_customer'),
+  Type.Literal('resolved'),
+]);
+export type TicketStatus = Static<typeof TicketStatus>;
+
+export const MessageKind = Type.Union(
+  ['text', 'photo', 'document', 'voice', 'audio', 'video', 'video_note', 'sticker', 'animation', 'location', 'venue', 'contact', 'poll', 'dice', 'other'].map(
+    (k) => Type.Literal(k),
+  ),
+);
+export type MessageKind = Static<typeof MessageKind>;
+
+const SlaKind = Type.Union([Type.Literal('first_response'), Type.Literal('resolution')]);
+
+/** Fields every event carries. */
+export const Envelope = {
+  event_id: Uuid,
+  schema_version: Type.Literal(SCHEMA_VERSION),
+  occurred_at: IsoTime,
+  /** When the producer wrote the event (outbox insert); ClickHouse adds its own ingest time. */
+  emitted_at: IsoTime,
+  ticket_id: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'ticket number, null for desk-wide events' }),
+  /** Creation time of the ticket the event belongs to: lets analytics select a cohort from any event. */
+  ticket_created_at: Type.Union([IsoTime, Type.Null()]),
+  customer_id: Type.Union([TelegramId, Type.Null()]),
+  agent_id: Type.Union([TelegramId, Type.Null()]),
+  queue: Type.Union([Queue, Type.Null()]),
+  category: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),
+  language: Type.Union([Type.String({ maxLength: 16 }), Type.Null()]),
+};
+
+function event<T extends string, P extends TProperties>(type: T, props: P, description: string) {
+  return Type.Object({ ...Envelope, type: Type.Literal(type), ...props }, { $id: type, description, additionalProperties: false });
+}
+
+export const TicketOpened = event(
+  'ticket_opened',
+  {
+    first_response_due_at: IsoTime,
+    resolution_due_at: IsoTime,
+    /** True when the customer had another ticket resolved in the 7 days before. */
+    is_repeat_contact: Type.Boolean(),
+  },
+  'A customer message opened a new ticket',
+);
+export const MessageIn = event('message_in', { message_kind: MessageKind, text_length: Type.Integer({ minimum: 0 }) }, 'A customer message joined a ticket');
+export const MessageOut = event(
+  'message_out',
+  {
+    message_kind: MessageKind,
+    is_first_response: Type.Boolean(),
+    /** Set on the first human response only: calendar and business-hours seconds since ticket creation. */
+    first_response_seconds: Type.Union([Seconds, Type.Null()]),
+    first_response_bh_seconds: Type.Union([Seconds, Type.Null()]),
+  },
+  'An agent reply relayed to the customer',
+);
+export const BotReply = event(
+  'bot_reply',
+  { reply_kind: Type.Union([Type.Literal('kb'), Type.Literal('receipt'), Type.Literal('auto'), Type.Literal('macro')]), kb_article_id: Type.Union([Type.String(), Type.Null()]) },
+  'An automatic answer from the bot (does not stop the first-response clock)',
+);
+export const StatusChanged = event('status_changed', { from_status: Type.Union([TicketStatus, Type.Null()]), to_status: TicketStatus }, 'Ticket status moved');
+export const TicketAssigned = event('ticket_assigned', { previous_agent_id: Type.Union([TelegramId, Type.Null()]) }, 'An agent took the ticket');
+export const QueueChanged = event(
+  'queue_changed',
+  {
+    from_queue: Type.Union([Queue, Type.Null()]),
+    to_queue: Queue,
+    reason: Type.Union([Type.Literal('routing'), Type.Literal('escalation'), Type.Literal('vip')]),
+    first_response_due_at: IsoTime,
+    resolution_due_at: IsoTime,
+  },
+  'Ticket routed or escalated to a queue (SLA deadlines recomputed)',
+);
+export const CategorySelected = event('category_selected', {}, 'The customer picked a category (in `category`)');
+export const TicketResolved = event(
+  'ticket_resolved',
+  {
+    resolved_by: Type.Union([Type.Literal('agent'), Type.Literal('kb'), Type.Literal('auto_close'), Type.Literal('customer')]),
+    resolution_seconds: Seconds,
+    resolution_bh_seconds: Seconds,
+    agent_replies: Type.Integer({ minimum: 0 }),
+  },
+  'Ticket resolved',
+);
+export const TicketReopened = event(
+  'ticket_reopened',
+  { reason: Type.Union([Type.Literal('agent'), Type.Literal('followup'), Type.Literal('customer')]) },
+  'A resolved ticket opened again',
+);
+export const SurveySent = event('survey_sent', { survey: Type.Union([Type.Literal('csat'), Type.Literal('nps')]) }, 'A rating keyboard was sent');
+export const CsatRated = event('csat_rated', { score: Type.Integer({ minimum: 1, maximum: 5 }) }, 'Customer satisfaction, 1–5; the latest per ticket counts');
+export const NpsRated = event('nps_rated', { score: Type.Integer({ minimum: 0, maximum: 10 }) }, 'Net promoter score, 0–10; the latest per ticket counts');
+export const KbSuggested = event('kb_suggested', { kb_article_id: Type.String({ minLength: 1 }), kb_score: Type.Number() }, 'A knowledge-base article was offered');
+export const KbOutcome = event(
+  'kb_outcome',
+  { kb_article_id: Type.String({ minLength: 1 }), outcome: Type.Union([Type.Literal('solved'), Type.Literal('human')]) },
+  'The customer answered a KB suggestion',
+);
+export const FollowupSent = event('followup_sent', {}, 'A "did it help?" follow-up was sent');
+export const FollowupAnswered = event('followup_answered', { helped: Type.Boolean() }, 'The customer answered the follow-up');
+export const SlaWarning = event('sla_warning', { sla_kind: SlaKind, due_at: IsoTime }, 'An SLA deadline is near');
+export const SlaBreached = event('sla_breached', { sla_kind: SlaKind, due_at: IsoTime }, 'An SLA deadline passed unmet');
+export const MacroUsed = event('macro_used', { macro: Type.String({ minLength: 1, maxLength: 64 }) }, 'An agent sent a macro');
+export const BroadcastSent = event(
+  'broadcast_sent',
+  {
+    broadcast_id: Type.String({ minLength: 1 }),
+    recipients: Type.Integer({ minimum: 0 }),
+    delivered: Type.Integer({ minimum: 0 }),
+    failed: Type.Integer({ minimum: 0 }),
+    opted_out: Type.Integer({ minimum: 0 }),
+  },
+  'An incident broadcast finished',
+);
+export const SpamBlocked = event(
+  'spam_blocked',
+  { reason: Type.Union([Type.Literal('rate_limit'), Type.Literal('link'), Type.Literal('media'), Type.Literal('duplicate'), Type.Literal('banned')]) },
+  'A customer message was held back by anti-spam',
+);
+
+export const EVENT_SCHEMAS = [
+  TicketOpened, MessageIn, MessageOut, BotReply, StatusChanged, TicketAssigned, QueueChanged, CategorySelected,
+  TicketResolved, TicketReopened, SurveySent, CsatRated, NpsRated, KbSuggested, KbOutcome, FollowupSent,
+  FollowupAnswered, SlaWarning, SlaBreached, MacroUsed, BroadcastSent, SpamBlocked,
+] as const;
+
+export const SupportEvent = Type.Union([...EVENT_SCHEMAS], { $id: 'SupportEvent' });
+export type SupportEvent = Static<typeof SupportEvent>;
+export type EventType = SupportEvent['type'];
+export type EventOf<T extends EventType> = Extract<SupportEvent, { type: T }>;
+
+export const EVENT_TYPES = EVENT_SCHEMAS.map((s) => s.properties.type.const) as EventType[];
+
+export const schemaByType: ReadonlyMap<string, TObject> = new Map(EVENT_SCHEMAS.map((s) => [s.properties.type.const as string, s as TObject]));
+
+/** Every column the events table holds beyond the envelope, with its JSON Schema, for docs and the column mapping. */
+export function allEventFields(): Map<string, TSchema> {
+  const fields = new Map<string, TSchema>();
+  for (const s of EVENT_SCHEMAS) for (const [k, v] of Object.entries(s.properties)) if (!fields.has(k)) fields.set(k, v as TSchema);
+  return fields;
+}
