@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# The README's test command: installs and starts everything the suite needs on
+# a fresh machine (Debian packages, npm dependencies, a real Kafka broker from
+# Maven Central, a real PostgreSQL), runs the type check and the whole suite
+# against the real engines, and stops the services again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "system packages"
+need=()
+command -v prometheus >/dev/null || need+=(prometheus)
+command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
+command -v chromium >/dev/null || need+=(chromium)
+command -v docker-compose >/dev/null || need+=(docker-compose)
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
+command -v java >/dev/null || need+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null || need+=(maven)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing: ${need[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+else
+  echo "all present"
+fi
+
+step "npm dependencies"
+npm ci --no-audit --no-fund --loglevel=error
+
+step "type check"
+npx tsc -p tsconfig.json
+
+step "dashboard build"
+npm run --silent build:web
+
+step "services (Kafka, PostgreSQL)"
+trap 'bash scripts/services.sh stop >/dev/null 2>&1 || true' EXIT
+bash scripts/services.sh start
+eval "$(bash scripts/services.sh env | sed 's/^/export /')"
+
+step "test suite"
+mkdir -p test-artifacts
+set +e
+npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json "$@"
+status=$?
+set -e
+node -e '
+  const r = require("./test-artifacts/vitest.json");
+  const failedFiles = r.testResults.filter((f) => f.status === "failed" && f.assertionResults.every((a) => a.status !== "failed")).length;
+  console.log(`\nvitest: ${r.numPassedTests} passed, ${r.numFailedTests + failedFiles} failed`);
+' || echo "vitest: 0 passed, 1 failed"
+exit $status
