@@ -2,7 +2,7 @@
  * The HTTP server every process runs on PORT: `/healthz` and `/metrics` for
  * itself; the parts register their plugins (dashboard, webhooks) on top.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { rootLogger } from './log.js';
 import { metricsPlugin } from './metrics-plugin.js';
 
@@ -14,7 +14,7 @@ export interface HttpServerOptions {
 }
 
 export async function createHttpServer(opts: HttpServerOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ loggerInstance: rootLogger.child({ component: 'http' }), bodyLimit: opts.bodyLimit ?? 1_048_576, disableRequestLogging: true });
+  const app: FastifyInstance = Fastify({ loggerInstance: rootLogger.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: opts.bodyLimit ?? 1_048_576, disableRequestLogging: true });
   await app.register(metricsPlugin);
   app.get('/healthz', { logLevel: 'warn' }, async (_req, reply) => {
     const failures: Record<string, string> = {};
