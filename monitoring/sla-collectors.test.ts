@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
+import { Registry } from 'prom-client';
+import type { Db } from '../core/postgres.js';
+import { metricsPlugin } from '../core/metrics-plugin.js';
+import { tmpDataDir } from '../test/helpers/tmp.js';
+import { registerSlaCollectors } from './sla-collectors.js';
+import { findBreachingTickets, readSlaSnapshot } from './sla-snapshot.js';
+import { openTestStore, seedTicket } from './test-support.js';
+
+const tmp = tmpDataDir('sla-collectors-');
+let db: Db;
+const NOW = new Date('2026-03-02T12:00:00Z');
+const min = (m: number) => new Date(NOW.getTime() + m * 60_000);
+const ids: Record<string, number> = {};
+
+beforeAll(async () => {
+  db = await openTestStore(tmp.dir);
+  // VIP: one breached 3 min ago, one due in 2 min (imminent), one due in 20 min (fine).
+  ids.vipBreached = await seedTicket(db, { queue: 'VIP', createdAt: min(-8), firstResponseDueAt: min(-3), firstName: 'Alice', threadId: 41 });
+  ids.vipSoon = await seedTicket(db, { queue: 'VIP', createdAt: min(-3), firstResponseDueAt: min(2) });
+  await seedTicket(db, { queue: 'VIP', createdAt: min(0), firstResponseDueAt: min(20) });
+  // L1: answered in 4 and 10 minutes within the last hour, in progress; one past resolution.
+  await seedTicket(db, { queue: 'L1', status: 'in_progress', createdAt: min(-30), firstResponseAt: min(-26), firstResponseDueAt: min(-15) });
+  ids.l1Late = await seedTicket(db, { queue: 'L1', status: 'waiting_customer', createdAt: min(-300), firstResponseAt: min(-290), firstResponseDueAt: min(-285), resolutionDueAt: min(-60) });
+  await seedTicket(db, { queue: 'L1', status: 'in_progress', createdAt: min(-20), firstResponseAt: min(-10), firstResponseDueAt: min(-5) });
+  // Resolved tickets never count as open, even past their deadlines.
+  await seedTicket(db, { queue: 'L1', status: 'resolved', createdAt: min(-100), firstResponseDueAt: min(-85), resolutionDueAt: min(-10), resolvedAt: min(-50) });
+  // A queue the exporter does not know in advance.
+  await seedTicket(db, { queue: 'legal', createdAt: min(-40), firstResponseDueAt: min(-10) });
+});
+afterAll(async () => {
+  await db?.close();
+  tmp.cleanup();
+});
+
+describe('readSlaSnapshot', () => {
+  it('aggregates open tickets per queue', async () => {
+    const snap = await readSlaSnapshot(db, { now: NOW });
+    const vip = snap.find((q) => q.queue === 'VIP')!;
+    expect(vip.open.waiting_agent).toBe(3);
+    expect(vip.firstResponseOverdue).toBe(1);
+    expect(vip.firstResponseDueSoon).toBe(1);
+    expect(vip.oldestWaitingSeconds).toBe(8 * 60);
+    expect(vip.resolutionOverdue).toBe(0);
+    const l1 = snap.find((q) => q.queue === 'L1')!;
+    expect(l1.open).toEqual({ new: 0, waiting_agent: 0, in_progress: 2, waiting_customer: 1 });
+    expect(l1.firstResponseOverdue).toBe(0);
+    expect(l1.resolutionOverdue).toBe(1);
+    expect(l1.oldestWaitingSeconds).toBe(0);
+    expect(l1.firstResponsesLastHour).toBe(2);
+    expect(l1.frtP50Seconds).toBe(7 * 60);
+    expect(l1.frtP90Seconds).toBeCloseTo(9.4 * 60, 5);
+    // Known queues are present with zeros; unknown ones appear when they have tickets.
+    expect(snap.find((q) => q.queue === 'payments')).toMatchObject({ firstResponseOverdue: 0, frtP90Seconds: null });
+    expect(snap.find((q) => q.queue === 'legal')?.firstResponseOverdue).toBe(1);
+  });
+
+  it('finds the tickets behind a queue alert, with their topics', async () => {
+    const breached = await findBreachingTickets(db, 'VIP', 'first_response_breached', { now: NOW });
+    expect(breached.map((t) => t.id)).toEqual([ids.vipBreached]);
+    expect(breached[0]).toMatchObject({ customer_name: 'Alice', thread_id: 41, queue: 'VIP' });
+    expect(breached[0]!.first_response_due_at.toISOString()).toBe(min(-3).toISOString());
+    expect((await findBreachingTickets(db, 'VIP', 'first_response_imminent', { now: NOW })).map((t) => t.id)).toEqual([ids.vipSoon]);
+    expect((await findBreachingTickets(db, 'L1', 'resolution_breached', { now: NOW })).map((t) => t.id)).toEqual([ids.l1Late]);
+    expect(await findBreachingTickets(db, 'L2', 'first_response_breached', { now: NOW })).toEqual([]);
+  });
+
+  it('uses the partial index for open tickets', async () => {
+    await db.query('SET enable_seqscan = off');
+    const plan = await db.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN SELECT queue, count(*) FROM tickets WHERE status <> 'resolved' GROUP BY queue`,
+    );
+    await db.query('RESET enable_seqscan');
+    expect(plan.rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('tickets_open_sla_idx');
+  });
+});
+
+describe('registerSlaCollectors + /metrics', () => {
+  it('serves the SLA gauges, computed at scrape time', async () => {
+    const registry = new Registry();
+    let clock = NOW;
+    registerSlaCollectors({
+      db,
+      registry,
+      now: () => clock,
+      config: { SLA_CSAT_TARGET: '4.5', SLA_IMMINENT_WINDOW: 300, SLA_CSAT_REFRESH: 60 },
+    });
+    const app = Fastify();
+    await app.register(metricsPlugin, { registry });
+    const scrape = async () => {
+      const res = await app.inject({ method: 'GET', url: '/metrics' });
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toContain('text/plain');
+      return res.body;
+    };
+    let body = await scrape();
+    expect(body).toContain('support_sla_first_response_breached_tickets{queue="VIP"} 1');
+    expect(body).toContain('support_sla_first_response_imminent_tickets{queue="VIP"} 1');
+    expect(body).toContain('support_sla_first_response_breached_tickets{queue="L2"} 0');
+    expect(body).toContain('support_tickets_open{queue="L1",status="in_progress"} 2');
+    expect(body).toContain('support_sla_resolution_breached_tickets{queue="L1"} 1');
+    expect(body).toContain('support_oldest_waiting_ticket_seconds{queue="VIP"} 480');
+    expect(body).toContain('support_first_response_time_seconds{queue="L1",quantile="0.5"} 420');
+    expect(body).toContain('support_sla_first_response_target_seconds{queue="VIP"} 300');
+    expect(body).toContain('support_csat_target 4.5');
+    expect(body).not.toMatch(/ticket_id=/);
+    // Time passes: the imminent VIP ticket is now breached too, without any write.
+    clock = min(3);
+    await new Promise((r) => setTimeout(r, 1100));
+    body = await scrape();
+    expect(body).toContain('support_sla_first_response_breached_tickets{queue="VIP"} 2');
+    expect(body).toContain('support_sla_first_response_imminent_tickets{queue="VIP"} 0');
+    await app.close();
+  });
+});
