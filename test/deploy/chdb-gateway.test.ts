@@ -1,0 +1,49 @@
+/**
+ * The server code path (CLICKHOUSE_URL → HTTP) against the chDB gateway:
+ * migrations, inserts with deduplication tokens, bound parameters, errors.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClickHouse, insertRows, loadClickHouseConfig, queryRows, type ClickHouse } from '../../core/clickhouse.js';
+import { migrate } from '../../core/migrate.js';
+import { makeEvent } from '../../schemas/validate.js';
+import { startChdbGateway, type ChdbGateway } from '../../scripts/chdb-http-gateway.js';
+import { tmpDataDir } from '../helpers/tmp.js';
+
+const tmp = tmpDataDir();
+let gw: ChdbGateway;
+let ch: ClickHouse;
+
+beforeAll(async () => {
+  gw = await startChdbGateway({ dataDir: tmp.dir });
+  ch = await createClickHouse(loadClickHouseConfig({ CLICKHOUSE_URL: gw.url, DATA_DIR: tmp.dir }));
+});
+afterAll(async () => {
+  await ch.close();
+  await gw.close();
+  tmp.cleanup();
+});
+
+describe('ClickHouse over HTTP (chDB gateway)', () => {
+  it('runs the migrations in server mode, idempotently', async () => {
+    expect(ch.mode).toBe('server');
+    const first = await migrate(ch, { eventsTtlDays: 30 });
+    expect(first.applied).toContain(1);
+    const again = await migrate(ch, { eventsTtlDays: 30 });
+    expect(again.applied).toEqual([]);
+    expect(again.alreadyApplied).toEqual(first.applied);
+  });
+
+  it('drops a retried block with the same deduplication token and keeps a different one', async () => {
+    const ev = (score: number) => makeEvent({ type: 'csat_rated', occurred_at: '2026-01-02T03:04:05.000Z', score, ticket_id: 42 });
+    const block = [ev(5), ev(4)];
+    await insertRows(ch, 'events', block, { dedupToken: 'p0:10-11' });
+    await insertRows(ch, 'events', block, { dedupToken: 'p0:10-11' });
+    await insertRows(ch, 'events', [ev(3)], { dedupToken: 'p0:12-12' });
+    const [row] = await queryRows<{ c: number; s: number }>(ch, 'SELECT count() AS c, sum(score) AS s FROM events WHERE ticket_id = {t:UInt64}', { t: 42 });
+    expect(row).toEqual({ c: 3, s: 12 });
+  });
+
+  it('reports engine errors with ClickHouse codes', async () => {
+    await expect(queryRows(ch, 'SELECT no_such_column FROM events')).rejects.toMatchObject({ code: '47' });
+  });
+});
