@@ -26,9 +26,9 @@ afterAll(async () => {
 describe('ClickHouse over HTTP (chDB gateway)', () => {
   it('runs the migrations in server mode, idempotently', async () => {
     expect(ch.mode).toBe('server');
-    const first = await migrate(ch, { eventsTtlDays: 30 });
+    const first = await migrate(ch, { eventsTtlDays: 3650 });
     expect(first.applied).toContain(1);
-    const again = await migrate(ch, { eventsTtlDays: 30 });
+    const again = await migrate(ch, { eventsTtlDays: 3650 });
     expect(again.applied).toEqual([]);
     expect(again.alreadyApplied).toEqual(first.applied);
   });
