@@ -1,0 +1,73 @@
+/**
+ * Every variable the service features read (core/env.ts turns this into the
+ * README table and the start-up validation), and their parsed forms.
+ */
+import { ConfigError, defineConfig, env } from '../../core/env.js';
+import { parseQuietHours, type QuietHours } from './quiet-hours.js';
+
+export const loadFeaturesEnv = defineConfig('features', {
+  KB_DIR: env.string({ default: 'kb', doc: 'Knowledge base: Markdown articles, kb/<lang>/<id>.md (first heading = title; front matter keywords:, lang:). Reloaded on change.' }),
+  KB_AUTO_ANSWER: env.bool({ default: true, doc: "Answer a new ticket's first message with a matching KB article (Solved / Talk to a human)." }),
+  KB_MIN_SCORE: env.int({ default: 40, min: 1, doc: 'BM25+ score the best article needs for an automatic answer (the KB quality test calibrates it: on-topic phrasings score ≥ 60, off-topic ≤ 30).' }),
+  MACROS_DIR: env.string({ default: 'macros', doc: 'Agent macros: macros/<lang>/<name>.md templates with {name} {ticket} {eta} {agent}.' }),
+  CSAT_ENABLED: env.bool({ default: true, doc: 'Ask for a 1–5 rating after an agent resolves a ticket.' }),
+  NPS_ENABLED: env.bool({ default: true, doc: 'Ask the 0–10 "would you recommend us" question after the CSAT rating.' }),
+  FOLLOWUP_DELAY: env.duration({ default: '24h', doc: 'How long after resolution the bot asks "Did it help?" (0 turns follow-ups off).' }),
+  AUTO_CLOSE_AFTER: env.duration({ default: '72h', doc: 'A ticket waiting on the customer this long is closed with a note (0 turns it off).' }),
+  QUIET_HOURS: env.optionalString({ doc: 'Hours when non-urgent messages (follow-ups, non-urgent broadcasts) wait, e.g. "22:00-08:00". Unset: none.' }),
+  QUIET_HOURS_TZ: env.string({ default: 'UTC', doc: 'IANA time zone of QUIET_HOURS (the desk\'s customers\' zone, e.g. Europe/Moscow).' }),
+  SCHEDULER_POLL_INTERVAL: env.duration({ default: '2s', doc: 'How often the feature scheduler looks for due jobs (follow-ups, auto-close, deferred broadcasts).' }),
+  SPAM_RATE_LIMIT: env.int({ default: 8, min: 1, doc: 'Messages a customer may send per SPAM_RATE_WINDOW; more are held back.' }),
+  SPAM_RATE_WINDOW: env.duration({ default: '30s', doc: 'Window of SPAM_RATE_LIMIT.' }),
+  SPAM_NEWCOMER_MESSAGES: env.int({ default: 3, min: 0, doc: 'A customer with fewer real messages than this may not send links or media yet.' }),
+  SPAM_NEWCOMER_AGE: env.duration({ default: '10m', doc: 'A customer younger than this (first contact) may not send links or media yet.' }),
+  SPAM_DUPLICATE_WINDOW: env.duration({ default: '2m', doc: 'The same text sent again within this window is collapsed (not relayed again).' }),
+  BROADCAST_PROGRESS_EVERY: env.int({ default: 25, min: 1, doc: 'Edit the broadcast status message after this many sends.' }),
+});
+
+export interface FeaturesConfig {
+  kbDir: string;
+  kbAutoAnswer: boolean;
+  kbMinScore: number;
+  macrosDir: string;
+  csatEnabled: boolean;
+  npsEnabled: boolean;
+  followupDelaySeconds: number;
+  autoCloseAfterSeconds: number;
+  quietHours: QuietHours | undefined;
+  schedulerPollMs: number;
+  spam: { rateLimit: number; rateWindowMs: number; newcomerMessages: number; newcomerAgeMs: number; duplicateWindowMs: number };
+  broadcastProgressEvery: number;
+}
+
+export function loadFeaturesConfig(source?: Record<string, string | undefined>): FeaturesConfig {
+  const e = loadFeaturesEnv(source);
+  let quietHours: QuietHours | undefined;
+  if (e.QUIET_HOURS) {
+    try {
+      quietHours = parseQuietHours(e.QUIET_HOURS, e.QUIET_HOURS_TZ);
+    } catch (err) {
+      throw new ConfigError('QUIET_HOURS', (err as Error).message);
+    }
+  }
+  return {
+    kbDir: e.KB_DIR,
+    kbAutoAnswer: e.KB_AUTO_ANSWER,
+    kbMinScore: e.KB_MIN_SCORE,
+    macrosDir: e.MACROS_DIR,
+    csatEnabled: e.CSAT_ENABLED,
+    npsEnabled: e.NPS_ENABLED,
+    followupDelaySeconds: e.FOLLOWUP_DELAY,
+    autoCloseAfterSeconds: e.AUTO_CLOSE_AFTER,
+    quietHours,
+    schedulerPollMs: Math.max(50, e.SCHEDULER_POLL_INTERVAL * 1000),
+    spam: {
+      rateLimit: e.SPAM_RATE_LIMIT,
+      rateWindowMs: e.SPAM_RATE_WINDOW * 1000,
+      newcomerMessages: e.SPAM_NEWCOMER_MESSAGES,
+      newcomerAgeMs: e.SPAM_NEWCOMER_AGE * 1000,
+      duplicateWindowMs: e.SPAM_DUPLICATE_WINDOW * 1000,
+    },
+    broadcastProgressEvery: e.BROADCAST_PROGRESS_EVERY,
+  };
+}

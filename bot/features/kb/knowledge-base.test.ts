@@ -1,0 +1,123 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tmpDataDir } from '../../../test/helpers/tmp.js';
+import { loadFeaturesConfig } from '../config.js';
+import { parseArticle } from './article.js';
+import { KnowledgeBase } from './knowledge-base.js';
+import { KB_PHRASINGS, OFF_TOPIC_PHRASINGS } from './phrasings.js';
+
+const SHIPPED_KB = fileURLToPath(new URL('../../../kb', import.meta.url));
+const MIN_SCORE = loadFeaturesConfig({}).kbMinScore;
+
+describe('KB articles', () => {
+  it('takes the title from the first heading and keywords/lang from front matter', () => {
+    const a = parseArticle('refunds', '---\nkeywords: [money back, chargeback]\nlang: ru\n---\n\nIntro line\n# Возврат\n\nBody **text**', 'x.md', 'en');
+    expect(a).toMatchObject({ id: 'refunds', lang: 'ru', title: 'Возврат', keywords: ['money back', 'chargeback'], body: 'Body **text**' });
+    expect(parseArticle('a', '---\nkeywords: one, two\n---\n# T\nb', 'a.md', 'en').keywords).toEqual(['one', 'two']);
+    expect(() => parseArticle('b', 'no heading', 'b.md', 'en')).toThrow(/heading/);
+  });
+});
+
+describe('the shipped knowledge base', async () => {
+  const kb = await KnowledgeBase.open({ dir: SHIPPED_KB, watch: false });
+  afterAll(() => kb.close());
+
+  it('has 15+ articles, each in English and Russian', () => {
+    const byLang = new Map<string, Set<string>>();
+    for (const a of kb.current.articles) {
+      if (!byLang.has(a.lang)) byLang.set(a.lang, new Set());
+      byLang.get(a.lang)!.add(a.id);
+      expect(a.body.length, a.path).toBeGreaterThan(300);
+      expect(a.keywords.length, a.path).toBeGreaterThan(3);
+    }
+    expect(byLang.get('en')!.size).toBeGreaterThanOrEqual(15);
+    expect([...byLang.get('ru')!].sort()).toEqual([...byLang.get('en')!].sort());
+  });
+
+  it('finds the right article for real customer phrasings (precision floor 0.85)', () => {
+    expect(KB_PHRASINGS.length).toBeGreaterThanOrEqual(30);
+    let correct = 0;
+    let answered = 0;
+    let answeredCorrect = 0;
+    const misses: string[] = [];
+    for (const p of KB_PHRASINGS) {
+      const top = kb.search(p.text, { language: p.lang })[0];
+      const ok = top?.article.id === p.article;
+      if (ok) correct++;
+      else misses.push(`  "${p.text}" → ${top?.article.id ?? 'nothing'} (want ${p.article})`);
+      if (top && top.score >= MIN_SCORE) {
+        answered++;
+        if (ok) answeredCorrect++;
+        // The answer comes in the language the customer wrote in.
+        expect(top.article.lang, p.text).toBe(p.lang);
+      }
+    }
+    const precisionAt1 = correct / KB_PHRASINGS.length;
+    const autoPrecision = answered ? answeredCorrect / answered : 0;
+    const coverage = answered / KB_PHRASINGS.length;
+    const offTopicAnswered = OFF_TOPIC_PHRASINGS.filter((p) => (kb.search(p.text, { language: p.lang })[0]?.score ?? 0) >= MIN_SCORE);
+    console.log(
+      [
+        `KB search quality over ${KB_PHRASINGS.length} phrasings (en ${KB_PHRASINGS.filter((p) => p.lang === 'en').length}, ru ${KB_PHRASINGS.filter((p) => p.lang === 'ru').length}):`,
+        `  precision@1            ${precisionAt1.toFixed(3)}`,
+        `  auto-answer precision  ${autoPrecision.toFixed(3)} at KB_MIN_SCORE=${MIN_SCORE} (coverage ${coverage.toFixed(3)})`,
+        `  off-topic auto-answered ${offTopicAnswered.length}/${OFF_TOPIC_PHRASINGS.length}`,
+        ...misses,
+      ].join('\n'),
+    );
+    expect(precisionAt1).toBeGreaterThanOrEqual(0.85);
+    expect(autoPrecision).toBeGreaterThanOrEqual(0.9);
+    expect(coverage).toBeGreaterThanOrEqual(0.8);
+    expect(offTopicAnswered.map((p) => p.text)).toEqual([]);
+  });
+
+  it('answers in the customer language for short product terms written in Latin', () => {
+    expect(kb.search('KYC', { language: 'ru' })[0]?.article).toMatchObject({ id: 'kyc-verification', lang: 'ru' });
+    expect(kb.search('KYC', { language: 'en' })[0]?.article).toMatchObject({ id: 'kyc-verification', lang: 'en' });
+    // Telegram says en, the customer writes Russian: the words decide.
+    expect(kb.search('забыл пароль', { language: 'en' })[0]?.article).toMatchObject({ id: 'password-reset', lang: 'ru' });
+  });
+
+  it('treats ё as е and tolerates a typo', () => {
+    expect(kb.search('платеж не прошел')[0]?.article.id).toBe('payment-failed');
+    expect(kb.search('how do I get a refnd')[0]?.article.id).toBe('refunds');
+  });
+});
+
+describe('reloading', () => {
+  const tmp = tmpDataDir('kb-');
+  afterAll(() => tmp.cleanup());
+
+  it('picks up added, changed and broken files without a restart', async () => {
+    mkdirSync(join(tmp.dir, 'en'));
+    writeFileSync(join(tmp.dir, 'en', 'parking.md'), '# Parking at the office\n\nVisitors park on level -2.');
+    const kb = await KnowledgeBase.open({ dir: tmp.dir, debounceMs: 50 });
+    try {
+      expect(kb.search('where can I park')[0]?.article.id).toBe('parking');
+      const reloaded = () => new Promise<void>((resolve) => { const off = kb.onReload(() => { off(); resolve(); }); });
+
+      let next = reloaded();
+      writeFileSync(join(tmp.dir, 'en', 'wifi.md'), '---\nkeywords: [internet, password]\n---\n# Guest Wi-Fi\n\nNetwork "guests".');
+      writeFileSync(join(tmp.dir, 'en', 'broken.md'), 'no heading at all');
+      await next;
+      expect(kb.search('guest internet')[0]?.article.id).toBe('wifi');
+      expect(kb.get('broken')).toBeUndefined();
+      expect(kb.get('parking')?.title).toBe('Parking at the office');
+
+      next = reloaded();
+      writeFileSync(join(tmp.dir, 'en', 'parking.md'), '# Parking garage\n\nVisitors park on level -3.');
+      await next;
+      expect(kb.get('parking')?.title).toBe('Parking garage');
+    } finally {
+      kb.close();
+    }
+  });
+
+  it('treats a missing directory as an empty knowledge base', async () => {
+    const kb = await KnowledgeBase.open({ dir: join(tmp.dir, 'nope'), watch: false });
+    expect(kb.search('anything')).toEqual([]);
+    kb.close();
+  });
+});

@@ -1,0 +1,87 @@
+/**
+ * How customers actually ask, mapped to the starter article that answers them.
+ * Written as people type in a support chat (informal, typos, no article
+ * wording), in both languages. Two users: the KB search-quality test measures
+ * precision on them, and the simulator sends them so the dashboards show
+ * realistic auto-resolution.
+ */
+export interface Phrasing {
+  text: string;
+  lang: 'en' | 'ru';
+  /** The article id that answers it. */
+  article: string;
+}
+
+export const KB_PHRASINGS: readonly Phrasing[] = [
+  // payment-failed
+  { lang: 'en', article: 'payment-failed', text: 'my card keeps getting declined when i try to pay' },
+  { lang: 'en', article: 'payment-failed', text: 'Tried to top up 3 times, says transaction failed but the bank charged me' },
+  { lang: 'ru', article: 'payment-failed', text: 'не проходит оплата картой, пишет ошибка' },
+  { lang: 'ru', article: 'payment-failed', text: 'пытаюсь пополнить счёт, банк отклоняет платёж' },
+  // refunds
+  { lang: 'en', article: 'refunds', text: 'how do i get my money back for the order i returned?' },
+  { lang: 'en', article: 'refunds', text: 'requested a refund a week ago, still nothing on my card' },
+  { lang: 'ru', article: 'refunds', text: 'хочу вернуть деньги за заказ' },
+  { lang: 'ru', article: 'refunds', text: 'когда придёт возврат? оформила неделю назад' },
+  // delivery-status
+  { lang: 'en', article: 'delivery-status', text: 'where is my parcel?? ordered 10 days ago' },
+  { lang: 'en', article: 'delivery-status', text: 'tracking number not updating, is my package lost' },
+  { lang: 'ru', article: 'delivery-status', text: 'где мой заказ, курьер так и не приехал' },
+  { lang: 'ru', article: 'delivery-status', text: 'посылка не отслеживается по трек номеру' },
+  // account-access
+  { lang: 'en', article: 'account-access', text: "can't log in to my account, it says access denied" },
+  { lang: 'en', article: 'account-access', text: 'my account got locked after a few attempts to sign in' },
+  { lang: 'ru', article: 'account-access', text: 'не могу зайти в аккаунт, пишет что заблокирован' },
+  // password-reset
+  { lang: 'en', article: 'password-reset', text: 'I forgot my password and the reset email never comes' },
+  { lang: 'ru', article: 'password-reset', text: 'забыла пароль, как его восстановить?' },
+  { lang: 'ru', article: 'password-reset', text: 'ссылка на сброс пароля не работает' },
+  // lost-2fa
+  { lang: 'en', article: 'lost-2fa', text: 'got a new phone and lost my google authenticator codes' },
+  { lang: 'en', article: 'lost-2fa', text: '2fa code is always wrong' },
+  { lang: 'ru', article: 'lost-2fa', text: 'потерял телефон с аутентификатором, не могу ввести код' },
+  // kyc-verification
+  { lang: 'en', article: 'kyc-verification', text: 'my ID verification got rejected, what is wrong with my passport photo' },
+  { lang: 'en', article: 'kyc-verification', text: 'how long does KYC take? uploaded documents yesterday' },
+  { lang: 'ru', article: 'kyc-verification', text: 'отклонили верификацию, загрузил паспорт и селфи' },
+  // data-deletion
+  { lang: 'en', article: 'data-deletion', text: 'please delete all my personal data, I want to close my account' },
+  { lang: 'ru', article: 'data-deletion', text: 'удалите мой аккаунт и все данные обо мне' },
+  // change-email-phone
+  { lang: 'en', article: 'change-email-phone', text: "I changed my phone number, how do I update it? don't have the old sim" },
+  { lang: 'ru', article: 'change-email-phone', text: 'как поменять почту в профиле' },
+  // cancel-subscription
+  { lang: 'en', article: 'cancel-subscription', text: 'how to stop auto renewal, you charged me again this month' },
+  { lang: 'ru', article: 'cancel-subscription', text: 'как отключить подписку чтобы больше не списывали' },
+  // invoices-receipts
+  { lang: 'en', article: 'invoices-receipts', text: 'need an invoice with our company VAT number for accounting' },
+  { lang: 'ru', article: 'invoices-receipts', text: 'где скачать чек об оплате для бухгалтерии' },
+  // phishing-clones
+  { lang: 'en', article: 'phishing-clones', text: 'someone messaged me pretending to be support and asked for my code, is it a scam?' },
+  { lang: 'ru', article: 'phishing-clones', text: 'мне написал какой-то бот поддержки и просит сид фразу, это мошенники?' },
+  // support-hours
+  { lang: 'en', article: 'support-hours', text: 'what are your working hours, when will someone answer' },
+  { lang: 'ru', article: 'support-hours', text: 'сколько ждать ответа оператора?' },
+  // app-troubleshooting
+  { lang: 'en', article: 'app-troubleshooting', text: 'the app crashes every time I open it after the update' },
+  { lang: 'ru', article: 'app-troubleshooting', text: 'приложение зависает на белом экране и не загружается' },
+  // limits
+  { lang: 'en', article: 'limits', text: 'how can I increase my daily transfer limit' },
+  { lang: 'ru', article: 'limits', text: 'превышен лимит, как его поднять?' },
+  // withdrawal-pending
+  { lang: 'en', article: 'withdrawal-pending', text: 'my withdrawal has been pending for 3 days, where is the money' },
+  { lang: 'ru', article: 'withdrawal-pending', text: 'вывел деньги на карту, а они так и не пришли' },
+];
+
+/** Messages that no article answers: the bot must not auto-answer them. */
+export const OFF_TOPIC_PHRASINGS: readonly { text: string; lang: 'en' | 'ru' }[] = [
+  { lang: 'en', text: 'hi' },
+  { lang: 'en', text: 'thanks a lot!' },
+  { lang: 'en', text: 'I have an idea for a new feature in your app' },
+  { lang: 'en', text: 'your agent was rude to me yesterday' },
+  { lang: 'en', text: 'do you have a partnership program for bloggers?' },
+  { lang: 'ru', text: 'здравствуйте' },
+  { lang: 'ru', text: 'спасибо большое' },
+  { lang: 'ru', text: 'хочу предложить сотрудничество' },
+  { lang: 'ru', text: 'ваш сотрудник мне нагрубил' },
+];
