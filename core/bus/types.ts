@@ -41,13 +41,33 @@ export interface BatchControl {
   isRunning(): boolean;
 }
 
+export interface RunOptions {
+  topics: string[];
+  eachBatch: (batch: ConsumedBatch, ctl: BatchControl) => Promise<void>;
+  /** How many partitions' batches may be in eachBatch at the same time (default 16). */
+  concurrency?: number;
+}
+
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** Messages in the log after the group's committed offset. */
+  lag: number;
+}
+
 export interface BusConsumer {
   /**
    * Calls eachBatch with consecutive messages of one partition. The offsets of
    * a batch are committed only after eachBatch resolves; if it throws, the same
    * messages are delivered again (after a back-off).
    */
-  run(opts: { topics: string[]; eachBatch: (batch: ConsumedBatch, ctl: BatchControl) => Promise<void> }): Promise<void>;
+  run(opts: RunOptions): Promise<void>;
+  /** Stops fetching new batches (batches in flight finish); for back-pressure. */
+  pause(): void;
+  /** Undoes pause(). */
+  resume(): void;
+  /** Lag of this group on the topics it runs, per partition (for metrics). */
+  lag(): Promise<PartitionLag[]>;
   /** Stops fetching, waits for the batch in flight, commits, leaves the group. */
   stop(): Promise<void>;
 }

@@ -1,0 +1,399 @@
+/**
+ * The Bus without Kafka: a durable append-only log in one directory, for the
+ * all-in-one `npm start`. Same contract as Kafka, scaled down:
+ *
+ *  - a topic has N partitions; a message goes to hash(key) mod N, so one
+ *    ticket's events stay in order (null keys rotate over the partitions);
+ *  - `send` resolves after the records are written and fdatasync'ed;
+ *  - a consumer group's committed offsets are persisted (write + fsync +
+ *    rename), only after its eachBatch resolved: at least once across a crash;
+ *  - consumers wait on an in-process wake-up when they reach the end of a
+ *    partition instead of polling.
+ *
+ * Layout:  DIR/LOCK                            pid of the owning process
+ *          DIR/topics/<topic>/meta.json        {"partitions": N}
+ *          DIR/topics/<topic>/<p>.log          records
+ *          DIR/groups/<group>.json             {"<topic>/<p>": next offset}
+ *
+ * Record: u32 length, u32 crc32(body), body = u32 keyLen (0xffffffff = null),
+ * key, u32 headersLen, headers (JSON), value. A torn tail (crash mid-write) fails
+ * its length or CRC check on open and is truncated away: it was never acknowledged.
+ *
+ * One process owns a directory (the LOCK file), and one consumer per group runs
+ * at a time: there is no group coordinator to share partitions.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { logger } from '../log.js';
+import type { Bus, BusConsumer, BusProducer, ConsumedMessage, OutgoingMessage, PartitionLag, RunOptions } from './types.js';
+
+const log = logger('bus.embedded');
+const NULL_KEY = 0xffffffff;
+const HEADER = 8;
+
+export interface EmbeddedBusOptions {
+  dir: string;
+  /** Partitions of a topic created implicitly by send() or ensureTopics without a count. */
+  defaultPartitions: number;
+  /** Largest batch handed to eachBatch. */
+  maxBatchMessages?: number;
+  /** First and longest back-off before a failed batch is delivered again. */
+  retryBackoffMs?: [number, number];
+}
+
+/** FNV-1a over the key's UTF-8 bytes: stable across runs and processes. */
+export function partitionForKey(key: string, partitions: number): number {
+  let h = 0x811c9dc5;
+  const bytes = Buffer.from(key, 'utf8');
+  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193);
+  return (h >>> 0) % partitions;
+}
+
+function encode(m: OutgoingMessage): Buffer {
+  const key = m.key === null ? null : Buffer.from(m.key, 'utf8');
+  const headers = Buffer.from(m.headers && Object.keys(m.headers).length > 0 ? JSON.stringify(m.headers) : '', 'utf8');
+  const value = typeof m.value === 'string' ? Buffer.from(m.value, 'utf8') : m.value;
+  const bodyLen = 4 + (key?.length ?? 0) + 4 + headers.length + value.length;
+  const buf = Buffer.allocUnsafe(HEADER + bodyLen);
+  let o = HEADER;
+  o = buf.writeUInt32LE(key ? key.length : NULL_KEY, o);
+  if (key) o += key.copy(buf, o);
+  o = buf.writeUInt32LE(headers.length, o);
+  o += headers.copy(buf, o);
+  value.copy(buf, o);
+  buf.writeUInt32LE(bodyLen, 0);
+  buf.writeUInt32LE(crc32(buf.subarray(HEADER)), 4);
+  return buf;
+}
+
+function decode(body: Buffer, topic: string, partition: number, offset: number): ConsumedMessage {
+  let o = 0;
+  const keyLen = body.readUInt32LE(o);
+  o += 4;
+  let key: Buffer | null = null;
+  if (keyLen !== NULL_KEY) {
+    key = body.subarray(o, o + keyLen);
+    o += keyLen;
+  }
+  const hLen = body.readUInt32LE(o);
+  o += 4;
+  const headers = hLen > 0 ? (JSON.parse(body.toString('utf8', o, o + hLen)) as Record<string, string>) : {};
+  o += hLen;
+  return { topic, partition, offset: String(offset), key, value: body.subarray(o), headers };
+}
+
+/** One partition's log file and the byte position of each record in it. */
+class PartitionLog {
+  private positions: number[] = [];
+  private end = 0;
+  private tail: Promise<void> = Promise.resolve();
+  private waiters: (() => void)[] = [];
+
+  private constructor(
+    readonly topic: string,
+    readonly partition: number,
+    private readonly fh: FileHandle,
+  ) {}
+
+  static async open(path: string, topic: string, partition: number): Promise<PartitionLog> {
+    const fh = await open(path, 'a+');
+    const log = new PartitionLog(topic, partition, fh);
+    await log.recover(path);
+    return log;
+  }
+
+  /** Indexes every complete record; truncates a torn or corrupt tail. */
+  private async recover(path: string): Promise<void> {
+    const data = await this.fh.readFile();
+    let pos = 0;
+    while (pos + HEADER <= data.length) {
+      const len = data.readUInt32LE(pos);
+      if (pos + HEADER + len > data.length) break;
+      if (crc32(data.subarray(pos + HEADER, pos + HEADER + len)) !== data.readUInt32LE(pos + 4)) break;
+      this.positions.push(pos);
+      pos += HEADER + len;
+    }
+    if (pos < data.length) {
+      log.warn({ path, validBytes: pos, fileBytes: data.length }, 'truncating a torn tail of the embedded log');
+      await this.fh.truncate(pos);
+    }
+    this.end = pos;
+  }
+
+  get count(): number {
+    return this.positions.length;
+  }
+
+  /** Appends and fdatasyncs; appends to one partition are serialized. */
+  append(records: Buffer[]): Promise<void> {
+    const run = this.tail.then(async () => {
+      const buf = records.length === 1 ? records[0]! : Buffer.concat(records);
+      let pos = this.end;
+      // 'a+' writes always go to the end of the file, which is this.end.
+      await this.fh.write(buf, 0, buf.length, null);
+      await this.fh.datasync();
+      for (const r of records) {
+        this.positions.push(pos);
+        pos += r.length;
+      }
+      this.end = pos;
+      const ws = this.waiters;
+      this.waiters = [];
+      for (const w of ws) w();
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async read(from: number, max: number): Promise<ConsumedMessage[]> {
+    const to = Math.min(this.positions.length, from + max);
+    if (to <= from) return [];
+    const start = this.positions[from]!;
+    const stop = to < this.positions.length ? this.positions[to]! : this.end;
+    const buf = Buffer.allocUnsafe(stop - start);
+    await this.fh.read(buf, 0, buf.length, start);
+    const out: ConsumedMessage[] = [];
+    for (let i = from; i < to; i++) {
+      const at = this.positions[i]! - start;
+      const len = buf.readUInt32LE(at);
+      out.push(decode(buf.subarray(at + HEADER, at + HEADER + len), this.topic, this.partition, i));
+    }
+    return out;
+  }
+
+  /** Resolves when the log holds more than `offset` records, or on wake(). */
+  waitBeyond(offset: number): Promise<void> {
+    if (this.positions.length > offset) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  wakeAll(): void {
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) w();
+  }
+
+  async close(): Promise<void> {
+    await this.tail;
+    this.wakeAll();
+    await this.fh.close();
+  }
+}
+
+class Topic {
+  private rr = 0;
+  constructor(
+    readonly name: string,
+    readonly partitions: PartitionLog[],
+  ) {}
+
+  partitionFor(key: string | null): number {
+    if (key === null) return this.rr++ % this.partitions.length;
+    return partitionForKey(key, this.partitions.length);
+  }
+}
+
+/** Topic names become directory names: keep them to Kafka's alphabet. */
+function checkTopicName(name: string): void {
+  if (!/^[A-Za-z0-9._-]{1,249}$/.test(name) || name === '.' || name === '..') throw new Error(`invalid topic name: ${JSON.stringify(name)}`);
+}
+
+function writeFileAtomic(path: string, data: string): void {
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+function takeLock(dir: string): string {
+  const lock = join(dir, 'LOCK');
+  try {
+    const pid = Number(readFileSync(lock, 'utf8'));
+    if (pid && pid !== process.pid) {
+      try {
+        process.kill(pid, 0);
+        throw new Error(`the embedded bus in ${dir} is used by process ${pid}; run one process per DATA_DIR or set KAFKA_BROKERS`);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+      }
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  writeFileSync(lock, String(process.pid));
+  return lock;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function createEmbeddedBus(o: EmbeddedBusOptions): Bus {
+  const topicsDir = join(o.dir, 'topics');
+  const groupsDir = join(o.dir, 'groups');
+  mkdirSync(topicsDir, { recursive: true });
+  mkdirSync(groupsDir, { recursive: true });
+  const lockFile = takeLock(o.dir);
+  const maxBatch = o.maxBatchMessages ?? 10_000;
+  const [firstBackoff, maxBackoff] = o.retryBackoffMs ?? [200, 10_000];
+  const topics = new Map<string, Promise<Topic>>();
+  const activeGroups = new Set<string>();
+  const consumers = new Set<BusConsumer>();
+  let closed = false;
+
+  /** Opens (creating if needed) a topic; the partition count is fixed at creation. */
+  function topic(name: string, partitions?: number): Promise<Topic> {
+    let t = topics.get(name);
+    if (!t) {
+      t = (async () => {
+        checkTopicName(name);
+        const dir = join(topicsDir, name);
+        mkdirSync(dir, { recursive: true });
+        const metaPath = join(dir, 'meta.json');
+        let n: number;
+        try {
+          n = (JSON.parse(readFileSync(metaPath, 'utf8')) as { partitions: number }).partitions;
+        } catch {
+          n = partitions ?? o.defaultPartitions;
+          writeFileAtomic(metaPath, JSON.stringify({ partitions: n }));
+        }
+        const logs = await Promise.all(Array.from({ length: n }, (_, p) => PartitionLog.open(join(dir, `${p}.log`), name, p)));
+        return new Topic(name, logs);
+      })();
+      topics.set(name, t);
+      t.catch(() => topics.delete(name));
+    }
+    return t;
+  }
+
+  function readOffsets(group: string): Record<string, number> {
+    try {
+      return JSON.parse(readFileSync(join(groupsDir, `${encodeURIComponent(group)}.json`), 'utf8')) as Record<string, number>;
+    } catch {
+      return {};
+    }
+  }
+
+  function consumer(group: string): BusConsumer {
+    if (activeGroups.has(group)) throw new Error(`embedded bus: consumer group ${group} already has a consumer in this process`);
+    activeGroups.add(group);
+    const offsets = readOffsets(group);
+    const offsetsPath = join(groupsDir, `${encodeURIComponent(group)}.json`);
+    let running = false;
+    let paused = false;
+    let resumeWaiters: (() => void)[] = [];
+    let loops: Promise<void>[] = [];
+    let subscribed: Topic[] = [];
+
+    const commit = (t: string, p: number, next: number) => {
+      offsets[`${t}/${p}`] = next;
+      writeFileAtomic(offsetsPath, JSON.stringify(offsets));
+    };
+
+    async function loop(pl: PartitionLog, eachBatch: RunOptions['eachBatch']): Promise<void> {
+      const id = `${pl.topic}/${pl.partition}`;
+      let next = offsets[id] ?? 0;
+      let backoff = firstBackoff;
+      while (running) {
+        if (paused) {
+          await new Promise<void>((r) => resumeWaiters.push(r));
+          continue;
+        }
+        await pl.waitBeyond(next);
+        if (!running) break;
+        const messages = await pl.read(next, maxBatch);
+        if (messages.length === 0) continue;
+        try {
+          await eachBatch({ topic: pl.topic, partition: pl.partition, messages }, { heartbeat: async () => {}, isRunning: () => running });
+          next += messages.length;
+          commit(pl.topic, pl.partition, next);
+          backoff = firstBackoff;
+        } catch (e) {
+          if (!running) break;
+          log.warn({ err: e, topic: pl.topic, partition: pl.partition, offset: next, retryInMs: backoff }, 'eachBatch failed; the batch will be delivered again');
+          await sleep(backoff);
+          backoff = Math.min(backoff * 2, maxBackoff);
+        }
+      }
+    }
+
+    const c: BusConsumer = {
+      async run(opts) {
+        if (running) throw new Error('consumer is already running');
+        running = true;
+        subscribed = await Promise.all(opts.topics.map((t) => topic(t)));
+        loops = subscribed.flatMap((t) => t.partitions.map((pl) => loop(pl, opts.eachBatch)));
+      },
+      pause() {
+        paused = true;
+      },
+      resume() {
+        paused = false;
+        const ws = resumeWaiters;
+        resumeWaiters = [];
+        for (const w of ws) w();
+      },
+      async lag(): Promise<PartitionLag[]> {
+        return subscribed.flatMap((t) =>
+          t.partitions.map((pl) => ({ topic: t.name, partition: pl.partition, lag: Math.max(0, pl.count - (offsets[`${t.name}/${pl.partition}`] ?? 0)) })),
+        );
+      },
+      async stop() {
+        if (!activeGroups.has(group)) return;
+        running = false;
+        for (const t of subscribed) for (const pl of t.partitions) pl.wakeAll();
+        c.resume();
+        await Promise.all(loops);
+        activeGroups.delete(group);
+        consumers.delete(c);
+      },
+    };
+    consumers.add(c);
+    return c;
+  }
+
+  return {
+    kind: 'embedded',
+
+    async producer(): Promise<BusProducer> {
+      return {
+        async send(name: string, messages: OutgoingMessage[]) {
+          if (closed) throw new Error('embedded bus is closed');
+          if (messages.length === 0) return;
+          const t = await topic(name);
+          const byPartition = new Map<number, Buffer[]>();
+          for (const m of messages) {
+            const p = t.partitionFor(m.key);
+            let list = byPartition.get(p);
+            if (!list) byPartition.set(p, (list = []));
+            list.push(encode(m));
+          }
+          await Promise.all([...byPartition].map(([p, recs]) => t.partitions[p]!.append(recs)));
+        },
+        async close() {},
+      };
+    },
+
+    async consumer(groupId: string) {
+      return consumer(groupId);
+    },
+
+    async ensureTopics(list) {
+      for (const t of list) await topic(t.name, t.partitions);
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const c of [...consumers]) await c.stop();
+      for (const t of topics.values()) for (const pl of (await t).partitions) await pl.close();
+      topics.clear();
+      rmSync(lockFile, { force: true });
+    },
+  };
+}
