@@ -1,0 +1,190 @@
+/**
+ * The analytics HTTP surface as one encapsulated fastify plugin:
+ *   /api/v1/*   JSON (or CSV) analytics, bearer-token protected when a token is set
+ *   /api/docs   OpenAPI document and Swagger UI
+ *   /           the built web app (dashboard/web/dist)
+ * Hosts compose it (dashboard/main.ts, scripts/start.ts) with `{ ch }`.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import bearerAuth from '@fastify/bearer-auth';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyPluginAsync, FastifySchema, FastifySchemaValidationError } from 'fastify';
+import { Histogram } from 'prom-client';
+import type { ClickHouse } from '../../core/clickhouse.js';
+import { registry } from '../../core/metrics.js';
+import { sendCsv, wantsCsv } from './csv.js';
+import { METRIC_FIELDS, type BreakdownDimension } from './metrics-sql.js';
+import { BadRequest, checkBucketCount, parseFilter, parseRange, parseTimeZone } from './params.js';
+import * as q from './queries.js';
+import * as S from './schemas.js';
+
+export interface AnalyticsPluginOptions {
+  ch: ClickHouse;
+  /** Bearer token required on /api/v1/*; undefined = open (loopback-only hosts, see server.ts). */
+  token?: string | undefined;
+  /** Live panel look-back by ticket creation time, seconds (default 30 days). */
+  liveWindowSeconds?: number;
+  /** Directory of the built web app; false = don't serve it. Default dashboard/web/dist. */
+  webRoot?: string | false;
+  /** Clock for SLA outcomes and the live panel (tests pin it). */
+  now?: () => Date;
+}
+
+export const DEFAULT_WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'dist');
+
+const queryDuration =
+  (registry.getSingleMetric('analytics_query_duration_seconds') as Histogram<'endpoint'> | undefined) ??
+  new Histogram({
+    name: 'analytics_query_duration_seconds',
+    help: 'Time the analytics API spent in ClickHouse per request, by endpoint',
+    labelNames: ['endpoint'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+
+/** Validation errors as one readable sentence, listing allowed values for enums. */
+function formatValidationErrors(errors: FastifySchemaValidationError[], dataVar: string): Error {
+  const parts = errors.map((e) => {
+    const field = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : String((e.params as { missingProperty?: string }).missingProperty ?? dataVar);
+    const allowed = (e.params as { allowedValues?: unknown[] }).allowedValues;
+    if (allowed) return `${field} must be one of ${allowed.join(', ')}`;
+    if (e.keyword === 'additionalProperties') return `unknown parameter ${(e.params as { additionalProperty?: string }).additionalProperty}`;
+    if (e.keyword === 'required') return `${field} is required`;
+    return `${field} ${e.message ?? 'is invalid'}`;
+  });
+  return new BadRequest(parts.join('; '));
+}
+
+function route(schema: FastifySchema & { querystring: unknown }, summary: string, csv: boolean) {
+  const okJson = (schema.response as { 200: unknown } | undefined)?.[200];
+  return {
+    schema: {
+      ...schema,
+      summary,
+      tags: ['analytics'],
+      security: [{ bearerAuth: [] }],
+      response: {
+        200: csv
+          ? { description: 'OK (JSON, or CSV with format=csv / Accept: text/csv)', content: { 'application/json': { schema: okJson }, 'text/csv': { schema: { type: 'string' } } } }
+          : okJson,
+        400: S.ErrorSchema,
+        401: { type: 'object', properties: { error: { type: 'string' } } },
+      },
+    },
+    schemaErrorFormatter: formatValidationErrors,
+  };
+}
+
+export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async (app, opts) => {
+  const now = opts.now ?? (() => new Date());
+  const liveWindowSeconds = opts.liveWindowSeconds ?? 30 * 86_400;
+  const runner = q.clickHouseRunner(opts.ch);
+  const timed = (endpoint: string): q.QueryRunner => async (sql, params) => {
+    const end = queryDuration.startTimer({ endpoint });
+    try {
+      return await runner(sql, params);
+    } finally {
+      end();
+    }
+  };
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Support desk analytics API', version: '1', description: 'Ticket analytics and SLA state from ClickHouse aggregates. Rates are fractions 0–1, durations seconds, null = no data.' },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'ANALYTICS_TOKEN' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  await app.register(
+    async (api: FastifyInstance) => {
+      if (opts.token) {
+        await api.register(bearerAuth, { keys: new Set([opts.token]), addHook: true, errorResponse: () => ({ error: 'missing or invalid bearer token (Authorization: Bearer $ANALYTICS_TOKEN)' }) });
+      }
+      api.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
+        const status = err.statusCode ?? 500;
+        if (status >= 500) request.log.error({ err }, 'analytics request failed');
+        return reply.code(status).send({ statusCode: status, error: status === 400 ? 'Bad Request' : status === 401 ? 'Unauthorized' : 'Internal Server Error', message: status >= 500 ? 'analytics query failed; see the server log' : err.message });
+      });
+
+      api.get<{ Querystring: Static<typeof S.SummaryQuery> }>('/summary', route({ querystring: S.SummaryQuery, response: { 200: S.MetricsSchema } }, 'Metrics of the tickets created in [from, to)', true), async (req, reply) => {
+        const m = await q.summary(timed('summary'), parseRange(req.query), parseFilter(req.query), now());
+        return wantsCsv(req) ? sendCsv(reply, 'summary', [m], METRIC_FIELDS) : m;
+      });
+
+      api.get<{ Querystring: Static<typeof S.BreakdownQuery> }>(
+        '/breakdown',
+        route({ querystring: S.BreakdownQuery, response: { 200: { type: 'array', items: S.BreakdownRowSchema } } }, 'The summary metrics per queue, category, agent or language', true),
+        async (req, reply) => {
+          const rows = await q.breakdown(timed('breakdown'), req.query.by as BreakdownDimension, parseRange(req.query), parseFilter(req.query), now());
+          return wantsCsv(req) ? sendCsv(reply, `breakdown-${req.query.by}`, rows, ['key', ...METRIC_FIELDS]) : rows;
+        },
+      );
+
+      api.get<{ Querystring: Static<typeof S.TimeseriesQuery> }>(
+        '/timeseries',
+        route({ querystring: S.TimeseriesQuery, response: { 200: S.TimeseriesSchema } }, 'One metric per hour or day of ticket creation', true),
+        async (req, reply) => {
+          const range = parseRange(req.query);
+          const interval = req.query.interval ?? 'day';
+          checkBucketCount(range, interval, q.MAX_BUCKETS);
+          const tz = parseTimeZone(req.query.tz);
+          const points = await q.timeseries(timed('timeseries'), req.query.metric, interval, tz, range, parseFilter(req.query), now());
+          return wantsCsv(req) ? sendCsv(reply, `timeseries-${req.query.metric}`, points, ['t', 'value']) : { metric: req.query.metric, interval, tz, points };
+        },
+      );
+
+      api.get<{ Querystring: Static<typeof S.HeatmapQuery> }>(
+        '/heatmap',
+        route({ querystring: S.HeatmapQuery, response: { 200: S.HeatmapSchema } }, 'Tickets created by weekday × hour', true),
+        async (req, reply) => {
+          const tz = parseTimeZone(req.query.tz);
+          const cells = await q.heatmap(timed('heatmap'), tz, parseRange(req.query), parseFilter(req.query), now());
+          return wantsCsv(req) ? sendCsv(reply, 'heatmap', cells, ['weekday', 'hour', 'tickets']) : { tz, cells };
+        },
+      );
+
+      api.get<{ Querystring: Static<typeof S.FrtQuery> }>(
+        '/frt-distribution',
+        route({ querystring: S.FrtQuery, response: { 200: S.FrtDistributionSchema } }, 'Tickets by first response time bucket', true),
+        async (req, reply) => {
+          const rows = await q.frtDistribution(timed('frt-distribution'), parseRange(req.query), parseFilter(req.query), now());
+          return wantsCsv(req) ? sendCsv(reply, 'frt-distribution', rows, ['bucket', 'min_seconds', 'max_seconds', 'tickets', 'share']) : rows;
+        },
+      );
+
+      api.get<{ Querystring: Static<typeof S.LiveQuery> }>(
+        '/live',
+        route({ querystring: S.LiveQuery, response: { 200: S.LiveSchema } }, 'Open tickets now: by queue and status, oldest waiting, at risk and breached', true),
+        async (req, reply) => {
+          const l = await q.live(timed('live'), now(), liveWindowSeconds, parseFilter(req.query));
+          return wantsCsv(req) ? sendCsv(reply, 'live', l.by_queue, ['queue', 'status', 'open', 'at_risk', 'breached']) : l;
+        },
+      );
+    },
+    { prefix: '/api/v1' },
+  );
+
+  const webRoot = opts.webRoot ?? DEFAULT_WEB_ROOT;
+  if (webRoot !== false && existsSync(join(webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      prefix: '/',
+      index: 'index.html',
+      cacheControl: false,
+      // Vite fingerprints assets, so they may be cached for good; index.html must be revalidated.
+      setHeaders: (res, path) => res.header('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+    });
+  } else if (webRoot !== false) {
+    app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+      reply.code(503).type('text/plain').send('The analytics web app is not built: run `npm run build:web`. The API is at /api/v1 and its docs at /api/docs.'),
+    );
+  }
+};
+
+export default analyticsPlugin;

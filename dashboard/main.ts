@@ -1,0 +1,35 @@
+/** `npm run dashboard`: the standalone analytics service (migrations, API, web app, /metrics). */
+import closeWithGrace from 'close-with-grace';
+import { parseCli, runMain } from '../core/cli.js';
+import { createClickHouse, loadClickHouseConfig } from '../core/clickhouse.js';
+import { rootLogger } from '../core/log.js';
+import { migrate } from '../core/migrate.js';
+import { loadDashboardConfig } from './config.js';
+import { buildDashboardServer } from './server.js';
+
+parseCli({
+  usage: 'npm run dashboard',
+  description: 'Serves the analytics API (/api/v1, docs at /api/docs), the dashboard web app and /metrics, after applying ClickHouse migrations.',
+});
+
+runMain(async () => {
+  const cfg = loadDashboardConfig();
+  const chCfg = loadClickHouseConfig();
+  const log = rootLogger.child({ component: 'dashboard' });
+  const ch = await createClickHouse(chCfg);
+  await migrate(ch, { cluster: chCfg.CLICKHOUSE_CLUSTER, eventsTtlDays: chCfg.EVENTS_TTL_DAYS, log: (m) => log.info(m) });
+  const app = await buildDashboardServer({
+    ch,
+    host: cfg.DASHBOARD_HOST,
+    token: cfg.ANALYTICS_TOKEN,
+    liveWindowSeconds: cfg.DASHBOARD_LIVE_WINDOW,
+    logger: log,
+  });
+  closeWithGrace({ delay: 10_000 }, async ({ err }) => {
+    if (err) log.error({ err }, 'shutting down after an error');
+    await app.close();
+    await ch.close();
+  });
+  const address = await app.listen({ port: cfg.DASHBOARD_PORT, host: cfg.DASHBOARD_HOST });
+  log.info(`analytics dashboard at ${address} (API docs at ${address}/api/docs)`);
+});
