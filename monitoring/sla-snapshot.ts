@@ -29,7 +29,7 @@ export interface QueueSla {
   firstResponsesLastHour: number;
 }
 
-const OPEN_SQL = `
+export const OPEN_TICKETS_SQL = `
 SELECT queue, status,
        count(*)::int AS n,
        count(*) FILTER (WHERE first_response_at IS NULL AND first_response_due_at <= $1::timestamptz)::int AS fr_overdue,
@@ -78,7 +78,7 @@ export async function readSlaSnapshot(
 ): Promise<QueueSla[]> {
   const now = opts.now ?? new Date();
   const [open, frt] = await Promise.all([
-    db.query<OpenRow>(OPEN_SQL, [now, opts.imminentWindowSeconds ?? 300]),
+    db.query<OpenRow>(OPEN_TICKETS_SQL, [now, opts.imminentWindowSeconds ?? 300]),
     db.query<FrtRow>(FRT_SQL, [now]),
   ]);
   const byQueue = new Map<string, QueueSla>();

@@ -28,6 +28,8 @@ CREATE TABLE IF NOT EXISTS alert_messages (
   first_posted_at timestamptz,
   last_fired_at timestamptz NOT NULL,
   resolved_at   timestamptz,
+  -- The short "resolved" follow-up is posted at most once per flap window.
+  last_followup_at timestamptz,
   fire_count    int NOT NULL DEFAULT 1,
   updated_at    timestamptz NOT NULL DEFAULT now()
 );
