@@ -1,0 +1,94 @@
+/**
+ * Groups parts (one bus batch, or one slice of an import file) into inserts of
+ * about `maxItems` rows, or whatever arrived within `maxWaitMs` of the first
+ * part. `add` resolves when the insert holding that part succeeded, so a
+ * consumer commits its offsets only after its rows are in ClickHouse.
+ *
+ * One flush runs at a time: while ClickHouse writes one block, the next one
+ * fills (decoding overlaps inserting), and a slow or failing ClickHouse turns
+ * into back-pressure instead of a pile of concurrent inserts.
+ */
+export interface BatcherOptions<P> {
+  maxItems: number;
+  maxWaitMs: number;
+  sizeOf(part: P): number;
+  flush(parts: P[]): Promise<void>;
+}
+
+interface Pending<P> {
+  part: P;
+  size: number;
+  resolve(): void;
+  reject(e: unknown): void;
+}
+
+export class Batcher<P> {
+  private pending: Pending<P>[] = [];
+  private pendingItems = 0;
+  private flushingItems = 0;
+  private flushing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private due = false;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(private readonly o: BatcherOptions<P>) {}
+
+  /** Items waiting or being inserted. */
+  get buffered(): number {
+    return this.pendingItems + this.flushingItems;
+  }
+
+  add(part: P): Promise<void> {
+    const size = this.o.sizeOf(part);
+    const done = new Promise<void>((resolve, reject) => this.pending.push({ part, size, resolve, reject }));
+    this.pendingItems += size;
+    if (this.pendingItems >= this.o.maxItems) this.due = true;
+    else this.timer ??= setTimeout(() => this.markDue(), this.o.maxWaitMs);
+    this.kick();
+    return done;
+  }
+
+  /** Writes everything pending now (shutdown, end of an import); resolves when idle. */
+  async drain(): Promise<void> {
+    while (this.pending.length > 0 || this.flushing) {
+      this.markDue();
+      await new Promise<void>((r) => this.idleWaiters.push(r));
+    }
+  }
+
+  private markDue(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.due = true;
+    this.kick();
+  }
+
+  private kick(): void {
+    if (this.flushing || !this.due || this.pending.length === 0) return;
+    // Take whole parts up to maxItems; the rest makes the next flush.
+    let n = 0;
+    let items = 0;
+    while (n < this.pending.length && (n === 0 || items + this.pending[n]!.size <= this.o.maxItems)) items += this.pending[n++]!.size;
+    const take = this.pending.splice(0, n);
+    this.pendingItems -= items;
+    this.flushingItems = items;
+    this.due = this.pendingItems >= this.o.maxItems;
+    if (this.pending.length > 0 && !this.due) this.timer ??= setTimeout(() => this.markDue(), this.o.maxWaitMs);
+    this.flushing = this.o
+      .flush(take.map((p) => p.part))
+      .then(
+        () => take.forEach((p) => p.resolve()),
+        (e: unknown) => take.forEach((p) => p.reject(e)),
+      )
+      .finally(() => {
+        this.flushing = undefined;
+        this.flushingItems = 0;
+        this.kick();
+        if (!this.flushing) {
+          const ws = this.idleWaiters;
+          this.idleWaiters = [];
+          ws.forEach((w) => w());
+        }
+      });
+  }
+}

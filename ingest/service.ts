@@ -1,0 +1,152 @@
+/**
+ * The ingest service: bus → validate → ClickHouse, at least once, no loss.
+ *
+ * For each batch the bus hands over (one partition's consecutive messages):
+ *   1. decode and validate every message (schemas/validate.ts);
+ *   2. publish the rejects to the dead-letter topic;
+ *   3. add valid rows and rejects to the shared batcher and wait until the
+ *      insert holding them succeeded (heartbeating meanwhile);
+ *   4. return — the bus then commits the batch's offsets.
+ * A crash anywhere before 4 redelivers the batch; the dedup token and the
+ * ReplacingMergeTree(event_id) make the second copy harmless.
+ *
+ * While ClickHouse fails, consumption pauses and the batch in hand is retried
+ * with back-off; when the buffer of rows awaiting insert passes
+ * INGEST_MAX_BUFFER, consumption pauses until it drains.
+ */
+import type { BatchControl, Bus, BusConsumer, BusProducer, ConsumedBatch } from '../core/bus/types.js';
+import type { ClickHouse } from '../core/clickhouse.js';
+import { logger } from '../core/log.js';
+import { Batcher } from './batcher.js';
+import { loadIngestConfig, type IngestConfig } from './config.js';
+import { decodeMessages } from './decode.js';
+import { publishDeadLetters } from './dlq.js';
+import { bufferedRows, consumedTotal, deadLettersTotal, lagSource, pausedGauge } from './metrics.js';
+import { createSink, type Chunk } from './sink.js';
+
+const log = logger('ingest');
+
+export interface IngestService {
+  /** Stops consuming, writes what is in hand, commits, leaves the group. Leaves bus and ch open. */
+  stop(): Promise<void>;
+}
+
+export interface StartIngestOptions {
+  bus: Bus;
+  ch: ClickHouse;
+  config?: IngestConfig;
+}
+
+/** Calls ctl.heartbeat() while `work` runs, so a long insert or an outage does not cost the group membership. */
+async function withHeartbeats<T>(work: Promise<T>, ctl: BatchControl, everyMs = 1_000): Promise<T> {
+  const timer = setInterval(() => {
+    // A rebalance shows up here as an error; the batch still finishes and the bus will not commit a revoked partition.
+    ctl.heartbeat().catch(() => undefined);
+  }, everyMs);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** Pauses the consumer while any reason holds (ClickHouse down, buffer full). */
+class PauseSwitch {
+  private reasons = new Set<string>();
+  constructor(private readonly consumer: BusConsumer) {}
+  set(reason: string, on: boolean): void {
+    const was = this.reasons.size > 0;
+    if (on) this.reasons.add(reason);
+    else this.reasons.delete(reason);
+    const now = this.reasons.size > 0;
+    if (now === was) return;
+    if (now) this.consumer.pause();
+    else this.consumer.resume();
+    pausedGauge.set(now ? 1 : 0);
+    log.info({ reasons: [...this.reasons] }, now ? 'consumption paused' : 'consumption resumed');
+  }
+}
+
+export async function startIngest(o: StartIngestOptions): Promise<IngestService> {
+  const cfg = o.config ?? loadIngestConfig();
+  const { bus, ch } = o;
+  const topic = cfg.KAFKA_TOPIC;
+  await bus.ensureTopics([
+    { name: topic, partitions: cfg.KAFKA_PARTITIONS },
+    { name: cfg.KAFKA_DLQ_TOPIC, partitions: 1 },
+  ]);
+  const producer: BusProducer = await bus.producer();
+  const consumer = await bus.consumer(cfg.KAFKA_GROUP_ID);
+  const pause = new PauseSwitch(consumer);
+  let stopping = false;
+
+  const sink = createSink(ch, {
+    retryMaxMs: cfg.INGEST_RETRY_MAX_MS,
+    keepTrying: () => !stopping,
+    onDown: (err) => {
+      log.error({ err }, 'ClickHouse insert failed; pausing consumption and retrying');
+      pause.set('clickhouse', true);
+    },
+    onUp: () => pause.set('clickhouse', false),
+  });
+
+  const batcher = new Batcher<Chunk & { maxEmittedAt: number | undefined }>({
+    maxItems: cfg.INGEST_BATCH_SIZE,
+    maxWaitMs: cfg.INGEST_BATCH_MS,
+    sizeOf: (c) => c.rows.length + c.dead.length,
+    flush: async (chunks) => {
+      await sink.write(chunks);
+      for (const c of chunks) if (c.maxEmittedAt !== undefined) lagSource.lastEmittedAt = Math.max(lagSource.lastEmittedAt ?? 0, c.maxEmittedAt);
+      bufferedRows.set(batcher.buffered);
+      if (batcher.buffered < cfg.INGEST_MAX_BUFFER / 2) pause.set('buffer', false);
+    },
+  });
+
+  const eachBatch = async (batch: ConsumedBatch, ctl: BatchControl): Promise<void> => {
+    const { messages } = batch;
+    consumedTotal.inc({ topic: batch.topic }, messages.length);
+    const decoded = decodeMessages(messages, bus.kind);
+    if (decoded.rejected.length > 0) {
+      await publishDeadLetters(producer, cfg.KAFKA_DLQ_TOPIC, decoded.rejected);
+      for (const r of decoded.rejected) deadLettersTotal.inc({ reason: r.row.reason, source: bus.kind });
+      log.warn(
+        { topic: batch.topic, partition: batch.partition, rejected: decoded.rejected.map((r) => ({ offset: r.row.offset, reason: r.row.reason, detail: r.row.detail })).slice(0, 5) },
+        `${decoded.rejected.length} message(s) dead-lettered`,
+      );
+    }
+    const done = batcher.add({
+      origin: { source: bus.kind, topic: batch.topic, partition: batch.partition, first: messages[0]!.offset, last: messages[messages.length - 1]!.offset },
+      rows: decoded.rows,
+      dead: decoded.rejected.map((r) => r.row),
+      maxEmittedAt: decoded.maxEmittedAt,
+    });
+    bufferedRows.set(batcher.buffered);
+    if (batcher.buffered >= cfg.INGEST_MAX_BUFFER) pause.set('buffer', true);
+    // On stop, don't wait out the batch timer: write what is in hand now.
+    if (stopping) void batcher.drain();
+    await withHeartbeats(done, ctl);
+  };
+
+  lagSource.read = () => consumer.lag();
+  lagSource.startedAt = Date.now();
+  await consumer.run({ topics: [topic], eachBatch, concurrency: Math.max(cfg.KAFKA_PARTITIONS, 1) });
+  log.info({ bus: bus.kind, topic, group: cfg.KAFKA_GROUP_ID, batchSize: cfg.INGEST_BATCH_SIZE, batchMs: cfg.INGEST_BATCH_MS }, 'ingest running');
+
+  let stopped: Promise<void> | undefined;
+  return {
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        // Batches in flight are waiting for their insert: write it now, then
+        // let the consumer finish them (committing) and leave the group.
+        const drained = batcher.drain().catch(() => undefined);
+        await consumer.stop();
+        await drained;
+        await producer.close();
+        if (lagSource.read) lagSource.read = undefined;
+        log.info('ingest stopped');
+      })();
+      return stopped;
+    },
+  };
+}
