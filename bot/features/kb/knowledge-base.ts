@@ -5,10 +5,10 @@
  * writes is one reload). A broken file is logged and skipped; the others stay
  * searchable.
  */
-import { watch, type FSWatcher } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { logger } from '../../../core/log.js';
+import { watchMarkdownDir } from '../watch-dir.js';
 import { parseArticle, type KbArticle } from './article.js';
 import { KbSearch, type KbHit, type KbSearchOptions } from './search.js';
 
@@ -24,8 +24,7 @@ export interface KnowledgeBaseOptions {
 
 export class KnowledgeBase {
   private snapshot = new KbSearch([]);
-  private watcher: FSWatcher | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private unwatch: (() => void) | undefined;
   private loading: Promise<void> = Promise.resolve();
   private readonly listeners = new Set<(kb: KbSearch) => void>();
 
@@ -69,22 +68,15 @@ export class KnowledgeBase {
   }
 
   private startWatching(): void {
-    try {
-      // Recursive watching is native on Linux since Node 20.
-      this.watcher = watch(this.opts.dir, { recursive: true }, (_event, file) => {
-        if (file && !String(file).endsWith('.md')) return;
-        clearTimeout(this.timer);
-        this.timer = setTimeout(() => void this.reload().catch((e: unknown) => log.error({ err: e }, 'knowledge base reload failed')), this.opts.debounceMs ?? 300);
-      });
-      this.watcher.on('error', (e) => log.warn({ err: e }, 'knowledge base watcher stopped'));
-    } catch (e) {
-      log.warn({ err: e, dir: this.opts.dir }, 'cannot watch the knowledge base; changes need a restart');
-    }
+    this.unwatch = watchMarkdownDir(
+      this.opts.dir,
+      () => void this.reload().catch((e: unknown) => log.error({ err: e }, 'knowledge base reload failed')),
+      { debounceMs: this.opts.debounceMs ?? 300, log },
+    );
   }
 
   close(): void {
-    clearTimeout(this.timer);
-    this.watcher?.close();
+    this.unwatch?.();
     this.listeners.clear();
   }
 }
