@@ -19,8 +19,8 @@ export function makeEvents(n: number, tickets = 50, base = new Date()): SupportE
     const occurred_at = new Date(base.getTime() - (n - i) * 1000).toISOString();
     out.push(
       i % 5 === 4
-        ? makeEvent({ type: 'csat_rated', ticket_id, customer_id: 1000 + ticket_id, queue: 'L1', occurred_at, score: 1 + (i % 5) })
-        : makeEvent({ type: 'message_in', ticket_id, customer_id: 1000 + ticket_id, queue: 'L1', occurred_at, message_kind: 'text', text_length: i % 300 }),
+        ? makeEvent<'csat_rated'>({ type: 'csat_rated', ticket_id, customer_id: 1000 + ticket_id, queue: 'L1', occurred_at, score: 1 + (i % 5) })
+        : makeEvent<'message_in'>({ type: 'message_in', ticket_id, customer_id: 1000 + ticket_id, queue: 'L1', occurred_at, message_kind: 'text', text_length: i % 300 }),
     );
   }
   return out;
