@@ -52,7 +52,8 @@ export interface TicketFilter {
 const NO_EVENT = "toUUID('00000000-0000-0000-0000-000000000000')";
 /** Value of a latest-by-(occurred_at, event_id) tuple, NULL when no such event was seen. */
 const latestOrNull = (col: string) => `if(tupleElement(max(${col}), 2) = ${NO_EVENT}, NULL, tupleElement(max(${col}), 3))`;
-const seconds = (a: string, b: string) => `greatest(0, toUnixTimestamp64Milli(${a}) - toUnixTimestamp64Milli(${b})) / 1000`;
+// greatest() skips NULL arguments in current ClickHouse, so the NULL (no such event yet) is kept explicitly.
+const seconds = (a: string, b: string) => `if(${a} IS NULL, NULL, greatest(0, toUnixTimestamp64Milli(${a}) - toUnixTimestamp64Milli(${b})) / 1000)`;
 
 /**
  * One row per ticket created in [{from}, {to}), filtered by the ticket's
@@ -81,8 +82,8 @@ export function ticketStateSql(filter: TicketFilter, extraColumns = ''): string 
       min(first_resolved_at) AS resolved_at,
       max(reopened) AS was_reopened,
       max(csat_surveyed) AS csat_was_surveyed,
-      ${latestOrNull('csat_latest')} AS csat,
-      ${latestOrNull('nps_latest')} AS nps,
+      ${latestOrNull('csat_latest')} AS csat_score,
+      ${latestOrNull('nps_latest')} AS nps_score,
       if(tupleElement(max(queue_change_latest), 2) = ${NO_EVENT}, min(opened_fr_due_at), tupleElement(max(queue_change_latest), 3)) AS fr_due,
       if(tupleElement(max(queue_change_latest), 2) = ${NO_EVENT}, min(opened_res_due_at), tupleElement(max(queue_change_latest), 4)) AS res_due,
       ${seconds('first_reply', 'created_at')} AS frt,
@@ -127,12 +128,12 @@ export const METRIC_SELECT: Record<MetricField, string> = {
   fcr_rate: ratio('resolved_at IS NOT NULL AND replies_capped = 1 AND was_reopened = 0', 'resolved_at IS NOT NULL AND replies_capped >= 1'),
   auto_resolution_rate: ratio('resolved_at IS NOT NULL AND replies_capped = 0', 'resolved_at IS NOT NULL'),
   reopen_rate: ratio('was_reopened = 1', 'resolved_at IS NOT NULL'),
-  csat_pct: ratio('csat >= 4', 'csat IS NOT NULL'),
-  csat_avg: 'avg(csat)',
-  csat_responses: 'count(csat)',
-  csat_response_rate: ratio('csat_was_surveyed = 1 AND csat IS NOT NULL', 'csat_was_surveyed = 1'),
-  nps: '100 * (countIf(nps >= 9) - countIf(nps <= 6)) / nullIf(count(nps), 0)',
-  nps_responses: 'count(nps)',
+  csat_pct: ratio('csat_score >= 4', 'csat_score IS NOT NULL'),
+  csat_avg: 'avg(csat_score)',
+  csat_responses: 'count(csat_score)',
+  csat_response_rate: ratio('csat_was_surveyed = 1 AND csat_score IS NOT NULL', 'csat_was_surveyed = 1'),
+  nps: '100 * (countIf(nps_score >= 9) - countIf(nps_score <= 6)) / nullIf(count(nps_score), 0)',
+  nps_responses: 'count(nps_score)',
   repeat_contact_rate: 'countIf(ticket_id IN (SELECT ticket_id FROM repeats)) / nullIf(count(), 0)',
   sla_first_response_met_rate: 'countIf(fr_met = 1) / nullIf(count(fr_met), 0)',
   sla_resolution_met_rate: 'countIf(res_met = 1) / nullIf(count(res_met), 0)',
