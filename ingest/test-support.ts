@@ -46,3 +46,10 @@ let seq = 0;
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${++seq}`;
 }
+
+/** The broker of scripts/services.sh; tests fail loudly (never skip) without it. */
+export function testKafkaBrokers(): string[] {
+  const raw = process.env.TEST_KAFKA_BROKERS;
+  if (!raw) throw new Error('TEST_KAFKA_BROKERS is not set: run `bash scripts/services.sh start` and export the lines of `bash scripts/services.sh env`');
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+}
