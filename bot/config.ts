@@ -1,0 +1,105 @@
+/**
+ * The desk's configuration: every variable the bot reads, declared once
+ * (core/env.ts turns these declarations into the README table and the start-up
+ * validation), plus the parsed forms the code works with (queues, SLA targets,
+ * business-hours calendars, categories).
+ */
+import { loadBusConfig } from '../core/bus/config.js';
+import { ConfigError, defineConfig, env } from '../core/env.js';
+import { parseBusinessHours, type BusinessCalendar } from './sla/business-hours.js';
+import { DEFAULT_SLA_TARGETS, parseSlaTargets, type SlaTargets } from './sla/policy.js';
+import { DEFAULT_CATEGORIES, parseCategories, type Category } from './routing.js';
+
+export const SANDBOX_BOT_TOKEN = '7000000001:sandbox-token';
+
+export const loadBotEnv = defineConfig('bot', {
+  BOT_TOKEN: env.optionalString({ doc: 'Telegram bot token from @BotFather. Unset: the local sandbox bot (token 7000000001:sandbox-token at http://127.0.0.1:$SANDBOX_PORT).', secret: true }),
+  TELEGRAM_API_ROOT: env.url({ doc: 'Bot API root (a local Bot API server, or the sandbox). Unset: api.telegram.org, or the sandbox when BOT_TOKEN is unset.' }),
+  SANDBOX_PORT: env.int({ default: 8081, min: 1, max: 65535, doc: 'Port of the local Telegram sandbox used when BOT_TOKEN is unset.' }),
+  SUPPORT_CHAT_ID: env.int({ default: -1002000000001, doc: 'Forum supergroup where agents work: one topic per customer. The bot must be an admin that can manage topics.' }),
+  WEBHOOK_URL: env.url({ doc: 'Public HTTPS URL Telegram posts updates to (path included). Unset: long polling.' }),
+  WEBHOOK_SECRET: env.optionalString({ doc: 'Secret token Telegram sends in X-Telegram-Bot-Api-Secret-Token; required with WEBHOOK_URL.', secret: true }),
+  VIP_USER_IDS: env.list({ doc: 'Comma-separated Telegram user ids routed to the VIP queue (always wins over category routing).' }),
+  CATEGORIES: env.string({ default: DEFAULT_CATEGORIES, doc: 'Category keyboard and routing: "Label:queue,…". A category without ":queue" goes to the default queue (L1).' }),
+  DEFAULT_QUEUE: env.string({ default: 'L1', doc: 'Queue of tickets before a category is picked and of categories without a queue.' }),
+  SLA_TARGETS: env.string({ default: DEFAULT_SLA_TARGETS, doc: 'Per queue first-response/resolution targets: "L1=15m/4h,L2=30m/24h,VIP=5m/8h,payments=10m/8h".' }),
+  BUSINESS_HOURS: env.optionalString({ doc: 'Business-hours calendars per queue, ";"-separated: "L1=Mon-Fri 09:00-18:00 Europe/Berlin; L2=Mon-Sat 08:00-20:00 UTC". Queues without one run 24/7.' }),
+  REPEAT_CONTACT_WINDOW: env.duration({ default: '7d', doc: 'A new ticket is a repeat contact when the customer had a ticket resolved this long before.' }),
+  AGENT_CACHE_TTL: env.duration({ default: '60s', doc: 'How long a support-group membership check (getChatMember) is cached.' }),
+  ALBUM_BUFFER: env.duration({ default: '400ms', doc: 'How long the relay waits for the rest of an album (media_group_id) before copying it as one group.' }),
+  THROTTLE: env.bool({ default: true, doc: "Throttle outgoing Bot API calls to Telegram's flood limits (@grammyjs/transformer-throttler). Off only against a sandbox without flood limits (benchmarks)." }),
+  THROTTLE_GLOBAL_PER_SECOND: env.int({ default: 30, min: 1, doc: 'Outgoing messages per second for the whole bot.' }),
+  THROTTLE_GROUP_PER_MINUTE: env.int({ default: 20, min: 1, doc: 'Outgoing messages per minute into one group (the support group included).' }),
+  THROTTLE_CHAT_PER_SECOND: env.int({ default: 1, min: 1, doc: 'Outgoing messages per second into one private chat.' }),
+  AGENT_LANGUAGE: env.string({ default: 'en', doc: 'Language of the texts the bot posts for agents in the support group (a locales/ directory).' }),
+  OUTBOX_BATCH: env.int({ default: 200, min: 1, max: 10_000, doc: 'Outbox rows published per bus send.' }),
+  PORT: env.int({ default: 8080, min: 0, max: 65535, doc: 'HTTP port (webhook, /metrics, dashboard API).' }),
+  DATA_DIR: env.string({ default: './data', doc: 'Directory for all embedded state (chDB, PGlite, embedded bus log).' }),
+});
+
+export interface BotConfig {
+  token: string;
+  /** undefined → grammY's default (api.telegram.org). */
+  apiRoot: string | undefined;
+  sandbox: boolean;
+  supportChatId: number;
+  webhookUrl: string | undefined;
+  webhookSecret: string | undefined;
+  vipUserIds: ReadonlySet<number>;
+  categories: Category[];
+  defaultQueue: string;
+  sla: SlaTargets;
+  businessHours: ReadonlyMap<string, BusinessCalendar>;
+  repeatContactWindowSeconds: number;
+  agentCacheTtlMs: number;
+  albumBufferMs: number;
+  /** Bus topic of the events (KAFKA_TOPIC, shared with the ingest). */
+  eventsTopic: string;
+  throttle: { enabled: boolean; globalPerSecond: number; groupPerMinute: number; chatPerSecond: number };
+  agentLanguage: string;
+  outboxBatch: number;
+  port: number;
+  dataDir: string;
+}
+
+export function loadBotConfig(source?: Record<string, string | undefined>): BotConfig {
+  const e = loadBotEnv(source);
+  const sandbox = e.BOT_TOKEN === undefined;
+  if (e.WEBHOOK_URL && !e.WEBHOOK_SECRET) throw new ConfigError('WEBHOOK_SECRET', 'must be set when WEBHOOK_URL is set');
+  const vip = new Set<number>();
+  for (const raw of e.VIP_USER_IDS) {
+    const id = Number(raw);
+    if (!Number.isSafeInteger(id)) throw new ConfigError('VIP_USER_IDS', `must list integer user ids, got "${raw}"`);
+    vip.add(id);
+  }
+  const wrap = <T>(name: string, f: () => T): T => {
+    try {
+      return f();
+    } catch (err) {
+      if (err instanceof ConfigError) throw err;
+      throw new ConfigError(name, (err as Error).message);
+    }
+  };
+  return {
+    token: e.BOT_TOKEN ?? SANDBOX_BOT_TOKEN,
+    apiRoot: e.TELEGRAM_API_ROOT ?? (sandbox ? `http://127.0.0.1:${e.SANDBOX_PORT}` : undefined),
+    sandbox,
+    supportChatId: e.SUPPORT_CHAT_ID,
+    webhookUrl: e.WEBHOOK_URL,
+    webhookSecret: e.WEBHOOK_SECRET,
+    vipUserIds: vip,
+    categories: wrap('CATEGORIES', () => parseCategories(e.CATEGORIES, e.DEFAULT_QUEUE)),
+    defaultQueue: e.DEFAULT_QUEUE,
+    sla: wrap('SLA_TARGETS', () => parseSlaTargets(e.SLA_TARGETS)),
+    businessHours: wrap('BUSINESS_HOURS', () => parseBusinessHours(e.BUSINESS_HOURS ?? '')),
+    repeatContactWindowSeconds: e.REPEAT_CONTACT_WINDOW,
+    agentCacheTtlMs: e.AGENT_CACHE_TTL * 1000,
+    albumBufferMs: e.ALBUM_BUFFER * 1000,
+    eventsTopic: loadBusConfig(source).KAFKA_TOPIC,
+    throttle: { enabled: e.THROTTLE, globalPerSecond: e.THROTTLE_GLOBAL_PER_SECOND, groupPerMinute: e.THROTTLE_GROUP_PER_MINUTE, chatPerSecond: e.THROTTLE_CHAT_PER_SECOND },
+    agentLanguage: e.AGENT_LANGUAGE,
+    outboxBatch: e.OUTBOX_BATCH,
+    port: e.PORT,
+    dataDir: e.DATA_DIR,
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * The context every desk handler (core, features, alerts) receives:
+ * grammY's Context, @grammyjs/i18n's translation flavor, and `ctx.desk`,
+ * the desk's services (bot/EXTENSION.md §1).
+ */
+import type { Api, Context } from 'grammy';
+import type { I18nFlavor } from '@grammyjs/i18n';
+import type { Db } from '../core/postgres.js';
+import type { Logger } from '../core/log.js';
+import type { BotConfig } from './config.js';
+import type { Intake } from './handlers/intake.js';
+import type { SlaPolicy } from './sla/policy.js';
+import type { CustomerRepo } from './store/customers.js';
+import type { MessagePairRepo } from './store/message-pairs.js';
+import type { Outbox } from './store/outbox.js';
+import type { AgentDirectory } from './telegram/agents.js';
+import type { Relay } from './telegram/relay.js';
+import type { TopicManager } from './telegram/topics.js';
+import type { TicketService } from './tickets/service.js';
+
+export interface Desk {
+  db: Db;
+  config: BotConfig;
+  api: Api;
+  tickets: TicketService;
+  customers: CustomerRepo;
+  pairs: MessagePairRepo;
+  outbox: Outbox;
+  relay: Relay;
+  topics: TopicManager;
+  agents: AgentDirectory;
+  intake: Intake;
+  sla: SlaPolicy;
+  /** Translates for agents (AGENT_LANGUAGE), outside a customer's context. */
+  agentText: (key: string, vars?: Record<string, string | number>) => string;
+  /** Translates into any locale (e.g. a customer's, from a timer). */
+  translate: (locale: string, key: string, vars?: Record<string, string | number>) => string;
+  /** Locales with translations (locales/<lang>/). */
+  locales: readonly string[];
+  log: Logger;
+}
+
+export type BotContext = Context & I18nFlavor & { desk: Desk };

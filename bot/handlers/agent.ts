@@ -1,0 +1,176 @@
+/**
+ * The agent side, in the support forum: messages in a customer's topic go to
+ * the customer; commands and the card's buttons change the ticket.
+ *
+ * Only members of the support group act (getChatMember, cached); updates from
+ * any other group are left alone; the General topic is never relayed, and
+ * neither is anything starting with "/".
+ */
+import { Composer, type Filter } from 'grammy';
+import type { Message } from 'grammy/types';
+import type { BotContext, Desk } from '../context.js';
+import { formatInstant } from '../format.js';
+import { pick } from '../i18n.js';
+import type { Customer, Ticket } from '../store/types.js';
+import { messageKind } from '../telegram/message-kind.js';
+import { DeskError } from '../tickets/errors.js';
+
+type TopicTarget = { customer: Customer; ticket: Ticket | undefined };
+
+export function agentHandlers(supportChatId: number): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const group = composer.filter((ctx) => ctx.chat?.id === supportChatId);
+
+  // Everything below requires an agent (a member of the support group).
+  const agents = group.filter(async (ctx) => {
+    const from = ctx.from;
+    if (!from || from.is_bot || ctx.msg?.sender_chat) return false;
+    return ctx.desk.agents.isAgent(from.id);
+  });
+
+  agents.command('take', (ctx) => inTopic(ctx, async (desk, { ticket }) => {
+    const t = await desk.tickets.assign(need(ticket).id, ctx.from!.id, { at: msgDate(ctx.msg!) });
+    await ctx.reply(desk.agentText('agent-taken', { agent: ctx.from!.first_name, number: t.id }), replyInThread(ctx));
+  }));
+
+  agents.command('resolve', (ctx) => inTopic(ctx, async (desk, { ticket, customer }) => {
+    const t = await resolveTicket(desk, need(ticket).id, ctx.from!.id, msgDate(ctx.msg!), customer);
+    await ctx.reply(desk.agentText('agent-resolved', { agent: ctx.from!.first_name, number: t.id }), replyInThread(ctx));
+  }));
+
+  agents.command('reopen', (ctx) => inTopic(ctx, async (desk, { ticket, customer }) => {
+    const t = await reopenTicket(desk, need(ticket).id, ctx.from!.id, msgDate(ctx.msg!), customer);
+    await ctx.reply(desk.agentText('agent-reopened', { agent: ctx.from!.first_name, number: t.id }), replyInThread(ctx));
+  }));
+
+  agents.command('note', (ctx) => inTopic(ctx, async (desk, { ticket }) => {
+    const text = ctx.match.trim();
+    if (!text) return void (await ctx.reply(desk.agentText('agent-note-usage'), replyInThread(ctx)));
+    await desk.db.query('INSERT INTO notes (ticket_id, agent_id, message_id, text) VALUES ($1, $2, $3, $4)', [ticket?.id ?? null, ctx.from!.id, ctx.msg!.message_id, text]);
+    await ctx.reply(desk.agentText('agent-note-saved'), replyInThread(ctx));
+  }));
+
+  agents.command(['ban', 'unban'], (ctx) => inTopic(ctx, async (desk, { customer }) => {
+    const ban = ctx.msg!.text!.startsWith('/ban');
+    await desk.customers.setBanned(customer.id, ban);
+    await ctx.reply(desk.agentText(ban ? 'agent-banned' : 'agent-unbanned'), replyInThread(ctx));
+  }));
+
+  agents.command('escalate', (ctx) => inTopic(ctx, async (desk, { ticket }) => {
+    const queue = ctx.match.trim();
+    if (!queue) return void (await ctx.reply(desk.agentText('agent-escalate-usage', { queues: desk.sla.queues().join(', ') }), replyInThread(ctx)));
+    const t0 = need(ticket);
+    const t = await desk.tickets.escalate(t0.id, queue, { at: msgDate(ctx.msg!), agentId: ctx.from!.id });
+    const zone = desk.sla.calendar(t.queue)?.zone;
+    await ctx.reply(
+      desk.agentText('agent-escalated', {
+        number: t.id, from: t0.queue, to: t.queue, agent: ctx.from!.first_name,
+        firstDue: formatInstant(t.first_response_due_at, zone), resolutionDue: formatInstant(t.resolution_due_at, zone),
+      }),
+      replyInThread(ctx),
+    );
+  }));
+
+  agents.callbackQuery(/^desk:(take|resolve|reopen):(\d+)$/, async (ctx) => {
+    const desk = ctx.desk;
+    const id = Number(ctx.match[2]);
+    const agent = ctx.from;
+    // A button press carries no date of its own (the card's date is the ticket's creation): it happens now.
+    const at = new Date();
+    try {
+      const ticket = await desk.tickets.get(id);
+      if (!ticket) throw new DeskError('ticket-not-found', { ticket: id });
+      const customer = (await desk.customers.get(ticket.customer_id))!;
+      let text: string;
+      if (ctx.match[1] === 'take') {
+        await desk.tickets.assign(id, agent.id, { at });
+        text = desk.agentText('agent-taken', { agent: agent.first_name, number: id });
+      } else if (ctx.match[1] === 'resolve') {
+        await resolveTicket(desk, id, agent.id, at, customer);
+        text = desk.agentText('agent-resolved', { agent: agent.first_name, number: id });
+      } else {
+        await reopenTicket(desk, id, agent.id, at, customer);
+        text = desk.agentText('agent-reopened', { agent: agent.first_name, number: id });
+      }
+      await ctx.answerCallbackQuery();
+      await desk.relay.sendToTopic(customer.id, text);
+    } catch (e) {
+      if (!(e instanceof DeskError)) throw e;
+      await ctx.answerCallbackQuery({ text: desk.agentText(`agent-error-${e.code}`, e.detail) });
+    }
+  });
+
+  agents.on('message', async (ctx) => {
+    const msg = ctx.msg;
+    // General topic and plain (non-forum) messages are for discussion among agents.
+    if (!msg.is_topic_message || msg.message_thread_id === undefined) return;
+    if (msg.text?.startsWith('/')) return;
+    if (messageKind(msg) === 'other') return; // topic edits, pins and other service messages
+    const target = await topicTarget(ctx.desk, msg.message_thread_id);
+    if (!target?.ticket) return;
+    await ctx.desk.relay.toCustomer(target.customer.id, target.ticket.id, msg);
+  });
+
+  agents.on('edited_message', async (ctx) => {
+    const msg = ctx.editedMessage;
+    if (!msg.is_topic_message || msg.message_thread_id === undefined) return;
+    const c = await ctx.desk.customers.byThread(msg.message_thread_id);
+    if (c) await ctx.desk.relay.editAtCustomer(c.id, msg);
+  });
+
+  return composer;
+}
+
+/** The customer of a topic and their open ticket, else their latest one. */
+async function topicTarget(desk: Desk, threadId: number): Promise<TopicTarget | undefined> {
+  const customer = await desk.customers.byThread(threadId);
+  if (!customer) return undefined;
+  const ticket = (await desk.tickets.findOpen(customer.id)) ?? (await desk.tickets.latest(customer.id));
+  return { customer, ticket };
+}
+
+async function inTopic(ctx: Filter<BotContext, 'message'> | BotContext, fn: (desk: Desk, target: TopicTarget) => Promise<void>): Promise<void> {
+  const desk = ctx.desk;
+  const thread = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
+  const target = thread === undefined ? undefined : await topicTarget(desk, thread);
+  if (!target) {
+    await ctx.reply(desk.agentText('agent-no-ticket'), replyInThread(ctx));
+    return;
+  }
+  try {
+    await fn(desk, target);
+  } catch (e) {
+    if (!(e instanceof DeskError)) throw e;
+    await ctx.reply(desk.agentText(`agent-error-${e.code}`, e.detail), replyInThread(ctx));
+  }
+}
+
+async function resolveTicket(desk: Desk, ticketId: number, agentId: number, at: Date, customer: Customer): Promise<Ticket> {
+  const t = await desk.tickets.resolve(ticketId, { by: 'agent', at, agentId });
+  await desk.relay.sendToCustomer(customer.id, desk.translate(customerLocale(desk, t, customer), 'ticket-resolved-customer', { number: t.id }));
+  return t;
+}
+
+async function reopenTicket(desk: Desk, ticketId: number, agentId: number, at: Date, customer: Customer): Promise<Ticket> {
+  const t = await desk.tickets.reopen(ticketId, { reason: 'agent', at, agentId });
+  await desk.relay.sendToCustomer(customer.id, desk.translate(customerLocale(desk, t, customer), 'ticket-reopened-customer', { number: t.id }));
+  return t;
+}
+
+function customerLocale(desk: Desk, t: Ticket, c: Customer): string {
+  return pick({ locales: desk.locales }, t.language ?? c.language_code ?? undefined);
+}
+
+function need(ticket: Ticket | undefined): Ticket {
+  if (!ticket) throw new DeskError('ticket-not-found');
+  return ticket;
+}
+
+function msgDate(m: Message): Date {
+  return new Date(m.date * 1000);
+}
+
+function replyInThread(ctx: BotContext): { message_thread_id?: number } {
+  const thread = ctx.msg?.is_topic_message ? ctx.msg.message_thread_id : undefined;
+  return thread === undefined ? {} : { message_thread_id: thread };
+}

@@ -1,0 +1,121 @@
+/**
+ * The customer side, in private chats: /start, /status, messages (open or
+ * join a ticket and relay to the topic), edits, the category keyboard, and
+ * the bot being blocked or unblocked.
+ */
+import { Composer, InlineKeyboard } from 'grammy';
+import type { Message } from 'grammy/types';
+import type { BotContext } from '../context.js';
+import { formatDuration } from '../format.js';
+import type { Ticket } from '../store/types.js';
+import { messageKind, textLength } from '../telegram/message-kind.js';
+import { DeskError } from '../tickets/errors.js';
+import { postCard } from './ticket-card.js';
+
+export function customerHandlers(): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const pm = composer.chatType('private');
+
+  pm.command('start', async (ctx) => {
+    await ctx.desk.customers.upsert(ctx.from, ctx.desk.config.vipUserIds.has(ctx.from.id));
+    await ctx.reply(ctx.t('start-welcome', { name: ctx.from.first_name }));
+  });
+
+  pm.command('status', (ctx) => replyStatus(ctx));
+  pm.callbackQuery('desk:status', async (ctx) => {
+    await ctx.answerCallbackQuery();
+    await replyStatus(ctx);
+  });
+
+  pm.on('message', async (ctx) => {
+    const msg = ctx.msg;
+    // Commands are for the bot (unknown ones included), never for the agents.
+    if (msg.text?.startsWith('/')) return;
+    if (messageKind(msg) === 'other' && !msg.text) return; // service messages
+    await onCustomerMessage(ctx, msg);
+  });
+
+  pm.on('edited_message', async (ctx) => {
+    const c = await ctx.desk.customers.get(ctx.from.id);
+    if (!c || c.banned) return;
+    await ctx.desk.relay.editInTopic(c.id, ctx.editedMessage);
+  });
+
+  pm.callbackQuery(/^desk:cat:(\d+):(\w+)$/, async (ctx) => {
+    const desk = ctx.desk;
+    const ticketId = Number(ctx.match[1]);
+    const ticket = await desk.tickets.get(ticketId);
+    if (!ticket || ticket.customer_id !== ctx.from.id) return ctx.answerCallbackQuery();
+    try {
+      // A button press has no Telegram date of its own; the keyboard's message date is when it was sent, so use now.
+      const updated = await desk.tickets.setCategory(ticketId, ctx.match[2]!, { at: new Date(), isVip: desk.config.vipUserIds.has(ctx.from.id) });
+      await ctx.answerCallbackQuery();
+      const cat = desk.config.categories.find((c) => c.key === updated.category)!;
+      const label = desk.intake.categoryLabel(await ctx.i18n.getLocale(), cat.key, cat.label);
+      await ctx.editMessageText(ctx.t('category-chosen', { category: label })).catch(() => undefined);
+      if (updated.queue !== ticket.queue) {
+        const eta = formatDuration(ctx.t, await desk.tickets.etaSeconds(updated));
+        await ctx.reply(ctx.t('ticket-routed', { number: updated.id, queue: updated.queue, eta }));
+        await desk.tickets.recordBotReply(updated.id, { replyKind: 'receipt', at: new Date() });
+      }
+      await desk.relay.sendToTopic(updated.customer_id, desk.agentText('agent-category', { category: cat.label, queue: updated.queue }));
+    } catch (e) {
+      if (!(e instanceof DeskError)) throw e;
+      await ctx.answerCallbackQuery();
+      await ctx.editMessageReplyMarkup().catch(() => undefined);
+    }
+  });
+
+  pm.on('my_chat_member', async (ctx) => {
+    const status = ctx.myChatMember.new_chat_member.status;
+    const desk = ctx.desk;
+    if (!(await desk.customers.get(ctx.from.id))) return;
+    const blocked = status === 'kicked';
+    if (await desk.customers.setBlockedBot(ctx.from.id, blocked))
+      await desk.relay.sendToTopic(ctx.from.id, desk.agentText(blocked ? 'agent-customer-blocked' : 'agent-customer-unblocked')).catch(() => undefined);
+  });
+
+  return composer;
+}
+
+async function onCustomerMessage(ctx: BotContext, msg: Message): Promise<void> {
+  const desk = ctx.desk;
+  const from = msg.from!;
+  // A redelivered update (restart, retry) was relayed already: do nothing twice.
+  if (await desk.pairs.bySource(msg.chat.id, msg.message_id)) return;
+  const customer = await desk.customers.upsert(from, desk.config.vipUserIds.has(from.id));
+  if (customer.banned) return;
+  if (customer.blocked_bot && (await desk.customers.setBlockedBot(customer.id, false)))
+    await desk.relay.sendToTopic(customer.id, desk.agentText('agent-customer-unblocked')).catch(() => undefined);
+  const at = new Date(msg.date * 1000);
+  const { ticket, created } = await desk.tickets.open({ customer, at, language: await ctx.i18n.getLocale(), messageId: msg.message_id });
+  if (created) await postCard(desk, ticket);
+  await desk.tickets.recordCustomerMessage(ticket.id, { kind: messageKind(msg), textLength: textLength(msg), at });
+  await desk.relay.toTopic(customer.id, ticket.id, msg);
+  if (!created) return;
+  await sendReceipt(ctx, ticket);
+  await desk.intake.start(ctx, ticket, customer, msg);
+}
+
+async function sendReceipt(ctx: BotContext, ticket: Ticket): Promise<void> {
+  const eta = formatDuration(ctx.t, await ctx.desk.tickets.etaSeconds(ticket));
+  const sent = await ctx.desk.relay.sendToCustomer(ticket.customer_id, ctx.t('ticket-receipt', { number: ticket.id, queue: ticket.queue, eta }), {
+    reply_markup: new InlineKeyboard().text('ℹ️ /status', 'desk:status'),
+  });
+  if (sent) await ctx.desk.tickets.recordBotReply(ticket.id, { replyKind: 'receipt', at: new Date(sent.date * 1000) });
+}
+
+async function replyStatus(ctx: BotContext): Promise<void> {
+  const desk = ctx.desk;
+  const ticket = ctx.from ? await desk.tickets.latest(ctx.from.id) : undefined;
+  if (!ticket) {
+    await ctx.reply(ctx.t('status-none'));
+    return;
+  }
+  if (ticket.status === 'resolved') {
+    await ctx.reply(ctx.t('status-resolved', { number: ticket.id }));
+    return;
+  }
+  const eta = ticket.first_response_at ? 'none' : formatDuration(ctx.t, await desk.tickets.etaSeconds(ticket));
+  await ctx.reply(ctx.t('status-open', { number: ticket.id, status: ctx.t(`ticket-status-${ticket.status}`), queue: ticket.queue, eta }));
+}

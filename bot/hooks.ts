@@ -1,0 +1,45 @@
+/**
+ * The hooks features plug into (bot/EXTENSION.md §3). The desk runs them after
+ * the state change committed; a hook that throws is logged, never fatal.
+ */
+import type { Message } from 'grammy/types';
+import type { BotContext, Desk } from './context.js';
+import type { Customer, Ticket } from './store/types.js';
+
+export type IntakeResult = 'continue' | 'wait';
+
+export interface IntakeInput {
+  ticket: Ticket;
+  customer: Customer;
+  /** The customer's message that opened the ticket. */
+  message: Message;
+}
+
+export interface IntakeStep {
+  name: string;
+  /**
+   * 'continue' → the next step, then the category keyboard. 'wait' → intake
+   * pauses; the step's own button handler later calls
+   * `ctx.desk.intake.continue(ticketId)` or resolves the ticket.
+   */
+  run(ctx: BotContext, input: IntakeInput): Promise<IntakeResult>;
+}
+
+export type ResolvedBy = 'agent' | 'kb' | 'auto_close' | 'customer';
+export type ReopenReason = 'agent' | 'followup' | 'customer';
+
+export interface TicketResolvedHookEvent {
+  ticket: Ticket;
+  by: ResolvedBy;
+}
+
+export interface FeatureHooks {
+  intakeSteps: IntakeStep[];
+  onOpened: Array<(e: { ticket: Ticket; customer: Customer }, desk: Desk) => Promise<void>>;
+  onResolved: Array<(e: TicketResolvedHookEvent, desk: Desk) => Promise<void>>;
+  onReopened: Array<(e: { ticket: Ticket; reason: ReopenReason }, desk: Desk) => Promise<void>>;
+}
+
+export function emptyHooks(): FeatureHooks {
+  return { intakeSteps: [], onOpened: [], onResolved: [], onReopened: [] };
+}

@@ -1,0 +1,40 @@
+/** The desk's Prometheus metrics, in the process registry (core/metrics.ts). */
+import { Counter, Gauge } from 'prom-client';
+import { registry } from '../core/metrics.js';
+
+/** Backlog sources of the desks running in this process (normally one). */
+const backlogSources = new Set<() => Promise<number>>();
+
+function once<T>(name: string, make: () => T): T {
+  return (registry.getSingleMetric(name) as T | undefined) ?? make();
+}
+
+export const outboxBacklogGauge = once(
+  'desk_outbox_backlog',
+  () =>
+    new Gauge({
+      name: 'desk_outbox_backlog',
+      help: 'Events written to the outbox and not yet published to the bus',
+      registers: [registry],
+      async collect() {
+        let n = 0;
+        for (const f of backlogSources) n += await f().catch(() => 0);
+        this.set(n);
+      },
+    }),
+);
+
+export const relayedMessages = once(
+  'desk_relayed_messages_total',
+  () => new Counter({ name: 'desk_relayed_messages_total', help: 'Messages relayed, by direction (in: customer → topic, out: agent → customer)', labelNames: ['direction'] as const, registers: [registry] }),
+);
+
+export const updatesHandled = once(
+  'desk_updates_total',
+  () => new Counter({ name: 'desk_updates_total', help: 'Telegram updates handled, by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
+);
+
+export function trackBacklog(source: () => Promise<number>): () => void {
+  backlogSources.add(source);
+  return () => backlogSources.delete(source);
+}

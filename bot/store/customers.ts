@@ -1,0 +1,87 @@
+/** customers: one row per Telegram user who wrote to the bot, with their topic. */
+import type { Queryable } from '../../core/postgres.js';
+import type { Customer } from './types.js';
+
+export interface TelegramUserLike {
+  id: number;
+  first_name: string;
+  last_name?: string | undefined;
+  username?: string | undefined;
+  language_code?: string | undefined;
+}
+
+export class CustomerRepo {
+  constructor(private readonly db: Queryable) {}
+
+  async get(id: number, q: Queryable = this.db): Promise<Customer | undefined> {
+    return (await q.query<Customer>('SELECT * FROM customers WHERE id = $1', [id])).rows[0];
+  }
+
+  async byThread(threadId: number, q: Queryable = this.db): Promise<Customer | undefined> {
+    return (await q.query<Customer>('SELECT * FROM customers WHERE thread_id = $1', [threadId])).rows[0];
+  }
+
+  /** Inserts or refreshes the profile from the latest message; keeps language once a customer picked one. */
+  async upsert(u: TelegramUserLike, isVip: boolean, q: Queryable = this.db): Promise<Customer> {
+    const r = await q.query<Customer>(
+      `INSERT INTO customers (id, first_name, last_name, username, language_code, is_vip)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (id) DO UPDATE SET
+         first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, username = EXCLUDED.username,
+         language_code = COALESCE(customers.language_code, EXCLUDED.language_code),
+         is_vip = EXCLUDED.is_vip,
+         updated_at = CASE WHEN (customers.first_name, customers.last_name, customers.username, customers.is_vip)
+                            IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.username, EXCLUDED.is_vip)
+                           THEN now() ELSE customers.updated_at END
+       RETURNING *`,
+      [u.id, u.first_name ?? '', u.last_name ?? null, u.username ?? null, u.language_code ?? null, isVip],
+    );
+    return r.rows[0]!;
+  }
+
+  async setLanguage(id: number, code: string, q: Queryable = this.db): Promise<void> {
+    await q.query('UPDATE customers SET language_code = $2, updated_at = now() WHERE id = $1', [id, code]);
+  }
+
+  async setBanned(id: number, banned: boolean, q: Queryable = this.db): Promise<void> {
+    await q.query('UPDATE customers SET banned = $2, updated_at = now() WHERE id = $1', [id, banned]);
+  }
+
+  /** Returns true when the flag changed (so the agent is told once). */
+  async setBlockedBot(id: number, blocked: boolean, q: Queryable = this.db): Promise<boolean> {
+    const r = await q.query('UPDATE customers SET blocked_bot = $2, updated_at = now() WHERE id = $1 AND blocked_bot <> $2', [id, blocked]);
+    return r.rowCount > 0;
+  }
+
+  /**
+   * Takes the lease to create this customer's topic. True: the caller creates
+   * it and calls setThread. False: someone else holds a live lease or a topic exists.
+   */
+  async claimTopic(id: number, token: string, leaseSeconds: number, q: Queryable = this.db): Promise<boolean> {
+    const r = await q.query(
+      `UPDATE customers SET topic_claim = $2, topic_claim_at = now()
+       WHERE id = $1 AND thread_id IS NULL
+         AND (topic_claim IS NULL OR topic_claim_at < now() - make_interval(secs => $3))`,
+      [id, token, leaseSeconds],
+    );
+    return r.rowCount > 0;
+  }
+
+  async setThread(id: number, threadId: number, token: string, q: Queryable = this.db): Promise<boolean> {
+    const r = await q.query(
+      `UPDATE customers SET thread_id = $2, topic_claim = NULL, topic_claim_at = NULL, updated_at = now()
+       WHERE id = $1 AND topic_claim = $3`,
+      [id, threadId, token],
+    );
+    return r.rowCount > 0;
+  }
+
+  async releaseClaim(id: number, token: string, q: Queryable = this.db): Promise<void> {
+    await q.query('UPDATE customers SET topic_claim = NULL, topic_claim_at = NULL WHERE id = $1 AND topic_claim = $2', [id, token]);
+  }
+
+  /** Forgets a topic that no longer exists (only if it is still the one we knew). */
+  async forgetThread(id: number, threadId: number, q: Queryable = this.db): Promise<void> {
+    await q.query('UPDATE customers SET thread_id = NULL, updated_at = now() WHERE id = $1 AND thread_id = $2', [id, threadId]);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The transactional outbox: events are inserted in the same transaction as
+ * the state change that caused them, so either both happen or neither does.
+ * bot/outbox-relay.ts publishes the rows to the bus.
+ */
+import type { Queryable } from '../../core/postgres.js';
+import type { EventType } from '../../schemas/events.js';
+import { makeEvent, type EventInput } from '../../schemas/validate.js';
+import type { Ticket } from './types.js';
+
+/** An event's own fields; the envelope (ids, ticket cohort fields) is filled in. */
+export type TicketEventInput = { [T in EventType]: Omit<EventInput<T>, 'ticket_id' | 'ticket_created_at' | 'customer_id' | 'queue' | 'category' | 'language'> & { type: T } }[EventType];
+export type AnyEventInput = { [T in EventType]: EventInput<T> & { type: T } }[EventType];
+
+export class Outbox {
+  constructor(readonly topic: string) {}
+
+  /** Writes events that belong to a ticket: ticket_id, ticket_created_at, customer, queue, category, language and agent come from the ticket. */
+  async appendForTicket(tx: Queryable, ticket: Ticket, inputs: readonly TicketEventInput[]): Promise<void> {
+    const envelope = {
+      ticket_id: ticket.id,
+      ticket_created_at: ticket.created_at.toISOString(),
+      customer_id: ticket.customer_id,
+      agent_id: ticket.agent_id,
+      queue: ticket.queue,
+      category: ticket.category,
+      language: ticket.language,
+    };
+    await this.append(
+      tx,
+      inputs.map((i) => ({ ...envelope, ...i }) as AnyEventInput),
+    );
+  }
+
+  /** Writes arbitrary events (desk-wide ones have ticket_id null). */
+  async append(tx: Queryable, inputs: readonly AnyEventInput[]): Promise<void> {
+    if (inputs.length === 0) return;
+    const now = new Date();
+    const events = inputs.map((i) => makeEvent(i as EventInput<EventType>, now));
+    const values: string[] = [];
+    const params: unknown[] = [];
+    for (const ev of events) {
+      params.push(this.topic, ev.ticket_id === null ? null : String(ev.ticket_id), JSON.stringify(ev));
+      values.push(`($${params.length - 2}, $${params.length - 1}, $${params.length}::jsonb)`);
+    }
+    await tx.query(`INSERT INTO outbox (topic, key, payload) VALUES ${values.join(', ')}`, params);
+  }
+}
+
+/** Rows not yet published (the relay's backlog, exported as a metric). */
+export async function outboxBacklog(db: Queryable): Promise<number> {
+  const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL');
+  return r.rows[0]?.n ?? 0;
+}

@@ -1,0 +1,37 @@
+/**
+ * Who is an agent: a member of the support group, asked with getChatMember
+ * and cached briefly (membership changes are rare, commands are frequent).
+ */
+import type { Api } from 'grammy';
+
+const MEMBER_STATUSES = new Set(['creator', 'administrator', 'member']);
+
+export class AgentDirectory {
+  private cache = new Map<number, { isAgent: boolean; until: number }>();
+
+  constructor(
+    private readonly api: Api,
+    private readonly supportChatId: number,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async isAgent(userId: number): Promise<boolean> {
+    const hit = this.cache.get(userId);
+    if (hit && hit.until > this.now()) return hit.isAgent;
+    let isAgent = false;
+    try {
+      const m = await this.api.getChatMember(this.supportChatId, userId);
+      isAgent = MEMBER_STATUSES.has(m.status) || (m.status === 'restricted' && m.is_member);
+    } catch {
+      isAgent = false; // "user not found" and the like: not a member
+    }
+    this.cache.set(userId, { isAgent, until: this.now() + this.ttlMs });
+    return isAgent;
+  }
+
+  /** Forget a user (e.g. after a chat_member update). */
+  invalidate(userId: number): void {
+    this.cache.delete(userId);
+  }
+}

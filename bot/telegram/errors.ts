@@ -1,0 +1,22 @@
+/** Classifies Bot API errors the desk reacts to (by description: Telegram has no error subcodes). */
+import { GrammyError } from 'grammy';
+
+/** The forum topic is gone (deleted by someone): recreate it and send again. */
+export function isThreadGone(e: unknown): boolean {
+  return e instanceof GrammyError && e.error_code === 400 && /message thread not found|TOPIC_DELETED|TOPIC_ID_INVALID|thread not found/i.test(e.description);
+}
+
+/** The customer blocked the bot or deleted the account: never retry. */
+export function isBlockedByUser(e: unknown): boolean {
+  return e instanceof GrammyError && e.error_code === 403;
+}
+
+/** The message to edit is unchanged or gone: nothing to do. */
+export function isHarmlessEditError(e: unknown): boolean {
+  return e instanceof GrammyError && e.error_code === 400 && /not modified|message to edit not found|TOPIC_NOT_MODIFIED/i.test(e.description);
+}
+
+/** The replied-to message no longer exists. */
+export function isReplyGone(e: unknown): boolean {
+  return e instanceof GrammyError && e.error_code === 400 && /message to be replied not found|replied message not found/i.test(e.description);
+}

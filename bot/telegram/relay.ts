@@ -1,0 +1,242 @@
+/**
+ * The relay between a customer's private chat and their topic.
+ *
+ * - copyMessage / copyMessages (albums) keep every kind of message as it was
+ *   sent, without a "forwarded from" header.
+ * - message_pairs makes each source message relay at most once (a redelivered
+ *   update is skipped), maps replies to the counterpart message, and edits to
+ *   the copy (editMessageText / editMessageCaption).
+ * - Per customer, jobs run in order (KeyedQueue): an album is gathered for a
+ *   moment (ALBUM_BUFFER) by media_group_id, then copied as one group, before
+ *   whatever the customer sent after it.
+ * - A customer who blocked the bot is marked (customers.blocked_bot) and the
+ *   agents are told once; such sends are not retried.
+ */
+import { GrammyError, type Api } from 'grammy';
+import type { Message, MessageEntity, ReplyParameters } from 'grammy/types';
+import type { Logger } from '../../core/log.js';
+import type { CustomerRepo } from '../store/customers.js';
+import type { MessagePairRepo } from '../store/message-pairs.js';
+import type { TicketService } from '../tickets/service.js';
+import { isBlockedByUser, isHarmlessEditError, isReplyGone } from './errors.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { messageKind } from './message-kind.js';
+import type { TopicManager } from './topics.js';
+
+type SendOther = Parameters<Api['sendMessage']>[2];
+type Translate = (key: string, vars?: Record<string, string | number>) => string;
+
+export interface RelayOptions {
+  api: Api;
+  supportChatId: number;
+  customers: CustomerRepo;
+  pairs: MessagePairRepo;
+  tickets: TicketService;
+  topics: TopicManager;
+  albumBufferMs: number;
+  /** Texts the bot posts for agents (AGENT_LANGUAGE). */
+  agentText: Translate;
+  log: Logger;
+}
+
+interface PendingAlbum {
+  messages: Message[];
+  timer: NodeJS.Timeout | undefined;
+  release: () => void;
+}
+
+export class Relay {
+  private readonly queue = new KeyedQueue();
+  private readonly albums = new Map<string, PendingAlbum>();
+
+  constructor(private readonly o: RelayOptions) {}
+
+  // ---- customer → topic ----------------------------------------------------
+
+  /**
+   * Copies a customer's message into their topic. Resolves once copied, except
+   * for album parts: those resolve at once and are copied together shortly after.
+   */
+  toTopic(customerId: number, ticketId: number, msg: Message): Promise<void> {
+    return this.schedule(`c:${customerId}`, msg, (batch) => this.copyIn(customerId, ticketId, batch));
+  }
+
+  private async copyIn(customerId: number, ticketId: number, batch: Message[]): Promise<void> {
+    const pending = await this.notYetRelayed(batch);
+    if (pending.length === 0) return;
+    const chatId = pending[0]!.chat.id;
+    const reply = await this.replyTo(pending[0]!, chatId);
+    const ticket = await this.o.tickets.get(ticketId);
+    const title = async () => {
+      const c = (await this.o.customers.get(customerId))!;
+      return this.o.topics.titleFor(ticket!, c);
+    };
+    let copied: number[];
+    try {
+      copied = await this.o.topics.withThread(customerId, title, (thread) =>
+        this.copy(this.o.supportChatId, chatId, pending, { message_thread_id: thread }, reply),
+      );
+    } catch (e) {
+      if (!(e instanceof GrammyError) || e.error_code !== 400) throw e;
+      // Some messages cannot be copied (e.g. a quiz poll): tell the agents instead of losing it silently.
+      this.o.log.warn({ err: e, customerId }, 'customer message could not be copied');
+      await this.sendToTopic(customerId, this.o.agentText('agent-uncopyable', { kind: messageKind(pending[0]!) }));
+      return;
+    }
+    await this.o.pairs.save(
+      pending.map((m, i) => ({ source_chat_id: chatId, source_message_id: m.message_id, target_chat_id: this.o.supportChatId, target_message_id: copied[i]!, ticket_id: ticketId, direction: 'in' as const })),
+    );
+  }
+
+  // ---- topic → customer ----------------------------------------------------
+
+  /**
+   * Copies an agent's message from the topic to the customer and records it
+   * (message_out, first response) once delivered. Album parts resolve at once.
+   */
+  toCustomer(customerId: number, ticketId: number, msg: Message): Promise<void> {
+    return this.schedule(`c:${customerId}`, msg, (batch) => this.copyOut(customerId, ticketId, batch));
+  }
+
+  private async copyOut(customerId: number, ticketId: number, batch: Message[]): Promise<void> {
+    const pending = await this.notYetRelayed(batch);
+    if (pending.length === 0) return;
+    const reply = await this.replyTo(pending[0]!, this.o.supportChatId);
+    let copied: number[];
+    try {
+      copied = await this.copy(customerId, this.o.supportChatId, pending, {}, reply);
+    } catch (e) {
+      if (isBlockedByUser(e)) return this.markBlocked(customerId);
+      throw e;
+    }
+    await this.o.pairs.save(
+      pending.map((m, i) => ({ source_chat_id: this.o.supportChatId, source_message_id: m.message_id, target_chat_id: customerId, target_message_id: copied[i]!, ticket_id: ticketId, direction: 'out' as const })),
+    );
+    for (const m of pending) {
+      await this.o.tickets.recordAgentReply(ticketId, { agentId: m.from!.id, kind: messageKind(m), at: new Date(m.date * 1000) });
+    }
+  }
+
+  // ---- edits ---------------------------------------------------------------
+
+  /** An edited customer message updates its copy in the topic. */
+  editInTopic(customerId: number, msg: Message): Promise<void> {
+    return this.queue.run(`c:${customerId}`, () => this.applyEdit(msg));
+  }
+
+  /** An edited agent message updates its copy in the customer's chat. */
+  editAtCustomer(customerId: number, msg: Message): Promise<void> {
+    return this.queue.run(`c:${customerId}`, () => this.applyEdit(msg));
+  }
+
+  private async applyEdit(msg: Message): Promise<void> {
+    const pair = await this.o.pairs.bySource(msg.chat.id, msg.message_id);
+    if (!pair) return;
+    try {
+      if (msg.text !== undefined) {
+        await this.o.api.editMessageText(pair.target_chat_id, pair.target_message_id, msg.text, { entities: msg.entities as MessageEntity[] | undefined });
+      } else if (msg.caption !== undefined || hasCaptionSlot(msg)) {
+        await this.o.api.editMessageCaption(pair.target_chat_id, pair.target_message_id, { caption: msg.caption ?? '', caption_entities: msg.caption_entities });
+      }
+    } catch (e) {
+      if (isHarmlessEditError(e)) return;
+      if (isBlockedByUser(e)) return this.markBlocked(pair.target_chat_id);
+      throw e;
+    }
+  }
+
+  // ---- bot's own messages --------------------------------------------------
+
+  /** Sends a text to the customer. Null when the customer blocked the bot (then marked, and the agents told once). */
+  async sendToCustomer(customerId: number, text: string, other?: SendOther): Promise<Message.TextMessage | null> {
+    try {
+      return await this.o.api.sendMessage(customerId, text, other);
+    } catch (e) {
+      if (!isBlockedByUser(e)) throw e;
+      await this.markBlocked(customerId);
+      return null;
+    }
+  }
+
+  /** Sends a text into the customer's topic, creating or recreating the topic as needed. */
+  async sendToTopic(customerId: number, text: string, other?: SendOther): Promise<Message.TextMessage> {
+    const title = async () => {
+      const c = (await this.o.customers.get(customerId))!;
+      const t = await this.o.tickets.latest(customerId);
+      return t ? this.o.topics.titleFor(t, c) : c.first_name;
+    };
+    return this.o.topics.withThread(customerId, title, (thread) => this.o.api.sendMessage(this.o.supportChatId, text, { ...other, message_thread_id: thread }));
+  }
+
+  /** Resolves when every queued relay job has finished (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.albums.size) await new Promise((r) => setTimeout(r, 10));
+    await this.queue.idle();
+  }
+
+  // ---- internals -----------------------------------------------------------
+
+  private schedule(key: string, msg: Message, job: (batch: Message[]) => Promise<void>): Promise<void> {
+    if (!msg.media_group_id) return this.queue.run(key, () => job([msg]));
+    const albumKey = `${msg.chat.id}:${msg.media_group_id}`;
+    let album = this.albums.get(albumKey);
+    if (!album) {
+      let release!: () => void;
+      const ready = new Promise<void>((r) => (release = r));
+      const created: PendingAlbum = { messages: [], timer: undefined, release };
+      album = created;
+      this.albums.set(albumKey, created);
+      void this.queue
+        .run(key, async () => {
+          await ready;
+          this.albums.delete(albumKey);
+          await job(created.messages.sort((a, b) => a.message_id - b.message_id));
+        })
+        .catch((err: unknown) => this.o.log.error({ err, albumKey }, 'album relay failed'));
+    }
+    album.messages.push(msg);
+    clearTimeout(album.timer);
+    const a = album;
+    a.timer = setTimeout(() => a.release(), this.o.albumBufferMs);
+    return Promise.resolve();
+  }
+
+  private async notYetRelayed(batch: Message[]): Promise<Message[]> {
+    const out: Message[] = [];
+    for (const m of batch) if (!(await this.o.pairs.bySource(m.chat.id, m.message_id))) out.push(m);
+    return out;
+  }
+
+  /** Reply threading: a reply to X becomes a reply to X's counterpart on the other side. */
+  private async replyTo(msg: Message, chatId: number): Promise<ReplyParameters | undefined> {
+    const r = msg.reply_to_message;
+    // In a forum, a message that is not a reply points at the topic's first message.
+    if (!r || r.message_id === msg.message_thread_id || r.forum_topic_created) return undefined;
+    const counterpart = await this.o.pairs.counterpart(chatId, r.message_id);
+    return counterpart === undefined ? undefined : { message_id: counterpart, allow_sending_without_reply: true };
+  }
+
+  private async copy(toChat: number, fromChat: number, msgs: Message[], other: { message_thread_id?: number }, reply: ReplyParameters | undefined): Promise<number[]> {
+    if (msgs.length === 1) {
+      try {
+        return [(await this.o.api.copyMessage(toChat, fromChat, msgs[0]!.message_id, { ...other, reply_parameters: reply })).message_id];
+      } catch (e) {
+        if (!reply || !isReplyGone(e)) throw e;
+        return [(await this.o.api.copyMessage(toChat, fromChat, msgs[0]!.message_id, other)).message_id];
+      }
+    }
+    const ids = await this.o.api.copyMessages(toChat, fromChat, msgs.map((m) => m.message_id), other);
+    return ids.map((m) => m.message_id);
+  }
+
+  private async markBlocked(customerId: number): Promise<void> {
+    if (await this.o.customers.setBlockedBot(customerId, true)) {
+      this.o.log.info({ customerId }, 'customer blocked the bot');
+      await this.sendToTopic(customerId, this.o.agentText('agent-customer-blocked')).catch((err: unknown) => this.o.log.error({ err }, 'could not tell agents about a block'));
+    }
+  }
+}
+
+function hasCaptionSlot(m: Message): boolean {
+  return Boolean(m.photo || m.video || m.document || m.audio || m.animation || m.voice);
+}

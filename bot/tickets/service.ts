@@ -1,0 +1,358 @@
+/**
+ * The ticket state machine. Each method is one transaction that updates the
+ * ticket and writes the events describing the change into the outbox; after
+ * commit it notifies listeners (topic title, ticket card) and feature hooks.
+ *
+ * Status flow: new → (category picked) waiting_agent → (/take) in_progress
+ * → (agent reply) waiting_customer → (customer writes) waiting_agent … → resolved.
+ */
+import type { Db, Queryable } from '../../core/postgres.js';
+import type { Logger } from '../../core/log.js';
+import type { MessageKind, TicketStatus } from '../../schemas/events.js';
+import type { FeatureHooks, ReopenReason, ResolvedBy } from '../hooks.js';
+import { routeQueue, type Category } from '../routing.js';
+import { estimateEtaSeconds } from '../sla/eta.js';
+import { addBusinessSeconds } from '../sla/business-hours.js';
+import type { SlaPolicy } from '../sla/policy.js';
+import type { Outbox, TicketEventInput } from '../store/outbox.js';
+import type { Customer, Ticket } from '../store/types.js';
+import { DeskError, isUniqueViolation } from './errors.js';
+
+export interface TicketChange {
+  ticket: Ticket;
+  previous: Ticket | undefined;
+}
+export type TicketListener = (change: TicketChange) => Promise<void>;
+
+export interface TicketServiceOptions {
+  db: Db;
+  outbox: Outbox;
+  sla: SlaPolicy;
+  categories: readonly Category[];
+  defaultQueue: string;
+  repeatContactWindowSeconds: number;
+  hooks: FeatureHooks;
+  log: Logger;
+}
+
+const iso = (d: Date) => d.toISOString();
+const seconds = (from: Date, to: Date) => Math.max(0, (to.getTime() - from.getTime()) / 1000);
+
+export class TicketService {
+  /** Called after every committed change (the desk keeps topic titles and cards in sync here). */
+  readonly listeners: TicketListener[] = [];
+  /** The Desk handed to feature hooks; set by createDesk. */
+  hookTarget: unknown;
+
+  constructor(private readonly o: TicketServiceOptions) {}
+
+  // ---- reads -------------------------------------------------------------
+
+  async get(id: number, q: Queryable = this.o.db): Promise<Ticket | undefined> {
+    return (await q.query<Ticket>('SELECT * FROM tickets WHERE id = $1', [id])).rows[0];
+  }
+
+  async findOpen(customerId: number, q: Queryable = this.o.db): Promise<Ticket | undefined> {
+    return (await q.query<Ticket>(`SELECT * FROM tickets WHERE customer_id = $1 AND status <> 'resolved'`, [customerId])).rows[0];
+  }
+
+  /** The customer's tickets, newest first. */
+  async history(customerId: number, limit = 5, q: Queryable = this.o.db): Promise<Ticket[]> {
+    return (await q.query<Ticket>('SELECT * FROM tickets WHERE customer_id = $1 ORDER BY id DESC LIMIT $2', [customerId, limit])).rows;
+  }
+
+  /** The latest ticket of a customer, open or not. */
+  async latest(customerId: number): Promise<Ticket | undefined> {
+    return (await this.history(customerId, 1))[0];
+  }
+
+  /**
+   * Calendar seconds until the estimated first response of an open ticket:
+   * the queue's recent first-response times and its load (bot/sla/eta.ts),
+   * mapped through the queue's business hours.
+   */
+  async etaSeconds(ticket: Ticket, now: Date = new Date()): Promise<number> {
+    const { queue } = ticket;
+    const [ahead, recent, agents] = await Promise.all([
+      this.o.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM tickets WHERE queue = $1 AND status <> 'resolved' AND first_response_at IS NULL AND id < $2`,
+        [queue, ticket.id],
+      ),
+      this.o.db.query<{ created_at: Date; first_response_at: Date }>(
+        `SELECT created_at, first_response_at FROM tickets WHERE queue = $1 AND first_response_at IS NOT NULL
+         ORDER BY first_response_at DESC LIMIT 20`,
+        [queue],
+      ),
+      this.o.db.query<{ n: number }>(
+        `SELECT count(DISTINCT agent_id)::int AS n FROM tickets WHERE queue = $1 AND first_response_at > $2`,
+        [queue, new Date(now.getTime() - 3600_000)],
+      ),
+    ]);
+    const business = estimateEtaSeconds({
+      targetSeconds: this.o.sla.target(queue).firstResponseSeconds,
+      waitingAhead: ahead.rows[0]?.n ?? 0,
+      recentFirstResponses: recent.rows.map((r) => this.o.sla.businessSeconds(queue, r.created_at, r.first_response_at)),
+      activeAgents: agents.rows[0]?.n ?? 0,
+    });
+    return seconds(now, addBusinessSeconds(this.o.sla.calendar(queue), now, business));
+  }
+
+  // ---- changes -----------------------------------------------------------
+
+  /**
+   * Opens a ticket for the customer, or returns the open one. The partial
+   * unique index on tickets(customer_id) WHERE status <> 'resolved' makes this
+   * safe even when several processes race.
+   */
+  async open(input: { customer: Customer; at: Date; language: string | null; messageId?: number }): Promise<{ ticket: Ticket; created: boolean }> {
+    const existing = await this.findOpen(input.customer.id);
+    if (existing) return { ticket: existing, created: false };
+    const { customer, at } = input;
+    const { queue } = routeQueue({ isVip: customer.is_vip, category: undefined, defaultQueue: this.o.defaultQueue });
+    const due = this.o.sla.deadlines(queue, at);
+    let ticket: Ticket | undefined;
+    try {
+      ticket = await this.o.db.transaction(async (tx) => {
+        const repeat = await tx.query(
+          `SELECT 1 FROM tickets WHERE customer_id = $1 AND resolved_at IS NOT NULL AND resolved_at >= $2 AND resolved_at <= $3 LIMIT 1`,
+          [customer.id, new Date(at.getTime() - this.o.repeatContactWindowSeconds * 1000), at],
+        );
+        const t = (
+          await tx.query<Ticket>(
+            `INSERT INTO tickets (customer_id, status, queue, language, created_at, first_response_due_at, resolution_due_at, is_repeat_contact, opening_message_id)
+             VALUES ($1, 'new', $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+            [customer.id, queue, input.language, at, due.firstResponseDueAt, due.resolutionDueAt, repeat.rowCount > 0, input.messageId ?? null],
+          )
+        ).rows[0]!;
+        await this.o.outbox.appendForTicket(tx, t, [
+          {
+            type: 'ticket_opened',
+            occurred_at: iso(at),
+            agent_id: null,
+            first_response_due_at: iso(due.firstResponseDueAt),
+            resolution_due_at: iso(due.resolutionDueAt),
+            is_repeat_contact: t.is_repeat_contact,
+          },
+          { type: 'status_changed', occurred_at: iso(at), agent_id: null, from_status: null, to_status: 'new' },
+        ]);
+        return t;
+      });
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      const other = await this.findOpen(customer.id);
+      if (!other) throw e;
+      return { ticket: other, created: false };
+    }
+    await this.notify(ticket, undefined);
+    await this.runHooks('onOpened', this.o.hooks.onOpened, { ticket, customer });
+    return { ticket, created: true };
+  }
+
+  /** The customer picked a category (once per ticket): routes the ticket and ends intake. */
+  async setCategory(ticketId: number, categoryKey: string, o: { at: Date; isVip: boolean }): Promise<Ticket> {
+    const category = this.o.categories.find((c) => c.key === categoryKey);
+    if (!category) throw new DeskError('unknown-category', { category: categoryKey });
+    return this.change(ticketId, async (tx, t) => {
+      if (t.category !== null) throw new DeskError('category-already-set', { ticket: t.id });
+      if (t.status === 'resolved') throw new DeskError('ticket-resolved', { ticket: t.id });
+      const route = routeQueue({ isVip: o.isVip, category, defaultQueue: this.o.defaultQueue });
+      const due = route.queue === t.queue ? { firstResponseDueAt: t.first_response_due_at, resolutionDueAt: t.resolution_due_at } : this.o.sla.deadlines(route.queue, t.created_at);
+      const status: TicketStatus = t.status === 'new' ? 'waiting_agent' : t.status;
+      const next = await this.update(tx, t.id, {
+        category: category.key,
+        queue: route.queue,
+        first_response_due_at: due.firstResponseDueAt,
+        resolution_due_at: due.resolutionDueAt,
+        status,
+        intake_state: 'done',
+      });
+      const events: TicketEventInput[] = [{ type: 'category_selected', occurred_at: iso(o.at) }];
+      if (route.queue !== t.queue)
+        events.push({
+          type: 'queue_changed', occurred_at: iso(o.at), from_queue: t.queue, to_queue: route.queue, reason: route.reason,
+          first_response_due_at: iso(due.firstResponseDueAt), resolution_due_at: iso(due.resolutionDueAt),
+        });
+      if (status !== t.status) events.push({ type: 'status_changed', occurred_at: iso(o.at), from_status: t.status, to_status: status });
+      return { next, events };
+    });
+  }
+
+  /** Marks where intake stands (features' steps waiting, keyboard shown, done). */
+  async setIntakeState(ticketId: number, state: Ticket['intake_state']): Promise<void> {
+    await this.o.db.query('UPDATE tickets SET intake_state = $2, updated_at = now() WHERE id = $1', [ticketId, state]);
+  }
+
+  async setCardMessage(ticketId: number, messageId: number): Promise<void> {
+    await this.o.db.query('UPDATE tickets SET card_message_id = $2 WHERE id = $1', [ticketId, messageId]);
+  }
+
+  async assign(ticketId: number, agentId: number, o: { at: Date }): Promise<Ticket> {
+    return this.change(ticketId, async (tx, t) => {
+      if (t.status === 'resolved') throw new DeskError('ticket-resolved', { ticket: t.id });
+      const status: TicketStatus = 'in_progress';
+      const next = await this.update(tx, t.id, { agent_id: agentId, status, intake_state: t.intake_state === 'done' ? 'done' : t.intake_state });
+      const events: TicketEventInput[] = [];
+      if (t.agent_id !== agentId) events.push({ type: 'ticket_assigned', occurred_at: iso(o.at), agent_id: agentId, previous_agent_id: t.agent_id });
+      if (t.status !== status) events.push({ type: 'status_changed', occurred_at: iso(o.at), agent_id: agentId, from_status: t.status, to_status: status });
+      return { next, events };
+    });
+  }
+
+  async resolve(ticketId: number, o: { by: ResolvedBy; at: Date; agentId?: number }): Promise<Ticket> {
+    const ticket = await this.change(ticketId, async (tx, t) => {
+      if (t.status === 'resolved') throw new DeskError('ticket-already-resolved', { ticket: t.id });
+      const at = o.at < t.created_at ? t.created_at : o.at;
+      const next = await this.update(tx, t.id, { status: 'resolved', resolved_at: at, resolved_by: o.by, agent_id: t.agent_id ?? o.agentId ?? null });
+      const agent = o.agentId ?? t.agent_id;
+      return {
+        next,
+        events: [
+          {
+            type: 'ticket_resolved', occurred_at: iso(at), agent_id: agent, resolved_by: o.by,
+            resolution_seconds: seconds(t.created_at, at),
+            resolution_bh_seconds: this.o.sla.businessSeconds(t.queue, t.created_at, at),
+            agent_replies: t.agent_replies,
+          },
+          { type: 'status_changed', occurred_at: iso(at), agent_id: agent, from_status: t.status, to_status: 'resolved' },
+        ],
+      };
+    });
+    await this.runHooks('onResolved', this.o.hooks.onResolved, { ticket, by: o.by });
+    return ticket;
+  }
+
+  async reopen(ticketId: number, o: { reason: ReopenReason; at: Date; agentId?: number }): Promise<Ticket> {
+    let ticket: Ticket;
+    try {
+      ticket = await this.change(ticketId, async (tx, t) => {
+        if (t.status !== 'resolved') throw new DeskError('ticket-not-resolved', { ticket: t.id });
+        const next = await this.update(tx, t.id, { status: 'waiting_agent', resolved_at: null, resolved_by: null, reopened_count: t.reopened_count + 1 });
+        const agent = o.agentId ?? t.agent_id;
+        return {
+          next,
+          events: [
+            { type: 'ticket_reopened', occurred_at: iso(o.at), agent_id: agent, reason: o.reason },
+            { type: 'status_changed', occurred_at: iso(o.at), agent_id: agent, from_status: 'resolved', to_status: 'waiting_agent' },
+          ],
+        };
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DeskError('customer-has-open-ticket', { ticket: ticketId });
+      throw e;
+    }
+    await this.runHooks('onReopened', this.o.hooks.onReopened, { ticket, reason: o.reason });
+    return ticket;
+  }
+
+  /** Moves the ticket to another queue; deadlines are recomputed from the ticket's creation under the new queue's SLA. */
+  async escalate(ticketId: number, queue: string, o: { at: Date; agentId?: number }): Promise<Ticket> {
+    if (!this.o.sla.hasQueue(queue)) throw new DeskError('unknown-queue', { queue, queues: this.o.sla.queues().join(', ') });
+    return this.change(ticketId, async (tx, t) => {
+      if (t.status === 'resolved') throw new DeskError('ticket-resolved', { ticket: t.id });
+      if (t.queue === queue) throw new DeskError('same-queue', { queue });
+      const due = this.o.sla.deadlines(queue, t.created_at);
+      const next = await this.update(tx, t.id, { queue, first_response_due_at: due.firstResponseDueAt, resolution_due_at: due.resolutionDueAt });
+      return {
+        next,
+        events: [
+          {
+            type: 'queue_changed', occurred_at: iso(o.at), agent_id: o.agentId ?? t.agent_id, from_queue: t.queue, to_queue: queue, reason: 'escalation',
+            first_response_due_at: iso(due.firstResponseDueAt), resolution_due_at: iso(due.resolutionDueAt),
+          },
+        ],
+      };
+    });
+  }
+
+  /** A customer message joined the ticket: message_in; a ticket waiting for the customer waits for an agent again. */
+  async recordCustomerMessage(ticketId: number, m: { kind: MessageKind; textLength: number; at: Date }): Promise<Ticket> {
+    return this.change(ticketId, async (tx, t) => {
+      const status: TicketStatus = t.status === 'waiting_customer' ? 'waiting_agent' : t.status;
+      const next = await this.update(tx, t.id, { customer_messages: t.customer_messages + 1, status });
+      const events: TicketEventInput[] = [{ type: 'message_in', occurred_at: iso(m.at), message_kind: m.kind, text_length: m.textLength }];
+      if (status !== t.status) events.push({ type: 'status_changed', occurred_at: iso(m.at), from_status: t.status, to_status: status });
+      return { next, events };
+    });
+  }
+
+  /**
+   * An agent's reply reached the customer: message_out with the first-response
+   * measures computed now, from the ticket's own creation time and its queue's calendar.
+   * The first replier is assigned when nobody took the ticket.
+   */
+  async recordAgentReply(ticketId: number, m: { agentId: number; kind: MessageKind; at: Date }): Promise<Ticket> {
+    return this.change(ticketId, async (tx, t) => {
+      const first = t.first_response_at === null;
+      const at = m.at < t.created_at ? t.created_at : m.at;
+      const status: TicketStatus = t.status === 'resolved' ? 'resolved' : 'waiting_customer';
+      const next = await this.update(tx, t.id, {
+        agent_replies: t.agent_replies + 1,
+        first_response_at: first ? at : t.first_response_at,
+        agent_id: t.agent_id ?? m.agentId,
+        status,
+      });
+      const events: TicketEventInput[] = [];
+      if (t.agent_id === null) events.push({ type: 'ticket_assigned', occurred_at: iso(at), agent_id: m.agentId, previous_agent_id: null });
+      events.push({
+        type: 'message_out', occurred_at: iso(at), agent_id: m.agentId, message_kind: m.kind, is_first_response: first,
+        first_response_seconds: first ? seconds(t.created_at, at) : null,
+        first_response_bh_seconds: first ? this.o.sla.businessSeconds(t.queue, t.created_at, at) : null,
+      });
+      if (status !== t.status) events.push({ type: 'status_changed', occurred_at: iso(at), agent_id: m.agentId, from_status: t.status, to_status: status });
+      return { next, events };
+    });
+  }
+
+  /** An automatic answer the customer saw (receipt, KB, macro): never stops the first-response clock. */
+  async recordBotReply(ticketId: number, r: { replyKind: 'kb' | 'receipt' | 'auto' | 'macro'; kbArticleId?: string | null; at: Date }): Promise<void> {
+    await this.o.db.transaction(async (tx) => {
+      const t = await this.get(ticketId, tx);
+      if (!t) throw new DeskError('ticket-not-found', { ticket: ticketId });
+      await this.o.outbox.appendForTicket(tx, t, [{ type: 'bot_reply', occurred_at: iso(r.at), reply_kind: r.replyKind, kb_article_id: r.kbArticleId ?? null }]);
+    });
+  }
+
+  // ---- internals ---------------------------------------------------------
+
+  private async change(
+    ticketId: number,
+    fn: (tx: Queryable, t: Ticket) => Promise<{ next: Ticket; events: TicketEventInput[] }>,
+  ): Promise<Ticket> {
+    const { previous, next } = await this.o.db.transaction(async (tx) => {
+      const t = (await tx.query<Ticket>('SELECT * FROM tickets WHERE id = $1 FOR UPDATE', [ticketId])).rows[0];
+      if (!t) throw new DeskError('ticket-not-found', { ticket: ticketId });
+      const r = await fn(tx, t);
+      await this.o.outbox.appendForTicket(tx, r.next, r.events);
+      return { previous: t, next: r.next };
+    });
+    await this.notify(next, previous);
+    return next;
+  }
+
+  private async update(tx: Queryable, id: number, set: Partial<Omit<Ticket, 'id'>>): Promise<Ticket> {
+    const keys = Object.keys(set) as (keyof typeof set)[];
+    const assignments = keys.map((k, i) => `${k} = $${i + 2}`);
+    const r = await tx.query<Ticket>(`UPDATE tickets SET ${assignments.join(', ')}, updated_at = now() WHERE id = $1 RETURNING *`, [id, ...keys.map((k) => set[k])]);
+    return r.rows[0]!;
+  }
+
+  private async notify(ticket: Ticket, previous: Ticket | undefined): Promise<void> {
+    for (const l of this.listeners) {
+      try {
+        await l({ ticket, previous });
+      } catch (e) {
+        this.o.log.error({ err: e, ticket: ticket.id }, 'ticket listener failed');
+      }
+    }
+  }
+
+  private async runHooks<E>(name: string, hooks: Array<(e: E, desk: never) => Promise<void>>, e: E): Promise<void> {
+    for (const h of hooks) {
+      try {
+        await h(e, this.hookTarget as never);
+      } catch (err) {
+        this.o.log.error({ err, hook: name }, 'feature hook failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,77 @@
+# Desk core texts (bot/). Features add features.ftl beside this file.
+
+## Customer side
+start-welcome =
+    👋 Hi, { $name }! This is the support chat.
+
+    Just write your question here — text, screenshots, files or voice messages are all fine. Your first message opens a ticket with a number; a support agent answers right in this chat, usually within minutes.
+
+    🔒 Our staff will never ask for your password, verification codes, seed phrases or card details (CVV). Never share them with anyone, even if they claim to be us.
+
+    /status — the state of your ticket
+ticket-receipt = ✅ Ticket #{ $number } created. Queue: { $queue }. We usually answer within { $eta }.
+ticket-routed = Thanks! Ticket #{ $number } is now in the { $queue } queue. We usually answer within { $eta }.
+category-prompt = What is your question about?
+category-chosen = Topic: { $category }
+category-payment = 💳 Payment
+category-account = 👤 Account
+category-features = ✨ Features
+category-complaint = 😞 Complaint
+category-ideas = 💡 Ideas
+status-none = You have no tickets yet. Just write your question and we'll open one.
+status-open =
+    Ticket #{ $number }: { $status }
+    Queue: { $queue }
+    { $eta ->
+        [none] An agent has already answered.
+       *[other] Expected answer within { $eta }.
+    }
+status-resolved = Ticket #{ $number } is solved. Write here anytime to open a new ticket.
+ticket-status-new = received
+ticket-status-waiting_agent = waiting for an agent
+ticket-status-in_progress = an agent is working on it
+ticket-status-waiting_customer = waiting for your reply
+ticket-status-resolved = solved
+ticket-resolved-customer = 🏁 Ticket #{ $number } is solved. If something is still wrong, just write here — we'll open a new ticket.
+ticket-reopened-customer = Ticket #{ $number } is open again; an agent will get back to you.
+duration-minutes = { $m } min
+duration-hours = { $h } h
+duration-hours-minutes = { $h } h { $m } min
+duration-days = { $d } d { $h } h
+
+## Agent side (support group)
+agent-card =
+    🎫 <b>Ticket #{ $number }</b>
+    👤 { $customer }{ $username }, id <code>{ $customerId }</code>
+    🌐 Language: { $language }
+    📂 Queue: <b>{ $queue }</b> · Category: { $category }
+    ⏱ First response due: { $firstDue }
+    🎯 Resolution due: { $resolutionDue }{ $calendar }
+    🧑‍💼 Agent: { $agent }
+    🗂 Earlier tickets: { $history }
+agent-card-none = —
+agent-card-repeat = 🔁 repeat contact
+agent-button-take = 📝 Take
+agent-button-resolve = 🏁 Resolve
+agent-button-reopen = ↩️ Reopen
+agent-taken = 📝 { $agent } took ticket #{ $number }.
+agent-resolved = 🏁 Ticket #{ $number } resolved by { $agent }.
+agent-reopened = ↩️ Ticket #{ $number } reopened by { $agent }.
+agent-escalated = ⬆️ Ticket #{ $number } moved { $from } → { $to } by { $agent }. New deadlines: first response { $firstDue }, resolution { $resolutionDue }.
+agent-category = 📂 The customer picked { $category }; queue { $queue }.
+agent-note-saved = 📌 Note saved (not sent to the customer).
+agent-note-usage = Usage: /note <text>
+agent-escalate-usage = Usage: /escalate <queue>. Queues: { $queues }
+agent-banned = 🚫 Customer banned: their messages are no longer relayed.
+agent-unbanned = ✅ Customer unbanned.
+agent-no-ticket = There is no ticket in this topic.
+agent-customer-blocked = ⚠️ The customer blocked the bot: messages can't be delivered until they write again.
+agent-customer-unblocked = ✅ The customer unblocked the bot.
+agent-uncopyable = ⚠️ The customer sent a { $kind } message that can't be shown here.
+agent-error-ticket-resolved = Ticket is already resolved.
+agent-error-ticket-already-resolved = Ticket is already resolved.
+agent-error-ticket-not-resolved = Ticket is not resolved.
+agent-error-customer-has-open-ticket = The customer already has another open ticket.
+agent-error-unknown-queue = Unknown queue "{ $queue }". Queues: { $queues }
+agent-error-same-queue = The ticket is already in { $queue }.
+agent-error-ticket-not-found = Ticket not found.
