@@ -1,0 +1,52 @@
+/** ChatMember objects in Telegram's shapes, and membership changes with their chat_member updates. */
+import type { ChatState, MemberRecord, MemberStatus, TgUser } from './state.js';
+import type { World } from './world.js';
+
+const ADMIN_RIGHTS = {
+  can_be_edited: false,
+  is_anonymous: false,
+  can_manage_chat: true,
+  can_delete_messages: true,
+  can_manage_video_chats: true,
+  can_restrict_members: true,
+  can_promote_members: false,
+  can_change_info: true,
+  can_invite_users: true,
+  can_post_stories: true,
+  can_edit_stories: true,
+  can_delete_stories: true,
+  can_pin_messages: true,
+};
+
+export function chatMemberObject(user: TgUser, record: MemberRecord | undefined): Record<string, unknown> {
+  const status: MemberStatus = record?.status ?? 'left';
+  switch (status) {
+    case 'creator':
+      return { status, user, is_anonymous: false };
+    case 'administrator':
+      return { status, user, ...ADMIN_RIGHTS, can_manage_topics: record?.canManageTopics ?? false };
+    case 'kicked':
+      return { status, user, until_date: 0 };
+    case 'restricted':
+      return { status, user, is_member: true, can_send_messages: false, can_send_audios: false, can_send_documents: false, can_send_photos: false, can_send_videos: false, can_send_video_notes: false, can_send_voice_notes: false, can_send_polls: false, can_send_other_messages: false, can_add_web_page_previews: false, can_change_info: false, can_invite_users: false, can_pin_messages: false, can_manage_topics: false, until_date: 0 };
+    default:
+      return { status, user };
+  }
+}
+
+/** Changes a member's status and queues the chat_member (or, for the bot, my_chat_member) update. */
+export function setMembership(world: World, chat: ChatState, user: TgUser, status: MemberStatus, opts: { canManageTopics?: boolean; by?: TgUser; date?: number } = {}): void {
+  const before = chat.members.get(user.id);
+  const oldObj = chatMemberObject(user, before);
+  const record: MemberRecord = { user, status, ...(status === 'administrator' ? { canManageTopics: opts.canManageTopics ?? true } : {}) };
+  if (status === 'left') chat.members.delete(user.id);
+  else chat.members.set(user.id, record);
+  const change = {
+    chat: chat.info,
+    from: opts.by ?? user,
+    date: opts.date ?? world.unixNow(),
+    old_chat_member: oldObj,
+    new_chat_member: chatMemberObject(user, status === 'left' ? undefined : record),
+  };
+  world.updates.push(user.id === world.bot.id ? 'my_chat_member' : 'chat_member', change);
+}

@@ -1,0 +1,54 @@
+/** getUpdates (long polling) and webhook management. */
+import { badRequest, TelegramErrors } from '../errors.js';
+import type { MethodTable } from './context.js';
+
+/** Telegram caps long polling at 50 s; the sandbox allows what the client asks up to that. */
+const MAX_POLL_TIMEOUT = 50;
+
+export const updateMethods: MethodTable = {
+  getUpdates({ world, params: p, onCancel }) {
+    if (world.webhook.active) throw TelegramErrors.webhookActive();
+    const limit = Math.min(100, Math.max(1, p.int('limit') ?? 100));
+    const timeoutSec = Math.min(MAX_POLL_TIMEOUT, Math.max(0, p.int('timeout') ?? 0));
+    const allowed = p.list<string>('allowed_updates');
+    world.updates.setAllowedUpdates(allowed);
+    const offset = p.int('offset');
+    return world.updates.poll({ ...(offset !== undefined ? { offset } : {}), limit, timeoutSec, onCancel });
+  },
+
+  setWebhook({ world, params: p }) {
+    const url = p.str('url') ?? '';
+    if (url === '') {
+      world.webhook.stop();
+      if (p.bool('drop_pending_updates')) world.updates.dropPending();
+      return true;
+    }
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw badRequest('bad webhook: Failed to resolve host: Name or service not known');
+    }
+    if (!/^https?:$/.test(parsed.protocol)) throw badRequest('bad webhook: HTTPS url must be provided for webhook');
+    const secret = p.str('secret_token');
+    if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) throw badRequest('bad webhook: secret token contains unallowed characters');
+    const maxConnections = Math.min(100, Math.max(1, p.int('max_connections') ?? 40));
+    const allowed = p.list<string>('allowed_updates');
+    world.updates.setAllowedUpdates(allowed);
+    if (p.bool('drop_pending_updates')) world.updates.dropPending();
+    // A waiting long poll ends, as the webhook now owns the updates.
+    world.updates.releaseWaiter(TelegramErrors.webhookActive());
+    world.webhook.set({ url, maxConnections, ...(secret ? { secretToken: secret } : {}), ...(allowed ? { allowedUpdates: allowed } : {}) });
+    return true;
+  },
+
+  deleteWebhook({ world, params: p }) {
+    world.webhook.stop();
+    if (p.bool('drop_pending_updates')) world.updates.dropPending();
+    return true;
+  },
+
+  getWebhookInfo({ world }) {
+    return world.webhook.info();
+  },
+};

@@ -1,0 +1,84 @@
+/**
+ * Starts the sandbox in-process: one fastify instance serving the Bot API at
+ * `/bot<token>/<method>` and the control API at `/sandbox/*`.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import { logger } from '../core/log.js';
+import { botApiRoutes } from './bot-api-plugin.js';
+import { controlRoutes } from './control-plugin.js';
+import { SANDBOX_TOKEN } from './identities.js';
+import { boundaryOf, parseMultipart } from './multipart.js';
+import { World, type WorldOptions } from './world.js';
+
+export interface SandboxOptions extends WorldOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+}
+
+export interface RunningSandbox {
+  /** Base URL, e.g. http://127.0.0.1:8081 — also grammY's `client.apiRoot`. */
+  url: string;
+  apiRoot: string;
+  token: string;
+  port: number;
+  /** The in-memory world, for in-process tests and benchmarks that need more than the control API. */
+  world: World;
+  close(): Promise<void>;
+}
+
+/** Telegram accepts uploads up to 50 MB; allow some headroom for multipart framing. */
+const BODY_LIMIT = 60 * 1024 * 1024;
+
+export function buildSandboxApp(world: World, baseUrl: () => string): FastifyInstance {
+  const log = logger('sandbox');
+  const app = Fastify({
+    logger: false,
+    bodyLimit: BODY_LIMIT,
+    // Reject unknown control-API fields instead of silently dropping them.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // Long polls stay open up to 50 s; keep-alive must outlive them.
+    keepAliveTimeout: 65_000,
+    requestTimeout: 0,
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)));
+  });
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (req, body, done) => {
+    const boundary = boundaryOf(String(req.headers['content-type']));
+    if (!boundary) return done(Object.assign(new Error('multipart boundary missing'), { statusCode: 400 }), undefined);
+    done(null, parseMultipart(body as Buffer, boundary));
+  });
+  // Bodies Telegram could not parse get Telegram's error shape on Bot API paths.
+  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+    const status = err.statusCode && err.statusCode < 500 ? 400 : 500;
+    if (status === 500) log.error({ err, url: req.url }, 'sandbox request failed');
+    return reply.code(status).send({ ok: false, error_code: status, description: status === 400 ? `Bad Request: ${err.message}` : 'Internal Server Error' });
+  });
+  app.register(controlRoutes(world, baseUrl), { prefix: '/sandbox' });
+  app.register(botApiRoutes(world, log));
+  return app;
+}
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
+  const world = new World(opts);
+  let url = '';
+  const app = buildSandboxApp(world, () => url);
+  const host = opts.host ?? '127.0.0.1';
+  await app.listen({ port: opts.port ?? 0, host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 0);
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    apiRoot: url,
+    token: SANDBOX_TOKEN,
+    port,
+    world,
+    async close() {
+      world.webhook.stop();
+      world.updates.releaseWaiter();
+      await app.close();
+    },
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * Control API views of chats: what a customer or an agent would see, flattened
+ * for assertions — who sent it, the latest text, the media kind, the buttons,
+ * the edit history and the callback answers (toasts/alerts) shown on it.
+ */
+import { mediaKindOf, type MediaKind } from './media.js';
+import type { ReplyMarkup } from './keyboard.js';
+import type { ChatState, CallbackAnswerRecord, MessageRevision, StoredMessage, Topic } from './state.js';
+import type { World } from './world.js';
+
+export interface MessageView {
+  message_id: number;
+  /** 'bot', or 'customer' in private chats / 'agent' in groups. */
+  from: 'bot' | 'customer' | 'agent';
+  from_id: number;
+  from_name: string;
+  date: number;
+  thread_id?: number;
+  text?: string;
+  caption?: string;
+  entities?: unknown[];
+  media?: MediaKind;
+  media_group_id?: string;
+  /** The file-backed media object (e.g. the largest PhotoSize, the Document) or location/venue/contact. */
+  media_object?: unknown;
+  reply_to?: number;
+  reply_markup?: ReplyMarkup;
+  /** Labels of the inline buttons, row by row — handy for assertions. */
+  buttons?: string[][];
+  edited: boolean;
+  edit_history: MessageRevision[];
+  callback_answers: CallbackAnswerRecord[];
+  /** Service message kind (forum_topic_created, forum_topic_closed…). */
+  service?: string;
+  forwarded?: boolean;
+  pinned?: boolean;
+  reactions?: unknown[];
+  deleted?: boolean;
+}
+
+const SERVICE_KINDS = ['forum_topic_created', 'forum_topic_edited', 'forum_topic_closed', 'forum_topic_reopened', 'pinned_message'];
+
+export function messageView(world: World, chat: ChatState, s: StoredMessage): MessageView {
+  const m = s.message;
+  const kind = mediaKindOf(m);
+  const v: MessageView = {
+    message_id: m.message_id,
+    from: s.fromBot ? 'bot' : chat.type === 'private' ? 'customer' : 'agent',
+    from_id: m.from?.id ?? 0,
+    from_name: [m.from?.first_name, m.from?.last_name].filter(Boolean).join(' '),
+    date: m.date,
+    edited: m.edit_date !== undefined || s.history.length > 0,
+    edit_history: s.history,
+    callback_answers: s.callbackAnswers,
+  };
+  if (m.message_thread_id !== undefined) v.thread_id = m.message_thread_id;
+  if (m.text !== undefined) v.text = m.text;
+  if (m.caption !== undefined) v.caption = m.caption;
+  if (m.entities ?? m.caption_entities) v.entities = (m.entities ?? m.caption_entities) as unknown[];
+  if (kind) {
+    v.media = kind;
+    v.media_object = kind === 'photo' ? m.photo![m.photo!.length - 1] : m[kind];
+  }
+  if (m.media_group_id) v.media_group_id = m.media_group_id;
+  // In topics every message "replies" to the creation message; only real replies are reported.
+  const replyId = m.reply_to_message?.message_id;
+  if (replyId !== undefined && replyId !== m.message_thread_id) v.reply_to = replyId;
+  if (m.reply_markup) {
+    v.reply_markup = m.reply_markup;
+    const rows = m.reply_markup.inline_keyboard;
+    if (Array.isArray(rows)) v.buttons = (rows as { text: string }[][]).map((r) => r.map((b) => b.text));
+  }
+  const service = SERVICE_KINDS.find((k) => m[k] !== undefined);
+  if (service) v.service = service;
+  if (m.forward_origin) v.forwarded = true;
+  if (s.pinned) v.pinned = true;
+  if (s.reactions?.length) v.reactions = s.reactions;
+  if (s.deleted) v.deleted = true;
+  void world;
+  return v;
+}
+
+export function chatMessages(world: World, chat: ChatState, opts: { threadId?: number; includeDeleted?: boolean; since?: number } = {}): MessageView[] {
+  const out: MessageView[] = [];
+  for (const s of chat.messages.values()) {
+    if (s.deleted && !opts.includeDeleted) continue;
+    if (opts.since !== undefined && s.message.message_id <= opts.since) continue;
+    if (opts.threadId !== undefined) {
+      const t = s.message.message_thread_id;
+      // Thread 1 means the General topic: messages without a thread.
+      if (opts.threadId === 1 ? t !== undefined : t !== opts.threadId) continue;
+    }
+    out.push(messageView(world, chat, s));
+  }
+  return out;
+}
+
+export interface TopicView {
+  thread_id: number;
+  name: string;
+  icon_color: number;
+  icon_custom_emoji_id?: string;
+  closed: boolean;
+  deleted?: true;
+  messages: number;
+}
+
+export function topicView(t: Topic): TopicView {
+  return {
+    thread_id: t.message_thread_id,
+    name: t.name,
+    icon_color: t.icon_color,
+    ...(t.icon_custom_emoji_id ? { icon_custom_emoji_id: t.icon_custom_emoji_id } : {}),
+    closed: t.closed,
+    ...(t.deleted ? { deleted: true as const } : {}),
+    messages: t.messageCount,
+  };
+}

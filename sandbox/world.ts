@@ -1,0 +1,198 @@
+/**
+ * The sandbox world: the bot's identity, the chats it can see, the update
+ * queue and the machinery (faults, flood limits, webhook) shared by the Bot
+ * API and the control API. Both APIs mutate the world only through this class
+ * and the action modules, so the two views of a chat can never disagree.
+ */
+import { TelegramErrors } from './errors.js';
+import { FaultInjector } from './faults.js';
+import { FloodControl, TELEGRAM_FLOOD_LIMITS, type FloodLimits } from './flood.js';
+import { botUser, DEFAULT_CHAT_IDS, SANDBOX_BOT_ID, type SandboxChatIds } from './identities.js';
+import { FileRegistry } from './media.js';
+import type { ChatIdParam } from './params.js';
+import { newForumChat, newPrivateChat, type CallbackAnswerRecord, type ChatState, type MemberStatus, type StoredMessage, type Topic, type TgUser } from './state.js';
+import { SandboxStats } from './stats.js';
+import { UpdateQueue } from './updates.js';
+import { WebhookDeliverer } from './webhook.js';
+
+export interface WorldOptions {
+  chatIds?: Partial<SandboxChatIds>;
+  /** Enforce Telegram's flood limits (429 with retry_after). */
+  floodLimits?: boolean | Partial<FloodLimits>;
+  /** Milliseconds since the epoch; injectable so flood-limit tests need no waiting. */
+  clock?: () => number;
+  /** Source of randomness for probabilistic faults. */
+  random?: () => number;
+  /** First webhook retry delay; doubles per failure up to webhookRetryMaxMs. */
+  webhookRetryMs?: number;
+  webhookRetryMaxMs?: number;
+  /** Accept only the sandbox token (others → 401 Unauthorized). Default: any well-formed token. */
+  strictToken?: boolean;
+}
+
+export interface PendingCallback {
+  id: string;
+  chatId: number;
+  messageId: number;
+  userId: number;
+  /** Real time (ms) of the press; Telegram refuses answers after ~15 minutes. */
+  pressedAt: number;
+  answered: boolean;
+}
+
+/** How long a callback query can be answered (Telegram: "query is too old" afterwards). */
+export const CALLBACK_ANSWER_WINDOW_MS = 15 * 60 * 1000;
+
+export class World {
+  readonly bot = botUser();
+  readonly chatIds: SandboxChatIds;
+  readonly clock: () => number;
+  readonly strictToken: boolean;
+  readonly chats = new Map<number, ChatState>();
+  readonly users = new Map<number, TgUser>();
+  readonly callbacks = new Map<string, PendingCallback>();
+  readonly files = new FileRegistry();
+  readonly updates = new UpdateQueue();
+  readonly webhook: WebhookDeliverer;
+  readonly faults: FaultInjector;
+  readonly stats = new SandboxStats();
+  readonly flood: FloodControl | undefined;
+  commands: Record<string, unknown[]> = {};
+  private mediaGroupCounter = 13_000_000_000_000_000;
+
+  constructor(opts: WorldOptions = {}) {
+    this.chatIds = { ...DEFAULT_CHAT_IDS, ...opts.chatIds };
+    this.clock = opts.clock ?? Date.now;
+    this.strictToken = opts.strictToken ?? false;
+    this.faults = new FaultInjector(opts.random ?? Math.random);
+    if (opts.floodLimits) {
+      const limits = opts.floodLimits === true ? TELEGRAM_FLOOD_LIMITS : { ...TELEGRAM_FLOOD_LIMITS, ...opts.floodLimits };
+      this.flood = new FloodControl(limits, this.clock);
+    }
+    this.webhook = new WebhookDeliverer(this.updates, {
+      retryBaseMs: opts.webhookRetryMs ?? 1000,
+      retryMaxMs: opts.webhookRetryMaxMs ?? 60_000,
+      requestTimeoutMs: 30_000,
+      unixNow: () => this.unixNow(),
+    });
+    this.seed();
+  }
+
+  unixNow(): number {
+    return Math.floor(this.clock() / 1000);
+  }
+
+  /** Back to a clean state: the two group chats with the bot as admin, nothing else. */
+  reset(): void {
+    this.webhook.stop();
+    this.updates.reset();
+    this.chats.clear();
+    this.users.clear();
+    this.callbacks.clear();
+    this.files.clear();
+    this.faults.clear();
+    this.stats.reset();
+    this.flood?.reset();
+    this.commands = {};
+    this.seed();
+  }
+
+  private seed(): void {
+    this.users.set(this.bot.id, this.bot);
+    const support = newForumChat(this.chatIds.support, 'Support');
+    const escalation = newForumChat(this.chatIds.escalation, 'Escalations');
+    for (const chat of [support, escalation]) {
+      chat.members.set(this.bot.id, { user: this.bot, status: 'administrator', canManageTopics: true });
+      this.chats.set(chat.id, chat);
+    }
+  }
+
+  newMediaGroupId(): string {
+    return String(++this.mediaGroupCounter);
+  }
+
+  // ---- users and chats -------------------------------------------------------
+
+  /** Creates or refreshes a user; names given later win, as Telegram shows the latest profile. */
+  upsertUser(id: number, profile: Partial<Omit<TgUser, 'id' | 'is_bot'>> = {}, defaultName = `User ${id}`): TgUser {
+    const prev = this.users.get(id);
+    const user: TgUser = { id, is_bot: false, first_name: profile.first_name ?? prev?.first_name ?? defaultName };
+    const last_name = profile.last_name ?? prev?.last_name;
+    const username = profile.username ?? prev?.username;
+    const language_code = profile.language_code ?? prev?.language_code;
+    if (last_name) user.last_name = last_name;
+    if (username) user.username = username;
+    if (language_code) user.language_code = language_code;
+    this.users.set(id, user);
+    return user;
+  }
+
+  /** The private chat with a customer, created on first contact. */
+  privateChat(user: TgUser): ChatState {
+    let chat = this.chats.get(user.id);
+    if (!chat) {
+      chat = newPrivateChat(user);
+      this.chats.set(user.id, chat);
+    } else if (chat.user !== user) {
+      chat.user = user;
+      chat.info = newPrivateChat(user).info;
+    }
+    return chat;
+  }
+
+  /**
+   * The chat a Bot API call names, with Telegram's errors: unknown → "chat not
+   * found", a customer who blocked the bot → 403, a group the bot left → 403.
+   */
+  chatForBot(id: ChatIdParam, opts: { forSending?: boolean } = {}): ChatState {
+    const chat = typeof id === 'number' ? this.chats.get(id) : this.chatByUsername(id);
+    if (!chat) throw TelegramErrors.chatNotFound();
+    if (chat.type === 'private' && chat.blocked && opts.forSending) throw TelegramErrors.botBlocked();
+    if (chat.type === 'supergroup') {
+      const me = chat.members.get(this.bot.id);
+      if (!me || me.status === 'left') throw TelegramErrors.chatNotFound();
+      if (me.status === 'kicked') throw TelegramErrors.botKicked();
+    }
+    return chat;
+  }
+
+  private chatByUsername(name: string): ChatState | undefined {
+    const u = name.replace(/^@/, '').toLowerCase();
+    for (const c of this.chats.values()) if (c.info.username?.toLowerCase() === u) return c;
+    return undefined;
+  }
+
+  botIsAdmin(chat: ChatState): boolean {
+    if (chat.type === 'private') return false;
+    const s = chat.members.get(this.bot.id)?.status;
+    return s === 'administrator' || s === 'creator';
+  }
+
+  botCanManageTopics(chat: ChatState): boolean {
+    const me = chat.members.get(this.bot.id);
+    return me?.status === 'creator' || (me?.status === 'administrator' && me.canManageTopics === true);
+  }
+
+  memberStatus(chat: ChatState, userId: number): MemberStatus {
+    return chat.members.get(userId)?.status ?? 'left';
+  }
+
+  // ---- messages and topics ---------------------------------------------------
+
+  message(chat: ChatState, messageId: number): StoredMessage | undefined {
+    const m = chat.messages.get(messageId);
+    return m && !m.deleted ? m : undefined;
+  }
+
+  /** A live topic or Telegram's "message thread not found". */
+  topicForSending(chat: ChatState, threadId: number): Topic {
+    const topic = chat.topics.get(threadId);
+    if (!topic || topic.deleted) throw TelegramErrors.threadNotFound();
+    return topic;
+  }
+
+  recordCallbackAnswer(cb: PendingCallback, answer: CallbackAnswerRecord): void {
+    const chat = this.chats.get(cb.chatId);
+    chat?.messages.get(cb.messageId)?.callbackAnswers.push(answer);
+  }
+}
