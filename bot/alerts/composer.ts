@@ -1,0 +1,72 @@
+/**
+ * Telegram side of escalations, installed by createDesk({ composers }):
+ *   /sla                  — live SLA state per queue (escalation chat only)
+ *   alerts:take:<ticket>  — "Take #N" under an alert: assigns the ticket to the agent who pressed it
+ *   alerts:mute:<queue>   — "Mute 1 h": the queue's alerts are recorded but not posted for ALERT_MUTE_DURATION
+ */
+import { Composer } from 'grammy';
+import { readSlaSnapshot } from '../../monitoring/sla-snapshot.js';
+import type { BotContext } from '../context.js';
+import { DeskError } from '../tickets/errors.js';
+import { loadAlertsConfig, type AlertsConfig } from './config.js';
+import { CALLBACK_MUTE, CALLBACK_TAKE, escapeHtml, humanDuration, renderSlaOverview } from './format.js';
+import { AlertStore } from './store.js';
+
+export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now: () => Date = () => new Date()): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const inEscalationChat = composer.filter((ctx) => ctx.chat?.id === cfg.ESCALATION_CHAT_ID);
+  const teamLeads = new Set(cfg.ALERT_TEAM_LEAD_IDS.map(Number));
+
+  inEscalationChat.command('sla', async (ctx) => {
+    const store = new AlertStore(ctx.desk.db);
+    const at = now();
+    const [queues, mutes, firing] = await Promise.all([
+      readSlaSnapshot(ctx.desk.db, { now: at, extraQueues: ctx.desk.config.sla.keys() }),
+      store.activeMutes(at),
+      store.firing(),
+    ]);
+    await ctx.reply(renderSlaOverview(queues, mutes, firing, at), {
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+      ...(ctx.msg.message_thread_id !== undefined ? { message_thread_id: ctx.msg.message_thread_id } : {}),
+    });
+  });
+
+  inEscalationChat.callbackQuery(new RegExp(`^${CALLBACK_TAKE}(\\d+)$`), async (ctx) => {
+    const ticketId = Number(ctx.match[1]);
+    if (!(await ctx.desk.agents.isAgent(ctx.from.id))) {
+      await ctx.answerCallbackQuery({ text: 'Only agents of the support group can take tickets.', show_alert: true });
+      return;
+    }
+    try {
+      await ctx.desk.tickets.assign(ticketId, ctx.from.id, { at: now() });
+    } catch (e) {
+      if (!(e instanceof DeskError)) throw e;
+      const why = e.code === 'ticket-not-found' ? 'no such ticket' : e.code.startsWith('ticket-') && e.code.includes('resolved') ? 'it is already resolved' : e.code;
+      await ctx.answerCallbackQuery({ text: `Cannot take #${ticketId}: ${why}.`, show_alert: true });
+      return;
+    }
+    await ctx.answerCallbackQuery({ text: `Ticket #${ticketId} is yours.` });
+    await ctx.reply(`🙋 #${ticketId} taken by ${escapeHtml(ctx.from.first_name)}.`, {
+      parse_mode: 'HTML',
+      ...(ctx.callbackQuery.message?.message_id ? { reply_parameters: { message_id: ctx.callbackQuery.message.message_id, allow_sending_without_reply: true } } : {}),
+    });
+  });
+
+  inEscalationChat.callbackQuery(new RegExp(`^${CALLBACK_MUTE}([A-Za-z0-9_-]{1,32})$`), async (ctx) => {
+    const queue = ctx.match[1]!;
+    if (teamLeads.size > 0 && !teamLeads.has(ctx.from.id)) {
+      await ctx.answerCallbackQuery({ text: 'Only team leads can mute a queue.', show_alert: true });
+      return;
+    }
+    const until = new Date(now().getTime() + cfg.ALERT_MUTE_DURATION * 1000);
+    await new AlertStore(ctx.desk.db).mute(queue, until, ctx.from.id);
+    await ctx.answerCallbackQuery({ text: `${queue} muted for ${humanDuration(cfg.ALERT_MUTE_DURATION)}.` });
+    await ctx.reply(`🔕 Alerts of <b>${escapeHtml(queue)}</b> muted until ${until.toISOString().slice(11, 16)} UTC by ${escapeHtml(ctx.from.first_name)}. They are still recorded; /sla shows the live state.`, {
+      parse_mode: 'HTML',
+      ...(ctx.callbackQuery.message?.message_id ? { reply_parameters: { message_id: ctx.callbackQuery.message.message_id, allow_sending_without_reply: true } } : {}),
+    });
+  });
+
+  return composer;
+}

@@ -1,0 +1,21 @@
+/** Escalation chat, Alertmanager webhook and daily digest settings. */
+import { defineConfig, env } from '../../core/env.js';
+
+export const loadAlertsConfig = defineConfig('alerts', {
+  ALERTMANAGER_WEBHOOK_TOKEN: env.optionalString({
+    doc: 'Bearer token Alertmanager sends to POST /hooks/alertmanager (its credentials_file holds the same). Unset: the hook answers 401 to everyone.',
+    secret: true,
+  }),
+  ESCALATION_CHAT_ID: env.int({ default: -1002000000002, doc: 'Chat where SLA alerts, the daily digest and /sla go (team leads and integrations only).' }),
+  ESCALATION_THREAD_ID: env.optionalInt({ doc: 'Forum topic in ESCALATION_CHAT_ID for alerts and digests. Unset: the general topic / the chat itself.' }),
+  ALERT_FLAP_WINDOW: env.duration({
+    default: '10m',
+    doc: 'An alert that fires again this soon after it resolved edits its old message instead of posting a new one; the "resolved" follow-up is posted at most once per window.',
+  }),
+  ALERT_MUTE_DURATION: env.duration({ default: '1h', doc: 'How long the Mute button under an escalation message silences that queue in Telegram.' }),
+  ALERT_TEAM_LEAD_IDS: env.list({ doc: 'Telegram user ids allowed to mute queues from escalation messages. Empty: anyone in the escalation chat.' }),
+  ALERT_WEBHOOK_BODY_LIMIT: env.int({ default: 1_048_576, min: 1024, doc: 'Largest Alertmanager webhook body accepted, in bytes (larger → 413).' }),
+  DIGEST_TIME: env.string({ default: '09:00', doc: 'Local time (HH:MM) the daily digest of yesterday is posted to the escalation chat. Empty: no digest.' }),
+  DIGEST_TIMEZONE: env.string({ default: 'UTC', doc: 'IANA time zone of DIGEST_TIME and of the digest\'s "yesterday".' }),
+});
+export type AlertsConfig = ReturnType<typeof loadAlertsConfig>;
