@@ -44,7 +44,8 @@ export function parseFilter(q: { queue?: string | undefined; category?: string |
 export function parseTimeZone(raw: string | undefined): string {
   if (raw === undefined) return 'UTC';
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone;
+    new Intl.DateTimeFormat('en-US', { timeZone: raw }); // throws RangeError for an unknown zone
+    return raw;
   } catch {
     throw new BadRequest(`tz must be an IANA time zone such as UTC or Europe/Berlin, got "${raw}"`);
   }

@@ -9,6 +9,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import bearerAuth from '@fastify/bearer-auth';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -60,6 +62,16 @@ function formatValidationErrors(errors: FastifySchemaValidationError[], dataVar:
   return new BadRequest(parts.join('; '));
 }
 
+/**
+ * Fastify's default validator silently drops unknown query parameters; here a
+ * typo such as `queu=L1` must fail instead of returning unfiltered numbers.
+ */
+function strictValidator() {
+  const ajv = new Ajv({ coerceTypes: 'array', useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+  (addFormats as unknown as (a: Ajv) => Ajv)(ajv);
+  return ({ schema }: { schema: object }) => ajv.compile(schema);
+}
+
 function route(schema: FastifySchema & { querystring: unknown }, summary: string, csv: boolean) {
   const okJson = (schema.response as { 200: unknown } | undefined)?.[200];
   return {
@@ -106,6 +118,7 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
       if (opts.token) {
         await api.register(bearerAuth, { keys: new Set([opts.token]), addHook: true, errorResponse: () => ({ error: 'missing or invalid bearer token (Authorization: Bearer $ANALYTICS_TOKEN)' }) });
       }
+      api.setValidatorCompiler(strictValidator());
       api.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
         const status = err.statusCode ?? 500;
         if (status >= 500) request.log.error({ err }, 'analytics request failed');

@@ -47,7 +47,6 @@ const Instant = (what: string) =>
   Type.String({
     description: `${what}: ISO 8601 date or date-time; without an offset it is UTC`,
     examples: ['2026-01-01', '2026-01-01T00:00:00Z'],
-    minLength: 10,
     maxLength: 40,
   });
 

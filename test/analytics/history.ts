@@ -97,6 +97,8 @@ export function ticketEvents(t: TicketSpec): SupportEvent[] {
       },
     }),
   );
+  // the desk moves a ticket to waiting_customer when an agent answers
+  for (const m of t.replies) steps.push({ min: m + 0.01, emit: () => ({ type: 'status_changed', from_status: null, to_status: 'waiting_customer' }) });
   t.lifecycle.forEach((m, i) =>
     steps.push({
       min: m,
