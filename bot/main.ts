@@ -1,0 +1,54 @@
+/**
+ * `npm run bot`: the desk as its own service — opens the bot state (PostgreSQL
+ * or PGlite), runs its migrations, connects the bus, and serves Telegram by
+ * long polling or, with WEBHOOK_URL, by webhook on PORT (with /healthz and
+ * /metrics, and the Alertmanager hook of bot/alerts).
+ */
+import { createBus, loadBusConfig } from '../core/bus/index.js';
+import { parseCli, runMain } from '../core/cli.js';
+import { createHttpServer } from '../core/http.js';
+import { logger } from '../core/log.js';
+import { loadPostgresConfig, openDatabase } from '../core/postgres.js';
+import { alertmanagerPlugin, alertsComposer, registerSlaCollectors } from './alerts/index.js';
+import { createDesk } from './app.js';
+import { loadBotConfig } from './config.js';
+import { webhookPlugin } from './http/webhook.js';
+
+runMain(async () => {
+  parseCli({
+    usage: 'npm run bot',
+    description: 'Runs the Telegram support desk bot (customers ↔ per-customer forum topics), its outbox relay and HTTP endpoints.',
+  });
+  const log = logger('bot');
+  const config = loadBotConfig();
+  const busConfig = loadBusConfig();
+  const db = await openDatabase(loadPostgresConfig());
+  const bus = createBus(busConfig);
+  const desk = await createDesk({ db, bus, config, composers: [alertsComposer], eventsPartitions: busConfig.KAFKA_PARTITIONS, log });
+  registerSlaCollectors({ db, firstResponseTargets: new Map([...config.sla].map(([q, t]) => [q, t.firstResponseSeconds])) });
+
+  const http = await createHttpServer({
+    healthChecks: {
+      database: async () => (await db.query('SELECT 1').then(() => undefined, (e: unknown) => String(e))),
+    },
+  });
+  await http.register(alertmanagerPlugin, { desk: desk.services });
+  if (config.webhookUrl) await http.register(webhookPlugin, { bot: desk.bot, url: config.webhookUrl, secret: config.webhookSecret! });
+  await http.listen({ port: config.port, host: '0.0.0.0' });
+  await desk.start();
+  log.info({ port: config.port, mode: config.webhookUrl ? 'webhook' : 'polling', sandbox: config.sandbox }, 'support desk bot running');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping');
+    await http.close();
+    await desk.stop();
+    await bus.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+});
