@@ -34,10 +34,11 @@ export const METRIC_FIELDS = [
   'sla_resolution_met_rate',
 ] as const;
 export type MetricField = (typeof METRIC_FIELDS)[number];
-export type Metrics = Record<MetricField, number | null>;
-
 /** Fields that are counts: 0 (never null) for an empty cohort. */
-export const COUNT_FIELDS: ReadonlySet<MetricField> = new Set(['tickets_created', 'tickets_resolved', 'csat_responses', 'nps_responses']);
+const COUNTS = ['tickets_created', 'tickets_resolved', 'csat_responses', 'nps_responses'] as const;
+export type CountField = (typeof COUNTS)[number];
+export const COUNT_FIELDS: ReadonlySet<MetricField> = new Set<MetricField>(COUNTS);
+export type Metrics = { [K in MetricField]: K extends CountField ? number : number | null };
 
 export const BREAKDOWN_DIMENSIONS = ['queue', 'category', 'agent', 'language'] as const;
 export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];

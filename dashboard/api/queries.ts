@@ -47,13 +47,12 @@ export function chTime(d: Date): string {
 }
 
 function normalize(row: Record<string, unknown>): Metrics {
-  const out = {} as Metrics;
+  const out: Record<string, number | null> = {};
   for (const f of METRIC_FIELDS) {
-    const v = row[f];
-    out[f] = v === null || v === undefined ? (COUNT_FIELDS.has(f) ? 0 : null) : Number(v);
-    if (out[f] !== null && !Number.isFinite(out[f])) out[f] = null;
+    const n = row[f] === null || row[f] === undefined ? NaN : Number(row[f]);
+    out[f] = Number.isFinite(n) ? n : COUNT_FIELDS.has(f) ? 0 : null;
   }
-  return out;
+  return out as Metrics;
 }
 
 export type QueryRunner = (sql: string, params: Record<string, unknown>) => Promise<Record<string, unknown>[]>;
