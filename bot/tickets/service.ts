@@ -121,7 +121,7 @@ export class TicketService {
           await tx.query<Ticket>(
             `INSERT INTO tickets (customer_id, status, queue, language, created_at, first_response_due_at, resolution_due_at, is_repeat_contact, opening_message_id)
              VALUES ($1, 'new', $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-            [customer.id, queue, input.language, at, due.firstResponseDueAt, due.resolutionDueAt, repeat.rowCount > 0, input.messageId ?? null],
+            [customer.id, queue, input.language, at, due.firstResponseDueAt, due.resolutionDueAt, repeat.rows.length > 0, input.messageId ?? null],
           )
         ).rows[0]!;
         await this.o.outbox.appendForTicket(tx, t, [

@@ -1,0 +1,105 @@
+/**
+ * End-to-end harness for the desk: the real sandbox over HTTP, the real desk
+ * (grammY runner, throttler/auto-retry, PGlite) and a bus that keeps what it
+ * is sent in memory and can be switched "down" (its send throws).
+ */
+import type { Bus, BusProducer, OutgoingMessage } from '../../core/bus/types.js';
+import { openDatabase, type Db } from '../../core/postgres.js';
+import { createDesk, type DeskApp } from '../../bot/app.js';
+import { loadBotConfig, type BotConfig } from '../../bot/config.js';
+import { startSandbox, SandboxClient, type RunningSandbox, type SandboxOptions } from '../../sandbox/index.js';
+import { decodeEvent } from '../../schemas/validate.js';
+import type { SupportEvent } from '../../schemas/events.js';
+import { tmpDataDir } from '../helpers/tmp.js';
+
+export const SUPPORT = -1002000000001;
+
+export class MemoryBus implements Bus {
+  readonly kind = 'embedded' as const;
+  readonly sent: Array<{ topic: string } & OutgoingMessage> = [];
+  down = false;
+  sendAttempts = 0;
+
+  async producer(): Promise<BusProducer> {
+    return {
+      send: async (topic, messages) => {
+        this.sendAttempts++;
+        if (this.down) throw new Error('bus is down (test)');
+        for (const m of messages) this.sent.push({ topic, ...m });
+      },
+      close: async () => undefined,
+    };
+  }
+  async consumer(): Promise<never> {
+    throw new Error('MemoryBus has no consumers');
+  }
+  async ensureTopics(): Promise<void> {
+    if (this.down) throw new Error('bus is down (test)');
+  }
+  async close(): Promise<void> {}
+
+  events(): SupportEvent[] {
+    return this.sent.map((m) => {
+      const d = decodeEvent(typeof m.value === 'string' ? m.value : m.value.toString('utf8'));
+      if (!d.ok) throw new Error(d.detail);
+      return d.event;
+    });
+  }
+}
+
+export interface Harness {
+  sandbox: RunningSandbox;
+  client: SandboxClient;
+  db: Db;
+  bus: MemoryBus;
+  desk: DeskApp;
+  config: BotConfig;
+  dataDir: string;
+  /** Stops the desk and the database (not the sandbox), then starts both again on the same data. */
+  restart(): Promise<void>;
+  /** Waits until the relay is idle and the outbox is published; returns the published events. */
+  settle(): Promise<SupportEvent[]>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: { env?: Record<string, string>; sandbox?: SandboxOptions } = {}): Promise<Harness> {
+  const tmp = tmpDataDir('desk-e2e-');
+  const sandbox = await startSandbox({ port: 0, ...opts.sandbox });
+  const client = new SandboxClient(sandbox.url);
+  const config = loadBotConfig({ THROTTLE: '0', ALBUM_BUFFER: '150ms', AGENT_CACHE_TTL: '60s', LOG_LEVEL: 'warn', ...opts.env });
+  const bus = new MemoryBus();
+  const open = () => openDatabase({ DATA_DIR: tmp.dir, DATABASE_URL: undefined, DATABASE_POOL_SIZE: 1 });
+  let db = await open();
+  let desk = await createDesk({ db, bus, config, apiRoot: sandbox.apiRoot });
+  await desk.start();
+  const h: Harness = {
+    sandbox, client, bus, config, dataDir: tmp.dir,
+    get db() { return db; },
+    get desk() { return desk; },
+    async restart() {
+      await desk.stop();
+      await db.close();
+      db = await open();
+      desk = await createDesk({ db, bus, config, apiRoot: sandbox.apiRoot });
+      await desk.start();
+    },
+    async settle() {
+      await client.waitForIdle({ timeoutMs: 20_000 });
+      await desk.services.relay.idle();
+      await desk.outboxRelay.drain();
+      return bus.events();
+    },
+    async close() {
+      await desk.stop().catch(() => undefined);
+      await db.close().catch(() => undefined);
+      await sandbox.close();
+      tmp.cleanup();
+    },
+  };
+  return h;
+}
+
+export const topicOf = async (client: SandboxClient, customerId: number, db: Db): Promise<number> => {
+  const r = await client.waitFor(async () => (await db.query<{ thread_id: number | null }>('SELECT thread_id FROM customers WHERE id = $1', [customerId])).rows[0]?.thread_id ?? undefined, { what: `topic of ${customerId}`, timeoutMs: 10_000 });
+  return r;
+};
