@@ -147,6 +147,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
     outboxRelay,
     async start() {
       await bot.init();
+      for (const h of features.hooks.onStart ?? []) await h(services);
       outboxRelay.start();
       if (config.webhookUrl) {
         await bot.api.setWebhook(config.webhookUrl, { secret_token: config.webhookSecret, allowed_updates: [...ALLOWED_UPDATES] });
@@ -160,6 +161,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
     async stop() {
       if (runner?.isRunning()) await runner.stop();
       await relay.idle();
+      for (const h of features.hooks.onStop ?? []) await h().catch((err: unknown) => log.error({ err }, 'feature stop failed'));
       await outboxRelay.stop();
       untrack();
     },

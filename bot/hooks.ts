@@ -38,6 +38,10 @@ export interface FeatureHooks {
   onOpened: Array<(e: { ticket: Ticket; customer: Customer }, desk: Desk) => Promise<void>>;
   onResolved: Array<(e: TicketResolvedHookEvent, desk: Desk) => Promise<void>>;
   onReopened: Array<(e: { ticket: Ticket; reason: ReopenReason }, desk: Desk) => Promise<void>>;
+  /** When the desk starts (before polling): features load their files and start their scheduler, so due jobs run after a restart even before any update arrives. */
+  onStart?: Array<(desk: Desk) => Promise<void>>;
+  /** When the desk stops (after polling stopped, before the outbox relay stops). */
+  onStop?: Array<() => Promise<void>>;
 }
 
 export function emptyHooks(): FeatureHooks {

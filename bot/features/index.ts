@@ -1,11 +1,14 @@
 /**
- * Service features (owned by the features engineer; see bot/EXTENSION.md).
- * The desk installs `featuresComposer` before its own handlers and runs
- * `featureHooks` at the points described there. Stub until the features land.
+ * Service features (bot/EXTENSION.md §2): the desk imports `featuresComposer`
+ * and `featureHooks`. Configuration is read on import (the desk's process has
+ * its environment by then); files and the scheduler start with the desk.
+ * Tests build their own set with `createFeatures(config, { clock })`.
  */
-import { Composer } from 'grammy';
-import type { BotContext } from '../context.js';
-import { emptyHooks, type FeatureHooks } from '../hooks.js';
+import { createFeatures } from './features.js';
 
-export const featuresComposer = new Composer<BotContext>();
-export const featureHooks: FeatureHooks = emptyHooks();
+const features = createFeatures();
+
+export const featuresComposer = features.composer;
+export const featureHooks = features.hooks;
+export { createFeatures };
+export type { Features } from './features.js';

@@ -1,0 +1,225 @@
+/**
+ * Incident broadcasts. `/broadcast <text>` (or `/broadcast --urgent <text>`)
+ * by an agent in the support group outside a customer's topic shows a
+ * preview with the audience and Confirm / Urgent / Cancel. On confirm the
+ * message goes to every customer who has not opted out (/unsubscribe), is not
+ * banned and has not blocked the bot, each in their language's frame.
+ * Non-urgent broadcasts wait for the end of QUIET_HOURS. Sending runs as a
+ * scheduler job (durable: a restart resumes where it stopped, and the
+ * per-recipient row written before each send means nobody gets it twice),
+ * paced by the API's throttler, with progress edited into the status message.
+ */
+import { Composer, InlineKeyboard } from 'grammy';
+import { DateTime } from 'luxon';
+import type { BotContext, Desk } from '../../context.js';
+import { isQuiet, nextAllowed } from '../quiet-hours.js';
+import type { FeatureRuntime } from '../runtime.js';
+import type { Job } from '../scheduler/scheduler.js';
+import { customerLocale, customerText, inThread, isAgentUpdate, topicTarget } from '../shared.js';
+import { escapeHtml } from '../telegram-html.js';
+
+export const BROADCAST_JOB = 'broadcast';
+/** Sends in flight at once; the throttler below paces them to Telegram's limits. */
+const CONCURRENCY = 8;
+
+interface BroadcastRow {
+  id: number;
+  text: string;
+  urgent: boolean;
+  created_by: number;
+  status: 'draft' | 'cancelled' | 'scheduled' | 'sending' | 'done';
+  status_chat_id: number | null;
+  status_thread_id: number | null;
+  status_message_id: number | null;
+  recipients: number;
+  delivered: number;
+  failed: number;
+  opted_out: number;
+  scheduled_for: Date | null;
+}
+
+interface Audience {
+  recipients: { id: number; language_code: string | null }[];
+  optedOut: number;
+}
+
+async function audience(desk: Desk): Promise<Audience> {
+  const r = await desk.db.query<{ id: number; language_code: string | null; opted_out: boolean }>(
+    `SELECT c.id, c.language_code, coalesce(s.broadcast_opt_out, false) AS opted_out
+     FROM customers c LEFT JOIN customer_settings s ON s.customer_id = c.id
+     WHERE NOT c.banned AND NOT c.blocked_bot ORDER BY c.id`,
+  );
+  return { recipients: r.rows.filter((c) => !c.opted_out), optedOut: r.rows.filter((c) => c.opted_out).length };
+}
+
+export function broadcastsFeature(rt: FeatureRuntime): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+
+  // ---- customers opt out and in --------------------------------------------
+  const pm = composer.chatType('private');
+  pm.command(['unsubscribe', 'subscribe'], async (ctx) => {
+    const optOut = ctx.msg.text.startsWith('/unsubscribe');
+    await ctx.desk.customers.upsert(ctx.from, ctx.desk.config.vipUserIds.has(ctx.from.id));
+    await ctx.desk.db.query(
+      `INSERT INTO customer_settings (customer_id, broadcast_opt_out) VALUES ($1, $2)
+       ON CONFLICT (customer_id) DO UPDATE SET broadcast_opt_out = EXCLUDED.broadcast_opt_out, updated_at = now()`,
+      [ctx.from.id, optOut],
+    );
+    await ctx.reply(ctx.t(optOut ? 'bc-unsubscribed' : 'bc-subscribed'));
+  });
+
+  // ---- agents compose, preview, confirm ------------------------------------
+  const agents = composer.filter(isAgentUpdate);
+
+  agents.command('broadcast', async (ctx) => {
+    const desk = ctx.desk;
+    if (await topicTarget(ctx)) return void (await ctx.reply(desk.agentText('bc-not-in-topic'), inThread(ctx)));
+    let text = ctx.match.trim();
+    const urgent = /^--urgent\b/.test(text);
+    if (urgent) text = text.replace(/^--urgent\b\s*/, '');
+    if (!text) return void (await ctx.reply(desk.agentText('bc-usage'), inThread(ctx)));
+    const id = (await desk.db.query<{ id: number }>('INSERT INTO broadcasts (text, urgent, created_by) VALUES ($1, $2, $3) RETURNING id', [text, urgent, ctx.from!.id])).rows[0]!.id;
+    const aud = await audience(desk);
+    const msg = await ctx.reply(previewText(desk, rt, { id, text, urgent }, aud), { ...inThread(ctx), parse_mode: 'HTML', reply_markup: previewKeyboard(desk, id, urgent) });
+    await desk.db.query('UPDATE broadcasts SET status_chat_id = $2, status_thread_id = $3, status_message_id = $4 WHERE id = $1', [id, msg.chat.id, msg.message_thread_id ?? null, msg.message_id]);
+  });
+
+  agents.callbackQuery(/^bc:(ok|no|urgent):(\d+)$/, async (ctx) => {
+    const desk = ctx.desk;
+    const id = Number(ctx.match[2]);
+    const action = ctx.match[1];
+    const b = (await desk.db.query<BroadcastRow>('SELECT * FROM broadcasts WHERE id = $1', [id])).rows[0];
+    if (!b || b.status !== 'draft') return void (await ctx.answerCallbackQuery({ text: desk.agentText('bc-not-draft') }));
+    if (action === 'no') {
+      await desk.db.query(`UPDATE broadcasts SET status = 'cancelled' WHERE id = $1 AND status = 'draft'`, [id]);
+      await ctx.answerCallbackQuery();
+      return void (await ctx.editMessageText(desk.agentText('bc-cancelled', { id })).catch(() => undefined));
+    }
+    if (action === 'urgent') {
+      const urgent = !b.urgent;
+      await desk.db.query('UPDATE broadcasts SET urgent = $2 WHERE id = $1', [id, urgent]);
+      await ctx.answerCallbackQuery();
+      return void (await ctx
+        .editMessageText(previewText(desk, rt, { ...b, urgent }, await audience(desk)), { parse_mode: 'HTML', reply_markup: previewKeyboard(desk, id, urgent) })
+        .catch(() => undefined));
+    }
+    const now = rt.clock();
+    const due = b.urgent ? now : nextAllowed(rt.config.quietHours, now);
+    const deferred = due > now;
+    const claimed = await desk.db.transaction(async (tx) => {
+      const r = await tx.query(`UPDATE broadcasts SET status = $2, scheduled_for = $3 WHERE id = $1 AND status = 'draft'`, [id, deferred ? 'scheduled' : 'sending', due]);
+      if (r.rowCount === 0) return false;
+      await rt.scheduler.schedule({ kind: BROADCAST_JOB, dedupKey: `broadcast:${id}`, dueAt: due, payload: { broadcastId: id } }, tx);
+      return true;
+    });
+    await ctx.answerCallbackQuery();
+    if (!claimed) return;
+    if (deferred) {
+      const when = DateTime.fromJSDate(due, { zone: rt.config.quietHours!.zone }).toFormat('yyyy-LL-dd HH:mm ZZZZ');
+      await ctx.editMessageText(desk.agentText('bc-scheduled', { id, when }), { reply_markup: new InlineKeyboard() }).catch(() => undefined);
+    } else {
+      await ctx.editMessageText(desk.agentText('bc-starting', { id }), { reply_markup: new InlineKeyboard() }).catch(() => undefined);
+      // Start now instead of at the next poll.
+      void rt.scheduler.tick().catch((err: unknown) => desk.log.error({ err }, 'broadcast start failed'));
+    }
+  });
+
+  rt.onScheduler((scheduler, _rt, desk) => {
+    scheduler.handle(BROADCAST_JOB, (job, now) => runBroadcast(desk, rt, job, now));
+  });
+
+  return composer;
+}
+
+function previewText(desk: Desk, rt: FeatureRuntime, b: { id: number; text: string; urgent: boolean }, aud: Audience): string {
+  const quiet = !b.urgent && isQuiet(rt.config.quietHours, rt.clock());
+  return [
+    desk.agentText('bc-preview', { id: b.id, recipients: aud.recipients.length, optedOut: aud.optedOut, urgent: b.urgent ? 'yes' : 'no' }),
+    quiet ? desk.agentText('bc-preview-quiet') : '',
+    '',
+    escapeHtml(b.text),
+  ].filter((l, i) => l !== '' || i === 2).join('\n');
+}
+
+function previewKeyboard(desk: Desk, id: number, urgent: boolean): InlineKeyboard {
+  return new InlineKeyboard()
+    .text(desk.agentText('bc-button-confirm'), `bc:ok:${id}`)
+    .text(desk.agentText(urgent ? 'bc-button-urgent-on' : 'bc-button-urgent-off'), `bc:urgent:${id}`)
+    .row()
+    .text(desk.agentText('bc-button-cancel'), `bc:no:${id}`);
+}
+
+async function runBroadcast(desk: Desk, rt: FeatureRuntime, job: Job, now: Date): Promise<void | { retryAt: Date }> {
+  const id = Number((job.payload as { broadcastId: number }).broadcastId);
+  const b = (await desk.db.query<BroadcastRow>('SELECT * FROM broadcasts WHERE id = $1', [id])).rows[0];
+  if (!b || b.status === 'cancelled' || b.status === 'done') return;
+  if (!b.urgent) {
+    const allowed = nextAllowed(rt.config.quietHours, now);
+    if (allowed > now) return { retryAt: allowed };
+  }
+  const aud = await audience(desk);
+  await desk.db.query(`UPDATE broadcasts SET status = 'sending', recipients = $2, opted_out = $3 WHERE id = $1`, [id, aud.recipients.length, aud.optedOut]);
+
+  const status = async (key: string, final: boolean) => {
+    if (b.status_chat_id === null || b.status_message_id === null) return;
+    const c = await counts(desk, id, final);
+    const text = desk.agentText(key, { id, sent: c.delivered + c.failed, total: aud.recipients.length, delivered: c.delivered, failed: c.failed, optedOut: aud.optedOut });
+    await desk.api.editMessageText(b.status_chat_id, b.status_message_id, text).catch((err: unknown) => {
+      if (final) desk.log.warn({ err, broadcast: id }, 'could not edit the broadcast status');
+    });
+  };
+
+  let done = 0;
+  const queue = [...aud.recipients];
+  const worker = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) {
+      // Written before the send: a resumed broadcast skips everyone it already tried.
+      const claimed = await desk.db.query(`INSERT INTO broadcast_deliveries (broadcast_id, customer_id, status) VALUES ($1, $2, 'sending') ON CONFLICT DO NOTHING`, [id, c.id]);
+      if (claimed.rowCount === 0) continue;
+      const t = customerText(desk, customerLocale(desk, c));
+      let ok = false;
+      try {
+        const text = `${t(b.urgent ? 'bc-header-urgent' : 'bc-header')}\n\n${escapeHtml(b.text)}\n\n<i>${t('bc-footer')}</i>`;
+        ok = (await desk.relay.sendToCustomer(c.id, text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } })) !== null;
+      } catch (err) {
+        desk.log.warn({ err, broadcast: id, customer: c.id }, 'broadcast delivery failed');
+      }
+      await desk.db.query(`UPDATE broadcast_deliveries SET status = $3, updated_at = now() WHERE broadcast_id = $1 AND customer_id = $2`, [id, c.id, ok ? 'delivered' : 'failed']);
+      if (++done % rt.config.broadcastProgressEvery === 0) await status('bc-progress', false);
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+
+  const c = await counts(desk, id, true);
+  const finished = rt.clock();
+  const wasDone = await desk.db.transaction(async (tx) => {
+    const r = await tx.query(
+      `UPDATE broadcasts SET status = 'done', delivered = $2, failed = $3, finished_at = $4 WHERE id = $1 AND status = 'sending'`,
+      [id, c.delivered, c.failed, finished],
+    );
+    if (r.rowCount === 0) return false;
+    await desk.outbox.append(tx, [
+      {
+        type: 'broadcast_sent', occurred_at: finished.toISOString(), agent_id: b.created_by,
+        broadcast_id: String(id), recipients: aud.recipients.length, delivered: c.delivered, failed: c.failed, opted_out: aud.optedOut,
+      },
+    ]);
+    return true;
+  });
+  if (wasDone) await status('bc-done', true);
+}
+
+/**
+ * Delivery counts. At the end, a row still 'sending' was cut off by a crash
+ * mid-send and is not retried (at most once): it counts as failed.
+ */
+async function counts(desk: Desk, id: number, final = false): Promise<{ delivered: number; failed: number }> {
+  const failed = final ? `status <> 'delivered'` : `status = 'failed'`;
+  const r = await desk.db.query<{ delivered: number; failed: number }>(
+    `SELECT count(*) FILTER (WHERE status = 'delivered')::int AS delivered, count(*) FILTER (WHERE ${failed})::int AS failed
+     FROM broadcast_deliveries WHERE broadcast_id = $1`,
+    [id],
+  );
+  return r.rows[0] ?? { delivered: 0, failed: 0 };
+}
+

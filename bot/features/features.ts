@@ -1,0 +1,61 @@
+/**
+ * Builds the service features for one desk: every feature's Composer, in the
+ * order they must see updates, and the hooks the desk calls (bot/EXTENSION.md).
+ */
+import { Composer } from 'grammy';
+import type { BotContext, Desk } from '../context.js';
+import type { FeatureHooks } from '../hooks.js';
+import { antispamFeature } from './antispam/feature.js';
+import { broadcastsFeature } from './broadcasts/feature.js';
+import { loadFeaturesConfig, type FeaturesConfig } from './config.js';
+import { followupsFeature } from './followups/feature.js';
+import { kbFeature } from './kb/feature.js';
+import { languageFeature } from './language/feature.js';
+import { macrosFeature } from './macros/feature.js';
+import { ratingsFeature } from './ratings/feature.js';
+import { FeatureRuntime, type FeaturesOptions } from './runtime.js';
+
+export interface Features {
+  composer: Composer<BotContext>;
+  hooks: FeatureHooks;
+  runtime: FeatureRuntime;
+  /** Loads the KB and macros and starts the scheduler (idempotent). */
+  start(desk: Desk): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createFeatures(config: FeaturesConfig = loadFeaturesConfig(), opts: FeaturesOptions = {}): Features {
+  const rt = new FeatureRuntime(config, opts);
+  const kb = kbFeature(rt);
+  const ratings = ratingsFeature(rt);
+  const followups = followupsFeature(rt);
+
+  const composer = new Composer<BotContext>();
+  // Normally started by the desk at start-up; the first update starts it otherwise.
+  composer.use(async (ctx, next) => {
+    if (!rt.isStarted) await rt.start(ctx.desk);
+    return next();
+  });
+  // Anti-spam first: what it holds back reaches neither the other features nor the desk.
+  composer.use(antispamFeature(rt));
+  composer.use(languageFeature());
+  composer.use(broadcastsFeature(rt));
+  composer.use(kb.composer);
+  composer.use(ratings.composer);
+  composer.use(followups.composer);
+  composer.use(macrosFeature(rt));
+
+  const started = <E>(fn: (e: E, desk: Desk) => Promise<void>) => async (e: E, desk: Desk) => {
+    await rt.start(desk);
+    await fn(e, desk);
+  };
+  const hooks: FeatureHooks = {
+    intakeSteps: [kb.intakeStep],
+    onOpened: [],
+    onResolved: [started(ratings.onResolved), started(followups.onResolved)],
+    onReopened: [started(followups.onReopened)],
+    onStart: [(desk) => rt.start(desk)],
+    onStop: [() => rt.stop()],
+  };
+  return { composer, hooks, runtime: rt, start: (desk) => rt.start(desk), stop: () => rt.stop() };
+}

@@ -1,0 +1,142 @@
+/**
+ * After the resolution:
+ * - follow-up: FOLLOWUP_DELAY after an agent resolved a ticket (moved out of
+ *   quiet hours), "Did it help?" Yes/No. No reopens the ticket
+ *   (ticket_reopened reason 'followup'), which puts ❗️ back on the topic.
+ * - auto-close: a ticket waiting on the customer (an agent asked something,
+ *   e.g. the need_details macro) for AUTO_CLOSE_AFTER is closed with a note
+ *   (resolved_by 'auto_close').
+ * Both run on the durable scheduler, so restarts neither lose nor repeat them.
+ */
+import { Composer, InlineKeyboard } from 'grammy';
+import type { BotContext, Desk } from '../../context.js';
+import type { TicketResolvedHookEvent } from '../../hooks.js';
+import type { Ticket } from '../../store/types.js';
+import { DeskError } from '../../tickets/errors.js';
+import { nextAllowed } from '../quiet-hours.js';
+import type { FeatureRuntime } from '../runtime.js';
+import type { Job } from '../scheduler/scheduler.js';
+import { customerLocale, customerText } from '../shared.js';
+
+export const FOLLOWUP_JOB = 'followup';
+
+interface FollowupPayload {
+  resolvedAt: string;
+}
+
+export function followupsFeature(rt: FeatureRuntime): {
+  composer: Composer<BotContext>;
+  onResolved: (e: TicketResolvedHookEvent, desk: Desk) => Promise<void>;
+  onReopened: (e: { ticket: Ticket }, desk: Desk) => Promise<void>;
+} {
+  const cfg = rt.config;
+
+  const onResolved = async ({ ticket, by }: TicketResolvedHookEvent): Promise<void> => {
+    if (by !== 'agent' || cfg.followupDelaySeconds <= 0 || !ticket.resolved_at) return;
+    const due = nextAllowed(cfg.quietHours, new Date(ticket.resolved_at.getTime() + cfg.followupDelaySeconds * 1000));
+    await rt.scheduler.schedule({
+      kind: FOLLOWUP_JOB,
+      // One follow-up per resolution: a ticket resolved again after a reopen gets its own.
+      dedupKey: `followup:${ticket.id}:${ticket.resolved_at.getTime()}`,
+      ticketId: ticket.id,
+      dueAt: due,
+      payload: { resolvedAt: ticket.resolved_at.toISOString() } satisfies FollowupPayload,
+    });
+  };
+
+  /** A reopened ticket no longer needs its pending follow-up. */
+  const onReopened = async ({ ticket }: { ticket: Ticket }): Promise<void> => {
+    await rt.scheduler.cancel(FOLLOWUP_JOB, ticket.id);
+  };
+
+  async function sendFollowup(desk: Desk, job: Job, now: Date) {
+    const payload = job.payload as unknown as FollowupPayload;
+    const ticket = job.ticket_id === null ? undefined : await desk.tickets.get(job.ticket_id);
+    // Reopened (or resolved again later) since: this follow-up is stale.
+    if (!ticket || ticket.status !== 'resolved' || ticket.resolved_at?.toISOString() !== payload.resolvedAt) return;
+    const allowed = nextAllowed(cfg.quietHours, now);
+    if (allowed > now) return { retryAt: allowed };
+    const customer = await desk.customers.get(ticket.customer_id);
+    if (!customer || customer.banned || customer.blocked_bot) return;
+    // The row is the guard against a second send if this job is ever run again.
+    const row = await desk.db.query<{ id: number }>(
+      `INSERT INTO followups (ticket_id, resolved_at) VALUES ($1, $2) ON CONFLICT (ticket_id, resolved_at) DO NOTHING RETURNING id`,
+      [ticket.id, ticket.resolved_at],
+    );
+    const id = row.rows[0]?.id;
+    if (id === undefined) return;
+    const t = customerText(desk, customerLocale(desk, customer, ticket));
+    const keyboard = new InlineKeyboard().text(t('fu-button-yes'), `fu:${id}:y`).text(t('fu-button-no'), `fu:${id}:n`);
+    const sent = await desk.relay.sendToCustomer(customer.id, t('fu-question', { name: customer.first_name, number: ticket.id }), { reply_markup: keyboard });
+    if (!sent) return;
+    const at = new Date(sent.date * 1000);
+    await desk.db.transaction(async (tx) => {
+      await tx.query('UPDATE followups SET sent_at = $2 WHERE id = $1', [id, at]);
+      await desk.outbox.appendForTicket(tx, ticket, [{ type: 'followup_sent', occurred_at: at.toISOString() }]);
+    });
+    return undefined;
+  }
+
+  /** Closes tickets that waited on the customer for AUTO_CLOSE_AFTER (checked at most every 30 s of scheduler time). */
+  let lastSweep = 0;
+  async function autoClose(desk: Desk, now: Date): Promise<void> {
+    if (cfg.autoCloseAfterSeconds <= 0 || now.getTime() - lastSweep < 30_000) return;
+    lastSweep = now.getTime();
+    const cutoff = new Date(now.getTime() - cfg.autoCloseAfterSeconds * 1000);
+    const stale = await desk.db.query<Ticket>(`SELECT * FROM tickets WHERE status = 'waiting_customer' AND updated_at < $1 ORDER BY updated_at LIMIT 100`, [cutoff]);
+    for (const ticket of stale.rows) {
+      let closed: Ticket;
+      try {
+        closed = await desk.tickets.resolve(ticket.id, { by: 'auto_close', at: now });
+      } catch (e) {
+        if (e instanceof DeskError) continue; // resolved meanwhile
+        throw e;
+      }
+      const customer = await desk.customers.get(ticket.customer_id);
+      const t = customerText(desk, customerLocale(desk, customer, ticket));
+      const hours = Math.round(cfg.autoCloseAfterSeconds / 3600);
+      if (customer && !customer.banned) await desk.relay.sendToCustomer(customer.id, t('autoclose-customer', { number: closed.id, hours }));
+      await desk.relay.sendToTopic(ticket.customer_id, desk.agentText('autoclose-agent', { number: closed.id, hours })).catch(() => undefined);
+    }
+  }
+
+  rt.onScheduler((scheduler, _rt, desk) => {
+    scheduler.handle(FOLLOWUP_JOB, (job, now) => sendFollowup(desk, job, now));
+    scheduler.sweep('auto-close', (now) => autoClose(desk, now));
+  });
+
+  const composer = new Composer<BotContext>();
+
+  composer.callbackQuery(/^fu:(\d+):([yn])$/, async (ctx) => {
+    const desk = ctx.desk;
+    const id = Number(ctx.match[1]);
+    const helped = ctx.match[2] === 'y';
+    const at = rt.clock();
+    const row = (await desk.db.query<{ ticket_id: number }>('SELECT ticket_id FROM followups WHERE id = $1', [id])).rows[0];
+    const ticket = row ? await desk.tickets.get(row.ticket_id) : undefined;
+    if (!ticket || ticket.customer_id !== ctx.from.id) return void (await ctx.answerCallbackQuery());
+    // The first answer counts; a second tap changes nothing.
+    const first = await desk.db.transaction(async (tx) => {
+      const r = await tx.query('UPDATE followups SET helped = $2, answered_at = $3 WHERE id = $1 AND answered_at IS NULL', [id, helped, at]);
+      if (r.rowCount > 0) await desk.outbox.appendForTicket(tx, ticket, [{ type: 'followup_answered', occurred_at: at.toISOString(), helped }]);
+      return r.rowCount > 0;
+    });
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    if (!first) return;
+    if (helped) return void (await ctx.reply(ctx.t('fu-thanks')));
+    let reopened = false;
+    if (ticket.status === 'resolved') {
+      try {
+        await desk.tickets.reopen(ticket.id, { reason: 'followup', at });
+        reopened = true;
+      } catch (e) {
+        if (!(e instanceof DeskError)) throw e; // another ticket is open
+      }
+    }
+    await ctx.reply(ctx.t('fu-reopened', { number: ticket.id }));
+    await desk.relay.sendToTopic(ticket.customer_id, desk.agentText(reopened ? 'fu-agent-reopened' : 'fu-agent-not-helped', { number: ticket.id }));
+  });
+
+  return { composer, onResolved, onReopened };
+}

@@ -1,0 +1,163 @@
+/**
+ * Knowledge base in the conversation:
+ * - intake step: a new ticket's first message that matches an article above
+ *   KB_MIN_SCORE is answered with the article and "✅ Solved" / "👤 Talk to a
+ *   human". Solved resolves the ticket with no agent (resolved_by 'kb');
+ *   human resumes intake (the category keyboard).
+ * - agents: `/find_kb <query>` in a topic lists the best articles, one button
+ *   each; a tap sends that article to the customer in their language.
+ */
+import { Composer, InlineKeyboard } from 'grammy';
+import type { BotContext, Desk } from '../../context.js';
+import type { IntakeStep } from '../../hooks.js';
+import type { Ticket } from '../../store/types.js';
+import { DeskError } from '../../tickets/errors.js';
+import type { FeatureRuntime } from '../runtime.js';
+import { customerLocale, inThread, isAgentUpdate, topicTarget } from '../shared.js';
+import { escapeHtml, markdownToTelegramHtml } from '../telegram-html.js';
+import type { KbArticle } from './article.js';
+
+/** Telegram's message limit, less room for the header and question around the article. */
+const MAX_INLINE_ARTICLE = 3600;
+
+export function articleHtml(a: KbArticle): string {
+  return `<b>${escapeHtml(a.title)}</b>\n\n${markdownToTelegramHtml(a.body)}`;
+}
+
+export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>; intakeStep: IntakeStep } {
+  const intakeStep: IntakeStep = {
+    name: 'kb-suggestion',
+    async run(ctx, { ticket, message }) {
+      if (!rt.config.kbAutoAnswer) return 'continue';
+      const text = message.text ?? message.caption ?? '';
+      if (text.trim().length < 3) return 'continue';
+      const { kb } = await rt.files();
+      const top = kb.search(text, { language: ticket.language ?? undefined, limit: 1 })[0];
+      if (!top || top.score < rt.config.kbMinScore) return 'continue';
+      const desk = ctx.desk;
+      const article = top.article;
+      const keyboard = new InlineKeyboard()
+        .text(ctx.t('kb-button-solved'), `kb:ok:${ticket.id}`)
+        .text(ctx.t('kb-button-human'), `kb:human:${ticket.id}`);
+      const body = articleHtml(article);
+      let sent;
+      if (body.length <= MAX_INLINE_ARTICLE) {
+        sent = await desk.relay.sendToCustomer(ticket.customer_id, `${ctx.t('kb-suggest-header')}\n\n${body}\n\n${ctx.t('kb-suggest-question')}`, {
+          parse_mode: 'HTML', reply_markup: keyboard, link_preview_options: { is_disabled: true },
+        });
+      } else {
+        await desk.relay.sendToCustomer(ticket.customer_id, `${ctx.t('kb-suggest-header')}\n\n${body}`, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+        sent = await desk.relay.sendToCustomer(ticket.customer_id, ctx.t('kb-suggest-question'), { reply_markup: keyboard });
+      }
+      if (!sent) return 'continue'; // blocked the bot: nothing to wait for
+      const at = new Date(sent.date * 1000);
+      await desk.db.transaction(async (tx) => {
+        await tx.query(
+          `INSERT INTO kb_suggestions (ticket_id, article_id, language, score, message_id, suggested_at) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (ticket_id) DO NOTHING`,
+          [ticket.id, article.id, article.lang, top.score, sent.message_id, at],
+        );
+        await desk.outbox.appendForTicket(tx, ticket, [{ type: 'kb_suggested', occurred_at: at.toISOString(), kb_article_id: article.id, kb_score: round(top.score) }]);
+      });
+      await desk.tickets.recordBotReply(ticket.id, { replyKind: 'kb', kbArticleId: article.id, at });
+      await desk.relay
+        .sendToTopic(ticket.customer_id, desk.agentText('kb-agent-suggested', { title: article.title, id: article.id, score: Math.round(top.score) }))
+        .catch((err: unknown) => desk.log.warn({ err }, 'could not note the KB suggestion in the topic'));
+      return 'wait';
+    },
+  };
+
+  const composer = new Composer<BotContext>();
+
+  // ---- the customer answers the suggestion ----------------------------------
+  composer.callbackQuery(/^kb:(ok|human):(\d+)$/, async (ctx) => {
+    const desk = ctx.desk;
+    const ticketId = Number(ctx.match[2]);
+    const solved = ctx.match[1] === 'ok';
+    const ticket = await desk.tickets.get(ticketId);
+    if (!ticket || ticket.customer_id !== ctx.from.id) return void (await ctx.answerCallbackQuery());
+    const at = rt.clock();
+    // First answer wins: a second tap (or a double tap) changes nothing.
+    const answered = await desk.db.transaction(async (tx) => {
+      const r = await tx.query<{ article_id: string }>(
+        `UPDATE kb_suggestions SET outcome = $2, answered_at = $3 WHERE ticket_id = $1 AND outcome IS NULL RETURNING article_id`,
+        [ticketId, solved ? 'solved' : 'human', at],
+      );
+      const row = r.rows[0];
+      if (row) await desk.outbox.appendForTicket(tx, ticket, [{ type: 'kb_outcome', occurred_at: at.toISOString(), kb_article_id: row.article_id, outcome: solved ? 'solved' : 'human' }]);
+      return row;
+    });
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    if (!answered) return;
+    if (solved) {
+      try {
+        await desk.tickets.resolve(ticketId, { by: 'kb', at });
+      } catch (e) {
+        if (!(e instanceof DeskError)) throw e; // an agent resolved it meanwhile
+      }
+      await ctx.reply(ctx.t('kb-solved-reply', { number: ticketId }));
+      await desk.relay.sendToTopic(ticket.customer_id, desk.agentText('kb-agent-solved', { number: ticketId })).catch(() => undefined);
+    } else {
+      await ctx.reply(ctx.t('kb-human-reply'));
+      await desk.relay.sendToTopic(ticket.customer_id, desk.agentText('kb-agent-human', { number: ticketId })).catch(() => undefined);
+      await desk.intake.continue(ticketId);
+    }
+  });
+
+  // ---- agents search and send -----------------------------------------------
+  const agents = composer.filter(isAgentUpdate);
+
+  agents.command('find_kb', async (ctx) => {
+    const desk = ctx.desk;
+    const query = ctx.match.trim();
+    if (!query) return void (await ctx.reply(desk.agentText('kb-find-usage'), inThread(ctx)));
+    const target = await topicTarget(ctx);
+    const { kb } = await rt.files();
+    const language = target ? customerLocale(desk, target.customer, target.ticket) : undefined;
+    const hits = kb.search(query, { language, limit: 5 });
+    if (hits.length === 0) return void (await ctx.reply(desk.agentText('kb-find-none', { query }), inThread(ctx)));
+    const keyboard = new InlineKeyboard();
+    for (const h of hits) keyboard.text(`📄 ${h.article.title}`.slice(0, 64), target ? `kbs:${h.article.id}` : `kbv:${h.article.id}`).row();
+    const lines = hits.map((h, i) => `${i + 1}. ${h.article.title} (${h.article.id}, ${Math.round(h.score)})`);
+    await ctx.reply(`${desk.agentText(target ? 'kb-find-results' : 'kb-find-results-general', { query })}\n${lines.join('\n')}`, { ...inThread(ctx), reply_markup: keyboard });
+  });
+
+  // A tap in a customer's topic: send the article to that customer.
+  agents.callbackQuery(/^kbs:([\w-]+)$/, async (ctx) => {
+    const desk = ctx.desk;
+    const target = await topicTarget(ctx);
+    const { kb } = await rt.files();
+    if (!target?.ticket) return void (await ctx.answerCallbackQuery({ text: desk.agentText('agent-no-ticket') }));
+    const locale = customerLocale(desk, target.customer, target.ticket);
+    const article = kb.get(ctx.match[1]!, locale);
+    if (!article) return void (await ctx.answerCallbackQuery({ text: desk.agentText('kb-find-gone') }));
+    const sent = await desk.relay.sendToCustomer(target.customer.id, articleHtml(article), { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+    if (!sent) return void (await ctx.answerCallbackQuery({ text: desk.agentText('agent-customer-blocked') }));
+    await recordAgentArticle(desk, target.ticket, ctx.from.id, article.id, new Date(sent.date * 1000));
+    await ctx.answerCallbackQuery({ text: desk.agentText('kb-find-sent', { title: article.title }) });
+    await ctx.reply(desk.agentText('kb-find-sent', { title: article.title }), inThread(ctx));
+  });
+
+  // Outside a topic there is no customer: show the article to the agent.
+  agents.callbackQuery(/^kbv:([\w-]+)$/, async (ctx) => {
+    const { kb } = await rt.files();
+    const article = kb.get(ctx.match[1]!, ctx.desk.config.agentLanguage);
+    await ctx.answerCallbackQuery();
+    if (article) await ctx.reply(articleHtml(article), { ...inThread(ctx), parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+  });
+
+  return { composer, intakeStep };
+}
+
+/**
+ * An article an agent chose is the agent's answer: message_out (it counts as
+ * a human response) plus macro_used "kb:<id>", so analytics see which
+ * articles agents reach for.
+ */
+async function recordAgentArticle(desk: Desk, ticket: Ticket, agentId: number, articleId: string, at: Date): Promise<void> {
+  const updated = await desk.tickets.recordAgentReply(ticket.id, { agentId, kind: 'text', at });
+  await desk.db.transaction((tx) => desk.outbox.appendForTicket(tx, updated, [{ type: 'macro_used', occurred_at: at.toISOString(), agent_id: agentId, macro: `kb:${articleId}`.slice(0, 64) }]));
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -1,0 +1,127 @@
+/**
+ * Ratings after an agent resolves a ticket: a CSAT keyboard (1 … 5), then,
+ * when NPS_ENABLED, an NPS keyboard (0 … 10). Every press is an event
+ * (csat_rated / nps_rated) and the latest answer counts; the keyboard stays,
+ * so a customer can change their mind. The thank-you fits the score; a CSAT
+ * of 3 or less offers a human follow-up that reopens the ticket (or, when the
+ * customer has opened another one since, pings that topic).
+ */
+import { Composer, InlineKeyboard } from 'grammy';
+import type { BotContext, Desk } from '../../context.js';
+import type { TicketResolvedHookEvent } from '../../hooks.js';
+import type { Ticket } from '../../store/types.js';
+import { DeskError } from '../../tickets/errors.js';
+import type { FeatureRuntime } from '../runtime.js';
+import { customerLocale, customerText } from '../shared.js';
+
+export type Survey = 'csat' | 'nps';
+const RANGE: Record<Survey, [number, number]> = { csat: [1, 5], nps: [0, 10] };
+const LOW_CSAT = 3;
+
+export function surveyKeyboard(survey: Survey, ticketId: number): InlineKeyboard {
+  const [lo, hi] = RANGE[survey];
+  const kb = new InlineKeyboard();
+  for (let s = lo; s <= hi; s++) {
+    kb.text(String(s), `rate:${survey}:${ticketId}:${s}`);
+    // NPS: 0–5 on the first row, 6–10 on the second, so the buttons stay tappable on a phone.
+    if (survey === 'nps' && s === 5) kb.row();
+  }
+  return kb;
+}
+
+export function ratingsFeature(rt: FeatureRuntime): { composer: Composer<BotContext>; onResolved: (e: TicketResolvedHookEvent, desk: Desk) => Promise<void> } {
+  /** Sends a survey once per ticket (the ratings row is the guard). */
+  async function sendSurvey(desk: Desk, ticket: Ticket, survey: Survey): Promise<void> {
+    const customer = await desk.customers.get(ticket.customer_id);
+    if (!customer || customer.banned) return;
+    const t = customerText(desk, customerLocale(desk, customer, ticket));
+    const at = rt.clock();
+    const fresh = await desk.db.query(
+      `INSERT INTO ratings (ticket_id, survey, customer_id, sent_at) VALUES ($1, $2, $3, $4) ON CONFLICT (ticket_id, survey) DO NOTHING`,
+      [ticket.id, survey, customer.id, at],
+    );
+    if (fresh.rowCount === 0) return;
+    const sent = await desk.relay.sendToCustomer(customer.id, t(`rate-${survey}-question`, { number: ticket.id }), { reply_markup: surveyKeyboard(survey, ticket.id) });
+    if (!sent) return;
+    await desk.db.transaction((tx) => desk.outbox.appendForTicket(tx, ticket, [{ type: 'survey_sent', occurred_at: new Date(sent.date * 1000).toISOString(), survey }]));
+  }
+
+  const onResolved = async ({ ticket, by }: TicketResolvedHookEvent, desk: Desk): Promise<void> => {
+    // Only a human's resolution is rated: the KB's was confirmed by the customer, auto-close had no answer.
+    if (by !== 'agent' || !rt.config.csatEnabled) return;
+    await sendSurvey(desk, ticket, 'csat');
+  };
+
+  const composer = new Composer<BotContext>();
+
+  composer.callbackQuery(/^rate:(csat|nps):(\d+):(\d+)$/, async (ctx) => {
+    const desk = ctx.desk;
+    const survey = ctx.match[1] as Survey;
+    const ticketId = Number(ctx.match[2]);
+    const score = Number(ctx.match[3]);
+    const [lo, hi] = RANGE[survey];
+    const ticket = await desk.tickets.get(ticketId);
+    if (!ticket || ticket.customer_id !== ctx.from.id || score < lo || score > hi) return void (await ctx.answerCallbackQuery());
+    const at = rt.clock();
+    const previous = await desk.db.transaction(async (tx) => {
+      const prev = await tx.query<{ score: number | null }>('SELECT score FROM ratings WHERE ticket_id = $1 AND survey = $2 FOR UPDATE', [ticketId, survey]);
+      await tx.query(
+        `INSERT INTO ratings (ticket_id, survey, customer_id, score, sent_at, rated_at) VALUES ($1, $2, $3, $4, $5, $5)
+         ON CONFLICT (ticket_id, survey) DO UPDATE SET score = EXCLUDED.score, rated_at = EXCLUDED.rated_at`,
+        [ticketId, survey, ticket.customer_id, score, at],
+      );
+      const event = survey === 'csat'
+        ? { type: 'csat_rated' as const, occurred_at: at.toISOString(), score }
+        : { type: 'nps_rated' as const, occurred_at: at.toISOString(), score };
+      await desk.outbox.appendForTicket(tx, ticket, [event]);
+      return prev.rows[0]?.score ?? null;
+    });
+
+    const changed = previous !== null;
+    await ctx.answerCallbackQuery({ text: ctx.t(changed ? 'rate-changed' : 'rate-recorded', { score }) });
+    // The question stays with its keyboard (to change the answer); it shows the current choice.
+    await ctx
+      .editMessageText(`${ctx.t(`rate-${survey}-question`, { number: ticketId })}\n\n${ctx.t('rate-your-answer', { score })}`, { reply_markup: surveyKeyboard(survey, ticketId) })
+      .catch(() => undefined);
+
+    if (survey === 'csat') {
+      const wasLow = previous !== null && previous <= LOW_CSAT;
+      const isLow = score <= LOW_CSAT;
+      if (!changed || (isLow && !wasLow)) {
+        const reply = isLow
+          ? { text: ctx.t('rate-thanks-low', { score }), other: { reply_markup: new InlineKeyboard().text(ctx.t('rate-button-followup'), `rate:help:${ticketId}`) } }
+          : { text: ctx.t('rate-thanks-high', { score }), other: {} };
+        await ctx.reply(reply.text, reply.other);
+      }
+      if (isLow) await desk.relay.sendToTopic(ticket.customer_id, desk.agentText('rate-agent-low', { number: ticketId, score })).catch(() => undefined);
+      if (!changed && rt.config.npsEnabled) await sendSurvey(desk, ticket, 'nps');
+    } else if (!changed) {
+      await ctx.reply(ctx.t(score >= 9 ? 'rate-nps-thanks-promoter' : score >= 7 ? 'rate-nps-thanks-passive' : 'rate-nps-thanks-detractor'));
+    }
+  });
+
+  // "Please follow up with me" after a low score.
+  composer.callbackQuery(/^rate:help:(\d+)$/, async (ctx) => {
+    const desk = ctx.desk;
+    const ticketId = Number(ctx.match[1]);
+    const ticket = await desk.tickets.get(ticketId);
+    if (!ticket || ticket.customer_id !== ctx.from.id) return void (await ctx.answerCallbackQuery());
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    const score = (await desk.db.query<{ score: number | null }>(`SELECT score FROM ratings WHERE ticket_id = $1 AND survey = 'csat'`, [ticketId])).rows[0]?.score ?? 0;
+    let reopened = false;
+    if (ticket.status === 'resolved') {
+      try {
+        await desk.tickets.reopen(ticketId, { reason: 'customer', at: rt.clock() });
+        reopened = true;
+      } catch (e) {
+        // Another ticket is open: the agents hear about it in the topic instead.
+        if (!(e instanceof DeskError)) throw e;
+      }
+    }
+    await desk.relay.sendToTopic(ticket.customer_id, desk.agentText(reopened ? 'rate-agent-followup-reopened' : 'rate-agent-followup', { number: ticketId, score }));
+    await ctx.reply(ctx.t('rate-followup-requested'));
+  });
+
+  return { composer, onResolved };
+}

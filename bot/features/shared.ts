@@ -1,0 +1,63 @@
+/**
+ * Small helpers every feature uses: the customer's locale outside an update,
+ * the topic an agent acts in, and desk-wide events.
+ */
+import type { Filter } from 'grammy';
+import type { BotContext, Desk } from '../context.js';
+import { pick } from '../i18n.js';
+import type { Customer, Ticket } from '../store/types.js';
+import type { AnyEventInput } from '../store/outbox.js';
+
+/** The locale to write to a customer in, outside their update (timers, hooks). */
+export function customerLocale(desk: Desk, customer: Pick<Customer, 'language_code'> | undefined, ticket?: Pick<Ticket, 'language'>): string {
+  return pick({ locales: desk.locales }, customer?.language_code ?? ticket?.language ?? undefined);
+}
+
+/** A translator bound to a customer's locale. */
+export function customerText(desk: Desk, locale: string) {
+  return (key: string, vars?: Record<string, string | number>) => desk.translate(locale, key, vars);
+}
+
+export interface TopicTarget {
+  customer: Customer;
+  /** The open ticket, else the latest. */
+  ticket: Ticket | undefined;
+  threadId: number;
+}
+
+/** The customer whose topic a support-group message or button belongs to. */
+export async function topicTarget(ctx: BotContext): Promise<TopicTarget | undefined> {
+  const msg = ctx.msg ?? ctx.callbackQuery?.message;
+  if (!msg || msg.chat.id !== ctx.desk.config.supportChatId) return undefined;
+  const threadId = 'is_topic_message' in msg && msg.is_topic_message ? msg.message_thread_id : undefined;
+  if (threadId === undefined) return undefined;
+  const customer = await ctx.desk.customers.byThread(threadId);
+  if (!customer) return undefined;
+  const ticket = (await ctx.desk.tickets.findOpen(customer.id)) ?? (await ctx.desk.tickets.latest(customer.id));
+  return { customer, ticket, threadId };
+}
+
+/** Agents are members of the support group; everyone else is ignored by the agent commands. */
+export async function isAgentUpdate(ctx: BotContext): Promise<boolean> {
+  const from = ctx.from;
+  const chatId = ctx.chat?.id ?? ctx.callbackQuery?.message?.chat.id;
+  if (!from || from.is_bot || chatId !== ctx.desk.config.supportChatId) return false;
+  if (ctx.msg?.sender_chat) return false;
+  return ctx.desk.agents.isAgent(from.id);
+}
+
+/** Reply options that keep the answer in the thread the command came from. */
+export function inThread(ctx: BotContext): { message_thread_id?: number } {
+  const msg = ctx.msg ?? ctx.callbackQuery?.message;
+  return msg && 'is_topic_message' in msg && msg.is_topic_message && msg.message_thread_id !== undefined ? { message_thread_id: msg.message_thread_id } : {};
+}
+
+/** Writes desk-wide (or customer-level) events in their own transaction. */
+export async function appendEvents(desk: Desk, events: AnyEventInput[]): Promise<void> {
+  await desk.db.transaction((tx) => desk.outbox.append(tx, events));
+}
+
+/** The Telegram date of a message as a Date. */
+export const messageDate = (m: { date: number }) => new Date(m.date * 1000);
+
+export type CommandContext = Filter<BotContext, 'message'>;
