@@ -1,0 +1,102 @@
+/**
+ * The daily digest: yesterday (in DIGEST_TIMEZONE) for the escalation chat.
+ *
+ * Numbers come from the analytics API's own query module (dashboard/api/queries.ts
+ * over ticket_facts), so the digest and the dashboard never disagree; the
+ * worst waits come from the live ticket store, which knows names and topics.
+ */
+import { DateTime } from 'luxon';
+import type { Queryable } from '../../core/postgres.js';
+import { breakdown, summary, type BreakdownRow, type QueryRunner, type Range } from '../../dashboard/api/queries.js';
+import type { Metrics } from '../../dashboard/api/metrics-sql.js';
+import { escapeHtml, humanDuration, topicLink } from './format.js';
+
+export interface DigestDay {
+  /** The reported local date, YYYY-MM-DD. */
+  date: string;
+  range: Range;
+}
+
+/** The local calendar day before `now` in `zone`, as a UTC range. */
+export function yesterdayIn(zone: string, now: Date): DigestDay {
+  const today = DateTime.fromJSDate(now, { zone }).startOf('day');
+  if (!today.isValid) throw new Error(`DIGEST_TIMEZONE: unknown time zone "${zone}"`);
+  const start = today.minus({ days: 1 });
+  return { date: start.toISODate()!, range: { from: start.toJSDate(), to: today.toJSDate() } };
+}
+
+export interface WorstWait {
+  id: number;
+  queue: string;
+  customer_name: string | null;
+  thread_id: number | null;
+  /** Seconds to the first response, or waited so far when still unanswered. */
+  wait_seconds: number;
+  answered: boolean;
+}
+
+export interface DigestData {
+  day: DigestDay;
+  totals: Metrics;
+  queues: BreakdownRow[];
+  categories: BreakdownRow[];
+  worstWaits: WorstWait[];
+}
+
+/** Tickets created in the range with the longest first-response waits (unanswered ones count up to `now`). */
+export async function worstWaits(db: Queryable, range: Range, now: Date, limit = 5): Promise<WorstWait[]> {
+  const r = await db.query<WorstWait>(
+    `SELECT t.id, t.queue, c.first_name AS customer_name, c.thread_id,
+            extract(epoch FROM coalesce(t.first_response_at, $3::timestamptz) - t.created_at)::float8 AS wait_seconds,
+            t.first_response_at IS NOT NULL AS answered
+     FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id
+     WHERE t.created_at >= $1 AND t.created_at < $2
+       AND (t.first_response_at IS NOT NULL OR t.status <> 'resolved')
+     ORDER BY wait_seconds DESC, t.id
+     LIMIT $4`,
+    [range.from, range.to, now, limit],
+  );
+  return r.rows.map((w) => ({ ...w, wait_seconds: Number(w.wait_seconds) }));
+}
+
+export async function collectDigest(o: { run: QueryRunner; db: Queryable; day: DigestDay; now: Date }): Promise<DigestData> {
+  const [totals, queues, categories, waits] = await Promise.all([
+    summary(o.run, o.day.range, {}, o.now),
+    breakdown(o.run, 'queue', o.day.range, {}, o.now),
+    breakdown(o.run, 'category', o.day.range, {}, o.now),
+    worstWaits(o.db, o.day.range, o.now),
+  ]);
+  return { day: o.day, totals, queues, categories: categories.filter((c) => c.key !== '').slice(0, 5), worstWaits: waits };
+}
+
+const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)} %`);
+const dur = (v: number | null) => (v === null ? '—' : humanDuration(v));
+
+export function renderDigest(d: DigestData, supportChatId: number): string {
+  const t = d.totals;
+  const lines = [
+    `📊 <b>Daily digest</b> · ${d.day.date}`,
+    '',
+    `Tickets: <b>${t.tickets_created}</b> opened, ${t.tickets_resolved} resolved`,
+    `FRT: P50 <b>${dur(t.frt_p50_seconds)}</b> · P90 <b>${dur(t.frt_p90_seconds)}</b>`,
+    `CSAT: <b>${t.csat_avg === null ? '—' : t.csat_avg.toFixed(2)}</b>/5 (${t.csat_responses} ratings) · NPS: <b>${t.nps === null ? '—' : Math.round(t.nps)}</b> (${t.nps_responses})`,
+    `SLA met: first response ${pct(t.sla_first_response_met_rate)} · resolution ${pct(t.sla_resolution_met_rate)}`,
+  ];
+  if (d.queues.length) {
+    lines.push('', '<b>Per queue</b> (tickets · FRT P90 · first-response SLA met)');
+    for (const q of d.queues) lines.push(`• ${escapeHtml(q.key || '—')}: ${q.tickets_created} · ${dur(q.frt_p90_seconds)} · ${pct(q.sla_first_response_met_rate)}`);
+  }
+  if (d.categories.length) {
+    lines.push('', '<b>Top categories</b>');
+    lines.push(d.categories.map((c) => `${escapeHtml(c.key)} ${c.tickets_created}`).join(' · '));
+  }
+  if (d.worstWaits.length) {
+    lines.push('', '<b>Longest waits</b>');
+    for (const w of d.worstWaits) {
+      const ref = w.thread_id !== null ? `<a href="${topicLink(supportChatId, w.thread_id)}">#${w.id}</a>` : `#${w.id}`;
+      lines.push(`• ${ref} ${escapeHtml(w.customer_name?.trim() || '')} (${escapeHtml(w.queue)}) — ${humanDuration(w.wait_seconds)}${w.answered ? '' : ', still unanswered'}`);
+    }
+  }
+  if (t.tickets_created === 0) lines.push('', '<i>No tickets yesterday.</i>');
+  return lines.join('\n');
+}
