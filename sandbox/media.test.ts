@@ -112,7 +112,7 @@ describe('albums', () => {
   it('sends an album with sendMediaGroup, mixing uploads and file ids', async () => {
     await fx.client.sendCustomerMessage(CUSTOMER, 'hi');
     const first = await fx.bot.api.sendPhoto(CUSTOMER, new InputFile(Buffer.from('a')));
-    const sent = await fx.bot.api.sendMediaGroup(CUSTOMER, [
+    const sent: Message[] = await fx.bot.api.sendMediaGroup(CUSTOMER, [
       { type: 'photo', media: first.photo!.at(-1)!.file_id, caption: 'before' },
       { type: 'photo', media: new InputFile(Buffer.from('b')) },
       { type: 'video', media: new InputFile(Buffer.from('c'), 'clip.mp4') },

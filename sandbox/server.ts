@@ -2,6 +2,7 @@
  * Starts the sandbox in-process: one fastify instance serving the Bot API at
  * `/bot<token>/<method>` and the control API at `/sandbox/*`.
  */
+import { Ajv } from 'ajv';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { logger } from '../core/log.js';
 import { botApiRoutes } from './bot-api-plugin.js';
@@ -35,12 +36,15 @@ export function buildSandboxApp(world: World, baseUrl: () => string): FastifyIns
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
-    // Reject unknown control-API fields instead of silently dropping them.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
     // Long polls stay open up to 50 s; keep-alive must outlive them.
     keepAliveTimeout: 65_000,
     requestTimeout: 0,
   });
+  // JSON bodies are validated strictly (no coercion, unknown fields rejected rather than
+  // silently dropped); path and query strings are coerced to the declared types.
+  const strict = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false });
+  const coercing = new Ajv({ coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false });
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
