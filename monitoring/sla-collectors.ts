@@ -11,7 +11,7 @@
  * Series are per queue (and status): never per ticket — the webhook looks the
  * breaching tickets up itself when an alert fires.
  */
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Metric, type Registry } from 'prom-client';
 import { queryRows, type ClickHouse } from '../core/clickhouse.js';
 import { logger } from '../core/log.js';
 import { registry as processRegistry } from '../core/metrics.js';
@@ -213,7 +213,7 @@ export function registerSlaCollectors(opts: SlaCollectorOptions): SlaCollectors 
     },
   });
 
-  const metrics = [open, frBreached, frImminent, resBreached, oldest, responses, frt, frTarget, csatTargetGauge, errors, lastSuccess, ...(opts.ch ? [csatAvg, csatCount] : [])];
+  const metrics: Metric[] = [open, frBreached, frImminent, resBreached, oldest, responses, frt, frTarget, csatTargetGauge, errors, lastSuccess, ...(opts.ch ? [csatAvg, csatCount] : [])];
   for (const m of metrics) reg.registerMetric(m);
   return {
     snapshot,

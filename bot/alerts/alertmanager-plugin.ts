@@ -53,7 +53,6 @@ export const alertmanagerPlugin: FastifyPluginAsync<AlertmanagerPluginOptions> =
     {
       bodyLimit: cfg.ALERT_WEBHOOK_BODY_LIMIT,
       schema: {
-        description: 'Alertmanager webhook (payload version 4): alerts become messages in the escalation chat.',
         body: webhookPayloadSchema,
         response: {
           200: {

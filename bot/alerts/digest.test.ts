@@ -25,19 +25,19 @@ function ticketEvents(o: { id: number; queue: string; category: string; opened: 
   const env = { ticket_id: o.id, ticket_created_at: o.opened.toISOString(), customer_id: 9000 + o.id, queue: o.queue, category: o.category, language: 'en' };
   const iso = (d: Date) => d.toISOString();
   const out: SupportEvent[] = [
-    makeEvent({ ...env, type: 'ticket_opened', occurred_at: iso(o.opened), first_response_due_at: iso(o.frDue), resolution_due_at: iso(new Date(o.opened.getTime() + 4 * 3600_000)), is_repeat_contact: false }),
-    makeEvent({ ...env, type: 'category_selected', occurred_at: iso(o.opened) }),
+    makeEvent<'ticket_opened'>({ ...env, type: 'ticket_opened', occurred_at: iso(o.opened), first_response_due_at: iso(o.frDue), resolution_due_at: iso(new Date(o.opened.getTime() + 4 * 3600_000)), is_repeat_contact: false }),
+    makeEvent<'category_selected'>({ ...env, type: 'category_selected', occurred_at: iso(o.opened) }),
   ];
   if (o.reply) {
     const s = (o.reply.getTime() - o.opened.getTime()) / 1000;
-    out.push(makeEvent({ ...env, agent_id: 77, type: 'message_out', occurred_at: iso(o.reply), message_kind: 'text', is_first_response: true, first_response_seconds: s, first_response_bh_seconds: s }));
+    out.push(makeEvent<'message_out'>({ ...env, agent_id: 77, type: 'message_out', occurred_at: iso(o.reply), message_kind: 'text', is_first_response: true, first_response_seconds: s, first_response_bh_seconds: s }));
   }
   if (o.resolved) {
     const s = (o.resolved.getTime() - o.opened.getTime()) / 1000;
-    out.push(makeEvent({ ...env, type: 'ticket_resolved', occurred_at: iso(o.resolved), resolved_by: 'agent', resolution_seconds: s, resolution_bh_seconds: s, agent_replies: 1 }));
+    out.push(makeEvent<'ticket_resolved'>({ ...env, type: 'ticket_resolved', occurred_at: iso(o.resolved), resolved_by: 'agent', resolution_seconds: s, resolution_bh_seconds: s, agent_replies: 1 }));
   }
-  if (o.csat) out.push(makeEvent({ ...env, type: 'csat_rated', occurred_at: iso(o.resolved ?? o.opened), score: o.csat }));
-  if (o.nps !== undefined) out.push(makeEvent({ ...env, type: 'nps_rated', occurred_at: iso(o.resolved ?? o.opened), score: o.nps }));
+  if (o.csat) out.push(makeEvent<'csat_rated'>({ ...env, type: 'csat_rated', occurred_at: iso(o.resolved ?? o.opened), score: o.csat }));
+  if (o.nps !== undefined) out.push(makeEvent<'nps_rated'>({ ...env, type: 'nps_rated', occurred_at: iso(o.resolved ?? o.opened), score: o.nps }));
   return out;
 }
 
