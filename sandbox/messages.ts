@@ -52,6 +52,9 @@ export function createMessage(world: World, d: MessageDraft): StoredMessage {
     m.is_topic_message = true;
     const topic = chat.topics.get(d.threadId);
     if (topic && d.threadId !== message_id) topic.messageCount++;
+    let ids = chat.threadMessages.get(d.threadId);
+    if (!ids) chat.threadMessages.set(d.threadId, (ids = []));
+    ids.push(message_id);
   }
   // In a topic, a message that replies to nothing replies to the topic's creation message.
   const replied = d.replyTo ?? (d.threadId !== undefined && d.threadId !== message_id ? chat.messages.get(d.threadId) : undefined);

@@ -105,6 +105,8 @@ export interface ChatState {
   messages: Map<number, StoredMessage>;
   /** Supergroups: forum topics by thread id. */
   topics: Map<number, Topic>;
+  /** Message ids per thread, so thread views do not scan the whole group. */
+  threadMessages: Map<number, number[]>;
   /** Supergroups: members by user id. */
   members: Map<number, MemberRecord>;
   /** Private chats: the user on the other side. */
@@ -123,6 +125,7 @@ export function newPrivateChat(user: TgUser): ChatState {
     nextMessageId: 1,
     messages: new Map(),
     topics: new Map(),
+    threadMessages: new Map(),
     members: new Map(),
     user,
     blocked: false,
@@ -146,6 +149,7 @@ export function newForumChat(id: number, title: string): ChatState {
     nextMessageId: 2,
     messages: new Map(),
     topics: new Map(),
+    threadMessages: new Map(),
     members: new Map(),
     blocked: false,
     pinned: [],

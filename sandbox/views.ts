@@ -82,15 +82,29 @@ export function messageView(world: World, chat: ChatState, s: StoredMessage): Me
 
 export function chatMessages(world: World, chat: ChatState, opts: { threadId?: number; includeDeleted?: boolean; since?: number } = {}): MessageView[] {
   const out: MessageView[] = [];
-  for (const s of chat.messages.values()) {
-    if (s.deleted && !opts.includeDeleted) continue;
-    if (opts.since !== undefined && s.message.message_id <= opts.since) continue;
-    if (opts.threadId !== undefined) {
-      const t = s.message.message_thread_id;
-      // Thread 1 means the General topic: messages without a thread.
-      if (opts.threadId === 1 ? t !== undefined : t !== opts.threadId) continue;
-    }
+  const since = opts.since ?? 0;
+  const visit = (s: StoredMessage | undefined) => {
+    if (!s || (s.deleted && !opts.includeDeleted) || s.message.message_id <= since) return;
     out.push(messageView(world, chat, s));
+  };
+  if (opts.threadId !== undefined && opts.threadId !== 1) {
+    // A topic: its own index, no scan of the whole group.
+    for (const id of chat.threadMessages.get(opts.threadId) ?? []) if (id > since) visit(chat.messages.get(id));
+    return out;
+  }
+  if (since > 0) {
+    // Ids are dense per chat: start right after `since`.
+    for (let id = since + 1; id < chat.nextMessageId; id++) {
+      const s = chat.messages.get(id);
+      if (opts.threadId === 1 && s?.message.message_thread_id !== undefined) continue;
+      visit(s);
+    }
+    return out;
+  }
+  for (const s of chat.messages.values()) {
+    // Thread 1 means the General topic: messages without a thread.
+    if (opts.threadId === 1 && s.message.message_thread_id !== undefined) continue;
+    visit(s);
   }
   return out;
 }
