@@ -171,14 +171,14 @@ export function seededDesk(o: { tickets: number; days: number; end: number; seed
     const queue = r() < 0.6 ? 'L1' : r() < 0.6 ? 'L2' : r() < 0.5 ? 'VIP' : 'payments';
     const frDue = queue === 'VIP' ? 5 : queue === 'L2' ? 30 : queue === 'payments' ? 10 : 15;
     const ageMin = (o.end - createdAt) / MIN;
-    const answered = r() < 0.93;
-    const firstReply = Math.round(1 + r() ** 2.2 * (queue === 'L2' ? 240 : 60));
+    const answered = r() < 0.95;
+    const firstReply = Math.round(1 + r() ** 3 * (queue === 'L2' ? 120 : queue === 'VIP' ? 12 : 40));
     const nReplies = answered ? (r() < 0.55 ? 1 : 2 + Math.floor(r() * 3)) : 0;
     const replies = Array.from({ length: nReplies }, (_, k) => firstReply + k * Math.round(3 + r() * 40)).filter((m) => m < ageMin);
     const autoResolved = !answered && r() < 0.5;
-    const resolvedAt = (replies.at(-1) ?? 2) + Math.round(5 + r() ** 2 * 600);
+    const resolvedAt = (replies.at(-1) ?? 2) + Math.round(5 + r() ** 3 * (queue === 'L2' ? 1600 : 420));
     const lifecycle: number[] = [];
-    if ((answered || autoResolved) && resolvedAt < ageMin && r() < 0.9) {
+    if ((answered || autoResolved) && resolvedAt < ageMin && r() < 0.97) {
       lifecycle.push(resolvedAt);
       if (r() < 0.08 && resolvedAt + 120 < ageMin) {
         lifecycle.push(resolvedAt + 60);
@@ -188,10 +188,10 @@ export function seededDesk(o: { tickets: number; days: number; end: number; seed
     const resolved = lifecycle.length > 0;
     const last = lifecycle.at(-1) ?? 0;
     const surveyed = resolved && last + 5 < ageMin && r() < 0.85;
-    const good = r() < 0.8;
+    const good = r() < 0.86;
     specs.push({
       id: (o.firstId ?? 1) + i,
-      customer: 1000 + Math.floor(r() * o.tickets * 0.7),
+      customer: 1000 + Math.floor(r() * o.tickets * 2.5),
       createdAt,
       queue,
       language: r() < 0.6 ? 'en' : pick(LANGUAGES),
