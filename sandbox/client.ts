@@ -244,6 +244,15 @@ export class SandboxClient {
     return this.call('GET', '/info');
   }
 
+  getClock(): Promise<{ now: number; offset_seconds: number }> {
+    return this.call('GET', '/clock');
+  }
+
+  /** Sets the sandbox clock to `unix` seconds and/or advances it; new message dates and callback expiry follow it. */
+  setClock(input: { unix?: number; advance_seconds?: number }): Promise<{ now: number; offset_seconds: number }> {
+    return this.call('PUT', '/clock', input);
+  }
+
   reset(): Promise<{ reset: true }> {
     return this.call('POST', '/reset', {});
   }

@@ -184,6 +184,13 @@ export function controlRoutes(world: World, baseUrl: () => string) {
       messages: [...world.chats.values()].reduce((n, c) => n + c.messages.size, 0),
     }));
 
+    const clockView = () => ({ now: world.unixNow(), offset_seconds: world.clockOffsetSeconds });
+    app.get('/clock', async () => clockView());
+    app.put<{ Body: { unix?: number; advance_seconds?: number } }>('/clock', { schema: { body: schemas.clock } }, async (req) => {
+      world.setClock({ ...(req.body.unix !== undefined ? { unix: req.body.unix } : {}), ...(req.body.advance_seconds !== undefined ? { advanceSeconds: req.body.advance_seconds } : {}) });
+      return clockView();
+    });
+
     app.post('/reset', async () => {
       world.reset();
       return { reset: true };

@@ -54,6 +54,7 @@ export const schemas = {
   topicCreate: obj({ from_id: userId, chat_id: { type: 'integer' }, name: { type: 'string' }, icon_color: { type: 'integer' } }, ['from_id', 'name']),
   topicChange: obj({ from_id: userId, chat_id: { type: 'integer' }, name: { type: 'string' }, closed: { type: 'boolean' } }, ['from_id']),
   chatQuery: obj({ chat_id: { type: 'integer' }, include_deleted: { type: 'boolean' }, thread_id: { type: 'integer', minimum: 1 }, since: { type: 'integer', minimum: 0 } }),
+  clock: obj({ unix: { type: 'integer', minimum: 0 }, advance_seconds: { type: 'number' } }),
   fault: obj(
     {
       method: { type: 'string', minLength: 1, pattern: '^(\\*|[A-Za-z]+)$' },

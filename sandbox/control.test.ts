@@ -123,3 +123,31 @@ describe('faults', () => {
     await expect(fx.client.getCustomerMessages(1001)).rejects.toMatchObject({ status: 404 });
   });
 });
+
+describe('clock', () => {
+  it('moves message dates and callback expiry', async () => {
+    const set = await fx.client.setClock({ unix: 1_767_225_600 });
+    expect(set.now).toBe(1_767_225_600);
+    await fx.client.sendCustomerMessage(1001, 'hi');
+    const sent = await fx.bot.api.sendMessage(1001, 'menu', { reply_markup: { inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] } });
+    expect(sent.date - 1_767_225_600).toBeLessThanOrEqual(1);
+    const { callback_query_id } = await fx.client.pressCustomerButton(1001, 'A');
+    await fx.client.setClock({ advance_seconds: 16 * 60 });
+    expect((await apiError(fx.bot.api.answerCallbackQuery(callback_query_id))).description).toMatch(/query is too old/);
+    await fx.client.reset();
+    expect((await fx.client.getClock()).offset_seconds).toBe(0);
+  });
+});
+
+describe('strict tokens', () => {
+  it('answers 401 Unauthorized for an unknown well-formed token when strict', async () => {
+    const { startSandbox } = await import('./server.js');
+    const strict = await startSandbox({ strictToken: true });
+    try {
+      expect(await rawCall(strict.url, '/bot123:wrong/getMe')).toEqual({ status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } });
+      expect((await rawCall(strict.url, `/bot${strict.token}/getMe`)).status).toBe(200);
+    } finally {
+      await strict.close();
+    }
+  });
+});

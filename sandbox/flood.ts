@@ -21,7 +21,8 @@ class TokenBucket {
 
   /** Takes a token, or returns how many seconds until one is available. */
   take(now: number): number | undefined {
-    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.updatedAt) / 1000) * this.perSecond);
+    // The clock may be moved back through the control API; time never refunds negatively.
+    this.tokens = Math.min(this.capacity, this.tokens + (Math.max(0, now - this.updatedAt) / 1000) * this.perSecond);
     this.updatedAt = now;
     if (this.tokens >= 1) {
       this.tokens -= 1;

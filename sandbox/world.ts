@@ -46,7 +46,10 @@ export const CALLBACK_ANSWER_WINDOW_MS = 15 * 60 * 1000;
 export class World {
   readonly bot = botUser();
   readonly chatIds: SandboxChatIds;
+  /** Milliseconds since the epoch as the sandbox sees them (base clock + offset set via the control API). */
   readonly clock: () => number;
+  private readonly baseClock: () => number;
+  private clockOffsetMs = 0;
   readonly strictToken: boolean;
   readonly chats = new Map<number, ChatState>();
   readonly users = new Map<number, TgUser>();
@@ -62,7 +65,8 @@ export class World {
 
   constructor(opts: WorldOptions = {}) {
     this.chatIds = { ...DEFAULT_CHAT_IDS, ...opts.chatIds };
-    this.clock = opts.clock ?? Date.now;
+    this.baseClock = opts.clock ?? Date.now;
+    this.clock = () => this.baseClock() + this.clockOffsetMs;
     this.strictToken = opts.strictToken ?? false;
     this.faults = new FaultInjector(opts.random ?? Math.random);
     if (opts.floodLimits) {
@@ -82,6 +86,19 @@ export class World {
     return Math.floor(this.clock() / 1000);
   }
 
+  /**
+   * Moves the sandbox's clock (demos replaying history, tests of expiry): dates
+   * of new messages and the callback answer window follow it.
+   */
+  setClock(opts: { unix?: number; advanceSeconds?: number }): void {
+    if (opts.unix !== undefined) this.clockOffsetMs = opts.unix * 1000 - this.baseClock();
+    if (opts.advanceSeconds !== undefined) this.clockOffsetMs += opts.advanceSeconds * 1000;
+  }
+
+  get clockOffsetSeconds(): number {
+    return Math.round(this.clockOffsetMs / 1000);
+  }
+
   /** Back to a clean state: the two group chats with the bot as admin, nothing else. */
   reset(): void {
     this.webhook.stop();
@@ -94,6 +111,7 @@ export class World {
     this.stats.reset();
     this.flood?.reset();
     this.commands = {};
+    this.clockOffsetMs = 0;
     this.seed();
   }
 
