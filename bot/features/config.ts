@@ -21,7 +21,7 @@ export const loadFeaturesEnv = defineConfig('features', {
   SPAM_RATE_WINDOW: env.duration({ default: '30s', doc: 'Window of SPAM_RATE_LIMIT.' }),
   SPAM_NEWCOMER_MESSAGES: env.int({ default: 3, min: 0, doc: 'A customer with fewer real messages than this may not send links or media yet.' }),
   SPAM_NEWCOMER_AGE: env.duration({ default: '10m', doc: 'A customer younger than this (first contact) may not send links or media yet.' }),
-  SPAM_DUPLICATE_WINDOW: env.duration({ default: '2m', doc: 'The same text sent again within this window is collapsed (not relayed again).' }),
+  SPAM_DUPLICATE_WINDOW: env.duration({ default: '2m', doc: 'The same text or file sent again within this window is collapsed (not relayed again); 0 turns the check off.' }),
   BROADCAST_PROGRESS_EVERY: env.int({ default: 25, min: 1, doc: 'Edit the broadcast status message after this many sends.' }),
 });
 

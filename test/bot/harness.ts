@@ -5,7 +5,12 @@
  */
 import type { Bus, BusProducer, OutgoingMessage } from '../../core/bus/types.js';
 import { openDatabase, type Db } from '../../core/postgres.js';
-import { createDesk, type DeskApp } from '../../bot/app.js';
+import { Composer } from 'grammy';
+import { createDesk, type DeskApp, type DeskOptions } from '../../bot/app.js';
+import type { BotContext } from '../../bot/context.js';
+import { emptyHooks } from '../../bot/hooks.js';
+import { createFeatures, type Features } from '../../bot/features/features.js';
+import { loadFeaturesConfig } from '../../bot/features/config.js';
 import { loadBotConfig, type BotConfig } from '../../bot/config.js';
 import { startSandbox, SandboxClient, type RunningSandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { decodeEvent } from '../../schemas/validate.js';
@@ -62,7 +67,23 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { env?: Record<string, string>; sandbox?: SandboxOptions } = {}): Promise<Harness> {
+/**
+ * The features a core test runs with: all of them, but the knowledge-base
+ * auto-answer and anti-spam's holds (newcomer links/media, rate limit,
+ * duplicates) are off, so a core test's first message gets the category
+ * keyboard and everything it sends is relayed. Feature tests
+ * pass their own (`features`), built with `createFeatures(config, { clock })`.
+ */
+export function coreTestFeatures(env: Record<string, string> = {}): Features {
+  return createFeatures(loadFeaturesConfig({ KB_AUTO_ANSWER: '0', SPAM_NEWCOMER_MESSAGES: '0', SPAM_NEWCOMER_AGE: '0', SPAM_RATE_LIMIT: '100000', SPAM_DUPLICATE_WINDOW: '0', ...env }), { watchFiles: false });
+}
+
+/** No features at all: the desk core's own contract, deterministic (no CSAT after a resolve, no KB answer). */
+export function noFeatures(): NonNullable<DeskOptions['features']> {
+  return { composer: new Composer<BotContext>(), hooks: emptyHooks() };
+}
+
+export async function startHarness(opts: { env?: Record<string, string>; sandbox?: SandboxOptions; features?: () => NonNullable<DeskOptions['features']> } = {}): Promise<Harness> {
   const tmp = tmpDataDir('desk-e2e-');
   const sandbox = await startSandbox({ port: 0, ...opts.sandbox });
   const client = new SandboxClient(sandbox.url);
@@ -70,7 +91,9 @@ export async function startHarness(opts: { env?: Record<string, string>; sandbox
   const bus = new MemoryBus();
   const open = () => openDatabase({ DATA_DIR: tmp.dir, DATABASE_URL: undefined, DATABASE_POOL_SIZE: 1 });
   let db = await open();
-  let desk = await createDesk({ db, bus, config, apiRoot: sandbox.apiRoot });
+  // A fresh set per desk, as a restarted process would have.
+  const features = opts.features ?? noFeatures;
+  let desk = await createDesk({ db, bus, config, apiRoot: sandbox.apiRoot, features: features() });
   await desk.start();
   const h: Harness = {
     sandbox, client, bus, config, dataDir: tmp.dir,
@@ -80,7 +103,7 @@ export async function startHarness(opts: { env?: Record<string, string>; sandbox
       await desk.stop();
       await db.close();
       db = await open();
-      desk = await createDesk({ db, bus, config, apiRoot: sandbox.apiRoot });
+      desk = await createDesk({ db, bus, config, apiRoot: sandbox.apiRoot, features: features() });
       await desk.start();
     },
     async settle() {
