@@ -7,6 +7,9 @@ import { tmpDataDir } from '../test/helpers/tmp.js';
 import { registerSlaCollectors } from './sla-collectors.js';
 import { findBreachingTickets, OPEN_TICKETS_SQL, readSlaSnapshot } from './sla-snapshot.js';
 import { openTestStore, seedTicket } from './test-support.js';
+import { insertRows } from '../core/clickhouse.js';
+import { openTestClickHouse } from '../ingest/test-support.js';
+import { makeEvent } from '../schemas/validate.js';
 
 const tmp = tmpDataDir('sla-collectors-');
 let db: Db;
@@ -112,5 +115,31 @@ describe('registerSlaCollectors + /metrics', () => {
     expect(body).toContain('support_sla_first_response_breached_tickets{queue="VIP"} 2');
     expect(body).toContain('support_sla_first_response_imminent_tickets{queue="VIP"} 0');
     await app.close();
+  });
+});
+
+describe('CSAT over 24 h from ClickHouse', () => {
+  it('averages the latest rating per ticket per queue', async () => {
+    const ch = await openTestClickHouse(tmp.dir);
+    try {
+      const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
+      const rate = (ticket: number, queue: string, score: number, min: number) =>
+        makeEvent<'csat_rated'>({ type: 'csat_rated', ticket_id: ticket, queue, occurred_at: ago(min), score });
+      await insertRows(ch, 'events', [
+        rate(1, 'L1', 2, 120), rate(1, 'L1', 5, 60), // re-rated: the latest (5) counts
+        rate(2, 'L1', 4, 30),
+        rate(3, 'VIP', 3, 10),
+        rate(4, 'VIP', 1, 25 * 60), // older than 24 h
+      ]);
+      const registry = new Registry();
+      registerSlaCollectors({ db, ch, registry, config: { SLA_CSAT_TARGET: '4.5', SLA_IMMINENT_WINDOW: 300, SLA_CSAT_REFRESH: 60 } });
+      const body = await registry.metrics();
+      expect(body).toContain('support_csat_average_24h{queue="L1"} 4.5');
+      expect(body).toContain('support_csat_ratings_24h{queue="L1"} 2');
+      expect(body).toContain('support_csat_average_24h{queue="VIP"} 3');
+      expect(body).toContain('support_csat_ratings_24h{queue="VIP"} 1');
+    } finally {
+      await ch.close();
+    }
   });
 });

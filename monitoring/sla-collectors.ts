@@ -57,9 +57,9 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 
 /** Latest CSAT per ticket rated in the last 24 h, averaged per queue; reads one day of one event type (the table's sort key prefix). */
 export const CSAT_24H_SQL = `
-SELECT queue, avg(score) AS average, count() AS ratings
+SELECT queue, avg(rating) AS average, count() AS ratings
 FROM (
-  SELECT ticket_id, any(queue) AS queue, argMax(score, occurred_at) AS score
+  SELECT ticket_id, any(queue) AS queue, argMax(score, occurred_at) AS rating
   FROM events
   WHERE type = 'csat_rated' AND occurred_at >= now64(3) - INTERVAL 24 HOUR AND score IS NOT NULL
   GROUP BY ticket_id
