@@ -33,7 +33,7 @@ export const loadBotEnv = defineConfig('bot', {
   THROTTLE_CHAT_PER_SECOND: env.int({ default: 1, min: 1, doc: 'Outgoing messages per second into one private chat.' }),
   AGENT_LANGUAGE: env.string({ default: 'en', doc: 'Language of the texts the bot posts for agents in the support group (a locales/ directory).' }),
   OUTBOX_BATCH: env.int({ default: 200, min: 1, max: 10_000, doc: 'Outbox rows published per bus send.' }),
-  PORT: env.int({ default: 8080, min: 0, max: 65535, doc: 'HTTP port (webhook, /metrics, dashboard API).' }),
+  PORT: env.int({ default: 3000, min: 0, max: 65535, doc: 'HTTP port of the process: dashboard and API (npm start), /metrics, /healthz, Telegram and Alertmanager webhooks.' }),
   DATA_DIR: env.string({ default: './data', doc: 'Directory for all embedded state (chDB, PGlite, embedded bus log).' }),
 });
 
