@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BotApiError, TelegramErrors } from './errors.js';
 import { SANDBOX_TOKEN, TOKEN_PATTERN } from './identities.js';
 import { findMethod } from './methods/index.js';
-import type { MultipartBody } from './multipart.js';
+import { boundaryOf, parseMultipart, type MultipartBody } from './multipart.js';
 import { Params } from './params.js';
 import type { World } from './world.js';
 import type { Logger } from '../core/log.js';
@@ -16,8 +16,31 @@ import type { Logger } from '../core/log.js';
 const BOT_PATH = /^\/bot([^/]*)\/(?:test\/)?([^/?]*)/;
 const FILE_PATH = /^\/file\/bot([^/]*)\/(.+)$/;
 
+/** Telegram accepts uploads up to 50 MB; allow some headroom for multipart framing. */
+const BODY_LIMIT = 60 * 1024 * 1024;
+
+/**
+ * The Bot API routes as an encapsulated plugin, with their own body parsers and
+ * error shape, so they can also be mounted on another fastify instance
+ * (the alerts' test harness does).
+ */
 export function botApiRoutes(world: World, log: Logger) {
   return async function plugin(app: FastifyInstance): Promise<void> {
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    });
+    app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (req, body, done) => {
+      const boundary = boundaryOf(String(req.headers['content-type']));
+      if (!boundary) return done(Object.assign(new Error('multipart boundary missing'), { statusCode: 400 }), undefined);
+      done(null, parseMultipart(body as Buffer, boundary));
+    });
+    // Bodies that cannot be parsed get Telegram's error shape.
+    app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
+      const status = err.statusCode === 413 ? 413 : err.statusCode && err.statusCode < 500 ? 400 : 500;
+      if (status === 500) log.error({ err, url: req.url }, 'sandbox request failed');
+      const description = status === 413 ? 'Request Entity Too Large' : status === 400 ? `Bad Request: ${err.message}` : 'Internal Server Error';
+      return reply.code(status).send({ ok: false, error_code: status, description });
+    });
     app.route({
       method: ['GET', 'POST'],
       url: '/*',

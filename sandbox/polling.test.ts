@@ -127,3 +127,25 @@ describe('paths and tokens', () => {
     expect(err.description).toBe('Bad Request: BOT_COMMAND_INVALID');
   });
 });
+
+describe('mounting the Bot API routes on another fastify instance', () => {
+  it('brings its own body parsers and error shape', async () => {
+    const Fastify = (await import('fastify')).default;
+    const { botApiRoutes } = await import('./bot-api-plugin.js');
+    const { World } = await import('./world.js');
+    const { logger } = await import('../core/log.js');
+    const world = new World();
+    const app = Fastify();
+    await app.register(botApiRoutes(world, logger('sandbox-test')));
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const form = await rawCall(base, '/bot1:x/getMe', { method: 'POST', body: new URLSearchParams({}), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(form.body).toMatchObject({ ok: true, result: { id: 7000000001 } });
+      const bad = await rawCall(base, '/bot1:x/sendMessage', { method: 'POST', body: '{not json', headers: { 'content-type': 'application/json' } });
+      expect(bad.status).toBe(400);
+      expect(bad.body).toMatchObject({ ok: false, error_code: 400, description: expect.stringMatching(/^Bad Request: /) });
+    } finally {
+      await app.close();
+    }
+  });
+});

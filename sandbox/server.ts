@@ -8,7 +8,6 @@ import { logger } from '../core/log.js';
 import { botApiRoutes } from './bot-api-plugin.js';
 import { controlRoutes } from './control-plugin.js';
 import { SANDBOX_TOKEN } from './identities.js';
-import { boundaryOf, parseMultipart } from './multipart.js';
 import { World, type WorldOptions } from './world.js';
 
 export interface SandboxOptions extends WorldOptions {
@@ -45,20 +44,6 @@ export function buildSandboxApp(world: World, baseUrl: () => string): FastifyIns
   const strict = new Ajv({ coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: false });
   const coercing = new Ajv({ coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)));
-  });
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (req, body, done) => {
-    const boundary = boundaryOf(String(req.headers['content-type']));
-    if (!boundary) return done(Object.assign(new Error('multipart boundary missing'), { statusCode: 400 }), undefined);
-    done(null, parseMultipart(body as Buffer, boundary));
-  });
-  // Bodies Telegram could not parse get Telegram's error shape on Bot API paths.
-  app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
-    const status = err.statusCode && err.statusCode < 500 ? 400 : 500;
-    if (status === 500) log.error({ err, url: req.url }, 'sandbox request failed');
-    return reply.code(status).send({ ok: false, error_code: status, description: status === 400 ? `Bad Request: ${err.message}` : 'Internal Server Error' });
-  });
   app.register(controlRoutes(world, baseUrl), { prefix: '/sandbox' });
   app.register(botApiRoutes(world, log));
   return app;
