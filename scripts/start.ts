@@ -1,0 +1,120 @@
+/**
+ * `npm start`: the whole product in one process, on the embedded default.
+ *
+ * ClickHouse is chDB, the bot state PGlite, the bus an embedded durable log —
+ * unless CLICKHOUSE_URL / DATABASE_URL / KAFKA_BROKERS point elsewhere; the
+ * code paths are the ones the separate services run. Without BOT_TOKEN the
+ * Telegram sandbox stands in for Telegram and the simulator plays customers
+ * and agents, so the dashboard shows living data from the first minute. With
+ * Prometheus and Alertmanager on PATH, SLA alerts flow end to end.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createBus, loadBusConfig } from '../core/bus/index.js';
+import { parseCli, runMain } from '../core/cli.js';
+import { createClickHouse, loadClickHouseConfig } from '../core/clickhouse.js';
+import { defineConfig, env } from '../core/env.js';
+import { createHttpServer } from '../core/http.js';
+import { logger } from '../core/log.js';
+import { migrate } from '../core/migrate.js';
+import { loadPostgresConfig, openDatabase } from '../core/postgres.js';
+import { alertmanagerPlugin, alertsComposer, loadAlertsConfig, registerSlaCollectors } from '../bot/alerts/index.js';
+import { createDesk } from '../bot/app.js';
+import { loadBotConfig } from '../bot/config.js';
+import { webhookPlugin } from '../bot/http/webhook.js';
+import { startSimulator } from '../bot/simulator/index.js';
+import { analyticsPlugin } from '../dashboard/api/plugin.js';
+import { assertSafeListen } from '../dashboard/server.js';
+import { loadDashboardConfig } from '../dashboard/config.js';
+import { startIngest } from '../ingest/service.js';
+import { startSandbox } from '../sandbox/index.js';
+import { startAlertingStack } from './alerting-stack.js';
+
+const loadStartConfig = defineConfig('start', {
+  SIMULATE: env.bool({ default: true, doc: 'npm start with the sandbox: run the traffic simulator (customers and agents) so the dashboard has living data. 0 turns it off.' }),
+  SIMULATE_HISTORY_DAYS: env.int({ default: 7, min: 0, max: 60, doc: 'npm start with the sandbox: on a fresh DATA_DIR, first replay this many past days of traffic (fast, with past dates).' }),
+  ALERTING: env.bool({ default: true, doc: 'npm start: start Prometheus and Alertmanager when they are on PATH. 0 turns the embedded alerting stack off.' }),
+});
+
+async function main(): Promise<void> {
+  parseCli({
+    usage: 'npm start',
+    description:
+      'Runs the whole support desk in one process: Telegram bot (or the local sandbox when BOT_TOKEN is unset), ingest into ClickHouse (chDB unless CLICKHOUSE_URL), the analytics dashboard and API, /metrics, and — when on PATH — Prometheus and Alertmanager.',
+  });
+  const log = logger('start');
+  const start = loadStartConfig();
+  const chConfig = loadClickHouseConfig();
+  const botConfig = loadBotConfig();
+  const busConfig = loadBusConfig();
+  const dashboardConfig = loadDashboardConfig();
+  const alertsConfig = loadAlertsConfig();
+  const host = dashboardConfig.DASHBOARD_HOST;
+  assertSafeListen(host, dashboardConfig.ANALYTICS_TOKEN);
+  mkdirSync(chConfig.DATA_DIR, { recursive: true });
+
+  const stops: Array<[string, () => Promise<unknown>]> = [];
+  const shutdown = async (why: string) => {
+    log.info({ why }, 'stopping');
+    for (const [name, stop] of stops.reverse()) await stop().catch((err: unknown) => log.error({ err, part: name }, 'stop failed'));
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+
+  const sandbox = botConfig.sandbox ? await startSandbox({ port: botConfig.sandboxPort }) : undefined;
+  if (sandbox) {
+    stops.push(['sandbox', () => sandbox.close()]);
+    log.info({ url: sandbox.url }, 'no BOT_TOKEN: Telegram sandbox running (control API documented in sandbox/README.md)');
+  }
+
+  const ch = await createClickHouse(chConfig);
+  stops.push(['clickhouse', () => ch.close()]);
+  await migrate(ch, { cluster: chConfig.CLICKHOUSE_CLUSTER, eventsTtlDays: chConfig.EVENTS_TTL_DAYS, log: (m) => log.info(m) });
+
+  const db = await openDatabase(loadPostgresConfig());
+  stops.push(['database', () => db.close()]);
+  const bus = createBus(busConfig);
+  stops.push(['bus', () => bus.close()]);
+
+  const ingest = await startIngest({ bus, ch });
+  stops.push(['ingest', () => ingest.stop()]);
+
+  const desk = await createDesk({ db, bus, config: botConfig, composers: [alertsComposer], eventsPartitions: busConfig.KAFKA_PARTITIONS, log: logger('bot') });
+  registerSlaCollectors({ db, ch, firstResponseTargets: new Map([...botConfig.sla].map(([q, t]) => [q, t.firstResponseSeconds])) });
+
+  // Embedded alerting needs a webhook token; generate one when none is configured.
+  const webhookToken = alertsConfig.ALERTMANAGER_WEBHOOK_TOKEN ?? randomBytes(24).toString('base64url');
+  const http = await createHttpServer({
+    bodyLimit: alertsConfig.ALERT_WEBHOOK_BODY_LIMIT,
+    healthChecks: { database: async () => db.query('SELECT 1').then(() => undefined) },
+  });
+  await http.register(analyticsPlugin, { ch, token: dashboardConfig.ANALYTICS_TOKEN, liveWindowSeconds: dashboardConfig.DASHBOARD_LIVE_WINDOW });
+  await http.register(alertmanagerPlugin, { desk: desk.services, token: webhookToken });
+  if (botConfig.webhookUrl) await http.register(webhookPlugin, { bot: desk.bot, url: botConfig.webhookUrl, secret: botConfig.webhookSecret! });
+  await http.listen({ port: botConfig.port, host });
+  stops.push(['http', () => http.close()]);
+
+  await desk.start();
+  stops.push(['bot', () => desk.stop()]);
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${botConfig.port}`;
+
+  if (start.ALERTING) {
+    const alerting = await startAlertingStack({ port: botConfig.port, host, webhookToken, dataDir: join(chConfig.DATA_DIR, 'alerting'), log: logger('alerting') });
+    if (alerting.enabled) {
+      stops.push(['alerting', () => alerting.stop()]);
+      log.info({ prometheus: alerting.prometheusUrl, alertmanager: alerting.alertmanagerUrl }, 'SLA alerts on: Prometheus and Alertmanager running');
+    } else log.warn({ reason: alerting.reason }, 'SLA alerts are off');
+  } else log.info('SLA alerts are off (ALERTING=0)');
+
+  if (sandbox && start.SIMULATE) {
+    const sim = await startSimulator({ sandboxUrl: sandbox.url, historyDays: start.SIMULATE_HISTORY_DAYS, dataDir: chConfig.DATA_DIR });
+    stops.push(['simulator', () => sim.stop()]);
+    log.info('simulator playing customers and agents (SIMULATE=0 turns it off)');
+  }
+
+  log.info(`support desk running — dashboard ${url}  ·  API docs ${url}/api/docs  ·  metrics ${url}/metrics`);
+}
+
+runMain(main);
