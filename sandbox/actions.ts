@@ -189,6 +189,26 @@ export function customerPresses(world: World, userId: number, label: string) {
   return press(world, chat.user!, chat, stored, label);
 }
 
+/**
+ * Presses a button of the reply keyboard currently shown to the customer: the
+ * client sends its label as a text message (or the contact/location it requests).
+ */
+export function customerPressesKeyboard(world: World, userId: number, label: string): StoredMessage {
+  const chat = customerChat(world, userId);
+  const rows = (chat.replyKeyboard?.keyboard ?? []) as Array<Array<string | { text: string; request_contact?: boolean; request_location?: boolean }>>;
+  const buttons = rows.flat().map((b) => (typeof b === 'string' ? { text: b } : b));
+  const button = buttons.find((b) => b.text === label) ?? buttons.find((b) => b.text.includes(label));
+  if (!button) throw new ControlError(404, `customer ${userId} has no reply keyboard button labelled "${label}"`);
+  const user = chat.user!;
+  const body: WriteBody = button.request_contact
+    ? { contact: { phone_number: `+1555${String(userId).padStart(7, '0').slice(-7)}`, first_name: user.first_name, user_id: userId } }
+    : button.request_location
+      ? { location: { latitude: 52.52, longitude: 13.405 } }
+      : { text: button.text };
+  if (chat.replyKeyboard?.one_time_keyboard === true) chat.replyKeyboard = undefined;
+  return customerWrites(world, userId, body);
+}
+
 // ---- agents and the support group ----------------------------------------------
 
 export function groupChat(world: World, chatId: number | undefined): ChatState {

@@ -77,3 +77,35 @@ describe('callback expiry', () => {
     }
   });
 });
+
+describe('reply keyboards', () => {
+  it('shows the reply keyboard to the customer and sends the pressed label as a message', async () => {
+    await fx.client.sendCustomerMessage(CUSTOMER, '/start');
+    await fx.bot.api.sendMessage(CUSTOMER, 'Menu', { reply_markup: { keyboard: [[{ text: '🆘 Need help' }, { text: 'Share phone', request_contact: true }]], resize_keyboard: true, one_time_keyboard: true } });
+    const view = (await fx.client.getCustomerMessages(CUSTOMER)).at(-1)!;
+    expect(view.keyboard).toMatchObject({ keyboard: [[{ text: '🆘 Need help' }, { text: 'Share phone' }]] });
+    expect((await fx.client.getCustomer(CUSTOMER)).reply_keyboard).toBeDefined();
+    const { message_id } = await fx.client.pressKeyboardButton(CUSTOMER, 'Need help');
+    const updates = await fx.bot.api.getUpdates();
+    expect(updates.at(-1)!.message).toMatchObject({ message_id, text: '🆘 Need help' });
+    // one_time_keyboard hides it after use.
+    await expect(fx.client.pressKeyboardButton(CUSTOMER, 'Share phone')).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('sends a contact for request_contact buttons and hides the keyboard on remove_keyboard', async () => {
+    await fx.client.sendCustomerMessage(CUSTOMER, { text: '/start', first_name: 'Ann' });
+    await fx.bot.api.sendMessage(CUSTOMER, 'Verify', { reply_markup: { keyboard: [[{ text: 'Share phone', request_contact: true }]] } });
+    await fx.client.pressKeyboardButton(CUSTOMER, 'Share phone');
+    const last = (await fx.bot.api.getUpdates()).at(-1)!.message!;
+    expect(last.contact).toMatchObject({ first_name: 'Ann', user_id: CUSTOMER, phone_number: expect.stringMatching(/^\+\d+$/) });
+    await fx.bot.api.sendMessage(CUSTOMER, 'Thanks', { reply_markup: { remove_keyboard: true } });
+    expect((await fx.client.getCustomer(CUSTOMER)).reply_keyboard).toBeUndefined();
+    await expect(fx.client.pressKeyboardButton(CUSTOMER, 'Share phone')).rejects.toMatchObject({ status: 404 });
+  });
+
+  it('records the last chat action', async () => {
+    await fx.client.sendCustomerMessage(CUSTOMER, 'hi');
+    await fx.bot.api.sendChatAction(CUSTOMER, 'typing');
+    expect((await fx.client.getCustomer(CUSTOMER)).last_chat_action).toMatchObject({ action: 'typing' });
+  });
+});

@@ -162,13 +162,19 @@ export class SandboxClient {
     return this.call('GET', `/customers/${userId}/messages${SandboxClient.query({ include_deleted: opts.includeDeleted, since: opts.since })}`);
   }
 
-  getCustomer(userId: number): Promise<{ user: TgUser; blocked: boolean; messages: number }> {
+  /** The customer's profile, whether they blocked the bot, the reply keyboard shown and the last chat action. */
+  getCustomer(userId: number): Promise<{ user: TgUser; blocked: boolean; messages: number; reply_keyboard?: Record<string, unknown>; last_chat_action?: { action: string; date: number } }> {
     return this.call('GET', `/customers/${userId}`);
   }
 
   /** Presses the button labelled `text` (exact, else containing) on the latest bot message that has it. */
   pressCustomerButton(userId: number, text: string): Promise<PressResult> {
     return this.call('POST', `/customers/${userId}/press`, { text });
+  }
+
+  /** Presses a button of the reply keyboard shown to the customer: its label is sent as a message (or a contact/location it requests). */
+  pressKeyboardButton(userId: number, text: string): Promise<{ message_id: number }> {
+    return this.call('POST', `/customers/${userId}/keyboard`, { text });
   }
 
   blockBot(userId: number): Promise<{ blocked: true }> {

@@ -11,6 +11,7 @@ import {
   ControlError,
   customerChat,
   customerPresses,
+  customerPressesKeyboard,
   customerWrites,
   groupChat,
   setBlocked,
@@ -72,12 +73,23 @@ export function controlRoutes(world: World, baseUrl: () => string) {
 
     app.get<{ Params: UserParams }>('/customers/:user_id', { schema: { params: schemas.userParams } }, async (req) => {
       const chat = customerChat(world, req.params.user_id);
-      return { user: chat.user, blocked: chat.blocked, messages: chat.messages.size };
+      return {
+        user: chat.user,
+        blocked: chat.blocked,
+        messages: chat.messages.size,
+        ...(chat.replyKeyboard ? { reply_keyboard: chat.replyKeyboard } : {}),
+        ...(chat.lastChatAction ? { last_chat_action: chat.lastChatAction } : {}),
+      };
     });
 
     app.post<{ Params: UserParams; Body: { text: string } }>('/customers/:user_id/press', { schema: { params: schemas.userParams, body: schemas.press } }, async (req) =>
       customerPresses(world, req.params.user_id, req.body.text),
     );
+
+    app.post<{ Params: UserParams; Body: { text: string } }>('/customers/:user_id/keyboard', { schema: { params: schemas.userParams, body: schemas.press } }, async (req) => {
+      const stored = customerPressesKeyboard(world, req.params.user_id, req.body.text);
+      return { message_id: stored.message.message_id };
+    });
 
     app.post<{ Params: UserParams }>('/customers/:user_id/block', { schema: { params: schemas.userParams } }, async (req) => {
       setBlocked(world, req.params.user_id, true);

@@ -75,6 +75,11 @@ export function createMessage(world: World, d: MessageDraft): StoredMessage {
   if (c.extra) Object.assign(m, c.extra);
   if (d.replyMarkup && 'inline_keyboard' in d.replyMarkup) m.reply_markup = d.replyMarkup;
   const stored: StoredMessage = { message: m, fromBot: d.fromBot, deleted: false, history: [], callbackAnswers: [] };
+  if (d.replyMarkup && !('inline_keyboard' in d.replyMarkup)) {
+    // Reply keyboards live under the input field until replaced or removed.
+    stored.keyboardMarkup = d.replyMarkup;
+    chat.replyKeyboard = 'keyboard' in d.replyMarkup ? d.replyMarkup : undefined;
+  }
   chat.messages.set(message_id, stored);
   if (c.media) world.files.remember(c.media);
   return stored;

@@ -71,6 +71,8 @@ export interface StoredMessage {
   /** Answers the bot gave to callback queries pressed on this message. */
   callbackAnswers: CallbackAnswerRecord[];
   reactions?: unknown[];
+  /** A reply keyboard (or remove_keyboard/force_reply) sent with this message: not part of the Message object, but the customer sees it. */
+  keyboardMarkup?: ReplyMarkup;
   pinned?: boolean;
 }
 
@@ -113,8 +115,12 @@ export interface ChatState {
   user?: TgUser;
   /** Private chats: the user blocked the bot. */
   blocked: boolean;
-  /** Private chats: messages from the bot the customer saw pressed, and answers they got. */
+  /** Pinned message ids, latest last. */
   pinned: number[];
+  /** The reply keyboard currently shown under the input field, if any. */
+  replyKeyboard?: ReplyMarkup;
+  /** The last chat action the bot showed ("typing"…), with its time (unix seconds). */
+  lastChatAction?: { action: string; date: number };
 }
 
 export function newPrivateChat(user: TgUser): ChatState {

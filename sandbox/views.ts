@@ -27,6 +27,8 @@ export interface MessageView {
   reply_markup?: ReplyMarkup;
   /** Labels of the inline buttons, row by row — handy for assertions. */
   buttons?: string[][];
+  /** A reply keyboard (`keyboard`, `remove_keyboard`, `force_reply`) sent with the message. */
+  keyboard?: Record<string, unknown>;
   edited: boolean;
   edit_history: MessageRevision[];
   callback_answers: CallbackAnswerRecord[];
@@ -70,6 +72,7 @@ export function messageView(world: World, chat: ChatState, s: StoredMessage): Me
     const rows = m.reply_markup.inline_keyboard;
     if (Array.isArray(rows)) v.buttons = (rows as { text: string }[][]).map((r) => r.map((b) => b.text));
   }
+  if (s.keyboardMarkup) v.keyboard = s.keyboardMarkup;
   const service = SERVICE_KINDS.find((k) => m[k] !== undefined);
   if (service) v.service = service;
   if (m.forward_origin) v.forwarded = true;

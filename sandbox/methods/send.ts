@@ -126,6 +126,7 @@ export const sendMethods: MethodTable = {
     if (!action || !known.includes(action)) throw badRequest('wrong parameter action in request');
     const threadId = p.int('message_thread_id');
     if (threadId !== undefined && chat.type === 'supergroup' && threadId !== 1) world.topicForSending(chat, threadId);
+    chat.lastChatAction = { action, date: world.unixNow() };
     return true;
   },
 };
