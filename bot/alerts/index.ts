@@ -19,3 +19,23 @@ export { alertmanagerPlugin, type AlertmanagerPluginOptions, type AlertsHookDesk
 export { Escalations } from './escalations.js';
 export { loadAlertsConfig, type AlertsConfig } from './config.js';
 export { registerSlaCollectors, type SlaCollectorOptions } from '../../monitoring/sla-collectors.js';
+export { createDigestScheduler, type DigestScheduler } from './digest-scheduler.js';
+
+import type { ClickHouse } from '../../core/clickhouse.js';
+import { logger } from '../../core/log.js';
+import { clickHouseRunner } from '../../dashboard/api/queries.js';
+import type { Desk } from '../context.js';
+import { loadAlertsConfig } from './config.js';
+import { createDigestScheduler, type DigestScheduler } from './digest-scheduler.js';
+
+/** The daily digest for a process that has both the desk and ClickHouse (scripts/start.ts, bot with CLICKHOUSE_URL). */
+export function startDailyDigest(desk: Desk, ch: ClickHouse): DigestScheduler {
+  return createDigestScheduler({
+    db: desk.db,
+    api: desk.api,
+    run: clickHouseRunner(ch),
+    supportChatId: desk.config.supportChatId,
+    config: loadAlertsConfig(),
+    log: logger('digest'),
+  });
+}

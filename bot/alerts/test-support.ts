@@ -1,17 +1,17 @@
 /**
- * Test harness for the alerts: the sandbox's Bot API (its World and routes, on
- * a random loopback port) with a grammY Api pointed at it, and a reader of
- * what landed in a chat.
+ * Test harness for the alerts: the real sandbox (startSandbox on a random
+ * loopback port) with a grammY Api pointed at it, its control client, and a
+ * synchronous reader of what landed in a chat.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
 import { Api } from 'grammy';
-import { logger } from '../../core/log.js';
-import { botApiRoutes } from '../../sandbox/bot-api-plugin.js';
-import { SANDBOX_TOKEN, DEFAULT_ESCALATION_CHAT_ID } from '../../sandbox/identities.js';
+import { DEFAULT_ESCALATION_CHAT_ID } from '../../sandbox/identities.js';
+import { SandboxClient, startSandbox, type RunningSandbox } from '../../sandbox/index.js';
 import { chatMessages, type MessageView } from '../../sandbox/views.js';
-import { World } from '../../sandbox/world.js';
+import type { World } from '../../sandbox/world.js';
 
 export interface SandboxHarness {
+  sandbox: RunningSandbox;
+  client: SandboxClient;
   world: World;
   api: Api;
   apiRoot: string;
@@ -21,19 +21,18 @@ export interface SandboxHarness {
 }
 
 export async function startSandboxHarness(): Promise<SandboxHarness> {
-  const world = new World();
-  const app: FastifyInstance = Fastify();
-  await app.register(botApiRoutes(world, logger('sandbox')));
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  const api = new Api(SANDBOX_TOKEN, { apiRoot: address });
+  const sandbox = await startSandbox({ port: 0 });
+  const api = new Api(sandbox.token, { apiRoot: sandbox.apiRoot });
   return {
-    world,
+    sandbox,
+    client: new SandboxClient(sandbox.url),
+    world: sandbox.world,
     api,
-    apiRoot: address,
+    apiRoot: sandbox.apiRoot,
     messages: (chatId = DEFAULT_ESCALATION_CHAT_ID) => {
-      const chat = world.chats.get(chatId);
-      return chat ? chatMessages(world, chat) : [];
+      const chat = sandbox.world.chats.get(chatId);
+      return chat ? chatMessages(sandbox.world, chat) : [];
     },
-    close: () => app.close(),
+    close: () => sandbox.close(),
   };
 }
