@@ -1,34 +1,25 @@
 /**
  * Monitoring's contribution to the bot (bot/EXTENSION.md §2):
- *   alertsComposer       — /sla, Take and Mute buttons; pass to createDesk({ composers: [alertsComposer] })
- *   alertmanagerPlugin   — POST /hooks/alertmanager; register with { desk: desk.services }
- *   startDigestScheduler — the daily digest; start with desk.services (+ ClickHouse)
+ *   alertsComposer        — /sla, Take and Mute buttons; pass to createDesk({ composers: [alertsComposer] })
+ *   alertmanagerPlugin    — POST /hooks/alertmanager; register with { desk: desk.services }
+ *   startDailyDigest      — the daily digest, for a process with the desk and ClickHouse
  *   registerSlaCollectors — SLA gauges on /metrics; call once per bot process
  */
 import { Composer } from 'grammy';
-import type { BotContext } from '../context.js';
+import type { ClickHouse } from '../../core/clickhouse.js';
+import { logger } from '../../core/log.js';
+import { clickHouseRunner } from '../../dashboard/api/queries.js';
+import type { BotContext, Desk } from '../context.js';
 import { createAlertsComposer } from './composer.js';
+import { loadAlertsConfig } from './config.js';
+import { createDigestScheduler, type DigestScheduler } from './digest-scheduler.js';
 
 let inner: Composer<BotContext> | undefined;
 /** Built on the first update, so importing this module never reads configuration. */
 export const alertsComposer = new Composer<BotContext>();
 alertsComposer.lazy(() => (inner ??= createAlertsComposer()));
 
-export { createAlertsComposer } from './composer.js';
-export { alertmanagerPlugin, type AlertmanagerPluginOptions, type AlertsHookDesk } from './alertmanager-plugin.js';
-export { Escalations } from './escalations.js';
-export { loadAlertsConfig, type AlertsConfig } from './config.js';
-export { registerSlaCollectors, type SlaCollectorOptions } from '../../monitoring/sla-collectors.js';
-export { createDigestScheduler, type DigestScheduler } from './digest-scheduler.js';
-
-import type { ClickHouse } from '../../core/clickhouse.js';
-import { logger } from '../../core/log.js';
-import { clickHouseRunner } from '../../dashboard/api/queries.js';
-import type { Desk } from '../context.js';
-import { loadAlertsConfig } from './config.js';
-import { createDigestScheduler, type DigestScheduler } from './digest-scheduler.js';
-
-/** The daily digest for a process that has both the desk and ClickHouse (scripts/start.ts, bot with CLICKHOUSE_URL). */
+/** The daily digest for a process that has both the desk and ClickHouse (scripts/start.ts, or the bot with CLICKHOUSE_URL). */
 export function startDailyDigest(desk: Desk, ch: ClickHouse): DigestScheduler {
   return createDigestScheduler({
     db: desk.db,
@@ -39,3 +30,10 @@ export function startDailyDigest(desk: Desk, ch: ClickHouse): DigestScheduler {
     log: logger('digest'),
   });
 }
+
+export { createAlertsComposer } from './composer.js';
+export { alertmanagerPlugin, type AlertmanagerPluginOptions, type AlertsHookDesk } from './alertmanager-plugin.js';
+export { Escalations } from './escalations.js';
+export { loadAlertsConfig, type AlertsConfig } from './config.js';
+export { createDigestScheduler, type DigestScheduler } from './digest-scheduler.js';
+export { registerSlaCollectors, type SlaCollectorOptions } from '../../monitoring/sla-collectors.js';
