@@ -1,0 +1,128 @@
+/** Follow-ups and auto-close on the durable scheduler, end to end through the sandbox. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseQuietHours } from '../quiet-hours.js';
+import { AGENT, SUPPORT, openTicket, startFeatureHarness, type FeatureHarness } from '../test-support.js';
+
+let h: FeatureHarness;
+beforeAll(async () => {
+  h = await startFeatureHarness({ env: { FOLLOWUP_DELAY: '24h', AUTO_CLOSE_AFTER: '72h', CSAT_ENABLED: '0' } });
+});
+afterAll(async () => h?.close());
+
+const HOUR = 3600_000;
+const later = (ms: number) => new Date(Date.now() + ms);
+
+async function resolvedByAgent(customerId: number, language = 'en') {
+  const { ticketId, thread } = await openTicket(h, customerId, { language });
+  await h.client.sendSupportMessage({ from_id: AGENT, first_name: 'Maria', thread_id: thread, text: 'Fixed it for you' });
+  await h.client.waitForCustomerMessage(customerId, 'Fixed it for you');
+  await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: '/resolve' });
+  await h.client.waitFor(async () => ((await status(ticketId)) === 'resolved' ? true : undefined), { what: 'resolved' });
+  return { ticketId, thread };
+}
+const status = async (id: number) => (await h.db.query<{ status: string }>('SELECT status FROM tickets WHERE id = $1', [id])).rows[0]?.status;
+const followupsTo = async (customerId: number) => (await h.client.getCustomerMessages(customerId)).filter((m) => /Did our solution help|Наше решение помогло/.test(m.text ?? ''));
+
+describe('follow-up', () => {
+  it('asks "Did it help?" FOLLOWUP_DELAY after the resolution, not before; "No" reopens the ticket with ❗️', async () => {
+    const { ticketId, thread } = await resolvedByAgent(4001);
+    await h.runJobs(later(23 * HOUR));
+    expect(await followupsTo(4001)).toEqual([]);
+
+    await h.runJobs(later(24 * HOUR + 60_000));
+    const q = await h.client.waitForCustomerMessage(4001, `We recently resolved your request #${ticketId}. Did our solution help?`);
+    expect(q.buttons?.flat()).toEqual(['👍 Yes, it helped', '👎 No']);
+    await h.client.pressCustomerButton(4001, '👎 No');
+    await h.client.waitForCustomerMessage(4001, `Ticket #${ticketId} is open again`);
+    expect(await status(ticketId)).toBe('waiting_agent');
+    await h.client.waitForChatMessage(SUPPORT, `did not help: ticket #${ticketId} reopened`, { threadId: thread });
+    await h.client.waitForTopic((t) => t.thread_id === thread && t.name.startsWith('❗️'));
+
+    const events = (await h.settle()).filter((e) => e.ticket_id === ticketId);
+    expect(events.filter((e) => e.type === 'followup_sent')).toHaveLength(1);
+    expect(events.find((e) => e.type === 'followup_answered')).toMatchObject({ helped: false, customer_id: 4001 });
+    expect(events.find((e) => e.type === 'ticket_reopened')).toMatchObject({ reason: 'followup' });
+  });
+
+  it('"Yes" thanks the customer and leaves the ticket resolved', async () => {
+    const { ticketId } = await resolvedByAgent(4002, 'ru');
+    await h.runJobs(later(25 * HOUR));
+    await h.client.waitForCustomerMessage(4002, `Недавно мы решили ваш вопрос #${ticketId}`);
+    await h.client.pressCustomerButton(4002, '👍 Да, помогло');
+    await h.client.waitForCustomerMessage(4002, 'спасибо, что сообщили');
+    expect(await status(ticketId)).toBe('resolved');
+    const answered = (await h.eventsOf('followup_answered')).filter((e) => e.ticket_id === ticketId);
+    expect(answered).toEqual([expect.objectContaining({ helped: true, language: 'ru' })]);
+  });
+
+  it('survives a restart and is sent exactly once', async () => {
+    const { ticketId } = await resolvedByAgent(4003);
+    await h.restart();
+    await h.runJobs(later(25 * HOUR));
+    await h.client.waitForCustomerMessage(4003, `#${ticketId}. Did our solution help?`);
+    await h.runJobs(later(26 * HOUR));
+    await h.restart();
+    await h.runJobs(later(27 * HOUR));
+    await h.settle();
+    expect(await followupsTo(4003)).toHaveLength(1);
+    expect((await h.eventsOf('followup_sent')).filter((e) => e.ticket_id === ticketId)).toHaveLength(1);
+  });
+
+  it('waits for the end of quiet hours', async () => {
+    const due = later(24 * HOUR);
+    const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+    // Quiet from an hour before the follow-up is due until two hours after.
+    const config = h.features.runtime.config as { quietHours: unknown };
+    config.quietHours = parseQuietHours(`${hhmm(new Date(due.getTime() - HOUR))}-${hhmm(new Date(due.getTime() + 2 * HOUR))}`, 'UTC');
+    try {
+      const { ticketId } = await resolvedByAgent(4004);
+      await h.runJobs(later(24 * HOUR + 60_000));
+      await h.runJobs(later(25 * HOUR));
+      expect(await followupsTo(4004)).toEqual([]);
+      await h.runJobs(later(26 * HOUR + 5 * 60_000));
+      await h.client.waitForCustomerMessage(4004, `#${ticketId}. Did our solution help?`);
+    } finally {
+      config.quietHours = undefined;
+    }
+  });
+
+  it('is dropped when the ticket was reopened before it was due', async () => {
+    const { ticketId, thread } = await resolvedByAgent(4005);
+    await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: '/reopen' });
+    await h.client.waitFor(async () => ((await status(ticketId)) === 'waiting_agent' ? true : undefined), { what: 'reopened' });
+    await h.runJobs(later(25 * HOUR));
+    await h.settle();
+    expect(await followupsTo(4005)).toEqual([]);
+  });
+});
+
+describe('auto-close', () => {
+  it('closes a ticket that waited on the customer for AUTO_CLOSE_AFTER, with a note to both sides and no survey', async () => {
+    const { ticketId, thread } = await openTicket(h, 4101);
+    await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: '/m need_details' });
+    await h.client.waitForCustomerMessage(4101, 'we need a bit more information');
+    expect(await status(ticketId)).toBe('waiting_customer');
+
+    // A customer who answered is not closed.
+    const other = await openTicket(h, 4102);
+    await h.client.sendSupportMessage({ from_id: AGENT, thread_id: other.thread, text: 'Which order?' });
+    await h.client.waitForCustomerMessage(4102, 'Which order?');
+    await h.client.sendCustomerMessage(4102, { text: 'Order 123' });
+    await h.client.waitFor(async () => ((await status(other.ticketId)) === 'waiting_agent' ? true : undefined), { what: 'customer answered' });
+
+    await h.runJobs(later(71 * HOUR));
+    expect(await status(ticketId)).toBe('waiting_customer');
+    await h.runJobs(later(72 * HOUR + 60_000));
+    await h.client.waitForCustomerMessage(4101, `we've closed ticket #${ticketId}`);
+    await h.client.waitForChatMessage(SUPPORT, `Ticket #${ticketId} closed automatically`, { threadId: thread });
+    expect(await status(ticketId)).toBe('resolved');
+    expect(await status(other.ticketId)).toBe('waiting_agent');
+    const resolved = (await h.eventsOf('ticket_resolved')).filter((e) => e.ticket_id === ticketId);
+    expect(resolved).toEqual([expect.objectContaining({ resolved_by: 'auto_close', customer_id: 4101 })]);
+    // Nobody answered, so nobody is asked to rate or follow up.
+    await h.runJobs(later(100 * HOUR));
+    await h.settle();
+    const texts = (await h.client.getCustomerMessages(4101)).map((m) => m.text ?? '');
+    expect(texts.some((t) => /How would you rate|Did our solution help/.test(t))).toBe(false);
+  });
+});
