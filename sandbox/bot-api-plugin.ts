@@ -34,6 +34,12 @@ export function botApiRoutes(world: World, log: Logger) {
       if (!boundary) return done(Object.assign(new Error('multipart boundary missing'), { statusCode: 400 }), undefined);
       done(null, parseMultipart(body as Buffer, boundary));
     });
+    world.webhook.executeReply = async (name, payload) => {
+      const method = findMethod(name);
+      if (!method) return;
+      world.stats.countCall(method.name);
+      await method.fn({ world, params: new Params(payload), onCancel: () => undefined });
+    };
     // Bodies that cannot be parsed get Telegram's error shape.
     app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
       const status = err.statusCode === 413 ? 413 : err.statusCode && err.statusCode < 500 ? 400 : 500;
@@ -70,9 +76,10 @@ async function handleCall(world: World, log: Logger, token: string, methodName: 
   world.stats.countCall(method?.name ?? methodName);
   if (!method) return send(reply, TelegramErrors.notFound(), world);
   const fault = world.faults.take(method.name);
-  if (fault) {
-    world.stats.countFault(method.name);
-    return send(reply, fault, world);
+  if (fault) world.stats.countFault(method.name);
+  if (fault && !fault.afterEffect) {
+    if (fault.drop) return dropConnection(reply);
+    if (fault.error) return send(reply, fault.error, world);
   }
   const params = paramsOf(req);
   const cancels: Array<() => void> = [];
@@ -82,6 +89,9 @@ async function handleCall(world: World, log: Logger, token: string, methodName: 
   reply.raw.once('close', onClose);
   try {
     const result = await method.fn({ world, params, onCancel: (c) => cancels.push(c) });
+    // An "after effect" fault: the call happened, but the bot never learns it did.
+    if (fault?.drop) return dropConnection(reply);
+    if (fault?.error) return send(reply, fault.error, world);
     return send(reply, result);
   } catch (e) {
     if (e instanceof BotApiError) return send(reply, e, world);
@@ -109,6 +119,12 @@ function send(reply: FastifyReply, result: unknown, world?: World) {
     return reply.code(result.errorCode).type('application/json').send(JSON.stringify(result.toJSON()));
   }
   return reply.code(200).type('application/json').send(JSON.stringify({ ok: true, result }));
+}
+
+function dropConnection(reply: FastifyReply) {
+  reply.hijack();
+  reply.raw.socket?.destroy();
+  return reply;
 }
 
 function serveFile(world: World, token: string, reply: FastifyReply) {

@@ -177,7 +177,10 @@ export function controlRoutes(world: World, baseUrl: () => string) {
     );
 
     // ---- faults, stats, reset ----
-    app.post<{ Body: FaultSpec }>('/faults', { schema: { body: schemas.fault } }, async (req) => world.faults.add(req.body));
+    app.post<{ Body: FaultSpec }>('/faults', { schema: { body: schemas.fault } }, async (req) => {
+      if (req.body.error_code === undefined && !req.body.drop) throw new ControlError(400, 'a fault needs error_code, or drop: true');
+      return world.faults.add(req.body);
+    });
     app.get('/faults', async () => world.faults.list());
     app.delete('/faults', async () => {
       world.faults.clear();

@@ -63,7 +63,9 @@ export const schemas = {
       retry_after: { type: 'integer', minimum: 1 },
       count: { type: 'integer', minimum: 1 },
       probability: { type: 'number', exclusiveMinimum: 0, maximum: 1 },
+      after_effect: { type: 'boolean' },
+      drop: { type: 'boolean' },
     },
-    ['method', 'error_code'],
+    ['method'],
   ),
 };

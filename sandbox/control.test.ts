@@ -106,6 +106,17 @@ describe('faults', () => {
     expect(await fx.client.getFaults()).toEqual([]);
   });
 
+  it('performs the call and still fails with after_effect, and drops connections', async () => {
+    await fx.client.sendCustomerMessage(1001, 'hi');
+    await fx.client.injectFault({ method: 'sendMessage', error_code: 502, after_effect: true });
+    expect((await apiError(fx.bot.api.sendMessage(1001, 'lost response'))).error_code).toBe(502);
+    expect((await fx.client.getCustomerMessages(1001)).map((m) => m.text)).toEqual(['hi', 'lost response']);
+    await fx.client.injectFault({ method: 'getMe', drop: true });
+    await expect(fx.bot.api.getMe()).rejects.toThrow(/Network request/);
+    await expect(fx.bot.api.getMe()).resolves.toMatchObject({ id: 7000000001 });
+    await expect(fx.client.injectFault({ method: 'getMe' })).rejects.toMatchObject({ status: 400 });
+  });
+
   it('works with grammY auto-retry honouring retry_after', async () => {
     await fx.client.sendCustomerMessage(1001, 'hi');
     fx.bot.api.config.use(autoRetry({ maxRetryAttempts: 2, maxDelaySeconds: 5 }));

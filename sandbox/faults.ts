@@ -8,13 +8,28 @@ import { BotApiError } from './errors.js';
 export interface FaultSpec {
   /** Bot API method name, or `*` for every method. */
   method: string;
-  error_code: number;
+  /** The error to answer with; may be omitted with `drop`. */
+  error_code?: number;
   description?: string;
   retry_after?: number;
   /** How many calls fail; unlimited when omitted and probability is given, else 1. */
   count?: number;
   /** Chance (0..1] that a matching call fails; 1 when omitted. */
   probability?: number;
+  /**
+   * Perform the call, then fail anyway — the response was "lost": the message
+   * exists although the bot saw an error (tests idempotency of retries).
+   */
+  after_effect?: boolean;
+  /** Close the connection without any answer (grammY sees a network error). */
+  drop?: boolean;
+}
+
+/** What a matching fault does to one call. */
+export interface FaultAction {
+  error?: BotApiError;
+  afterEffect: boolean;
+  drop: boolean;
 }
 
 interface ActiveFault extends FaultSpec {
@@ -56,8 +71,8 @@ export class FaultInjector {
     return this.faults.map((f) => ({ ...f, remaining: Number.isFinite(f.remaining) ? f.remaining : null }));
   }
 
-  /** The error this call must fail with, if a fault matches. */
-  take(method: string): BotApiError | undefined {
+  /** What happens to this call, if a fault matches. */
+  take(method: string): FaultAction | undefined {
     if (this.faults.length === 0) return undefined;
     for (const f of this.faults) {
       if (f.remaining <= 0) continue;
@@ -66,16 +81,16 @@ export class FaultInjector {
       f.remaining--;
       f.served++;
       if (f.remaining <= 0) this.faults = this.faults.filter((x) => x !== f);
-      return toError(f);
+      return { ...(f.error_code !== undefined ? { error: toError(f, f.error_code) } : {}), afterEffect: f.after_effect === true, drop: f.drop === true };
     }
     return undefined;
   }
 }
 
-function toError(f: FaultSpec): BotApiError {
-  if (f.error_code === 429) {
+function toError(f: FaultSpec, code: number): BotApiError {
+  if (code === 429) {
     const retryAfter = f.retry_after ?? 1;
     return new BotApiError(429, f.description ?? `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
   }
-  return new BotApiError(f.error_code, f.description ?? DEFAULT_DESCRIPTIONS[f.error_code] ?? `Error ${f.error_code}`);
+  return new BotApiError(code, f.description ?? DEFAULT_DESCRIPTIONS[code] ?? `Error ${code}`);
 }

@@ -87,3 +87,22 @@ describe('webhooks', () => {
     expect(await bot.api.getUpdates()).toEqual([]);
   });
 });
+
+describe('webhook replies', () => {
+  it("executes a method returned in the webhook response, as grammY's webhookCallback can do", async () => {
+    sandbox = await startSandbox();
+    const bot = new Bot(sandbox.token, { client: { apiRoot: sandbox.apiRoot, canUseWebhookReply: (m) => m === 'sendMessage' } });
+    bot.on('message:text', (ctx) => ctx.reply(`got ${ctx.message.text}`));
+    const { webhookCallback } = await import('grammy');
+    const app = Fastify();
+    app.post('/hook', webhookCallback(bot, 'fastify'));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    hook = { app, url: '', received: [], failNext: 0 };
+    const addr = app.server.address();
+    await bot.init();
+    await bot.api.setWebhook(`http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/hook`);
+    const client = new SandboxClient(sandbox.url);
+    await client.sendCustomerMessage(1001, 'ping');
+    await expect(client.waitForCustomerMessage(1001, 'got ping')).resolves.toMatchObject({ from: 'bot' });
+  });
+});

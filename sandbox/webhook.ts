@@ -33,6 +33,11 @@ export class WebhookDeliverer {
   private generation = 0;
   deliveredTotal = 0;
   failedTotal = 0;
+  /**
+   * Runs a Bot API method returned in a webhook response body (Telegram's
+   * "webhook reply"); set by the Bot API routes, which own the method table.
+   */
+  executeReply: ((method: string, params: Record<string, unknown>) => Promise<void>) | undefined;
 
   constructor(
     private readonly queue: UpdateQueue,
@@ -109,15 +114,32 @@ export class WebhookDeliverer {
     if (generation === this.generation) this.running = false;
   }
 
+  /** A JSON answer with a `method` field is executed as a Bot API call; its result is not reported back. */
+  private async runWebhookReply(contentType: string | null, body: string): Promise<void> {
+    if (!this.executeReply || !contentType?.includes('application/json') || body === '') return;
+    let payload: unknown;
+    try {
+      payload = JSON.parse(body);
+    } catch {
+      return;
+    }
+    if (payload && typeof payload === 'object' && typeof (payload as { method?: unknown }).method === 'string') {
+      const { method, ...params } = payload as { method: string } & Record<string, unknown>;
+      await this.executeReply(method, params).catch(() => undefined);
+    }
+  }
+
   /** Returns undefined on success, else Telegram-style error text. */
   private async post(s: WebhookSettings, update: unknown): Promise<string | undefined> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (s.secretToken) headers['x-telegram-bot-api-secret-token'] = s.secretToken;
     try {
       const res = await fetch(s.url, { method: 'POST', headers, body: JSON.stringify(update), signal: AbortSignal.timeout(this.opts.requestTimeoutMs) });
-      // Drain the body so the connection can be reused.
-      await res.arrayBuffer().catch(() => undefined);
-      if (res.ok) return undefined;
+      const body = await res.text().catch(() => '');
+      if (res.ok) {
+        await this.runWebhookReply(res.headers.get('content-type'), body);
+        return undefined;
+      }
       return `Wrong response from the webhook: ${res.status} ${res.statusText}`;
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code;
