@@ -53,7 +53,7 @@ fu-agent-not-helped = ❗️ The customer says the solution for ticket #{ $numbe
 autoclose-agent = 🏁 Ticket #{ $number } closed automatically: no answer from the customer for { $hours } h.
 
 ## Macros — agents
-macro-list-header = Macros — send one with /m <name> in a customer's topic (⏳ = waits for the customer's answer):
+macro-list-header = Macros — send one with /m name in a customer's topic (⏳ = waits for the customer's answer):
 macro-unknown = There is no macro "{ $name }". /m lists them.
 macro-not-in-topic = Macros are sent from a customer's topic.
 macro-sent = 📎 Macro { $name } ({ $lang }) sent to the customer:

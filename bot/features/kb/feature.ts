@@ -26,7 +26,7 @@ export function articleHtml(a: KbArticle): string {
 
 export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>; intakeStep: IntakeStep } {
   const intakeStep: IntakeStep = {
-    name: 'kb-suggestion',
+    name: 'knowledge-base',
     async run(ctx, { ticket, message }) {
       if (!rt.config.kbAutoAnswer) return 'continue';
       const text = message.text ?? message.caption ?? '';

@@ -1,0 +1,33 @@
+/** /language, end to end through the sandbox. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFeatureHarness, type FeatureHarness } from '../test-support.js';
+
+let h: FeatureHarness;
+beforeAll(async () => {
+  h = await startFeatureHarness();
+});
+afterAll(async () => h?.close());
+
+describe('/language', () => {
+  it('switches the bot to the chosen language for every later message, stored on the customer', async () => {
+    await h.client.sendCustomerMessage(6001, { text: '/language', first_name: 'Olga', language_code: 'en' });
+    const choose = await h.client.waitForCustomerMessage(6001, 'Choose your language:');
+    expect(choose.buttons?.flat()).toEqual(['🇬🇧 English', '🇷🇺 Русский']);
+    await h.client.pressCustomerButton(6001, '🇷🇺 Русский');
+    await h.client.waitForCustomerMessage(6001, '✅ Язык: 🇷🇺 Русский');
+    const c = (await h.db.query<{ language_code: string }>('SELECT language_code FROM customers WHERE id = 6001')).rows[0]!;
+    expect(c.language_code).toBe('ru');
+
+    // Telegram still says "en": the stored choice wins, for features and the desk alike.
+    await h.client.sendCustomerMessage(6001, { text: '/unsubscribe', language_code: 'en' });
+    await h.client.waitForCustomerMessage(6001, 'Вы больше не будете получать новости сервиса');
+    await h.client.sendCustomerMessage(6001, { text: 'здравствуйте, есть вопрос', language_code: 'en' });
+    const receipt = await h.client.waitForCustomerMessage(6001, /#\d+/, { after: choose.message_id + 2 });
+    expect(receipt.text).toMatch(/[А-Яа-я]/);
+
+    await h.client.sendCustomerMessage(6001, { text: '/language' });
+    await h.client.waitForCustomerMessage(6001, 'Выберите язык:');
+    await h.client.pressCustomerButton(6001, '🇬🇧 English');
+    await h.client.waitForCustomerMessage(6001, '✅ Language: 🇬🇧 English');
+  });
+});
