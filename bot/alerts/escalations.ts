@@ -6,7 +6,7 @@
  *   firing, already posted        → edit it with the current tickets (repeats never spam)
  *   firing, resolved < flap window → edit the old message back to firing (flap damping)
  *   resolved                      → edit the message to "resolved" and reply with a short
- *                                   follow-up (at most once per flap window)
+ *                                   follow-up (at most once per flap window, none while muted)
  * Notifications are handled one at a time, so a retried delivery racing the
  * original cannot post twice.
  */
@@ -144,7 +144,9 @@ export class Escalations {
       const firedAt = new Date(existing.starts_at);
       await this.edit(existing.message_id, renderResolved(alert, existing.ticket_ids, firedAt, resolvedAt));
       const lastFollowup = existing.last_followup_at ? new Date(existing.last_followup_at).getTime() : 0;
-      if (now.getTime() - lastFollowup >= this.o.config.ALERT_FLAP_WINDOW * 1000) {
+      // A muted queue gets its message edited (silent) but no new post.
+      const muted = existing.queue ? await this.store.mutedUntil(existing.queue, now) : undefined;
+      if (!muted && now.getTime() - lastFollowup >= this.o.config.ALERT_FLAP_WINDOW * 1000) {
         await this.post({ text: renderResolvedFollowup(alert, firedAt, resolvedAt), keyboard: undefined }, existing.message_id);
         followup = true;
       }
