@@ -3,8 +3,8 @@
  *
  * Two layers:
  *  1. `ticketStateSql` reads `ticket_facts` (the per-ticket state the
- *     materialized view keeps) for a creation-time range and finishes the merge
- *     of each ticket's rows — one row per ticket with plain columns.
+ *     materialized view keeps) for a creation-time range, merged with FINAL —
+ *     one row per ticket with plain columns.
  *  2. `METRIC_SELECT` aggregates those rows into the metric fields.
  * Nothing here reads the raw `events` table: the API must stay cheap at any
  * event volume, and the MVs already made the data idempotent.
@@ -52,7 +52,7 @@ export interface TicketFilter {
 
 const NO_EVENT = "toUUID('00000000-0000-0000-0000-000000000000')";
 /** Value of a latest-by-(occurred_at, event_id) tuple, NULL when no such event was seen. */
-const latestOrNull = (col: string) => `if(tupleElement(max(${col}), 2) = ${NO_EVENT}, NULL, tupleElement(max(${col}), 3))`;
+const latestOrNull = (col: string) => `if(tupleElement(${col}, 2) = ${NO_EVENT}, NULL, tupleElement(${col}, 3))`;
 // greatest() skips NULL arguments in current ClickHouse, so the NULL (no such event yet) is kept explicitly.
 const seconds = (a: string, b: string) => `if(${a} IS NULL, NULL, greatest(0, toUnixTimestamp64Milli(${a}) - toUnixTimestamp64Milli(${b})) / 1000)`;
 
@@ -60,43 +60,45 @@ const seconds = (a: string, b: string) => `if(${a} IS NULL, NULL, greatest(0, to
  * One row per ticket created in [{from}, {to}), filtered by the ticket's
  * current queue/category/agent. Query parameters: from, to (DateTime64(3)), now,
  * and queue/category/agent when filtered.
+ *
+ * FINAL finishes the merge of each ticket's rows at read time (the columns are
+ * SimpleAggregateFunctions, so FINAL applies their min/max); it is cheaper than
+ * GROUP BY because rows arrive sorted by the key and most are merged already.
  */
-export function ticketStateSql(filter: TicketFilter, extraColumns = ''): string {
-  const having: string[] = [];
-  if (filter.queue !== undefined) having.push('queue = {queue:String}');
-  if (filter.category !== undefined) having.push('category = {category:String}');
-  if (filter.agent !== undefined) having.push('agent_id = {agent:Int64}');
+export function ticketStateSql(filter: TicketFilter): string {
+  const where: string[] = [];
+  if (filter.queue !== undefined) where.push('queue = {queue:String}');
+  if (filter.category !== undefined) where.push('category = {category:String}');
+  if (filter.agent !== undefined) where.push('agent_id = {agent:Int64}');
   return `
     SELECT
       ticket_id,
       ticket_created_at AS created_at,
-      max(customer_id) AS cust_id,
-      tupleElement(max(queue_latest), 3) AS queue,
-      tupleElement(max(category_latest), 3) AS category,
-      tupleElement(max(language_latest), 3) AS language,
-      tupleElement(max(agent_latest), 3) AS agent_id,
-      tupleElement(max(status_latest), 3) AS status,
-      tupleElement(max(status_latest), 1) AS status_since,
-      min(first_reply_at) AS first_reply,
-      min(first_reply_bh_seconds) AS frt_bh,
-      multiIf(min(reply_min_id) IS NULL, 0, min(reply_min_id) = max(reply_max_id), 1, 2) AS replies_capped,
-      min(first_resolved_at) AS resolved_at,
-      max(reopened) AS was_reopened,
-      max(csat_surveyed) AS csat_was_surveyed,
+      customer_id AS cust_id,
+      tupleElement(queue_latest, 3) AS queue,
+      tupleElement(category_latest, 3) AS category,
+      tupleElement(language_latest, 3) AS language,
+      tupleElement(agent_latest, 3) AS agent_id,
+      tupleElement(status_latest, 3) AS status,
+      tupleElement(status_latest, 1) AS status_since,
+      first_reply_at AS first_reply,
+      first_reply_bh_seconds AS frt_bh,
+      multiIf(reply_min_id IS NULL, 0, reply_min_id = reply_max_id, 1, 2) AS replies_capped,
+      first_resolved_at AS resolved_at,
+      reopened AS was_reopened,
+      csat_surveyed AS csat_was_surveyed,
       ${latestOrNull('csat_latest')} AS csat_score,
       ${latestOrNull('nps_latest')} AS nps_score,
-      if(tupleElement(max(queue_change_latest), 2) = ${NO_EVENT}, min(opened_fr_due_at), tupleElement(max(queue_change_latest), 3)) AS fr_due,
-      if(tupleElement(max(queue_change_latest), 2) = ${NO_EVENT}, min(opened_res_due_at), tupleElement(max(queue_change_latest), 4)) AS res_due,
+      if(tupleElement(queue_change_latest, 2) = ${NO_EVENT}, opened_fr_due_at, tupleElement(queue_change_latest, 3)) AS fr_due,
+      if(tupleElement(queue_change_latest, 2) = ${NO_EVENT}, opened_res_due_at, tupleElement(queue_change_latest, 4)) AS res_due,
       ${seconds('first_reply', 'created_at')} AS frt,
       ${seconds('resolved_at', 'created_at')} AS resolution,
       -- SLA outcome: 1 met, 0 missed (late, or still open past the deadline), NULL not due yet / no deadline
       multiIf(fr_due IS NULL, NULL, first_reply IS NOT NULL, toUInt8(first_reply <= fr_due), {now:DateTime64(3)} > fr_due, 0, NULL) AS fr_met,
       multiIf(res_due IS NULL, NULL, resolved_at IS NOT NULL, toUInt8(resolved_at <= res_due), {now:DateTime64(3)} > res_due, 0, NULL) AS res_met
-      ${extraColumns}
-    FROM ticket_facts
+    FROM ticket_facts FINAL
     WHERE ticket_created_at >= {from:DateTime64(3)} AND ticket_created_at < {to:DateTime64(3)}
-    GROUP BY ticket_created_at, ticket_id
-    ${having.length ? `HAVING ${having.join(' AND ')}` : ''}`;
+    ${where.length ? `AND ${where.join(' AND ')}` : ''}`;
 }
 
 /**
@@ -145,8 +147,8 @@ export function metricSelectList(fields: readonly MetricField[] = METRIC_FIELDS)
 }
 
 /** The WITH clause every metric query starts from: the cohort and its repeat contacts. */
-export function cohortWith(filter: TicketFilter, extraColumns = ''): string {
-  return `WITH cohort AS (${ticketStateSql(filter, extraColumns)}),
+export function cohortWith(filter: TicketFilter): string {
+  return `WITH cohort AS (${ticketStateSql(filter)}),
     repeats AS (${REPEAT_TICKETS_SQL})`;
 }
 

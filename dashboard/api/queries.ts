@@ -24,10 +24,9 @@ export interface Range {
 
 /** Settings every analytics query runs with (chDB applies them session-wide, so always pass them). */
 const QUERY_SETTINGS = {
-  // Reading in key order lets GROUP BY (ticket_created_at, ticket_id) stream instead of hashing every ticket.
-  optimize_aggregation_in_order: 1,
+  // a ticket's rows all live in its creation month's partition, so FINAL need not merge across partitions
+  do_not_merge_across_partitions_select_final: 1,
   join_use_nulls: 0,
-  max_threads: 2,
 } as const;
 
 function baseParams(range: Range, filter: TicketFilter, now: Date): Record<string, unknown> {

@@ -1,0 +1,227 @@
+/**
+ * Analytics query benchmark: `npx tsx bench/queries/run.ts [--tickets N] [--iterations N]`.
+ *
+ * Generates 10 events per ticket (default 1 M tickets → 10 M events over one
+ * year) straight into chDB with INSERT … SELECT FROM numbers(), through the
+ * same materialized views production uses; then measures every API endpoint
+ * (through fastify inject: validation, SQL, serialization), the same summary
+ * computed from the raw events table, and freshness (insertRows → visible in
+ * /summary). Prints a Markdown block for BENCHMARKS.md.
+ */
+import { execSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { parseCli, runMain } from '../../core/cli.js';
+import { createClickHouse, insertRows, loadClickHouseConfig, queryRows, type ClickHouse } from '../../core/clickhouse.js';
+import { migrate } from '../../core/migrate.js';
+import { buildDashboardServer } from '../../dashboard/server.js';
+import { METRIC_FIELDS, METRIC_SELECT } from '../../dashboard/api/metrics-sql.js';
+import { chTime } from '../../dashboard/api/queries.js';
+import { tmpDataDir } from '../../test/helpers/tmp.js';
+
+const { values: args } = parseCli({
+  usage: 'npx tsx bench/queries/run.ts [--tickets N] [--iterations N]',
+  description: 'Benchmarks the analytics API over generated data in chDB (10 events per ticket).',
+  options: { tickets: { type: 'string' }, iterations: { type: 'string' } },
+  optionHelp: ['--tickets N      tickets to generate (default 1000000)', '--iterations N   timed runs per endpoint (default 40)'],
+});
+
+const TICKETS = Number(args.tickets ?? 1_000_000);
+const ITERATIONS = Number(args.iterations ?? 40);
+const YEAR_MS = 365 * 86_400_000;
+const START = Date.UTC(2025, 0, 1);
+const END = START + YEAR_MS;
+const STEP_MS = Math.floor(YEAR_MS / TICKETS);
+
+/** One year of tickets, 10 events each, in SQL: ids, times and outcomes derive from a hash of the ticket number. */
+function generateSql(fromEvent: number, count: number): string {
+  return `
+INSERT INTO events (event_id, schema_version, type, occurred_at, emitted_at, ticket_id, ticket_created_at, customer_id, agent_id, queue, category, language,
+  message_kind, is_first_response, first_response_seconds, first_response_bh_seconds, to_status, first_response_due_at, resolution_due_at,
+  is_repeat_contact, resolved_by, resolution_seconds, resolution_bh_seconds, agent_replies, survey, score, reply_kind)
+SELECT
+  generateUUIDv7(number) AS event_id, 1, type, occurred_at, occurred_at, t + 1, created, 1000 + bitShiftRight(h, 36) % ${Math.max(1, Math.floor(TICKETS * 0.6))},
+  if(k >= 4, 500 + bitShiftRight(h, 32) % 20, 0),
+  ['L1', 'L2', 'VIP', 'payments'][bitShiftRight(h, 24) % 4 + 1],
+  if(k >= 1, ['payment', 'account', 'features', 'complaint', 'ideas'][bitShiftRight(h, 28) % 5 + 1], ''),
+  ['en', 'ru', 'de'][bitShiftRight(h, 40) % 3 + 1],
+  if(type IN ('message_out', 'message_in'), 'text', ''),
+  k = 4, if(k = 4, frt, NULL), if(k = 4, frt * 0.8, NULL),
+  if(k = 5, 'in_progress', ''),
+  if(k = 0, created + toIntervalMinute(15), NULL), if(k = 0, created + toIntervalHour(4), NULL),
+  if(k = 0, false, NULL),
+  if(type = 'ticket_resolved', 'agent', ''), if(type = 'ticket_resolved', res, NULL), if(type = 'ticket_resolved', res, NULL), if(type = 'ticket_resolved', 1, NULL),
+  if(k = 8, 'csat', ''), if(type = 'csat_rated', 1 + bitShiftRight(h, 20) % 5, NULL),
+  if(k = 2, 'kb', '')
+FROM (
+  SELECT number, intDiv(number, 10) AS t, number % 10 AS k, cityHash64(intDiv(number, 10)) AS h,
+    toDateTime64(${START / 1000}, 3, 'UTC') + toIntervalMillisecond(t * ${STEP_MS}) AS created,
+    60 + h % 3600 AS frt,
+    frt + 600 + bitShiftRight(h, 8) % 36000 AS res,
+    multiIf(k = 0, 'ticket_opened', k = 1, 'category_selected', k = 2, 'bot_reply', k = 3, 'message_in', k = 4, 'message_out', k = 5, 'status_changed',
+            k = 6, if(h % 10 < 4, 'message_out', 'message_in'), k = 7, if(h % 10 != 9, 'ticket_resolved', 'message_in'), k = 8, 'survey_sent',
+            if(bitShiftRight(h, 16) % 10 < 6, 'csat_rated', 'message_in')) AS type,
+    created + toIntervalSecond(multiIf(k = 0, 0, k = 1, 10, k = 2, 20, k = 3, 30, k = 4, frt, k = 5, frt + 1, k = 6, frt + 300, k = 7, res, k = 8, res + 60, res + 120)) AS occurred_at
+  FROM numbers(${fromEvent}, ${count})
+)`;
+}
+
+/** The same summary straight from raw events (deduplicated with FINAL, per-ticket state rebuilt on the fly). */
+function rawSummarySql(): string {
+  const NO = "toUUID('00000000-0000-0000-0000-000000000000')";
+  const latest = (expr: string, cond: string) => `if(tupleElement(maxIf(tuple(occurred_at, event_id, ${expr}), ${cond}), 2) = ${NO}, NULL, tupleElement(maxIf(tuple(occurred_at, event_id, ${expr}), ${cond}), 3))`;
+  const secs = (a: string) => `if(${a} IS NULL, NULL, greatest(0, toUnixTimestamp64Milli(${a}) - toUnixTimestamp64Milli(created_at)) / 1000)`;
+  return `
+WITH cohort AS (
+  SELECT ticket_id, any(assumeNotNull(ticket_created_at)) AS created_at, max(customer_id) AS cust_id,
+    min(if(type = 'message_out', occurred_at, NULL)) AS first_reply,
+    min(if(type = 'message_out', first_response_bh_seconds, NULL)) AS frt_bh,
+    least(uniqExactIf(event_id, type = 'message_out'), 2) AS replies_capped,
+    min(if(type = 'ticket_resolved', occurred_at, NULL)) AS resolved_at,
+    max(type = 'ticket_reopened') AS was_reopened,
+    max(type = 'survey_sent' AND survey = 'csat') AS csat_was_surveyed,
+    ${latest('assumeNotNull(score)', "type = 'csat_rated' AND score IS NOT NULL")} AS csat_score,
+    ${latest('assumeNotNull(score)', "type = 'nps_rated' AND score IS NOT NULL")} AS nps_score,
+    coalesce(${latest('assumeNotNull(first_response_due_at)', "type = 'queue_changed'")}, min(if(type = 'ticket_opened', first_response_due_at, NULL))) AS fr_due,
+    coalesce(${latest('assumeNotNull(resolution_due_at)', "type = 'queue_changed'")}, min(if(type = 'ticket_opened', resolution_due_at, NULL))) AS res_due,
+    ${secs('first_reply')} AS frt, ${secs('resolved_at')} AS resolution,
+    multiIf(fr_due IS NULL, NULL, first_reply IS NOT NULL, toUInt8(first_reply <= fr_due), {now:DateTime64(3)} > fr_due, 0, NULL) AS fr_met,
+    multiIf(res_due IS NULL, NULL, resolved_at IS NOT NULL, toUInt8(resolved_at <= res_due), {now:DateTime64(3)} > res_due, 0, NULL) AS res_met
+  FROM events FINAL
+  WHERE ticket_id != 0 AND ticket_created_at >= {from:DateTime64(3)} AND ticket_created_at < {to:DateTime64(3)}
+  GROUP BY ticket_id
+),
+repeats AS (
+  SELECT DISTINCT t.ticket_id FROM cohort AS t
+  INNER JOIN (SELECT customer_id, ticket_id, occurred_at AS resolved_at FROM events FINAL WHERE type = 'ticket_resolved'
+              AND occurred_at >= {from:DateTime64(3)} - INTERVAL 7 DAY AND occurred_at < {to:DateTime64(3)}) AS r ON r.customer_id = t.cust_id
+  WHERE r.ticket_id != t.ticket_id AND r.resolved_at >= t.created_at - INTERVAL 7 DAY AND r.resolved_at < t.created_at
+)
+SELECT ${METRIC_FIELDS.map((f) => `${METRIC_SELECT[f]} AS ${f}`).join(', ')} FROM cohort`;
+}
+
+const quantile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]!;
+};
+const ms = (x: number) => (x < 10 ? x.toFixed(1) : Math.round(x).toString());
+
+async function time(fn: () => Promise<unknown>, n: number): Promise<{ p50: number; p95: number }> {
+  await fn(); // warm-up
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    await fn();
+    xs.push(performance.now() - t0);
+  }
+  return { p50: quantile(xs, 0.5), p95: quantile(xs, 0.95) };
+}
+
+async function generate(ch: ClickHouse): Promise<number> {
+  const total = TICKETS * 10;
+  const chunk = 1_000_000;
+  const t0 = performance.now();
+  for (let from = 0; from < total; from += chunk) {
+    await ch.client.command({ query: generateSql(from, Math.min(chunk, total - from)), clickhouse_settings: { max_insert_threads: 2, insert_deduplicate: 0, insert_deduplication_token: `bench-${from}` } });
+    process.stderr.write(`\rgenerated ${Math.min(from + chunk, total).toLocaleString('en-US')} / ${total.toLocaleString('en-US')} events`);
+  }
+  process.stderr.write('\n');
+  return (performance.now() - t0) / 1000;
+}
+
+runMain(async () => {
+  const tmp = tmpDataDir('desk-bench-queries-');
+  const ch = await createClickHouse(loadClickHouseConfig({ DATA_DIR: tmp.dir }));
+  try {
+    await migrate(ch, { eventsTtlDays: 3650 });
+    const genSeconds = await generate(ch);
+    const [counts] = await queryRows<{ events: number; tickets: number; facts_rows: number }>(
+      ch,
+      'SELECT (SELECT count() FROM events) AS events, (SELECT uniqExact(ticket_id) FROM ticket_facts) AS tickets, (SELECT count() FROM ticket_facts) AS facts_rows',
+    );
+    const now = new Date(END);
+    const app = await buildDashboardServer({ ch, now: () => now, webRoot: false });
+    const month = { from: new Date(END - 45 * 86_400_000).toISOString(), to: new Date(END - 15 * 86_400_000).toISOString() };
+    const year = { from: new Date(START).toISOString(), to: new Date(END).toISOString() };
+    const qs = (r: { from: string; to: string }, extra = '') => `from=${r.from}&to=${r.to}${extra}`;
+    const endpoints: [string, string][] = [
+      ['summary (30 d)', `/api/v1/summary?${qs(month)}`],
+      ['summary (30 d, queue=L2)', `/api/v1/summary?${qs(month, '&queue=L2')}`],
+      ['breakdown by agent (30 d)', `/api/v1/breakdown?by=agent&${qs(month)}`],
+      ['timeseries frt_p90 by day (30 d)', `/api/v1/timeseries?metric=frt_p90_seconds&interval=day&${qs(month)}`],
+      ['timeseries tickets by hour (30 d)', `/api/v1/timeseries?metric=tickets_created&interval=hour&${qs(month)}`],
+      ['heatmap (30 d)', `/api/v1/heatmap?${qs(month)}`],
+      ['frt-distribution (30 d)', `/api/v1/frt-distribution?${qs(month)}`],
+      ['live (30 d window)', '/api/v1/live'],
+      ['summary (365 d, 1 M tickets)', `/api/v1/summary?${qs(year)}`],
+    ];
+    const rows: string[] = [];
+    const results: Record<string, { p50: number; p95: number }> = {};
+    for (const [name, url] of endpoints) {
+      const r = await time(async () => {
+        const res = await app.inject({ url });
+        if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+      }, ITERATIONS);
+      results[name] = r;
+      rows.push(`| ${name} | ${ms(r.p50)} | ${ms(r.p95)} |`);
+      process.stderr.write(`${name}: p50 ${ms(r.p50)} ms, p95 ${ms(r.p95)} ms\n`);
+    }
+
+    // the same summary from raw events, and a check that both agree
+    const rawParams = (r: { from: string; to: string }) => ({ from: chTime(new Date(r.from)), to: chTime(new Date(r.to)), now: chTime(now) });
+    const rawSettings = { max_threads: 2 };
+    const rawMonth = await time(() => queryRows(ch, rawSummarySql(), rawParams(month), rawSettings), 5);
+    const rawYear = await time(() => queryRows(ch, rawSummarySql(), rawParams(year), rawSettings), 3);
+    const [raw] = await queryRows<Record<string, number | null>>(ch, rawSummarySql(), rawParams(month), rawSettings);
+    const api = (await app.inject({ url: `/api/v1/summary?${qs(month)}` })).json() as Record<string, number | null>;
+    const mismatches = METRIC_FIELDS.filter((f) => {
+      const a = api[f] ?? null;
+      const b = raw?.[f] ?? null;
+      return a === null || b === null ? a !== b : Math.abs(a - b) > 1e-9 * Math.max(1, Math.abs(a));
+    });
+
+    // freshness: a new ticket's events inserted → visible in /summary
+    const fresh: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const created = new Date(END - 86_400_000 + i * 60_000).toISOString();
+      const queue = `fresh${i}`;
+      const t0 = performance.now();
+      await insertRows(ch, 'events', [
+        { event_id: crypto.randomUUID(), schema_version: 1, type: 'ticket_opened', occurred_at: created, emitted_at: created, ticket_id: 50_000_000 + i, ticket_created_at: created, customer_id: 1, queue, first_response_due_at: created, resolution_due_at: created, is_repeat_contact: false },
+      ]);
+      for (;;) {
+        const res = (await app.inject({ url: `/api/v1/summary?from=${new Date(END - 2 * 86_400_000).toISOString()}&to=${year.to}&queue=${queue}` })).json() as { tickets_created: number };
+        if (res.tickets_created === 1) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      fresh.push(performance.now() - t0);
+    }
+    await app.close();
+
+    const cpu = (() => {
+      try {
+        return execSync("lscpu | sed -n 's/^Model name:[[:space:]]*//p'", { encoding: 'utf8' }).trim();
+      } catch {
+        return cpus()[0]?.model ?? 'unknown';
+      }
+    })();
+    const speedup = rawMonth.p50 / results['summary (30 d)']!.p50;
+    console.log(`
+### Run ${new Date().toISOString().slice(0, 10)} — ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, chDB (embedded), Node ${process.version}
+
+Data: ${Number(counts?.events).toLocaleString('en-US')} events, ${Number(counts?.tickets).toLocaleString('en-US')} tickets over 365 days (generated in ${genSeconds.toFixed(0)} s through the MVs; ticket_facts holds ${Number(counts?.facts_rows).toLocaleString('en-US')} rows before background merges finish). ${ITERATIONS} timed requests per endpoint through fastify inject, after one warm-up.
+
+| endpoint | p50 ms | p95 ms |
+|---|---:|---:|
+${rows.join('\n')}
+| raw events: same summary (30 d), FINAL + GROUP BY ticket | ${ms(rawMonth.p50)} | ${ms(rawMonth.p95)} |
+| raw events: same summary (365 d) | ${ms(rawYear.p50)} | ${ms(rawYear.p95)} |
+
+- Aggregates vs raw, 30-day summary: **${speedup.toFixed(0)}× faster** (p50); results ${mismatches.length === 0 ? 'identical in every field' : `differ in ${mismatches.join(', ')}`}.
+- Freshness (insertRows of a new ticket → visible in /summary, 20 trials): p50 ${ms(quantile(fresh, 0.5))} ms, p95 ${ms(quantile(fresh, 0.95))} ms.
+`);
+  } finally {
+    await ch.close();
+    tmp.cleanup();
+  }
+});
