@@ -11,7 +11,7 @@ export type ReplyMarkup = Record<string, unknown>;
 
 const BUTTON_ACTIONS = ['callback_data', 'url', 'login_url', 'switch_inline_query', 'switch_inline_query_current_chat', 'switch_inline_query_chosen_chat', 'callback_game', 'pay', 'web_app', 'copy_text'];
 
-export function validateReplyMarkup(markup: unknown, chatType: 'private' | 'supergroup'): ReplyMarkup | undefined {
+export function validateReplyMarkup(markup: unknown): ReplyMarkup | undefined {
   if (markup === undefined || markup === null) return undefined;
   if (typeof markup !== 'object' || Array.isArray(markup)) throw badRequest("can't parse reply keyboard markup JSON object");
   const m = markup as ReplyMarkup;
@@ -24,7 +24,6 @@ export function validateReplyMarkup(markup: unknown, chatType: 'private' | 'supe
   }
   if (m.remove_keyboard === true) return m;
   if (m.force_reply === true) return m;
-  void chatType;
   throw badRequest("can't parse reply keyboard markup JSON object");
 }
 

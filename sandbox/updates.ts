@@ -39,7 +39,6 @@ export class UpdateQueue {
   private waiter: Waiter | undefined;
   private listeners = new Set<() => void>();
   queuedTotal = 0;
-  deliveredTotal = 0;
 
   constructor(firstUpdateId = 100_000_001) {
     this.nextId = firstUpdateId;
@@ -93,9 +92,7 @@ export class UpdateQueue {
   }
 
   peek(limit: number): Update[] {
-    const out = this.queue.slice(this.head, this.head + limit);
-    this.deliveredTotal += out.length;
-    return out;
+    return this.queue.slice(this.head, this.head + limit);
   }
 
   first(): Update | undefined {
@@ -154,7 +151,6 @@ export class UpdateQueue {
     this.head = 0;
     this.allowed = undefined;
     this.queuedTotal = 0;
-    this.deliveredTotal = 0;
   }
 
   private compact(): void {

@@ -42,7 +42,7 @@ export interface MessageView {
 
 const SERVICE_KINDS = ['forum_topic_created', 'forum_topic_edited', 'forum_topic_closed', 'forum_topic_reopened', 'pinned_message'];
 
-export function messageView(world: World, chat: ChatState, s: StoredMessage): MessageView {
+export function messageView(chat: ChatState, s: StoredMessage): MessageView {
   const m = s.message;
   const kind = mediaKindOf(m);
   const v: MessageView = {
@@ -79,16 +79,16 @@ export function messageView(world: World, chat: ChatState, s: StoredMessage): Me
   if (s.pinned) v.pinned = true;
   if (s.reactions?.length) v.reactions = s.reactions;
   if (s.deleted) v.deleted = true;
-  void world;
   return v;
 }
 
-export function chatMessages(world: World, chat: ChatState, opts: { threadId?: number; includeDeleted?: boolean; since?: number } = {}): MessageView[] {
+/** A chat's messages as views, oldest first; `world` is kept for API stability (other parts call this). */
+export function chatMessages(_world: World, chat: ChatState, opts: { threadId?: number; includeDeleted?: boolean; since?: number } = {}): MessageView[] {
   const out: MessageView[] = [];
   const since = opts.since ?? 0;
   const visit = (s: StoredMessage | undefined) => {
     if (!s || (s.deleted && !opts.includeDeleted) || s.message.message_id <= since) return;
-    out.push(messageView(world, chat, s));
+    out.push(messageView(chat, s));
   };
   if (opts.threadId !== undefined && opts.threadId !== 1) {
     // A topic: its own index, no scan of the whole group.

@@ -7,10 +7,10 @@
 import { TelegramErrors } from './errors.js';
 import { FaultInjector } from './faults.js';
 import { FloodControl, TELEGRAM_FLOOD_LIMITS, type FloodLimits } from './flood.js';
-import { botUser, DEFAULT_CHAT_IDS, SANDBOX_BOT_ID, type SandboxChatIds } from './identities.js';
+import { botUser, DEFAULT_CHAT_IDS, type SandboxChatIds } from './identities.js';
 import { FileRegistry } from './media.js';
 import type { ChatIdParam } from './params.js';
-import { newForumChat, newPrivateChat, type CallbackAnswerRecord, type ChatState, type MemberStatus, type StoredMessage, type Topic, type TgUser } from './state.js';
+import { newForumChat, newPrivateChat, privateChatInfo, type CallbackAnswerRecord, type ChatState, type MemberStatus, type StoredMessage, type Topic, type TgUser } from './state.js';
 import { SandboxStats } from './stats.js';
 import { UpdateQueue } from './updates.js';
 import { WebhookDeliverer } from './webhook.js';
@@ -153,7 +153,7 @@ export class World {
       this.chats.set(user.id, chat);
     } else if (chat.user !== user) {
       chat.user = user;
-      chat.info = newPrivateChat(user).info;
+      chat.info = privateChatInfo(user);
     }
     return chat;
   }

@@ -101,8 +101,8 @@ export function captionContent(p: Params): Pick<MessageContent, 'caption' | 'cap
   return { caption: c.text, ...(c.entities ? { caption_entities: c.entities } : {}) };
 }
 
-export function replyMarkup(p: Params, chat: ChatState): ReplyMarkup | undefined {
-  return validateReplyMarkup(p.json('reply_markup', 'reply keyboard markup'), chat.type);
+export function replyMarkup(p: Params): ReplyMarkup | undefined {
+  return validateReplyMarkup(p.json('reply_markup', 'reply keyboard markup'));
 }
 
 /** Flood limits apply to every message the bot sends. */

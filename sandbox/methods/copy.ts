@@ -84,7 +84,7 @@ export const copyMethods: MethodTable = {
     const target = resolveTarget(world, p);
     const [source] = sourceMessages(world, p, [messageId], TelegramErrors.copyNotFound);
     if (isService(source!.message)) throw TelegramErrors.cantCopy();
-    const markup = replyMarkup(p, target.chat);
+    const markup = replyMarkup(p);
     const content = copyContent(source!.message, p);
     checkFlood(world, target.chat);
     const sent = sendFromBot(world, target, content, markup);

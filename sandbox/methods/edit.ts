@@ -24,8 +24,8 @@ function editable(world: World, p: Params): { chat: ChatState; stored: StoredMes
 }
 
 /** An edit that omits reply_markup removes the inline keyboard, exactly as Telegram does. */
-function inlineMarkupOf(p: Params, chat: ChatState) {
-  const m = replyMarkup(p, chat);
+function inlineMarkupOf(p: Params) {
+  const m = replyMarkup(p);
   if (m && !('inline_keyboard' in m)) throw badRequest('inline keyboard expected');
   return m && Array.isArray(m.inline_keyboard) && m.inline_keyboard.length ? m : undefined;
 }
@@ -36,9 +36,9 @@ const REACTIONS = new Set(
 
 export const editMethods: MethodTable = {
   editMessageText({ world, params: p }) {
-    const { chat, stored } = editable(world, p);
+    const { stored } = editable(world, p);
     const text = requireText(p);
-    const markup = inlineMarkupOf(p, chat);
+    const markup = inlineMarkupOf(p);
     const m = stored.message;
     if (m.text === undefined) throw TelegramErrors.noTextToEdit();
     if (m.text === text.text && same(m.entities, text.entities) && same(m.reply_markup, markup)) throw TelegramErrors.notModified();
@@ -47,31 +47,31 @@ export const editMethods: MethodTable = {
   },
 
   editMessageCaption({ world, params: p }) {
-    const { chat, stored } = editable(world, p);
+    const { stored } = editable(world, p);
     const m = stored.message;
     if (Object.keys(pickMedia(m)).length === 0) throw TelegramErrors.noCaptionToEdit();
     const caption = captionContent(p);
-    const markup = inlineMarkupOf(p, chat);
+    const markup = inlineMarkupOf(p);
     if (same(m.caption, caption.caption) && same(m.caption_entities, caption.caption_entities) && same(m.reply_markup, markup)) throw TelegramErrors.notModified();
     return reviseMessage(world, stored, { caption: caption.caption, caption_entities: caption.caption_entities, reply_markup: markup }, { markEdited: true });
   },
 
   editMessageReplyMarkup({ world, params: p }) {
-    const { chat, stored } = editable(world, p);
-    const markup = inlineMarkupOf(p, chat);
+    const { stored } = editable(world, p);
+    const markup = inlineMarkupOf(p);
     if (same(stored.message.reply_markup, markup)) throw TelegramErrors.notModified();
     // Telegram does not set edit_date for keyboard-only edits.
     return reviseMessage(world, stored, { reply_markup: markup }, { markEdited: false });
   },
 
   editMessageMedia({ world, params: p }) {
-    const { chat, stored } = editable(world, p);
+    const { stored } = editable(world, p);
     const item = p.json<{ type: string; media: string }>('media', 'input media');
     if (!item) throw badRequest('media is empty');
     const m = stored.message;
     if (Object.keys(pickMedia(m)).length === 0) throw badRequest('there is no media in the message to edit');
     const content = inputMediaContent(world, item, p);
-    const markup = inlineMarkupOf(p, chat);
+    const markup = inlineMarkupOf(p);
     const patch: Partial<TgMessage> = { caption: content.caption, caption_entities: content.caption_entities, reply_markup: markup };
     for (const k of MEDIA_KINDS) patch[k] = undefined;
     Object.assign(patch, content.media);

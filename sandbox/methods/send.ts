@@ -35,7 +35,7 @@ function mediaExtra(p: Params, kind: FileMediaKind): Record<string, unknown> {
 function sendMedia(kind: FileMediaKind) {
   return ({ world, params: p }: { world: World; params: Params }): TgMessage => {
     const target = resolveTarget(world, p);
-    const markup = replyMarkup(p, target.chat);
+    const markup = replyMarkup(p);
     const media = world.files.resolve(kind, p.has(kind) ? p.str(kind) : undefined, p.files, kind, mediaExtra(p, kind));
     const content: MessageContent = { media, ...(kind === 'sticker' || kind === 'video_note' ? {} : captionContent(p)) };
     checkFlood(world, target.chat);
@@ -46,7 +46,7 @@ function sendMedia(kind: FileMediaKind) {
 function sendPlain(kind: 'location' | 'venue' | 'contact') {
   return ({ world, params: p }: { world: World; params: Params }): TgMessage => {
     const target = resolveTarget(world, p);
-    const markup = replyMarkup(p, target.chat);
+    const markup = replyMarkup(p);
     const spec: Record<string, unknown> = {};
     for (const k of ['latitude', 'longitude', 'horizontal_accuracy']) if (p.has(k)) spec[k] = p.num(k);
     for (const k of ['title', 'address', 'foursquare_id', 'google_place_id', 'phone_number', 'first_name', 'last_name', 'vcard']) if (p.has(k)) spec[k] = p.str(k);
@@ -85,7 +85,7 @@ export const sendMethods: MethodTable = {
   sendMessage({ world, params: p }) {
     const target = resolveTarget(world, p);
     const text = requireText(p);
-    const markup = replyMarkup(p, target.chat);
+    const markup = replyMarkup(p);
     const preview = p.json<Record<string, unknown>>('link_preview_options', 'link preview options');
     checkFlood(world, target.chat);
     const content: MessageContent = { ...text, ...(preview && text.entities?.some((e) => e.type === 'url') ? { link_preview_options: preview } : {}) };
