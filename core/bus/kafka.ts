@@ -140,7 +140,9 @@ export function createKafkaBus(o: KafkaBusOptions): Bus {
     kind: 'kafka',
 
     async producer() {
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false, retry: { retries: 10 } });
+      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false,
+        // kafkajs: an idempotent producer must not give up (EoS); a send waits out a broker outage with capped back-off.
+        retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 } });
       await producer.connect();
       const p = new KafkaProducer(producer);
       const handle = { close: () => p.close() };
