@@ -39,6 +39,7 @@ export class MemoryBus implements Bus {
     throw new Error('MemoryBus has no consumers');
   }
   async ensureTopics(): Promise<void> {
+    this.sendAttempts++;
     if (this.down) throw new Error('bus is down (test)');
   }
   async close(): Promise<void> {}
