@@ -140,6 +140,23 @@ export function userEdits(world: World, chat: ChatState, userId: number, message
   return stored;
 }
 
+/** The customer reacts to a message (e.g. 👍 on the bot's answer); queues `message_reaction` if the bot asked for it. */
+export function customerReacts(world: World, userId: number, messageId: number, emojis: string[], date?: number): void {
+  const chat = customerChat(world, userId);
+  const stored = world.message(chat, messageId);
+  if (!stored) throw new ControlError(404, `message ${messageId} does not exist in chat ${chat.id}`);
+  const old_reaction = (stored.userReactions ?? []).map((emoji) => ({ type: 'emoji', emoji }));
+  stored.userReactions = emojis;
+  world.updates.push('message_reaction', {
+    chat: chat.info,
+    message_id: messageId,
+    user: chat.user,
+    date: date ?? world.unixNow(),
+    old_reaction,
+    new_reaction: emojis.map((emoji) => ({ type: 'emoji', emoji })),
+  });
+}
+
 export function setBlocked(world: World, userId: number, blocked: boolean, date?: number): void {
   const user = world.users.get(userId) ?? world.upsertUser(userId, {}, `Customer ${userId}`);
   const chat = world.privateChat(user);

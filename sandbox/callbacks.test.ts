@@ -109,3 +109,18 @@ describe('reply keyboards', () => {
     expect((await fx.client.getCustomer(CUSTOMER)).last_chat_action).toMatchObject({ action: 'typing' });
   });
 });
+
+describe('customer reactions', () => {
+  it('queues message_reaction only when the bot asked for it', async () => {
+    await fx.client.sendCustomerMessage(CUSTOMER, 'hi');
+    const answer = await fx.bot.api.sendMessage(CUSTOMER, 'Here is how to reset your password');
+    await fx.client.reactToMessage(CUSTOMER, answer.message_id, ['👍']);
+    const before = await fx.bot.api.getUpdates();
+    expect(before.map((u) => Object.keys(u)[1])).toEqual(['message']);
+    await fx.bot.api.getUpdates({ offset: before.at(-1)!.update_id + 1, allowed_updates: ['message', 'message_reaction'] });
+    await fx.client.reactToMessage(CUSTOMER, answer.message_id, ['👎']);
+    const [u] = await fx.client.getPendingUpdates();
+    expect(u!.message_reaction).toMatchObject({ message_id: answer.message_id, user: { id: CUSTOMER }, old_reaction: [{ type: 'emoji', emoji: '👍' }], new_reaction: [{ type: 'emoji', emoji: '👎' }] });
+    expect((await fx.client.getCustomerMessages(CUSTOMER)).at(-1)!.user_reactions).toEqual(['👎']);
+  });
+});

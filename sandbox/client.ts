@@ -177,6 +177,11 @@ export class SandboxClient {
     return this.call('POST', `/customers/${userId}/keyboard`, { text });
   }
 
+  /** The customer reacts to a message; `[]` removes their reaction. A `message_reaction` update reaches bots that asked for it. */
+  reactToMessage(userId: number, messageId: number, emoji: string[], date?: number): Promise<{ message_id: number; emoji: string[] }> {
+    return this.call('POST', `/customers/${userId}/messages/${messageId}/reaction`, { emoji, ...(date !== undefined ? { date } : {}) });
+  }
+
   blockBot(userId: number): Promise<{ blocked: true }> {
     return this.call('POST', `/customers/${userId}/block`, {});
   }
@@ -244,6 +249,11 @@ export class SandboxClient {
 
   getStats(): Promise<SandboxStatsView> {
     return this.call('GET', '/stats');
+  }
+
+  /** Up to 100 updates waiting for the bot, not confirmed by this call. */
+  getPendingUpdates(): Promise<Array<Record<string, unknown> & { update_id: number }>> {
+    return this.call('GET', '/updates');
   }
 
   getInfo(): Promise<SandboxInfo> {

@@ -12,6 +12,7 @@ import {
   customerChat,
   customerPresses,
   customerPressesKeyboard,
+  customerReacts,
   customerWrites,
   groupChat,
   setBlocked,
@@ -63,6 +64,15 @@ export function controlRoutes(world: World, baseUrl: () => string) {
         const chat = customerChat(world, req.params.user_id);
         const stored = userEdits(world, chat, req.params.user_id, req.params.message_id, req.body);
         return { message_id: stored.message.message_id, edit_date: stored.message.edit_date };
+      },
+    );
+
+    app.post<{ Params: UserParams & { message_id: number }; Body: { emoji: string[]; date?: number } }>(
+      '/customers/:user_id/messages/:message_id/reaction',
+      { schema: { params: schemas.userMessageParams, body: schemas.reaction } },
+      async (req) => {
+        customerReacts(world, req.params.user_id, req.params.message_id, req.body.emoji, req.body.date);
+        return { message_id: req.params.message_id, emoji: req.body.emoji };
       },
     );
 
@@ -175,6 +185,9 @@ export function controlRoutes(world: World, baseUrl: () => string) {
         });
       },
     );
+
+    // Pending updates, without confirming them (debugging tests).
+    app.get('/updates', async () => world.updates.peek(100));
 
     // ---- faults, stats, reset ----
     app.post<{ Body: FaultSpec }>('/faults', { schema: { body: schemas.fault } }, async (req) => {

@@ -47,6 +47,7 @@ export const schemas = {
   customerMessage: obj(writeProperties),
   edit: obj({ text: { type: 'string', maxLength: 4096 }, caption: { type: 'string', maxLength: 1024 }, date: unixDate }),
   supportEdit: obj({ text: { type: 'string', maxLength: 4096 }, caption: { type: 'string', maxLength: 1024 }, date: unixDate, chat_id: { type: 'integer' } }),
+  reaction: obj({ emoji: { type: 'array', maxItems: 3, items: { type: 'string', minLength: 1 } }, date: unixDate }, ['emoji']),
   press: obj({ text: { type: 'string', minLength: 1 } }, ['text']),
   supportMessage: obj({ ...writeProperties, from_id: userId, chat_id: { type: 'integer' }, thread_id: { type: 'integer', minimum: 1 }, not_member: { type: 'boolean' } }, ['from_id']),
   supportPress: obj({ from_id: userId, chat_id: { type: 'integer' }, message_id: { type: 'integer', minimum: 1 }, thread_id: { type: 'integer', minimum: 1 }, text: { type: 'string', minLength: 1 }, not_member: { type: 'boolean' } }, ['from_id', 'text']),

@@ -34,6 +34,8 @@ export interface MessageDraft {
   quote?: { text: string; position: number };
   content: MessageContent;
   replyMarkup?: ReplyMarkup;
+  /** A service message (topic edited/closed…): not counted as a topic message. */
+  service?: boolean;
 }
 
 /** The copy of a message embedded as reply_to_message: Telegram nests only one level. */
@@ -51,7 +53,7 @@ export function createMessage(world: World, d: MessageDraft): StoredMessage {
     m.message_thread_id = d.threadId;
     m.is_topic_message = true;
     const topic = chat.topics.get(d.threadId);
-    if (topic && d.threadId !== message_id) topic.messageCount++;
+    if (topic && d.threadId !== message_id && !d.service) topic.messageCount++;
     let ids = chat.threadMessages.get(d.threadId);
     if (!ids) chat.threadMessages.set(d.threadId, (ids = []));
     ids.push(message_id);

@@ -71,6 +71,8 @@ export interface StoredMessage {
   /** Answers the bot gave to callback queries pressed on this message. */
   callbackAnswers: CallbackAnswerRecord[];
   reactions?: unknown[];
+  /** Emoji reactions the other side (customer) put on the message. */
+  userReactions?: string[];
   /** A reply keyboard (or remove_keyboard/force_reply) sent with this message: not part of the Message object, but the customer sees it. */
   keyboardMarkup?: ReplyMarkup;
   pinned?: boolean;
@@ -92,7 +94,7 @@ export interface Topic {
   icon_custom_emoji_id?: string;
   closed: boolean;
   deleted: boolean;
-  /** Messages posted in the topic, the creation service message excluded. */
+  /** Messages posted in the topic, service messages (created/edited/closed…) excluded. */
   messageCount: number;
   /** Who created it: creators may manage their own topics without can_manage_topics. */
   createdBy: number;

@@ -40,7 +40,7 @@ export function createTopic(world: World, chat: ChatState, by: TgUser, spec: { n
 
 /** Posts a topic service message (edited/closed/reopened) into the topic. */
 export function topicServiceMessage(world: World, chat: ChatState, topic: Topic, by: TgUser, extra: Record<string, unknown>) {
-  return createMessage(world, { chat, from: by, fromBot: by.id === world.bot.id, threadId: topic.message_thread_id, content: { extra } });
+  return createMessage(world, { chat, from: by, fromBot: by.id === world.bot.id, threadId: topic.message_thread_id, content: { extra }, service: true });
 }
 
 /** Marks a topic and every message in it deleted; later sends fail with "message thread not found". */

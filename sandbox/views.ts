@@ -36,7 +36,10 @@ export interface MessageView {
   service?: string;
   forwarded?: boolean;
   pinned?: boolean;
+  /** Reactions the bot set on the message. */
   reactions?: unknown[];
+  /** Reactions the customer set on the message. */
+  user_reactions?: string[];
   deleted?: boolean;
 }
 
@@ -78,6 +81,7 @@ export function messageView(chat: ChatState, s: StoredMessage): MessageView {
   if (m.forward_origin) v.forwarded = true;
   if (s.pinned) v.pinned = true;
   if (s.reactions?.length) v.reactions = s.reactions;
+  if (s.userReactions?.length) v.user_reactions = s.userReactions;
   if (s.deleted) v.deleted = true;
   return v;
 }
