@@ -2,8 +2,8 @@
 import { defineConfig, env } from '../core/env.js';
 
 export const loadDashboardConfig = defineConfig('dashboard', {
-  // Not PORT: bot/config.ts declares PORT with default 8080, and a variable's
-  // default must agree across declarations; the standalone analytics service keeps 3000.
+  // Its own variable, not PORT: the standalone service often runs beside the bot
+  // (which listens on PORT) on one host. `npm start` serves the dashboard on PORT.
   DASHBOARD_PORT: env.int({ default: 3000, min: 0, max: 65535, doc: 'HTTP port of the standalone analytics service (npm run dashboard).' }),
   DASHBOARD_HOST: env.string({ default: '127.0.0.1', doc: 'Interface the analytics service listens on. Anything beyond loopback requires ANALYTICS_TOKEN.' }),
   ANALYTICS_TOKEN: env.optionalString({
