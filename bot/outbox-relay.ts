@@ -10,8 +10,8 @@
  * On PostgreSQL the batch is claimed with FOR UPDATE SKIP LOCKED inside a
  * transaction that also holds an advisory lock, so several bot processes can
  * run a relay and exactly one publishes at a time (keeping key order). PGlite
- * is single-process: the rows are read without holding a transaction across
- * the bus call, which would block every other query.
+ * is single-process: relays on it take turns through an in-process lock, and
+ * no transaction is held across the bus call (it would block every query).
  */
 import type { Bus, BusProducer } from '../core/bus/types.js';
 import type { Logger } from '../core/log.js';
@@ -19,6 +19,15 @@ import type { Db, Queryable } from '../core/postgres.js';
 import { outboxBacklog } from './store/outbox.js';
 
 const PUBLISHER_LOCK = 7_000_000_002;
+
+/** PGlite: relays sharing one database in this process publish one at a time (the in-process advisory lock). */
+const localPublishers = new WeakMap<Db, Promise<unknown>>();
+function exclusive<T>(db: Db, fn: () => Promise<T>): Promise<T> {
+  const prev = localPublishers.get(db) ?? Promise.resolve();
+  const next = prev.then(fn, fn);
+  localPublishers.set(db, next.catch(() => undefined));
+  return next;
+}
 
 export interface OutboxRelayOptions {
   db: Db;
@@ -130,10 +139,12 @@ export class OutboxRelay {
         return rows.length;
       });
     }
-    const rows = await this.select(this.o.db, '');
-    await this.send(rows);
-    await this.markPublished(this.o.db, rows);
-    return rows.length;
+    return exclusive(this.o.db, async () => {
+      const rows = await this.select(this.o.db, '');
+      await this.send(rows);
+      await this.markPublished(this.o.db, rows);
+      return rows.length;
+    });
   }
 
   private async select(q: Queryable, lock: string): Promise<Row[]> {
