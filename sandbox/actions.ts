@@ -10,7 +10,7 @@ import { newCallbackQueryId, chatInstanceOf } from './ids.js';
 import { inlineButtons } from './keyboard.js';
 import { setMembership } from './members.js';
 import { createMessage, reviseMessage, type MessageContent } from './messages.js';
-import { FILE_MEDIA_KINDS, makeFileMedia, makePlainMedia, MEDIA_KINDS, type FileMediaKind, type MessageMedia } from './media.js';
+import { FILE_MEDIA_KINDS, makeFileMedia, makePlainMedia, MEDIA_KINDS, type FileMediaKind, type MessageMedia, type PlainMediaKind } from './media.js';
 import type { ChatState, MemberStatus, StoredMessage, TgUser } from './state.js';
 import { createTopic, deleteTopic, topicServiceMessage, validateTopicName } from './topics.js';
 import { BotApiError } from './errors.js';
@@ -54,7 +54,7 @@ function mediaFromSpec(body: MediaSpec): MessageMedia | undefined {
   const spec = body[kind]!;
   try {
     if ((FILE_MEDIA_KINDS as readonly string[]).includes(kind)) return makeFileMedia(kind as FileMediaKind, spec);
-    return makePlainMedia(kind as 'location' | 'venue' | 'contact', spec);
+    return makePlainMedia(kind as PlainMediaKind, spec);
   } catch (e) {
     throw new ControlError(400, `invalid ${kind}: ${(e as Error).message.replace(/^Bad Request: /, '')}`);
   }

@@ -24,6 +24,9 @@ export interface MediaInput {
   location?: { latitude: number; longitude: number; horizontal_accuracy?: number };
   venue?: { latitude: number; longitude: number; title: string; address: string; foursquare_id?: string };
   contact?: { phone_number: string; first_name: string; last_name?: string; user_id?: number; vcard?: string };
+  /** A quiz without `correct_option_id(s)` behaves like a forwarded one: the bot cannot copy it. */
+  poll?: { question: string; options: string[]; type?: 'regular' | 'quiz'; correct_option_id?: number; correct_option_ids?: number[]; is_anonymous?: boolean; allows_multiple_answers?: boolean };
+  dice?: { emoji?: '🎲' | '🎯' | '🏀' | '⚽' | '🎳' | '🎰'; value?: number };
 }
 
 export interface ProfileInput {

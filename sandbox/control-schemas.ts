@@ -18,6 +18,21 @@ export const mediaProperties = {
   location: { type: 'object', additionalProperties: true, required: ['latitude', 'longitude'], properties: coordinates },
   venue: { type: 'object', additionalProperties: true, required: ['latitude', 'longitude', 'title', 'address'], properties: { ...coordinates, title: { type: 'string', minLength: 1 }, address: { type: 'string', minLength: 1 } } },
   contact: { type: 'object', additionalProperties: true, required: ['phone_number', 'first_name'], properties: { phone_number: { type: 'string', minLength: 1 }, first_name: { type: 'string', minLength: 1 } } },
+  poll: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['question', 'options'],
+    properties: {
+      question: { type: 'string', minLength: 1, maxLength: 300 },
+      options: { type: 'array', minItems: 2, maxItems: 10, items: { type: 'string', minLength: 1, maxLength: 100 } },
+      type: { enum: ['regular', 'quiz'] },
+      correct_option_id: { type: 'integer', minimum: 0 },
+      correct_option_ids: { type: 'array', items: { type: 'integer', minimum: 0 } },
+      is_anonymous: { type: 'boolean' },
+      allows_multiple_answers: { type: 'boolean' },
+    },
+  },
+  dice: { type: 'object', additionalProperties: false, properties: { emoji: { enum: ['🎲', '🎯', '🏀', '⚽', '🎳', '🎰'] }, value: { type: 'integer', minimum: 1, maximum: 64 } } },
 };
 
 const profile = {

@@ -30,11 +30,13 @@ const MEDIA: Array<[keyof MediaInput, Record<string, unknown>, (m: Message) => v
     expect(m.location).toEqual({ latitude: 1, longitude: 2 });
   }],
   ['contact', { phone_number: '+4912345', first_name: 'Ann' }, (m) => expect(m.contact).toEqual({ phone_number: '+4912345', first_name: 'Ann' })],
+  ['poll', { question: 'Which plan?', options: ['Basic', 'Pro'] }, (m) => expect(m.poll).toMatchObject({ question: 'Which plan?', options: [{ text: 'Basic', voter_count: 0 }, { text: 'Pro', voter_count: 0 }], type: 'regular', is_closed: false })],
+  ['dice', { emoji: '🎯', value: 6 }, (m) => expect(m.dice).toEqual({ emoji: '🎯', value: 6 })],
 ];
 
 describe('media', () => {
   it.each(MEDIA)('delivers a customer %s in Telegram shape and copies it into a topic', async (kind, spec, check) => {
-    const caption = kind === 'sticker' || kind === 'video_note' || kind === 'location' || kind === 'venue' || kind === 'contact' ? undefined : 'see attached';
+    const caption = ['sticker', 'video_note', 'location', 'venue', 'contact', 'poll', 'dice'].includes(kind) ? undefined : 'see attached';
     const { message_id } = await fx.client.sendCustomerMessage(CUSTOMER, { [kind]: spec, ...(caption ? { caption } : {}) });
     const [u] = await fx.bot.api.getUpdates();
     const incoming = u!.message!;
@@ -54,6 +56,13 @@ describe('media', () => {
     // The copy refers to the same file.
     const original = (await fx.client.getCustomerMessages(CUSTOMER))[0]!;
     expect(view!.media_object).toEqual(original.media_object);
+  });
+
+  it("refuses to copy a quiz whose answer the bot does not know, like Telegram", async () => {
+    const known = await fx.client.sendCustomerMessage(CUSTOMER, { poll: { question: 'Q?', options: ['a', 'b'], type: 'quiz', correct_option_id: 0 } });
+    const forwarded = await fx.client.sendCustomerMessage(CUSTOMER, { poll: { question: 'Q?', options: ['a', 'b'], type: 'quiz' } });
+    await expect(fx.bot.api.copyMessage(fx.support, CUSTOMER, known.message_id)).resolves.toHaveProperty('message_id');
+    expect((await apiError(fx.bot.api.copyMessage(fx.support, CUSTOMER, forwarded.message_id))).description).toBe("Bad Request: message can't be copied");
   });
 
   it('replaces the caption of a copy when asked', async () => {

@@ -7,6 +7,8 @@ import type {
   Animation,
   Audio,
   Contact,
+  Dice,
+  Poll,
   Document,
   Location,
   PhotoSize,
@@ -21,7 +23,8 @@ import { newFileIds } from './ids.js';
 import type { UploadedFile } from './multipart.js';
 
 export const FILE_MEDIA_KINDS = ['photo', 'document', 'video', 'audio', 'voice', 'video_note', 'animation', 'sticker'] as const;
-export const PLAIN_MEDIA_KINDS = ['location', 'venue', 'contact'] as const;
+export const PLAIN_MEDIA_KINDS = ['location', 'venue', 'contact', 'poll', 'dice'] as const;
+export type PlainMediaKind = (typeof PLAIN_MEDIA_KINDS)[number];
 export const MEDIA_KINDS = [...FILE_MEDIA_KINDS, ...PLAIN_MEDIA_KINDS] as const;
 export type FileMediaKind = (typeof FILE_MEDIA_KINDS)[number];
 export type MediaKind = (typeof MEDIA_KINDS)[number];
@@ -39,6 +42,8 @@ export interface MessageMedia {
   location?: Location;
   venue?: Venue;
   contact?: Contact;
+  poll?: Poll;
+  dice?: Dice;
 }
 
 /** Which media kind a message carries (animation wins over its compatibility document, venue over location). */
@@ -163,7 +168,7 @@ function mimeFromName(name: string | undefined): string | undefined {
 }
 
 /** Location/venue/contact built from the fields a caller gives (control API or Bot API). */
-export function makePlainMedia(kind: 'location' | 'venue' | 'contact', spec: Spec): MessageMedia {
+export function makePlainMedia(kind: PlainMediaKind, spec: Spec): MessageMedia {
   switch (kind) {
     case 'location': {
       const latitude = spec.latitude;
@@ -186,8 +191,41 @@ export function makePlainMedia(kind: 'location' | 'venue' | 'contact', spec: Spe
       if (!first_name) throw badRequest('first name is empty');
       return { contact: defined({ phone_number, first_name, last_name: str(spec.last_name), user_id: typeof spec.user_id === 'number' ? spec.user_id : undefined, vcard: str(spec.vcard) }) };
     }
+    case 'poll': {
+      const question = str(spec.question);
+      const options = Array.isArray(spec.options) ? spec.options.map(String) : [];
+      if (!question) throw badRequest('poll question must be non-empty');
+      if (options.length < 2 || options.length > 10) throw badRequest('poll must have 2-10 options');
+      const type = spec.type === 'quiz' ? 'quiz' : 'regular';
+      // A quiz's answer is known only when it was created in this chat; a forwarded quiz has none
+      // (and then cannot be copied, as in Telegram).
+      const correct = Array.isArray(spec.correct_option_ids) ? spec.correct_option_ids.map(Number) : typeof spec.correct_option_id === 'number' ? [spec.correct_option_id] : undefined;
+      const id = ++pollCounter;
+      const poll: Poll = {
+        id: String(5_000_000_000_000_000_000n + BigInt(id)),
+        question,
+        options: options.map((text, i) => ({ persistent_id: `${id}_${i}`, text, voter_count: 0 })),
+        total_voter_count: 0,
+        is_closed: false,
+        is_anonymous: spec.is_anonymous !== false,
+        type,
+        allows_multiple_answers: spec.allows_multiple_answers === true,
+        allows_revoting: false,
+        members_only: false,
+      };
+      if (type === 'quiz' && correct) poll.correct_option_ids = correct;
+      return { poll };
+    }
+    case 'dice': {
+      const emoji = str(spec.emoji) ?? '🎲';
+      const max = emoji === '🎰' ? 64 : emoji === '🎯' || emoji === '🎲' || emoji === '🎳' ? 6 : 5;
+      const value = typeof spec.value === 'number' ? spec.value : 1 + Math.floor(Math.random() * max);
+      return { dice: { emoji, value } };
+    }
   }
 }
+
+let pollCounter = 0;
 
 /** Every file the sandbox has seen, by file_id, so the bot can re-send by id. */
 export class FileRegistry {

@@ -15,6 +15,11 @@ function isService(m: TgMessage): boolean {
   return SERVICE_FIELDS.some((f) => m[f] !== undefined);
 }
 
+/** Service messages cannot be copied, nor a quiz whose correct answer the bot does not know. */
+function isUncopyable(m: TgMessage): boolean {
+  return isService(m) || (m.poll?.type === 'quiz' && m.poll.correct_option_ids === undefined);
+}
+
 function sourceMessages(world: World, p: Params, ids: number[], notFound: () => Error): StoredMessage[] {
   const from = world.chatForBot(p.chatId('from_chat_id'));
   const found = ids.map((id) => world.message(from, id)).filter((m): m is StoredMessage => m !== undefined);
@@ -83,7 +88,7 @@ export const copyMethods: MethodTable = {
     const messageId = p.requireInt('message_id', 'message to copy not found');
     const target = resolveTarget(world, p);
     const [source] = sourceMessages(world, p, [messageId], TelegramErrors.copyNotFound);
-    if (isService(source!.message)) throw TelegramErrors.cantCopy();
+    if (isUncopyable(source!.message)) throw TelegramErrors.cantCopy();
     const markup = replyMarkup(p);
     const content = copyContent(source!.message, p);
     checkFlood(world, target.chat);
@@ -94,7 +99,7 @@ export const copyMethods: MethodTable = {
   copyMessages({ world, params: p }) {
     const ids = idList(p);
     const target = resolveTarget(world, p);
-    const sources = sourceMessages(world, p, ids, TelegramErrors.copyNotFound).filter((s) => !isService(s.message));
+    const sources = sourceMessages(world, p, ids, TelegramErrors.copyNotFound).filter((s) => !isUncopyable(s.message));
     if (sources.length === 0) throw TelegramErrors.cantCopy();
     const removeCaption = p.bool('remove_caption');
     return relayMany(world, target, sources, (m) => {
