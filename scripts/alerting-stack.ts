@@ -164,7 +164,13 @@ export async function startAlertingStack(o: AlertingStackOptions): Promise<Alert
   );
 
   const children: ChildProcess[] = [];
+  // If this process dies without stop(), take the children along rather than orphan them.
+  const killOnExit = () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  };
+  process.once('exit', killOnExit);
   const stop = async () => {
+    process.removeListener('exit', killOnExit);
     await Promise.all(children.map((c) => stopChild(c)));
   };
   try {

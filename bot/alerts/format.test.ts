@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import type { BreachingTicket } from '../../monitoring/sla-snapshot.js';
+import type { AmAlert } from './alertmanager-schema.js';
+import { escapeHtml, humanDuration, renderFiring, renderResolved, renderResolvedFollowup, renderSlaOverview, topicLink } from './format.js';
+
+const now = new Date('2026-03-02T12:00:00Z');
+const ctx = { supportChatId: -1002000000001, now };
+const ticket = (id: number, o: Partial<BreachingTicket> = {}): BreachingTicket => ({
+  id,
+  customer_id: 1000 + id,
+  status: 'waiting_agent',
+  queue: 'VIP',
+  agent_id: null,
+  thread_id: 40 + id,
+  customer_name: `Name ${id}`,
+  created_at: new Date(now.getTime() - 10 * 60_000),
+  first_response_due_at: new Date(now.getTime() - 5 * 60_000),
+  resolution_due_at: new Date(now.getTime() + 3600_000),
+  ...o,
+});
+const alert = (alertname: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}): AmAlert => ({
+  status: 'firing',
+  labels: { alertname, ...labels },
+  annotations,
+  startsAt: '2026-03-02T11:55:00Z',
+});
+
+describe('formatting helpers', () => {
+  it('links to a topic of a supergroup by its internal id', () => {
+    expect(topicLink(-1002000000001, 77)).toBe('https://t.me/c/2000000001/77');
+    expect(topicLink(-1001234567890, 5)).toBe('https://t.me/c/1234567890/5');
+  });
+  it('escapes HTML and writes durations for humans', () => {
+    expect(escapeHtml('<b>&"')).toBe('&lt;b&gt;&amp;&quot;');
+    expect([humanDuration(42), humanDuration(180), humanDuration(3900), humanDuration(3 * 86400 + 7200)]).toEqual(['42 s', '3 min', '1 h 05 min', '3 d 2 h']);
+  });
+});
+
+describe('renderFiring', () => {
+  it('a breach lists tickets most overdue first, with Take buttons for unassigned ones and Mute', () => {
+    const m = renderFiring(alert('FirstResponseSlaBreached', { queue: 'VIP', severity: 'critical' }), [ticket(1), ticket(2, { agent_id: 9, customer_name: '<script>' })], ctx);
+    expect(m.text.split('\n')).toEqual([
+      '🔴 <b>First-response SLA breached</b> · queue <b>VIP</b>',
+      '',
+      '• <a href="https://t.me/c/2000000001/41">#1</a> Name 1 — overdue 5 min (due 11:55 UTC)',
+      '• <a href="https://t.me/c/2000000001/42">#2</a> &lt;script&gt; — overdue 5 min (due 11:55 UTC) · assigned',
+      '',
+      '<i>Firing since 11:55 UTC · critical</i>',
+    ]);
+    expect(m.keyboard?.inline_keyboard.map((r) => r.map((b) => b.text))).toEqual([['Take #1'], ['🔕 Mute VIP 1 h']]);
+    expect(m.keyboard?.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data : ''))).toEqual(['alerts:take:1', 'alerts:mute:VIP']);
+  });
+
+  it('imminent breaches say how long is left', () => {
+    const m = renderFiring(alert('FirstResponseSlaImminent', { queue: 'L1' }), [ticket(3, { first_response_due_at: new Date(now.getTime() + 120_000), queue: 'L1' })], ctx);
+    expect(m.text).toContain('due in 2 min (12:02 UTC)');
+  });
+
+  it('an alert without tickets or queue has no buttons; an unknown one shows its labels', () => {
+    expect(renderFiring(alert('OutboxStuck', { severity: 'critical' }, { summary: 'stuck' }), [], ctx).keyboard).toBeUndefined();
+    const m = renderFiring(alert('Weird<Thing>', { severity: 'page', team: 'x' }, { summary: 's', description: 'd' }), [], ctx);
+    expect(m.text).toContain('⚠️ <b>Weird&lt;Thing&gt;</b> [page]');
+    expect(m.text).toContain('team=x');
+  });
+
+  it('a re-fire says so', () => {
+    expect(renderFiring(alert('FirstResponseSlaBreached', { queue: 'VIP' }), [ticket(1)], ctx, { refired: 3 }).text).toContain('fired again (3×)');
+  });
+});
+
+describe('resolution and /sla', () => {
+  it('resolved message and follow-up', () => {
+    const a = alert('FirstResponseSlaBreached', { queue: 'VIP' });
+    expect(renderResolved(a, [1, 2], new Date('2026-03-02T11:55:00Z'), now).text).toBe(
+      '✅ <b>Resolved</b> · First-response SLA breached · queue <b>VIP</b>\nTickets: #1, #2\n<i>11:55 UTC → 12:00 UTC (5 min)</i>',
+    );
+    expect(renderResolvedFollowup(a, new Date('2026-03-02T11:55:00Z'), now)).toBe('✅ Resolved: First-response SLA breached in VIP after 5 min.');
+  });
+
+  it('/sla marks breached, imminent and quiet queues and mutes', () => {
+    const q = (queue: string, o: Partial<Parameters<typeof renderSlaOverview>[0][number]>) => ({
+      queue, open: { new: 0, waiting_agent: 1, in_progress: 0, waiting_customer: 0 }, firstResponseOverdue: 0, firstResponseDueSoon: 0,
+      oldestWaitingSeconds: 0, resolutionOverdue: 0, frtP50Seconds: null, frtP90Seconds: null, firstResponsesLastHour: 0, ...o,
+    });
+    const text = renderSlaOverview(
+      [q('L1', { frtP50Seconds: 60, frtP90Seconds: 600, firstResponsesLastHour: 4 }), q('VIP', { firstResponseOverdue: 1, oldestWaitingSeconds: 700 }), q('L2', { firstResponseDueSoon: 2 })],
+      new Map([['L1', new Date('2026-03-02T13:00:00Z')]]),
+      [{ alertname: 'OutboxStuck', queue: null }],
+      now,
+    );
+    expect(text).toContain('🟢 <b>L1</b>: 1 open');
+    expect(text).toContain('FRT P50 1 min / P90 10 min (4 in 1 h) · 🔕 muted until 13:00 UTC');
+    expect(text).toContain('🔴 <b>VIP</b>: 1 open, oldest waiting 11 min');
+    expect(text).toContain('🟠 <b>L2</b>');
+    expect(text).toContain('Firing: OutboxStuck');
+  });
+});
