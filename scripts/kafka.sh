@@ -13,7 +13,7 @@
 # (KAFKA_PORT / KAFKA_CONTROLLER_PORT / KAFKA_HOME_DIR) — the broker-restart test does that.
 #
 # Environment (all optional):
-#   KAFKA_VERSION          default 3.9.1 (3.9 keeps the protocol versions kafkajs speaks; 4.x removed some)
+#   KAFKA_VERSION          default 3.9.1 (the 3.x line kafkajs 2.2 targets; 4.x dropped old protocol versions, KIP-896)
 #   KAFKA_PORT             default 19092
 #   KAFKA_CONTROLLER_PORT  default KAFKA_PORT+1
 #   KAFKA_HOME_DIR         data + logs + pid file
