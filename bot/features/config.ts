@@ -22,7 +22,7 @@ export const loadFeaturesEnv = defineConfig('features', {
   SPAM_NEWCOMER_MESSAGES: env.int({ default: 3, min: 0, doc: 'A customer with fewer real messages than this may not send links or media yet.' }),
   SPAM_NEWCOMER_AGE: env.duration({ default: '10m', doc: 'A customer younger than this (first contact) may not send links or media yet.' }),
   SPAM_DUPLICATE_WINDOW: env.duration({ default: '2m', doc: 'The same text or file sent again within this window is collapsed (not relayed again); 0 turns the check off.' }),
-  BROADCAST_PROGRESS_EVERY: env.int({ default: 25, min: 1, doc: 'Edit the broadcast status message after this many sends.' }),
+  BROADCAST_PROGRESS_INTERVAL: env.duration({ default: '15s', doc: 'How often a running broadcast edits its status message in the support group (edits share the group\'s ~20/min budget).' }),
 });
 
 export interface FeaturesConfig {
@@ -37,7 +37,7 @@ export interface FeaturesConfig {
   quietHours: QuietHours | undefined;
   schedulerPollMs: number;
   spam: { rateLimit: number; rateWindowMs: number; newcomerMessages: number; newcomerAgeMs: number; duplicateWindowMs: number };
-  broadcastProgressEvery: number;
+  broadcastProgressIntervalMs: number;
 }
 
 export function loadFeaturesConfig(source?: Record<string, string | undefined>): FeaturesConfig {
@@ -68,6 +68,6 @@ export function loadFeaturesConfig(source?: Record<string, string | undefined>):
       newcomerAgeMs: e.SPAM_NEWCOMER_AGE * 1000,
       duplicateWindowMs: e.SPAM_DUPLICATE_WINDOW * 1000,
     },
-    broadcastProgressEvery: e.BROADCAST_PROGRESS_EVERY,
+    broadcastProgressIntervalMs: e.BROADCAST_PROGRESS_INTERVAL * 1000,
   };
 }

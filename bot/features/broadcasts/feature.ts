@@ -7,7 +7,8 @@
  * Non-urgent broadcasts wait for the end of QUIET_HOURS. Sending runs as a
  * scheduler job (durable: a restart resumes where it stopped, and the
  * per-recipient row written before each send means nobody gets it twice),
- * paced by the API's throttler, with progress edited into the status message.
+ * paced by the API's throttler, with progress edited into the status message
+ * (time-based, so the support group's message budget stays for tickets).
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import { DateTime } from 'luxon';
@@ -160,7 +161,7 @@ async function runBroadcast(desk: Desk, rt: FeatureRuntime, job: Job, now: Date)
   const aud = await audience(desk);
   await desk.db.query(`UPDATE broadcasts SET status = 'sending', recipients = $2, opted_out = $3 WHERE id = $1`, [id, aud.recipients.length, aud.optedOut]);
 
-  const status = async (key: string, final: boolean) => {
+  const editStatus = async (key: string, final: boolean) => {
     if (b.status_chat_id === null || b.status_message_id === null) return;
     const c = await counts(desk, id, final);
     const text = desk.agentText(key, { id, sent: c.delivered + c.failed, total: aud.recipients.length, delivered: c.delivered, failed: c.failed, optedOut: aud.optedOut });
@@ -168,8 +169,17 @@ async function runBroadcast(desk: Desk, rt: FeatureRuntime, job: Job, now: Date)
       if (final) desk.log.warn({ err, broadcast: id }, 'could not edit the broadcast status');
     });
   };
+  // Progress edits go into the support group, whose budget (≈20 calls a minute, shared with
+  // new tickets' topics) must not be spent on them: at most one per interval, never waited
+  // for by the senders, and skipped while the previous one is still queued.
+  let lastProgress = Date.now();
+  let progressInFlight: Promise<void> | undefined;
+  const progress = () => {
+    if (progressInFlight || Date.now() - lastProgress < rt.config.broadcastProgressIntervalMs) return;
+    lastProgress = Date.now();
+    progressInFlight = editStatus('bc-progress', false).finally(() => (progressInFlight = undefined));
+  };
 
-  let done = 0;
   const queue = [...aud.recipients];
   const worker = async () => {
     for (let c = queue.shift(); c; c = queue.shift()) {
@@ -185,10 +195,11 @@ async function runBroadcast(desk: Desk, rt: FeatureRuntime, job: Job, now: Date)
         desk.log.warn({ err, broadcast: id, customer: c.id }, 'broadcast delivery failed');
       }
       await desk.db.query(`UPDATE broadcast_deliveries SET status = $3, updated_at = now() WHERE broadcast_id = $1 AND customer_id = $2`, [id, c.id, ok ? 'delivered' : 'failed']);
-      if (++done % rt.config.broadcastProgressEvery === 0) await status('bc-progress', false);
+      progress();
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  await progressInFlight;
 
   const c = await counts(desk, id, true);
   const finished = rt.clock();
@@ -206,7 +217,7 @@ async function runBroadcast(desk: Desk, rt: FeatureRuntime, job: Job, now: Date)
     ]);
     return true;
   });
-  if (wasDone) await status('bc-done', true);
+  if (wasDone) await editStatus('bc-done', true);
 }
 
 /**
