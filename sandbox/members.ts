@@ -1,4 +1,5 @@
 /** ChatMember objects in Telegram's shapes, and membership changes with their chat_member updates. */
+import type { ChatMember } from 'grammy/types';
 import type { ChatState, MemberRecord, MemberStatus, TgUser } from './state.js';
 import type { World } from './world.js';
 
@@ -16,9 +17,11 @@ const ADMIN_RIGHTS = {
   can_edit_stories: true,
   can_delete_stories: true,
   can_pin_messages: true,
+  can_manage_tags: false,
+  can_send_welcome_messages: false,
 };
 
-export function chatMemberObject(user: TgUser, record: MemberRecord | undefined): Record<string, unknown> {
+export function chatMemberObject(user: TgUser, record: MemberRecord | undefined): ChatMember {
   const status: MemberStatus = record?.status ?? 'left';
   switch (status) {
     case 'creator':
@@ -28,7 +31,7 @@ export function chatMemberObject(user: TgUser, record: MemberRecord | undefined)
     case 'kicked':
       return { status, user, until_date: 0 };
     case 'restricted':
-      return { status, user, is_member: true, can_send_messages: false, can_send_audios: false, can_send_documents: false, can_send_photos: false, can_send_videos: false, can_send_video_notes: false, can_send_voice_notes: false, can_send_polls: false, can_send_other_messages: false, can_add_web_page_previews: false, can_change_info: false, can_invite_users: false, can_pin_messages: false, can_manage_topics: false, until_date: 0 };
+      return { status, user, is_member: true, can_send_messages: false, can_send_audios: false, can_send_documents: false, can_send_photos: false, can_send_videos: false, can_send_video_notes: false, can_send_voice_notes: false, can_send_polls: false, can_send_other_messages: false, can_add_web_page_previews: false, can_react_to_messages: true, can_change_info: false, can_invite_users: false, can_edit_tag: false, can_pin_messages: false, can_manage_topics: false, until_date: 0 };
     default:
       return { status, user };
   }

@@ -3,6 +3,7 @@
  * topics) and the control API (an agent deletes or closes one): the topic's
  * thread id is the id of its creation service message, as in Telegram.
  */
+import type { ForumTopic } from 'grammy/types';
 import { TelegramErrors } from './errors.js';
 import { createMessage } from './messages.js';
 import type { ChatState, Topic, TgUser } from './state.js';
@@ -49,6 +50,6 @@ export function deleteTopic(chat: ChatState, topic: Topic): void {
   for (const stored of chat.messages.values()) if (stored.message.message_thread_id === topic.message_thread_id) stored.deleted = true;
 }
 
-export function forumTopicObject(t: Topic) {
+export function forumTopicObject(t: Topic): ForumTopic {
   return { message_thread_id: t.message_thread_id, name: t.name, icon_color: t.icon_color, ...(t.icon_custom_emoji_id ? { icon_custom_emoji_id: t.icon_custom_emoji_id } : {}) };
 }

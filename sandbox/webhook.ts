@@ -13,6 +13,7 @@ export interface WebhookSettings {
   allowedUpdates?: string[];
 }
 
+/** Telegram's WebhookInfo (the fields the sandbox fills). */
 export interface WebhookInfo {
   url: string;
   has_custom_certificate: boolean;

@@ -1,19 +1,32 @@
 /** Chat information and membership methods. */
+import type { ChatFullInfo } from 'grammy/types';
 import { badRequest, TelegramErrors } from '../errors.js';
 import { chatMemberObject, setMembership } from '../members.js';
 import type { MethodTable } from './context.js';
 
 export const chatMethods: MethodTable = {
-  getChat({ world, params: p }) {
+  getChat({ world, params: p }): ChatFullInfo {
     const chat = world.chatForBot(p.chatId());
-    const base = { ...chat.info, accent_color_id: 0, max_reaction_count: 11, accepted_gift_types: { unlimited_gifts: false, limited_gifts: false, unique_gifts: false, premium_subscription: false } };
-    if (chat.type === 'private') return base;
-    const pinned = chat.pinned[chat.pinned.length - 1];
-    return {
-      ...base,
-      permissions: { can_send_messages: true, can_send_audios: true, can_send_documents: true, can_send_photos: true, can_send_videos: true, can_send_video_notes: true, can_send_voice_notes: true, can_send_polls: true, can_send_other_messages: true, can_add_web_page_previews: true, can_change_info: false, can_invite_users: true, can_pin_messages: false, can_manage_topics: false },
-      ...(pinned !== undefined && chat.messages.get(pinned) ? { pinned_message: chat.messages.get(pinned)!.message } : {}),
+    const common = {
+      accent_color_id: 0,
+      max_reaction_count: 11,
+      accepted_gift_types: { unlimited_gifts: false, limited_gifts: false, unique_gifts: false, premium_subscription: false, gifts_from_channels: false },
     };
+    const info = chat.info;
+    if (chat.type === 'private') {
+      return { id: info.id, type: 'private', first_name: info.first_name ?? '', ...(info.last_name ? { last_name: info.last_name } : {}), ...(info.username ? { username: info.username } : {}), ...common };
+    }
+    const pinned = chat.pinned.at(-1);
+    const pinnedMessage = pinned !== undefined ? world.message(chat, pinned)?.message : undefined;
+    return {
+      id: info.id,
+      type: 'supergroup',
+      title: info.title ?? '',
+      ...(info.is_forum ? { is_forum: true as const } : {}),
+      ...common,
+      permissions: { can_send_messages: true, can_send_audios: true, can_send_documents: true, can_send_photos: true, can_send_videos: true, can_send_video_notes: true, can_send_voice_notes: true, can_send_polls: true, can_send_other_messages: true, can_add_web_page_previews: true, can_change_info: false, can_invite_users: true, can_pin_messages: false, can_manage_topics: false },
+      ...(pinnedMessage ? { pinned_message: pinnedMessage as unknown as NonNullable<ChatFullInfo['pinned_message']> } : {}),
+    } as ChatFullInfo;
   },
 
   getChatMember({ world, params: p }) {

@@ -1,4 +1,5 @@
 /** The bot's own identity and settings: getMe, commands, descriptions, logOut/close, getFile. */
+import type { UserFromGetMe } from 'grammy/types';
 import { badRequest } from '../errors.js';
 import { mediaKindOf } from '../media.js';
 import type { MethodTable } from './context.js';
@@ -6,14 +7,19 @@ import type { MethodTable } from './context.js';
 const scopeKey = (scope: unknown, lang: string | undefined) => `${JSON.stringify(scope ?? { type: 'default' })}|${lang ?? ''}`;
 
 export const metaMethods: MethodTable = {
-  getMe({ world }) {
+  getMe({ world }): UserFromGetMe {
     return {
       ...world.bot,
       can_join_groups: true,
+      // Privacy mode off: the desk reads every message in the support group.
       can_read_all_group_messages: true,
       supports_inline_queries: false,
       can_connect_to_business: false,
       has_main_web_app: false,
+      has_topics_enabled: false,
+      allows_users_to_create_topics: false,
+      can_manage_bots: false,
+      supports_join_request_queries: false,
     };
   },
 

@@ -1,4 +1,5 @@
 /** Forum topic methods: the desk keeps one topic per customer in the support supergroup. */
+import type { Sticker } from 'grammy/types';
 import { badRequest, TelegramErrors } from '../errors.js';
 import type { Params } from '../params.js';
 import type { ChatState, Topic } from '../state.js';
@@ -83,7 +84,7 @@ export const topicMethods: MethodTable = {
     return true;
   },
 
-  getForumTopicIconStickers() {
+  getForumTopicIconStickers(): Sticker[] {
     return ['📰', '💡', '⚡️', '🎙', '🔝', '🗣', '🆒', '❗️', '📝', '📆', '📁', '🔎', '📣', '🔥', '❤️', '❓', '📈', '📉', '💎', '💰', '💸', '🪙', '💱', '⁉️', '🎮', '💻', '📱', '🚗', '🏠', '💘', '🎉', '‼️', '🏆', '🏁', '🎬', '🎵', '🔞', '📚', '👑', '⚽️', '🏀'].map((emoji, i) => ({
       file_id: `CAACAgIAAxUAAWRy${(1000 + i).toString(36)}topicicon`,
       file_unique_id: `AgADtopic${i}`,
