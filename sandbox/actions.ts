@@ -194,7 +194,7 @@ function press(world: World, user: TgUser, chat: ChatState, stored: StoredMessag
   if (!button) throw new ControlError(404, `message ${stored.message.message_id} has no button labelled "${label}"`);
   if (!('callback_data' in button) || typeof button.callback_data !== 'string') throw new ControlError(400, `button "${button.text}" is not a callback button (it has no callback_data)`);
   const id = newCallbackQueryId(world.bot.id);
-  world.callbacks.set(id, { id, chatId: chat.id, messageId: stored.message.message_id, userId: user.id, pressedAt: world.clock(), answered: false });
+  world.registerCallback({ id, chatId: chat.id, messageId: stored.message.message_id, userId: user.id, pressedAt: world.clock(), answered: false });
   world.updates.push('callback_query', { id, from: user, message: stored.message, chat_instance: chatInstanceOf(chat.id), data: button.callback_data });
   return { callback_query_id: id, message_id: stored.message.message_id, data: button.callback_data };
 }

@@ -205,3 +205,19 @@ describe('chats and members', () => {
     expect((await apiError(fx.bot.api.sendChatAction(CUSTOMER, 'dancing' as 'typing'))).description).toBe('Bad Request: wrong parameter action in request');
   });
 });
+
+describe('retention', () => {
+  it('forgets the oldest messages beyond maxMessagesPerChat', async () => {
+    const { startSandbox } = await import('./server.js');
+    const { SandboxClient } = await import('./client.js');
+    const small = await startSandbox({ maxMessagesPerChat: 3 });
+    try {
+      const client = new SandboxClient(small.url);
+      for (let i = 1; i <= 5; i++) await client.sendCustomerMessage(CUSTOMER, `m${i}`);
+      expect((await client.getCustomerMessages(CUSTOMER)).map((m) => m.text)).toEqual(['m3', 'm4', 'm5']);
+      await expect(client.sendCustomerMessage(CUSTOMER, { text: 'reply', reply_to_message_id: 1 })).rejects.toMatchObject({ status: 404 });
+    } finally {
+      await small.close();
+    }
+  });
+});

@@ -83,6 +83,11 @@ export function createMessage(world: World, d: MessageDraft): StoredMessage {
     chat.replyKeyboard = 'keyboard' in d.replyMarkup ? d.replyMarkup : undefined;
   }
   chat.messages.set(message_id, stored);
+  if (chat.messages.size > world.maxMessagesPerChat) {
+    // Maps iterate in insertion order: the first key is the oldest message.
+    const oldest = chat.messages.keys().next().value;
+    if (oldest !== undefined) chat.messages.delete(oldest);
+  }
   if (c.media) world.files.remember(c.media);
   return stored;
 }

@@ -28,6 +28,11 @@ export interface WorldOptions {
   webhookRetryMaxMs?: number;
   /** Accept only the sandbox token (others → 401 Unauthorized). Default: any well-formed token. */
   strictToken?: boolean;
+  /**
+   * Messages kept per chat; older ones are forgotten (replies to them then fail
+   * like replies to deleted messages). Bounds memory in long benchmark runs.
+   */
+  maxMessagesPerChat?: number;
 }
 
 export interface PendingCallback {
@@ -51,6 +56,7 @@ export class World {
   private readonly baseClock: () => number;
   private clockOffsetMs = 0;
   readonly strictToken: boolean;
+  readonly maxMessagesPerChat: number;
   readonly chats = new Map<number, ChatState>();
   readonly users = new Map<number, TgUser>();
   readonly callbacks = new Map<string, PendingCallback>();
@@ -68,6 +74,7 @@ export class World {
     this.baseClock = opts.clock ?? Date.now;
     this.clock = () => this.baseClock() + this.clockOffsetMs;
     this.strictToken = opts.strictToken ?? false;
+    this.maxMessagesPerChat = opts.maxMessagesPerChat ?? 200_000;
     this.faults = new FaultInjector(opts.random ?? Math.random);
     if (opts.floodLimits) {
       const limits = opts.floodLimits === true ? TELEGRAM_FLOOD_LIMITS : { ...TELEGRAM_FLOOD_LIMITS, ...opts.floodLimits };
@@ -207,6 +214,15 @@ export class World {
     const topic = chat.topics.get(threadId);
     if (!topic || topic.deleted) throw TelegramErrors.threadNotFound();
     return topic;
+  }
+
+  /** Remembers a pressed button's query; expired ones are forgotten now and then so the map stays small. */
+  registerCallback(cb: PendingCallback): void {
+    this.callbacks.set(cb.id, cb);
+    if (this.callbacks.size % 1024 === 0) {
+      const horizon = this.clock() - CALLBACK_ANSWER_WINDOW_MS;
+      for (const [id, c] of this.callbacks) if (c.pressedAt < horizon) this.callbacks.delete(id);
+    }
   }
 
   recordCallbackAnswer(cb: PendingCallback, answer: CallbackAnswerRecord): void {
