@@ -28,7 +28,7 @@ describe('macros', () => {
     expect(m.text).toContain('— Maria');
     expect(m.text).not.toMatch(/[{}]/);
     // Bold survives as an entity (HTML parse mode).
-    expect(m.entities?.some((e) => e.type === 'bold')).toBe(true);
+    expect((m.entities as { type: string }[] | undefined)?.some((e) => e.type === 'bold')).toBe(true);
     await h.client.waitForChatMessage(SUPPORT, /Macro escalated \(en\) sent to the customer/, { threadId: thread });
     const events = (await h.settle()).filter((e) => e.ticket_id === ticketId);
     expect(events.find((e) => e.type === 'macro_used')).toMatchObject({ macro: 'escalated', agent_id: AGENT, customer_id: 5001 });
