@@ -24,6 +24,7 @@ describe('sendMessage', () => {
     const err = await apiError(fx.bot.api.sendMessage(CUSTOMER, 'still there?'));
     expect(err.error_code).toBe(403);
     expect(err.description).toBe('Forbidden: bot was blocked by the user');
+    expect((await apiError(fx.bot.api.editMessageText(CUSTOMER, 1, 'x'))).error_code).toBe(403);
     await fx.client.unblockBot(CUSTOMER);
     expect((await fx.bot.api.sendMessage(CUSTOMER, 'welcome back')).text).toBe('welcome back');
   });

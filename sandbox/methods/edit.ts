@@ -14,7 +14,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
 /** The bot's own message named by chat_id + message_id, or Telegram's edit errors. */
 function editable(world: World, p: Params): { chat: ChatState; stored: StoredMessage } {
   if (p.has('inline_message_id') && !p.has('chat_id')) throw TelegramErrors.editNotFound();
-  const chat = world.chatForBot(p.chatId());
+  // Like sending, editing in the chat of a customer who blocked the bot answers 403.
+  const chat = world.chatForBot(p.chatId(), { forSending: true });
   const id = p.int('message_id');
   if (id === undefined) throw badRequest('message identifier is not specified');
   const stored = world.message(chat, id);
