@@ -10,6 +10,10 @@ describe('sendMessage', () => {
     expect(err.error_code).toBe(400);
     expect(err.description).toBe('Bad Request: chat not found');
     expect((await apiError(fx.bot.api.sendMessage(-100123, 'x'))).description).toBe('Bad Request: chat not found');
+    // An agent known from the group who never started the bot.
+    await fx.client.sendSupportMessage({ from_id: 501, text: 'hi team' });
+    const dm = await apiError(fx.bot.api.sendMessage(501, 'your shift starts'));
+    expect([dm.error_code, dm.description]).toEqual([403, "Forbidden: bot can't initiate conversation with a user"]);
   });
 
   it('rejects empty and too long text', async () => {

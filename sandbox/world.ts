@@ -171,7 +171,11 @@ export class World {
    */
   chatForBot(id: ChatIdParam, opts: { forSending?: boolean } = {}): ChatState {
     const chat = typeof id === 'number' ? this.chats.get(id) : this.chatByUsername(id);
-    if (!chat) throw TelegramErrors.chatNotFound();
+    if (!chat) {
+      // A user the bot knows (e.g. an agent from the group) who never started it: Telegram's 403.
+      if (typeof id === 'number' && id > 0 && this.users.has(id) && opts.forSending) throw TelegramErrors.botCantInitiate();
+      throw TelegramErrors.chatNotFound();
+    }
     if (chat.type === 'private' && chat.blocked && opts.forSending) throw TelegramErrors.botBlocked();
     if (chat.type === 'supergroup') {
       const me = chat.members.get(this.bot.id);
