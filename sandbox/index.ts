@@ -1,6 +1,6 @@
 /** Public entry of the sandbox: start it in-process and drive it with the control client. */
 export { startSandbox, type RunningSandbox, type SandboxOptions } from './server.js';
-export { SandboxClient, SandboxControlError } from './client.js';
+export { SandboxClient, SandboxControlError, SandboxTimeoutError } from './client.js';
 export type * from './client.js';
 export {
   SANDBOX_TOKEN,
