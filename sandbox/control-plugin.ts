@@ -223,5 +223,7 @@ export function controlRoutes(world: World, baseUrl: () => string) {
       world.reset();
       return { reset: true };
     });
+
+    app.all('/*', async (req, reply) => reply.code(404).send({ error: `no control endpoint ${req.method} ${req.url.split('?')[0]} (see sandbox/README.md)` }));
   };
 }

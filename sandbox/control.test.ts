@@ -41,6 +41,7 @@ describe('control API validation', () => {
     expect((await rawCall(fx.sandbox.url, '/sandbox/chats/-42/messages')).status).toBe(404);
     expect((await rawCall(fx.sandbox.url, '/sandbox/support/topics/77', { method: 'DELETE' })).status).toBe(404);
     expect((await post('/support/messages', { from_id: 5, text: 'x', chat_id: -5 })).status).toBe(404);
+    expect(await rawCall(fx.sandbox.url, '/sandbox/nope')).toEqual({ status: 404, body: { error: 'no control endpoint GET /sandbox/nope (see sandbox/README.md)' } });
   });
 
   it('fails agent messages into deleted topics and from banned users', async () => {
