@@ -28,6 +28,7 @@ const config: AlertsConfig = {
   ALERT_MUTE_DURATION: 3600,
   ALERT_TEAM_LEAD_IDS: [],
   ALERT_WEBHOOK_BODY_LIMIT: 64 * 1024,
+  ALERT_REFRESH_INTERVAL: 3600,
   DIGEST_TIME: '09:00',
   DIGEST_TIMEZONE: 'UTC',
 };
@@ -159,6 +160,31 @@ describe('escalation messages', () => {
     const res = await post(payload(alert('FirstResponseSlaBreached', 'firing', { queue: 'VIP', severity: 'critical' })));
     expect(res.json().outcomes[0].outcome).toBe('posted');
     expect(escalation()).toHaveLength(3);
+    await post(payload(alert('FirstResponseSlaBreached', 'resolved', { queue: 'VIP' })));
+  });
+
+  it('between notifications, a newly breached ticket updates the message and gets one reply; an answered one leaves the list', async () => {
+    const escalations = new Escalations({ db, api: sandbox.api, supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('alerts-test'), now: () => clock });
+    const posted = escalation().length; // the VIP alert posted last, now resolved; fire it anew
+    clock = at(30);
+    await post(payload(alert('FirstResponseSlaBreached', 'firing', { queue: 'VIP', severity: 'critical' })));
+    expect(escalation()).toHaveLength(posted + 1);
+    const main = escalation()[posted]!;
+    expect(await escalations.refresh()).toBe(0); // nothing changed
+    const later = await seedTicket(db, { queue: 'VIP', createdAt: at(-7), firstResponseDueAt: at(-1), firstName: 'Late Larry', threadId: 88 });
+    expect(await escalations.refresh()).toBe(1);
+    const msgs = escalation();
+    expect(msgs).toHaveLength(posted + 2);
+    expect(msgs[posted]!.text).toContain(`#${later}`);
+    expect(msgs[posted + 1]!.text).toContain('🔴 First-response SLA breached · VIP: one more ticket');
+    expect(msgs[posted + 1]!.text).toContain(`#${later} Late Larry — overdue 1 min`);
+    expect(msgs[posted + 1]!.reply_to).toBe(main.message_id);
+    expect(msgs[posted + 1]!.buttons).toEqual([[`Take #${later}`]]);
+    // The late ticket gets answered: the list shrinks silently.
+    await db.query('UPDATE tickets SET first_response_at = $2 WHERE id = $1', [later, clock]);
+    expect(await escalations.refresh()).toBe(1);
+    expect(escalation()).toHaveLength(posted + 2);
+    expect(escalation()[posted]!.text).not.toContain(`#${later}`);
     await post(payload(alert('FirstResponseSlaBreached', 'resolved', { queue: 'VIP' })));
   });
 

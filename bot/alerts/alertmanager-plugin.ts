@@ -48,6 +48,13 @@ export const alertmanagerPlugin: FastifyPluginAsync<AlertmanagerPluginOptions> =
     opts.escalations ??
     new Escalations({ db: opts.desk.db, api: opts.desk.api, supportChatId: opts.desk.config.supportChatId, config: cfg, log });
 
+  // Keep firing messages current between notifications (new breaches, answered tickets).
+  const refresher = setInterval(() => {
+    escalations.refresh().catch((e: unknown) => log.warn({ err: e }, 'refreshing firing alerts failed'));
+  }, cfg.ALERT_REFRESH_INTERVAL * 1000);
+  refresher.unref();
+  app.addHook('onClose', async () => clearInterval(refresher));
+
   app.post<{ Body: AmWebhookPayload }>(
     '/hooks/alertmanager',
     {

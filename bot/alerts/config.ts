@@ -12,6 +12,10 @@ export const loadAlertsConfig = defineConfig('alerts', {
     default: '10m',
     doc: 'An alert that fires again this soon after it resolved edits its old message instead of posting a new one; the "resolved" follow-up is posted at most once per window.',
   }),
+  ALERT_REFRESH_INTERVAL: env.duration({
+    default: '15s',
+    doc: 'How often firing SLA alert messages are re-checked against the ticket store between Alertmanager notifications (new breaches get a reply).',
+  }),
   ALERT_MUTE_DURATION: env.duration({ default: '1h', doc: 'How long the Mute button under an escalation message silences that queue in Telegram.' }),
   ALERT_TEAM_LEAD_IDS: env.list({ doc: 'Telegram user ids allowed to mute queues from escalation messages. Empty: anyone in the escalation chat.' }),
   ALERT_WEBHOOK_BODY_LIMIT: env.int({ default: 1_048_576, min: 1024, doc: 'Largest Alertmanager webhook body accepted, in bytes (larger → 413).' }),

@@ -3,7 +3,9 @@
  *
  * One Telegram message per alert (fingerprint), remembered in alert_messages:
  *   firing, first time            → post (unless the queue is muted: recorded only)
- *   firing, already posted        → edit it with the current tickets (repeats never spam)
+ *   firing, already posted        → edit it with the current tickets (repeats never spam);
+ *                                   tickets that newly breached get one short reply
+ *   every ALERT_REFRESH_INTERVAL  → the same for firing alerts between notifications
  *   firing, resolved < flap window → edit the old message back to firing (flap damping)
  *   resolved                      → edit the message to "resolved" and reply with a short
  *                                   follow-up (at most once per flap window, none while muted)
@@ -18,7 +20,7 @@ import { findBreachingTickets, type BreachingTicket } from '../../monitoring/sla
 import type { AmAlert, AmWebhookPayload } from './alertmanager-schema.js';
 import { ALERT_CATALOG } from './catalog.js';
 import type { AlertsConfig } from './config.js';
-import { renderFiring, renderResolved, renderResolvedFollowup, type RenderedMessage } from './format.js';
+import { renderFiring, renderNewlyBreached, renderResolved, renderResolvedFollowup, type RenderedMessage } from './format.js';
 import { AlertStore } from './store.js';
 
 export interface EscalationsOptions {
@@ -83,6 +85,42 @@ export class Escalations {
     return { outcomes };
   }
 
+  /**
+   * Between notifications the tickets behind a firing alert change (Alertmanager
+   * re-notifies only when the alert set changes): re-read them, edit the message
+   * when the list differs, and reply once for each ticket that newly breached its
+   * first-response deadline, so every breach is announced. Serialized with handle().
+   */
+  refresh(): Promise<number> {
+    const run = this.chain.then(() => this.refreshNow());
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async refreshNow(): Promise<number> {
+    let changed = 0;
+    const now = this.now();
+    for (const row of await this.store.firing()) {
+      const alert = row.alert;
+      const kind = alert ? ALERT_CATALOG[alert.labels.alertname] : undefined;
+      if (!alert || !row.message_id || !kind?.tickets || !row.queue) continue;
+      const tickets = await this.ticketsFor(alert);
+      const ids = tickets.map((t) => t.id);
+      const before = new Set(row.ticket_ids);
+      if (ids.length === before.size && ids.every((id) => before.has(id))) continue;
+      const ctx = { supportChatId: this.o.supportChatId, now };
+      const shown = { ...alert, startsAt: new Date(row.starts_at).toISOString() };
+      if (!(await this.edit(row.message_id, renderFiring(shown, tickets, ctx, { refired: row.fire_count > 1 ? row.fire_count : undefined })))) continue;
+      const added = tickets.filter((t) => !before.has(t.id));
+      if (added.length && kind.tickets === 'first_response_breached' && !(await this.store.mutedUntil(row.queue, now))) {
+        await this.post(renderNewlyBreached(alert, added, ctx), row.message_id);
+      }
+      await this.store.setTickets(row.fingerprint, ids);
+      changed++;
+    }
+    return changed;
+  }
+
   private async ticketsFor(alert: AmAlert): Promise<BreachingTicket[]> {
     const kind = ALERT_CATALOG[alert.labels.alertname];
     const queue = alert.labels.queue;
@@ -108,6 +146,7 @@ export class Escalations {
       ticketIds: tickets.map((t) => t.id),
       startsAt: new Date(alert.startsAt),
       at: now,
+      alert,
     };
 
     const recentlyResolved =
@@ -118,6 +157,10 @@ export class Escalations {
       const shown = recentlyResolved ? { ...alert, startsAt: new Date(existing.starts_at).toISOString() } : alert;
       const edited = await this.edit(existing.message_id, renderFiring(shown, tickets, ctx, { refired }));
       if (edited) {
+        // Still firing with more breached tickets than the message showed: announce them.
+        const known = new Set(existing.ticket_ids);
+        const added = existing.status === 'firing' && ALERT_CATALOG[alert.labels.alertname]?.tickets === 'first_response_breached' ? tickets.filter((t) => !known.has(t.id)) : [];
+        if (added.length && !mutedUntil) await this.post(renderNewlyBreached(alert, added, ctx), existing.message_id);
         await this.store.saveFiring({ ...base, startsAt: recentlyResolved ? new Date(existing.starts_at) : base.startsAt, messageId: existing.message_id, postedNow: false });
         return 'edited';
       }

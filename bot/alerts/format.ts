@@ -106,6 +106,17 @@ export function renderFiring(alert: AmAlert, tickets: readonly BreachingTicket[]
   return { text: lines.join('\n'), keyboard: buttons ? kb : undefined };
 }
 
+/** A reply under a firing breach message when more tickets breach while it fires. */
+export function renderNewlyBreached(alert: AmAlert, tickets: readonly BreachingTicket[], ctx: FormatContext): RenderedMessage {
+  const kind = ALERT_CATALOG[alert.labels.alertname];
+  const lines = [`${kind?.icon ?? '⚠️'} <b>${escapeHtml(kind?.title ?? alert.labels.alertname)}</b> · ${escapeHtml(alert.labels.queue ?? '')}: ${tickets.length === 1 ? 'one more ticket' : `${tickets.length} more tickets`}`];
+  for (const t of tickets) lines.push(ticketLine(t, kind?.tickets, ctx));
+  const kb = new InlineKeyboard();
+  const takeable = tickets.filter((t) => t.agent_id === null).slice(0, 3);
+  for (const t of takeable) kb.text(`Take #${t.id}`, `${CALLBACK_TAKE}${t.id}`);
+  return { text: lines.join('\n'), keyboard: takeable.length ? kb : undefined };
+}
+
 /** The original message once the alert resolved (buttons removed). */
 export function renderResolved(alert: AmAlert, ticketIds: readonly number[], firedAt: Date, resolvedAt: Date): RenderedMessage {
   const name = alert.labels.alertname;

@@ -4,6 +4,7 @@
  * and the queues muted from Telegram.
  */
 import type { Queryable } from '../../core/postgres.js';
+import type { AmAlert } from './alertmanager-schema.js';
 
 export interface AlertMessageRow {
   fingerprint: string;
@@ -20,6 +21,8 @@ export interface AlertMessageRow {
   resolved_at: Date | null;
   last_followup_at: Date | null;
   fire_count: number;
+  /** The last alert as Alertmanager sent it (labels, annotations, startsAt). */
+  alert: AmAlert | null;
 }
 
 export class AlertStore {
@@ -42,13 +45,15 @@ export class AlertStore {
     startsAt: Date;
     at: Date;
     postedNow: boolean;
+    alert: AmAlert;
   }): Promise<void> {
     await this.db.query(
       `INSERT INTO alert_messages (fingerprint, alertname, queue, severity, status, chat_id, message_id, ticket_ids,
-                                   starts_at, first_posted_at, last_fired_at, fire_count, updated_at)
-       VALUES ($1, $2, $3, $4, 'firing', $5, $6, $7, $8, CASE WHEN $10 THEN $9::timestamptz END, $9, 1, now())
+                                   starts_at, first_posted_at, last_fired_at, fire_count, alert, updated_at)
+       VALUES ($1, $2, $3, $4, 'firing', $5, $6, $7, $8, CASE WHEN $10 THEN $9::timestamptz END, $9, 1, $11, now())
        ON CONFLICT (fingerprint) DO UPDATE SET
          status = 'firing',
+         alert = EXCLUDED.alert,
          chat_id = EXCLUDED.chat_id,
          message_id = EXCLUDED.message_id,
          ticket_ids = EXCLUDED.ticket_ids,
@@ -59,7 +64,7 @@ export class AlertStore {
          last_fired_at = $9,
          resolved_at = NULL,
          updated_at = now()`,
-      [a.fingerprint, a.alertname, a.queue, a.severity, a.chatId, a.messageId, a.ticketIds, a.startsAt, a.at, a.postedNow],
+      [a.fingerprint, a.alertname, a.queue, a.severity, a.chatId, a.messageId, a.ticketIds, a.startsAt, a.at, a.postedNow, JSON.stringify(a.alert)],
     );
   }
 
@@ -72,7 +77,12 @@ export class AlertStore {
     );
   }
 
-  /** Firing alerts, for /sla. */
+  /** The tickets a firing alert's message now shows. */
+  async setTickets(fingerprint: string, ticketIds: number[]): Promise<void> {
+    await this.db.query('UPDATE alert_messages SET ticket_ids = $2, updated_at = now() WHERE fingerprint = $1', [fingerprint, ticketIds]);
+  }
+
+  /** Firing alerts, for /sla and the refresher. */
   async firing(): Promise<AlertMessageRow[]> {
     return (await this.db.query<AlertMessageRow>(`SELECT * FROM alert_messages WHERE status = 'firing' ORDER BY queue, alertname`)).rows.map(normalize);
   }
@@ -105,5 +115,6 @@ export class AlertStore {
 
 /** bigint[] comes back as strings from some drivers; ids fit in a number. */
 function normalize(r: AlertMessageRow): AlertMessageRow {
-  return { ...r, ticket_ids: (r.ticket_ids ?? []).map(Number), message_id: r.message_id === null ? null : Number(r.message_id), chat_id: Number(r.chat_id) };
+  const alert = typeof r.alert === 'string' ? (JSON.parse(r.alert) as AmAlert) : r.alert;
+  return { ...r, alert, ticket_ids: (r.ticket_ids ?? []).map(Number), message_id: r.message_id === null ? null : Number(r.message_id), chat_id: Number(r.chat_id) };
 }
