@@ -28,6 +28,7 @@ import { Outbox } from './store/outbox.js';
 import { AgentDirectory } from './telegram/agents.js';
 import { installFloodControl } from './telegram/api.js';
 import { Relay } from './telegram/relay.js';
+import { STATUS_EMOJI } from './telegram/topic-title.js';
 import { TopicManager } from './telegram/topics.js';
 import { TicketService } from './tickets/service.js';
 
@@ -113,11 +114,14 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
   // Keep the topic title and the card in step with the ticket; publish the new events soon.
   tickets.listeners.push(async ({ ticket, previous }) => {
     outboxRelay.kick();
-    if (!previous) return;
+    // A new ticket of a returning customer takes over their existing topic's title; its card is posted by the handler.
+    const titleChanged = !previous || STATUS_EMOJI[previous.status] !== STATUS_EMOJI[ticket.status] || previous.category !== ticket.category;
+    const showCard = previous !== undefined && cardChanged(previous, ticket);
+    if (!titleChanged && !showCard) return;
     const customer = await customers.get(ticket.customer_id);
     if (!customer) return;
     await topics.syncTitle(ticket, customer);
-    if (cardChanged(previous, ticket)) await refreshCard(services, ticket, customer);
+    if (showCard) await refreshCard(services, ticket, customer);
   });
   // A recreated topic gets the open ticket's card again, so agents have the context.
   topics.onRecreated = async (customerId) => {

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { I18n } from '@grammyjs/i18n';
 import type { BotContext } from './context.js';
+import { currentCustomer } from './handlers/current-customer.js';
 
 export const LOCALES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'locales');
 export const DEFAULT_LOCALE = 'en';
@@ -21,7 +22,8 @@ export function createI18n(opts: { agentLanguage: string; supportChatId: number;
       if (ctx.chat?.id === opts.supportChatId) return pick(i18n, opts.agentLanguage);
       const from = ctx.from;
       if (!from) return DEFAULT_LOCALE;
-      const stored = await ctx.desk.customers.get(from.id).then((c) => c?.language_code ?? undefined);
+      if (ctx.chat?.type !== 'private') return pick(i18n, from.language_code);
+      const stored = (await currentCustomer(ctx)).language_code ?? undefined;
       return pick(i18n, stored ?? from.language_code);
     },
   });

@@ -10,6 +10,7 @@ import { formatDuration } from '../format.js';
 import type { Ticket } from '../store/types.js';
 import { messageKind, textLength } from '../telegram/message-kind.js';
 import { DeskError } from '../tickets/errors.js';
+import { currentCustomer } from './current-customer.js';
 import { postCard } from './ticket-card.js';
 
 export function customerHandlers(): Composer<BotContext> {
@@ -17,7 +18,7 @@ export function customerHandlers(): Composer<BotContext> {
   const pm = composer.chatType('private');
 
   pm.command('start', async (ctx) => {
-    await ctx.desk.customers.upsert(ctx.from, ctx.desk.config.vipUserIds.has(ctx.from.id));
+    await currentCustomer(ctx);
     await ctx.reply(ctx.t('start-welcome', { name: ctx.from.first_name }));
   });
 
@@ -80,10 +81,9 @@ export function customerHandlers(): Composer<BotContext> {
 
 async function onCustomerMessage(ctx: BotContext, msg: Message): Promise<void> {
   const desk = ctx.desk;
-  const from = msg.from!;
   // A redelivered update (restart, retry) was relayed already: do nothing twice.
   if (await desk.pairs.bySource(msg.chat.id, msg.message_id)) return;
-  const customer = await desk.customers.upsert(from, desk.config.vipUserIds.has(from.id));
+  const customer = await currentCustomer(ctx);
   if (customer.banned) return;
   if (customer.blocked_bot && (await desk.customers.setBlockedBot(customer.id, false)))
     await desk.relay.sendToTopic(customer.id, desk.agentText('agent-customer-unblocked')).catch(() => undefined);
@@ -91,7 +91,7 @@ async function onCustomerMessage(ctx: BotContext, msg: Message): Promise<void> {
   const { ticket, created } = await desk.tickets.open({ customer, at, language: await ctx.i18n.getLocale(), messageId: msg.message_id });
   if (created) await postCard(desk, ticket);
   await desk.tickets.recordCustomerMessage(ticket.id, { kind: messageKind(msg), textLength: textLength(msg), at });
-  await desk.relay.toTopic(customer.id, ticket.id, msg);
+  await desk.relay.toTopic(customer.id, ticket.id, msg, { threadId: customer.thread_id, checked: true });
   if (!created) return;
   await sendReceipt(ctx, ticket);
   await desk.intake.start(ctx, ticket, customer, msg);

@@ -21,19 +21,27 @@ export class CustomerRepo {
     return (await q.query<Customer>('SELECT * FROM customers WHERE thread_id = $1', [threadId])).rows[0];
   }
 
-  /** Inserts or refreshes the profile from the latest message; keeps language once a customer picked one. */
+  /**
+   * Inserts or refreshes the profile from the latest update and returns the row.
+   * Writes only when something changed (most updates change nothing, and a
+   * write per message would cost a row version each); keeps a stored language.
+   */
   async upsert(u: TelegramUserLike, isVip: boolean, q: Queryable = this.db): Promise<Customer> {
     const r = await q.query<Customer>(
-      `INSERT INTO customers (id, first_name, last_name, username, language_code, is_vip)
-       VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (id) DO UPDATE SET
-         first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, username = EXCLUDED.username,
-         language_code = COALESCE(customers.language_code, EXCLUDED.language_code),
-         is_vip = EXCLUDED.is_vip,
-         updated_at = CASE WHEN (customers.first_name, customers.last_name, customers.username, customers.is_vip)
-                            IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.username, EXCLUDED.is_vip)
-                           THEN now() ELSE customers.updated_at END
-       RETURNING *`,
+      `WITH up AS (
+         INSERT INTO customers (id, first_name, last_name, username, language_code, is_vip)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET
+           first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, username = EXCLUDED.username,
+           language_code = COALESCE(customers.language_code, EXCLUDED.language_code),
+           is_vip = EXCLUDED.is_vip, updated_at = now()
+         WHERE (customers.first_name, customers.last_name, customers.username, customers.is_vip)
+               IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.username, EXCLUDED.is_vip)
+            OR (customers.language_code IS NULL AND EXCLUDED.language_code IS NOT NULL)
+         RETURNING *)
+       SELECT * FROM up
+       UNION ALL
+       SELECT * FROM customers WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM up)`,
       [u.id, u.first_name ?? '', u.last_name ?? null, u.username ?? null, u.language_code ?? null, isVip],
     );
     return r.rows[0]!;

@@ -39,6 +39,14 @@ export interface RelayOptions {
   log: Logger;
 }
 
+/** What the caller already knows, to save lookups on the hot path. */
+export interface RelayHint {
+  /** The customer's topic as just read from the database (null: none yet). */
+  threadId?: number | null;
+  /** The caller checked message_pairs for this (single) message already. */
+  checked?: boolean;
+}
+
 interface PendingAlbum {
   messages: Message[];
   timer: NodeJS.Timeout | undefined;
@@ -57,24 +65,26 @@ export class Relay {
    * Copies a customer's message into their topic. Resolves once copied, except
    * for album parts: those resolve at once and are copied together shortly after.
    */
-  toTopic(customerId: number, ticketId: number, msg: Message): Promise<void> {
-    return this.schedule(`c:${customerId}`, msg, (batch) => this.copyIn(customerId, ticketId, batch));
+  toTopic(customerId: number, ticketId: number, msg: Message, hint: RelayHint = {}): Promise<void> {
+    return this.schedule(`c:${customerId}`, msg, (batch) => this.copyIn(customerId, ticketId, batch, hint));
   }
 
-  private async copyIn(customerId: number, ticketId: number, batch: Message[]): Promise<void> {
-    const pending = await this.notYetRelayed(batch);
+  private async copyIn(customerId: number, ticketId: number, batch: Message[], hint: RelayHint): Promise<void> {
+    const pending = hint.checked && batch.length === 1 ? batch : await this.notYetRelayed(batch);
     if (pending.length === 0) return;
     const chatId = pending[0]!.chat.id;
     const reply = await this.replyTo(pending[0]!, chatId);
-    const ticket = await this.o.tickets.get(ticketId);
     const title = async () => {
-      const c = (await this.o.customers.get(customerId))!;
-      return this.o.topics.titleFor(ticket!, c);
+      const [c, t] = await Promise.all([this.o.customers.get(customerId), this.o.tickets.get(ticketId)]);
+      return this.o.topics.titleFor(t!, c!);
     };
     let copied: number[];
     try {
-      copied = await this.o.topics.withThread(customerId, title, (thread) =>
-        this.copy(this.o.supportChatId, chatId, pending, { message_thread_id: thread }, reply),
+      copied = await this.o.topics.withThread(
+        customerId,
+        title,
+        (thread) => this.copy(this.o.supportChatId, chatId, pending, { message_thread_id: thread }, reply),
+        hint.threadId ?? undefined,
       );
     } catch (e) {
       if (!(e instanceof GrammyError) || e.error_code !== 400) throw e;

@@ -80,9 +80,8 @@ export class TopicManager {
    * Runs `send` with the customer's topic id; if the topic was deleted,
    * creates a new one, updates the mapping and runs `send` once more.
    */
-  async withThread<T>(customerId: number, title: () => Promise<string>, send: (threadId: number) => Promise<T>): Promise<T> {
-    const c = await this.customers.get(customerId);
-    const threadId = c?.thread_id ?? (await this.ensureTopic(customerId, await title()));
+  async withThread<T>(customerId: number, title: () => Promise<string>, send: (threadId: number) => Promise<T>, knownThreadId?: number): Promise<T> {
+    const threadId = knownThreadId ?? (await this.customers.get(customerId))?.thread_id ?? (await this.ensureTopic(customerId, await title()));
     try {
       return await send(threadId);
     } catch (e) {
