@@ -197,10 +197,10 @@ export const DASHBOARDS = {
     'Support desk · Pipeline',
     [
       promPanel(1, 'Ingest lag', 'timeseries', { x: 0, y: 0, w: 8, h: 8 }, [{ expr: 'max(ingest_lag_seconds)', legend: 'lag' }], unit('s')),
-      promPanel(2, 'Outbox: oldest unpublished', 'timeseries', { x: 8, y: 0, w: 8, h: 8 }, [{ expr: 'max(desk_outbox_oldest_pending_seconds)', legend: 'oldest pending' }], unit('s')),
+      promPanel(2, 'Outbox backlog (unpublished events)', 'timeseries', { x: 8, y: 0, w: 8, h: 8 }, [{ expr: 'sum(desk_outbox_backlog)', legend: 'backlog' }]),
       promPanel(3, 'Errors', 'timeseries', { x: 16, y: 0, w: 8, h: 8 }, [
         { expr: 'sum(rate(desk_telegram_errors_total[5m]))', legend: 'Telegram API' },
-        { expr: 'sum(rate(desk_update_errors_total[5m]))', legend: 'bot updates' },
+        { expr: 'sum(rate(desk_updates_total{outcome="error"}[5m]))', legend: 'bot updates' },
         { expr: 'sum(rate(ingest_dead_letters_total[5m]))', legend: 'dead letters' },
       ], unit('reqps')),
       sqlPanel(4, 'Events ingested per minute', 'timeseries', { x: 0, y: 8, w: 12, h: 8 }, `
