@@ -19,6 +19,7 @@ import type { Db, Queryable } from '../core/postgres.js';
 import { outboxBacklog } from './store/outbox.js';
 
 const PUBLISHER_LOCK = 7_000_000_002;
+const COALESCE_MS = 25;
 
 /** PGlite: relays sharing one database in this process publish one at a time (the in-process advisory lock). */
 const localPublishers = new WeakMap<Db, Promise<unknown>>();
@@ -108,6 +109,8 @@ export class OutboxRelay {
         continue;
       }
       if (sent === 0) await this.sleep(poll, true);
+      // A partial batch means we are caught up: let a few more events gather instead of one query per event.
+      else if (sent < this.o.batchSize) await this.sleep(COALESCE_MS, false);
     }
   }
 

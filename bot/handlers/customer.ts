@@ -10,7 +10,7 @@ import { formatDuration } from '../format.js';
 import type { Ticket } from '../store/types.js';
 import { messageKind, textLength } from '../telegram/message-kind.js';
 import { DeskError } from '../tickets/errors.js';
-import { currentCustomer } from './current-customer.js';
+import { currentCustomer, customerContext } from './current-customer.js';
 import { postCard } from './ticket-card.js';
 
 export function customerHandlers(): Composer<BotContext> {
@@ -81,16 +81,17 @@ export function customerHandlers(): Composer<BotContext> {
 
 async function onCustomerMessage(ctx: BotContext, msg: Message): Promise<void> {
   const desk = ctx.desk;
+  const { customer, openTicket, relayed } = await customerContext(ctx);
   // A redelivered update (restart, retry) was relayed already: do nothing twice.
-  if (await desk.pairs.bySource(msg.chat.id, msg.message_id)) return;
-  const customer = await currentCustomer(ctx);
-  if (customer.banned) return;
+  if (relayed || customer.banned) return;
   if (customer.blocked_bot && (await desk.customers.setBlockedBot(customer.id, false)))
     await desk.relay.sendToTopic(customer.id, desk.agentText('agent-customer-unblocked')).catch(() => undefined);
   const at = new Date(msg.date * 1000);
-  const { ticket, created } = await desk.tickets.open({ customer, at, language: await ctx.i18n.getLocale(), messageId: msg.message_id });
+  const { ticket, created } = openTicket
+    ? { ticket: openTicket, created: false }
+    : await desk.tickets.open({ customer, at, language: await ctx.i18n.getLocale(), messageId: msg.message_id });
   if (created) await postCard(desk, ticket);
-  await desk.tickets.recordCustomerMessage(ticket.id, { kind: messageKind(msg), textLength: textLength(msg), at });
+  await desk.tickets.recordCustomerMessage(ticket.id, { kind: messageKind(msg), textLength: textLength(msg), at }, created ? undefined : ticket);
   await desk.relay.toTopic(customer.id, ticket.id, msg, { threadId: customer.thread_id, checked: true });
   if (!created) return;
   await sendReceipt(ctx, ticket);

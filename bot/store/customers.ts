@@ -1,6 +1,15 @@
 /** customers: one row per Telegram user who wrote to the bot, with their topic. */
 import type { Queryable } from '../../core/postgres.js';
-import type { Customer } from './types.js';
+import { ticketFromJson, type Customer, type Ticket } from './types.js';
+
+/** What a customer's update needs first, read in one round trip. */
+export interface CustomerContext {
+  customer: Customer;
+  /** The customer's open ticket, if any. */
+  openTicket: Ticket | undefined;
+  /** Whether the probed message was relayed already (a redelivered update). */
+  relayed: boolean;
+}
 
 export interface TelegramUserLike {
   id: number;
@@ -45,6 +54,34 @@ export class CustomerRepo {
       [u.id, u.first_name ?? '', u.last_name ?? null, u.username ?? null, u.language_code ?? null, isVip],
     );
     return r.rows[0]!;
+  }
+
+  /**
+   * The upsert above plus the open ticket and whether a message was relayed
+   * already — the three reads every customer message needs, as one statement.
+   */
+  async touch(u: TelegramUserLike, isVip: boolean, probe?: { chatId: number; messageId: number }, q: Queryable = this.db): Promise<CustomerContext> {
+    const r = await q.query<Customer & { open_ticket: Record<string, unknown> | null; relayed: boolean }>(
+      `WITH up AS (
+         INSERT INTO customers (id, first_name, last_name, username, language_code, is_vip)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET
+           first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, username = EXCLUDED.username,
+           language_code = COALESCE(customers.language_code, EXCLUDED.language_code),
+           is_vip = EXCLUDED.is_vip, updated_at = now()
+         WHERE (customers.first_name, customers.last_name, customers.username, customers.is_vip)
+               IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.username, EXCLUDED.is_vip)
+            OR (customers.language_code IS NULL AND EXCLUDED.language_code IS NOT NULL)
+         RETURNING *),
+       c AS (SELECT * FROM up UNION ALL SELECT * FROM customers WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM up))
+       SELECT c.*,
+         (SELECT to_jsonb(t) FROM tickets t WHERE t.customer_id = $1 AND t.status <> 'resolved') AS open_ticket,
+         EXISTS (SELECT 1 FROM message_pairs WHERE source_chat_id = $7 AND source_message_id = $8) AS relayed
+       FROM c`,
+      [u.id, u.first_name ?? '', u.last_name ?? null, u.username ?? null, u.language_code ?? null, isVip, probe?.chatId ?? 0, probe?.messageId ?? 0],
+    );
+    const { open_ticket, relayed, ...customer } = r.rows[0]!;
+    return { customer: customer as Customer, openTicket: open_ticket ? ticketFromJson(open_ticket) : undefined, relayed };
   }
 
   async setLanguage(id: number, code: string, q: Queryable = this.db): Promise<void> {

@@ -4,7 +4,7 @@
  * bot/outbox-relay.ts publishes the rows to the bus.
  */
 import type { Queryable } from '../../core/postgres.js';
-import type { EventType } from '../../schemas/events.js';
+import type { EventType, SupportEvent } from '../../schemas/events.js';
 import { makeEvent, type EventInput } from '../../schemas/validate.js';
 import type { Ticket } from './types.js';
 
@@ -17,6 +17,11 @@ export class Outbox {
 
   /** Writes events that belong to a ticket: ticket_id, ticket_created_at, customer, queue, category, language and agent come from the ticket. */
   async appendForTicket(tx: Queryable, ticket: Ticket, inputs: readonly TicketEventInput[]): Promise<void> {
+    await this.insert(tx, this.build(ticket, inputs));
+  }
+
+  /** Builds and validates a ticket's events (makeEvent) without writing them. */
+  build(ticket: Ticket, inputs: readonly TicketEventInput[]): SupportEvent[] {
     const envelope = {
       ticket_id: ticket.id,
       ticket_created_at: ticket.created_at.toISOString(),
@@ -26,17 +31,18 @@ export class Outbox {
       category: ticket.category,
       language: ticket.language,
     };
-    await this.append(
-      tx,
-      inputs.map((i) => ({ ...envelope, ...i }) as AnyEventInput),
-    );
+    const now = new Date();
+    return inputs.map((i) => makeEvent({ ...envelope, ...i } as EventInput<EventType>, now));
   }
 
   /** Writes arbitrary events (desk-wide ones have ticket_id null). */
   async append(tx: Queryable, inputs: readonly AnyEventInput[]): Promise<void> {
-    if (inputs.length === 0) return;
     const now = new Date();
-    const events = inputs.map((i) => makeEvent(i as EventInput<EventType>, now));
+    await this.insert(tx, inputs.map((i) => makeEvent(i as EventInput<EventType>, now)));
+  }
+
+  private async insert(tx: Queryable, events: readonly SupportEvent[]): Promise<void> {
+    if (events.length === 0) return;
     const values: string[] = [];
     const params: unknown[] = [];
     for (const ev of events) {

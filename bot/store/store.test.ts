@@ -159,6 +159,26 @@ describe.each(engines)('desk store on %s', (_name, open) => {
     expect(opened.rows).toHaveLength(1);
   });
 
+  it('records a customer message in one statement from a fresh row, and falls back when the row went stale', async () => {
+    const c = await customers.upsert({ id: 6, first_name: 'Fast' }, false);
+    const { ticket } = await tickets.open({ customer: c, at: new Date(), language: null });
+    const a = await tickets.recordCustomerMessage(ticket.id, { kind: 'text', textLength: 3, at: new Date() }, ticket);
+    expect(a).toMatchObject({ customer_messages: 1, version: ticket.version + 1 });
+    const replied = await tickets.recordAgentReply(ticket.id, { agentId: 9, kind: 'text', at: new Date() });
+    expect(replied.status).toBe('waiting_customer');
+    // `a` is stale now (the agent reply bumped the version): the fallback still gets status and events right.
+    const b = await tickets.recordCustomerMessage(ticket.id, { kind: 'photo', textLength: 0, at: new Date() }, a);
+    expect(b).toMatchObject({ customer_messages: 2, status: 'waiting_agent' });
+    const ev = await outboxEvents(ticket.id);
+    expect(ev.map((e) => e.type).slice(-2)).toEqual(['message_in', 'status_changed']);
+    expect(ev.filter((e) => e.type === 'message_in')).toHaveLength(2);
+    const { ctx } = { ctx: await customers.touch({ id: 6, first_name: 'Fast' }, false, { chatId: 6, messageId: 1 }) };
+    expect(ctx.openTicket?.id).toBe(ticket.id);
+    expect(ctx.openTicket?.created_at).toBeInstanceOf(Date);
+    expect(ctx.openTicket?.created_at.getTime()).toBe(ticket.created_at.getTime());
+    expect(ctx.relayed).toBe(false);
+  });
+
   it('VIP routing wins at open and at category choice', async () => {
     const c = await customers.upsert({ id: 3, first_name: 'Vip' }, true);
     const { ticket } = await tickets.open({ customer: c, at: new Date('2026-03-04T10:00:00Z'), language: null });

@@ -41,6 +41,17 @@ export interface Ticket {
   opening_message_id: number | null;
   card_message_id: number | null;
   updated_at: Date;
+  /** Bumped by every change (optimistic concurrency). */
+  version: number;
+}
+
+const TICKET_TIMES = ['created_at', 'first_response_at', 'first_response_due_at', 'resolution_due_at', 'resolved_at', 'updated_at'] as const;
+
+/** A ticket row that went through to_jsonb (timestamps as strings) back into a Ticket. */
+export function ticketFromJson(j: Record<string, unknown>): Ticket {
+  const t = { ...j } as Record<string, unknown>;
+  for (const k of TICKET_TIMES) if (typeof t[k] === 'string') t[k] = new Date(t[k] as string);
+  return t as unknown as Ticket;
 }
 
 export const isOpen = (t: Pick<Ticket, 'status'>): boolean => t.status !== 'resolved';

@@ -264,14 +264,24 @@ export class TicketService {
     });
   }
 
-  /** A customer message joined the ticket: message_in; a ticket waiting for the customer waits for an agent again. */
-  async recordCustomerMessage(ticketId: number, m: { kind: MessageKind; textLength: number; at: Date }): Promise<Ticket> {
-    return this.change(ticketId, async (tx, t) => {
+  /**
+   * A customer message joined the ticket: message_in; a ticket waiting for the customer waits for an agent again.
+   * `known`: the ticket as just read — the hot path then writes in one statement (see changeKnown).
+   */
+  async recordCustomerMessage(ticketId: number, m: { kind: MessageKind; textLength: number; at: Date }, known?: Ticket): Promise<Ticket> {
+    const step = (t: Ticket) => {
       const status: TicketStatus = t.status === 'waiting_customer' ? 'waiting_agent' : t.status;
-      const next = await this.update(tx, t.id, { customer_messages: t.customer_messages + 1, status });
       const events: TicketEventInput[] = [{ type: 'message_in', occurred_at: iso(m.at), message_kind: m.kind, text_length: m.textLength }];
       if (status !== t.status) events.push({ type: 'status_changed', occurred_at: iso(m.at), from_status: t.status, to_status: status });
-      return { next, events };
+      return { set: { customer_messages: t.customer_messages + 1, status }, events };
+    };
+    if (known) {
+      const done = await this.changeKnown(known, step(known));
+      if (done) return done;
+    }
+    return this.change(ticketId, async (tx, t) => {
+      const { set, events } = step(t);
+      return { next: await this.update(tx, t.id, set), events };
     });
   }
 
@@ -332,8 +342,34 @@ export class TicketService {
   private async update(tx: Queryable, id: number, set: Partial<Omit<Ticket, 'id'>>): Promise<Ticket> {
     const keys = Object.keys(set) as (keyof typeof set)[];
     const assignments = keys.map((k, i) => `${k} = $${i + 2}`);
-    const r = await tx.query<Ticket>(`UPDATE tickets SET ${assignments.join(', ')}, updated_at = now() WHERE id = $1 RETURNING *`, [id, ...keys.map((k) => set[k])]);
+    const r = await tx.query<Ticket>(`UPDATE tickets SET ${assignments.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 RETURNING *`, [id, ...keys.map((k) => set[k])]);
     return r.rows[0]!;
+  }
+
+  /**
+   * The one-statement form of change() for a ticket read moments ago: the
+   * update applies only if the ticket's version is still the one read, and
+   * the events go into the outbox in the same statement (so still atomically).
+   * Undefined when someone changed the ticket meanwhile: the caller falls back to change().
+   */
+  private async changeKnown(known: Ticket, r: { set: Partial<Omit<Ticket, 'id'>>; events: TicketEventInput[] }): Promise<Ticket | undefined> {
+    const keys = Object.keys(r.set) as (keyof typeof r.set)[];
+    const assignments = keys.map((k, i) => `${k} = $${i + 6}`);
+    const envelope = { ...known, ...r.set } as Ticket;
+    const payloads = this.o.outbox.build(envelope, r.events);
+    const res = await this.o.db.query<Ticket>(
+      `WITH upd AS (
+         UPDATE tickets SET ${assignments.join(', ')}, version = version + 1, updated_at = now()
+         WHERE id = $1 AND version = $2 RETURNING *),
+       ins AS (
+         INSERT INTO outbox (topic, key, payload)
+         SELECT $3::text, $4::text, e.payload FROM upd, jsonb_array_elements($5::jsonb) WITH ORDINALITY AS e(payload, n) ORDER BY e.n)
+       SELECT * FROM upd`,
+      [known.id, known.version, this.o.outbox.topic, String(known.id), JSON.stringify(payloads), ...keys.map((k) => r.set[k])],
+    );
+    const next = res.rows[0];
+    if (next) await this.notify(next, known);
+    return next;
   }
 
   private async notify(ticket: Ticket, previous: Ticket | undefined): Promise<void> {
