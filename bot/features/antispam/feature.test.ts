@@ -8,7 +8,8 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-const tickets = async (customerId: number) => (await h.db.query('SELECT id FROM tickets WHERE customer_id = $1', [customerId])).rowCount;
+// rows.length: PGlite reports rowCount 0 for SELECTs.
+const tickets = async (customerId: number) => (await h.db.query('SELECT id FROM tickets WHERE customer_id = $1', [customerId])).rows.length;
 const blocked = async (customerId: number) =>
   (await h.eventsOf('spam_blocked')).filter((e) => e.customer_id === customerId).map((e) => e.reason);
 
