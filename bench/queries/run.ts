@@ -20,10 +20,14 @@ import { chTime } from '../../dashboard/api/queries.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
 
 const { values: args } = parseCli({
-  usage: 'npx tsx bench/queries/run.ts [--tickets N] [--iterations N]',
+  usage: 'npx tsx bench/queries/run.ts [--tickets N] [--iterations N] [--data-dir DIR]',
   description: 'Benchmarks the analytics API over generated data in chDB (10 events per ticket).',
-  options: { tickets: { type: 'string' }, iterations: { type: 'string' } },
-  optionHelp: ['--tickets N      tickets to generate (default 1000000)', '--iterations N   timed runs per endpoint (default 40)'],
+  options: { tickets: { type: 'string' }, iterations: { type: 'string' }, 'data-dir': { type: 'string' } },
+  optionHelp: [
+    '--tickets N      tickets to generate (default 1000000)',
+    '--iterations N   timed runs per endpoint (default 40)',
+    '--data-dir DIR   keep chDB data in DIR and reuse it when it already holds the data set (default: a temporary directory)',
+  ],
 });
 
 const TICKETS = Number(args.tickets ?? 1_000_000);
@@ -49,7 +53,7 @@ SELECT
   k = 4, if(k = 4, frt, NULL), if(k = 4, frt * 0.8, NULL),
   if(k = 5, 'in_progress', ''),
   if(k = 0, created + toIntervalMinute(15), NULL), if(k = 0, created + toIntervalHour(4), NULL),
-  if(k = 0, false, NULL),
+  if(k = 0, bitShiftRight(h, 44) % 10 = 0, NULL),
   if(type = 'ticket_resolved', 'agent', ''), if(type = 'ticket_resolved', res, NULL), if(type = 'ticket_resolved', res, NULL), if(type = 'ticket_resolved', 1, NULL),
   if(k = 8, 'csat', ''), if(type = 'csat_rated', 1 + bitShiftRight(h, 20) % 5, NULL),
   if(k = 2, 'kb', '')
@@ -80,6 +84,7 @@ WITH cohort AS (
     min(if(type = 'ticket_resolved', occurred_at, NULL)) AS resolved_at,
     max(type = 'ticket_reopened') AS was_reopened,
     max(type = 'survey_sent' AND survey = 'csat') AS csat_was_surveyed,
+    max(type = 'ticket_opened' AND coalesce(is_repeat_contact, false)) AS is_repeat,
     ${latest('assumeNotNull(score)', "type = 'csat_rated' AND score IS NOT NULL")} AS csat_score,
     ${latest('assumeNotNull(score)', "type = 'nps_rated' AND score IS NOT NULL")} AS nps_score,
     coalesce(${latest('assumeNotNull(first_response_due_at)', "type = 'queue_changed'")}, min(if(type = 'ticket_opened', first_response_due_at, NULL))) AS fr_due,
@@ -90,12 +95,6 @@ WITH cohort AS (
   FROM events FINAL
   WHERE ticket_id != 0 AND ticket_created_at >= {from:DateTime64(3)} AND ticket_created_at < {to:DateTime64(3)}
   GROUP BY ticket_id
-),
-repeats AS (
-  SELECT DISTINCT t.ticket_id FROM cohort AS t
-  INNER JOIN (SELECT customer_id, ticket_id, occurred_at AS resolved_at FROM events FINAL WHERE type = 'ticket_resolved'
-              AND occurred_at >= {from:DateTime64(3)} - INTERVAL 7 DAY AND occurred_at < {to:DateTime64(3)}) AS r ON r.customer_id = t.cust_id
-  WHERE r.ticket_id != t.ticket_id AND r.resolved_at >= t.created_at - INTERVAL 7 DAY AND r.resolved_at < t.created_at
 )
 SELECT ${METRIC_FIELDS.map((f) => `${METRIC_SELECT[f]} AS ${f}`).join(', ')} FROM cohort`;
 }
@@ -122,7 +121,7 @@ async function generate(ch: ClickHouse): Promise<number> {
   const chunk = 1_000_000;
   const t0 = performance.now();
   for (let from = 0; from < total; from += chunk) {
-    await ch.client.command({ query: generateSql(from, Math.min(chunk, total - from)), clickhouse_settings: { max_insert_threads: 2, insert_deduplicate: 0, insert_deduplication_token: `bench-${from}` } });
+    await ch.client.command({ query: generateSql(from, Math.min(chunk, total - from)), clickhouse_settings: { max_insert_threads: '2', insert_deduplicate: 0, insert_deduplication_token: `bench-${from}` } });
     process.stderr.write(`\rgenerated ${Math.min(from + chunk, total).toLocaleString('en-US')} / ${total.toLocaleString('en-US')} events`);
   }
   process.stderr.write('\n');
@@ -130,11 +129,12 @@ async function generate(ch: ClickHouse): Promise<number> {
 }
 
 runMain(async () => {
-  const tmp = tmpDataDir('desk-bench-queries-');
+  const tmp = args['data-dir'] ? { dir: args['data-dir'], cleanup: () => undefined } : tmpDataDir('desk-bench-queries-');
   const ch = await createClickHouse(loadClickHouseConfig({ DATA_DIR: tmp.dir }));
   try {
     await migrate(ch, { eventsTtlDays: 3650 });
-    const genSeconds = await generate(ch);
+    const [existing] = await queryRows<{ n: number }>(ch, 'SELECT count() AS n FROM events');
+    const genSeconds = Number(existing?.n) >= TICKETS * 10 ? 0 : await generate(ch);
     const [counts] = await queryRows<{ events: number; tickets: number; facts_rows: number }>(
       ch,
       'SELECT (SELECT count() FROM events) AS events, (SELECT uniqExact(ticket_id) FROM ticket_facts) AS tickets, (SELECT count() FROM ticket_facts) AS facts_rows',

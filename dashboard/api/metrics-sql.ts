@@ -87,6 +87,7 @@ export function ticketStateSql(filter: TicketFilter): string {
       first_resolved_at AS resolved_at,
       reopened AS was_reopened,
       csat_surveyed AS csat_was_surveyed,
+      repeat_contact AS is_repeat,
       ${latestOrNull('csat_latest')} AS csat_score,
       ${latestOrNull('nps_latest')} AS nps_score,
       if(tupleElement(queue_change_latest, 2) = ${NO_EVENT}, opened_fr_due_at, tupleElement(queue_change_latest, 3)) AS fr_due,
@@ -100,19 +101,6 @@ export function ticketStateSql(filter: TicketFilter): string {
     WHERE ticket_created_at >= {from:DateTime64(3)} AND ticket_created_at < {to:DateTime64(3)}
     ${where.length ? `AND ${where.join(' AND ')}` : ''}`;
 }
-
-/**
- * Tickets of the cohort whose customer had another ticket resolved in the
- * 7 days before this one was created (reads `customer_resolutions`).
- */
-export const REPEAT_TICKETS_SQL = `
-    SELECT DISTINCT t.ticket_id
-    FROM cohort AS t
-    INNER JOIN (
-      SELECT customer_id, ticket_id, resolved_at FROM customer_resolutions
-      WHERE resolved_at >= {from:DateTime64(3)} - INTERVAL 7 DAY AND resolved_at < {to:DateTime64(3)}
-    ) AS r ON r.customer_id = t.cust_id
-    WHERE r.ticket_id != t.ticket_id AND r.resolved_at >= t.created_at - INTERVAL 7 DAY AND r.resolved_at < t.created_at`;
 
 const q = (level: number, col: string) => `quantileExactInclusive(${level})(${col})`;
 const ratio = (num: string, den: string) => `countIf(${num}) / nullIf(countIf(${den}), 0)`;
@@ -137,7 +125,8 @@ export const METRIC_SELECT: Record<MetricField, string> = {
   csat_response_rate: ratio('csat_was_surveyed = 1 AND csat_score IS NOT NULL', 'csat_was_surveyed = 1'),
   nps: '100 * (countIf(nps_score >= 9) - countIf(nps_score <= 6)) / nullIf(count(nps_score), 0)',
   nps_responses: 'count(nps_score)',
-  repeat_contact_rate: 'countIf(ticket_id IN (SELECT ticket_id FROM repeats)) / nullIf(count(), 0)',
+  // the desk's ticket_opened.is_repeat_contact: another ticket of the customer resolved in the 7 days before
+  repeat_contact_rate: 'countIf(is_repeat = 1) / nullIf(count(), 0)',
   sla_first_response_met_rate: 'countIf(fr_met = 1) / nullIf(count(fr_met), 0)',
   sla_resolution_met_rate: 'countIf(res_met = 1) / nullIf(count(res_met), 0)',
 };
@@ -146,10 +135,9 @@ export function metricSelectList(fields: readonly MetricField[] = METRIC_FIELDS)
   return fields.map((f) => `${METRIC_SELECT[f]} AS ${f}`).join(',\n      ');
 }
 
-/** The WITH clause every metric query starts from: the cohort and its repeat contacts. */
+/** The WITH clause every metric query starts from: the cohort's tickets. */
 export function cohortWith(filter: TicketFilter): string {
-  return `WITH cohort AS (${ticketStateSql(filter)}),
-    repeats AS (${REPEAT_TICKETS_SQL})`;
+  return `WITH cohort AS (${ticketStateSql(filter)})`;
 }
 
 /** Breakdown key per dimension: the ticket's current value ('' = none). */
@@ -159,6 +147,3 @@ export const DIMENSION_SQL: Record<BreakdownDimension, string> = {
   language: 'language',
   agent: "if(agent_id = 0, '', toString(agent_id))",
 };
-
-/** Tables the API may read; a test holds the query log to this list. */
-export const TABLES_READ = ['ticket_facts', 'customer_resolutions'] as const;

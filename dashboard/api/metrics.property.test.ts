@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE, WINDOW_DAYS, deskHistory } from '../../test/analytics/arbitraries.js';
 import { ingest, openAnalyticsDb, resetAnalytics, shuffled, type AnalyticsDb } from '../../test/analytics/chdb.js';
-import { ticketEvents } from '../../test/analytics/history.js';
+import { deskEvents } from '../../test/analytics/history.js';
 import { referenceBreakdown, referenceSummary, sameMetrics, type ReferenceQuery } from '../../test/analytics/reference.js';
 import { BREAKDOWN_DIMENSIONS, type TicketFilter } from './metrics-sql.js';
 import { breakdown, clickHouseRunner, summary, type BreakdownRow } from './queries.js';
@@ -46,7 +46,7 @@ async function snapshot(): Promise<Snapshot> {
 async function ingestAndSnapshot(batches: SupportEvent[][], optimize = false): Promise<Snapshot> {
   await resetAnalytics(db.ch);
   for (const b of batches) await ingest(db.ch, b, 1);
-  if (optimize) for (const t of ['events', 'ticket_facts', 'customer_resolutions']) await db.ch.client.command({ query: `OPTIMIZE TABLE ${t} FINAL` });
+  if (optimize) for (const t of ['events', 'ticket_facts']) await db.ch.client.command({ query: `OPTIMIZE TABLE ${t} FINAL` });
   return snapshot();
 }
 
@@ -74,7 +74,7 @@ describe('metrics are idempotent and order-independent', () => {
   it('once = twice = shuffled = merged = reference', async () => {
     await fc.assert(
       fc.asyncProperty(deskHistory, fc.infiniteStream(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })), async (specs, randoms) => {
-        const events = specs.flatMap(ticketEvents);
+        const events = deskEvents(specs);
         const it = randoms[Symbol.iterator]();
         const rand = () => it.next().value as number;
 

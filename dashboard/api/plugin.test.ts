@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest, openAnalyticsDb, type AnalyticsDb } from '../../test/analytics/chdb.js';
-import { seededDesk, ticketEvents, type TicketSpec } from '../../test/analytics/history.js';
+import { deskEvents, seededDesk, type TicketSpec } from '../../test/analytics/history.js';
 import { referenceBreakdown, referenceSummary, sameMetrics } from '../../test/analytics/reference.js';
 import type { SupportEvent } from '../../schemas/events.js';
 import { buildDashboardServer, isLoopback } from '../server.js';
@@ -42,7 +42,7 @@ beforeAll(async () => {
     liveTicket(90_003, 5, 15), // not due yet
     liveTicket(90_004, 300, 15, { agent: 42, replies: [3], resDueMin: 240 }), // answered, resolution deadline passed → breached
   ];
-  events = specs.flatMap(ticketEvents);
+  events = deskEvents(specs);
   await ingest(db.ch, events, 4);
   app = await buildDashboardServer({ ch: db.ch, now: () => new Date(NOW), webRoot: false });
 });

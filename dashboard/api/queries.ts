@@ -226,14 +226,21 @@ export async function live(run: QueryRunner, now: Date, windowSeconds: number, f
   const params = { ...baseParams(range, filter, now), risk: AT_RISK_SECONDS };
   const openWith = `${cohortWith(filter)},
     open AS (
-      SELECT ticket_id, created_at, queue, if(status = '', 'unknown', status) AS status, status_since, agent_id, first_reply, fr_due, res_due,
+      SELECT ticket_id, created_at, queue, if(status = '', 'unknown', status) AS status, if(status = 'unknown', created_at, status_since) AS waiting_since, agent_id, first_reply, fr_due, res_due,
         first_reply IS NULL AND fr_due IS NOT NULL AND fr_due <= {now:DateTime64(3)} AS fr_breached,
         res_due IS NOT NULL AND res_due <= {now:DateTime64(3)} AS res_breached,
         fr_breached OR res_breached AS breached,
         NOT breached AND first_reply IS NULL AND fr_due IS NOT NULL AND fr_due <= {now:DateTime64(3)} + toIntervalSecond({risk:UInt32}) AS at_risk
       FROM cohort WHERE status != 'resolved')`;
-  const [byQueue, tickets, oldest] = await Promise.all([
-    run(`${openWith} SELECT queue, status, count() AS open, countIf(at_risk) AS at_risk, countIf(breached) AS breached FROM open GROUP BY queue, status ORDER BY queue, status`, params),
+  // Two statements: counts per queue × status (with each group's longest waiting ticket), and the tickets at risk or breached.
+  const [byQueue, tickets] = await Promise.all([
+    run(
+      `${openWith}
+      SELECT queue, status, count() AS open, countIf(at_risk) AS at_risk, countIf(breached) AS breached,
+        argMinIf(tuple(ticket_id, waiting_since), tuple(waiting_since, ticket_id), status IN ('new', 'waiting_agent', 'unknown')) AS oldest
+      FROM open GROUP BY queue, status ORDER BY queue, status`,
+      params,
+    ),
     run(
       `${openWith}
       SELECT ticket_id, queue, status, if(agent_id = 0, '', toString(agent_id)) AS agent, created_at,
@@ -245,16 +252,14 @@ export async function live(run: QueryRunner, now: Date, windowSeconds: number, f
       ORDER BY overdue_seconds DESC, ticket_id LIMIT {limit:UInt32}`,
       { ...params, limit: listLimit },
     ),
-    run(
-      `${openWith}
-      SELECT ticket_id, queue, status, status_since AS waiting_since FROM open
-      WHERE status IN ('new', 'waiting_agent', 'unknown') ORDER BY status_since, ticket_id LIMIT 1`,
-      params,
-    ),
   ]);
+  const waiting = byQueue
+    .filter((r) => ['new', 'waiting_agent', 'unknown'].includes(String(r.status)))
+    .map((r) => ({ queue: String(r.queue), status: String(r.status), ticket_id: Number((r.oldest as [number, string])[0]), since: String((r.oldest as [number, string])[1]) }))
+    .sort((a, b) => Date.parse(a.since) - Date.parse(b.since) || a.ticket_id - b.ticket_id);
+  const o = waiting[0];
   const rows: LiveQueueRow[] = byQueue.map((r) => ({ queue: String(r.queue), status: String(r.status), open: Number(r.open), at_risk: Number(r.at_risk), breached: Number(r.breached) }));
   const sum = (k: 'open' | 'at_risk' | 'breached', pred: (r: LiveQueueRow) => boolean = () => true) => rows.filter(pred).reduce((a, r) => a + r[k], 0);
-  const o = oldest[0];
   return {
     as_of: now.toISOString(),
     open_tickets: sum('open'),
@@ -262,13 +267,7 @@ export async function live(run: QueryRunner, now: Date, windowSeconds: number, f
     at_risk: sum('at_risk'),
     breached: sum('breached'),
     oldest_waiting: o
-      ? {
-          ticket_id: Number(o.ticket_id),
-          queue: String(o.queue),
-          status: String(o.status),
-          waiting_since: String(o.waiting_since),
-          waiting_seconds: Math.max(0, (now.getTime() - Date.parse(String(o.waiting_since))) / 1000),
-        }
+      ? { ticket_id: o.ticket_id, queue: o.queue, status: o.status, waiting_since: o.since, waiting_seconds: Math.max(0, (now.getTime() - Date.parse(o.since)) / 1000) }
       : null,
     by_queue: rows,
     tickets: tickets.map((r) => ({

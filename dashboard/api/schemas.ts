@@ -30,7 +30,7 @@ const METRIC_DOCS: Record<MetricField, string> = {
   csat_response_rate: 'Surveyed tickets that were rated ÷ tickets sent a CSAT survey',
   nps: 'Net promoter score: 100 × (promoters 9–10 − detractors 0–6) ÷ responses',
   nps_responses: 'Tickets with an NPS rating',
-  repeat_contact_rate: "Tickets whose customer had another ticket resolved in the 7 days before ÷ tickets created",
+  repeat_contact_rate: 'Tickets whose customer had another ticket resolved in the 7 days before ÷ tickets created (as the desk flagged it on ticket_opened)',
   sla_first_response_met_rate: 'First-response deadlines met ÷ (met + missed); still unanswered past the deadline = missed',
   sla_resolution_met_rate: 'Resolution deadlines met ÷ (met + missed); still unresolved past the deadline = missed',
 };

@@ -11,7 +11,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest, openAnalyticsDb, type AnalyticsDb } from '../../test/analytics/chdb.js';
-import { seededDesk, ticketEvents } from '../../test/analytics/history.js';
+import { deskEvents, seededDesk } from '../../test/analytics/history.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
 import { buildDashboardServer } from '../server.js';
 
@@ -67,7 +67,7 @@ beforeAll(async () => {
   await build({ configFile: join(process.cwd(), 'dashboard/web/vite.config.ts'), logLevel: 'error', build: { outDir: webOut.dir, emptyOutDir: true } });
   db = await openAnalyticsDb();
   const now = Date.now();
-  await ingest(db.ch, seededDesk({ tickets: 1500, days: 30, end: now, seed: 11 }).flatMap(ticketEvents), 3);
+  await ingest(db.ch, deskEvents(seededDesk({ tickets: 1500, days: 30, end: now, seed: 11 })), 3);
   app = await buildDashboardServer({ ch: db.ch, webRoot: webOut.dir });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   browser = await launch();

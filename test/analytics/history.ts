@@ -137,6 +137,27 @@ export function ticketEvents(t: TicketSpec): SupportEvent[] {
   return out;
 }
 
+/**
+ * Sets ticket_opened.is_repeat_contact the way the desk does at creation: the
+ * customer had another ticket resolved in the 7 days before. (The reference
+ * computes the metric from the resolutions themselves, so tests check that the
+ * flag and the definition agree.)
+ */
+export function flagRepeatContacts(events: SupportEvent[]): SupportEvent[] {
+  const resolutions = events.filter((e) => e.type === 'ticket_resolved').map((e) => ({ customer: e.customer_id, ticket: e.ticket_id, at: Date.parse(e.occurred_at) }));
+  return events.map((e) => {
+    if (e.type !== 'ticket_opened') return e;
+    const created = Date.parse(e.ticket_created_at!);
+    const repeat = resolutions.some((r) => r.customer === e.customer_id && r.ticket !== e.ticket_id && r.at >= created - 7 * 86_400_000 && r.at < created);
+    return { ...e, is_repeat_contact: repeat };
+  });
+}
+
+/** All events of a desk's tickets, as the desk would publish them. */
+export function deskEvents(specs: readonly TicketSpec[]): SupportEvent[] {
+  return flagRepeatContacts(specs.flatMap(ticketEvents));
+}
+
 /** A small deterministic PRNG (mulberry32) so seeded histories are reproducible. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;

@@ -26,6 +26,7 @@ interface Ticket {
   nps: number | null;
   frDue: number | null;
   resDue: number | null;
+  opened: boolean;
 }
 
 const t = (s: string) => Date.parse(s);
@@ -71,6 +72,7 @@ export function ticketsFrom(events: readonly Ev[]): Map<number, Ticket> {
       nps: nps?.score ?? null,
       frDue: qc ? t(qc.first_response_due_at) : opened ? t(opened.first_response_due_at) : null,
       resDue: qc ? t(qc.resolution_due_at) : opened ? t(opened.resolution_due_at) : null,
+      opened: opened !== undefined,
     });
   }
   return out;
@@ -98,7 +100,8 @@ function metricsOf(cohort: Ticket[], all: Map<number, Ticket>, resolutions: { cu
   const slaOutcome = (done: number | null, due: number | null) => (due === null ? null : done !== null ? done <= due : now > due ? false : null);
   const fr = cohort.map((x) => slaOutcome(x.firstReply, x.frDue)).filter((x): x is boolean => x !== null);
   const res = cohort.map((x) => slaOutcome(x.firstResolved, x.resDue)).filter((x): x is boolean => x !== null);
-  const repeat = cohort.filter((x) => resolutions.some((r) => r.customer === x.customer && r.ticket !== x.id && r.at >= x.created - 7 * 86_400_000 && r.at < x.created));
+  // judged at creation by the desk, so known once the ticket_opened event has arrived
+  const repeat = cohort.filter((x) => x.opened && resolutions.some((r) => r.customer === x.customer && r.ticket !== x.id && r.at >= x.created - 7 * 86_400_000 && r.at < x.created));
   void all;
   const m: Metrics = {
     tickets_created: cohort.length,
