@@ -7,6 +7,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { BotContext } from '../context.js';
 import { formatDuration } from '../format.js';
+import { roundEtaSeconds } from '../sla/eta.js';
 import type { Ticket } from '../store/types.js';
 import { messageKind, textLength } from '../telegram/message-kind.js';
 import { DeskError } from '../tickets/errors.js';
@@ -55,7 +56,7 @@ export function customerHandlers(): Composer<BotContext> {
       const label = desk.intake.categoryLabel(await ctx.i18n.getLocale(), cat.key, cat.label);
       await ctx.editMessageText(ctx.t('category-chosen', { category: label })).catch(() => undefined);
       if (updated.queue !== ticket.queue) {
-        const eta = formatDuration(ctx.t, await desk.tickets.etaSeconds(updated));
+        const eta = formatDuration(ctx.t, roundEtaSeconds(await desk.tickets.etaSeconds(updated)));
         await ctx.reply(ctx.t('ticket-routed', { number: updated.id, queue: updated.queue, eta }));
         await desk.tickets.recordBotReply(updated.id, { replyKind: 'receipt', at: new Date() });
       }
@@ -99,7 +100,7 @@ async function onCustomerMessage(ctx: BotContext, msg: Message): Promise<void> {
 }
 
 async function sendReceipt(ctx: BotContext, ticket: Ticket): Promise<void> {
-  const eta = formatDuration(ctx.t, await ctx.desk.tickets.etaSeconds(ticket));
+  const eta = formatDuration(ctx.t, roundEtaSeconds(await ctx.desk.tickets.etaSeconds(ticket)));
   const sent = await ctx.desk.relay.sendToCustomer(ticket.customer_id, ctx.t('ticket-receipt', { number: ticket.id, queue: ticket.queue, eta }), {
     reply_markup: new InlineKeyboard().text('ℹ️ /status', 'desk:status'),
   });
@@ -117,6 +118,6 @@ async function replyStatus(ctx: BotContext): Promise<void> {
     await ctx.reply(ctx.t('status-resolved', { number: ticket.id }));
     return;
   }
-  const eta = ticket.first_response_at ? 'none' : formatDuration(ctx.t, await desk.tickets.etaSeconds(ticket));
+  const eta = ticket.first_response_at ? 'none' : formatDuration(ctx.t, roundEtaSeconds(await desk.tickets.etaSeconds(ticket)));
   await ctx.reply(ctx.t('status-open', { number: ticket.id, status: ctx.t(`ticket-status-${ticket.status}`), queue: ticket.queue, eta }));
 }
