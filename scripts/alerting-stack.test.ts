@@ -86,7 +86,7 @@ describe('real Prometheus + Alertmanager → webhook → escalation chat', () =>
     stack = await startAlertingStack({
       port,
       webhookToken: TOKEN,
-      dataDir: tmp.dir,
+      dataDir: join(tmp.dir, 'alerting'),
       scrapeInterval: '1s',
       evaluationInterval: '1s',
       groupWait: '1s',

@@ -1,7 +1,7 @@
 /**
  * The embedded alerting stack for `npm start`: when the Debian/upstream binaries
  * `prometheus` and `prometheus-alertmanager` (or `alertmanager`) are on PATH,
- * run them with the project's own configs — rendered into DATA_DIR/alerting
+ * run them with the project's own configs — rendered into the given directory
  * with loopback addresses, the product's port and the webhook token — so the
  * same rules that run in docker-compose watch the local desk. Without them the
  * product runs on, and `npm start` says "alerts are off" with the reason.
@@ -20,6 +20,7 @@ export interface AlertingStackOptions {
   /** The product's HTTP port: scraped at /metrics, and where Alertmanager posts /hooks/alertmanager. */
   port: number;
   webhookToken: string;
+  /** Directory for the rendered configs and both tools' data (e.g. DATA_DIR/alerting); created if missing. */
   dataDir: string;
   /** Interface the product listens on (default 127.0.0.1). */
   host?: string;
@@ -148,7 +149,7 @@ export async function startAlertingStack(o: AlertingStackOptions): Promise<Alert
     return { enabled: false, reason: `${missing} not found on PATH (apt-get install prometheus prometheus-alertmanager)` };
   }
   const host = o.host ?? '127.0.0.1';
-  const dir = resolve(o.dataDir, 'alerting');
+  const dir = resolve(o.dataDir);
   mkdirSync(join(dir, 'prometheus-data'), { recursive: true });
   mkdirSync(join(dir, 'alertmanager-data'), { recursive: true });
   const promPort = o.prometheusPort || (await freePort());

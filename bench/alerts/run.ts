@@ -17,6 +17,7 @@
  * Results go to BENCHMARKS.md `## Alerts`. Target: p95 ≤ 45 s.
  */
 import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
 import Fastify from 'fastify';
 import { Registry } from 'prom-client';
 import { parseCli, runMain } from '../../core/cli.js';
@@ -60,7 +61,7 @@ runMain(async () => {
   await http.register(metricsPlugin, { registry });
   await http.register(alertmanagerPlugin, { desk: { db, api: tg.api, config: { supportChatId: DEFAULT_SUPPORT_CHAT_ID } }, config: loadAlertsConfig({ ALERTMANAGER_WEBHOOK_TOKEN: token }) });
   const address = await http.listen({ host: '127.0.0.1', port: 0 });
-  const stack = await startAlertingStack({ port: Number(new URL(address).port), webhookToken: token, dataDir: tmp.dir, log: logger('bench-alerts') });
+  const stack = await startAlertingStack({ port: Number(new URL(address).port), webhookToken: token, dataDir: join(tmp.dir, 'alerting'), log: logger('bench-alerts') });
   if (!stack.enabled) throw new Error(`alerting stack unavailable: ${stack.reason}`);
 
   const shows = (id: number) => tg.messages(DEFAULT_ESCALATION_CHAT_ID).find((m) => m.from === 'bot' && m.text?.includes('First-response SLA breached') && new RegExp(`#${id}\\b`).test(m.text));

@@ -8,6 +8,7 @@
  * 5-minute VIP first-response deadline has already passed when the ticket opens.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Registry } from 'prom-client';
 import { createDesk, type DeskApp } from '../app.js';
@@ -56,7 +57,7 @@ beforeAll(async () => {
   stack = await startAlertingStack({
     port: Number(new URL(address).port),
     webhookToken: TOKEN,
-    dataDir: tmp.dir,
+    dataDir: join(tmp.dir, 'alerting'),
     scrapeInterval: '1s',
     evaluationInterval: '1s',
     groupWait: '1s',
