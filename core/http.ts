@@ -13,8 +13,9 @@ export interface HttpServerOptions {
   healthChecks?: Record<string, () => Promise<string | undefined>>;
 }
 
+// Request logs are below 'warn': scrapes and dashboard polling would drown the log.
 export async function createHttpServer(opts: HttpServerOptions = {}): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify({ loggerInstance: rootLogger.child({ component: 'http' }) as FastifyBaseLogger, bodyLimit: opts.bodyLimit ?? 1_048_576, disableRequestLogging: true });
+  const app: FastifyInstance = Fastify({ loggerInstance: rootLogger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: opts.bodyLimit ?? 1_048_576 });
   await app.register(metricsPlugin);
   app.get('/healthz', { logLevel: 'warn' }, async (_req, reply) => {
     const failures: Record<string, string> = {};

@@ -29,6 +29,7 @@ import { assertSafeListen } from '../dashboard/server.js';
 import { loadDashboardConfig } from '../dashboard/config.js';
 import { startIngest } from '../ingest/service.js';
 import { startSandbox } from '../sandbox/index.js';
+import { loadSandboxConfig } from '../sandbox/config.js';
 import { startAlertingStack } from './alerting-stack.js';
 
 const loadStartConfig = defineConfig('start', {
@@ -63,11 +64,18 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
-  const sandbox = botConfig.sandbox ? await startSandbox({ port: botConfig.sandboxPort }) : undefined;
+  const sandboxConfig = loadSandboxConfig();
+  const sandbox = botConfig.sandbox
+    ? await startSandbox({ port: sandboxConfig.SANDBOX_PORT, host: sandboxConfig.SANDBOX_HOST, floodLimits: sandboxConfig.SANDBOX_FLOOD_LIMITS })
+    : undefined;
   if (sandbox) {
     stops.push(['sandbox', () => sandbox.close()]);
     log.info({ url: sandbox.url }, 'no BOT_TOKEN: Telegram sandbox running (control API documented in sandbox/README.md)');
   }
+
+  // The sandbox enforces Telegram's flood limits only with SANDBOX_FLOOD_LIMITS=1; without them,
+  // throttling to 20 messages/min per group would just slow the demo's history replay to a crawl.
+  if (sandbox && !sandboxConfig.SANDBOX_FLOOD_LIMITS) botConfig.throttle.enabled = false;
 
   const ch = await createClickHouse(chConfig);
   stops.push(['clickhouse', () => ch.close()]);

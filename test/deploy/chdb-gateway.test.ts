@@ -34,7 +34,7 @@ describe('ClickHouse over HTTP (chDB gateway)', () => {
   });
 
   it('drops a retried block with the same deduplication token and keeps a different one', async () => {
-    const ev = (score: number) => makeEvent({ type: 'csat_rated', occurred_at: '2026-01-02T03:04:05.000Z', score, ticket_id: 42 });
+    const ev = (score: number) => makeEvent<'csat_rated'>({ type: 'csat_rated', occurred_at: '2026-01-02T03:04:05.000Z', score, ticket_id: 42 });
     const block = [ev(5), ev(4)];
     await insertRows(ch, 'events', block, { dedupToken: 'p0:10-11' });
     await insertRows(ch, 'events', block, { dedupToken: 'p0:10-11' });
