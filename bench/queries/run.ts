@@ -15,7 +15,7 @@ import { parseCli, runMain } from '../../core/cli.js';
 import { createClickHouse, insertRows, loadClickHouseConfig, queryRows, type ClickHouse } from '../../core/clickhouse.js';
 import { migrate } from '../../core/migrate.js';
 import { buildDashboardServer } from '../../dashboard/server.js';
-import { METRIC_FIELDS, METRIC_SELECT } from '../../dashboard/api/metrics-sql.js';
+import { METRIC_FIELDS, aggregateSelectList, metricsFrom } from '../../dashboard/api/metrics-sql.js';
 import { chTime } from '../../dashboard/api/queries.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
 
@@ -96,7 +96,7 @@ WITH cohort AS (
   WHERE ticket_id != 0 AND ticket_created_at >= {from:DateTime64(3)} AND ticket_created_at < {to:DateTime64(3)}
   GROUP BY ticket_id
 )
-SELECT ${METRIC_FIELDS.map((f) => `${METRIC_SELECT[f]} AS ${f}`).join(', ')} FROM cohort`;
+SELECT ${aggregateSelectList()} FROM cohort`;
 }
 
 const quantile = (xs: number[], p: number) => {
@@ -172,7 +172,8 @@ runMain(async () => {
     const rawSettings = { max_threads: 2 };
     const rawMonth = await time(() => queryRows(ch, rawSummarySql(), rawParams(month), rawSettings), 5);
     const rawYear = await time(() => queryRows(ch, rawSummarySql(), rawParams(year), rawSettings), 3);
-    const [raw] = await queryRows<Record<string, number | null>>(ch, rawSummarySql(), rawParams(month), rawSettings);
+    const [rawRow] = await queryRows<Record<string, unknown>>(ch, rawSummarySql(), rawParams(month), rawSettings);
+    const raw = metricsFrom(rawRow ?? {}) as Record<string, number | null>;
     const api = (await app.inject({ url: `/api/v1/summary?${qs(month)}` })).json() as Record<string, number | null>;
     const mismatches = METRIC_FIELDS.filter((f) => {
       const a = api[f] ?? null;

@@ -5,7 +5,8 @@
  *  1. `ticketStateSql` reads `ticket_facts` (the per-ticket state the
  *     materialized view keeps) for a creation-time range, merged with FINAL —
  *     one row per ticket with plain columns.
- *  2. `METRIC_SELECT` aggregates those rows into the metric fields.
+ *  2. `AGGREGATES` count and sum those rows per group; `metricsFrom` divides
+ *     them into the metric fields.
  * Nothing here reads the raw `events` table: the API must stay cheap at any
  * event volume, and the MVs already made the data idempotent.
  */
@@ -102,37 +103,84 @@ export function ticketStateSql(filter: TicketFilter): string {
     ${where.length ? `AND ${where.join(' AND ')}` : ''}`;
 }
 
-const q = (level: number, col: string) => `quantileExactInclusive(${level})(${col})`;
-const ratio = (num: string, den: string) => `countIf(${num}) / nullIf(countIf(${den}), 0)`;
-
-/** Aggregates of the cohort rows (columns of `ticketStateSql`) into the metric fields. */
-export const METRIC_SELECT: Record<MetricField, string> = {
-  tickets_created: 'count()',
-  tickets_resolved: 'countIf(resolved_at IS NOT NULL)',
-  // Nullable arguments: quantiles skip NULLs and return NULL when nothing is left.
-  frt_p50_seconds: q(0.5, 'frt'),
-  frt_p90_seconds: q(0.9, 'frt'),
-  frt_bh_p50_seconds: q(0.5, 'frt_bh'),
-  frt_bh_p90_seconds: q(0.9, 'frt_bh'),
-  resolution_p50_seconds: q(0.5, 'resolution'),
-  resolution_p90_seconds: q(0.9, 'resolution'),
-  fcr_rate: ratio('resolved_at IS NOT NULL AND replies_capped = 1 AND was_reopened = 0', 'resolved_at IS NOT NULL AND replies_capped >= 1'),
-  auto_resolution_rate: ratio('resolved_at IS NOT NULL AND replies_capped = 0', 'resolved_at IS NOT NULL'),
-  reopen_rate: ratio('was_reopened = 1', 'resolved_at IS NOT NULL'),
-  csat_pct: ratio('csat_score >= 4', 'csat_score IS NOT NULL'),
-  csat_avg: 'avg(csat_score)',
-  csat_responses: 'count(csat_score)',
-  csat_response_rate: ratio('csat_was_surveyed = 1 AND csat_score IS NOT NULL', 'csat_was_surveyed = 1'),
-  nps: '100 * (countIf(nps_score >= 9) - countIf(nps_score <= 6)) / nullIf(count(nps_score), 0)',
-  nps_responses: 'count(nps_score)',
+/**
+ * What SQL computes per group: counts, one sum and three exact quantile pairs.
+ * Ratios are divided in TypeScript (`metricsFrom`): the statement stays small —
+ * ClickHouse spends a good part of a dashboard query planning it — and every
+ * rate's numerator and denominator are named once.
+ */
+export const AGGREGATES = {
+  tickets: 'count()',
+  resolved: 'countIf(resolved_at IS NOT NULL)',
+  resolved_replied: 'countIf(resolved_at IS NOT NULL AND replies_capped >= 1)',
+  fcr: 'countIf(resolved_at IS NOT NULL AND replies_capped = 1 AND was_reopened = 0)',
+  auto: 'countIf(resolved_at IS NOT NULL AND replies_capped = 0)',
+  reopened: 'countIf(was_reopened = 1)',
+  csat_n: 'count(csat_score)',
+  csat_good: 'countIf(csat_score >= 4)',
+  csat_sum: 'sum(csat_score)',
+  surveyed: 'countIf(csat_was_surveyed = 1)',
+  surveyed_rated: 'countIf(csat_was_surveyed = 1 AND csat_score IS NOT NULL)',
+  nps_n: 'count(nps_score)',
+  promoters: 'countIf(nps_score >= 9)',
+  detractors: 'countIf(nps_score <= 6)',
   // the desk's ticket_opened.is_repeat_contact: another ticket of the customer resolved in the 7 days before
-  repeat_contact_rate: 'countIf(is_repeat = 1) / nullIf(count(), 0)',
-  sla_first_response_met_rate: 'countIf(fr_met = 1) / nullIf(count(fr_met), 0)',
-  sla_resolution_met_rate: 'countIf(res_met = 1) / nullIf(count(res_met), 0)',
+  repeat: 'countIf(is_repeat = 1)',
+  // (aliases must differ from the cohort's column names, or the alias would shadow the column)
+  fr_met_n: 'countIf(fr_met = 1)',
+  fr_due_n: 'count(fr_met)',
+  res_met_n: 'countIf(res_met = 1)',
+  res_due_n: 'count(res_met)',
+  // exact quantiles (linear interpolation between closest ranks); NULLs (no reply yet…) are skipped
+  frt_q: 'quantilesExactInclusive(0.5, 0.9)(frt)',
+  frt_bh_q: 'quantilesExactInclusive(0.5, 0.9)(frt_bh)',
+  resolution_q: 'quantilesExactInclusive(0.5, 0.9)(resolution)',
+} as const;
+type Aggregate = keyof typeof AGGREGATES;
+type AggregateRow = Partial<Record<Aggregate, unknown>>;
+
+const n = (row: AggregateRow, k: Aggregate) => Number(row[k] ?? 0);
+const ratio = (num: number, den: number) => (den === 0 ? null : num / den);
+const quantile = (row: AggregateRow, k: Aggregate, i: 0 | 1): number | null => {
+  const v = (row[k] as (number | null)[] | null | undefined)?.[i];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
 };
 
-export function metricSelectList(fields: readonly MetricField[] = METRIC_FIELDS): string {
-  return fields.map((f) => `${METRIC_SELECT[f]} AS ${f}`).join(',\n      ');
+/** Each metric: the aggregates it needs and how it is computed from them. */
+export const METRICS: Record<MetricField, { needs: readonly Aggregate[]; value: (r: AggregateRow) => number | null }> = {
+  tickets_created: { needs: ['tickets'], value: (r) => n(r, 'tickets') },
+  tickets_resolved: { needs: ['resolved'], value: (r) => n(r, 'resolved') },
+  frt_p50_seconds: { needs: ['frt_q'], value: (r) => quantile(r, 'frt_q', 0) },
+  frt_p90_seconds: { needs: ['frt_q'], value: (r) => quantile(r, 'frt_q', 1) },
+  frt_bh_p50_seconds: { needs: ['frt_bh_q'], value: (r) => quantile(r, 'frt_bh_q', 0) },
+  frt_bh_p90_seconds: { needs: ['frt_bh_q'], value: (r) => quantile(r, 'frt_bh_q', 1) },
+  resolution_p50_seconds: { needs: ['resolution_q'], value: (r) => quantile(r, 'resolution_q', 0) },
+  resolution_p90_seconds: { needs: ['resolution_q'], value: (r) => quantile(r, 'resolution_q', 1) },
+  fcr_rate: { needs: ['fcr', 'resolved_replied'], value: (r) => ratio(n(r, 'fcr'), n(r, 'resolved_replied')) },
+  auto_resolution_rate: { needs: ['auto', 'resolved'], value: (r) => ratio(n(r, 'auto'), n(r, 'resolved')) },
+  reopen_rate: { needs: ['reopened', 'resolved'], value: (r) => ratio(n(r, 'reopened'), n(r, 'resolved')) },
+  csat_pct: { needs: ['csat_good', 'csat_n'], value: (r) => ratio(n(r, 'csat_good'), n(r, 'csat_n')) },
+  csat_avg: { needs: ['csat_sum', 'csat_n'], value: (r) => ratio(n(r, 'csat_sum'), n(r, 'csat_n')) },
+  csat_responses: { needs: ['csat_n'], value: (r) => n(r, 'csat_n') },
+  csat_response_rate: { needs: ['surveyed_rated', 'surveyed'], value: (r) => ratio(n(r, 'surveyed_rated'), n(r, 'surveyed')) },
+  nps: { needs: ['promoters', 'detractors', 'nps_n'], value: (r) => ratio(100 * (n(r, 'promoters') - n(r, 'detractors')), n(r, 'nps_n')) },
+  nps_responses: { needs: ['nps_n'], value: (r) => n(r, 'nps_n') },
+  repeat_contact_rate: { needs: ['repeat', 'tickets'], value: (r) => ratio(n(r, 'repeat'), n(r, 'tickets')) },
+  sla_first_response_met_rate: { needs: ['fr_met_n', 'fr_due_n'], value: (r) => ratio(n(r, 'fr_met_n'), n(r, 'fr_due_n')) },
+  sla_resolution_met_rate: { needs: ['res_met_n', 'res_due_n'], value: (r) => ratio(n(r, 'res_met_n'), n(r, 'res_due_n')) },
+};
+
+/** SELECT list of the aggregates the given metrics need. */
+export function aggregateSelectList(fields: readonly MetricField[] = METRIC_FIELDS): string {
+  const needed = new Set(fields.flatMap((f) => METRICS[f].needs));
+  return [...needed].map((a) => `${AGGREGATES[a]} AS ${a}`).join(',\n      ');
+}
+
+/** The metric fields from one row of aggregates (missing aggregates → counts 0, the rest null). */
+export function metricsFrom(row: AggregateRow, fields: readonly MetricField[] = METRIC_FIELDS): Metrics {
+  const out: Record<string, number | null> = {};
+  for (const f of fields) out[f] = METRICS[f].value(row);
+  return out as Metrics;
 }
 
 /** The WITH clause every metric query starts from: the cohort's tickets. */

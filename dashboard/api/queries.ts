@@ -9,8 +9,9 @@ import {
   COUNT_FIELDS,
   DIMENSION_SQL,
   METRIC_FIELDS,
+  aggregateSelectList,
   cohortWith,
-  metricSelectList,
+  metricsFrom,
   type BreakdownDimension,
   type MetricField,
   type Metrics,
@@ -45,15 +46,6 @@ export function chTime(d: Date): string {
   return d.toISOString().replace('T', ' ').replace('Z', '');
 }
 
-function normalize(row: Record<string, unknown>): Metrics {
-  const out: Record<string, number | null> = {};
-  for (const f of METRIC_FIELDS) {
-    const n = row[f] === null || row[f] === undefined ? NaN : Number(row[f]);
-    out[f] = Number.isFinite(n) ? n : COUNT_FIELDS.has(f) ? 0 : null;
-  }
-  return out as Metrics;
-}
-
 export type QueryRunner = (sql: string, params: Record<string, unknown>) => Promise<Record<string, unknown>[]>;
 
 /** Wraps queryRows with the analytics settings; the plugin adds timing metrics around it. */
@@ -63,22 +55,22 @@ export function clickHouseRunner(ch: ClickHouse): QueryRunner {
 
 export async function summary(run: QueryRunner, range: Range, filter: TicketFilter, now: Date): Promise<Metrics> {
   const sql = `${cohortWith(filter)}
-    SELECT ${metricSelectList()}
+    SELECT ${aggregateSelectList()}
     FROM cohort`;
   const rows = await run(sql, baseParams(range, filter, now));
-  return normalize(rows[0] ?? {});
+  return metricsFrom(rows[0] ?? {});
 }
 
 export type BreakdownRow = { key: string } & Metrics;
 
 export async function breakdown(run: QueryRunner, by: BreakdownDimension, range: Range, filter: TicketFilter, now: Date): Promise<BreakdownRow[]> {
   const sql = `${cohortWith(filter)}
-    SELECT ${DIMENSION_SQL[by]} AS key, ${metricSelectList()}
+    SELECT ${DIMENSION_SQL[by]} AS key, ${aggregateSelectList()}
     FROM cohort
     GROUP BY key
-    ORDER BY tickets_created DESC, key ASC`;
+    ORDER BY tickets DESC, key ASC`;
   const rows = await run(sql, baseParams(range, filter, now));
-  return rows.map((r) => ({ key: String(r.key), ...normalize(r) }));
+  return rows.map((r) => ({ key: String(r.key), ...metricsFrom(r) }));
 }
 
 export type Interval = 'hour' | 'day';
@@ -118,11 +110,11 @@ export async function timeseries(
 ): Promise<TimeseriesPoint[]> {
   const bucket = interval === 'hour' ? 'toStartOfHour(created_at, {tz:String})' : 'toStartOfDay(created_at, {tz:String})';
   const sql = `${cohortWith(filter)}
-    SELECT toUnixTimestamp(${bucket}) * 1000 AS bucket_ms, ${metricSelectList([metric])}
+    SELECT toUnixTimestamp(${bucket}) * 1000 AS bucket_ms, ${aggregateSelectList([metric])}
     FROM cohort
     GROUP BY bucket_ms`;
   const [rows, buckets] = await Promise.all([run(sql, { ...baseParams(range, filter, now), tz }), bucketStarts(run, range, interval, tz)]);
-  const byBucket = new Map(rows.map((r) => [Number(r.bucket_ms), normalize(r)[metric]]));
+  const byBucket = new Map(rows.map((r) => [Number(r.bucket_ms), metricsFrom(r, [metric])[metric]]));
   const empty = COUNT_FIELDS.has(metric) ? 0 : null;
   return buckets.map((b) => ({ t: new Date(b).toISOString(), value: byBucket.get(b) ?? empty }));
 }
