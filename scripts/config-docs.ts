@@ -12,7 +12,7 @@ import { parseCli } from '../core/cli.js';
 import { documentedVariables, type DocumentedVariable } from '../core/env.js';
 
 export const ROOT = join(import.meta.dirname, '..');
-const SOURCE_DIRS = ['core', 'bot', 'ingest', 'dashboard', 'sandbox', 'scripts', 'schemas'];
+const SOURCE_DIRS = ['core', 'bot', 'ingest', 'dashboard', 'sandbox', 'scripts', 'schemas', 'monitoring', 'grafana'];
 const START = '<!-- config:start -->';
 const END = '<!-- config:end -->';
 
@@ -31,12 +31,22 @@ export function sourceFiles(): string[] {
   return out.sort();
 }
 
+/** Entry points run when imported, so they must keep their declarations in a module of their own. */
+export function isEntryPoint(source: string): boolean {
+  return /\b(runMain|parseCli)\(/.test(source);
+}
+
+/** Modules that declare configuration (entry points excluded: they run when imported). */
+export function declaringModules(): string[] {
+  return sourceFiles().filter((file) => {
+    const src = readFileSync(file, 'utf8');
+    return src.includes('defineConfig(') && !file.endsWith(join('core', 'env.ts')) && !isEntryPoint(src);
+  });
+}
+
 /** Imports every module that declares configuration, so the registry is complete. */
 export async function loadAllDeclarations(): Promise<DocumentedVariable[]> {
-  for (const file of sourceFiles()) {
-    if (readFileSync(file, 'utf8').includes('defineConfig(') && !file.endsWith(join('core', 'env.ts')))
-      await import(pathToFileURL(file).href);
-  }
+  for (const file of declaringModules()) await import(pathToFileURL(file).href);
   return documentedVariables();
 }
 

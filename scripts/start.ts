@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { createBus, loadBusConfig } from '../core/bus/index.js';
 import { parseCli, runMain } from '../core/cli.js';
 import { createClickHouse, loadClickHouseConfig } from '../core/clickhouse.js';
-import { defineConfig, env } from '../core/env.js';
 import { createHttpServer } from '../core/http.js';
 import { logger } from '../core/log.js';
 import { migrate } from '../core/migrate.js';
@@ -31,12 +30,8 @@ import { startIngest } from '../ingest/service.js';
 import { startSandbox } from '../sandbox/index.js';
 import { loadSandboxConfig } from '../sandbox/config.js';
 import { startAlertingStack } from './alerting-stack.js';
+import { loadStartConfig } from './start-config.js';
 
-const loadStartConfig = defineConfig('start', {
-  SIMULATE: env.bool({ default: true, doc: 'npm start with the sandbox: run the traffic simulator (customers and agents) so the dashboard has living data. 0 turns it off.' }),
-  SIMULATE_HISTORY_DAYS: env.int({ default: 7, min: 0, max: 60, doc: 'npm start with the sandbox: on a fresh DATA_DIR, first replay this many past days of traffic (fast, with past dates).' }),
-  ALERTING: env.bool({ default: true, doc: 'npm start: start Prometheus and Alertmanager when they are on PATH. 0 turns the embedded alerting stack off.' }),
-});
 
 async function main(): Promise<void> {
   parseCli({

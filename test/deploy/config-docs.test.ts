@@ -6,13 +6,23 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, envExample, loadAllDeclarations, markdownTable, readmeWithTable, sourceFiles } from '../../scripts/config-docs.js';
+import { ROOT, envExample, isEntryPoint, loadAllDeclarations, markdownTable, readmeWithTable, sourceFiles } from '../../scripts/config-docs.js';
 
 describe('configuration documentation', () => {
   it('no product code reads process.env outside core/env.ts', () => {
     const offenders = sourceFiles()
       .filter((f) => !f.endsWith(join('core', 'env.ts')))
       .filter((f) => /process\.env\b/.test(readFileSync(f, 'utf8').replace(/\/\/.*$|\/\*[\s\S]*?\*\//gm, '')))
+      .map((f) => relative(ROOT, f));
+    expect(offenders).toEqual([]);
+  });
+
+  it('entry points declare no variables of their own (they could not be imported for the docs)', () => {
+    const offenders = sourceFiles()
+      .filter((f) => {
+        const src = readFileSync(f, 'utf8');
+        return isEntryPoint(src) && src.includes('defineConfig(') && !f.endsWith(join('core', 'cli.ts'));
+      })
       .map((f) => relative(ROOT, f));
     expect(offenders).toEqual([]);
   });

@@ -1,0 +1,8 @@
+/** Settings of the all-in-one `npm start` (scripts/start.ts). */
+import { defineConfig, env } from '../core/env.js';
+
+export const loadStartConfig = defineConfig('start', {
+  SIMULATE: env.bool({ default: true, doc: 'npm start with the sandbox: run the traffic simulator (customers and agents) so the dashboard has living data. 0 turns it off.' }),
+  SIMULATE_HISTORY_DAYS: env.int({ default: 7, min: 0, max: 60, doc: 'npm start with the sandbox: on a fresh DATA_DIR, first replay this many past days of traffic (fast, with past dates).' }),
+  ALERTING: env.bool({ default: true, doc: 'npm start: start Prometheus and Alertmanager when they are on PATH. 0 turns the embedded alerting stack off.' }),
+});
