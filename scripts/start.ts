@@ -18,7 +18,7 @@ import { createHttpServer } from '../core/http.js';
 import { logger } from '../core/log.js';
 import { migrate } from '../core/migrate.js';
 import { loadPostgresConfig, openDatabase } from '../core/postgres.js';
-import { alertmanagerPlugin, alertsComposer, loadAlertsConfig, registerSlaCollectors } from '../bot/alerts/index.js';
+import { alertmanagerPlugin, alertsComposer, loadAlertsConfig, registerSlaCollectors, startDailyDigest } from '../bot/alerts/index.js';
 import { createDesk } from '../bot/app.js';
 import { loadBotConfig } from '../bot/config.js';
 import { webhookPlugin } from '../bot/http/webhook.js';
@@ -101,6 +101,8 @@ async function main(): Promise<void> {
 
   await desk.start();
   stops.push(['bot', () => desk.stop()]);
+  const digest = startDailyDigest(desk.services, ch);
+  stops.push(['digest', async () => digest.stop()]);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${botConfig.port}`;
 
   if (start.ALERTING) {
