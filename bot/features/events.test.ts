@@ -54,6 +54,7 @@ async function playEveryFeature(): Promise<void> {
   await c.waitForCustomerMessage(9002, /порекомендуете/);
   await c.pressCustomerButton(9002, '10');
   await c.waitForCustomerMessage(9002, /очень важно/);
+  await c.waitFor(async () => ((await h.db.query(`SELECT 1 FROM feature_jobs WHERE kind = 'followup'`)).rows.length > 0 ? true : undefined), { what: 'follow-up scheduled' });
   await h.runJobs(new Date(Date.now() + 25 * HOUR));
   await c.waitForCustomerMessage(9002, /Наше решение помогло/);
   await c.pressCustomerButton(9002, '👎 Нет');

@@ -7,6 +7,7 @@ import type { BotContext, Desk } from '../context.js';
 import type { FeatureHooks } from '../hooks.js';
 import { antispamFeature } from './antispam/feature.js';
 import { broadcastsFeature } from './broadcasts/feature.js';
+import { publishCommands } from './commands.js';
 import { loadFeaturesConfig, type FeaturesConfig } from './config.js';
 import { followupsFeature } from './followups/feature.js';
 import { kbFeature } from './kb/feature.js';
@@ -54,7 +55,7 @@ export function createFeatures(config: FeaturesConfig = loadFeaturesConfig(), op
     onOpened: [],
     onResolved: [started(ratings.onResolved), started(followups.onResolved)],
     onReopened: [started(followups.onReopened)],
-    onStart: [(desk) => rt.start(desk)],
+    onStart: [(desk) => rt.start(desk).then(() => publishCommands(desk))],
     onStop: [() => rt.stop()],
   };
   return { composer, hooks, runtime: rt, start: (desk) => rt.start(desk), stop: () => rt.stop() };

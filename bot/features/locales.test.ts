@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const FEATURES = fileURLToPath(new URL('.', import.meta.url));
-const KEY = /^(kb|rate|fu|autoclose|macro|bc|spam|lang)-[a-z0-9-]+$/;
+const KEY = /^(kb|rate|fu|autoclose|macro|bc|spam|lang|cmd)-[a-z0-9-]+$/;
 
 function ftlKeys(lang: string): Map<string, string> {
   const src = readFileSync(join(ROOT, 'locales', lang, 'features.ftl'), 'utf8');

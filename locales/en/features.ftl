@@ -93,3 +93,20 @@ spam-newcomer-media = For everyone's safety, files and photos can be sent after 
 ## Language
 lang-choose = Choose your language:
 lang-set = ✅ Language: { $language }
+
+## Command menus (Telegram's "/" menu)
+cmd-start = About this support chat
+cmd-status = The state of your ticket
+cmd-language = Change the language
+cmd-unsubscribe = Stop service updates
+cmd-subscribe = Receive service updates again
+cmd-take = Take the ticket of this topic
+cmd-resolve = Resolve the ticket
+cmd-reopen = Reopen the ticket
+cmd-note = Internal note (not sent to the customer)
+cmd-escalate = Move the ticket to another queue
+cmd-m = Send a macro (/m lists them)
+cmd-find-kb = Search the knowledge base
+cmd-broadcast = Incident broadcast to all customers
+cmd-ban = Stop relaying this customer
+cmd-unban = Relay this customer again
