@@ -3,7 +3,7 @@
  * and agents' (in the support group). Published at start-up; a failure only
  * costs the menu, so it is logged, never fatal.
  */
-import type { BotCommand } from 'grammy/types';
+import type { BotCommand, LanguageCode } from 'grammy/types';
 import type { Desk } from '../context.js';
 
 const CUSTOMER_COMMANDS = ['start', 'status', 'language', 'unsubscribe', 'subscribe'] as const;
@@ -16,7 +16,7 @@ export async function publishCommands(desk: Desk): Promise<void> {
   try {
     for (const locale of desk.locales) {
       const commands = menu(desk, locale, CUSTOMER_COMMANDS);
-      await desk.api.setMyCommands(commands, { scope: { type: 'all_private_chats' }, language_code: locale });
+      await desk.api.setMyCommands(commands, { scope: { type: 'all_private_chats' }, language_code: locale as LanguageCode });
       if (locale === 'en') await desk.api.setMyCommands(commands, { scope: { type: 'all_private_chats' } });
     }
     await desk.api.setMyCommands(menu(desk, desk.config.agentLanguage, AGENT_COMMANDS), { scope: { type: 'chat', chat_id: desk.config.supportChatId } });
