@@ -35,7 +35,6 @@ import { SandboxClient } from '../../sandbox/index.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
 
 const SUPPORT = -1002000000001;
-const POLL_MS = Number(process.env.BENCH_POLL_MS ?? 2);
 
 const nullBus: Bus = {
   kind: 'embedded',
@@ -76,7 +75,10 @@ class GroupWatcher {
   private running = true;
   private loop: Promise<void>;
 
-  constructor(private readonly client: SandboxClient) {
+  constructor(
+    private readonly client: SandboxClient,
+    private readonly pollMs: number,
+  ) {
     this.loop = this.run();
   }
 
@@ -100,7 +102,7 @@ class GroupWatcher {
         } else this.seen.set(text, now);
       }
       // A short pause keeps the watcher from hogging the sandbox; it bounds the timing error at ~2 ms.
-      await new Promise((r) => setTimeout(r, POLL_MS));
+      await new Promise((r) => setTimeout(r, this.pollMs));
     }
   }
 
@@ -114,8 +116,8 @@ runMain(async () => {
   const { values } = parseCli({
     usage: 'npx tsx bench/bot/run.ts [--customers N] [--messages N] [--rate N] [--latency-messages N]',
     description: 'Relay throughput (messages/s) and added latency (p50/p99) of the desk against the sandbox without flood limits.',
-    options: { customers: { type: 'string' }, messages: { type: 'string' }, rate: { type: 'string' }, 'latency-messages': { type: 'string' }, 'query-stats': { type: 'boolean' }, 'database-url': { type: 'string' } },
-    optionHelp: ['--customers N         customers writing (default 100)', '--messages N          messages in the throughput phase (default 5000)', '--rate N              messages per second in the latency phase (default 100)', '--latency-messages N  messages in the latency phase (default 1000)', '--query-stats         print the SQL statements run per relayed message', '--database-url URL    use this PostgreSQL (a scratch schema) instead of PGlite'],
+    options: { customers: { type: 'string' }, messages: { type: 'string' }, rate: { type: 'string' }, 'latency-messages': { type: 'string' }, 'query-stats': { type: 'boolean' }, 'database-url': { type: 'string' }, 'poll-ms': { type: 'string' } },
+    optionHelp: ['--customers N         customers writing (default 100)', '--messages N          messages in the throughput phase (default 5000)', '--rate N              messages per second in the latency phase (default 100)', '--latency-messages N  messages in the latency phase (default 1000)', '--query-stats         print the SQL statements run per relayed message', '--database-url URL    use this PostgreSQL (a scratch schema) instead of PGlite', '--poll-ms N           pause between the watcher\'s polls of the group (default 2)'],
   });
   const customers = Number(values.customers ?? 100);
   const total = Number(values.messages ?? 5000);
@@ -163,7 +165,7 @@ runMain(async () => {
   const config = loadBotConfig({ THROTTLE: '0', SANDBOX_PORT: String(port) });
   const desk = await createDesk({ db, bus: nullBus, config, features: { composer: new Composer<BotContext>(), hooks: emptyHooks() } });
   await desk.start();
-  const watcher = new GroupWatcher(client);
+  const watcher = new GroupWatcher(client, Number(values['poll-ms'] ?? 2));
   const ids = Array.from({ length: customers }, (_, i) => 900_000 + i);
 
   try {

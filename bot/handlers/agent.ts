@@ -92,11 +92,12 @@ export function agentHandlers(supportChatId: number): Composer<BotContext> {
         await reopenTicket(desk, id, agent.id, at, customer);
         text = desk.agentText('agent-reopened', { agent: agent.first_name, number: id });
       }
-      await ctx.answerCallbackQuery();
+      // An answer Telegram refuses (the press is too old) must not undo or hide the change.
+      await ctx.answerCallbackQuery().catch(() => undefined);
       await desk.relay.sendToTopic(customer.id, text);
     } catch (e) {
       if (!(e instanceof DeskError)) throw e;
-      await ctx.answerCallbackQuery({ text: desk.agentText(`agent-error-${e.code}`, e.detail) });
+      await ctx.answerCallbackQuery({ text: desk.agentText(`agent-error-${e.code}`, e.detail) }).catch(() => undefined);
     }
   });
 

@@ -25,7 +25,7 @@ export function customerHandlers(): Composer<BotContext> {
 
   pm.command('status', (ctx) => replyStatus(ctx));
   pm.callbackQuery('desk:status', async (ctx) => {
-    await ctx.answerCallbackQuery();
+    await ctx.answerCallbackQuery().catch(() => undefined);
     await replyStatus(ctx);
   });
 
@@ -45,13 +45,14 @@ export function customerHandlers(): Composer<BotContext> {
 
   pm.callbackQuery(/^desk:cat:(\d+):(\w+)$/, async (ctx) => {
     const desk = ctx.desk;
+    // Answer at once (stops the button's spinner); a press Telegram considers too old must not stop the work.
+    await ctx.answerCallbackQuery().catch(() => undefined);
     const ticketId = Number(ctx.match[1]);
     const ticket = await desk.tickets.get(ticketId);
-    if (!ticket || ticket.customer_id !== ctx.from.id) return ctx.answerCallbackQuery();
+    if (!ticket || ticket.customer_id !== ctx.from.id) return;
     try {
       // A button press has no Telegram date of its own; the keyboard's message date is when it was sent, so use now.
       const updated = await desk.tickets.setCategory(ticketId, ctx.match[2]!, { at: new Date(), isVip: desk.config.vipUserIds.has(ctx.from.id) });
-      await ctx.answerCallbackQuery();
       const cat = desk.config.categories.find((c) => c.key === updated.category)!;
       const label = desk.intake.categoryLabel(await ctx.i18n.getLocale(), cat.key, cat.label);
       await ctx.editMessageText(ctx.t('category-chosen', { category: label })).catch(() => undefined);
@@ -63,7 +64,6 @@ export function customerHandlers(): Composer<BotContext> {
       await desk.relay.sendToTopic(updated.customer_id, desk.agentText('agent-category', { category: cat.label, queue: updated.queue }));
     } catch (e) {
       if (!(e instanceof DeskError)) throw e;
-      await ctx.answerCallbackQuery();
       await ctx.editMessageReplyMarkup().catch(() => undefined);
     }
   });

@@ -74,6 +74,20 @@ describe('routing and SLA', () => {
   });
 });
 
+describe('ETA', () => {
+  it('the receipt ETA follows how fast the queue answered lately', async () => {
+    // Three L1 tickets answered within seconds: the typical first response is now far below the 15 min target.
+    for (const c of [3101, 3102, 3103]) {
+      const { thread } = await openTicket(c, 'quick one');
+      await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: 'quick answer' });
+      await h.client.waitForCustomerMessage(c, 'quick answer');
+    }
+    await h.client.sendCustomerMessage(3104, { text: 'how long?', first_name: 'Eta' });
+    const receipt = await h.client.waitForCustomerMessage(3104, /Ticket #\d+ created/);
+    expect(receipt.text).toMatch(/Queue: L1\. We usually answer within 1 min\./);
+  });
+});
+
 describe('agent commands and buttons', () => {
   it('Take / Resolve buttons on the card, then /reopen', async () => {
     const { ticket, thread } = await openTicket(3003, 'button flow');
