@@ -147,15 +147,17 @@ async function inTopic(ctx: Filter<BotContext, 'message'> | BotContext, fn: (des
 }
 
 async function resolveTicket(desk: Desk, ticketId: number, agentId: number, at: Date, customer: Customer): Promise<Ticket> {
-  const t = await desk.tickets.resolve(ticketId, { by: 'agent', at, agentId });
-  await desk.relay.sendToCustomer(customer.id, desk.translate(customerLocale(desk, t, customer), 'ticket-resolved-customer', { number: t.id }));
-  return t;
+  return desk.tickets.resolve(ticketId, {
+    by: 'agent', at, agentId,
+    announce: (t) => desk.relay.sendToCustomer(customer.id, desk.translate(customerLocale(desk, t, customer), 'ticket-resolved-customer', { number: t.id })),
+  });
 }
 
 async function reopenTicket(desk: Desk, ticketId: number, agentId: number, at: Date, customer: Customer): Promise<Ticket> {
-  const t = await desk.tickets.reopen(ticketId, { reason: 'agent', at, agentId });
-  await desk.relay.sendToCustomer(customer.id, desk.translate(customerLocale(desk, t, customer), 'ticket-reopened-customer', { number: t.id }));
-  return t;
+  return desk.tickets.reopen(ticketId, {
+    reason: 'agent', at, agentId,
+    announce: (t) => desk.relay.sendToCustomer(customer.id, desk.translate(customerLocale(desk, t, customer), 'ticket-reopened-customer', { number: t.id })),
+  });
 }
 
 function customerLocale(desk: Desk, t: Ticket, c: Customer): string {

@@ -198,7 +198,11 @@ export class TicketService {
     });
   }
 
-  async resolve(ticketId: number, o: { by: ResolvedBy; at: Date; agentId?: number }): Promise<Ticket> {
+  /**
+   * `announce` runs after commit and before the onResolved hooks, so the
+   * customer reads "solved" before, say, the rating keyboard a feature sends.
+   */
+  async resolve(ticketId: number, o: { by: ResolvedBy; at: Date; agentId?: number; announce?: (t: Ticket) => Promise<unknown> }): Promise<Ticket> {
     const ticket = await this.change(ticketId, async (tx, t) => {
       if (t.status === 'resolved') throw new DeskError('ticket-already-resolved', { ticket: t.id });
       const at = o.at < t.created_at ? t.created_at : o.at;
@@ -217,11 +221,12 @@ export class TicketService {
         ],
       };
     });
+    await o.announce?.(ticket);
     await this.runHooks('onResolved', this.o.hooks.onResolved, { ticket, by: o.by });
     return ticket;
   }
 
-  async reopen(ticketId: number, o: { reason: ReopenReason; at: Date; agentId?: number }): Promise<Ticket> {
+  async reopen(ticketId: number, o: { reason: ReopenReason; at: Date; agentId?: number; announce?: (t: Ticket) => Promise<unknown> }): Promise<Ticket> {
     let ticket: Ticket;
     try {
       ticket = await this.change(ticketId, async (tx, t) => {
@@ -240,6 +245,7 @@ export class TicketService {
       if (isUniqueViolation(e)) throw new DeskError('customer-has-open-ticket', { ticket: ticketId });
       throw e;
     }
+    await o.announce?.(ticket);
     await this.runHooks('onReopened', this.o.hooks.onReopened, { ticket, reason: o.reason });
     return ticket;
   }
