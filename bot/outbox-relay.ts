@@ -72,6 +72,8 @@ export class OutboxRelay {
     this.running = false;
     this.wake?.();
     await this.loop;
+    // Publish what the last updates wrote, if the bus takes it; whatever is left waits for the next start.
+    if (this.failures === 0) await this.drain().catch((err: unknown) => this.o.log.warn({ err }, 'outbox left unpublished at stop; the next start publishes it'));
     await this.producer?.close().catch(() => undefined);
     this.producer = undefined;
   }
