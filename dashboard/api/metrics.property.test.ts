@@ -12,6 +12,7 @@ import { deskEvents } from '../../test/analytics/history.js';
 import { referenceBreakdown, referenceSummary, sameMetrics, type ReferenceQuery } from '../../test/analytics/reference.js';
 import { BREAKDOWN_DIMENSIONS, type TicketFilter } from './metrics-sql.js';
 import { breakdown, clickHouseRunner, summary, type BreakdownRow } from './queries.js';
+import { queryRows } from '../../core/clickhouse.js';
 import type { SupportEvent } from '../../schemas/events.js';
 
 let db: AnalyticsDb;
@@ -80,6 +81,9 @@ describe('metrics are idempotent and order-independent', () => {
 
         const once = await ingestAndSnapshot([events]);
         expectMatchesReference(once, events);
+        // one insert → one ticket_facts row per ticket (FINAL has nothing left to merge)
+        const [facts] = await queryRows<{ rows: number }>(db.ch, 'SELECT count() AS rows FROM ticket_facts');
+        expect(Number(facts!.rows)).toBe(new Set(events.map((e) => e.ticket_id)).size);
 
         // every event twice, shuffled, across several inserts: ratings and replies may land before ticket_opened
         const doubled = shuffled([...events, ...events], rand);
