@@ -101,7 +101,7 @@ describe('feature events in ClickHouse', () => {
       { timeoutMs: 60_000, what: `${published} events in ClickHouse` },
     );
 
-    const rows = (type: string, cols: string) => queryRows<Record<string, unknown>>(ch, `SELECT ${cols} FROM events FINAL WHERE type = {type:String} ORDER BY occurred_at`, { type });
+    const rows = (type: string, cols: string) => queryRows<Record<string, unknown>>(ch, `SELECT ${cols} FROM events FINAL WHERE type = {type:String} ORDER BY customer_id, occurred_at, event_id`, { type });
     const envelope = 'ticket_id, customer_id, queue, language, ticket_created_at';
 
     expect(await rows('kb_suggested', `${envelope}, kb_article_id, kb_score`)).toEqual([

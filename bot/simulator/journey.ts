@@ -133,20 +133,21 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer): Promise<Ticket
 
 /**
  * Answers "Did it help?" for customers whose ticket was resolved: the desk's
- * scheduler sends it FOLLOWUP_DELAY later, whenever that is.
+ * scheduler sends it FOLLOWUP_DELAY later, whenever that is. Returns the
+ * customers whose question was seen (answered or deliberately ignored).
  */
-export async function answerFollowups(client: SandboxClient, rng: Rng, customers: Iterable<SimCustomer>, answered: Set<string>): Promise<number> {
-  let n = 0;
+export async function answerFollowups(client: SandboxClient, rng: Rng, customers: Iterable<SimCustomer>, answered: Set<string>): Promise<SimCustomer[]> {
+  const done: SimCustomer[] = [];
   for (const c of customers) {
     const msgs = await client.getCustomerMessages(c.id).catch(() => []);
     for (const m of msgs) {
       const b = buttons(m);
       if (m.from !== 'bot' || b.length !== 2 || !/👍/.test(b[0]!) || answered.has(`${c.id}:${m.message_id}`)) continue;
       answered.add(`${c.id}:${m.message_id}`);
+      done.push(c);
       if (!rng.chance(P.followupAnswered)) continue;
       await client.pressCustomerButton(c.id, rng.chance(P.followupHelped) ? b[0]! : b[1]!).catch(() => undefined);
-      n++;
     }
   }
-  return n;
+  return done;
 }

@@ -47,6 +47,7 @@ export interface SimulatorStats {
   started: number;
   outcomes: Record<TicketOutcome, number>;
   failed: number;
+  /** Follow-up questions seen (answered or, like real customers often do, ignored). */
   followupsAnswered: number;
   /** Why the last ticket that did not play out stopped (for the operator's log). */
   lastError?: string;
@@ -61,6 +62,8 @@ export interface Simulator {
 
 const LANGS = Object.keys(LANG_WEIGHTS) as Lang[];
 const DAY = 86_400_000;
+/** How long (real time) to keep looking for a resolved customer's follow-up question: FOLLOWUP_DELAY (24 h) and some. */
+const FOLLOWUP_WATCH_MS = 30 * 3600_000;
 
 export function startSimulator(o: SimulatorOptions): Simulator {
   const client = new SandboxClient(o.sandboxUrl);
@@ -68,7 +71,8 @@ export function startSimulator(o: SimulatorOptions): Simulator {
   const abort = new AbortController();
   const stats: SimulatorStats = { started: 0, outcomes: { spam: 0, kb: 0, resolved: 0, waiting: 0, lost: 0 }, failed: 0, followupsAnswered: 0 };
   const customers: SimCustomer[] = [];
-  const awaitingFollowup = new Map<number, SimCustomer>();
+  /** Customers whose resolved ticket will get a "Did it help?", with when (real time) they were resolved. */
+  const awaitingFollowup = new Map<number, { customer: SimCustomer; since: number }>();
   const answered = new Set<string>();
   const running = new Set<Promise<void>>();
   /** Customers in the middle of a ticket (live mode plays several at once). */
@@ -95,7 +99,7 @@ export function startSimulator(o: SimulatorOptions): Simulator {
     try {
       const outcome = await playTicket({ client, rng, tl, waitMs }, c);
       stats.outcomes[outcome]++;
-      if (outcome === 'resolved') awaitingFollowup.set(c.id, c);
+      if (outcome === 'resolved') awaitingFollowup.set(c.id, { customer: c, since: Date.now() });
       if (outcome === 'waiting') c.open = true;
     } catch (e) {
       c.open = true; // in an unknown state: don't bring them back
@@ -158,10 +162,19 @@ export function startSimulator(o: SimulatorOptions): Simulator {
   }
 
   // "Did it help?" arrives FOLLOWUP_DELAY after a resolution: look for it now and then.
+  // Bounded: a customer leaves the list once their question was seen, or after FOLLOWUP_WATCH without one.
+  let sweeping = false;
   const sweep = setInterval(() => {
-    void answerFollowups(client, rng, awaitingFollowup.values(), answered)
-      .then((n) => (stats.followupsAnswered += n))
-      .catch(() => undefined);
+    if (sweeping) return;
+    sweeping = true;
+    for (const [id, w] of awaitingFollowup) if (Date.now() - w.since > FOLLOWUP_WATCH_MS) awaitingFollowup.delete(id);
+    void answerFollowups(client, rng, [...awaitingFollowup.values()].map((w) => w.customer), answered)
+      .then((seen) => {
+        stats.followupsAnswered += seen.length;
+        for (const c of seen) awaitingFollowup.delete(c.id);
+      })
+      .catch(() => undefined)
+      .finally(() => (sweeping = false));
   }, 20_000);
 
   const replayed = replay();

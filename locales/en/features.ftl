@@ -67,6 +67,7 @@ bc-subscribed = You'll receive service updates again. /unsubscribe turns them of
 
 ## Broadcasts — agents
 bc-usage = Usage: /broadcast <text>, or /broadcast --urgent <text> to send during quiet hours too. Send it in the General topic.
+bc-too-long = The broadcast is { $length } characters long; { $max } at most fit in one message with the header and footer.
 bc-not-in-topic = Broadcasts are sent from the General topic (or a staff topic), not from a customer's topic.
 bc-preview = 📣 Broadcast #{ $id } preview — { $recipients } recipients, { $optedOut } opted out. { $urgent ->
         [yes] 🚨 Urgent.

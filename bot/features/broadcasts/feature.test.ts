@@ -114,7 +114,7 @@ describe('broadcast', () => {
     }
   });
 
-  it('lets customers opt back in, and refuses to broadcast from a customer topic', async () => {
+  it('lets customers opt back in, and refuses to broadcast from a customer topic or a text too long for one message', async () => {
     await h.client.sendCustomerMessage(8001, { text: '/subscribe' });
     await h.client.waitForCustomerMessage(8001, /receive service updates again/);
     const r = await h.db.query<{ broadcast_opt_out: boolean }>('SELECT broadcast_opt_out FROM customer_settings WHERE customer_id = 8001');
@@ -124,5 +124,8 @@ describe('broadcast', () => {
     const thread = await h.thread(8010);
     await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: '/broadcast hello all' });
     await h.client.waitForChatMessage(SUPPORT, /Broadcasts are sent from the General topic/, { threadId: thread });
+
+    await h.client.sendSupportMessage({ from_id: AGENT, text: `/broadcast ${'x'.repeat(3600)}` });
+    await h.client.waitForChatMessage(SUPPORT, 'The broadcast is 3,600 characters long; 3,500 at most');
   });
 });

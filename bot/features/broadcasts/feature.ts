@@ -22,6 +22,7 @@ import { escapeHtml } from '../telegram-html.js';
 export const BROADCAST_JOB = 'broadcast';
 /** Sends in flight at once; the throttler below paces them to Telegram's limits. */
 const CONCURRENCY = 8;
+const MAX_TEXT = 3500;
 
 interface BroadcastRow {
   id: number;
@@ -79,6 +80,8 @@ export function broadcastsFeature(rt: FeatureRuntime): Composer<BotContext> {
     const urgent = /^--urgent\b/.test(text);
     if (urgent) text = text.replace(/^--urgent\b\s*/, '');
     if (!text) return void (await ctx.reply(desk.agentText('bc-usage'), inThread(ctx)));
+    // Header and footer must still fit in one Telegram message (4096 characters).
+    if (text.length > MAX_TEXT) return void (await ctx.reply(desk.agentText('bc-too-long', { max: MAX_TEXT, length: text.length }), inThread(ctx)));
     const id = (await desk.db.query<{ id: number }>('INSERT INTO broadcasts (text, urgent, created_by) VALUES ($1, $2, $3) RETURNING id', [text, urgent, ctx.from!.id])).rows[0]!.id;
     const aud = await audience(desk);
     const msg = await ctx.reply(previewText(desk, rt, { id, text, urgent }, aud), { ...inThread(ctx), parse_mode: 'HTML', reply_markup: previewKeyboard(desk, id, urgent) });
