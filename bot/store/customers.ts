@@ -19,6 +19,21 @@ export interface TelegramUserLike {
   language_code?: string | undefined;
 }
 
+function customerFromJson(j: Record<string, unknown>): Customer {
+  return { ...j, created_at: new Date(j.created_at as string), updated_at: new Date(j.updated_at as string) } as unknown as Customer;
+}
+
+/** Whether the stored profile differs from the one in the update (what upsert would write). */
+function profileChanged(c: Customer, u: TelegramUserLike, isVip: boolean): boolean {
+  return (
+    c.first_name !== (u.first_name ?? '') ||
+    c.last_name !== (u.last_name ?? null) ||
+    c.username !== (u.username ?? null) ||
+    c.is_vip !== isVip ||
+    (c.language_code === null && u.language_code !== undefined && u.language_code !== null)
+  );
+}
+
 export class CustomerRepo {
   constructor(private readonly db: Queryable) {}
 
@@ -57,31 +72,22 @@ export class CustomerRepo {
   }
 
   /**
-   * The upsert above plus the open ticket and whether a message was relayed
-   * already — the three reads every customer message needs, as one statement.
+   * The profile (refreshed if it changed), the open ticket and whether a
+   * message was relayed already — the reads every customer message needs — in
+   * one read; the upsert runs only for a new customer or a changed profile.
    */
   async touch(u: TelegramUserLike, isVip: boolean, probe?: { chatId: number; messageId: number }, q: Queryable = this.db): Promise<CustomerContext> {
-    const r = await q.query<Customer & { open_ticket: Record<string, unknown> | null; relayed: boolean }>(
-      `WITH up AS (
-         INSERT INTO customers (id, first_name, last_name, username, language_code, is_vip)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (id) DO UPDATE SET
-           first_name = EXCLUDED.first_name, last_name = EXCLUDED.last_name, username = EXCLUDED.username,
-           language_code = COALESCE(customers.language_code, EXCLUDED.language_code),
-           is_vip = EXCLUDED.is_vip, updated_at = now()
-         WHERE (customers.first_name, customers.last_name, customers.username, customers.is_vip)
-               IS DISTINCT FROM (EXCLUDED.first_name, EXCLUDED.last_name, EXCLUDED.username, EXCLUDED.is_vip)
-            OR (customers.language_code IS NULL AND EXCLUDED.language_code IS NOT NULL)
-         RETURNING *),
-       c AS (SELECT * FROM up UNION ALL SELECT * FROM customers WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM up))
-       SELECT c.*,
+    const r = await q.query<{ customer: Customer | null; open_ticket: Record<string, unknown> | null; relayed: boolean }>(
+      `SELECT
+         (SELECT row_to_json(c) FROM customers c WHERE c.id = $1) AS customer,
          (SELECT to_jsonb(t) FROM tickets t WHERE t.customer_id = $1 AND t.status <> 'resolved') AS open_ticket,
-         EXISTS (SELECT 1 FROM message_pairs WHERE source_chat_id = $7 AND source_message_id = $8) AS relayed
-       FROM c`,
-      [u.id, u.first_name ?? '', u.last_name ?? null, u.username ?? null, u.language_code ?? null, isVip, probe?.chatId ?? 0, probe?.messageId ?? 0],
+         EXISTS (SELECT 1 FROM message_pairs WHERE source_chat_id = $2 AND source_message_id = $3) AS relayed`,
+      [u.id, probe?.chatId ?? 0, probe?.messageId ?? 0],
     );
-    const { open_ticket, relayed, ...customer } = r.rows[0]!;
-    return { customer: customer as Customer, openTicket: open_ticket ? ticketFromJson(open_ticket) : undefined, relayed };
+    const row = r.rows[0]!;
+    const stored = row.customer ? customerFromJson(row.customer as unknown as Record<string, unknown>) : undefined;
+    const customer = stored && !profileChanged(stored, u, isVip) ? stored : await this.upsert(u, isVip, q);
+    return { customer, openTicket: row.open_ticket ? ticketFromJson(row.open_ticket) : undefined, relayed: row.relayed };
   }
 
   async setLanguage(id: number, code: string, q: Queryable = this.db): Promise<void> {
