@@ -36,7 +36,10 @@ step "dashboard build"
 npm run --silent build:web
 
 step "services (Kafka, PostgreSQL)"
-trap 'bash scripts/services.sh stop >/dev/null 2>&1 || true' EXIT
+# Stop at the end only what this run started: a developer's running services stay up.
+if bash scripts/services.sh status | grep -q 'stopped'; then
+  trap 'bash scripts/services.sh stop >/dev/null 2>&1 || true' EXIT
+fi
 bash scripts/services.sh start
 eval "$(bash scripts/services.sh env | sed 's/^/export /')"
 
