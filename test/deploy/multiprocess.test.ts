@@ -7,11 +7,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SandboxClient } from '../../sandbox/index.js';
+import { freePort } from '../../scripts/alerting-stack.js';
 import { startChdbGateway, type ChdbGateway } from '../../scripts/chdb-http-gateway.js';
 import { tmpDataDir } from '../helpers/tmp.js';
 
@@ -26,17 +26,6 @@ const children: Array<{ name: string; proc: ChildProcess; output: string[] }> = 
 let gateway: ChdbGateway;
 let sandbox: SandboxClient;
 let dashboardUrl: string;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function launch(name: string, entry: string, env: Record<string, string>): void {
   const proc = spawn(process.execPath, ['--import', 'tsx', entry], {
