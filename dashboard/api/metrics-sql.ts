@@ -51,20 +51,22 @@ export interface TicketFilter {
   agent?: number | undefined;
 }
 
-const NO_EVENT = "toUUID('00000000-0000-0000-0000-000000000000')";
-/** Value of a latest-by-(occurred_at, event_id) tuple, NULL when no such event was seen. */
-const latestOrNull = (col: string) => `if(tupleElement(${col}, 2) = ${NO_EVENT}, NULL, tupleElement(${col}, 3))`;
-// greatest() skips NULL arguments in current ClickHouse, so the NULL (no such event yet) is kept explicitly.
-const seconds = (a: string, b: string) => `if(${a} IS NULL, NULL, greatest(0, toUnixTimestamp64Milli(${a}) - toUnixTimestamp64Milli(${b})) / 1000)`;
+/** Epoch milliseconds of a Nullable DateTime64; 0 when NULL (no such event yet). */
+const ms = (col: string) => `ifNull(toUnixTimestamp64Milli(${col}), 0)`;
+/** A latest-by-(occurred_at, event_id) tuple is the all-default tuple until such an event was seen. */
+const seen = (col: string) => `tupleElement(${col}, 1) != 0`;
 
 /**
  * One row per ticket created in [{from}, {to}), filtered by the ticket's
- * current queue/category/agent. Query parameters: from, to (DateTime64(3)), now,
- * and queue/category/agent when filtered.
+ * current queue/category/agent. Query parameters: from, to (DateTime64(3)),
+ * now_ms (Int64), and queue/category/agent when filtered.
  *
  * FINAL finishes the merge of each ticket's rows at read time (the columns are
- * SimpleAggregateFunctions, so FINAL applies their min/max); it is cheaper than
- * GROUP BY because rows arrive sorted by the key and most are merged already.
+ * SimpleAggregateFunctions, so FINAL applies their min/max); rows arrive sorted
+ * by the key and most are merged already, so it costs about as much as a plain
+ * read. Times are integer milliseconds with 0 for "none" and ratings use an
+ * out-of-range value for "none": non-Nullable integers keep the per-row work
+ * small — this statement is the cost of every dashboard request.
  */
 export function ticketStateSql(filter: TicketFilter): string {
   const where: string[] = [];
@@ -75,29 +77,31 @@ export function ticketStateSql(filter: TicketFilter): string {
     SELECT
       ticket_id,
       ticket_created_at AS created_at,
-      customer_id AS cust_id,
+      toUnixTimestamp64Milli(ticket_created_at) AS created_ms,
       tupleElement(queue_latest, 3) AS queue,
       tupleElement(category_latest, 3) AS category,
       tupleElement(language_latest, 3) AS language,
       tupleElement(agent_latest, 3) AS agent_id,
       tupleElement(status_latest, 3) AS status,
-      tupleElement(status_latest, 1) AS status_since,
-      first_reply_at AS first_reply,
+      toUnixTimestamp64Milli(tupleElement(status_latest, 1)) AS status_ms,
+      ${ms('first_reply_at')} AS reply_ms,
+      ${ms('first_resolved_at')} AS resolved_ms,
       first_reply_bh_seconds AS frt_bh,
+      -- agent replies, capped at 2: none, exactly one (smallest = largest event id), more
       multiIf(reply_min_id IS NULL, 0, reply_min_id = reply_max_id, 1, 2) AS replies_capped,
-      first_resolved_at AS resolved_at,
       reopened AS was_reopened,
       csat_surveyed AS csat_was_surveyed,
       repeat_contact AS is_repeat,
-      ${latestOrNull('csat_latest')} AS csat_score,
-      ${latestOrNull('nps_latest')} AS nps_score,
-      if(tupleElement(queue_change_latest, 2) = ${NO_EVENT}, opened_fr_due_at, tupleElement(queue_change_latest, 3)) AS fr_due,
-      if(tupleElement(queue_change_latest, 2) = ${NO_EVENT}, opened_res_due_at, tupleElement(queue_change_latest, 4)) AS res_due,
-      ${seconds('first_reply', 'created_at')} AS frt,
-      ${seconds('resolved_at', 'created_at')} AS resolution,
-      -- SLA outcome: 1 met, 0 missed (late, or still open past the deadline), NULL not due yet / no deadline
-      multiIf(fr_due IS NULL, NULL, first_reply IS NOT NULL, toUInt8(first_reply <= fr_due), {now:DateTime64(3)} > fr_due, 0, NULL) AS fr_met,
-      multiIf(res_due IS NULL, NULL, resolved_at IS NOT NULL, toUInt8(resolved_at <= res_due), {now:DateTime64(3)} > res_due, 0, NULL) AS res_met
+      if(${seen('csat_latest')}, tupleElement(csat_latest, 3), 0) AS csat_score, -- 1–5, 0 = not rated
+      if(${seen('nps_latest')}, toInt16(tupleElement(nps_latest, 3)), -1) AS nps_score, -- 0–10, -1 = not rated
+      -- deadlines: the latest queue_changed's, else ticket_opened's; 0 = unknown
+      if(${seen('queue_change_latest')}, toUnixTimestamp64Milli(tupleElement(queue_change_latest, 3)), ${ms('opened_fr_due_at')}) AS fr_due_ms,
+      if(${seen('queue_change_latest')}, toUnixTimestamp64Milli(tupleElement(queue_change_latest, 4)), ${ms('opened_res_due_at')}) AS res_due_ms,
+      greatest(0, reply_ms - created_ms) / 1000 AS frt, -- meaningful where reply_ms > 0
+      greatest(0, resolved_ms - created_ms) / 1000 AS resolution, -- meaningful where resolved_ms > 0
+      -- SLA outcome: 1 met, 0 missed (late, or still open past the deadline), -1 not due yet / no deadline
+      multiIf(fr_due_ms = 0, -1, reply_ms > 0, toInt8(reply_ms <= fr_due_ms), {now_ms:Int64} > fr_due_ms, 0, -1) AS fr_met,
+      multiIf(res_due_ms = 0, -1, resolved_ms > 0, toInt8(resolved_ms <= res_due_ms), {now_ms:Int64} > res_due_ms, 0, -1) AS res_met
     FROM ticket_facts FINAL
     WHERE ticket_created_at >= {from:DateTime64(3)} AND ticket_created_at < {to:DateTime64(3)}
     ${where.length ? `AND ${where.join(' AND ')}` : ''}`;
@@ -111,30 +115,30 @@ export function ticketStateSql(filter: TicketFilter): string {
  */
 export const AGGREGATES = {
   tickets: 'count()',
-  resolved: 'countIf(resolved_at IS NOT NULL)',
-  resolved_replied: 'countIf(resolved_at IS NOT NULL AND replies_capped >= 1)',
-  fcr: 'countIf(resolved_at IS NOT NULL AND replies_capped = 1 AND was_reopened = 0)',
-  auto: 'countIf(resolved_at IS NOT NULL AND replies_capped = 0)',
+  resolved: 'countIf(resolved_ms > 0)',
+  resolved_replied: 'countIf(resolved_ms > 0 AND replies_capped >= 1)',
+  fcr: 'countIf(resolved_ms > 0 AND replies_capped = 1 AND was_reopened = 0)',
+  auto: 'countIf(resolved_ms > 0 AND replies_capped = 0)',
   reopened: 'countIf(was_reopened = 1)',
-  csat_n: 'count(csat_score)',
+  csat_n: 'countIf(csat_score > 0)',
   csat_good: 'countIf(csat_score >= 4)',
   csat_sum: 'sum(csat_score)',
   surveyed: 'countIf(csat_was_surveyed = 1)',
-  surveyed_rated: 'countIf(csat_was_surveyed = 1 AND csat_score IS NOT NULL)',
-  nps_n: 'count(nps_score)',
+  surveyed_rated: 'countIf(csat_was_surveyed = 1 AND csat_score > 0)',
+  nps_n: 'countIf(nps_score >= 0)',
   promoters: 'countIf(nps_score >= 9)',
-  detractors: 'countIf(nps_score <= 6)',
+  detractors: 'countIf(nps_score BETWEEN 0 AND 6)',
   // the desk's ticket_opened.is_repeat_contact: another ticket of the customer resolved in the 7 days before
   repeat: 'countIf(is_repeat = 1)',
   // (aliases must differ from the cohort's column names, or the alias would shadow the column)
   fr_met_n: 'countIf(fr_met = 1)',
-  fr_due_n: 'count(fr_met)',
+  fr_due_n: 'countIf(fr_met >= 0)',
   res_met_n: 'countIf(res_met = 1)',
-  res_due_n: 'count(res_met)',
-  // exact quantiles (linear interpolation between closest ranks); NULLs (no reply yet…) are skipped
-  frt_q: 'quantilesExactInclusive(0.5, 0.9)(frt)',
+  res_due_n: 'countIf(res_met >= 0)',
+  // exact quantiles (linear interpolation between closest ranks) over the tickets that have the value
+  frt_q: 'quantilesExactInclusiveIf(0.5, 0.9)(frt, reply_ms > 0)',
   frt_bh_q: 'quantilesExactInclusive(0.5, 0.9)(frt_bh)',
-  resolution_q: 'quantilesExactInclusive(0.5, 0.9)(resolution)',
+  resolution_q: 'quantilesExactInclusiveIf(0.5, 0.9)(resolution, resolved_ms > 0)',
 } as const;
 type Aggregate = keyof typeof AGGREGATES;
 type AggregateRow = Partial<Record<Aggregate, unknown>>;

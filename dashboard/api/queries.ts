@@ -34,7 +34,7 @@ function baseParams(range: Range, filter: TicketFilter, now: Date): Record<strin
   return {
     from: chTime(range.from),
     to: chTime(range.to),
-    now: chTime(now),
+    now_ms: now.getTime(),
     ...(filter.queue !== undefined ? { queue: filter.queue } : {}),
     ...(filter.category !== undefined ? { category: filter.category } : {}),
     ...(filter.agent !== undefined ? { agent: filter.agent } : {}),
@@ -163,7 +163,7 @@ export async function frtDistribution(run: QueryRunner, range: Range, filter: Ti
     .join(', ')}, ${FRT_BUCKETS.length - 1})`;
   const sql = `${cohortWith(filter)}
     SELECT ${idx} AS idx, count() AS tickets
-    FROM cohort WHERE frt IS NOT NULL
+    FROM cohort WHERE reply_ms > 0
     GROUP BY idx`;
   const rows = await run(sql, baseParams(range, filter, now));
   const counts = new Map(rows.map((r) => [Number(r.idx), Number(r.tickets)]));
@@ -215,40 +215,40 @@ export const AT_RISK_SECONDS = 300;
  */
 export async function live(run: QueryRunner, now: Date, windowSeconds: number, filter: TicketFilter, listLimit = 50): Promise<Live> {
   const range = { from: new Date(now.getTime() - windowSeconds * 1000), to: new Date(now.getTime() + 1) };
-  const params = { ...baseParams(range, filter, now), risk: AT_RISK_SECONDS };
+  const params = { ...baseParams(range, filter, now), risk_ms: AT_RISK_SECONDS * 1000 };
   const openWith = `${cohortWith(filter)},
     open AS (
-      SELECT ticket_id, created_at, queue, if(status = '', 'unknown', status) AS status, if(status = 'unknown', created_at, status_since) AS waiting_since, agent_id, first_reply, fr_due, res_due,
-        first_reply IS NULL AND fr_due IS NOT NULL AND fr_due <= {now:DateTime64(3)} AS fr_breached,
-        res_due IS NOT NULL AND res_due <= {now:DateTime64(3)} AS res_breached,
+      SELECT ticket_id, created_ms, queue, if(status = '', 'unknown', status) AS status, if(status = 'unknown', created_ms, status_ms) AS waiting_ms, agent_id,
+        fr_due_ms, res_due_ms,
+        reply_ms = 0 AND fr_due_ms > 0 AND fr_due_ms <= {now_ms:Int64} AS fr_breached,
+        res_due_ms > 0 AND res_due_ms <= {now_ms:Int64} AS res_breached,
         fr_breached OR res_breached AS breached,
-        NOT breached AND first_reply IS NULL AND fr_due IS NOT NULL AND fr_due <= {now:DateTime64(3)} + toIntervalSecond({risk:UInt32}) AS at_risk
+        NOT breached AND reply_ms = 0 AND fr_due_ms > 0 AND fr_due_ms <= {now_ms:Int64} + {risk_ms:Int64} AS at_risk
       FROM cohort WHERE status != 'resolved')`;
   // Two statements: counts per queue × status (with each group's longest waiting ticket), and the tickets at risk or breached.
   const [byQueue, tickets] = await Promise.all([
     run(
       `${openWith}
       SELECT queue, status, count() AS open, countIf(at_risk) AS at_risk, countIf(breached) AS breached,
-        argMinIf(tuple(ticket_id, waiting_since), tuple(waiting_since, ticket_id), status IN ('new', 'waiting_agent', 'unknown')) AS oldest
+        argMinIf(tuple(ticket_id, waiting_ms), tuple(waiting_ms, ticket_id), status IN ('new', 'waiting_agent', 'unknown')) AS oldest
       FROM open GROUP BY queue, status ORDER BY queue, status`,
       params,
     ),
     run(
       `${openWith}
-      SELECT ticket_id, queue, status, if(agent_id = 0, '', toString(agent_id)) AS agent, created_at,
+      SELECT ticket_id, queue, status, if(agent_id = 0, '', toString(agent_id)) AS agent, created_ms,
         if(fr_breached OR (at_risk AND NOT res_breached), 'first_response', 'resolution') AS sla,
-        if(sla = 'first_response', fr_due, res_due) AS due_at,
-        (toUnixTimestamp64Milli({now:DateTime64(3)}) - toUnixTimestamp64Milli(due_at)) / 1000 AS overdue_seconds,
+        if(sla = 'first_response', fr_due_ms, res_due_ms) AS due_ms,
         if(breached, 'breached', 'at_risk') AS state
       FROM open WHERE breached OR at_risk
-      ORDER BY overdue_seconds DESC, ticket_id LIMIT {limit:UInt32}`,
+      ORDER BY {now_ms:Int64} - due_ms DESC, ticket_id LIMIT {limit:UInt32}`,
       { ...params, limit: listLimit },
     ),
   ]);
   const waiting = byQueue
     .filter((r) => ['new', 'waiting_agent', 'unknown'].includes(String(r.status)))
-    .map((r) => ({ queue: String(r.queue), status: String(r.status), ticket_id: Number((r.oldest as [number, string])[0]), since: String((r.oldest as [number, string])[1]) }))
-    .sort((a, b) => Date.parse(a.since) - Date.parse(b.since) || a.ticket_id - b.ticket_id);
+    .map((r) => ({ queue: String(r.queue), status: String(r.status), ticket_id: Number((r.oldest as [number, number])[0]), since: Number((r.oldest as [number, number])[1]) }))
+    .sort((a, b) => a.since - b.since || a.ticket_id - b.ticket_id);
   const o = waiting[0];
   const rows: LiveQueueRow[] = byQueue.map((r) => ({ queue: String(r.queue), status: String(r.status), open: Number(r.open), at_risk: Number(r.at_risk), breached: Number(r.breached) }));
   const sum = (k: 'open' | 'at_risk' | 'breached', pred: (r: LiveQueueRow) => boolean = () => true) => rows.filter(pred).reduce((a, r) => a + r[k], 0);
@@ -259,7 +259,7 @@ export async function live(run: QueryRunner, now: Date, windowSeconds: number, f
     at_risk: sum('at_risk'),
     breached: sum('breached'),
     oldest_waiting: o
-      ? { ticket_id: o.ticket_id, queue: o.queue, status: o.status, waiting_since: o.since, waiting_seconds: Math.max(0, (now.getTime() - Date.parse(o.since)) / 1000) }
+      ? { ticket_id: o.ticket_id, queue: o.queue, status: o.status, waiting_since: new Date(o.since).toISOString(), waiting_seconds: Math.max(0, (now.getTime() - o.since) / 1000) }
       : null,
     by_queue: rows,
     tickets: tickets.map((r) => ({
@@ -267,10 +267,10 @@ export async function live(run: QueryRunner, now: Date, windowSeconds: number, f
       queue: String(r.queue),
       status: String(r.status),
       agent: String(r.agent),
-      created_at: String(r.created_at),
+      created_at: new Date(Number(r.created_ms)).toISOString(),
       sla: r.sla as LiveTicket['sla'],
-      due_at: String(r.due_at),
-      overdue_seconds: Number(r.overdue_seconds),
+      due_at: new Date(Number(r.due_ms)).toISOString(),
+      overdue_seconds: (now.getTime() - Number(r.due_ms)) / 1000,
       state: r.state as LiveTicket['state'],
     })),
   };
