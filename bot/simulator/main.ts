@@ -27,7 +27,7 @@ async function main(): Promise<void> {
       '--sandbox URL   sandbox base URL (default http://127.0.0.1:8081)',
       '--mode MODE     live (default), replay (history only, then exit) or both',
       '--days N        replay: days of history (default 7)',
-      '--per-day N     replay: tickets on an average day (default 40)',
+      '--per-day N     replay: tickets on an average day (default 24)',
       '--rate N        live: new customers per minute on an average hour (default 2)',
       '--speed N       live: play N times faster than real time (default 1)',
       '--seed N        random seed, to repeat a run',
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   const sim = startSimulator({
     sandboxUrl: values.sandbox ?? 'http://127.0.0.1:8081',
     historyDays: mode === 'live' ? 0 : num('days', values.days, 7),
-    historyPerDay: num('per-day', values['per-day'], 40),
+    historyPerDay: num('per-day', values['per-day'], 24),
     live: mode !== 'replay',
     ratePerMinute: num('rate', values.rate, 2),
     speed: Math.max(1, num('speed', values.speed, 1)),
