@@ -225,32 +225,29 @@ export async function live(run: QueryRunner, now: Date, windowSeconds: number, f
         fr_breached OR res_breached AS breached,
         NOT breached AND reply_ms = 0 AND fr_due_ms > 0 AND fr_due_ms <= {now_ms:Int64} + {risk_ms:Int64} AS at_risk
       FROM cohort WHERE status != 'resolved')`;
-  // Two statements: counts per queue × status (with each group's longest waiting ticket), and the tickets at risk or breached.
-  const [byQueue, tickets] = await Promise.all([
-    run(
-      `${openWith}
-      SELECT queue, status, count() AS open, countIf(at_risk) AS at_risk, countIf(breached) AS breached,
-        argMinIf(tuple(ticket_id, waiting_ms), tuple(waiting_ms, ticket_id), status IN ('new', 'waiting_agent', 'unknown')) AS oldest
-      FROM open GROUP BY queue, status ORDER BY queue, status`,
-      params,
-    ),
-    run(
-      `${openWith}
-      SELECT ticket_id, queue, status, if(agent_id = 0, '', toString(agent_id)) AS agent, created_ms,
-        if(fr_breached OR (at_risk AND NOT res_breached), 'first_response', 'resolution') AS sla,
-        if(sla = 'first_response', fr_due_ms, res_due_ms) AS due_ms,
-        if(breached, 'breached', 'at_risk') AS state
-      FROM open WHERE breached OR at_risk
-      ORDER BY {now_ms:Int64} - due_ms DESC, ticket_id LIMIT {limit:UInt32}`,
-      { ...params, limit: listLimit },
-    ),
-  ]);
+  // One statement: counts per queue × status, each group's longest-waiting ticket, and each group's
+  // most overdue tickets (due time ascending); the groups' lists are merged and cut below.
+  const byQueue = await run(
+    `${openWith}
+    SELECT queue, status, count() AS open_n, countIf(at_risk) AS at_risk_n, countIf(breached) AS breached_n,
+      argMinIf(tuple(ticket_id, waiting_ms), tuple(waiting_ms, ticket_id), status IN ('new', 'waiting_agent', 'unknown')) AS oldest,
+      groupArraySortedIf({limit:UInt32})(
+        tuple(if(fr_breached OR (at_risk AND NOT res_breached), fr_due_ms, res_due_ms), ticket_id, fr_breached OR (at_risk AND NOT res_breached), breached, agent_id, created_ms),
+        breached OR at_risk) AS urgent
+    FROM open GROUP BY queue, status ORDER BY queue, status`,
+    { ...params, limit: listLimit },
+  );
+  type Urgent = [number, number, number | boolean, number | boolean, number, number];
+  const tickets = byQueue
+    .flatMap((r) => (r.urgent as Urgent[]).map((u) => ({ queue: String(r.queue), status: String(r.status), u })))
+    .sort((a, b) => a.u[0] - b.u[0] || a.u[1] - b.u[1])
+    .slice(0, listLimit);
   const waiting = byQueue
     .filter((r) => ['new', 'waiting_agent', 'unknown'].includes(String(r.status)))
     .map((r) => ({ queue: String(r.queue), status: String(r.status), ticket_id: Number((r.oldest as [number, number])[0]), since: Number((r.oldest as [number, number])[1]) }))
     .sort((a, b) => a.since - b.since || a.ticket_id - b.ticket_id);
   const o = waiting[0];
-  const rows: LiveQueueRow[] = byQueue.map((r) => ({ queue: String(r.queue), status: String(r.status), open: Number(r.open), at_risk: Number(r.at_risk), breached: Number(r.breached) }));
+  const rows: LiveQueueRow[] = byQueue.map((r) => ({ queue: String(r.queue), status: String(r.status), open: Number(r.open_n), at_risk: Number(r.at_risk_n), breached: Number(r.breached_n) }));
   const sum = (k: 'open' | 'at_risk' | 'breached', pred: (r: LiveQueueRow) => boolean = () => true) => rows.filter(pred).reduce((a, r) => a + r[k], 0);
   return {
     as_of: now.toISOString(),
@@ -262,16 +259,16 @@ export async function live(run: QueryRunner, now: Date, windowSeconds: number, f
       ? { ticket_id: o.ticket_id, queue: o.queue, status: o.status, waiting_since: new Date(o.since).toISOString(), waiting_seconds: Math.max(0, (now.getTime() - o.since) / 1000) }
       : null,
     by_queue: rows,
-    tickets: tickets.map((r) => ({
-      ticket_id: Number(r.ticket_id),
-      queue: String(r.queue),
-      status: String(r.status),
-      agent: String(r.agent),
-      created_at: new Date(Number(r.created_ms)).toISOString(),
-      sla: r.sla as LiveTicket['sla'],
-      due_at: new Date(Number(r.due_ms)).toISOString(),
-      overdue_seconds: (now.getTime() - Number(r.due_ms)) / 1000,
-      state: r.state as LiveTicket['state'],
+    tickets: tickets.map(({ queue, status, u: [dueMs, ticketId, firstResponse, breached, agentId, createdMs] }) => ({
+      ticket_id: Number(ticketId),
+      queue,
+      status,
+      agent: agentId ? String(agentId) : '',
+      created_at: new Date(Number(createdMs)).toISOString(),
+      sla: firstResponse ? 'first_response' : 'resolution',
+      due_at: new Date(Number(dueMs)).toISOString(),
+      overdue_seconds: (now.getTime() - Number(dueMs)) / 1000,
+      state: breached ? 'breached' : 'at_risk',
     })),
   };
 }
