@@ -19,7 +19,7 @@ import type { Db, Queryable } from '../core/postgres.js';
 import { outboxBacklog } from './store/outbox.js';
 
 const PUBLISHER_LOCK = 7_000_000_002;
-const COALESCE_MS = 25;
+const COALESCE_MS = 100;
 
 /** PGlite: relays sharing one database in this process publish one at a time (the in-process advisory lock). */
 const localPublishers = new WeakMap<Db, Promise<unknown>>();
