@@ -2,7 +2,7 @@
  * Small helpers every feature uses: the customer's locale outside an update,
  * the topic an agent acts in, and desk-wide events.
  */
-import type { Filter } from 'grammy';
+import { GrammyError, type Filter } from 'grammy';
 import type { BotContext, Desk } from '../context.js';
 import { pick } from '../i18n.js';
 import type { Customer, Ticket } from '../store/types.js';
@@ -61,3 +61,16 @@ export async function appendEvents(desk: Desk, events: AnyEventInput[]): Promise
 export const messageDate = (m: { date: number }) => new Date(m.date * 1000);
 
 export type CommandContext = Filter<BotContext, 'message'>;
+
+/**
+ * Answers a button press. Telegram refuses answers to presses older than ~15
+ * minutes (a backlog after downtime, a replay): the toast is lost, but the
+ * press must still take effect, so that refusal is not an error.
+ */
+export async function ack(ctx: BotContext, other?: Parameters<BotContext['answerCallbackQuery']>[0]): Promise<void> {
+  try {
+    await ctx.answerCallbackQuery(other);
+  } catch (err) {
+    if (!(err instanceof GrammyError && err.error_code === 400)) throw err;
+  }
+}

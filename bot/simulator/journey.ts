@@ -50,7 +50,8 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer): Promise<Ticket
   c.seen = true;
   const category = rng.weighted(CATEGORY_WEIGHTS);
   const kb = rng.chance(P.kbQuestion);
-  const first = await say(kb ? kbQuestion(rng, c.lang) : opening(rng, c.lang, CATEGORY_KEYS[category]!));
+  const firstText = kb ? kbQuestion(rng, c.lang) : opening(rng, c.lang, CATEGORY_KEYS[category]!);
+  const first = await say(firstText);
   const receipt = await client.waitForCustomerMessage(c.id, /#\d+/, { ...wait, after: first.message_id, from: 'bot' });
   const number = Number(/#(\d+)/.exec(receipt.text ?? '')![1]);
   // The receipt has a status button; what follows is the KB suggestion (two buttons) or the category keyboard.
@@ -86,6 +87,24 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer): Promise<Ticket
   };
   const lastToCustomer = async () => (await client.getCustomerMessages(c.id)).at(-1)?.message_id ?? 0;
 
+  /** The agent's first answer: an article for a KB question, the complaint macro, the receipt macro or their own words. */
+  const firstAnswer = async () => {
+    if (kb && rng.chance(P.agentFindsArticle)) {
+      await agentSays(`/find_kb ${firstText}`.slice(0, 200));
+      const list = await client
+        .waitForChatMessage(SUPPORT_CHAT, (m) => m.from === 'bot' && (m.buttons?.flat() ?? []).some((b) => b.startsWith('📄')), { ...wait, threadId: topic.thread_id })
+        .catch(() => undefined);
+      const label = list?.buttons?.flat()[0];
+      if (list && label) {
+        await tl.sync();
+        await client.pressSupportButton({ from_id: agent.id, thread_id: topic.thread_id, message_id: list.message_id, text: label });
+        return;
+      }
+    }
+    if (CATEGORY_KEYS[category] === 'complaint' && rng.chance(P.complaintMacro)) return agentSays('/m complaint');
+    return agentSays(rng.chance(P.receiptMacro) ? '/m receipt' : agentReply(rng, c.lang));
+  };
+
   const frt = rng.lognormal(...profile.first);
   await tl.sleep(frt);
   if (rng.chance(0.4)) await agentSays('/take');
@@ -99,7 +118,7 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer): Promise<Ticket
     await tl.sleep(rng.lognormal(...profile.next));
     await agentSays(agentReply(rng, c.lang));
   } else {
-    await agentSays(rng.chance(P.receiptMacro) ? '/m receipt' : agentReply(rng, c.lang));
+    await firstAnswer();
   }
   for (let round = 0; round < 3 && rng.chance(P.extraRound); round++) {
     await tl.sleep(rng.lognormal(4, 40));

@@ -55,6 +55,10 @@ export const P = {
   /** Agent's first answer is the receipt macro / asks for details. */
   receiptMacro: 0.2,
   needDetails: 0.12,
+  /** A complaint is answered with the complaint macro. */
+  complaintMacro: 0.6,
+  /** A knowledge-base question that reached a human is answered with an article found by /find_kb. */
+  agentFindsArticle: 0.5,
   /** A customer asked for details never answers (the ticket auto-closes). */
   silentAfterDetails: 0.25,
   /** Extra back-and-forth rounds after the first answer. */

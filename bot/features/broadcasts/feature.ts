@@ -16,7 +16,7 @@ import type { BotContext, Desk } from '../../context.js';
 import { isQuiet, nextAllowed } from '../quiet-hours.js';
 import type { FeatureRuntime } from '../runtime.js';
 import type { Job } from '../scheduler/scheduler.js';
-import { customerLocale, customerText, inThread, isAgentUpdate, topicTarget } from '../shared.js';
+import { ack, customerLocale, customerText, inThread, isAgentUpdate, topicTarget } from '../shared.js';
 import { escapeHtml } from '../telegram-html.js';
 
 export const BROADCAST_JOB = 'broadcast';
@@ -93,16 +93,16 @@ export function broadcastsFeature(rt: FeatureRuntime): Composer<BotContext> {
     const id = Number(ctx.match[2]);
     const action = ctx.match[1];
     const b = (await desk.db.query<BroadcastRow>('SELECT * FROM broadcasts WHERE id = $1', [id])).rows[0];
-    if (!b || b.status !== 'draft') return void (await ctx.answerCallbackQuery({ text: desk.agentText('bc-not-draft') }));
+    if (!b || b.status !== 'draft') return void (await ack(ctx, { text: desk.agentText('bc-not-draft') }));
     if (action === 'no') {
       await desk.db.query(`UPDATE broadcasts SET status = 'cancelled' WHERE id = $1 AND status = 'draft'`, [id]);
-      await ctx.answerCallbackQuery();
+      await ack(ctx);
       return void (await ctx.editMessageText(desk.agentText('bc-cancelled', { id })).catch(() => undefined));
     }
     if (action === 'urgent') {
       const urgent = !b.urgent;
       await desk.db.query('UPDATE broadcasts SET urgent = $2 WHERE id = $1', [id, urgent]);
-      await ctx.answerCallbackQuery();
+      await ack(ctx);
       return void (await ctx
         .editMessageText(previewText(desk, rt, { ...b, urgent }, await audience(desk)), { parse_mode: 'HTML', reply_markup: previewKeyboard(desk, id, urgent) })
         .catch(() => undefined));
@@ -116,7 +116,7 @@ export function broadcastsFeature(rt: FeatureRuntime): Composer<BotContext> {
       await rt.scheduler.schedule({ kind: BROADCAST_JOB, dedupKey: `broadcast:${id}`, dueAt: due, payload: { broadcastId: id } }, tx);
       return true;
     });
-    await ctx.answerCallbackQuery();
+    await ack(ctx);
     if (!claimed) return;
     if (deferred) {
       const when = DateTime.fromJSDate(due, { zone: rt.config.quietHours!.zone }).toFormat('yyyy-LL-dd HH:mm ZZZZ');

@@ -16,7 +16,7 @@ import { DeskError } from '../../tickets/errors.js';
 import { nextAllowed } from '../quiet-hours.js';
 import type { FeatureRuntime } from '../runtime.js';
 import type { Job } from '../scheduler/scheduler.js';
-import { customerLocale, customerText } from '../shared.js';
+import { ack, customerLocale, customerText } from '../shared.js';
 
 export const FOLLOWUP_JOB = 'followup';
 
@@ -114,14 +114,14 @@ export function followupsFeature(rt: FeatureRuntime): {
     const at = rt.clock();
     const row = (await desk.db.query<{ ticket_id: number }>('SELECT ticket_id FROM followups WHERE id = $1', [id])).rows[0];
     const ticket = row ? await desk.tickets.get(row.ticket_id) : undefined;
-    if (!ticket || ticket.customer_id !== ctx.from.id) return void (await ctx.answerCallbackQuery());
+    if (!ticket || ticket.customer_id !== ctx.from.id) return void (await ack(ctx));
     // The first answer counts; a second tap changes nothing.
     const first = await desk.db.transaction(async (tx) => {
       const r = await tx.query('UPDATE followups SET helped = $2, answered_at = $3 WHERE id = $1 AND answered_at IS NULL', [id, helped, at]);
       if (r.rowCount > 0) await desk.outbox.appendForTicket(tx, ticket, [{ type: 'followup_answered', occurred_at: at.toISOString(), helped }]);
       return r.rowCount > 0;
     });
-    await ctx.answerCallbackQuery();
+    await ack(ctx);
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     if (!first) return;
     if (helped) return void (await ctx.reply(ctx.t('fu-thanks')));

@@ -13,7 +13,7 @@ import type { IntakeStep } from '../../hooks.js';
 import type { Ticket } from '../../store/types.js';
 import { DeskError } from '../../tickets/errors.js';
 import type { FeatureRuntime } from '../runtime.js';
-import { customerLocale, inThread, isAgentUpdate, topicTarget } from '../shared.js';
+import { ack, customerLocale, inThread, isAgentUpdate, topicTarget } from '../shared.js';
 import { escapeHtml, markdownToTelegramHtml } from '../telegram-html.js';
 import type { KbArticle } from './article.js';
 
@@ -75,7 +75,7 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
     const ticketId = Number(ctx.match[2]);
     const solved = ctx.match[1] === 'ok';
     const ticket = await desk.tickets.get(ticketId);
-    if (!ticket || ticket.customer_id !== ctx.from.id) return void (await ctx.answerCallbackQuery());
+    if (!ticket || ticket.customer_id !== ctx.from.id) return void (await ack(ctx));
     const at = rt.clock();
     // First answer wins: a second tap (or a double tap) changes nothing.
     const answered = await desk.db.transaction(async (tx) => {
@@ -87,7 +87,7 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
       if (row) await desk.outbox.appendForTicket(tx, ticket, [{ type: 'kb_outcome', occurred_at: at.toISOString(), kb_article_id: row.article_id, outcome: solved ? 'solved' : 'human' }]);
       return row;
     });
-    await ctx.answerCallbackQuery();
+    await ack(ctx);
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     if (!answered) return;
     if (solved) {
@@ -128,14 +128,14 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
     const desk = ctx.desk;
     const target = await topicTarget(ctx);
     const { kb } = await rt.files();
-    if (!target?.ticket) return void (await ctx.answerCallbackQuery({ text: desk.agentText('agent-no-ticket') }));
+    if (!target?.ticket) return void (await ack(ctx, { text: desk.agentText('agent-no-ticket') }));
     const locale = customerLocale(desk, target.customer, target.ticket);
     const article = kb.get(ctx.match[1]!, locale);
-    if (!article) return void (await ctx.answerCallbackQuery({ text: desk.agentText('kb-find-gone') }));
+    if (!article) return void (await ack(ctx, { text: desk.agentText('kb-find-gone') }));
     const sent = await desk.relay.sendToCustomer(target.customer.id, articleHtml(article), { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
-    if (!sent) return void (await ctx.answerCallbackQuery({ text: desk.agentText('agent-customer-blocked') }));
+    if (!sent) return void (await ack(ctx, { text: desk.agentText('agent-customer-blocked') }));
     await recordAgentArticle(desk, target.ticket, ctx.from.id, article.id, new Date(sent.date * 1000));
-    await ctx.answerCallbackQuery({ text: desk.agentText('kb-find-sent', { title: article.title }) });
+    await ack(ctx, { text: desk.agentText('kb-find-sent', { title: article.title }) });
     await ctx.reply(desk.agentText('kb-find-sent', { title: article.title }), inThread(ctx));
   });
 
@@ -143,7 +143,7 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
   agents.callbackQuery(/^kbv:([\w-]+)$/, async (ctx) => {
     const { kb } = await rt.files();
     const article = kb.get(ctx.match[1]!, ctx.desk.config.agentLanguage);
-    await ctx.answerCallbackQuery();
+    await ack(ctx);
     if (article) await ctx.reply(articleHtml(article), { ...inThread(ctx), parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
   });
 

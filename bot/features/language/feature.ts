@@ -5,6 +5,7 @@
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../context.js';
+import { ack } from '../shared.js';
 
 /** Each language names itself, so a customer who can't read the current one still finds theirs. */
 const NATIVE_NAMES: Record<string, string> = { en: '🇬🇧 English', ru: '🇷🇺 Русский' };
@@ -21,11 +22,11 @@ export function languageFeature(): Composer<BotContext> {
 
   pm.callbackQuery(/^lang:([a-z]{2,3}(?:-[a-z0-9]+)?)$/i, async (ctx) => {
     const code = ctx.match[1]!.toLowerCase();
-    if (!ctx.desk.locales.includes(code)) return void (await ctx.answerCallbackQuery());
+    if (!ctx.desk.locales.includes(code)) return void (await ack(ctx));
     await ctx.desk.customers.upsert(ctx.from, ctx.desk.config.vipUserIds.has(ctx.from.id));
     await ctx.desk.customers.setLanguage(ctx.from.id, code);
     ctx.i18n.useLocale(code);
-    await ctx.answerCallbackQuery();
+    await ack(ctx);
     await ctx.editMessageText(ctx.t('lang-set', { language: NATIVE_NAMES[code] ?? code })).catch(() => undefined);
   });
 

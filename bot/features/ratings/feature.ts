@@ -12,7 +12,7 @@ import type { TicketResolvedHookEvent } from '../../hooks.js';
 import type { Ticket } from '../../store/types.js';
 import { DeskError } from '../../tickets/errors.js';
 import type { FeatureRuntime } from '../runtime.js';
-import { customerLocale, customerText } from '../shared.js';
+import { ack, customerLocale, customerText } from '../shared.js';
 
 export type Survey = 'csat' | 'nps';
 const RANGE: Record<Survey, [number, number]> = { csat: [1, 5], nps: [0, 10] };
@@ -61,7 +61,7 @@ export function ratingsFeature(rt: FeatureRuntime): { composer: Composer<BotCont
     const score = Number(ctx.match[3]);
     const [lo, hi] = RANGE[survey];
     const ticket = await desk.tickets.get(ticketId);
-    if (!ticket || ticket.customer_id !== ctx.from.id || score < lo || score > hi) return void (await ctx.answerCallbackQuery());
+    if (!ticket || ticket.customer_id !== ctx.from.id || score < lo || score > hi) return void (await ack(ctx));
     const at = rt.clock();
     const previous = await desk.db.transaction(async (tx) => {
       const prev = await tx.query<{ score: number | null }>('SELECT score FROM ratings WHERE ticket_id = $1 AND survey = $2 FOR UPDATE', [ticketId, survey]);
@@ -78,7 +78,7 @@ export function ratingsFeature(rt: FeatureRuntime): { composer: Composer<BotCont
     });
 
     const changed = previous !== null;
-    await ctx.answerCallbackQuery({ text: ctx.t(changed ? 'rate-changed' : 'rate-recorded', { score }) });
+    await ack(ctx, { text: ctx.t(changed ? 'rate-changed' : 'rate-recorded', { score }) });
     // The question stays with its keyboard (to change the answer); it shows the current choice.
     await ctx
       .editMessageText(`${ctx.t(`rate-${survey}-question`, { number: ticketId })}\n\n${ctx.t('rate-your-answer', { score })}`, { reply_markup: surveyKeyboard(survey, ticketId) })
@@ -105,8 +105,8 @@ export function ratingsFeature(rt: FeatureRuntime): { composer: Composer<BotCont
     const desk = ctx.desk;
     const ticketId = Number(ctx.match[1]);
     const ticket = await desk.tickets.get(ticketId);
-    if (!ticket || ticket.customer_id !== ctx.from.id) return void (await ctx.answerCallbackQuery());
-    await ctx.answerCallbackQuery();
+    if (!ticket || ticket.customer_id !== ctx.from.id) return void (await ack(ctx));
+    await ack(ctx);
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     const score = (await desk.db.query<{ score: number | null }>(`SELECT score FROM ratings WHERE ticket_id = $1 AND survey = 'csat'`, [ticketId])).rows[0]?.score ?? 0;
     let reopened = false;
