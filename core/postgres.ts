@@ -74,7 +74,8 @@ async function openPglite(dir: string): Promise<Db> {
   const db = await PGlite.create(dir, { parsers: { 20: (v: string) => Number(v) } });
   const wrap = <R>(r: { rows: unknown[]; affectedRows?: number }): QueryResult<R> => ({
     rows: r.rows as R[],
-    rowCount: r.affectedRows ?? r.rows.length,
+    // PGlite reports affectedRows 0 for SELECTs; pg's rowCount counts the rows returned.
+    rowCount: Math.max(r.affectedRows ?? 0, r.rows.length),
   });
   return {
     mode: 'pglite',
