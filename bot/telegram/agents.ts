@@ -2,7 +2,7 @@
  * Who is an agent: a member of the support group, asked with getChatMember
  * and cached briefly (membership changes are rare, commands are frequent).
  */
-import type { Api } from 'grammy';
+import { GrammyError, type Api } from 'grammy';
 
 const MEMBER_STATUSES = new Set(['creator', 'administrator', 'member']);
 
@@ -23,8 +23,10 @@ export class AgentDirectory {
     try {
       const m = await this.api.getChatMember(this.supportChatId, userId);
       isAgent = MEMBER_STATUSES.has(m.status) || (m.status === 'restricted' && m.is_member);
-    } catch {
-      isAgent = false; // "user not found" and the like: not a member
+    } catch (e) {
+      // "user not found" (400) means not a member; anything else (network, 5xx after retries) is not an
+      // answer — rethrow rather than shut a real agent out for the whole cache period.
+      if (!(e instanceof GrammyError && e.error_code === 400)) throw e;
     }
     this.cache.set(userId, { isAgent, until: this.now() + this.ttlMs });
     return isAgent;
