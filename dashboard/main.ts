@@ -1,11 +1,12 @@
 /** `npm run dashboard`: the standalone analytics service (migrations, API, web app, /metrics). */
 import closeWithGrace from 'close-with-grace';
 import { parseCli, runMain } from '../core/cli.js';
+import { ConfigError } from '../core/env.js';
 import { createClickHouse, loadClickHouseConfig } from '../core/clickhouse.js';
 import { rootLogger } from '../core/log.js';
 import { migrate } from '../core/migrate.js';
 import { loadDashboardConfig } from './config.js';
-import { buildDashboardServer } from './server.js';
+import { buildDashboardServer, isLoopback } from './server.js';
 
 parseCli({
   usage: 'npm run dashboard',
@@ -14,6 +15,8 @@ parseCli({
 
 runMain(async () => {
   const cfg = loadDashboardConfig();
+  if (!isLoopback(cfg.DASHBOARD_HOST) && !cfg.ANALYTICS_TOKEN)
+    throw new ConfigError('ANALYTICS_TOKEN', `must be set when DASHBOARD_HOST (${cfg.DASHBOARD_HOST}) is not a loopback address: the analytics API would be open to the network`);
   const chCfg = loadClickHouseConfig();
   const log = rootLogger.child({ component: 'dashboard' });
   const ch = await createClickHouse(chCfg);
@@ -23,7 +26,6 @@ runMain(async () => {
     host: cfg.DASHBOARD_HOST,
     token: cfg.ANALYTICS_TOKEN,
     liveWindowSeconds: cfg.DASHBOARD_LIVE_WINDOW,
-    logger: log,
   });
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) log.error({ err }, 'shutting down after an error');

@@ -1,21 +1,17 @@
 /**
- * The analytics HTTP server: the API plugin plus /metrics on one fastify
- * instance. `dashboard/main.ts` runs it standalone; `scripts/start.ts` can
- * reuse it (or register `analyticsPlugin` on its own instance).
+ * The analytics HTTP server: the shared process server (core/http.ts: /metrics,
+ * /healthz) with the analytics plugin on top. `dashboard/main.ts` runs it
+ * standalone; `scripts/start.ts` registers `analyticsPlugin` on its own server.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { ClickHouse } from '../core/clickhouse.js';
-import { registry } from '../core/metrics.js';
+import type { FastifyInstance } from 'fastify';
+import { queryRows, type ClickHouse } from '../core/clickhouse.js';
+import { createHttpServer } from '../core/http.js';
 import { analyticsPlugin, type AnalyticsPluginOptions } from './api/plugin.js';
 
 export interface DashboardServerOptions extends Omit<AnalyticsPluginOptions, 'ch'> {
   ch: ClickHouse;
   /** The interface the server will listen on: decides whether a token is mandatory. */
   host?: string;
-  logger?: FastifyServerOptions['logger'];
 }
 
 export function isLoopback(host: string): boolean {
@@ -31,27 +27,21 @@ export function assertSafeListen(host: string, token: string | undefined): void 
     );
 }
 
-const METRICS_PLUGIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'core', 'metrics-plugin.ts');
-
-/** /metrics: the monitoring part's shared plugin when present, else the registry in a tiny route. */
-async function registerMetrics(app: FastifyInstance): Promise<void> {
-  if (existsSync(METRICS_PLUGIN)) {
-    const specifier = '../core/metrics-plugin.js'; // a variable: the module may not exist at type-check time
-    const mod = (await import(specifier)) as { default?: unknown; metricsPlugin?: unknown };
-    const plugin = mod.metricsPlugin ?? mod.default;
-    if (typeof plugin === 'function') {
-      await app.register(plugin as Parameters<FastifyInstance['register']>[0]);
-      return;
-    }
-  }
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
-}
-
 export async function buildDashboardServer(o: DashboardServerOptions): Promise<FastifyInstance> {
   assertSafeListen(o.host ?? '127.0.0.1', o.token);
-  const app = Fastify({ logger: o.logger ?? false });
-  const { host: _host, logger: _logger, ...pluginOpts } = o;
+  const { host: _host, ...pluginOpts } = o;
+  const app = await createHttpServer({
+    healthChecks: {
+      clickhouse: async () => {
+        try {
+          await queryRows(o.ch, 'SELECT 1');
+          return undefined;
+        } catch (e) {
+          return `ClickHouse unreachable: ${(e as Error).message}`;
+        }
+      },
+    },
+  });
   await app.register(analyticsPlugin, pluginOpts);
-  await registerMetrics(app);
   return app;
 }
