@@ -33,7 +33,6 @@ export const loadBotEnv = defineConfig('bot', {
   THROTTLE_CHAT_PER_SECOND: env.int({ default: 1, min: 1, doc: 'Outgoing messages per second into one private chat.' }),
   AGENT_LANGUAGE: env.string({ default: 'en', doc: 'Language of the texts the bot posts for agents in the support group (a locales/ directory).' }),
   OUTBOX_BATCH: env.int({ default: 200, min: 1, max: 10_000, doc: 'Outbox rows published per bus send.' }),
-  PORT: env.int({ default: 3000, min: 0, max: 65535, doc: 'HTTP port of the process: dashboard and API (npm start), /metrics, /healthz, Telegram and Alertmanager webhooks.' }),
   DATA_DIR: env.string({ default: './data', doc: 'Directory for all embedded state (chDB, PGlite, embedded bus log).' }),
 });
 
@@ -58,7 +57,6 @@ export interface BotConfig {
   throttle: { enabled: boolean; globalPerSecond: number; groupPerMinute: number; chatPerSecond: number };
   agentLanguage: string;
   outboxBatch: number;
-  port: number;
   dataDir: string;
 }
 
@@ -99,7 +97,6 @@ export function loadBotConfig(source?: Record<string, string | undefined>): BotC
     throttle: { enabled: e.THROTTLE, globalPerSecond: e.THROTTLE_GLOBAL_PER_SECOND, groupPerMinute: e.THROTTLE_GROUP_PER_MINUTE, chatPerSecond: e.THROTTLE_CHAT_PER_SECOND },
     agentLanguage: e.AGENT_LANGUAGE,
     outboxBatch: e.OUTBOX_BATCH,
-    port: e.PORT,
     dataDir: e.DATA_DIR,
   };
 }

@@ -6,10 +6,11 @@
  */
 import { createBus, loadBusConfig } from '../core/bus/index.js';
 import { parseCli, runMain } from '../core/cli.js';
-import { createHttpServer } from '../core/http.js';
+import { createClickHouse, loadClickHouseConfig } from '../core/clickhouse.js';
+import { createHttpServer, loadHttpConfig } from '../core/http.js';
 import { logger } from '../core/log.js';
 import { loadPostgresConfig, openDatabase } from '../core/postgres.js';
-import { alertmanagerPlugin, alertsComposer, registerSlaCollectors } from './alerts/index.js';
+import { alertmanagerPlugin, alertsComposer, registerSlaCollectors, startDailyDigest } from './alerts/index.js';
 import { createDesk } from './app.js';
 import { loadBotConfig } from './config.js';
 import { webhookPlugin } from './http/webhook.js';
@@ -21,11 +22,14 @@ runMain(async () => {
   });
   const log = logger('bot');
   const config = loadBotConfig();
+  const httpConfig = loadHttpConfig();
   const busConfig = loadBusConfig();
   const db = await openDatabase(loadPostgresConfig());
   const bus = createBus(busConfig);
   const desk = await createDesk({ db, bus, config, composers: [alertsComposer], eventsPartitions: busConfig.KAFKA_PARTITIONS, log });
-  registerSlaCollectors({ db, firstResponseTargets: new Map([...config.sla].map(([q, t]) => [q, t.firstResponseSeconds])) });
+  // ClickHouse for the CSAT gauge and the daily digest (the analytics' numbers).
+  const ch = await createClickHouse(loadClickHouseConfig());
+  registerSlaCollectors({ db, ch, firstResponseTargets: new Map([...config.sla].map(([q, t]) => [q, t.firstResponseSeconds])) });
 
   const http = await createHttpServer({
     healthChecks: {
@@ -34,9 +38,10 @@ runMain(async () => {
   });
   await http.register(alertmanagerPlugin, { desk: desk.services });
   if (config.webhookUrl) await http.register(webhookPlugin, { bot: desk.bot, url: config.webhookUrl, secret: config.webhookSecret! });
-  await http.listen({ port: config.port, host: '0.0.0.0' });
+  await http.listen({ port: httpConfig.PORT, host: httpConfig.HOST });
   await desk.start();
-  log.info({ port: config.port, mode: config.webhookUrl ? 'webhook' : 'polling', sandbox: config.sandbox }, 'support desk bot running');
+  const digest = startDailyDigest(desk.services, ch);
+  log.info({ port: httpConfig.PORT, mode: config.webhookUrl ? 'webhook' : 'polling', sandbox: config.sandbox }, 'support desk bot running');
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -44,9 +49,11 @@ runMain(async () => {
     stopping = true;
     log.info({ signal }, 'stopping');
     await http.close();
+    digest.stop();
     await desk.stop();
     await bus.close();
     await db.close();
+    await ch.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));

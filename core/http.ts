@@ -3,8 +3,16 @@
  * itself; the parts register their plugins (dashboard, webhooks) on top.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { defineConfig, env } from './env.js';
 import { rootLogger } from './log.js';
 import { metricsPlugin } from './metrics-plugin.js';
+
+/** Every process serves HTTP on one interface and port (in compose each container has its own). */
+export const loadHttpConfig = defineConfig('http', {
+  PORT: env.int({ default: 3000, min: 0, max: 65535, doc: 'HTTP port of the process: dashboard and API (npm start, npm run dashboard), /metrics, /healthz, Telegram and Alertmanager webhooks (bot), /metrics and /healthz (ingest).' }),
+  HOST: env.string({ default: '127.0.0.1', doc: 'Interface the HTTP server listens on. Beyond loopback the analytics API requires ANALYTICS_TOKEN (compose sets 0.0.0.0).' }),
+});
+export type HttpConfig = ReturnType<typeof loadHttpConfig>;
 
 export interface HttpServerOptions {
   /** Bodies above this are refused with 413 (webhooks stay small). */

@@ -10,8 +10,6 @@ const loadIngestVars = defineConfig('ingest', {
   INGEST_BATCH_MS: env.int({ default: 1_000, min: 1, max: 60_000, doc: '…or when its first event has waited this many milliseconds.' }),
   INGEST_MAX_BUFFER: env.int({ default: 100_000, min: 1_000, doc: 'Events held in memory awaiting insert; above it consumption pauses until inserts catch up.' }),
   INGEST_RETRY_MAX_MS: env.int({ default: 30_000, min: 100, doc: 'Longest back-off between ClickHouse insert retries (starts at 200 ms, doubles).' }),
-  INGEST_HOST: env.string({ default: '127.0.0.1', doc: 'Interface of the standalone ingest service\'s /metrics and /healthz.' }),
-  INGEST_PORT: env.int({ default: 9464, min: 0, max: 65535, doc: 'Port of the standalone ingest service\'s /metrics and /healthz (0 = any free port).' }),
 });
 
 export function loadIngestConfig(source?: Record<string, string | undefined>) {

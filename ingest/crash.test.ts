@@ -72,7 +72,7 @@ describe('ingest process killed mid-stream', () => {
       // The killed member holds its partitions until its session times out: keep that short.
       KAFKA_SESSION_TIMEOUT_MS: '6000',
       DATA_DIR: tmp.dir,
-      INGEST_PORT: String(port),
+      PORT: String(port),
       INGEST_BATCH_SIZE: '1000',
       INGEST_BATCH_MS: '200',
       LOG_LEVEL: 'warn',

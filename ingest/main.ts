@@ -2,13 +2,13 @@
  * `npm run ingest`: the standalone ingest service. Applies the ClickHouse
  * migrations, then consumes the bus into ClickHouse until SIGTERM/SIGINT, when
  * it writes what is in hand, commits and leaves the consumer group.
- * Serves /metrics and /healthz on INGEST_HOST:INGEST_PORT.
+ * Serves /metrics and /healthz on HOST:PORT.
  */
 import closeWithGrace from 'close-with-grace';
 import { createBus } from '../core/bus/index.js';
 import { parseCli, runMain } from '../core/cli.js';
 import { createClickHouse, loadClickHouseConfig } from '../core/clickhouse.js';
-import { createHttpServer } from '../core/http.js';
+import { createHttpServer, loadHttpConfig } from '../core/http.js';
 import { logger } from '../core/log.js';
 import { migrate } from '../core/migrate.js';
 import { loadIngestConfig } from './config.js';
@@ -31,7 +31,8 @@ runMain(async () => {
   const bus = createBus(config);
   const ingest = await startIngest({ bus, ch, config });
   const http = await createHttpServer();
-  await http.listen({ host: config.INGEST_HOST, port: config.INGEST_PORT });
+  const { HOST, PORT } = loadHttpConfig();
+  await http.listen({ host: HOST, port: PORT });
 
   closeWithGrace({ delay: 30_000, logger: { error: (m: unknown) => log.error(m) } }, async ({ signal, err }) => {
     if (err) log.error({ err }, 'shutting down after an error');

@@ -24,7 +24,8 @@ export function sourceFiles(): string[] {
       const p = join(dir, name);
       if (name === 'node_modules' || name === 'dist' || name === 'web') continue;
       if (statSync(p).isDirectory()) walk(p);
-      else if (p.endsWith('.ts') && !p.endsWith('.test.ts') && !p.endsWith('.d.ts')) out.push(p);
+      // Test support modules may read TEST_* variables directly, like the tests themselves.
+      else if (p.endsWith('.ts') && !/\.(test|d)\.ts$|test-support\.ts$/.test(p)) out.push(p);
     }
   };
   for (const d of SOURCE_DIRS) walk(join(ROOT, d));
@@ -36,11 +37,15 @@ export function isEntryPoint(source: string): boolean {
   return /\b(runMain|parseCli)\(/.test(source);
 }
 
+export function declaresConfig(source: string): boolean {
+  return /\bdefineConfig\(\s*['"]/.test(source);
+}
+
 /** Modules that declare configuration (entry points excluded: they run when imported). */
 export function declaringModules(): string[] {
   return sourceFiles().filter((file) => {
     const src = readFileSync(file, 'utf8');
-    return src.includes('defineConfig(') && !file.endsWith(join('core', 'env.ts')) && !isEntryPoint(src);
+    return declaresConfig(src) && !file.endsWith(join('core', 'env.ts')) && !isEntryPoint(src);
   });
 }
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { createBus, loadBusConfig } from '../core/bus/index.js';
 import { parseCli, runMain } from '../core/cli.js';
 import { createClickHouse, loadClickHouseConfig } from '../core/clickhouse.js';
-import { createHttpServer } from '../core/http.js';
+import { createHttpServer, loadHttpConfig } from '../core/http.js';
 import { logger } from '../core/log.js';
 import { migrate } from '../core/migrate.js';
 import { loadPostgresConfig, openDatabase } from '../core/postgres.js';
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const busConfig = loadBusConfig();
   const dashboardConfig = loadDashboardConfig();
   const alertsConfig = loadAlertsConfig();
-  const host = dashboardConfig.DASHBOARD_HOST;
+  const { HOST: host, PORT: port } = loadHttpConfig();
   assertSafeListen(host, dashboardConfig.ANALYTICS_TOKEN);
   mkdirSync(chConfig.DATA_DIR, { recursive: true });
 
@@ -96,17 +96,17 @@ async function main(): Promise<void> {
   await http.register(analyticsPlugin, { ch, token: dashboardConfig.ANALYTICS_TOKEN, liveWindowSeconds: dashboardConfig.DASHBOARD_LIVE_WINDOW });
   await http.register(alertmanagerPlugin, { desk: desk.services, token: webhookToken });
   if (botConfig.webhookUrl) await http.register(webhookPlugin, { bot: desk.bot, url: botConfig.webhookUrl, secret: botConfig.webhookSecret! });
-  await http.listen({ port: botConfig.port, host });
+  await http.listen({ port, host });
   stops.push(['http', () => http.close()]);
 
   await desk.start();
   stops.push(['bot', () => desk.stop()]);
   const digest = startDailyDigest(desk.services, ch);
   stops.push(['digest', async () => digest.stop()]);
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${botConfig.port}`;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   if (start.ALERTING) {
-    const alerting = await startAlertingStack({ port: botConfig.port, host, webhookToken, dataDir: join(chConfig.DATA_DIR, 'alerting'), log: logger('alerting') });
+    const alerting = await startAlertingStack({ port, host, webhookToken, dataDir: join(chConfig.DATA_DIR, 'alerting'), log: logger('alerting') });
     if (alerting.enabled) {
       stops.push(['alerting', () => alerting.stop()]);
       log.info({ prometheus: alerting.prometheusUrl, alertmanager: alerting.alertmanagerUrl }, 'SLA alerts on: Prometheus and Alertmanager running');

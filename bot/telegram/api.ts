@@ -8,9 +8,12 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
 import type { Api } from 'grammy';
+import { countTelegramErrors } from '../../monitoring/telegram-metrics.js';
 import type { BotConfig } from '../config.js';
 
 export function installFloodControl(api: Api, t: BotConfig['throttle']): void {
+  // Innermost: every error Telegram answers is counted, retried ones included (desk_telegram_errors_total).
+  api.config.use(countTelegramErrors());
   if (t.enabled) {
     api.config.use(
       apiThrottler({

@@ -70,8 +70,8 @@ beforeAll(async () => {
 
   launch('sandbox', 'sandbox/main.ts', { SANDBOX_PORT: String(sandboxPort), DATA_DIR: join(tmp.dir, 'sandbox') });
   await waitHttp(`http://127.0.0.1:${sandboxPort}/sandbox/info`, 'sandbox');
-  launch('bot', 'bot/main.ts', { ...kafka, DATABASE_URL: url.toString(), SANDBOX_PORT: String(sandboxPort), PORT: String(botPort), DATA_DIR: join(tmp.dir, 'bot') });
-  launch('ingest', 'ingest/main.ts', { ...kafka, KAFKA_GROUP_ID: `mp-ingest-${suffix}`, CLICKHOUSE_URL: gateway.url, INGEST_PORT: String(ingestPort), PORT: String(ingestPort), DATA_DIR: join(tmp.dir, 'ingest') });
+  launch('bot', 'bot/main.ts', { ...kafka, DATABASE_URL: url.toString(), CLICKHOUSE_URL: gateway.url, SANDBOX_PORT: String(sandboxPort), PORT: String(botPort), DATA_DIR: join(tmp.dir, 'bot') });
+  launch('ingest', 'ingest/main.ts', { ...kafka, KAFKA_GROUP_ID: `mp-ingest-${suffix}`, CLICKHOUSE_URL: gateway.url, PORT: String(ingestPort), DATA_DIR: join(tmp.dir, 'ingest') });
   launch('dashboard', 'dashboard/main.ts', { CLICKHOUSE_URL: gateway.url, DASHBOARD_PORT: String(dashboardPort), PORT: String(dashboardPort), DATA_DIR: join(tmp.dir, 'dashboard') });
   await Promise.all([
     waitHttp(`http://127.0.0.1:${botPort}/healthz`, 'bot'),
@@ -124,6 +124,7 @@ describe('bot, ingest and dashboard as separate processes (Kafka, PostgreSQL, Cl
     await sandbox.waitForCustomerMessage(customer, 'Hi Olga, fixed it for you', { timeoutMs: 30_000 });
     await sandbox.sendSupportMessage({ from_id: agent, thread_id: topic.thread_id, text: '/resolve', date: opened + 900 });
     await sandbox.waitForCustomerMessage(customer, /solved/i, { timeoutMs: 30_000 });
+    await sandbox.waitForCustomerMessage(customer, /How would you rate our help/, { timeoutMs: 30_000 });
     await sandbox.pressCustomerButton(customer, '5');
 
     const from = new Date((now - 86_400) * 1000).toISOString();
