@@ -170,6 +170,7 @@ describe('dashboard in Chromium', () => {
       const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       expect(overflow).toBeLessThanOrEqual(0);
       await phone.page.screenshot({ path: join(ARTIFACTS, 'dashboard-phone-dark.png'), fullPage: true });
+      await phone.page.screenshot({ path: join(ARTIFACTS, 'dashboard-phone-dark-top.png') });
       expect(phone.errors).toEqual([]);
     } finally {
       await phone.close();
