@@ -1,6 +1,6 @@
 /**
- * Analytics queries: each function takes validated inputs, runs one SQL
- * statement over the aggregate tables and returns plain rows for the routes.
+ * Analytics queries: each function takes validated inputs, runs its SQL over
+ * ticket_facts (never the raw events) and returns plain rows for the routes.
  * `now` is an argument (not ClickHouse's clock) so SLA outcomes and the live
  * panel are reproducible in tests and consistent with the caller's clock.
  */
@@ -27,7 +27,6 @@ export interface Range {
 const QUERY_SETTINGS = {
   // a ticket's rows all live in its creation month's partition, so FINAL need not merge across partitions
   do_not_merge_across_partitions_select_final: 1,
-  join_use_nulls: 0,
 } as const;
 
 function baseParams(range: Range, filter: TicketFilter, now: Date): Record<string, unknown> {
