@@ -2,10 +2,7 @@
 import { defineConfig, env } from '../core/env.js';
 
 export const loadDashboardConfig = defineConfig('dashboard', {
-  // Its own variable, not PORT: the standalone service often runs beside the bot
-  // (which listens on PORT) on one host. `npm start` serves the dashboard on PORT.
-  DASHBOARD_PORT: env.int({ default: 3000, min: 0, max: 65535, doc: 'HTTP port of the standalone analytics service (npm run dashboard).' }),
-  DASHBOARD_HOST: env.string({ default: '127.0.0.1', doc: 'Interface the analytics service listens on. Anything beyond loopback requires ANALYTICS_TOKEN.' }),
+  // Port and interface are the process's PORT and HOST (core/http.ts), as for every service.
   ANALYTICS_TOKEN: env.optionalString({
     doc: 'Bearer token for /api/v1/*. Required when HOST is not a loopback address; the web app asks for it.',
     secret: true,

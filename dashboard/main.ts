@@ -3,6 +3,7 @@ import closeWithGrace from 'close-with-grace';
 import { parseCli, runMain } from '../core/cli.js';
 import { ConfigError } from '../core/env.js';
 import { createClickHouse, loadClickHouseConfig } from '../core/clickhouse.js';
+import { loadHttpConfig } from '../core/http.js';
 import { rootLogger } from '../core/log.js';
 import { migrate } from '../core/migrate.js';
 import { loadDashboardConfig } from './config.js';
@@ -15,15 +16,16 @@ parseCli({
 
 runMain(async () => {
   const cfg = loadDashboardConfig();
-  if (!isLoopback(cfg.DASHBOARD_HOST) && !cfg.ANALYTICS_TOKEN)
-    throw new ConfigError('ANALYTICS_TOKEN', `must be set when DASHBOARD_HOST (${cfg.DASHBOARD_HOST}) is not a loopback address: the analytics API would be open to the network`);
+  const { HOST, PORT } = loadHttpConfig();
+  if (!isLoopback(HOST) && !cfg.ANALYTICS_TOKEN)
+    throw new ConfigError('ANALYTICS_TOKEN', `must be set when HOST (${HOST}) is not a loopback address: the analytics API would be open to the network`);
   const chCfg = loadClickHouseConfig();
   const log = rootLogger.child({ component: 'dashboard' });
   const ch = await createClickHouse(chCfg);
   await migrate(ch, { cluster: chCfg.CLICKHOUSE_CLUSTER, eventsTtlDays: chCfg.EVENTS_TTL_DAYS, log: (m) => log.info(m) });
   const app = await buildDashboardServer({
     ch,
-    host: cfg.DASHBOARD_HOST,
+    host: HOST,
     token: cfg.ANALYTICS_TOKEN,
     liveWindowSeconds: cfg.DASHBOARD_LIVE_WINDOW,
   });
@@ -32,6 +34,6 @@ runMain(async () => {
     await app.close();
     await ch.close();
   });
-  const address = await app.listen({ port: cfg.DASHBOARD_PORT, host: cfg.DASHBOARD_HOST });
+  const address = await app.listen({ port: PORT, host: HOST });
   log.info(`analytics dashboard at ${address} (API docs at ${address}/api/docs)`);
 });

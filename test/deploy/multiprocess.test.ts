@@ -72,7 +72,7 @@ beforeAll(async () => {
   await waitHttp(`http://127.0.0.1:${sandboxPort}/sandbox/info`, 'sandbox');
   launch('bot', 'bot/main.ts', { ...kafka, DATABASE_URL: url.toString(), CLICKHOUSE_URL: gateway.url, SANDBOX_PORT: String(sandboxPort), PORT: String(botPort), DATA_DIR: join(tmp.dir, 'bot') });
   launch('ingest', 'ingest/main.ts', { ...kafka, KAFKA_GROUP_ID: `mp-ingest-${suffix}`, CLICKHOUSE_URL: gateway.url, PORT: String(ingestPort), DATA_DIR: join(tmp.dir, 'ingest') });
-  launch('dashboard', 'dashboard/main.ts', { CLICKHOUSE_URL: gateway.url, DASHBOARD_PORT: String(dashboardPort), PORT: String(dashboardPort), DATA_DIR: join(tmp.dir, 'dashboard') });
+  launch('dashboard', 'dashboard/main.ts', { CLICKHOUSE_URL: gateway.url, PORT: String(dashboardPort), DATA_DIR: join(tmp.dir, 'dashboard') });
   await Promise.all([
     waitHttp(`http://127.0.0.1:${botPort}/healthz`, 'bot'),
     waitHttp(`http://127.0.0.1:${ingestPort}/healthz`, 'ingest'),
