@@ -162,5 +162,6 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  *) echo "usage: $0 {fetch|start|stop|status}" >&2; exit 2 ;;
+  -h|--help) sed -n '2,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "usage: $0 {fetch|start|stop|status}  (--help for details)" >&2; exit 2 ;;
 esac

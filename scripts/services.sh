@@ -82,5 +82,6 @@ case "${1:-}" in
     if pg_running; then echo "postgres: running port=$PG_PORT data=$PG_DIR/data"; else echo "postgres: stopped"; fi
     ;;
   env) print_env ;;
+  -h|--help) echo "usage: $0 {start|stop|status|env}"; echo "Starts/stops the services the integration tests need on loopback (Kafka KRaft broker, PostgreSQL); env prints TEST_KAFKA_BROKERS and TEST_DATABASE_URL."; exit 0 ;;
   *) echo "usage: $0 {start|stop|status|env}" >&2; exit 2 ;;
 esac

@@ -6,6 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+case "${1:-}" in
+  -h|--help)
+    echo "usage: npm run test:all [-- VITEST_ARGS…]"
+    echo "Installs what the suite needs (Debian packages, npm ci, Kafka from Maven Central), starts Kafka and PostgreSQL,"
+    echo "type-checks, builds the dashboard and runs every test against the real engines."
+    exit 0 ;;
+esac
+
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 step "system packages"
