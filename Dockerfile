@@ -4,7 +4,8 @@
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --loglevel=error
+# npm install, not ci: chDB's per-platform optional packages may be absent from the lock file.
+RUN npm install --no-audit --no-fund --loglevel=error
 
 FROM deps AS build
 COPY . .
@@ -16,7 +17,7 @@ ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund --loglevel=error && npm cache clean --force
+RUN npm install --omit=dev --no-audit --no-fund --loglevel=error && npm cache clean --force
 COPY --from=build /app/core ./core
 COPY --from=build /app/schemas ./schemas
 COPY --from=build /app/bot ./bot

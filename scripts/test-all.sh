@@ -35,7 +35,10 @@ else
 fi
 
 step "npm dependencies"
-npm ci --no-audit --no-fund --loglevel=error
+# Not `npm ci`: chDB lists a native package per platform as optional dependencies, and a
+# registry that carries only this platform's leaves the others out of the lock file, which
+# `npm ci` refuses. `npm install` installs the locked versions and skips the absent ones.
+npm install --no-audit --no-fund --loglevel=error
 
 step "type check"
 npx tsc -p tsconfig.json
