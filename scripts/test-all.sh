@@ -55,6 +55,8 @@ bash scripts/services.sh start
 eval "$(bash scripts/services.sh env | sed 's/^/export /')"
 
 step "test suite"
+# The product logs JSON at info; in the suite that buries the results.
+export LOG_LEVEL="${LOG_LEVEL:-warn}"
 mkdir -p test-artifacts
 set +e
 npx vitest run --reporter=default --reporter=json --outputFile.json=test-artifacts/vitest.json "$@"

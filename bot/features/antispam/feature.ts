@@ -87,7 +87,9 @@ export function antispamFeature(rt: FeatureRuntime): Composer<BotContext> {
     if ((row?.agent_replies ?? 0) > 0) return false;
     const messages = row?.real_messages ?? 0;
     const ageMs = row?.created_at ? at.getTime() - row.created_at.getTime() : 0;
-    return messages < cfg.newcomerMessages || ageMs < cfg.newcomerAgeMs;
+    // Message dates are whole seconds and created_at is not: with no minimum age configured, a
+    // message from the customer's first second must not count as "too young".
+    return messages < cfg.newcomerMessages || (cfg.newcomerAgeMs > 0 && ageMs < cfg.newcomerAgeMs);
   }
 
   return composer;
