@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ROOT, loadAllDeclarations } from '../../scripts/config-docs.js';
@@ -61,6 +61,26 @@ describe('docker-compose.yml', () => {
     const hostPaths = mounts.map((m) => m.split(':')[0]!).filter((p) => p.startsWith('/'));
     expect(hostPaths.length).toBeGreaterThanOrEqual(4);
     for (const p of hostPaths) expect(existsSync(p), p).toBe(true);
+  });
+
+  it('copies into the image every directory the services import or read at run time', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    const copied = new Set([...dockerfile.matchAll(/^COPY --from=build \/app\/(\S+) /gm)].map((m) => m[1]!));
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const src = readFileSync(file, 'utf8');
+      for (const m of src.matchAll(/from '(\.{1,2}\/[^']+)\.js'/g)) {
+        const target = join(dirname(file), `${m[1]}.ts`);
+        if (existsSync(target)) visit(target);
+      }
+    };
+    for (const entry of ['bot/main.ts', 'ingest/main.ts', 'dashboard/main.ts', 'scripts/migrate.ts']) visit(join(ROOT, entry));
+    const dirs = new Set([...seen].map((f) => relative(ROOT, f).split('/')[0]!));
+    // Read at run time rather than imported: knowledge base, macros, locales, the built web app.
+    for (const d of ['kb', 'macros', 'locales']) dirs.add(d);
+    expect([...dirs].filter((d) => !copied.has(d) && !d.endsWith('.ts'))).toEqual([]);
   });
 
   it('builds a non-root, multi-stage image', () => {
