@@ -27,6 +27,8 @@ export interface Rejected {
 
 export interface DecodedBatch {
   rows: SupportEvent[];
+  /** The valid events' original bytes, in the order of rows (inserted as they are). */
+  raw: Buffer[];
   rejected: Rejected[];
   /** Newest emitted_at among the valid events (ms), for the lag gauge. */
   maxEmittedAt: number | undefined;
@@ -50,6 +52,7 @@ export function deadLetterRow(source: string, topic: string, partition: number, 
 
 export function decodeMessages(messages: readonly ConsumedMessage[], source: string): DecodedBatch {
   const rows: SupportEvent[] = [];
+  const raws: Buffer[] = [];
   const rejected: Rejected[] = [];
   let maxEmittedAt: number | undefined;
   for (const m of messages) {
@@ -57,6 +60,7 @@ export function decodeMessages(messages: readonly ConsumedMessage[], source: str
     const d = decodeEvent(raw);
     if (d.ok) {
       rows.push(d.event);
+      raws.push(raw);
       const t = Date.parse(d.event.emitted_at);
       if (maxEmittedAt === undefined || t > maxEmittedAt) maxEmittedAt = t;
     } else {
@@ -64,5 +68,5 @@ export function decodeMessages(messages: readonly ConsumedMessage[], source: str
       rejected.push({ message: m, row: deadLetterRow(source, m.topic, m.partition, Number(m.offset), d.reason, detail, raw) });
     }
   }
-  return { rows, rejected, maxEmittedAt };
+  return { rows, raw: raws, rejected, maxEmittedAt };
 }

@@ -110,23 +110,27 @@ describe('ingest on the embedded bus', () => {
     let failuresLeft = 3;
     let attempts = 0;
     const tokens: string[] = [];
-    // ClickHouse whose first inserts fail, as a server restart would.
+    // ClickHouse whose first inserts fail, as a server restart would — on both insert paths
+    // (rows through the client, raw bytes through chDB's native insert).
+    const failFirst = (table: string, token: unknown) => {
+      if (table !== 'events') return;
+      attempts++;
+      tokens.push(String(token));
+      if (failuresLeft-- > 0) throw new Error('Code: 210. DB::NetException: Connection refused');
+    };
+    const intercept = <T extends object>(target: T, method: string, before: (params: never) => void): T =>
+      new Proxy(target, {
+        get(t, prop) {
+          const value = Reflect.get(t, prop, t) as unknown;
+          if (typeof value !== 'function') return value;
+          const bound = (value as (...a: unknown[]) => unknown).bind(t);
+          return prop === method ? async (params: never) => (before(params), bound(params)) : bound;
+        },
+      });
     const flaky: ClickHouse = {
       ...ch,
-      client: new Proxy(ch.client, {
-        get(target, prop, receiver) {
-          if (prop === 'insert')
-            return async (params: Parameters<ClickHouse['client']['insert']>[0]) => {
-              if (params.table === 'events') {
-                attempts++;
-                tokens.push(String(params.clickhouse_settings?.insert_deduplication_token));
-                if (failuresLeft-- > 0) throw new Error('Code: 210. DB::NetException: Connection refused');
-              }
-              return target.insert(params);
-            };
-          return Reflect.get(target, prop, receiver) as unknown;
-        },
-      }),
+      client: intercept(ch.client, 'insert', (p: Parameters<ClickHouse['client']['insert']>[0]) => failFirst(p.table, p.clickhouse_settings?.insert_deduplication_token)),
+      ...(ch.chdb ? { chdb: intercept(ch.chdb, 'rawInsert', (p: { table: string; settings?: Record<string, unknown> }) => failFirst(p.table, p.settings?.insert_deduplication_token)) } : {}),
     };
     const ingest = await startIngest({ bus, ch: flaky, config: config(topic) });
     const events = makeEvents(300);

@@ -117,6 +117,7 @@ export async function startIngest(o: StartIngestOptions): Promise<IngestService>
     const done = batcher.add({
       origin: { source: bus.kind, topic: batch.topic, partition: batch.partition, first: messages[0]!.offset, last: messages[messages.length - 1]!.offset },
       rows: decoded.rows,
+      raw: decoded.raw,
       dead: decoded.rejected.map((r) => r.row),
       maxEmittedAt: decoded.maxEmittedAt,
     });

@@ -4,7 +4,7 @@
  * retried with exponential back-off (and the caller is told ClickHouse is down,
  * so it can stop reading) until it succeeds or the caller gives up.
  */
-import { insertRows, type ClickHouse } from '../core/clickhouse.js';
+import { insertJsonEachRow, insertRows, type ClickHouse } from '../core/clickhouse.js';
 import { logger } from '../core/log.js';
 import type { DeadLetterRow } from './decode.js';
 import { dedupToken, type Origin } from './dedup.js';
@@ -15,6 +15,8 @@ const log = logger('ingest.sink');
 export interface Chunk {
   origin: Origin;
   rows: readonly object[];
+  /** The rows' validated original JSON, when the source has it: inserted as is, never re-serialised. */
+  raw?: readonly Buffer[];
   dead: readonly DeadLetterRow[];
 }
 
@@ -34,6 +36,14 @@ export interface Sink {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const NEWLINE = Buffer.from('\n');
+
+/** One JSONEachRow body: the payloads, newline-separated. */
+function joinLines(payloads: readonly Buffer[]): Buffer {
+  const parts: Buffer[] = [];
+  for (const p of payloads) parts.push(p, NEWLINE);
+  return Buffer.concat(parts);
+}
 
 export function createSink(ch: ClickHouse, o: SinkOptions): Sink {
   let down = false;
@@ -43,13 +53,15 @@ export function createSink(ch: ClickHouse, o: SinkOptions): Sink {
       const rows = chunks.length === 1 ? chunks[0]!.rows : chunks.flatMap((c) => c.rows);
       const dead = chunks.flatMap((c) => c.dead);
       const token = dedupToken(chunks.map((c) => c.origin));
+      const raws = chunks.every((c) => c.raw && c.raw.length === c.rows.length) ? joinLines(chunks.flatMap((c) => c.raw!)) : undefined;
       const source = chunks[0]!.origin.source;
       let backoff = o.retryMinMs ?? 200;
       for (let attempt = 1; ; attempt++) {
         try {
           const started = performance.now();
           // Same token on every retry: a block that did land the first time is dropped as a duplicate.
-          await insertRows(ch, 'events', rows, { dedupToken: token });
+          if (raws) await insertJsonEachRow(ch, 'events', raws, { dedupToken: token });
+          else await insertRows(ch, 'events', rows, { dedupToken: token });
           await insertRows(ch, 'dead_letters', dead, { dedupToken: `${token}:dead` });
           insertSeconds.observe((performance.now() - started) / 1000);
           batchRows.observe(rows.length);
