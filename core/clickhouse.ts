@@ -7,6 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { join } from 'node:path';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection, type ChdbExtension } from 'chdb/connection';
@@ -129,5 +130,12 @@ export async function insertJsonEachRow(
     await ch.chdb.rawInsert({ table, values: body, format: 'JSONEachRow', settings: settings as Record<string, string | number | boolean> });
     return;
   }
-  await ch.client.insert({ table, values: Readable.from([body]), format: 'JSONEachRow', clickhouse_settings: settings });
+  // exec, not insert: insert JSON-encodes every chunk of a JSON-format stream, and these bytes are JSON already.
+  const result = await ch.client.exec({
+    query: `INSERT INTO ${table} FORMAT JSONEachRow`,
+    values: Readable.from([body], { objectMode: false }),
+    clickhouse_settings: settings,
+  });
+  result.stream.resume();
+  await finished(result.stream);
 }

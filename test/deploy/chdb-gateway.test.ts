@@ -3,7 +3,7 @@
  * migrations, inserts with deduplication tokens, bound parameters, errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClickHouse, insertRows, loadClickHouseConfig, queryRows, type ClickHouse } from '../../core/clickhouse.js';
+import { createClickHouse, insertJsonEachRow, insertRows, loadClickHouseConfig, queryRows, type ClickHouse } from '../../core/clickhouse.js';
 import { migrate } from '../../core/migrate.js';
 import { makeEvent } from '../../schemas/validate.js';
 import { startChdbGateway, type ChdbGateway } from '../../scripts/chdb-http-gateway.js';
@@ -41,6 +41,19 @@ describe('ClickHouse over HTTP (chDB gateway)', () => {
     await insertRows(ch, 'events', [ev(3)], { dedupToken: 'p0:12-12' });
     const [row] = await queryRows<{ c: number; s: number }>(ch, 'SELECT count() AS c, sum(score) AS s FROM events WHERE ticket_id = {t:UInt64}', { t: 42 });
     expect(row).toEqual({ c: 3, s: 12 });
+  });
+
+  it('inserts JSON bytes as they are (the ingest path), with the same deduplication', async () => {
+    const ev = (score: number) => makeEvent<'csat_rated'>({ type: 'csat_rated', occurred_at: '2026-01-02T03:04:05.000Z', score, ticket_id: 43 });
+    const body = Buffer.from([ev(5), ev(2)].map((e) => JSON.stringify(e)).join('\n'));
+    await insertJsonEachRow(ch, 'events', body, { dedupToken: 'p1:0-1' });
+    await insertJsonEachRow(ch, 'events', body, { dedupToken: 'p1:0-1' });
+    const [row] = await queryRows<{ c: number; s: number; t: number }>(
+      ch,
+      'SELECT count() AS c, sum(score) AS s, min(toYear(occurred_at)) AS t FROM events WHERE ticket_id = {t:UInt64}',
+      { t: 43 },
+    );
+    expect(row).toEqual({ c: 2, s: 7, t: 2026 });
   });
 
   it('reports engine errors with ClickHouse codes', async () => {
