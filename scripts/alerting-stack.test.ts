@@ -15,7 +15,7 @@ import { metricsPlugin } from '../core/metrics-plugin.js';
 import { registerSlaCollectors } from '../monitoring/sla-collectors.js';
 import { openTestStore, seedTicket } from '../monitoring/test-support.js';
 import { alertmanagerPlugin } from '../bot/alerts/alertmanager-plugin.js';
-import type { AlertsConfig } from '../bot/alerts/config.js';
+import { loadAlertsConfig, type AlertsConfig } from '../bot/alerts/config.js';
 import { startSandboxHarness, type SandboxHarness } from '../bot/alerts/test-support.js';
 import { DEFAULT_ESCALATION_CHAT_ID, DEFAULT_SUPPORT_CHAT_ID } from '../sandbox/identities.js';
 import { tmpDataDir } from '../test/helpers/tmp.js';
@@ -28,18 +28,8 @@ let sandbox: SandboxHarness;
 let app: FastifyInstance;
 let stack: AlertingStack;
 
-const config: AlertsConfig = {
-  ALERTMANAGER_WEBHOOK_TOKEN: TOKEN,
-  ESCALATION_CHAT_ID: DEFAULT_ESCALATION_CHAT_ID,
-  ESCALATION_THREAD_ID: undefined,
-  ALERT_FLAP_WINDOW: 600,
-  ALERT_MUTE_DURATION: 3600,
-  ALERT_TEAM_LEAD_IDS: [],
-  ALERT_WEBHOOK_BODY_LIMIT: 1 << 20,
-  ALERT_REFRESH_INTERVAL: 1,
-  DIGEST_TIME: '09:00',
-  DIGEST_TIMEZONE: 'UTC',
-};
+// The shipped defaults (escalation chat, flap window, mutes, digest), with this test's token and limits.
+const config: AlertsConfig = loadAlertsConfig({ ALERTMANAGER_WEBHOOK_TOKEN: TOKEN, ALERT_WEBHOOK_BODY_LIMIT: '1048576', ALERT_REFRESH_INTERVAL: '1s' });
 
 async function until<T>(what: string, f: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -7,7 +7,7 @@ import { DEFAULT_ESCALATION_CHAT_ID, DEFAULT_SUPPORT_CHAT_ID } from '../../sandb
 import { tmpDataDir } from '../../test/helpers/tmp.js';
 import { alertmanagerPlugin } from './alertmanager-plugin.js';
 import type { AmAlert, AmWebhookPayload } from './alertmanager-schema.js';
-import type { AlertsConfig } from './config.js';
+import { loadAlertsConfig, type AlertsConfig } from './config.js';
 import { Escalations } from './escalations.js';
 import { startSandboxHarness, type SandboxHarness } from './test-support.js';
 
@@ -20,18 +20,8 @@ let clock = new Date('2026-03-02T12:00:00Z');
 const at = (min: number) => new Date(clock.getTime() + min * 60_000);
 let vipTicket: number;
 
-const config: AlertsConfig = {
-  ALERTMANAGER_WEBHOOK_TOKEN: TOKEN,
-  ESCALATION_CHAT_ID: DEFAULT_ESCALATION_CHAT_ID,
-  ESCALATION_THREAD_ID: undefined,
-  ALERT_FLAP_WINDOW: 600,
-  ALERT_MUTE_DURATION: 3600,
-  ALERT_TEAM_LEAD_IDS: [],
-  ALERT_WEBHOOK_BODY_LIMIT: 64 * 1024,
-  ALERT_REFRESH_INTERVAL: 3600,
-  DIGEST_TIME: '09:00',
-  DIGEST_TIMEZONE: 'UTC',
-};
+// The shipped defaults (escalation chat, flap window, mutes, digest), with this test's token and limits.
+const config: AlertsConfig = loadAlertsConfig({ ALERTMANAGER_WEBHOOK_TOKEN: TOKEN, ALERT_WEBHOOK_BODY_LIMIT: '65536', ALERT_REFRESH_INTERVAL: '1h' });
 
 function alert(name: string, status: 'firing' | 'resolved', labels: Record<string, string> = {}, extra: Partial<AmAlert> = {}): AmAlert {
   return {
