@@ -70,30 +70,30 @@ FROM (
 )`;
 }
 
-/** The same summary straight from raw events (deduplicated with FINAL, per-ticket state rebuilt on the fly), in the API's cohort columns. */
+/**
+ * The same summary straight from raw events: deduplicated with FINAL, each
+ * ticket's state rebuilt by GROUP BY into ticket_facts' column names, then the
+ * API's own aggregates.
+ */
 function rawSummarySql(): string {
   const latest = (expr: string, cond: string) => `maxIf(tuple(occurred_at, event_id, ${expr}), ${cond})`;
-  const ms = (x: string) => `ifNull(toUnixTimestamp64Milli(${x}), 0)`;
   return `
 WITH cohort AS (
   SELECT ticket_id,
-    toUnixTimestamp64Milli(any(assumeNotNull(ticket_created_at))) AS created_ms,
-    ${ms("min(if(type = 'message_out', occurred_at, NULL))")} AS reply_ms,
-    ${ms("min(if(type = 'ticket_resolved', occurred_at, NULL))")} AS resolved_ms,
-    min(if(type = 'message_out', first_response_bh_seconds, NULL)) AS frt_bh,
-    least(uniqExactIf(event_id, type = 'message_out'), 2) AS replies_capped,
-    max(type = 'ticket_reopened') AS was_reopened,
-    max(type = 'survey_sent' AND survey = 'csat') AS csat_was_surveyed,
-    max(type = 'ticket_opened' AND coalesce(is_repeat_contact, false)) AS is_repeat,
-    tupleElement(${latest('assumeNotNull(score)', "type = 'csat_rated' AND score IS NOT NULL")}, 3) AS csat_score,
-    if(countIf(type = 'nps_rated') = 0, -1, toInt16(tupleElement(${latest('assumeNotNull(score)', "type = 'nps_rated' AND score IS NOT NULL")}, 3))) AS nps_score,
-    ${latest('tuple(assumeNotNull(first_response_due_at), assumeNotNull(resolution_due_at))', "type = 'queue_changed'")} AS qc,
-    if(tupleElement(qc, 1) != 0, toUnixTimestamp64Milli(tupleElement(tupleElement(qc, 3), 1)), ${ms("min(if(type = 'ticket_opened', first_response_due_at, NULL))")}) AS fr_due_ms,
-    if(tupleElement(qc, 1) != 0, toUnixTimestamp64Milli(tupleElement(tupleElement(qc, 3), 2)), ${ms("min(if(type = 'ticket_opened', resolution_due_at, NULL))")}) AS res_due_ms,
-    greatest(0, reply_ms - created_ms) / 1000 AS frt,
-    greatest(0, resolved_ms - created_ms) / 1000 AS resolution,
-    multiIf(fr_due_ms = 0, -1, reply_ms > 0, toInt8(reply_ms <= fr_due_ms), {now_ms:Int64} > fr_due_ms, 0, -1) AS fr_met,
-    multiIf(res_due_ms = 0, -1, resolved_ms > 0, toInt8(resolved_ms <= res_due_ms), {now_ms:Int64} > res_due_ms, 0, -1) AS res_met
+    any(ticket_created_at) AS ticket_created_at,
+    min(if(type = 'message_out', occurred_at, NULL)) AS first_reply_at,
+    min(if(type = 'ticket_resolved', occurred_at, NULL)) AS first_resolved_at,
+    min(if(type = 'message_out', first_response_bh_seconds, NULL)) AS first_reply_bh_seconds,
+    min(if(type = 'message_out', event_id, NULL)) AS reply_min_id,
+    max(if(type = 'message_out', event_id, NULL)) AS reply_max_id,
+    max(type = 'ticket_reopened') AS reopened,
+    max(type = 'survey_sent' AND survey = 'csat') AS csat_surveyed,
+    max(type = 'ticket_opened' AND coalesce(is_repeat_contact, false)) AS repeat_contact,
+    ${latest('assumeNotNull(score)', "type = 'csat_rated' AND score IS NOT NULL")} AS csat_latest,
+    ${latest('assumeNotNull(score)', "type = 'nps_rated' AND score IS NOT NULL")} AS nps_latest,
+    ${latest('assumeNotNull(first_response_due_at), assumeNotNull(resolution_due_at)', "type = 'queue_changed' AND first_response_due_at IS NOT NULL AND resolution_due_at IS NOT NULL")} AS queue_change_latest,
+    min(if(type = 'ticket_opened', first_response_due_at, NULL)) AS opened_fr_due_at,
+    min(if(type = 'ticket_opened', resolution_due_at, NULL)) AS opened_res_due_at
   FROM events FINAL
   WHERE ticket_id != 0 AND ticket_created_at >= {from:DateTime64(3)} AND ticket_created_at < {to:DateTime64(3)}
   GROUP BY ticket_id
@@ -170,8 +170,9 @@ runMain(async () => {
     }
 
     // the same summary from raw events, and a check that both agree
-    const rawParams = (r: { from: string; to: string }) => ({ from: chTime(new Date(r.from)), to: chTime(new Date(r.to)), now_ms: now.getTime() });
-    const rawSettings = { max_threads: 2 };
+    const rawParams = (r: { from: string; to: string }) => ({ from: chTime(new Date(r.from)), to: chTime(new Date(r.to)), now: chTime(now) });
+    // column names before aliases: the cohort's columns are named like ticket_facts', over events' own columns
+    const rawSettings = { max_threads: 2, prefer_column_name_to_alias: true };
     const rawMonth = await time(() => queryRows(ch, rawSummarySql(), rawParams(month), rawSettings), 5);
     const rawYear = await time(() => queryRows(ch, rawSummarySql(), rawParams(year), rawSettings), 3);
     const [rawRow] = await queryRows<Record<string, unknown>>(ch, rawSummarySql(), rawParams(month), rawSettings);

@@ -9,9 +9,10 @@ import {
   COUNT_FIELDS,
   DIMENSION_SQL,
   METRIC_FIELDS,
+  TICKET,
   aggregateSelectList,
-  cohortWith,
   metricsFrom,
+  ticketsFrom,
   type BreakdownDimension,
   type MetricField,
   type Metrics,
@@ -33,7 +34,7 @@ function baseParams(range: Range, filter: TicketFilter, now: Date): Record<strin
   return {
     from: chTime(range.from),
     to: chTime(range.to),
-    now_ms: now.getTime(),
+    now: chTime(now),
     ...(filter.queue !== undefined ? { queue: filter.queue } : {}),
     ...(filter.category !== undefined ? { category: filter.category } : {}),
     ...(filter.agent !== undefined ? { agent: filter.agent } : {}),
@@ -53,9 +54,7 @@ export function clickHouseRunner(ch: ClickHouse): QueryRunner {
 }
 
 export async function summary(run: QueryRunner, range: Range, filter: TicketFilter, now: Date): Promise<Metrics> {
-  const sql = `${cohortWith(filter)}
-    SELECT ${aggregateSelectList()}
-    FROM cohort`;
+  const sql = `SELECT ${aggregateSelectList()} ${ticketsFrom(filter)}`;
   const rows = await run(sql, baseParams(range, filter, now));
   return metricsFrom(rows[0] ?? {});
 }
@@ -63,9 +62,8 @@ export async function summary(run: QueryRunner, range: Range, filter: TicketFilt
 export type BreakdownRow = { key: string } & Metrics;
 
 export async function breakdown(run: QueryRunner, by: BreakdownDimension, range: Range, filter: TicketFilter, now: Date): Promise<BreakdownRow[]> {
-  const sql = `${cohortWith(filter)}
-    SELECT ${DIMENSION_SQL[by]} AS key, ${aggregateSelectList()}
-    FROM cohort
+  const sql = `SELECT ${DIMENSION_SQL[by]} AS key, ${aggregateSelectList()}
+    ${ticketsFrom(filter)}
     GROUP BY key
     ORDER BY tickets DESC, key ASC`;
   const rows = await run(sql, baseParams(range, filter, now));
@@ -107,10 +105,9 @@ export async function timeseries(
   filter: TicketFilter,
   now: Date,
 ): Promise<TimeseriesPoint[]> {
-  const bucket = interval === 'hour' ? 'toStartOfHour(created_at, {tz:String})' : 'toStartOfDay(created_at, {tz:String})';
-  const sql = `${cohortWith(filter)}
-    SELECT toUnixTimestamp(${bucket}) * 1000 AS bucket_ms, ${aggregateSelectList([metric])}
-    FROM cohort
+  const bucket = interval === 'hour' ? 'toStartOfHour(ticket_created_at, {tz:String})' : 'toStartOfDay(ticket_created_at, {tz:String})';
+  const sql = `SELECT toUnixTimestamp(${bucket}) * 1000 AS bucket_ms, ${aggregateSelectList([metric])}
+    ${ticketsFrom(filter)}
     GROUP BY bucket_ms`;
   const [rows, buckets] = await Promise.all([run(sql, { ...baseParams(range, filter, now), tz }), bucketStarts(run, range, interval, tz)]);
   const byBucket = new Map(rows.map((r) => [Number(r.bucket_ms), metricsFrom(r, [metric])[metric]]));
@@ -126,9 +123,8 @@ export interface HeatmapCell {
 }
 
 export async function heatmap(run: QueryRunner, tz: string, range: Range, filter: TicketFilter, now: Date): Promise<HeatmapCell[]> {
-  const sql = `${cohortWith(filter)}
-    SELECT toDayOfWeek(created_at, 0, {tz:String}) AS weekday, toHour(toTimeZone(created_at, {tz:String})) AS hour, count() AS tickets
-    FROM cohort
+  const sql = `SELECT toDayOfWeek(ticket_created_at, 0, {tz:String}) AS weekday, toHour(toTimeZone(ticket_created_at, {tz:String})) AS hour, count() AS tickets
+    ${ticketsFrom(filter)}
     GROUP BY weekday, hour`;
   const rows = await run(sql, { ...baseParams(range, filter, now), tz });
   const counts = new Map(rows.map((r) => [`${r.weekday}:${r.hour}`, Number(r.tickets)]));
@@ -158,11 +154,10 @@ export interface FrtBucket {
 
 export async function frtDistribution(run: QueryRunner, range: Range, filter: TicketFilter, now: Date): Promise<FrtBucket[]> {
   const idx = `multiIf(${FRT_BUCKETS.slice(0, -1)
-    .map(([, , hi], i) => `frt < ${hi}, ${i}`)
+    .map(([, , hi], i) => `${TICKET.frt} < ${hi}, ${i}`)
     .join(', ')}, ${FRT_BUCKETS.length - 1})`;
-  const sql = `${cohortWith(filter)}
-    SELECT ${idx} AS idx, count() AS tickets
-    FROM cohort WHERE reply_ms > 0
+  const sql = `SELECT ${idx} AS idx, count() AS tickets
+    ${ticketsFrom(filter, [TICKET.replied])}
     GROUP BY idx`;
   const rows = await run(sql, baseParams(range, filter, now));
   const counts = new Map(rows.map((r) => [Number(r.idx), Number(r.tickets)]));
@@ -204,8 +199,14 @@ export interface Live {
   tickets: LiveTicket[];
 }
 
-/** Minutes before a first-response deadline when a ticket counts as at risk. */
+/** Seconds before a first-response deadline when a ticket counts as at risk. */
 export const AT_RISK_SECONDS = 300;
+
+/**
+ * An open ticket's SLA state, most urgent first: a missed first response wins
+ * over a missed resolution, and only a ticket with neither is "at risk".
+ */
+const SLA_STATE = { ok: 0, first_response_breached: 1, resolution_breached: 2, at_risk: 3 } as const;
 
 /**
  * Open tickets now. Looks at tickets created within `windowSeconds` (the
@@ -214,36 +215,40 @@ export const AT_RISK_SECONDS = 300;
  */
 export async function live(run: QueryRunner, now: Date, windowSeconds: number, filter: TicketFilter, listLimit = 50): Promise<Live> {
   const range = { from: new Date(now.getTime() - windowSeconds * 1000), to: new Date(now.getTime() + 1) };
-  const params = { ...baseParams(range, filter, now), risk_ms: AT_RISK_SECONDS * 1000 };
-  const openWith = `${cohortWith(filter)},
-    open AS (
-      SELECT ticket_id, created_ms, queue, if(status = '', 'unknown', status) AS status, if(status = 'unknown', created_ms, status_ms) AS waiting_ms, agent_id,
-        fr_due_ms, res_due_ms,
-        reply_ms = 0 AND fr_due_ms > 0 AND fr_due_ms <= {now_ms:Int64} AS fr_breached,
-        res_due_ms > 0 AND res_due_ms <= {now_ms:Int64} AS res_breached,
-        fr_breached OR res_breached AS breached,
-        NOT breached AND reply_ms = 0 AND fr_due_ms > 0 AND fr_due_ms <= {now_ms:Int64} + {risk_ms:Int64} AS at_risk
-      FROM cohort WHERE status != 'resolved')`;
+  const params = { ...baseParams(range, filter, now), risk_until: chTime(new Date(now.getTime() + AT_RISK_SECONDS * 1000)), limit: listLimit };
   // One statement: counts per queue × status, each group's longest-waiting ticket, and each group's
-  // most overdue tickets (due time ascending); the groups' lists are merged and cut below.
+  // most urgent tickets (due time ascending); the groups' lists are merged and cut below. Each open
+  // ticket gets one SLA state code (a flat expression: analysis time grows fast with nested aliases).
   const byQueue = await run(
-    `${openWith}
-    SELECT queue, status, count() AS open_n, countIf(at_risk) AS at_risk_n, countIf(breached) AS breached_n,
-      argMinIf(tuple(ticket_id, waiting_ms), tuple(waiting_ms, ticket_id), status IN ('new', 'waiting_agent', 'unknown')) AS oldest,
+    `WITH
+      if(${TICKET.replied}, toDateTime64(0, 3, 'UTC'), ${TICKET.frDue}) AS fr_pending_due,
+      ${TICKET.resDue} AS res_due,
+      multiIf(
+        fr_pending_due != 0 AND fr_pending_due <= {now:DateTime64(3)}, ${SLA_STATE.first_response_breached},
+        res_due != 0 AND res_due <= {now:DateTime64(3)}, ${SLA_STATE.resolution_breached},
+        fr_pending_due != 0 AND fr_pending_due <= {risk_until:DateTime64(3)}, ${SLA_STATE.at_risk},
+        ${SLA_STATE.ok}) AS sla_state,
+      if(${TICKET.status} = '', ticket_created_at, ${TICKET.statusAt}) AS waiting_since
+    SELECT ${TICKET.queue} AS queue, if(${TICKET.status} = '', 'unknown', ${TICKET.status}) AS status,
+      count() AS open_n,
+      countIf(sla_state = ${SLA_STATE.at_risk}) AS at_risk_n,
+      countIf(sla_state IN (${SLA_STATE.first_response_breached}, ${SLA_STATE.resolution_breached})) AS breached_n,
+      minIf(tuple(toUnixTimestamp64Milli(waiting_since), ticket_id), status IN ('new', 'waiting_agent', 'unknown')) AS oldest,
       groupArraySortedIf({limit:UInt32})(
-        tuple(if(fr_breached OR (at_risk AND NOT res_breached), fr_due_ms, res_due_ms), ticket_id, fr_breached OR (at_risk AND NOT res_breached), breached, agent_id, created_ms),
-        breached OR at_risk) AS urgent
-    FROM open GROUP BY queue, status ORDER BY queue, status`,
-    { ...params, limit: listLimit },
+        tuple(toUnixTimestamp64Milli(if(sla_state = ${SLA_STATE.resolution_breached}, res_due, fr_pending_due)), ticket_id, sla_state, ${TICKET.agent}, toUnixTimestamp64Milli(ticket_created_at)),
+        sla_state != ${SLA_STATE.ok}) AS urgent
+    ${ticketsFrom(filter, [`${TICKET.status} != 'resolved'`])}
+    GROUP BY queue, status ORDER BY queue, status`,
+    params,
   );
-  type Urgent = [number, number, number | boolean, number | boolean, number, number];
+  type Urgent = [number, number, number, number, number];
   const tickets = byQueue
     .flatMap((r) => (r.urgent as Urgent[]).map((u) => ({ queue: String(r.queue), status: String(r.status), u })))
     .sort((a, b) => a.u[0] - b.u[0] || a.u[1] - b.u[1])
     .slice(0, listLimit);
   const waiting = byQueue
     .filter((r) => ['new', 'waiting_agent', 'unknown'].includes(String(r.status)))
-    .map((r) => ({ queue: String(r.queue), status: String(r.status), ticket_id: Number((r.oldest as [number, number])[0]), since: Number((r.oldest as [number, number])[1]) }))
+    .map((r) => ({ queue: String(r.queue), status: String(r.status), since: Number((r.oldest as [number, number])[0]), ticket_id: Number((r.oldest as [number, number])[1]) }))
     .sort((a, b) => a.since - b.since || a.ticket_id - b.ticket_id);
   const o = waiting[0];
   const rows: LiveQueueRow[] = byQueue.map((r) => ({ queue: String(r.queue), status: String(r.status), open: Number(r.open_n), at_risk: Number(r.at_risk_n), breached: Number(r.breached_n) }));
@@ -258,16 +263,16 @@ export async function live(run: QueryRunner, now: Date, windowSeconds: number, f
       ? { ticket_id: o.ticket_id, queue: o.queue, status: o.status, waiting_since: new Date(o.since).toISOString(), waiting_seconds: Math.max(0, (now.getTime() - o.since) / 1000) }
       : null,
     by_queue: rows,
-    tickets: tickets.map(({ queue, status, u: [dueMs, ticketId, firstResponse, breached, agentId, createdMs] }) => ({
+    tickets: tickets.map(({ queue, status, u: [dueMs, ticketId, state, agentId, createdMs] }) => ({
       ticket_id: Number(ticketId),
       queue,
       status,
       agent: agentId ? String(agentId) : '',
       created_at: new Date(Number(createdMs)).toISOString(),
-      sla: firstResponse ? 'first_response' : 'resolution',
+      sla: Number(state) === SLA_STATE.resolution_breached ? 'resolution' : 'first_response',
       due_at: new Date(Number(dueMs)).toISOString(),
       overdue_seconds: (now.getTime() - Number(dueMs)) / 1000,
-      state: breached ? 'breached' : 'at_risk',
+      state: Number(state) === SLA_STATE.at_risk ? 'at_risk' : 'breached',
     })),
   };
 }
