@@ -181,10 +181,14 @@ export function metricsFrom(row: AggregateRow, fields: readonly MetricField[] = 
   return out as Metrics;
 }
 
-/** Breakdown key per dimension: the ticket's current value ('' = none). */
-export const DIMENSION_SQL: Record<BreakdownDimension, string> = {
-  queue: TICKET.queue,
-  category: TICKET.category,
-  language: TICKET.language,
-  agent: `if(${TICKET.agent} = 0, '', toString(${TICKET.agent}))`,
+/**
+ * Breakdown per dimension: what rows are grouped by (the ticket's current
+ * value) and the key reported for a group ('' = none). Grouping by the agent's
+ * integer id and naming the group afterwards hashes numbers, not strings.
+ */
+export const DIMENSION_SQL: Record<BreakdownDimension, { group: string; key: string }> = {
+  queue: { group: TICKET.queue, key: TICKET.queue },
+  category: { group: TICKET.category, key: TICKET.category },
+  language: { group: TICKET.language, key: TICKET.language },
+  agent: { group: TICKET.agent, key: `if(${TICKET.agent} = 0, '', toString(${TICKET.agent}))` },
 };

@@ -62,9 +62,10 @@ export async function summary(run: QueryRunner, range: Range, filter: TicketFilt
 export type BreakdownRow = { key: string } & Metrics;
 
 export async function breakdown(run: QueryRunner, by: BreakdownDimension, range: Range, filter: TicketFilter, now: Date): Promise<BreakdownRow[]> {
-  const sql = `SELECT ${DIMENSION_SQL[by]} AS key, ${aggregateSelectList()}
+  const dimension = DIMENSION_SQL[by];
+  const sql = `SELECT ${dimension.key} AS key, ${aggregateSelectList()}
     ${ticketsFrom(filter)}
-    GROUP BY key
+    GROUP BY ${dimension.group}
     ORDER BY tickets DESC, key ASC`;
   const rows = await run(sql, baseParams(range, filter, now));
   return rows.map((r) => ({ key: String(r.key), ...metricsFrom(r) }));
