@@ -10,7 +10,6 @@
  */
 import { execSync, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ClickHouseSettings } from '@clickhouse/client';
 import { cpus, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseCli, runMain } from '../../core/cli.js';
@@ -83,7 +82,7 @@ function rawSummarySql(): string {
   return `
 WITH cohort AS (
   SELECT ticket_id,
-    any(ticket_created_at) AS ticket_created_at,
+    any(created) AS ticket_created_at,
     min(if(type = 'message_out', occurred_at, NULL)) AS first_reply_at,
     min(if(type = 'ticket_resolved', occurred_at, NULL)) AS first_resolved_at,
     min(if(type = 'message_out', first_response_bh_seconds, NULL)) AS first_reply_bh_seconds,
@@ -97,8 +96,9 @@ WITH cohort AS (
     ${latest('assumeNotNull(first_response_due_at), assumeNotNull(resolution_due_at)', "type = 'queue_changed' AND first_response_due_at IS NOT NULL AND resolution_due_at IS NOT NULL")} AS queue_change_latest,
     min(if(type = 'ticket_opened', first_response_due_at, NULL)) AS opened_fr_due_at,
     min(if(type = 'ticket_opened', resolution_due_at, NULL)) AS opened_res_due_at
-  FROM events FINAL
-  WHERE ticket_id != 0 AND ticket_created_at >= {from:DateTime64(3)} AND ticket_created_at < {to:DateTime64(3)}
+  -- (filtered in a subquery: the cohort's ticket_created_at alias would shadow the column in WHERE)
+  FROM (SELECT *, ticket_created_at AS created FROM events FINAL
+        WHERE ticket_id != 0 AND ticket_created_at >= {from:DateTime64(3)} AND ticket_created_at < {to:DateTime64(3)})
   GROUP BY ticket_id
 )
 SELECT ${aggregateSelectList()} FROM cohort`;
@@ -220,11 +220,9 @@ runMain(async () => {
 
     // the same summary from raw events, and a check that both agree
     const rawParams = (r: { from: string; to: string }) => ({ from: chTime(new Date(r.from)), to: chTime(new Date(r.to)), now: chTime(now) });
-    // column names before aliases: the cohort's columns are named like ticket_facts', over events' own columns
-    const rawSettings: ClickHouseSettings = { max_threads: 2, prefer_column_name_to_alias: 1 };
-    const rawMonth = await time(() => queryRows(ch, rawSummarySql(), rawParams(month), rawSettings), 5);
-    const rawYear = await time(() => queryRows(ch, rawSummarySql(), rawParams(year), rawSettings), 3);
-    const [rawRow] = await queryRows<Record<string, unknown>>(ch, rawSummarySql(), rawParams(month), rawSettings);
+    const rawMonth = await time(() => queryRows(ch, rawSummarySql(), rawParams(month)), 5);
+    const rawYear = await time(() => queryRows(ch, rawSummarySql(), rawParams(year)), 3);
+    const [rawRow] = await queryRows<Record<string, unknown>>(ch, rawSummarySql(), rawParams(month));
     const raw = metricsFrom(rawRow ?? {}) as Record<string, number | null>;
     const api = (await app.inject({ url: `/api/v1/summary?${qs(month)}` })).json() as Record<string, number | null>;
     const mismatches = METRIC_FIELDS.filter((f) => {
