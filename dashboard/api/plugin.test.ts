@@ -41,6 +41,7 @@ beforeAll(async () => {
     liveTicket(90_002, 12, 15), // deadline in 3 minutes → at risk
     liveTicket(90_003, 5, 15), // not due yet
     liveTicket(90_004, 300, 15, { agent: 42, replies: [3], resDueMin: 240 }), // answered, resolution deadline passed → breached
+    liveTicket(90_005, 300, 15), // unanswered, both deadlines passed → breached, listed by its first-response deadline
   ];
   events = deskEvents(specs);
   await ingest(db.ch, events, 4);
@@ -151,16 +152,17 @@ describe('GET /api/v1/live', () => {
       oldest_waiting: { ticket_id: number } | null;
       tickets: { ticket_id: number; state: string; sla: string; overdue_seconds: number }[];
     };
-    expect(body.open_tickets).toBe(4);
+    expect(body.open_tickets).toBe(5);
     expect(body.at_risk).toBe(1);
-    expect(body.breached).toBe(2);
-    expect(body.oldest_waiting?.ticket_id).toBe(90_001);
+    expect(body.breached).toBe(3);
+    expect(body.oldest_waiting?.ticket_id).toBe(90_005);
     expect(body.tickets.map((t) => [t.ticket_id, t.state, t.sla])).toEqual([
+      [90_005, 'breached', 'first_response'],
       [90_004, 'breached', 'resolution'],
       [90_001, 'breached', 'first_response'],
       [90_002, 'at_risk', 'first_response'],
     ]);
-    expect(body.tickets[1]!.overdue_seconds).toBeCloseTo(15 * 60, 0);
+    expect(body.tickets[2]!.overdue_seconds).toBeCloseTo(15 * 60, 0);
   });
 
   it('covers the whole desk without a filter', async () => {
