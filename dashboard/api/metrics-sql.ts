@@ -75,8 +75,9 @@ export const TICKET = {
   /** agent replies: none (NULL ids), exactly one (smallest id = largest), more */
   noReply: 'reply_min_id IS NULL',
   oneReply: 'reply_min_id = reply_max_id',
-  /** seconds from creation; 0 where there is no such event yet (greatest() skips NULLs), so pair with `replied`/`resolved` */
+  /** a human agent's reply reached the customer (bot and KB answers never count) */
   replied: 'first_reply_at IS NOT NULL',
+  /** seconds from creation; 0 where there is no such event yet (greatest() skips NULLs), so pair with `replied`/`resolved` */
   frt: 'greatest(0, toUnixTimestamp64Milli(first_reply_at) - toUnixTimestamp64Milli(ticket_created_at)) / 1000',
   resolution: 'greatest(0, toUnixTimestamp64Milli(first_resolved_at) - toUnixTimestamp64Milli(ticket_created_at)) / 1000',
   /** SLA deadlines: the latest queue_changed's, else ticket_opened's; the epoch when unknown */
