@@ -14,6 +14,11 @@ export const loadBusConfig = defineConfig('bus', {
   KAFKA_REPLICATION_FACTOR: env.int({ default: 1, min: 1, max: 7, doc: 'Replication factor for topics the desk creates (use 3 on a production cluster).' }),
   KAFKA_MAX_BYTES_PER_PARTITION: env.int({ default: 8_388_608, min: 65_536, doc: 'Largest fetch per partition in bytes; large enough for one ingest batch (about 450 bytes per event).' }),
   KAFKA_SESSION_TIMEOUT_MS: env.int({ default: 30_000, min: 6_000, doc: 'Consumer session timeout: a consumer silent this long is removed from the group.' }),
+  EMBEDDED_BUS_SEGMENT_BYTES: env.int({
+    default: 67_108_864,
+    min: 65_536,
+    doc: 'Embedded log only: a partition starts a new segment file at this size; segments every consumer group has committed past are deleted.',
+  }),
   DATA_DIR: env.string({ default: './data', doc: 'Directory for all embedded state (chDB, PGlite, embedded bus log).' }),
 });
 export type BusConfig = ReturnType<typeof loadBusConfig>;

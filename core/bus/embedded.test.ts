@@ -1,4 +1,4 @@
-import { appendFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
@@ -104,7 +104,7 @@ describe('embedded bus', () => {
     let bus = createEmbeddedBus({ dir, defaultPartitions: 1 });
     await (await bus.producer()).send('t', [{ key: null, value: 'one' }, { key: null, value: 'two' }]);
     await bus.close();
-    const file = join(dir, 'topics', 't', '0.log');
+    const file = join(dir, 'topics', 't', '0', '00000000000000000000.log');
     const before = statSync(file).size;
     appendFileSync(file, Buffer.from([40, 0, 0, 0, 1, 2, 3])); // a length header whose body never made it
     bus = createEmbeddedBus({ dir, defaultPartitions: 1 });
@@ -112,6 +112,81 @@ describe('embedded bus', () => {
     const seen = await consumeUntil(bus, 'g', 't', (s) => s.length >= 3);
     expect(seen.map((m) => m.value!.toString())).toEqual(['one', 'two', 'three']);
     expect(statSync(file).size).toBeGreaterThan(before);
+    await bus.close();
+  });
+
+  /** Base offsets of a partition's segment files, oldest first. */
+  const segmentBases = (dir: string, topic: string, p: number) =>
+    readdirSync(join(dir, 'topics', topic, String(p)))
+      .filter((f) => f.endsWith('.log'))
+      .map((f) => Number(f.slice(0, -4)))
+      .sort((a, b) => a - b);
+
+  it('rolls segments, reads across them in order, deletes what was consumed and keeps offsets across reopening', async () => {
+    const dir = freshDir();
+    let bus = createEmbeddedBus({ dir, defaultPartitions: 1, segmentBytes: 100 });
+    const p = await bus.producer();
+    for (let i = 0; i < 30; i++) await p.send('t', [{ key: 'k', value: `m${String(i).padStart(2, '0')}` }]);
+    const before = segmentBases(dir, 't', 0);
+    expect(before.length).toBeGreaterThan(3);
+    const seen = await consumeUntil(bus, 'g', 't', (s) => s.length >= 30);
+    expect(seen.map((m) => `${m.offset}:${m.value!.toString()}`)).toEqual(Array.from({ length: 30 }, (_, i) => `${i}:m${String(i).padStart(2, '0')}`));
+    // everything before the segment being written is consumed, so only that one is left
+    expect(segmentBases(dir, 't', 0)).toEqual([before.at(-1)]);
+    await bus.close();
+
+    bus = createEmbeddedBus({ dir, defaultPartitions: 1, segmentBytes: 100 });
+    await (await bus.producer()).send('t', [{ key: 'k', value: 'after' }]);
+    const next = await consumeUntil(bus, 'g', 't', (s) => s.length >= 1);
+    expect(next.map((m) => `${m.offset}:${m.value!.toString()}`)).toEqual(['30:after']);
+    await bus.close();
+  });
+
+  it('keeps what a group still needs; a group that comes later starts at the oldest record kept', async () => {
+    const dir = freshDir();
+    const bus = createEmbeddedBus({ dir, defaultPartitions: 1, segmentBytes: 100 });
+    const p = await bus.producer();
+    for (let i = 0; i < 30; i++) await p.send('t', [{ key: 'k', value: `m${i}` }]);
+    const closed = segmentBases(dir, 't', 0).slice(0, -1);
+
+    // a running consumer that has committed nothing yet holds every segment
+    const busy = await bus.consumer('busy');
+    let release!: () => void;
+    await busy.run({ topics: ['t'], eachBatch: () => new Promise<void>((_, reject) => (release = () => reject(new Error('stopped')))) });
+    expect(await consumeUntil(bus, 'fast', 't', (s) => s.length >= 30)).toHaveLength(30);
+    expect(segmentBases(dir, 't', 0).slice(0, -1)).toEqual(closed);
+    release();
+    await busy.stop();
+    rmSync(join(dir, 'groups', 'busy.json'), { force: true });
+
+    // "slow" reads one batch (a batch never spans segments): only the segments before its offset may go
+    const slow = await consumeUntil(bus, 'slow', 't', (s) => s.length > 0);
+    const slowNext = Number(slow.at(-1)!.offset) + 1;
+    expect(slowNext).toBeLessThan(30);
+    expect(segmentBases(dir, 't', 0)[0]).toBeLessThanOrEqual(slowNext);
+    const rest = await consumeUntil(bus, 'slow', 't', (s) => s.length >= 30 - slowNext);
+    expect(rest.map((m) => Number(m.offset))).toEqual(Array.from({ length: 30 - slowNext }, (_, i) => slowNext + i));
+
+    // every group is past every closed segment: they are gone, and a new group starts where the log starts
+    expect(segmentBases(dir, 't', 0)).toEqual([closed.length * 5]);
+    const late = await consumeUntil(bus, 'late', 't', (s) => s.length > 0);
+    expect(Number(late[0]!.offset)).toBe(closed.length * 5);
+    await bus.close();
+  });
+
+  it('opens a partition log written before segments existed', async () => {
+    const dir = freshDir();
+    let bus = createEmbeddedBus({ dir, defaultPartitions: 1 });
+    await (await bus.producer()).send('t', [{ key: null, value: 'old-1' }, { key: null, value: 'old-2' }]);
+    await bus.close();
+    // the earlier layout: DIR/topics/<topic>/<p>.log
+    renameSync(join(dir, 'topics', 't', '0', '00000000000000000000.log'), join(dir, 'topics', 't', '0.log'));
+    rmdirSync(join(dir, 'topics', 't', '0'));
+    bus = createEmbeddedBus({ dir, defaultPartitions: 1 });
+    await (await bus.producer()).send('t', [{ key: null, value: 'new' }]);
+    const seen = await consumeUntil(bus, 'g', 't', (s) => s.length >= 3);
+    expect(seen.map((m) => `${m.offset}:${m.value!.toString()}`)).toEqual(['0:old-1', '1:old-2', '2:new']);
+    expect(readdirSync(join(dir, 'topics', 't'))).not.toContain('0.log');
     await bus.close();
   });
 

@@ -10,10 +10,15 @@
  *  - consumers wait on an in-process wake-up when they reach the end of a
  *    partition instead of polling.
  *
- * Layout:  DIR/LOCK                            pid of the owning process
- *          DIR/topics/<topic>/meta.json        {"partitions": N}
- *          DIR/topics/<topic>/<p>.log          records
- *          DIR/groups/<group>.json             {"<topic>/<p>": next offset}
+ * Layout:  DIR/LOCK                                 pid of the owning process
+ *          DIR/topics/<topic>/meta.json             {"partitions": N}
+ *          DIR/topics/<topic>/<p>/<base offset>.log records from that offset on (segments)
+ *          DIR/groups/<group>.json                  {"<topic>/<p>": next offset}
+ *
+ * Retention: a partition's last segment rolls over at `segmentBytes`, and a
+ * segment is deleted once every consumer group with an offset for the
+ * partition has committed past it, so the log holds roughly what is not yet
+ * ingested plus one segment. A topic no group reads (the DLQ) is kept whole.
  *
  * Record: u32 length, u32 crc32(body), body = u32 keyLen (0xffffffff = null),
  * key, u32 headersLen, headers (JSON), value. A torn tail (crash mid-write) fails
@@ -22,7 +27,7 @@
  * One process owns a directory (the LOCK file), and one consumer per group runs
  * at a time: there is no group coordinator to share partitions.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -41,6 +46,8 @@ export interface EmbeddedBusOptions {
   maxBatchMessages?: number;
   /** First and longest back-off before a failed batch is delivered again. */
   retryBackoffMs?: [number, number];
+  /** Size at which a partition starts a new segment file (default 64 MiB). */
+  segmentBytes?: number;
 }
 
 /** FNV-1a over the key's UTF-8 bytes: stable across runs and processes. */
@@ -84,88 +91,165 @@ function decode(body: Buffer, topic: string, partition: number, offset: number):
   return { topic, partition, offset: String(offset), key, value: body.subarray(o), headers };
 }
 
-/** One partition's log file and the byte position of each record in it. */
-class PartitionLog {
-  private positions: number[] = [];
-  private end = 0;
-  private tail: Promise<void> = Promise.resolve();
-  private waiters: (() => void)[] = [];
+/** One segment file of a partition: records from offset `base` on, and the byte position of each. */
+class Segment {
+  readonly positions: number[] = [];
+  end = 0;
 
   private constructor(
-    readonly topic: string,
-    readonly partition: number,
-    private readonly fh: FileHandle,
+    readonly base: number,
+    readonly path: string,
+    readonly fh: FileHandle,
   ) {}
 
-  static async open(path: string, topic: string, partition: number): Promise<PartitionLog> {
-    const fh = await open(path, 'a+');
-    const log = new PartitionLog(topic, partition, fh);
-    await log.recover(path);
-    return log;
-  }
-
-  /** Indexes every complete record; truncates a torn or corrupt tail. */
-  private async recover(path: string): Promise<void> {
-    const data = await this.fh.readFile();
+  /** Opens (creating) a segment file, indexes every complete record and truncates a torn or corrupt tail. */
+  static async open(path: string, base: number): Promise<Segment> {
+    const seg = new Segment(base, path, await open(path, 'a+'));
+    const data = await seg.fh.readFile();
     let pos = 0;
     while (pos + HEADER <= data.length) {
       const len = data.readUInt32LE(pos);
       if (pos + HEADER + len > data.length) break;
       if (crc32(data.subarray(pos + HEADER, pos + HEADER + len)) !== data.readUInt32LE(pos + 4)) break;
-      this.positions.push(pos);
+      seg.positions.push(pos);
       pos += HEADER + len;
     }
     if (pos < data.length) {
       log.warn({ path, validBytes: pos, fileBytes: data.length }, 'truncating a torn tail of the embedded log');
-      await this.fh.truncate(pos);
+      await seg.fh.truncate(pos);
     }
-    this.end = pos;
+    seg.end = pos;
+    return seg;
   }
 
-  get count(): number {
-    return this.positions.length;
+  /** The offset after this segment's last record. */
+  get next(): number {
+    return this.base + this.positions.length;
+  }
+}
+
+/** Segment file name: the base offset, zero-padded so names sort like offsets. */
+const segmentName = (base: number) => `${String(base).padStart(20, '0')}.log`;
+
+/**
+ * One partition: a directory of segment files. Appends go to the last
+ * segment, which rolls over at `segmentBytes`; older segments are deleted as
+ * whole files once every consumer group has committed past them.
+ */
+class PartitionLog {
+  private segments: Segment[] = [];
+  private tail: Promise<void> = Promise.resolve();
+  private waiters: (() => void)[] = [];
+  /** Reads in flight: a segment is not deleted under a read. */
+  private reading = 0;
+
+  private constructor(
+    readonly topic: string,
+    readonly partition: number,
+    private readonly dir: string,
+    private readonly segmentBytes: number,
+  ) {}
+
+  static async open(dir: string, topic: string, partition: number, segmentBytes: number): Promise<PartitionLog> {
+    mkdirSync(dir, { recursive: true });
+    const pl = new PartitionLog(topic, partition, dir, segmentBytes);
+    const bases = readdirSync(dir)
+      .filter((f) => /^\d{20}\.log$/.test(f))
+      .map((f) => Number(f.slice(0, 20)))
+      .sort((x, y) => x - y);
+    for (const base of bases.length > 0 ? bases : [0]) pl.segments.push(await Segment.open(join(dir, segmentName(base)), base));
+    return pl;
+  }
+
+  private get active(): Segment {
+    return this.segments[this.segments.length - 1]!;
+  }
+
+  /** The offset the next record gets (Kafka's log end offset). */
+  get endOffset(): number {
+    return this.active.next;
   }
 
   /** Appends and fdatasyncs; appends to one partition are serialized. */
   append(records: Buffer[]): Promise<void> {
     const run = this.tail.then(async () => {
       const buf = records.length === 1 ? records[0]! : Buffer.concat(records);
-      let pos = this.end;
-      // 'a+' writes always go to the end of the file, which is this.end.
-      await this.fh.write(buf, 0, buf.length, null);
-      await this.fh.datasync();
+      if (this.active.end > 0 && this.active.end + buf.length > this.segmentBytes) await this.roll();
+      const seg = this.active;
+      let pos = seg.end;
+      // 'a+' writes always go to the end of the file, which is seg.end.
+      await seg.fh.write(buf, 0, buf.length, null);
+      await seg.fh.datasync();
       for (const r of records) {
-        this.positions.push(pos);
+        seg.positions.push(pos);
         pos += r.length;
       }
-      this.end = pos;
-      const ws = this.waiters;
-      this.waiters = [];
-      for (const w of ws) w();
+      seg.end = pos;
+      this.wakeAll();
     });
     this.tail = run.catch(() => undefined);
     return run;
   }
 
-  async read(from: number, max: number): Promise<ConsumedMessage[]> {
-    const to = Math.min(this.positions.length, from + max);
-    if (to <= from) return [];
-    const start = this.positions[from]!;
-    const stop = to < this.positions.length ? this.positions[to]! : this.end;
-    const buf = Buffer.allocUnsafe(stop - start);
-    await this.fh.read(buf, 0, buf.length, start);
-    const out: ConsumedMessage[] = [];
-    for (let i = from; i < to; i++) {
-      const at = this.positions[i]! - start;
-      const len = buf.readUInt32LE(at);
-      out.push(decode(buf.subarray(at + HEADER, at + HEADER + len), this.topic, this.partition, i));
+  /** Starts a new segment at the end offset; the directory is synced so the new file survives a crash. */
+  private async roll(): Promise<void> {
+    this.segments.push(await Segment.open(join(this.dir, segmentName(this.endOffset)), this.endOffset));
+    const d = await open(this.dir, 'r');
+    try {
+      await d.sync();
+    } finally {
+      await d.close();
     }
-    return out;
   }
 
-  /** Resolves when the log holds more than `offset` records, or on wake(). */
+  /**
+   * Up to `max` records from offset `from` on, from one segment. An offset
+   * before the oldest kept segment (deleted) or in a gap (a corrupt segment
+   * tail was cut) continues at the next record there is.
+   */
+  async read(from: number, max: number): Promise<ConsumedMessage[]> {
+    this.reading++;
+    try {
+      const seg = this.segments.find((s) => from < s.next && s.positions.length > 0);
+      if (!seg) return [];
+      const first = Math.max(from, seg.base) - seg.base;
+      const last = Math.min(seg.positions.length, first + max);
+      const start = seg.positions[first]!;
+      const stop = last < seg.positions.length ? seg.positions[last]! : seg.end;
+      const buf = Buffer.allocUnsafe(stop - start);
+      await seg.fh.read(buf, 0, buf.length, start);
+      const out: ConsumedMessage[] = [];
+      for (let i = first; i < last; i++) {
+        const at = seg.positions[i]! - start;
+        const len = buf.readUInt32LE(at);
+        out.push(decode(buf.subarray(at + HEADER, at + HEADER + len), this.topic, this.partition, seg.base + i));
+      }
+      return out;
+    } finally {
+      this.reading--;
+    }
+  }
+
+  /** The offset after the oldest segment that could be deleted (it is not the one being written). */
+  get oldestDeletableEnd(): number | null {
+    return this.segments.length > 1 ? this.segments[0]!.next : null;
+  }
+
+  /** Deletes the segments whose every record lies before `offset`; never the active one, never under a read. */
+  async deleteBefore(offset: number): Promise<number> {
+    let deleted = 0;
+    while (this.reading === 0 && this.segments.length > 1 && this.segments[0]!.next <= offset) {
+      const seg = this.segments.shift()!;
+      await seg.fh.close();
+      rmSync(seg.path, { force: true });
+      deleted++;
+    }
+    return deleted;
+  }
+
+  /** Resolves when the log holds a record at `offset` or later, or on wake(). */
   waitBeyond(offset: number): Promise<void> {
-    if (this.positions.length > offset) return Promise.resolve();
+    if (this.endOffset > offset) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
@@ -178,7 +262,7 @@ class PartitionLog {
   async close(): Promise<void> {
     await this.tail;
     this.wakeAll();
-    await this.fh.close();
+    for (const seg of this.segments) await seg.fh.close();
   }
 }
 
@@ -240,9 +324,12 @@ export function createEmbeddedBus(o: EmbeddedBusOptions): Bus {
   mkdirSync(groupsDir, { recursive: true });
   const lockFile = takeLock(o.dir);
   const maxBatch = o.maxBatchMessages ?? 10_000;
+  const segmentBytes = o.segmentBytes ?? 64 * 1024 * 1024;
   const [firstBackoff, maxBackoff] = o.retryBackoffMs ?? [200, 10_000];
   const topics = new Map<string, Promise<Topic>>();
   const activeGroups = new Set<string>();
+  /** Running consumers: their topics and in-memory offsets (for retention). */
+  const subscribers = new Map<string, { topics: readonly string[]; offsets: Record<string, number> }>();
   const consumers = new Set<BusConsumer>();
   let closed = false;
 
@@ -262,7 +349,17 @@ export function createEmbeddedBus(o: EmbeddedBusOptions): Bus {
           n = partitions ?? o.defaultPartitions;
           writeFileAtomic(metaPath, JSON.stringify({ partitions: n }));
         }
-        const logs = await Promise.all(Array.from({ length: n }, (_, p) => PartitionLog.open(join(dir, `${p}.log`), name, p)));
+        const logs = await Promise.all(
+          Array.from({ length: n }, (_, p) => {
+            // a log written before segments existed becomes the partition's first segment
+            const legacy = join(dir, `${p}.log`);
+            if (existsSync(legacy)) {
+              mkdirSync(join(dir, String(p)), { recursive: true });
+              renameSync(legacy, join(dir, String(p), segmentName(0)));
+            }
+            return PartitionLog.open(join(dir, String(p)), name, p, segmentBytes);
+          }),
+        );
         return new Topic(name, logs);
       })();
       topics.set(name, t);
@@ -277,6 +374,24 @@ export function createEmbeddedBus(o: EmbeddedBusOptions): Bus {
     } catch {
       return {};
     }
+  }
+
+  /**
+   * Retention: deletes a partition's segments that every consumer group with an
+   * offset for it has committed past. A partition nobody has consumed keeps
+   * everything; a group that appears later starts at the oldest record kept.
+   */
+  async function deleteConsumedSegments(pl: PartitionLog): Promise<void> {
+    const id = `${pl.topic}/${pl.partition}`;
+    const committed = readdirSync(groupsDir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => readOffsets(decodeURIComponent(f.slice(0, -'.json'.length)))[id])
+      .filter((v): v is number => typeof v === 'number');
+    // a consumer running here that has not committed on this partition yet still needs all of it
+    for (const sub of subscribers.values()) if (sub.topics.includes(pl.topic) && sub.offsets[id] === undefined) committed.push(0);
+    if (committed.length === 0) return;
+    const deleted = await pl.deleteBefore(Math.min(...committed));
+    if (deleted > 0) log.info({ topic: pl.topic, partition: pl.partition, segments: deleted }, 'deleted consumed segments of the embedded log');
   }
 
   function consumer(group: string): BusConsumer {
@@ -310,9 +425,13 @@ export function createEmbeddedBus(o: EmbeddedBusOptions): Bus {
         if (messages.length === 0) continue;
         try {
           await eachBatch({ topic: pl.topic, partition: pl.partition, messages }, { heartbeat: async () => {}, isRunning: () => running });
-          next += messages.length;
+          // (the batch may start past `next`: records before it were deleted or lost to a cut tail)
+          next = Number(messages[messages.length - 1]!.offset) + 1;
           commit(pl.topic, pl.partition, next);
           backoff = firstBackoff;
+          const deletable = pl.oldestDeletableEnd;
+          if (deletable !== null && next >= deletable)
+            await deleteConsumedSegments(pl).catch((e: unknown) => log.warn({ err: e, topic: pl.topic, partition: pl.partition }, 'could not delete consumed segments'));
         } catch (e) {
           if (!running) break;
           log.warn({ err: e, topic: pl.topic, partition: pl.partition, offset: next, retryInMs: backoff }, 'eachBatch failed; the batch will be delivered again');
@@ -326,6 +445,7 @@ export function createEmbeddedBus(o: EmbeddedBusOptions): Bus {
       async run(opts) {
         if (running) throw new Error('consumer is already running');
         running = true;
+        subscribers.set(group, { topics: opts.topics, offsets });
         subscribed = await Promise.all(opts.topics.map((t) => topic(t)));
         loops = subscribed.flatMap((t) => t.partitions.map((pl) => loop(pl, opts.eachBatch)));
       },
@@ -340,7 +460,7 @@ export function createEmbeddedBus(o: EmbeddedBusOptions): Bus {
       },
       async lag(): Promise<PartitionLag[]> {
         return subscribed.flatMap((t) =>
-          t.partitions.map((pl) => ({ topic: t.name, partition: pl.partition, lag: Math.max(0, pl.count - (offsets[`${t.name}/${pl.partition}`] ?? 0)) })),
+          t.partitions.map((pl) => ({ topic: t.name, partition: pl.partition, lag: Math.max(0, pl.endOffset - (offsets[`${t.name}/${pl.partition}`] ?? 0)) })),
         );
       },
       async stop() {
@@ -349,6 +469,7 @@ export function createEmbeddedBus(o: EmbeddedBusOptions): Bus {
         for (const t of subscribed) for (const pl of t.partitions) pl.wakeAll();
         c.resume();
         await Promise.all(loops);
+        subscribers.delete(group);
         activeGroups.delete(group);
         consumers.delete(c);
       },

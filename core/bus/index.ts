@@ -18,7 +18,7 @@ export function createBus(config: BusConfig = loadBusConfig()): Bus {
       sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
     });
   }
-  return createEmbeddedBus({ dir: join(config.DATA_DIR, 'bus'), defaultPartitions: config.KAFKA_PARTITIONS });
+  return createEmbeddedBus({ dir: join(config.DATA_DIR, 'bus'), defaultPartitions: config.KAFKA_PARTITIONS, segmentBytes: config.EMBEDDED_BUS_SEGMENT_BYTES });
 }
 
 export { loadBusConfig, type BusConfig } from './config.js';
