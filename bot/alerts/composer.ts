@@ -3,13 +3,14 @@
  *   /sla                  — live SLA state per queue (escalation chat only)
  *   alerts:take:<ticket>  — "Take #N" under an alert: assigns the ticket to the agent who pressed it
  *   alerts:mute:<queue>   — "Mute 1 h": the queue's alerts are recorded but not posted for ALERT_MUTE_DURATION
+ *   alerts:unmute:<queue> — "Unmute", under the mute notice: the queue's alerts are posted again now
  */
-import { Composer } from 'grammy';
+import { Composer, InlineKeyboard } from 'grammy';
 import { readSlaSnapshot } from '../../monitoring/sla-snapshot.js';
 import type { BotContext } from '../context.js';
 import { DeskError } from '../tickets/errors.js';
 import { loadAlertsConfig, type AlertsConfig } from './config.js';
-import { CALLBACK_MUTE, CALLBACK_TAKE, escapeHtml, humanDuration, renderSlaOverview } from './format.js';
+import { CALLBACK_MUTE, CALLBACK_TAKE, CALLBACK_UNMUTE, escapeHtml, humanDuration, renderSlaOverview } from './format.js';
 import { AlertStore } from './store.js';
 
 export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now: () => Date = () => new Date()): Composer<BotContext> {
@@ -53,7 +54,8 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
     });
   });
 
-  inEscalationChat.callbackQuery(new RegExp(`^${CALLBACK_MUTE}([A-Za-z0-9_-]{1,32})$`), async (ctx) => {
+  const QUEUE = '([A-Za-z0-9_-]{1,32})';
+  inEscalationChat.callbackQuery(new RegExp(`^${CALLBACK_MUTE}${QUEUE}$`), async (ctx) => {
     const queue = ctx.match[1]!;
     if (teamLeads.size > 0 && !teamLeads.has(ctx.from.id)) {
       await ctx.answerCallbackQuery({ text: 'Only team leads can mute a queue.', show_alert: true });
@@ -64,7 +66,22 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
     await ctx.answerCallbackQuery({ text: `${queue} muted for ${humanDuration(cfg.ALERT_MUTE_DURATION)}.` });
     await ctx.reply(`🔕 Alerts of <b>${escapeHtml(queue)}</b> muted until ${until.toISOString().slice(11, 16)} UTC by ${escapeHtml(ctx.from.first_name)}. They are still recorded; /sla shows the live state.`, {
       parse_mode: 'HTML',
+      reply_markup: new InlineKeyboard().text(`🔔 Unmute ${queue}`, `${CALLBACK_UNMUTE}${queue}`),
       ...(ctx.callbackQuery.message?.message_id ? { reply_parameters: { message_id: ctx.callbackQuery.message.message_id, allow_sending_without_reply: true } } : {}),
+    });
+  });
+
+  inEscalationChat.callbackQuery(new RegExp(`^${CALLBACK_UNMUTE}${QUEUE}$`), async (ctx) => {
+    const queue = ctx.match[1]!;
+    if (teamLeads.size > 0 && !teamLeads.has(ctx.from.id)) {
+      await ctx.answerCallbackQuery({ text: 'Only team leads can unmute a queue.', show_alert: true });
+      return;
+    }
+    await new AlertStore(ctx.desk.db).unmute(queue);
+    await ctx.answerCallbackQuery({ text: `${queue} unmuted.` });
+    // the notice loses its button and says who lifted the mute
+    await ctx.editMessageText(`🔔 Alerts of <b>${escapeHtml(queue)}</b> are posted again: unmuted at ${now().toISOString().slice(11, 16)} UTC by ${escapeHtml(ctx.from.first_name)}.`, {
+      parse_mode: 'HTML',
     });
   });
 

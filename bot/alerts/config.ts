@@ -17,7 +17,7 @@ export const loadAlertsConfig = defineConfig('alerts', {
     doc: 'How often firing SLA alert messages are re-checked against the ticket store between Alertmanager notifications (new breaches get a reply).',
   }),
   ALERT_MUTE_DURATION: env.duration({ default: '1h', doc: 'How long the Mute button under an escalation message silences that queue in Telegram.' }),
-  ALERT_TEAM_LEAD_IDS: env.list({ doc: 'Telegram user ids allowed to mute queues from escalation messages. Empty: anyone in the escalation chat.' }),
+  ALERT_TEAM_LEAD_IDS: env.list({ doc: 'Telegram user ids allowed to mute and unmute queues from escalation messages. Empty: anyone in the escalation chat.' }),
   ALERT_WEBHOOK_BODY_LIMIT: env.int({ default: 1_048_576, min: 1024, doc: 'Largest Alertmanager webhook body accepted, in bytes (larger → 413).' }),
   DIGEST_TIME: env.string({ default: '09:00', doc: 'Local time (HH:MM) the daily digest of yesterday is posted to the escalation chat. Empty: no digest.' }),
   DIGEST_TIMEZONE: env.string({ default: 'UTC', doc: 'IANA time zone of DIGEST_TIME and of the digest\'s "yesterday".' }),

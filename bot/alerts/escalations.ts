@@ -28,7 +28,7 @@ export interface EscalationsOptions {
   /** The desk's flood-controlled Api (auto-retry + throttler). */
   api: Api;
   supportChatId: number;
-  config: Pick<AlertsConfig, 'ESCALATION_CHAT_ID' | 'ESCALATION_THREAD_ID' | 'ALERT_FLAP_WINDOW'>;
+  config: Pick<AlertsConfig, 'ESCALATION_CHAT_ID' | 'ESCALATION_THREAD_ID' | 'ALERT_FLAP_WINDOW' | 'ALERT_MUTE_DURATION'>;
   log: Logger;
   now?: () => Date;
   /** Seconds before a deadline a ticket counts as "imminent" (the exporter's SLA_IMMINENT_WINDOW). */
@@ -108,7 +108,7 @@ export class Escalations {
       const ids = tickets.map((t) => t.id);
       const before = new Set(row.ticket_ids);
       if (ids.length === before.size && ids.every((id) => before.has(id))) continue;
-      const ctx = { supportChatId: this.o.supportChatId, now };
+      const ctx = { supportChatId: this.o.supportChatId, now, muteSeconds: this.o.config.ALERT_MUTE_DURATION };
       const shown = { ...alert, startsAt: new Date(row.starts_at).toISOString() };
       if (!(await this.edit(row.message_id, renderFiring(shown, tickets, ctx, { refired: row.fire_count > 1 ? row.fire_count : undefined })))) continue;
       const added = tickets.filter((t) => !before.has(t.id));
@@ -136,7 +136,7 @@ export class Escalations {
       this.store.get(fingerprint),
       queue ? this.store.mutedUntil(queue, now) : Promise.resolve(undefined),
     ]);
-    const ctx = { supportChatId: this.o.supportChatId, now };
+    const ctx = { supportChatId: this.o.supportChatId, now, muteSeconds: this.o.config.ALERT_MUTE_DURATION };
     const base = {
       fingerprint,
       alertname: alert.labels.alertname,

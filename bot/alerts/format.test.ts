@@ -51,6 +51,12 @@ describe('renderFiring', () => {
     expect(m.keyboard?.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data : ''))).toEqual(['alerts:take:1', 'alerts:mute:VIP']);
   });
 
+  it('the Mute button names the configured mute duration', () => {
+    const label = (muteSeconds: number) => renderFiring(alert('FirstResponseSlaBreached', { queue: 'L2' }), [], { ...ctx, muteSeconds }).keyboard?.inline_keyboard.flat().map((b) => b.text);
+    expect(label(2 * 3600)).toEqual(['🔕 Mute L2 2 h']);
+    expect(label(30 * 60)).toEqual(['🔕 Mute L2 30 min']);
+  });
+
   it('imminent breaches say how long is left', () => {
     const m = renderFiring(alert('FirstResponseSlaImminent', { queue: 'L1' }), [ticket(3, { first_response_due_at: new Date(now.getTime() + 120_000), queue: 'L1' })], ctx);
     expect(m.text).toContain('due in 2 min (12:02 UTC)');

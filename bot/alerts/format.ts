@@ -9,6 +9,7 @@ import { ALERT_CATALOG } from './catalog.js';
 
 export const CALLBACK_TAKE = 'alerts:take:';
 export const CALLBACK_MUTE = 'alerts:mute:';
+export const CALLBACK_UNMUTE = 'alerts:unmute:';
 
 /** Telegram HTML needs &, < and > escaped in text and attribute values. */
 export function escapeHtml(s: string): string {
@@ -39,6 +40,13 @@ function hhmm(d: Date): string {
 export interface FormatContext {
   supportChatId: number;
   now: Date;
+  /** How long the Mute button silences a queue (ALERT_MUTE_DURATION); 1 h when not given. */
+  muteSeconds?: number;
+}
+
+/** A button-sized duration: "1 h", "30 min", "1 h 30 min". */
+export function shortDuration(seconds: number): string {
+  return seconds >= 3600 && seconds % 3600 === 0 ? `${seconds / 3600} h` : humanDuration(seconds);
 }
 
 export interface RenderedMessage {
@@ -100,7 +108,7 @@ export function renderFiring(alert: AmAlert, tickets: readonly BreachingTicket[]
   }
   if (queue) {
     if (buttons % 3 !== 0) kb.row();
-    kb.text(`🔕 Mute ${queue} 1 h`, `${CALLBACK_MUTE}${queue}`);
+    kb.text(`🔕 Mute ${queue} ${shortDuration(ctx.muteSeconds ?? 3600)}`, `${CALLBACK_MUTE}${queue}`);
     buttons++;
   }
   return { text: lines.join('\n'), keyboard: buttons ? kb : undefined };

@@ -140,9 +140,19 @@ describe('VIP first-response breach → escalation chat → answer → resolved'
     expect((await escalation()).filter((m) => m.from === 'bot')).toHaveLength(before);
 
     await tg.pressSupportButton({ from_id: LEAD, chat_id: DEFAULT_ESCALATION_CHAT_ID, message_id: alertMessageId, text: '🔕 Mute VIP 1 h' });
-    await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, 'Alerts of VIP muted until', { timeoutMs: 20_000 });
+    const notice = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, 'Alerts of VIP muted until', { timeoutMs: 20_000 });
     const mute = (await db.query<{ muted_by: number; muted_until: Date }>('SELECT muted_by, muted_until FROM alert_mutes WHERE queue = $1', ['VIP'])).rows[0];
     expect(Number(mute?.muted_by)).toBe(LEAD);
     expect(new Date(mute!.muted_until).getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
+    expect(notice.buttons).toEqual([['🔔 Unmute VIP']]);
+
+    // Unmute, from the notice: refused to an agent, done for the team lead
+    await tg.pressSupportButton({ from_id: AGENT, chat_id: DEFAULT_ESCALATION_CHAT_ID, message_id: notice.message_id, text: '🔔 Unmute VIP' });
+    await tg.waitFor(async () => ((await escalation()).find((m) => m.message_id === notice.message_id)?.callback_answers.some((a) => a.text?.includes('Only team leads'))) || undefined, { timeoutMs: 20_000, what: 'the refusal' });
+    expect((await db.query('SELECT 1 FROM alert_mutes WHERE queue = $1', ['VIP'])).rows).toHaveLength(1);
+    await tg.pressSupportButton({ from_id: LEAD, chat_id: DEFAULT_ESCALATION_CHAT_ID, message_id: notice.message_id, text: '🔔 Unmute VIP' });
+    const edited = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, (m) => m.message_id === notice.message_id && Boolean(m.text?.includes('posted again')), { timeoutMs: 20_000 });
+    expect(edited.buttons ?? []).toEqual([]);
+    expect((await db.query('SELECT 1 FROM alert_mutes WHERE queue = $1', ['VIP'])).rows).toHaveLength(0);
   }, 120_000);
 });
