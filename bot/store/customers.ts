@@ -118,13 +118,26 @@ export class CustomerRepo {
     return r.rowCount > 0;
   }
 
-  async setThread(id: number, threadId: number, token: string, q: Queryable = this.db): Promise<boolean> {
+  /**
+   * Records the customer's new topic. Telegram never reuses a topic id within
+   * a chat, so another customer still holding this id holds a stale mapping
+   * (the support group was replaced, or a sandbox started afresh on old
+   * state): that mapping is dropped first, and that customer gets a new topic
+   * when they write again. Returns false when the lease was lost.
+   */
+  async setThread(id: number, threadId: number, token: string, q: Queryable = this.db): Promise<{ set: boolean; evicted: number[] }> {
+    const evicted = await q.query<{ id: number }>(
+      `UPDATE customers SET thread_id = NULL, updated_at = now()
+       WHERE thread_id = $2 AND id <> $1 AND EXISTS (SELECT 1 FROM customers WHERE id = $1 AND topic_claim = $3)
+       RETURNING id`,
+      [id, threadId, token],
+    );
     const r = await q.query(
       `UPDATE customers SET thread_id = $2, topic_claim = NULL, topic_claim_at = NULL, updated_at = now()
        WHERE id = $1 AND topic_claim = $3`,
       [id, threadId, token],
     );
-    return r.rowCount > 0;
+    return { set: r.rowCount > 0, evicted: evicted.rows.map((e) => Number(e.id)) };
   }
 
   async releaseClaim(id: number, token: string, q: Queryable = this.db): Promise<void> {

@@ -192,10 +192,24 @@ describe.each(engines)('desk store on %s', (_name, open) => {
     const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => customers.claimTopic(4, `tok-${i}`, 30)));
     expect(claims.filter(Boolean)).toHaveLength(1);
     const winner = claims.indexOf(true);
-    expect(await customers.setThread(4, 999, 'someone-else')).toBe(false);
-    expect(await customers.setThread(4, 999, `tok-${winner}`)).toBe(true);
+    expect((await customers.setThread(4, 999, 'someone-else')).set).toBe(false);
+    expect((await customers.setThread(4, 999, `tok-${winner}`)).set).toBe(true);
     expect(await customers.claimTopic(4, 'late', 30)).toBe(false);
     expect((await customers.byThread(999))?.id).toBe(4);
+  });
+
+  it('a new topic whose id another customer still holds takes it over (that mapping was stale)', async () => {
+    // customer 4 holds topic 999 (test above); the forum was replaced and hands out 999 again
+    await customers.upsert({ id: 5, first_name: 'Newcomer' }, false);
+    expect(await customers.claimTopic(5, 'tok-5', 30)).toBe(true);
+    // a caller without the lease evicts nothing
+    expect(await customers.setThread(5, 999, 'not-mine')).toEqual({ set: false, evicted: [] });
+    expect((await customers.byThread(999))?.id).toBe(4);
+    expect(await customers.setThread(5, 999, 'tok-5')).toEqual({ set: true, evicted: [4] });
+    expect((await customers.byThread(999))?.id).toBe(5);
+    expect((await customers.get(4))?.thread_id).toBeNull();
+    // customer 4 can get a topic again
+    expect(await customers.claimTopic(4, 'tok-4', 30)).toBe(true);
   });
 
   it('keeps the first copy of a message pair and maps both ways', async () => {

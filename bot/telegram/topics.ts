@@ -66,8 +66,10 @@ export class TopicManager {
           await this.customers.releaseClaim(customerId, token);
           throw e;
         }
-        if (!(await this.customers.setThread(customerId, threadId, token)))
-          this.log.warn({ customerId, threadId }, 'topic lease expired while creating the topic; keeping the other one');
+        const { set, evicted } = await this.customers.setThread(customerId, threadId, token);
+        if (!set) this.log.warn({ customerId, threadId }, 'topic lease expired while creating the topic; keeping the other one');
+        if (evicted.length)
+          this.log.warn({ customerId, threadId, staleCustomers: evicted }, 'the new topic has an id other customers were mapped to: their mapping was stale (support group replaced or sandbox restarted) and is dropped');
         this.titles.set(threadId, title);
         return (await this.customers.get(customerId))!.thread_id ?? threadId;
       }
