@@ -96,6 +96,13 @@ describe('migrate', () => {
     expect(second.applied).toEqual([]);
     const names = (await queryRows<{ name: string }>(ch, 'SELECT name FROM system.tables WHERE database = currentDatabase()')).map((r) => r.name);
     expect(names).toEqual(expect.arrayContaining(['events', 'dead_letters', 'schema_migrations']));
+    // ticket_facts is read on every dashboard request and stored uncompressed (014): a column added later needs CODEC(NONE) too
+    const codecs = await queryRows<{ name: string; compression_codec: string }>(
+      ch,
+      "SELECT name, compression_codec FROM system.columns WHERE database = currentDatabase() AND table = 'ticket_facts'",
+    );
+    expect(codecs.length).toBeGreaterThan(20);
+    expect(codecs.filter((c) => c.compression_codec !== 'CODEC(NONE)').map((c) => c.name)).toEqual([]);
   });
 });
 
