@@ -31,7 +31,7 @@ export const loadBotEnv = defineConfig('bot', {
   THROTTLE_GLOBAL_PER_SECOND: env.int({ default: 30, min: 1, doc: 'Outgoing messages per second for the whole bot.' }),
   THROTTLE_GROUP_PER_MINUTE: env.int({ default: 20, min: 1, doc: 'Outgoing messages per minute into one group (the support group included).' }),
   THROTTLE_CHAT_PER_SECOND: env.int({ default: 1, min: 1, doc: 'Outgoing messages per second into one private chat.' }),
-  AGENT_LANGUAGE: env.string({ default: 'en', doc: 'Language of the texts the bot posts for agents in the support group (a locales/ directory).' }),
+  AGENT_LANGUAGE: env.string({ default: 'en', doc: 'Language of the texts the bot posts for agents: the support group and the escalation chat (alerts, /sla, the daily digest); a locales/ directory.' }),
   OUTBOX_BATCH: env.int({ default: 200, min: 1, max: 10_000, doc: 'Outbox rows published per bus send.' }),
   DATA_DIR: env.string({ default: './data', doc: 'Directory for all embedded state (chDB, PGlite, embedded bus log).' }),
 });

@@ -20,6 +20,7 @@ import { startSandboxHarness, type SandboxHarness } from '../bot/alerts/test-sup
 import { DEFAULT_ESCALATION_CHAT_ID, DEFAULT_SUPPORT_CHAT_ID } from '../sandbox/identities.js';
 import { tmpDataDir } from '../test/helpers/tmp.js';
 import { findOnPath, renderAlertmanagerConfig, renderPrometheusConfig, startAlertingStack, type AlertingStack } from './alerting-stack.js';
+import { alertsText } from '../bot/alerts/text.js';
 
 const TOKEN = 'stack-test-token';
 const tmp = tmpDataDir('alerting-stack-');
@@ -70,7 +71,7 @@ describe('real Prometheus + Alertmanager → webhook → escalation chat', () =>
     registerSlaCollectors({ db, registry });
     app = Fastify();
     await app.register(metricsPlugin, { registry });
-    await app.register(alertmanagerPlugin, { desk: { db, api: sandbox.api, config: { supportChatId: DEFAULT_SUPPORT_CHAT_ID } }, config });
+    await app.register(alertmanagerPlugin, { desk: { db, api: sandbox.api, config: { supportChatId: DEFAULT_SUPPORT_CHAT_ID }, agentText: alertsText() }, config });
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     const port = Number(new URL(address).port);
     stack = await startAlertingStack({

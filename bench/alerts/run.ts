@@ -31,6 +31,7 @@ import { openTestStore, seedTicket } from '../../monitoring/test-support.js';
 import { DEFAULT_ESCALATION_CHAT_ID, DEFAULT_SUPPORT_CHAT_ID } from '../../sandbox/identities.js';
 import { startAlertingStack } from '../../scripts/alerting-stack.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
+import { alertsText } from '../../bot/alerts/text.js';
 
 const int = (v: string | undefined, d: number, name: string) => {
   const n = v === undefined ? d : Number(v);
@@ -59,7 +60,7 @@ runMain(async () => {
   registerSlaCollectors({ db, registry, firstResponseTargets: new Map(queues.map((q) => [q, 300])) });
   const http = Fastify();
   await http.register(metricsPlugin, { registry });
-  await http.register(alertmanagerPlugin, { desk: { db, api: tg.api, config: { supportChatId: DEFAULT_SUPPORT_CHAT_ID } }, config: loadAlertsConfig({ ALERTMANAGER_WEBHOOK_TOKEN: token }) });
+  await http.register(alertmanagerPlugin, { desk: { db, api: tg.api, config: { supportChatId: DEFAULT_SUPPORT_CHAT_ID }, agentText: alertsText() }, config: loadAlertsConfig({ ALERTMANAGER_WEBHOOK_TOKEN: token }) });
   const address = await http.listen({ host: '127.0.0.1', port: 0 });
   const stack = await startAlertingStack({ port: Number(new URL(address).port), webhookToken: token, dataDir: join(tmp.dir, 'alerting'), log: logger('bench-alerts') });
   if (!stack.enabled) throw new Error(`alerting stack unavailable: ${stack.reason}`);

@@ -10,6 +10,9 @@ import type { AmAlert, AmWebhookPayload } from './alertmanager-schema.js';
 import { loadAlertsConfig, type AlertsConfig } from './config.js';
 import { Escalations } from './escalations.js';
 import { startSandboxHarness, type SandboxHarness } from './test-support.js';
+import { alertsText } from './text.js';
+
+const text = alertsText();
 
 const TOKEN = 'test-webhook-token';
 const tmp = tmpDataDir('alerts-webhook-');
@@ -45,9 +48,9 @@ beforeAll(async () => {
   db = await openTestStore(tmp.dir);
   sandbox = await startSandboxHarness();
   vipTicket = await seedTicket(db, { queue: 'VIP', createdAt: at(-8), firstResponseDueAt: at(-3), firstName: 'Alice <VIP>', threadId: 77 });
-  const escalations = new Escalations({ db, api: sandbox.api, supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('alerts-test'), now: () => clock });
+  const escalations = new Escalations({ db, api: sandbox.api, supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('alerts-test'), t: text, now: () => clock });
   app = Fastify();
-  await app.register(alertmanagerPlugin, { desk: { db, api: sandbox.api, config: { supportChatId: DEFAULT_SUPPORT_CHAT_ID } }, config, escalations });
+  await app.register(alertmanagerPlugin, { desk: { db, api: sandbox.api, config: { supportChatId: DEFAULT_SUPPORT_CHAT_ID }, agentText: text }, config, escalations });
   await app.ready();
 });
 afterAll(async () => {
@@ -154,7 +157,7 @@ describe('escalation messages', () => {
   });
 
   it('between notifications, a newly breached ticket updates the message and gets one reply; an answered one leaves the list', async () => {
-    const escalations = new Escalations({ db, api: sandbox.api, supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('alerts-test'), now: () => clock });
+    const escalations = new Escalations({ db, api: sandbox.api, supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('alerts-test'), t: text, now: () => clock });
     const posted = escalation().length; // the VIP alert posted last, now resolved; fire it anew
     clock = at(30);
     await post(payload(alert('FirstResponseSlaBreached', 'firing', { queue: 'VIP', severity: 'critical' })));
@@ -190,7 +193,7 @@ describe('escalation messages', () => {
   });
 
   it('a muted queue is recorded but not posted, and its resolution stays quiet', async () => {
-    const escalations = new Escalations({ db, api: sandbox.api, supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('alerts-test'), now: () => clock });
+    const escalations = new Escalations({ db, api: sandbox.api, supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('alerts-test'), t: text, now: () => clock });
     await escalations.store.mute('L2', at(60), 42);
     await seedTicket(db, { queue: 'L2', createdAt: at(-40), firstResponseDueAt: at(-10) });
     const before = escalation().length;

@@ -13,12 +13,15 @@ import type { Queryable } from '../../core/postgres.js';
 import { webhookPayloadSchema, type AmWebhookPayload } from './alertmanager-schema.js';
 import { loadAlertsConfig, type AlertsConfig } from './config.js';
 import { Escalations } from './escalations.js';
+import type { Text } from './format.js';
 
 /** The part of `desk.services` the hook needs. */
 export interface AlertsHookDesk {
   db: Queryable;
   api: Api;
   config: { supportChatId: number };
+  /** Wording in the agents' language (alerts.ftl). */
+  agentText: Text;
 }
 
 export interface AlertmanagerPluginOptions {
@@ -46,7 +49,7 @@ export const alertmanagerPlugin: FastifyPluginAsync<AlertmanagerPluginOptions> =
   if (!token) log.warn('ALERTMANAGER_WEBHOOK_TOKEN is unset: POST /hooks/alertmanager rejects every request');
   const escalations =
     opts.escalations ??
-    new Escalations({ db: opts.desk.db, api: opts.desk.api, supportChatId: opts.desk.config.supportChatId, config: cfg, log });
+    new Escalations({ db: opts.desk.db, api: opts.desk.api, supportChatId: opts.desk.config.supportChatId, config: cfg, log, t: opts.desk.agentText });
 
   // Keep firing messages current between notifications (new breaches, answered tickets).
   const refresher = setInterval(() => {

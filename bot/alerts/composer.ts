@@ -10,7 +10,7 @@ import { readSlaSnapshot } from '../../monitoring/sla-snapshot.js';
 import type { BotContext } from '../context.js';
 import { DeskError } from '../tickets/errors.js';
 import { loadAlertsConfig, type AlertsConfig } from './config.js';
-import { CALLBACK_MUTE, CALLBACK_TAKE, CALLBACK_UNMUTE, escapeHtml, humanDuration, renderSlaOverview } from './format.js';
+import { CALLBACK_MUTE, CALLBACK_TAKE, CALLBACK_UNMUTE, escapeHtml, hhmm, humanDuration, renderSlaOverview } from './format.js';
 import { AlertStore } from './store.js';
 
 export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now: () => Date = () => new Date()): Composer<BotContext> {
@@ -26,7 +26,7 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
       store.activeMutes(at),
       store.firing(),
     ]);
-    await ctx.reply(renderSlaOverview(queues, mutes, firing, at), {
+    await ctx.reply(renderSlaOverview(queues, mutes, firing, at, ctx.desk.agentText), {
       parse_mode: 'HTML',
       link_preview_options: { is_disabled: true },
       ...(ctx.msg.message_thread_id !== undefined ? { message_thread_id: ctx.msg.message_thread_id } : {}),
@@ -35,20 +35,22 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
 
   inEscalationChat.callbackQuery(new RegExp(`^${CALLBACK_TAKE}(\\d+)$`), async (ctx) => {
     const ticketId = Number(ctx.match[1]);
+    const t = ctx.desk.agentText;
     if (!(await ctx.desk.agents.isAgent(ctx.from.id))) {
-      await ctx.answerCallbackQuery({ text: 'Only agents of the support group can take tickets.', show_alert: true });
+      await ctx.answerCallbackQuery({ text: t('alert-take-not-agent'), show_alert: true });
       return;
     }
     try {
       await ctx.desk.tickets.assign(ticketId, ctx.from.id, { at: now() });
     } catch (e) {
       if (!(e instanceof DeskError)) throw e;
-      const why = e.code === 'ticket-not-found' ? 'no such ticket' : e.code.startsWith('ticket-') && e.code.includes('resolved') ? 'it is already resolved' : e.code;
-      await ctx.answerCallbackQuery({ text: `Cannot take #${ticketId}: ${why}.`, show_alert: true });
+      const why =
+        e.code === 'ticket-not-found' ? t('alert-take-why-not-found') : e.code.startsWith('ticket-') && e.code.includes('resolved') ? t('alert-take-why-resolved') : e.code;
+      await ctx.answerCallbackQuery({ text: t('alert-take-failed', { id: String(ticketId), why }), show_alert: true });
       return;
     }
-    await ctx.answerCallbackQuery({ text: `Ticket #${ticketId} is yours.` });
-    await ctx.reply(`🙋 #${ticketId} taken by ${escapeHtml(ctx.from.first_name)}.`, {
+    await ctx.answerCallbackQuery({ text: t('alert-take-done', { id: String(ticketId) }) });
+    await ctx.reply(t('alert-taken-by', { id: String(ticketId), name: escapeHtml(ctx.from.first_name) }), {
       parse_mode: 'HTML',
       ...(ctx.callbackQuery.message?.message_id ? { reply_parameters: { message_id: ctx.callbackQuery.message.message_id, allow_sending_without_reply: true } } : {}),
     });
@@ -57,30 +59,32 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
   const QUEUE = '([A-Za-z0-9_-]{1,32})';
   inEscalationChat.callbackQuery(new RegExp(`^${CALLBACK_MUTE}${QUEUE}$`), async (ctx) => {
     const queue = ctx.match[1]!;
+    const t = ctx.desk.agentText;
     if (teamLeads.size > 0 && !teamLeads.has(ctx.from.id)) {
-      await ctx.answerCallbackQuery({ text: 'Only team leads can mute a queue.', show_alert: true });
+      await ctx.answerCallbackQuery({ text: t('alert-mute-not-lead'), show_alert: true });
       return;
     }
     const until = new Date(now().getTime() + cfg.ALERT_MUTE_DURATION * 1000);
     await new AlertStore(ctx.desk.db).mute(queue, until, ctx.from.id);
-    await ctx.answerCallbackQuery({ text: `${queue} muted for ${humanDuration(cfg.ALERT_MUTE_DURATION)}.` });
-    await ctx.reply(`🔕 Alerts of <b>${escapeHtml(queue)}</b> muted until ${until.toISOString().slice(11, 16)} UTC by ${escapeHtml(ctx.from.first_name)}. They are still recorded; /sla shows the live state.`, {
+    await ctx.answerCallbackQuery({ text: t('alert-muted-answer', { queue, duration: humanDuration(cfg.ALERT_MUTE_DURATION, t) }) });
+    await ctx.reply(t('alert-muted-notice', { queue: escapeHtml(queue), until: hhmm(until), name: escapeHtml(ctx.from.first_name) }), {
       parse_mode: 'HTML',
-      reply_markup: new InlineKeyboard().text(`🔔 Unmute ${queue}`, `${CALLBACK_UNMUTE}${queue}`),
+      reply_markup: new InlineKeyboard().text(t('alert-unmute', { queue }), `${CALLBACK_UNMUTE}${queue}`),
       ...(ctx.callbackQuery.message?.message_id ? { reply_parameters: { message_id: ctx.callbackQuery.message.message_id, allow_sending_without_reply: true } } : {}),
     });
   });
 
   inEscalationChat.callbackQuery(new RegExp(`^${CALLBACK_UNMUTE}${QUEUE}$`), async (ctx) => {
     const queue = ctx.match[1]!;
+    const t = ctx.desk.agentText;
     if (teamLeads.size > 0 && !teamLeads.has(ctx.from.id)) {
-      await ctx.answerCallbackQuery({ text: 'Only team leads can unmute a queue.', show_alert: true });
+      await ctx.answerCallbackQuery({ text: t('alert-unmute-not-lead'), show_alert: true });
       return;
     }
     await new AlertStore(ctx.desk.db).unmute(queue);
-    await ctx.answerCallbackQuery({ text: `${queue} unmuted.` });
+    await ctx.answerCallbackQuery({ text: t('alert-unmuted-answer', { queue }) });
     // the notice loses its button and says who lifted the mute
-    await ctx.editMessageText(`🔔 Alerts of <b>${escapeHtml(queue)}</b> are posted again: unmuted at ${now().toISOString().slice(11, 16)} UTC by ${escapeHtml(ctx.from.first_name)}.`, {
+    await ctx.editMessageText(t('alert-unmuted-notice', { queue: escapeHtml(queue), time: hhmm(now()), name: escapeHtml(ctx.from.first_name) }), {
       parse_mode: 'HTML',
     });
   });

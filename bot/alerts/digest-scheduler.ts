@@ -14,6 +14,7 @@ import type { Queryable } from '../../core/postgres.js';
 import type { QueryRunner } from '../../dashboard/api/queries.js';
 import type { AlertsConfig } from './config.js';
 import { collectDigest, renderDigest, yesterdayIn } from './digest.js';
+import type { Text } from './format.js';
 
 const TICK_MS = 60_000;
 const CLAIM_TIMEOUT_SECONDS = 600;
@@ -26,6 +27,8 @@ export interface DigestSchedulerOptions {
   supportChatId: number;
   config: Pick<AlertsConfig, 'DIGEST_TIME' | 'DIGEST_TIMEZONE' | 'ESCALATION_CHAT_ID' | 'ESCALATION_THREAD_ID'>;
   log: Logger;
+  /** Wording in the escalation chat's language (the desk's agentText). */
+  t: Text;
   now?: () => Date;
   /** false: no timer, the caller calls tick() (tests). */
   autoStart?: boolean;
@@ -78,7 +81,7 @@ export function createDigestScheduler(o: DigestSchedulerOptions): DigestSchedule
     if (!(await claim(day.date))) return undefined;
     try {
       const data = await collectDigest({ run: o.run, db: o.db, day, now: t });
-      const msg = await o.api.sendMessage(o.config.ESCALATION_CHAT_ID, renderDigest(data, o.supportChatId), {
+      const msg = await o.api.sendMessage(o.config.ESCALATION_CHAT_ID, renderDigest(data, o.supportChatId, o.t), {
         parse_mode: 'HTML',
         link_preview_options: { is_disabled: true },
         ...(o.config.ESCALATION_THREAD_ID !== undefined ? { message_thread_id: o.config.ESCALATION_THREAD_ID } : {}),

@@ -8,6 +8,7 @@ import { openTestStore, seedTicket } from '../../monitoring/test-support.js';
 import { DEFAULT_ESCALATION_CHAT_ID, DEFAULT_SUPPORT_CHAT_ID } from '../../sandbox/identities.js';
 import type { SupportEvent } from '../../schemas/events.js';
 import { makeEvent } from '../../schemas/validate.js';
+import { alertsText } from './text.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
 import { collectDigest, renderDigest, yesterdayIn } from './digest.js';
 import { createDigestScheduler, parseDigestTime } from './digest-scheduler.js';
@@ -107,7 +108,7 @@ describe('digest content', () => {
       [ids[1], true],
       [ids[0], true],
     ]);
-    const text = renderDigest(data, DEFAULT_SUPPORT_CHAT_ID);
+    const text = renderDigest(data, DEFAULT_SUPPORT_CHAT_ID, alertsText());
     expect(text).toContain('Daily digest</b> · 2026-03-01');
     expect(text).toContain('Tickets: <b>3</b> opened, 1 resolved');
     expect(text).toContain('FRT: P50 <b>12 min</b> · P90 <b>18 min</b>');
@@ -123,7 +124,7 @@ describe('digest scheduler', () => {
   const config = { DIGEST_TIME: '09:00', DIGEST_TIMEZONE: 'UTC', ESCALATION_CHAT_ID: DEFAULT_ESCALATION_CHAT_ID, ESCALATION_THREAD_ID: undefined };
   const digests = () => sandbox.messages(DEFAULT_ESCALATION_CHAT_ID).filter((m) => m.text?.startsWith('📊 Daily digest'));
   const scheduler = (now: Date) =>
-    createDigestScheduler({ db, api: sandbox.api, run: clickHouseRunner(ch), supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('digest-test'), now: () => now, autoStart: false });
+    createDigestScheduler({ db, api: sandbox.api, run: clickHouseRunner(ch), supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('digest-test'), t: alertsText(), now: () => now, autoStart: false });
 
   it('does nothing before DIGEST_TIME', async () => {
     expect(await scheduler(new Date('2026-03-02T08:59:00Z')).tick()).toBeUndefined();

@@ -9,7 +9,7 @@ import { DateTime } from 'luxon';
 import type { Queryable } from '../../core/postgres.js';
 import { breakdown, summary, type BreakdownRow, type QueryRunner, type Range } from '../../dashboard/api/queries.js';
 import type { Metrics } from '../../dashboard/api/metrics-sql.js';
-import { escapeHtml, humanDuration, topicLink } from './format.js';
+import { escapeHtml, humanDuration, topicLink, type Text } from './format.js';
 
 export interface DigestDay {
   /** The reported local date, YYYY-MM-DD. */
@@ -70,33 +70,38 @@ export async function collectDigest(o: { run: QueryRunner; db: Queryable; day: D
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)} %`);
-const dur = (v: number | null) => (v === null ? '—' : humanDuration(v));
 
-export function renderDigest(d: DigestData, supportChatId: number): string {
-  const t = d.totals;
+export function renderDigest(d: DigestData, supportChatId: number, t: Text): string {
+  const dur = (v: number | null) => (v === null ? '—' : humanDuration(v, t));
+  const m = d.totals;
   const lines = [
-    `📊 <b>Daily digest</b> · ${d.day.date}`,
+    t('digest-title', { date: d.day.date }),
     '',
-    `Tickets: <b>${t.tickets_created}</b> opened, ${t.tickets_resolved} resolved`,
-    `FRT: P50 <b>${dur(t.frt_p50_seconds)}</b> · P90 <b>${dur(t.frt_p90_seconds)}</b>`,
-    `CSAT: <b>${t.csat_avg === null ? '—' : t.csat_avg.toFixed(2)}</b>/5 (${t.csat_responses} ratings) · NPS: <b>${t.nps === null ? '—' : Math.round(t.nps)}</b> (${t.nps_responses})`,
-    `SLA met: first response ${pct(t.sla_first_response_met_rate)} · resolution ${pct(t.sla_resolution_met_rate)}`,
+    t('digest-tickets', { opened: String(m.tickets_created), resolved: String(m.tickets_resolved) }),
+    t('digest-frt', { p50: dur(m.frt_p50_seconds), p90: dur(m.frt_p90_seconds) }),
+    t('digest-csat', {
+      avg: m.csat_avg === null ? '—' : m.csat_avg.toFixed(2),
+      ratings: String(m.csat_responses),
+      nps: m.nps === null ? '—' : String(Math.round(m.nps)),
+      npsResponses: String(m.nps_responses),
+    }),
+    t('digest-sla', { first: pct(m.sla_first_response_met_rate), resolution: pct(m.sla_resolution_met_rate) }),
   ];
   if (d.queues.length) {
-    lines.push('', '<b>Per queue</b> (tickets · FRT P90 · first-response SLA met)');
+    lines.push('', t('digest-per-queue'));
     for (const q of d.queues) lines.push(`• ${escapeHtml(q.key || '—')}: ${q.tickets_created} · ${dur(q.frt_p90_seconds)} · ${pct(q.sla_first_response_met_rate)}`);
   }
   if (d.categories.length) {
-    lines.push('', '<b>Top categories</b>');
+    lines.push('', t('digest-top-categories'));
     lines.push(d.categories.map((c) => `${escapeHtml(c.key)} ${c.tickets_created}`).join(' · '));
   }
   if (d.worstWaits.length) {
-    lines.push('', '<b>Longest waits</b>');
+    lines.push('', t('digest-longest-waits'));
     for (const w of d.worstWaits) {
       const ref = w.thread_id !== null ? `<a href="${topicLink(supportChatId, w.thread_id)}">#${w.id}</a>` : `#${w.id}`;
-      lines.push(`• ${ref} ${escapeHtml(w.customer_name?.trim() || '')} (${escapeHtml(w.queue)}) — ${humanDuration(w.wait_seconds)}${w.answered ? '' : ', still unanswered'}`);
+      lines.push(`• ${ref} ${escapeHtml(w.customer_name?.trim() || '')} (${escapeHtml(w.queue)}) — ${humanDuration(w.wait_seconds, t)}${w.answered ? '' : t('digest-still-unanswered')}`);
     }
   }
-  if (t.tickets_created === 0) lines.push('', '<i>No tickets yesterday.</i>');
+  if (m.tickets_created === 0) lines.push('', t('digest-no-tickets'));
   return lines.join('\n');
 }

@@ -20,7 +20,7 @@ import { findBreachingTickets, type BreachingTicket } from '../../monitoring/sla
 import type { AmAlert, AmWebhookPayload } from './alertmanager-schema.js';
 import { ALERT_CATALOG } from './catalog.js';
 import type { AlertsConfig } from './config.js';
-import { renderFiring, renderNewlyBreached, renderResolved, renderResolvedFollowup, type RenderedMessage } from './format.js';
+import { renderFiring, renderNewlyBreached, renderResolved, renderResolvedFollowup, type RenderedMessage, type Text } from './format.js';
 import { AlertStore } from './store.js';
 
 export interface EscalationsOptions {
@@ -30,6 +30,8 @@ export interface EscalationsOptions {
   supportChatId: number;
   config: Pick<AlertsConfig, 'ESCALATION_CHAT_ID' | 'ESCALATION_THREAD_ID' | 'ALERT_FLAP_WINDOW' | 'ALERT_MUTE_DURATION'>;
   log: Logger;
+  /** Wording in the escalation chat's language (the desk's agentText). */
+  t: Text;
   now?: () => Date;
   /** Seconds before a deadline a ticket counts as "imminent" (the exporter's SLA_IMMINENT_WINDOW). */
   imminentWindowSeconds?: number;
@@ -108,7 +110,7 @@ export class Escalations {
       const ids = tickets.map((t) => t.id);
       const before = new Set(row.ticket_ids);
       if (ids.length === before.size && ids.every((id) => before.has(id))) continue;
-      const ctx = { supportChatId: this.o.supportChatId, now, muteSeconds: this.o.config.ALERT_MUTE_DURATION };
+      const ctx = { supportChatId: this.o.supportChatId, now, t: this.o.t, muteSeconds: this.o.config.ALERT_MUTE_DURATION };
       const shown = { ...alert, startsAt: new Date(row.starts_at).toISOString() };
       if (!(await this.edit(row.message_id, renderFiring(shown, tickets, ctx, { refired: row.fire_count > 1 ? row.fire_count : undefined })))) continue;
       const added = tickets.filter((t) => !before.has(t.id));
@@ -136,7 +138,7 @@ export class Escalations {
       this.store.get(fingerprint),
       queue ? this.store.mutedUntil(queue, now) : Promise.resolve(undefined),
     ]);
-    const ctx = { supportChatId: this.o.supportChatId, now, muteSeconds: this.o.config.ALERT_MUTE_DURATION };
+    const ctx = { supportChatId: this.o.supportChatId, now, t: this.o.t, muteSeconds: this.o.config.ALERT_MUTE_DURATION };
     const base = {
       fingerprint,
       alertname: alert.labels.alertname,
@@ -185,12 +187,12 @@ export class Escalations {
     let followup = false;
     if (existing.message_id) {
       const firedAt = new Date(existing.starts_at);
-      await this.edit(existing.message_id, renderResolved(alert, existing.ticket_ids, firedAt, resolvedAt));
+      await this.edit(existing.message_id, renderResolved(alert, existing.ticket_ids, firedAt, resolvedAt, this.o.t));
       const lastFollowup = existing.last_followup_at ? new Date(existing.last_followup_at).getTime() : 0;
       // A muted queue gets its message edited (silent) but no new post.
       const muted = existing.queue ? await this.store.mutedUntil(existing.queue, now) : undefined;
       if (!muted && now.getTime() - lastFollowup >= this.o.config.ALERT_FLAP_WINDOW * 1000) {
-        await this.post({ text: renderResolvedFollowup(alert, firedAt, resolvedAt), keyboard: undefined }, existing.message_id);
+        await this.post({ text: renderResolvedFollowup(alert, firedAt, resolvedAt, this.o.t), keyboard: undefined }, existing.message_id);
         followup = true;
       }
     }

@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { BreachingTicket } from '../../monitoring/sla-snapshot.js';
 import type { AmAlert } from './alertmanager-schema.js';
-import { escapeHtml, humanDuration, renderFiring, renderResolved, renderResolvedFollowup, renderSlaOverview, topicLink } from './format.js';
+import { escapeHtml, humanDuration, renderFiring, renderNewlyBreached, renderResolved, renderResolvedFollowup, renderSlaOverview, topicLink } from './format.js';
+import { alertsText } from './text.js';
+import { ALERT_CATALOG } from './catalog.js';
+
+const en = alertsText('en');
+const ru = alertsText('ru');
 
 const now = new Date('2026-03-02T12:00:00Z');
-const ctx = { supportChatId: -1002000000001, now };
+const ctx = { supportChatId: -1002000000001, now, t: en };
 const ticket = (id: number, o: Partial<BreachingTicket> = {}): BreachingTicket => ({
   id,
   customer_id: 1000 + id,
@@ -32,7 +37,7 @@ describe('formatting helpers', () => {
   });
   it('escapes HTML and writes durations for humans', () => {
     expect(escapeHtml('<b>&"')).toBe('&lt;b&gt;&amp;&quot;');
-    expect([humanDuration(42), humanDuration(180), humanDuration(3900), humanDuration(3 * 86400 + 7200)]).toEqual(['42 s', '3 min', '1 h 05 min', '3 d 2 h']);
+    expect([humanDuration(42, en), humanDuration(180, en), humanDuration(3900, en), humanDuration(3 * 86400 + 7200, en)]).toEqual(['42 s', '3 min', '1 h 05 min', '3 d 2 h']);
   });
 });
 
@@ -77,10 +82,10 @@ describe('renderFiring', () => {
 describe('resolution and /sla', () => {
   it('resolved message and follow-up', () => {
     const a = alert('FirstResponseSlaBreached', { queue: 'VIP' });
-    expect(renderResolved(a, [1, 2], new Date('2026-03-02T11:55:00Z'), now).text).toBe(
+    expect(renderResolved(a, [1, 2], new Date('2026-03-02T11:55:00Z'), now, en).text).toBe(
       '✅ <b>Resolved</b> · First-response SLA breached · queue <b>VIP</b>\nTickets: #1, #2\n<i>11:55 UTC → 12:00 UTC (5 min)</i>',
     );
-    expect(renderResolvedFollowup(a, new Date('2026-03-02T11:55:00Z'), now)).toBe('✅ Resolved: First-response SLA breached in VIP after 5 min.');
+    expect(renderResolvedFollowup(a, new Date('2026-03-02T11:55:00Z'), now, en)).toBe('✅ Resolved: First-response SLA breached in VIP after 5 min.');
   });
 
   it('/sla marks breached, imminent and quiet queues and mutes', () => {
@@ -93,11 +98,40 @@ describe('resolution and /sla', () => {
       new Map([['L1', new Date('2026-03-02T13:00:00Z')]]),
       [{ alertname: 'OutboxStuck', queue: null }],
       now,
+      en,
     );
     expect(text).toContain('🟢 <b>L1</b>: 1 open');
     expect(text).toContain('FRT P50 1 min / P90 10 min (4 in 1 h) · 🔕 muted until 13:00 UTC');
     expect(text).toContain('🔴 <b>VIP</b>: 1 open, oldest waiting 11 min');
     expect(text).toContain('🟠 <b>L2</b>');
     expect(text).toContain('Firing: OutboxStuck');
+  });
+});
+
+describe('in the agents\' language (AGENT_LANGUAGE=ru)', () => {
+  const ruCtx = { ...ctx, t: ru };
+
+  it('a breach, its buttons and its resolution read in Russian', () => {
+    const m = renderFiring(alert('FirstResponseSlaBreached', { queue: 'VIP', severity: 'critical' }), [ticket(1)], ruCtx);
+    expect(m.text.split('\n')[0]).toBe('🔴 <b>Нарушен SLA первого ответа</b> · очередь <b>VIP</b>');
+    expect(m.text).toContain('просрочено на 5 мин (срок 11:55 UTC)');
+    expect(m.text).toContain('<i>Активно с 11:55 UTC · critical</i>');
+    expect(m.keyboard?.inline_keyboard.map((r) => r.map((b) => b.text))).toEqual([['Взять #1'], ['🔕 Заглушить VIP на 1 ч']]);
+    const a = alert('FirstResponseSlaBreached', { queue: 'VIP' });
+    expect(renderResolvedFollowup(a, new Date('2026-03-02T11:55:00Z'), now, ru)).toBe('✅ Решено: Нарушен SLA первого ответа в VIP за 5 мин.');
+    expect(humanDuration(3900, ru)).toBe('1 ч 05 мин');
+  });
+
+  it('counts newly breached tickets with Russian plural forms', () => {
+    const more = (n: number) => renderNewlyBreached(alert('FirstResponseSlaBreached', { queue: 'L1' }), Array.from({ length: n }, (_, i) => ticket(i + 1)), ruCtx).text.split('\n')[0];
+    expect(more(1)).toContain('ещё 1 тикет');
+    expect(more(3)).toContain('ещё 3 тикета');
+    expect(more(5)).toContain('ещё 5 тикетов');
+    expect(renderNewlyBreached(alert('FirstResponseSlaBreached', { queue: 'L1' }), [ticket(1)], ctx).text).toContain('one more ticket');
+  });
+
+  it('every alert of the catalog has a title in every language', () => {
+    for (const t of [en, ru])
+      for (const name of Object.keys(ALERT_CATALOG)) expect(t(`alert-${name}`), name).not.toBe(`alert-${name}`);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Escalation messages: pure functions from an alert (+ the tickets behind it)
- * to Telegram HTML text and buttons. No I/O, so every shape is unit-tested.
+ * to Telegram HTML text and buttons, worded by `Text` (locales/<lang>/alerts.ftl
+ * in the agents' language). No I/O, so every shape is unit-tested.
  */
 import { InlineKeyboard } from 'grammy';
 import type { BreachingTicket, QueueSla } from '../../monitoring/sla-snapshot.js';
@@ -22,31 +23,40 @@ export function topicLink(supportChatId: number, threadId: number): string {
   return `https://t.me/c/${internal}/${threadId}`;
 }
 
+/** A translation in the escalation chat's language (the desk's `agentText`). */
+export type Text = (key: string, vars?: Record<string, string | number>) => string;
+
 /** "3 min", "1 h 05 min", "2 d 4 h" */
-export function humanDuration(seconds: number): string {
+export function humanDuration(seconds: number, t: Text): string {
   const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
+  if (s < 60) return t('alert-duration-seconds', { s: String(s) });
   const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min`;
+  if (m < 60) return t('alert-duration-minutes', { m: String(m) });
   const h = Math.floor(m / 60);
-  if (h < 48) return `${h} h ${String(m % 60).padStart(2, '0')} min`;
-  return `${Math.floor(h / 24)} d ${h % 24} h`;
+  if (h < 48) return t('alert-duration-hours', { h: String(h), mm: String(m % 60).padStart(2, '0') });
+  return t('alert-duration-days', { d: String(Math.floor(h / 24)), h: String(h % 24) });
 }
 
-function hhmm(d: Date): string {
+/** The title of a known alert, in the chat's language. */
+export function alertTitle(alertname: string, t: Text): string {
+  return t(`alert-${alertname}`);
+}
+
+export function hhmm(d: Date): string {
   return `${d.toISOString().slice(11, 16)} UTC`;
 }
 
 export interface FormatContext {
   supportChatId: number;
   now: Date;
+  t: Text;
   /** How long the Mute button silences a queue (ALERT_MUTE_DURATION); 1 h when not given. */
   muteSeconds?: number;
 }
 
 /** A button-sized duration: "1 h", "30 min", "1 h 30 min". */
-export function shortDuration(seconds: number): string {
-  return seconds >= 3600 && seconds % 3600 === 0 ? `${seconds / 3600} h` : humanDuration(seconds);
+export function shortDuration(seconds: number, t: Text): string {
+  return seconds >= 3600 && seconds % 3600 === 0 ? t('alert-duration-whole-hours', { h: String(seconds / 3600) }) : humanDuration(seconds, t);
 }
 
 export interface RenderedMessage {
@@ -54,18 +64,19 @@ export interface RenderedMessage {
   keyboard: InlineKeyboard | undefined;
 }
 
-function ticketLine(t: BreachingTicket, kind: string | undefined, ctx: FormatContext): string {
-  const who = escapeHtml(t.customer_name?.trim() || `customer ${t.customer_id}`);
-  const ref = t.thread_id !== null ? `<a href="${topicLink(ctx.supportChatId, t.thread_id)}">#${t.id}</a>` : `#${t.id}`;
-  const due = kind === 'resolution_breached' ? t.resolution_due_at : t.first_response_due_at;
+function ticketLine(ticket: BreachingTicket, kind: string | undefined, ctx: FormatContext): string {
+  const { t } = ctx;
+  const who = escapeHtml(ticket.customer_name?.trim() || t('alert-customer', { id: String(ticket.customer_id) }));
+  const ref = ticket.thread_id !== null ? `<a href="${topicLink(ctx.supportChatId, ticket.thread_id)}">#${ticket.id}</a>` : `#${ticket.id}`;
+  const due = kind === 'resolution_breached' ? ticket.resolution_due_at : ticket.first_response_due_at;
   const delta = (ctx.now.getTime() - due.getTime()) / 1000;
   const when =
     kind === 'first_response_imminent' || delta < 0
-      ? `due in ${humanDuration(-delta)} (${hhmm(due)})`
+      ? t('alert-due-in', { left: humanDuration(-delta, t), due: hhmm(due) })
       : kind === 'frt_p90'
-        ? `waiting ${humanDuration((ctx.now.getTime() - t.created_at.getTime()) / 1000)}`
-        : `overdue ${humanDuration(delta)} (due ${hhmm(due)})`;
-  const agent = t.agent_id !== null ? ' · assigned' : '';
+        ? t('alert-waiting', { wait: humanDuration((ctx.now.getTime() - ticket.created_at.getTime()) / 1000, t) })
+        : t('alert-overdue', { late: humanDuration(delta, t), due: hhmm(due) });
+  const agent = ticket.agent_id !== null ? ` · ${t('alert-assigned')}` : '';
   return `• ${ref} ${who} — ${when}${agent}`;
 }
 
@@ -76,9 +87,10 @@ export function renderFiring(alert: AmAlert, tickets: readonly BreachingTicket[]
   const queue = alert.labels.queue;
   const severity = alert.labels.severity;
   const summary = alert.annotations?.summary;
+  const { t } = ctx;
   const lines: string[] = [];
   if (kind) {
-    lines.push(`${kind.icon} <b>${escapeHtml(kind.title)}</b>${queue ? ` · queue <b>${escapeHtml(queue)}</b>` : ''}`);
+    lines.push(`${kind.icon} <b>${escapeHtml(alertTitle(name, t))}</b>${queue ? ` · ${t('alert-queue', { queue: escapeHtml(queue) })}` : ''}`);
   } else {
     // Unknown alert: posted plainly from what Alertmanager sent.
     lines.push(`⚠️ <b>${escapeHtml(name)}</b>${severity ? ` [${escapeHtml(severity)}]` : ''}`);
@@ -94,21 +106,21 @@ export function renderFiring(alert: AmAlert, tickets: readonly BreachingTicket[]
       lines.push('');
       for (const t of tickets) lines.push(ticketLine(t, kind.tickets, ctx));
     } else if (kind.tickets !== 'frt_p90') {
-      lines.push('<i>No matching tickets right now (answered since the alert fired).</i>');
+      lines.push(`<i>${t('alert-no-tickets')}</i>`);
     }
   }
   const since = new Date(alert.startsAt);
-  lines.push('', `<i>Firing since ${hhmm(since)}${opts.refired ? ` · fired again (${opts.refired}×)` : ''}${severity && kind ? ` · ${escapeHtml(severity)}` : ''}</i>`);
+  lines.push('', `<i>${t('alert-firing-since', { since: hhmm(since) })}${opts.refired ? ` · ${t('alert-fired-again', { count: String(opts.refired) })}` : ''}${severity && kind ? ` · ${escapeHtml(severity)}` : ''}</i>`);
 
   const kb = new InlineKeyboard();
   let buttons = 0;
-  for (const t of tickets.filter((t) => t.agent_id === null).slice(0, 6)) {
-    kb.text(`Take #${t.id}`, `${CALLBACK_TAKE}${t.id}`);
+  for (const ticket of tickets.filter((x) => x.agent_id === null).slice(0, 6)) {
+    kb.text(t('alert-take', { id: String(ticket.id) }), `${CALLBACK_TAKE}${ticket.id}`);
     if (++buttons % 3 === 0) kb.row();
   }
   if (queue) {
     if (buttons % 3 !== 0) kb.row();
-    kb.text(`🔕 Mute ${queue} ${shortDuration(ctx.muteSeconds ?? 3600)}`, `${CALLBACK_MUTE}${queue}`);
+    kb.text(t('alert-mute', { queue, duration: shortDuration(ctx.muteSeconds ?? 3600, t) }), `${CALLBACK_MUTE}${queue}`);
     buttons++;
   }
   return { text: lines.join('\n'), keyboard: buttons ? kb : undefined };
@@ -116,52 +128,57 @@ export function renderFiring(alert: AmAlert, tickets: readonly BreachingTicket[]
 
 /** A reply under a firing breach message when more tickets breach while it fires. */
 export function renderNewlyBreached(alert: AmAlert, tickets: readonly BreachingTicket[], ctx: FormatContext): RenderedMessage {
+  const { t } = ctx;
   const kind = ALERT_CATALOG[alert.labels.alertname];
-  const lines = [`${kind?.icon ?? '⚠️'} <b>${escapeHtml(kind?.title ?? alert.labels.alertname)}</b> · ${escapeHtml(alert.labels.queue ?? '')}: ${tickets.length === 1 ? 'one more ticket' : `${tickets.length} more tickets`}`];
-  for (const t of tickets) lines.push(ticketLine(t, kind?.tickets, ctx));
+  const title = kind ? alertTitle(alert.labels.alertname, t) : alert.labels.alertname;
+  const lines = [`${kind?.icon ?? '⚠️'} <b>${escapeHtml(title)}</b> · ${escapeHtml(alert.labels.queue ?? '')}: ${t('alert-more-tickets', { count: tickets.length })}`];
+  for (const ticket of tickets) lines.push(ticketLine(ticket, kind?.tickets, ctx));
   const kb = new InlineKeyboard();
-  const takeable = tickets.filter((t) => t.agent_id === null).slice(0, 3);
-  for (const t of takeable) kb.text(`Take #${t.id}`, `${CALLBACK_TAKE}${t.id}`);
+  const takeable = tickets.filter((x) => x.agent_id === null).slice(0, 3);
+  for (const ticket of takeable) kb.text(t('alert-take', { id: String(ticket.id) }), `${CALLBACK_TAKE}${ticket.id}`);
   return { text: lines.join('\n'), keyboard: takeable.length ? kb : undefined };
 }
 
 /** The original message once the alert resolved (buttons removed). */
-export function renderResolved(alert: AmAlert, ticketIds: readonly number[], firedAt: Date, resolvedAt: Date): RenderedMessage {
+export function renderResolved(alert: AmAlert, ticketIds: readonly number[], firedAt: Date, resolvedAt: Date, t: Text): RenderedMessage {
   const name = alert.labels.alertname;
-  const kind = ALERT_CATALOG[name];
   const queue = alert.labels.queue;
-  const title = kind ? kind.title : name;
+  const title = ALERT_CATALOG[name] ? alertTitle(name, t) : name;
   const lines = [
-    `✅ <b>Resolved</b> · ${escapeHtml(title)}${queue ? ` · queue <b>${escapeHtml(queue)}</b>` : ''}`,
-    ticketIds.length ? `Tickets: ${ticketIds.map((id) => `#${id}`).join(', ')}` : '',
-    `<i>${hhmm(firedAt)} → ${hhmm(resolvedAt)} (${humanDuration((resolvedAt.getTime() - firedAt.getTime()) / 1000)})</i>`,
+    `${t('alert-resolved-title', { title: escapeHtml(title) })}${queue ? ` · ${t('alert-queue', { queue: escapeHtml(queue) })}` : ''}`,
+    ticketIds.length ? t('alert-resolved-tickets', { ids: ticketIds.map((id) => `#${id}`).join(', ') }) : '',
+    `<i>${hhmm(firedAt)} → ${hhmm(resolvedAt)} (${humanDuration((resolvedAt.getTime() - firedAt.getTime()) / 1000, t)})</i>`,
   ].filter(Boolean);
   return { text: lines.join('\n'), keyboard: undefined };
 }
 
 /** The short follow-up posted (as a reply) when an alert resolves. */
-export function renderResolvedFollowup(alert: AmAlert, firedAt: Date, resolvedAt: Date): string {
-  const kind = ALERT_CATALOG[alert.labels.alertname];
+export function renderResolvedFollowup(alert: AmAlert, firedAt: Date, resolvedAt: Date, t: Text): string {
+  const name = alert.labels.alertname;
   const queue = alert.labels.queue;
-  return `✅ Resolved: ${escapeHtml(kind?.title ?? alert.labels.alertname)}${queue ? ` in ${escapeHtml(queue)}` : ''} after ${humanDuration((resolvedAt.getTime() - firedAt.getTime()) / 1000)}.`;
+  const vars = { title: escapeHtml(ALERT_CATALOG[name] ? alertTitle(name, t) : name), duration: humanDuration((resolvedAt.getTime() - firedAt.getTime()) / 1000, t) };
+  return queue ? t('alert-resolved-followup-queue', { ...vars, queue: escapeHtml(queue) }) : t('alert-resolved-followup', vars);
 }
 
 /** `/sla`: the live state per queue. */
-export function renderSlaOverview(queues: readonly QueueSla[], mutes: ReadonlyMap<string, Date>, firing: readonly { alertname: string; queue: string | null }[], now: Date): string {
-  const lines = [`<b>SLA now</b> · ${hhmm(now)}`, ''];
+export function renderSlaOverview(queues: readonly QueueSla[], mutes: ReadonlyMap<string, Date>, firing: readonly { alertname: string; queue: string | null }[], now: Date, t: Text): string {
+  const lines = [t('sla-title', { time: hhmm(now) }), ''];
   for (const q of queues) {
     const open = Object.values(q.open).reduce((a, b) => a + b, 0);
-    const waiting = q.oldestWaitingSeconds > 0 ? `, oldest waiting ${humanDuration(q.oldestWaitingSeconds)}` : '';
-    const frt = q.frtP90Seconds !== null ? `FRT P50 ${humanDuration(q.frtP50Seconds ?? 0)} / P90 ${humanDuration(q.frtP90Seconds)} (${q.firstResponsesLastHour} in 1 h)` : 'no first responses in 1 h';
+    const waiting = q.oldestWaitingSeconds > 0 ? t('sla-oldest-waiting', { wait: humanDuration(q.oldestWaitingSeconds, t) }) : '';
+    const frt =
+      q.frtP90Seconds !== null
+        ? t('sla-frt', { p50: humanDuration(q.frtP50Seconds ?? 0, t), p90: humanDuration(q.frtP90Seconds, t), count: String(q.firstResponsesLastHour) })
+        : t('sla-no-frt');
     const flag = q.firstResponseOverdue > 0 ? '🔴' : q.firstResponseDueSoon > 0 ? '🟠' : '🟢';
     const muted = mutes.get(q.queue);
     lines.push(
-      `${flag} <b>${escapeHtml(q.queue)}</b>: ${open} open${waiting}`,
-      `   breached ${q.firstResponseOverdue} · due ≤ 5 min ${q.firstResponseDueSoon} · past resolution ${q.resolutionOverdue}`,
-      `   ${frt}${muted ? ` · 🔕 muted until ${hhmm(muted)}` : ''}`,
+      `${t('sla-queue-open', { flag, queue: escapeHtml(q.queue), open: String(open) })}${waiting}`,
+      `   ${t('sla-counts', { breached: String(q.firstResponseOverdue), soon: String(q.firstResponseDueSoon), late: String(q.resolutionOverdue) })}`,
+      `   ${frt}${muted ? ` · ${t('sla-muted-until', { until: hhmm(muted) })}` : ''}`,
     );
   }
   const unrelated = firing.filter((f) => !f.queue);
-  if (unrelated.length) lines.push('', `Firing: ${unrelated.map((f) => escapeHtml(f.alertname)).join(', ')}`);
+  if (unrelated.length) lines.push('', t('sla-firing', { alerts: unrelated.map((f) => escapeHtml(f.alertname)).join(', ') }));
   return lines.join('\n');
 }

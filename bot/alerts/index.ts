@@ -28,6 +28,7 @@ export function startDailyDigest(desk: Desk, ch: ClickHouse): DigestScheduler {
     supportChatId: desk.config.supportChatId,
     config: loadAlertsConfig(),
     log: logger('digest'),
+    t: desk.agentText,
   });
 }
 

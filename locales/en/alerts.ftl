@@ -1,0 +1,80 @@
+## Escalation chat (bot/alerts): alerts, /sla, the daily digest — in AGENT_LANGUAGE.
+## Numbers shown as they are (ids, counts) come in as text; only $count selects plurals.
+
+alert-duration-seconds = { $s } s
+alert-duration-minutes = { $m } min
+alert-duration-hours = { $h } h { $mm } min
+alert-duration-days = { $d } d { $h } h
+alert-duration-whole-hours = { $h } h
+
+## Titles of the alerts in prometheus/rules
+alert-FirstResponseSlaBreached = First-response SLA breached
+alert-FirstResponseSlaImminent = First-response SLA breach imminent
+alert-ResolutionSlaBreached = Resolution SLA breached
+alert-FirstResponseP90AboveTarget = First-response time P90 above target
+alert-CsatBelowTarget = CSAT below target
+alert-DeskDown = Support desk not reachable
+alert-SlaExporterFailing = SLA monitoring cannot read its data
+alert-IngestLagHigh = Analytics ingest lagging
+alert-DeadLettersGrowing = Events dead-lettered
+alert-OutboxStuck = Outbox stuck
+alert-TelegramErrors = Telegram API errors
+alert-BotUpdateErrors = Bot update errors
+
+## Alert messages
+alert-queue = queue <b>{ $queue }</b>
+alert-customer = customer { $id }
+alert-due-in = due in { $left } ({ $due })
+alert-waiting = waiting { $wait }
+alert-overdue = overdue { $late } (due { $due })
+alert-assigned = assigned
+alert-no-tickets = No matching tickets right now (answered since the alert fired).
+alert-firing-since = Firing since { $since }
+alert-fired-again = fired again ({ $count }×)
+alert-take = Take #{ $id }
+alert-mute = 🔕 Mute { $queue } { $duration }
+alert-more-tickets = { $count ->
+    [one] one more ticket
+   *[other] { $count } more tickets
+}
+alert-resolved-title = ✅ <b>Resolved</b> · { $title }
+alert-resolved-tickets = Tickets: { $ids }
+alert-resolved-followup = ✅ Resolved: { $title } after { $duration }.
+alert-resolved-followup-queue = ✅ Resolved: { $title } in { $queue } after { $duration }.
+
+## Buttons under alerts
+alert-take-not-agent = Only agents of the support group can take tickets.
+alert-take-failed = Cannot take #{ $id }: { $why }.
+alert-take-why-not-found = no such ticket
+alert-take-why-resolved = it is already resolved
+alert-take-done = Ticket #{ $id } is yours.
+alert-taken-by = 🙋 #{ $id } taken by { $name }.
+alert-mute-not-lead = Only team leads can mute a queue.
+alert-muted-answer = { $queue } muted for { $duration }.
+alert-muted-notice = 🔕 Alerts of <b>{ $queue }</b> muted until { $until } by { $name }. They are still recorded; /sla shows the live state.
+alert-unmute = 🔔 Unmute { $queue }
+alert-unmute-not-lead = Only team leads can unmute a queue.
+alert-unmuted-answer = { $queue } unmuted.
+alert-unmuted-notice = 🔔 Alerts of <b>{ $queue }</b> are posted again: unmuted at { $time } by { $name }.
+
+## /sla
+sla-title = <b>SLA now</b> · { $time }
+sla-queue-open = { $flag } <b>{ $queue }</b>: { $open } open
+sla-oldest-waiting = , oldest waiting { $wait }
+sla-counts = breached { $breached } · due ≤ 5 min { $soon } · past resolution { $late }
+sla-frt = FRT P50 { $p50 } / P90 { $p90 } ({ $count } in 1 h)
+sla-no-frt = no first responses in 1 h
+sla-muted-until = 🔕 muted until { $until }
+sla-firing = Firing: { $alerts }
+
+## Daily digest
+digest-title = 📊 <b>Daily digest</b> · { $date }
+digest-tickets = Tickets: <b>{ $opened }</b> opened, { $resolved } resolved
+digest-frt = FRT: P50 <b>{ $p50 }</b> · P90 <b>{ $p90 }</b>
+digest-csat = CSAT: <b>{ $avg }</b>/5 ({ $ratings } ratings) · NPS: <b>{ $nps }</b> ({ $npsResponses })
+digest-sla = SLA met: first response { $first } · resolution { $resolution }
+digest-per-queue = <b>Per queue</b> (tickets · FRT P90 · first-response SLA met)
+digest-top-categories = <b>Top categories</b>
+digest-longest-waits = <b>Longest waits</b>
+digest-still-unanswered = , still unanswered
+digest-no-tickets = <i>No tickets yesterday.</i>

@@ -1,0 +1,81 @@
+## Чат эскалаций (bot/alerts): алерты, /sla, ежедневная сводка — на AGENT_LANGUAGE.
+
+alert-duration-seconds = { $s } с
+alert-duration-minutes = { $m } мин
+alert-duration-hours = { $h } ч { $mm } мин
+alert-duration-days = { $d } д { $h } ч
+alert-duration-whole-hours = { $h } ч
+
+## Названия алертов из prometheus/rules
+alert-FirstResponseSlaBreached = Нарушен SLA первого ответа
+alert-FirstResponseSlaImminent = SLA первого ответа вот-вот будет нарушен
+alert-ResolutionSlaBreached = Нарушен SLA решения
+alert-FirstResponseP90AboveTarget = P90 времени первого ответа выше цели
+alert-CsatBelowTarget = CSAT ниже цели
+alert-DeskDown = Служба поддержки недоступна
+alert-SlaExporterFailing = Мониторинг SLA не может прочитать данные
+alert-IngestLagHigh = Загрузка аналитики отстаёт
+alert-DeadLettersGrowing = События уходят в dead-letter
+alert-OutboxStuck = Outbox застрял
+alert-TelegramErrors = Ошибки Telegram API
+alert-BotUpdateErrors = Ошибки обработки обновлений бота
+
+## Сообщения алертов
+alert-queue = очередь <b>{ $queue }</b>
+alert-customer = клиент { $id }
+alert-due-in = срок через { $left } ({ $due })
+alert-waiting = ждёт { $wait }
+alert-overdue = просрочено на { $late } (срок { $due })
+alert-assigned = назначен
+alert-no-tickets = Подходящих тикетов сейчас нет (на них ответили после срабатывания).
+alert-firing-since = Активно с { $since }
+alert-fired-again = сработало снова ({ $count }×)
+alert-take = Взять #{ $id }
+alert-mute = 🔕 Заглушить { $queue } на { $duration }
+alert-more-tickets = { $count ->
+    [one] ещё { $count } тикет
+    [few] ещё { $count } тикета
+    [many] ещё { $count } тикетов
+   *[other] ещё { $count } тикета
+}
+alert-resolved-title = ✅ <b>Решено</b> · { $title }
+alert-resolved-tickets = Тикеты: { $ids }
+alert-resolved-followup = ✅ Решено: { $title } за { $duration }.
+alert-resolved-followup-queue = ✅ Решено: { $title } в { $queue } за { $duration }.
+
+## Кнопки под алертами
+alert-take-not-agent = Брать тикеты могут только агенты группы поддержки.
+alert-take-failed = Не удалось взять #{ $id }: { $why }.
+alert-take-why-not-found = такого тикета нет
+alert-take-why-resolved = он уже решён
+alert-take-done = Тикет #{ $id } теперь ваш.
+alert-taken-by = 🙋 #{ $id } взял(а) { $name }.
+alert-mute-not-lead = Заглушать очередь могут только тимлиды.
+alert-muted-answer = { $queue } заглушена на { $duration }.
+alert-muted-notice = 🔕 Алерты очереди <b>{ $queue }</b> заглушены до { $until } ({ $name }). Они по-прежнему записываются; /sla показывает текущее состояние.
+alert-unmute = 🔔 Включить { $queue }
+alert-unmute-not-lead = Включать очередь могут только тимлиды.
+alert-unmuted-answer = Алерты { $queue } снова включены.
+alert-unmuted-notice = 🔔 Алерты очереди <b>{ $queue }</b> снова публикуются: включил(а) { $name } в { $time }.
+
+## /sla
+sla-title = <b>SLA сейчас</b> · { $time }
+sla-queue-open = { $flag } <b>{ $queue }</b>: открыто { $open }
+sla-oldest-waiting = , дольше всех ждёт { $wait }
+sla-counts = нарушено { $breached } · срок ≤ 5 мин { $soon } · решение просрочено { $late }
+sla-frt = FRT P50 { $p50 } / P90 { $p90 } ({ $count } за 1 ч)
+sla-no-frt = первых ответов за 1 ч не было
+sla-muted-until = 🔕 заглушено до { $until }
+sla-firing = Активны: { $alerts }
+
+## Ежедневная сводка
+digest-title = 📊 <b>Сводка за день</b> · { $date }
+digest-tickets = Тикеты: открыто <b>{ $opened }</b>, решено { $resolved }
+digest-frt = FRT: P50 <b>{ $p50 }</b> · P90 <b>{ $p90 }</b>
+digest-csat = CSAT: <b>{ $avg }</b>/5 (оценок: { $ratings }) · NPS: <b>{ $nps }</b> ({ $npsResponses })
+digest-sla = SLA выполнен: первый ответ { $first } · решение { $resolution }
+digest-per-queue = <b>По очередям</b> (тикеты · FRT P90 · SLA первого ответа)
+digest-top-categories = <b>Главные категории</b>
+digest-longest-waits = <b>Дольше всех ждали</b>
+digest-still-unanswered = , ответа всё ещё нет
+digest-no-tickets = <i>Вчера тикетов не было.</i>
