@@ -1,21 +1,16 @@
 /** The analytics API from the browser: bearer token from local storage, typed responses, CSV downloads. */
 
+import type { Static } from '@sinclair/typebox';
+import type { FrtDistributionSchema, HeatmapSchema, LiveSchema, TimeseriesSchema } from '../../api/schemas.js';
+
+/** Metric fields by name: panels and tables pick them by key. */
 export type Metrics = Record<string, number | null>;
 export type BreakdownRow = { key: string } & Metrics;
-export interface Timeseries { points: { t: string; value: number | null }[] }
-export interface Heatmap { cells: { weekday: number; hour: number; tickets: number }[] }
-export interface FrtBucket { bucket: string; tickets: number; share: number | null }
-export interface LiveTicket { ticket_id: number; queue: string; status: string; agent: string; sla: string; due_at: string; overdue_seconds: number; state: 'breached' | 'at_risk' }
-export interface Live {
-  as_of: string;
-  open_tickets: number;
-  waiting_first_response: number;
-  at_risk: number;
-  breached: number;
-  oldest_waiting: { ticket_id: number; queue: string; waiting_seconds: number } | null;
-  by_queue: { queue: string; status: string; open: number; at_risk: number; breached: number }[];
-  tickets: LiveTicket[];
-}
+// The other responses have the shapes the API validates and serializes (dashboard/api/schemas.ts); type-only, nothing of the server is bundled.
+export type Timeseries = Static<typeof TimeseriesSchema>;
+export type Heatmap = Static<typeof HeatmapSchema>;
+export type FrtBucket = Static<typeof FrtDistributionSchema>[number];
+export type Live = Static<typeof LiveSchema>;
 
 const TOKEN_KEY = 'analytics-token';
 
