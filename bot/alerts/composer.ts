@@ -5,7 +5,7 @@
  *   alerts:mute:<queue>   — "Mute 1 h": the queue's alerts are recorded but not posted for ALERT_MUTE_DURATION
  *   alerts:unmute:<queue> — "Unmute", under the mute notice: the queue's alerts are posted again now
  */
-import { Composer, InlineKeyboard } from 'grammy';
+import { Composer, InlineKeyboard, type CallbackQueryContext } from 'grammy';
 import { readSlaSnapshot } from '../../monitoring/sla-snapshot.js';
 import type { BotContext } from '../context.js';
 import { DeskError } from '../tickets/errors.js';
@@ -57,13 +57,17 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
   });
 
   const QUEUE = '([A-Za-z0-9_-]{1,32})';
+  /** Mute and Unmute are for team leads (ALERT_TEAM_LEAD_IDS; empty: anyone in the chat); others get `refusal` as an alert. */
+  async function isTeamLeadElseRefuse(ctx: CallbackQueryContext<BotContext>, refusal: string): Promise<boolean> {
+    if (teamLeads.size === 0 || teamLeads.has(ctx.from.id)) return true;
+    await ctx.answerCallbackQuery({ text: ctx.desk.agentText(refusal), show_alert: true });
+    return false;
+  }
+
   inEscalationChat.callbackQuery(new RegExp(`^${CALLBACK_MUTE}${QUEUE}$`), async (ctx) => {
     const queue = ctx.match[1]!;
     const t = ctx.desk.agentText;
-    if (teamLeads.size > 0 && !teamLeads.has(ctx.from.id)) {
-      await ctx.answerCallbackQuery({ text: t('alert-mute-not-lead'), show_alert: true });
-      return;
-    }
+    if (!(await isTeamLeadElseRefuse(ctx, 'alert-mute-not-lead'))) return;
     const until = new Date(now().getTime() + cfg.ALERT_MUTE_DURATION * 1000);
     await new AlertStore(ctx.desk.db).mute(queue, until, ctx.from.id);
     await ctx.answerCallbackQuery({ text: t('alert-muted-answer', { queue, duration: humanDuration(cfg.ALERT_MUTE_DURATION, t) }) });
@@ -77,10 +81,7 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
   inEscalationChat.callbackQuery(new RegExp(`^${CALLBACK_UNMUTE}${QUEUE}$`), async (ctx) => {
     const queue = ctx.match[1]!;
     const t = ctx.desk.agentText;
-    if (teamLeads.size > 0 && !teamLeads.has(ctx.from.id)) {
-      await ctx.answerCallbackQuery({ text: t('alert-unmute-not-lead'), show_alert: true });
-      return;
-    }
+    if (!(await isTeamLeadElseRefuse(ctx, 'alert-unmute-not-lead'))) return;
     await new AlertStore(ctx.desk.db).unmute(queue);
     await ctx.answerCallbackQuery({ text: t('alert-unmuted-answer', { queue }) });
     // the notice loses its button and says who lifted the mute
