@@ -5,13 +5,11 @@
  *   /           the built web app (dashboard/web/dist)
  * Hosts compose it (dashboard/main.ts, scripts/start.ts) with `{ ch }`.
  */
-import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import bearerAuth from '@fastify/bearer-auth';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Static } from '@sinclair/typebox';
@@ -19,6 +17,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifySchema, FastifySchemaV
 import { Histogram } from 'prom-client';
 import type { ClickHouse } from '../../core/clickhouse.js';
 import { registry } from '../../core/metrics.js';
+import { webAppPlugin } from '../../core/web-app.js';
 import { sendCsv, wantsCsv } from './csv.js';
 import { METRIC_FIELDS, type BreakdownDimension } from './metrics-sql.js';
 import { BadRequest, checkBucketCount, parseFilter, parseRange, parseTimeZone } from './params.js';
@@ -184,20 +183,7 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
   );
 
   const webRoot = opts.webRoot ?? DEFAULT_WEB_ROOT;
-  if (webRoot !== false && existsSync(join(webRoot, 'index.html'))) {
-    await app.register(fastifyStatic, {
-      root: webRoot,
-      prefix: '/',
-      index: 'index.html',
-      cacheControl: false,
-      // Vite fingerprints assets, so they may be cached for good; index.html must be revalidated.
-      setHeaders: (res, path) => res.header('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
-    });
-  } else if (webRoot !== false) {
-    app.get('/', { schema: { hide: true } }, async (_req, reply) =>
-      reply.code(503).type('text/plain').send('The analytics web app is not built: run `npm run build:web`. The API is at /api/v1 and its docs at /api/docs.'),
-    );
-  }
+  if (webRoot !== false) await app.register(webAppPlugin, { root: webRoot, mountPath: '/', title: 'The analytics dashboard', buildCommand: 'npm run build:web' });
 };
 
 export default analyticsPlugin;
