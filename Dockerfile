@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 # One image for every service (bot, ingest, dashboard); the command picks the part.
 
-FROM node:20-bookworm-slim AS deps
+FROM node:22-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
 # npm install, not ci: chDB's per-platform optional packages may be absent from the lock file.
@@ -11,7 +11,7 @@ FROM deps AS build
 COPY . .
 RUN npm run build:web && npx tsc -p tsconfig.json
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     DATA_DIR=/var/lib/support-desk \
     PORT=3000
