@@ -1,12 +1,29 @@
-/** Structured logs (pino, the logger fastify uses too), one child per component. */
-import { pino, type Logger } from 'pino';
+/**
+ * Structured logs (pino, the logger fastify uses too), one child per component.
+ *
+ * A person at a terminal gets readable lines (pino-pretty, in a worker thread);
+ * anything else — a pipe, a container, a log shipper — gets one JSON object per
+ * line. LOG_FORMAT overrides the guess.
+ */
+import { pino, type Logger, type TransportSingleOptions } from 'pino';
 import { defineConfig, env } from './env.js';
 
 const loadLogConfig = defineConfig('logging', {
-  LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info', doc: 'Minimum level of the JSON logs on stdout (pino): fatal, error, warn, info, debug, trace or silent.' }),
+  LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info', doc: 'Minimum level of the logs on stdout (pino): fatal, error, warn, info, debug, trace or silent.' }),
+  LOG_FORMAT: env.oneOf(['auto', 'json', 'pretty'] as const, {
+    default: 'auto',
+    doc: 'json: one JSON object per line; pretty: coloured lines for people; auto: pretty when stdout is a terminal, JSON otherwise.',
+  }),
 });
 
-export const rootLogger: Logger = pino({ level: loadLogConfig().LOG_LEVEL, base: undefined });
+const config = loadLogConfig();
+const pretty = config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY === true);
+const prettyTransport: TransportSingleOptions = {
+  target: 'pino-pretty',
+  options: { colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', messageKey: 'msg', singleLine: true },
+};
+
+export const rootLogger: Logger = pino({ level: config.LOG_LEVEL, base: undefined, ...(pretty ? { transport: prettyTransport } : {}) });
 
 export function logger(component: string): Logger {
   return rootLogger.child({ component });

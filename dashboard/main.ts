@@ -1,13 +1,12 @@
 /** `npm run dashboard`: the standalone analytics service (migrations, API, web app, /metrics). */
 import closeWithGrace from 'close-with-grace';
 import { parseCli, runMain } from '../core/cli.js';
-import { ConfigError } from '../core/env.js';
 import { createClickHouse, loadClickHouseConfig } from '../core/clickhouse.js';
 import { loadHttpConfig } from '../core/http.js';
 import { rootLogger } from '../core/log.js';
 import { migrate } from '../core/migrate.js';
 import { loadDashboardConfig } from './config.js';
-import { buildDashboardServer, isLoopback } from './server.js';
+import { assertSafeListen, buildDashboardServer } from './server.js';
 
 parseCli({
   usage: 'npm run dashboard',
@@ -17,8 +16,7 @@ parseCli({
 runMain(async () => {
   const cfg = loadDashboardConfig();
   const { HOST, PORT } = loadHttpConfig();
-  if (!isLoopback(HOST) && !cfg.ANALYTICS_TOKEN)
-    throw new ConfigError('ANALYTICS_TOKEN', `must be set when HOST (${HOST}) is not a loopback address: the analytics API would be open to the network`);
+  assertSafeListen(HOST, cfg.ANALYTICS_TOKEN);
   const chCfg = loadClickHouseConfig();
   const log = rootLogger.child({ component: 'dashboard' });
   const ch = await createClickHouse(chCfg);

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { queryRows, type ClickHouse } from '../core/clickhouse.js';
+import { ConfigError } from '../core/env.js';
 import { createHttpServer } from '../core/http.js';
 import { analyticsPlugin, type AnalyticsPluginOptions } from './api/plugin.js';
 
@@ -19,11 +20,12 @@ export function isLoopback(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
-/** Refuses an unauthenticated API on a non-loopback interface. */
+/** Refuses an unauthenticated API on a non-loopback interface (a configuration error: one line, naming the variable). */
 export function assertSafeListen(host: string, token: string | undefined): void {
   if (!isLoopback(host) && !token)
-    throw new Error(
-      `refusing to serve the analytics API on ${host} without a token: set ANALYTICS_TOKEN (clients send "Authorization: Bearer <token>"), or listen on 127.0.0.1`,
+    throw new ConfigError(
+      'ANALYTICS_TOKEN',
+      `must be set when HOST (${host}) is not a loopback address: the analytics API would be open to the network. Set ANALYTICS_TOKEN (clients send "Authorization: Bearer <token>"), or listen on HOST=127.0.0.1`,
     );
 }
 

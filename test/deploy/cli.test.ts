@@ -31,7 +31,7 @@ function run(file: string, args: string[], env: Record<string, string> = {}) {
 describe('command-line interfaces', () => {
   it('covers every TypeScript entry point in package.json', () => {
     expect(entryPoints.map(([n]) => n).sort()).toEqual(
-      ['bench', 'bot', 'chdb-gateway', 'config:docs', 'dashboard', 'import', 'ingest', 'migrate', 'sandbox', 'schemas:export', 'simulate', 'start'].sort(),
+      ['bench', 'bot', 'build:web', 'chdb-gateway', 'config:docs', 'dashboard', 'import', 'ingest', 'migrate', 'sandbox', 'schemas:export', 'simulate', 'start'].sort(),
     );
   });
 
@@ -64,11 +64,14 @@ describe('command-line interfaces', () => {
     ['bot', { SUPPORT_CHAT_ID: 'support' }, /SUPPORT_CHAT_ID must be an integer/],
     ['ingest', { INGEST_BATCH_SIZE: '-5' }, /INGEST_BATCH_SIZE must be ≥/],
     ['dashboard', { HOST: '0.0.0.0' }, /ANALYTICS_TOKEN must be set/],
+    ['start', { HOST: '0.0.0.0' }, /ANALYTICS_TOKEN must be set when HOST \(0\.0\.0\.0\)/],
     ['sandbox', { SANDBOX_FLOOD_LIMITS: 'sometimes' }, /SANDBOX_FLOOD_LIMITS must be 1\/0 or true\/false/],
   ] as const)('npm run %s names the bad variable', (name, env, message) => {
     const r = run(scripts[name]!.replace(/^tsx /, ''), [], env);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: Invalid configuration: /m);
     expect(r.stderr).toMatch(message);
+    // One line for a person, not a stack trace.
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 });
