@@ -19,7 +19,8 @@ import { loadAlertsConfig, type AlertsConfig } from '../bot/alerts/config.js';
 import { startSandboxHarness, type SandboxHarness } from '../bot/alerts/test-support.js';
 import { DEFAULT_ESCALATION_CHAT_ID, DEFAULT_SUPPORT_CHAT_ID } from '../sandbox/identities.js';
 import { tmpDataDir } from '../test/helpers/tmp.js';
-import { findOnPath, renderAlertmanagerConfig, renderPrometheusConfig, startAlertingStack, type AlertingStack } from './alerting-stack.js';
+import { createServer, type Server } from 'node:net';
+import { findOnPath, freePort, renderAlertmanagerConfig, renderPrometheusConfig, startAlertingStack, type AlertingStack } from './alerting-stack.js';
 import { alertsText } from '../bot/alerts/text.js';
 
 const TOKEN = 'stack-test-token';
@@ -28,6 +29,9 @@ let db: Db;
 let sandbox: SandboxHarness;
 let app: FastifyInstance;
 let stack: AlertingStack;
+/** PROMETHEUS_PORT as configured (free), and ALERTMANAGER_PORT held by another process. */
+let prometheusPort: number;
+let busy: Server;
 
 // The shipped defaults (escalation chat, flap window, mutes, digest), with this test's token and limits.
 const config: AlertsConfig = loadAlertsConfig({ ALERTMANAGER_WEBHOOK_TOKEN: TOKEN, ALERT_WEBHOOK_BODY_LIMIT: '1048576', ALERT_REFRESH_INTERVAL: '1s' });
@@ -74,8 +78,13 @@ describe('real Prometheus + Alertmanager → webhook → escalation chat', () =>
     await app.register(alertmanagerPlugin, { desk: { db, api: sandbox.api, config: { supportChatId: DEFAULT_SUPPORT_CHAT_ID }, agentText: alertsText() }, config });
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     const port = Number(new URL(address).port);
+    prometheusPort = await freePort();
+    busy = createServer();
+    await new Promise<void>((ok) => busy.listen(0, '127.0.0.1', ok));
     stack = await startAlertingStack({
       port,
+      prometheusPort,
+      alertmanagerPort: (busy.address() as { port: number }).port,
       webhookToken: TOKEN,
       dataDir: join(tmp.dir, 'alerting'),
       scrapeInterval: '1s',
@@ -86,6 +95,7 @@ describe('real Prometheus + Alertmanager → webhook → escalation chat', () =>
   });
   afterAll(async () => {
     if (stack?.enabled) await stack.stop();
+    busy?.close();
     await app?.close();
     await sandbox?.close();
     await db?.close();
@@ -97,6 +107,14 @@ describe('real Prometheus + Alertmanager → webhook → escalation chat', () =>
     if (!stack.enabled) return;
     const rendered = readFileSync(join(stack.configDir, 'webhook-token'), 'utf8');
     expect(rendered).toBe(TOKEN);
+  });
+
+  it('listens on the configured port, and on another one only when it is busy', () => {
+    if (!stack.enabled) throw new Error(stack.reason);
+    expect(stack.prometheusUrl).toBe(`http://127.0.0.1:${prometheusPort}`);
+    const busyPort = (busy.address() as { port: number }).port;
+    expect(stack.alertmanagerUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(stack.alertmanagerUrl).not.toBe(`http://127.0.0.1:${busyPort}`);
   });
 
   it('a breached VIP ticket is posted, an answer resolves it, a silenced queue stays quiet', async () => {

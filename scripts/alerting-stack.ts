@@ -24,7 +24,7 @@ export interface AlertingStackOptions {
   dataDir: string;
   /** Interface the product listens on (default 127.0.0.1). */
   host?: string;
-  /** 0 or omitted → a free port. */
+  /** Preferred ports (PROMETHEUS_PORT, ALERTMANAGER_PORT); a busy one falls back to a free port, with a warning. 0 or omitted → a free port. */
   prometheusPort?: number;
   alertmanagerPort?: number;
   /** Shorter timers for tests and benchmarks; defaults are the shipped files' values. */
@@ -60,6 +60,27 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
       srv.close(() => ok(port));
     });
   });
+}
+
+/** Whether `port` can be bound on `host` right now. */
+async function canBind(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((done) => {
+    const srv = createServer();
+    srv.once('error', () => done(false));
+    srv.listen(port, host, () => srv.close(() => done(true)));
+  });
+}
+
+/**
+ * The preferred port when it is free, so bookmarks and a developer's Grafana keep working across
+ * restarts; another one only when something else holds it (a second desk, a system Prometheus).
+ */
+async function preferredOrFreePort(preferred: number | undefined, variable: string, log: Logger): Promise<number> {
+  if (!preferred) return freePort();
+  if (await canBind(preferred)) return preferred;
+  const port = await freePort();
+  log.warn(`${variable}=${preferred} is in use; using ${port} instead`);
+  return port;
 }
 
 type Yaml = Record<string, unknown>;
@@ -152,8 +173,8 @@ export async function startAlertingStack(o: AlertingStackOptions): Promise<Alert
   const dir = resolve(o.dataDir);
   mkdirSync(join(dir, 'prometheus-data'), { recursive: true });
   mkdirSync(join(dir, 'alertmanager-data'), { recursive: true });
-  const promPort = o.prometheusPort || (await freePort());
-  const amPort = o.alertmanagerPort || (await freePort());
+  const promPort = await preferredOrFreePort(o.prometheusPort, 'PROMETHEUS_PORT', log);
+  const amPort = await preferredOrFreePort(o.alertmanagerPort, 'ALERTMANAGER_PORT', log);
   const tokenFile = join(dir, 'webhook-token');
   writeFileSync(tokenFile, o.webhookToken, { mode: 0o600 });
   chmodSync(tokenFile, 0o600);

@@ -106,7 +106,15 @@ async function main(): Promise<void> {
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   if (start.ALERTING) {
-    const alerting = await startAlertingStack({ port, host, webhookToken, dataDir: join(chConfig.DATA_DIR, 'alerting'), log: logger('alerting') });
+    const alerting = await startAlertingStack({
+      port,
+      host,
+      webhookToken,
+      dataDir: join(chConfig.DATA_DIR, 'alerting'),
+      prometheusPort: start.PROMETHEUS_PORT,
+      alertmanagerPort: start.ALERTMANAGER_PORT,
+      log: logger('alerting'),
+    });
     if (alerting.enabled) {
       stops.push(['alerting', () => alerting.stop()]);
       log.info({ prometheus: alerting.prometheusUrl, alertmanager: alerting.alertmanagerUrl }, 'SLA alerts on: Prometheus and Alertmanager running');
