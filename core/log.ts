@@ -17,13 +17,14 @@ const loadLogConfig = defineConfig('logging', {
 });
 
 const config = loadLogConfig();
-const pretty = config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY === true);
+/** Whether logs go out as lines for a person (so start-up can print plain text beside them). */
+export const prettyLogs = config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY === true);
 const prettyTransport: TransportSingleOptions = {
   target: 'pino-pretty',
   options: { colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', messageKey: 'msg', singleLine: true },
 };
 
-export const rootLogger: Logger = pino({ level: config.LOG_LEVEL, base: undefined, ...(pretty ? { transport: prettyTransport } : {}) });
+export const rootLogger: Logger = pino({ level: config.LOG_LEVEL, base: undefined, ...(prettyLogs ? { transport: prettyTransport } : {}) });
 
 export function logger(component: string): Logger {
   return rootLogger.child({ component });

@@ -15,7 +15,7 @@ import { createBus, loadBusConfig } from '../core/bus/index.js';
 import { parseCli, runMain } from '../core/cli.js';
 import { createClickHouse, loadClickHouseConfig } from '../core/clickhouse.js';
 import { createHttpServer, loadHttpConfig } from '../core/http.js';
-import { logger } from '../core/log.js';
+import { logger, prettyLogs } from '../core/log.js';
 import { migrate } from '../core/migrate.js';
 import { loadPostgresConfig, openDatabase } from '../core/postgres.js';
 import { alertmanagerPlugin, alertsComposer, loadAlertsConfig, registerSlaCollectors, startDailyDigest } from '../bot/alerts/index.js';
@@ -30,6 +30,7 @@ import { startIngest } from '../ingest/service.js';
 import { startSandbox } from '../sandbox/index.js';
 import { loadSandboxConfig } from '../sandbox/config.js';
 import { startAlertingStack } from './alerting-stack.js';
+import { bannerFields, bannerLines, modeOf, type BannerFacts } from './banner.js';
 import { loadStartConfig } from './start-config.js';
 
 
@@ -105,6 +106,7 @@ async function main(): Promise<void> {
   stops.push(['digest', async () => digest.stop()]);
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+  let alertingFacts: BannerFacts['alerting'] = { off: 'ALERTING=0' };
   if (start.ALERTING) {
     const alerting = await startAlertingStack({
       port,
@@ -117,9 +119,12 @@ async function main(): Promise<void> {
     });
     if (alerting.enabled) {
       stops.push(['alerting', () => alerting.stop()]);
-      log.info({ prometheus: alerting.prometheusUrl, alertmanager: alerting.alertmanagerUrl }, 'SLA alerts on: Prometheus and Alertmanager running');
-    } else log.warn({ reason: alerting.reason }, 'SLA alerts are off');
-  } else log.info('SLA alerts are off (ALERTING=0)');
+      alertingFacts = { prometheusUrl: alerting.prometheusUrl, alertmanagerUrl: alerting.alertmanagerUrl };
+    } else {
+      alertingFacts = { off: alerting.reason };
+      log.warn({ reason: alerting.reason }, 'SLA alerts are off');
+    }
+  }
 
   if (sandbox && start.SIMULATE) {
     const sim = await startSimulator({ sandboxUrl: sandbox.url, historyDays: start.SIMULATE_HISTORY_DAYS, dataDir: chConfig.DATA_DIR });
@@ -127,7 +132,21 @@ async function main(): Promise<void> {
     log.info('simulator playing customers and agents (SIMULATE=0 turns it off)');
   }
 
-  log.info(`support desk running — dashboard ${url}  ·  API docs ${url}/api/docs  ·  metrics ${url}/metrics`);
+  const facts: BannerFacts = {
+    dashboardUrl: url,
+    sandboxUrl: sandbox?.url,
+    simulator: Boolean(sandbox && start.SIMULATE),
+    telegram: botConfig.webhookUrl ? 'webhook' : 'long polling',
+    botUsername: desk.bot.botInfo.username,
+    alerting: alertingFacts,
+    storage: {
+      clickhouse: chConfig.CLICKHOUSE_URL ? 'server' : `chDB in ${join(chConfig.DATA_DIR, 'clickhouse')}`,
+      postgres: loadPostgresConfig().DATABASE_URL ? 'PostgreSQL' : `PGlite in ${join(chConfig.DATA_DIR, 'pglite')}`,
+      bus: busConfig.KAFKA_BROKERS?.length ? 'Kafka' : `embedded log in ${join(chConfig.DATA_DIR, 'bus')}`,
+    },
+  };
+  if (prettyLogs) console.log(`\n${bannerLines(facts).join('\n')}\n`);
+  else log.info(bannerFields(facts), `support desk running (${modeOf(facts)}) — dashboard ${url}`);
 }
 
 runMain(main);
