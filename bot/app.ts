@@ -123,8 +123,8 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
     await topics.syncTitle(ticket, customer);
     if (showCard) await refreshCard(services, ticket, customer);
   });
-  // A recreated topic gets the open ticket's card again, so agents have the context.
-  topics.onRecreated = async (customerId) => {
+  // A new topic (the first, or one replacing a deleted topic) gets the open ticket's card, once.
+  topics.onCreated = async (customerId) => {
     const open = await tickets.findOpen(customerId);
     if (open) await postCard(services, open);
   };

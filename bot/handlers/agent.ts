@@ -14,6 +14,7 @@ import { pick } from '../i18n.js';
 import type { Customer, Ticket } from '../store/types.js';
 import { messageKind } from '../telegram/message-kind.js';
 import { DeskError } from '../tickets/errors.js';
+import { disableCard, isStaleCard } from './ticket-card.js';
 
 type TopicTarget = { customer: Customer; ticket: Ticket | undefined };
 
@@ -80,6 +81,13 @@ export function agentHandlers(supportChatId: number): Composer<BotContext> {
     try {
       const ticket = await desk.tickets.get(id);
       if (!ticket) throw new DeskError('ticket-not-found', { ticket: id });
+      const card = ctx.callbackQuery.message;
+      if (card && isStaleCard(ticket, card.chat.id, card.message_id)) {
+        // A card a newer one replaced (its buttons could not be taken off then): point to the current card.
+        await ctx.answerCallbackQuery({ text: desk.agentText('agent-card-stale', { number: id }) }).catch(() => undefined);
+        await disableCard(desk, card.message_id);
+        return;
+      }
       const customer = (await desk.customers.get(ticket.customer_id))!;
       let text: string;
       if (ctx.match[1] === 'take') {

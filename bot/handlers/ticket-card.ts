@@ -2,7 +2,9 @@
  * The ticket card: the first message of every ticket in the customer's topic —
  * who, which language, queue and category, SLA deadlines, earlier tickets —
  * with Take / Resolve buttons (Reopen once resolved). Edited in place when
- * the queue, category, agent or open/resolved state changes.
+ * the queue, category, agent or open/resolved state changes. A topic holds one
+ * card per ticket; when a new topic replaces a deleted one, the card posted
+ * there replaces the old one, whose buttons are taken off.
  */
 import { InlineKeyboard } from 'grammy';
 import type { Desk } from '../context.js';
@@ -43,12 +45,83 @@ export async function renderCard(desk: Desk, ticket: Ticket, customer: Customer)
   });
 }
 
-/** Posts the card of a new ticket into the customer's topic (creating the topic). */
+/**
+ * Puts the ticket's card into the customer's topic (creating or recreating the
+ * topic as needed) unless that topic has it already: one card per ticket and
+ * topic, however many paths ask at once.
+ */
 export async function postCard(desk: Desk, ticket: Ticket): Promise<void> {
-  const customer = (await desk.customers.get(ticket.customer_id))!;
-  const text = await renderCard(desk, ticket, customer);
-  const sent = await desk.relay.sendToTopic(customer.id, text, { parse_mode: 'HTML', reply_markup: cardKeyboard(desk, ticket), link_preview_options: { is_disabled: true } });
-  await desk.tickets.setCardMessage(ticket.id, sent.message_id);
+  const title = async () => desk.topics.titleFor((await desk.tickets.get(ticket.id)) ?? ticket, (await desk.customers.get(ticket.customer_id))!);
+  await desk.topics.withThread(ticket.customer_id, title, (thread) => placeCard(desk, ticket.id, thread));
+}
+
+interface CardPlace {
+  chat_id: number | null;
+  thread_id: number | null;
+  message_id: number | null;
+}
+
+/**
+ * Posts the card into `threadId`. The place is claimed in the ticket row first,
+ * so of several callers for the same topic one posts; the card it replaces
+ * loses its buttons. A send that fails gives the claim back (a deleted topic:
+ * withThread recreates it and calls again).
+ */
+async function placeCard(desk: Desk, ticketId: number, threadId: number): Promise<void> {
+  const chatId = desk.config.supportChatId;
+  const prev = (
+    await desk.db.query<CardPlace>(
+      `WITH prev AS (SELECT id, card_chat_id, card_thread_id, card_message_id FROM tickets WHERE id = $1 FOR UPDATE)
+       UPDATE tickets t SET card_chat_id = $2, card_thread_id = $3
+       FROM prev WHERE t.id = prev.id AND (prev.card_chat_id IS DISTINCT FROM $2 OR prev.card_thread_id IS DISTINCT FROM $3)
+       RETURNING prev.card_chat_id AS chat_id, prev.card_thread_id AS thread_id, prev.card_message_id AS message_id`,
+      [ticketId, chatId, threadId],
+    )
+  ).rows[0];
+  if (!prev) return; // this topic has the card (or another caller is posting it)
+  let messageId: number;
+  try {
+    const ticket = (await desk.tickets.get(ticketId))!;
+    const customer = (await desk.customers.get(ticket.customer_id))!;
+    const sent = await desk.api.sendMessage(chatId, await renderCard(desk, ticket, customer), {
+      message_thread_id: threadId,
+      parse_mode: 'HTML',
+      reply_markup: cardKeyboard(desk, ticket),
+      link_preview_options: { is_disabled: true },
+    });
+    messageId = sent.message_id;
+  } catch (e) {
+    await desk.db.query(
+      `UPDATE tickets SET card_chat_id = $4, card_thread_id = $5
+       WHERE id = $1 AND card_chat_id = $2 AND card_thread_id = $3 AND card_message_id IS NOT DISTINCT FROM $6::int`,
+      [ticketId, chatId, threadId, prev.chat_id, prev.thread_id, prev.message_id],
+    );
+    throw e;
+  }
+  const kept = await desk.db.query('UPDATE tickets SET card_message_id = $4 WHERE id = $1 AND card_chat_id = $2 AND card_thread_id = $3', [ticketId, chatId, threadId, messageId]);
+  // Another topic claimed the card meanwhile: this one is already stale.
+  if (kept.rowCount === 0) await disableCard(desk, messageId);
+  // A card of an older support group is left alone: its id means nothing in this chat.
+  else if (prev.message_id !== null && prev.chat_id === chatId) await disableCard(desk, prev.message_id);
+}
+
+/** Takes the buttons off a card that no longer acts on its ticket; a card deleted with its topic needs nothing. */
+export async function disableCard(desk: Desk, messageId: number): Promise<void> {
+  try {
+    await desk.api.editMessageReplyMarkup(desk.config.supportChatId, messageId, { reply_markup: { inline_keyboard: [] } });
+  } catch (e) {
+    if (!isHarmlessEditError(e) && !isThreadGone(e)) desk.log.warn({ err: e, messageId }, 'could not take the buttons off a replaced ticket card');
+  }
+}
+
+/**
+ * Whether a pressed card was replaced: the ticket points at a later card (or one
+ * in another support group). A card later than the recorded one is the one
+ * being posted right now, so it counts as current.
+ */
+export function isStaleCard(ticket: Pick<Ticket, 'card_chat_id' | 'card_message_id'>, chatId: number, messageId: number): boolean {
+  if (ticket.card_chat_id !== null && ticket.card_chat_id !== chatId) return true;
+  return ticket.card_message_id !== null && messageId < ticket.card_message_id;
 }
 
 /** Brings an existing card up to date. */

@@ -40,6 +40,9 @@ export interface Ticket {
   intake_state: IntakeState;
   opening_message_id: number | null;
   card_message_id: number | null;
+  /** Chat and topic of card_message_id (migration 060; null on older rows). */
+  card_chat_id: number | null;
+  card_thread_id: number | null;
   updated_at: Date;
   /** Bumped by every change (optimistic concurrency). */
   version: number;

@@ -7,8 +7,11 @@
  * (customers.topic_claim) lets only one creator through while the others wait
  * for thread_id. Recreated when someone deleted it: a send that fails with
  * "message thread not found" forgets the old id, creates a new topic and
- * sends again. Titles follow the ticket status (editForumTopic), only when
- * they actually change.
+ * sends again — unless the customer's topic was replaced already (the caller
+ * held an old id), then it just sends there. Whoever created a topic runs
+ * onCreated once, so the desk posts the ticket card once however many
+ * senders met the deleted topic. Titles follow the ticket status
+ * (editForumTopic), only when they actually change.
  */
 import { randomUUID } from 'node:crypto';
 import type { Api } from 'grammy';
@@ -26,8 +29,12 @@ export class TopicManager {
   private inflight = new Map<number, Promise<number>>();
   /** Last title we set per thread, so unchanged titles cost no API call. */
   private titles = new Map<number, string>();
-  /** Called after a topic was recreated (the desk posts the ticket card again). */
-  onRecreated: ((customerId: number, threadId: number) => Promise<void>) | undefined;
+  /**
+   * Called once per topic this process created for a customer — the first one
+   * or one replacing a deleted topic (the desk puts the open ticket's card
+   * there). Runs after the creation finished, so it may send through withThread.
+   */
+  onCreated: ((customerId: number, threadId: number) => Promise<void>) | undefined;
 
   constructor(
     private readonly api: Api,
@@ -46,17 +53,21 @@ export class TopicManager {
   async ensureTopic(customerId: number, title: string): Promise<number> {
     const running = this.inflight.get(customerId);
     if (running) return running;
-    const p = this.createOnce(customerId, title).finally(() => this.inflight.delete(customerId));
-    this.inflight.set(customerId, p);
-    return p;
+    const creation = this.createOnce(customerId, title).finally(() => this.inflight.delete(customerId));
+    this.inflight.set(customerId, creation.then((c) => c.threadId));
+    const { threadId, created } = await creation;
+    // Only the call that created the topic follows up; callers that joined it (or found it) do not.
+    if (created) await this.onCreated?.(customerId, threadId).catch((err: unknown) => this.log.error({ err, customerId }, 'topic creation follow-up failed'));
+    return threadId;
   }
 
-  private async createOnce(customerId: number, title: string): Promise<number> {
+  /** The customer's topic id, and whether this call created it (false: it existed, or another creator won). */
+  private async createOnce(customerId: number, title: string): Promise<{ threadId: number; created: boolean }> {
     const deadline = Date.now() + (LEASE_SECONDS + 5) * 1000;
     for (;;) {
       const c = await this.customers.get(customerId);
       if (!c) throw new Error(`customer ${customerId} is unknown`);
-      if (c.thread_id !== null) return c.thread_id;
+      if (c.thread_id !== null) return { threadId: c.thread_id, created: false };
       const token = randomUUID();
       if (await this.customers.claimTopic(customerId, token, LEASE_SECONDS)) {
         let threadId: number;
@@ -71,7 +82,8 @@ export class TopicManager {
         if (evicted.length)
           this.log.warn({ customerId, threadId, staleCustomers: evicted }, 'the new topic has an id other customers were mapped to: their mapping was stale (support group replaced or sandbox restarted) and is dropped');
         this.titles.set(threadId, title);
-        return (await this.customers.get(customerId))!.thread_id ?? threadId;
+        const current = (await this.customers.get(customerId))!.thread_id ?? threadId;
+        return { threadId: current, created: set && current === threadId };
       }
       if (Date.now() > deadline) throw new Error(`timed out waiting for another process to create the topic of customer ${customerId}`);
       await new Promise((r) => setTimeout(r, WAIT_STEP_MS));
@@ -88,13 +100,19 @@ export class TopicManager {
       return await send(threadId);
     } catch (e) {
       if (!isThreadGone(e)) throw e;
-      this.log.warn({ customerId, threadId }, 'topic was deleted; recreating it');
-      await this.customers.forgetThread(customerId, threadId);
-      this.titles.delete(threadId);
-      const fresh = await this.ensureTopic(customerId, await title());
-      if (fresh !== threadId) await this.onRecreated?.(customerId, fresh).catch((err: unknown) => this.log.error({ err }, 'topic recreation follow-up failed'));
-      return send(fresh);
+      return send(await this.replaceThread(customerId, threadId, title));
     }
+  }
+
+  /** The topic to use instead of `goneThreadId`: the one that already replaced it, else a new one. */
+  private async replaceThread(customerId: number, goneThreadId: number, title: () => Promise<string>): Promise<number> {
+    const current = (await this.customers.get(customerId))?.thread_id ?? null;
+    // Another sender met the deleted topic first and replaced it; this caller held the old id.
+    if (current !== null && current !== goneThreadId) return current;
+    this.log.warn({ customerId, threadId: goneThreadId }, 'topic was deleted; recreating it');
+    await this.customers.forgetThread(customerId, goneThreadId);
+    this.titles.delete(goneThreadId);
+    return this.ensureTopic(customerId, await title());
   }
 
   /** Sets the topic title when it differs from the last one set. */

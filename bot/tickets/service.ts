@@ -182,10 +182,6 @@ export class TicketService {
     await this.o.db.query('UPDATE tickets SET intake_state = $2, updated_at = now() WHERE id = $1', [ticketId, state]);
   }
 
-  async setCardMessage(ticketId: number, messageId: number): Promise<void> {
-    await this.o.db.query('UPDATE tickets SET card_message_id = $2 WHERE id = $1', [ticketId, messageId]);
-  }
-
   async assign(ticketId: number, agentId: number, o: { at: Date }): Promise<Ticket> {
     return this.change(ticketId, async (tx, t) => {
       if (t.status === 'resolved') throw new DeskError('ticket-resolved', { ticket: t.id });

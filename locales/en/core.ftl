@@ -51,6 +51,7 @@ agent-card =
     🗂 Earlier tickets: { $history }
 agent-card-none = —
 agent-card-repeat = 🔁 repeat contact
+agent-card-stale = This card is out of date: use the latest card of ticket #{ $number }.
 agent-button-take = 📝 Take
 agent-button-resolve = 🏁 Resolve
 agent-button-reopen = ↩️ Reopen

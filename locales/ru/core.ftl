@@ -51,6 +51,7 @@ agent-card =
     🗂 Прошлые обращения: { $history }
 agent-card-none = —
 agent-card-repeat = 🔁 повторное обращение
+agent-card-stale = Эта карточка устарела: пользуйтесь последней карточкой обращения #{ $number }.
 agent-button-take = 📝 Взять
 agent-button-resolve = 🏁 Решено
 agent-button-reopen = ↩️ Открыть снова
