@@ -110,6 +110,7 @@ export function customerWrites(world: World, userId: number, body: WriteBody): S
   if (userId === world.bot.id) throw new ControlError(400, 'the bot cannot be a customer');
   const user = world.upsertUser(userId, profileOf(body), `Customer ${userId}`);
   const chat = world.privateChat(user);
+  world.noteAction(chat.id, undefined, body.date);
   // Writing to a blocked bot unblocks it (the client restarts the bot), as in Telegram.
   if (chat.blocked) setBlocked(world, userId, false, body.date);
   const content = userContent(body);
@@ -134,7 +135,8 @@ export function userEdits(world: World, chat: ChatState, userId: number, message
     if (m.text !== undefined) throw new ControlError(400, 'the message is text; edit its text');
     patch = { caption: body.caption || undefined, caption_entities: body.caption ? withDetectedEntities(body.caption, undefined) : undefined };
   } else throw new ControlError(400, 'text or caption is required');
-  const date = body.date ?? world.unixNow();
+  world.noteAction(chat.id, m.message_thread_id, body.date);
+  const date = body.date ?? world.unixNowIn(chat.id, m.message_thread_id);
   const next = reviseMessage(world, stored, patch, { markEdited: true, date });
   world.updates.push('edited_message', next);
   return stored;
@@ -147,6 +149,7 @@ export function customerReacts(world: World, userId: number, messageId: number, 
   if (!stored) throw new ControlError(404, `message ${messageId} does not exist in chat ${chat.id}`);
   const old_reaction = (stored.userReactions ?? []).map((emoji) => ({ type: 'emoji', emoji }));
   stored.userReactions = emojis;
+  world.noteAction(chat.id, undefined, date);
   world.updates.push('message_reaction', {
     chat: chat.info,
     message_id: messageId,
@@ -189,28 +192,40 @@ function latestBotMessageWithButton(chat: ChatState, label: string, filter: (m: 
   return undefined;
 }
 
-function press(world: World, user: TgUser, chat: ChatState, stored: StoredMessage, label: string): { callback_query_id: string; message_id: number; data: string } {
+/**
+ * A callback query carries no date in Telegram: a press's `date` (replaying
+ * history) only places its conversation in that past, so the bot's answers to
+ * it are dated there. The answer window runs from the real press.
+ */
+function press(world: World, user: TgUser, chat: ChatState, stored: StoredMessage, label: string, date: number | undefined): { callback_query_id: string; message_id: number; data: string } {
   const button = findButton(stored, label);
   if (!button) throw new ControlError(404, `message ${stored.message.message_id} has no button labelled "${label}"`);
   if (!('callback_data' in button) || typeof button.callback_data !== 'string') throw new ControlError(400, `button "${button.text}" is not a callback button (it has no callback_data)`);
+  world.noteAction(chat.id, stored.message.message_thread_id, date);
   const id = newCallbackQueryId(world.bot.id);
   world.registerCallback({ id, chatId: chat.id, messageId: stored.message.message_id, userId: user.id, pressedAt: world.clock(), answered: false });
   world.updates.push('callback_query', { id, from: user, message: stored.message, chat_instance: chatInstanceOf(chat.id), data: button.callback_data });
   return { callback_query_id: id, message_id: stored.message.message_id, data: button.callback_data };
 }
 
-export function customerPresses(world: World, userId: number, label: string) {
+export interface PressBody {
+  text: string;
+  /** Unix seconds: when the press happened, for a replay (see `press`). */
+  date?: number;
+}
+
+export function customerPresses(world: World, userId: number, body: PressBody) {
   const chat = customerChat(world, userId);
-  const stored = latestBotMessageWithButton(chat, label);
-  if (!stored) throw new ControlError(404, `no bot message to customer ${userId} has a button labelled "${label}"`);
-  return press(world, chat.user!, chat, stored, label);
+  const stored = latestBotMessageWithButton(chat, body.text);
+  if (!stored) throw new ControlError(404, `no bot message to customer ${userId} has a button labelled "${body.text}"`);
+  return press(world, chat.user!, chat, stored, body.text, body.date);
 }
 
 /**
  * Presses a button of the reply keyboard currently shown to the customer: the
  * client sends its label as a text message (or the contact/location it requests).
  */
-export function customerPressesKeyboard(world: World, userId: number, label: string): StoredMessage {
+export function customerPressesKeyboard(world: World, userId: number, { text: label, date }: PressBody): StoredMessage {
   const chat = customerChat(world, userId);
   const rows = (chat.replyKeyboard?.keyboard ?? []) as Array<Array<string | { text: string; request_contact?: boolean; request_location?: boolean }>>;
   const buttons = rows.flat().map((b) => (typeof b === 'string' ? { text: b } : b));
@@ -223,7 +238,7 @@ export function customerPressesKeyboard(world: World, userId: number, label: str
       ? { location: { latitude: 52.52, longitude: 13.405 } }
       : { text: button.text };
   if (chat.replyKeyboard?.one_time_keyboard === true) chat.replyKeyboard = undefined;
-  return customerWrites(world, userId, body);
+  return customerWrites(world, userId, date !== undefined ? { ...body, date } : body);
 }
 
 // ---- agents and the support group ----------------------------------------------
@@ -264,14 +279,15 @@ export function agentWrites(world: World, body: AgentWriteBody): StoredMessage {
   const content = userContent(body);
   const replyTo = replyTarget(world, chat, body.reply_to_message_id);
   if (threadId === undefined && replyTo?.message.message_thread_id !== undefined) threadId = replyTo.message.message_thread_id;
+  world.noteAction(chat.id, threadId, body.date);
   const stored = createMessage(world, { chat, from: user, fromBot: false, ...(threadId !== undefined ? { threadId } : {}), ...(body.date !== undefined ? { date: body.date } : {}), ...(replyTo ? { replyTo } : {}), content });
   world.updates.push('message', stored.message);
   return stored;
 }
 
-export function agentPresses(world: World, body: { from_id: number; chat_id?: number; message_id?: number; thread_id?: number; text: string; not_member?: boolean }) {
+export function agentPresses(world: World, body: PressBody & { from_id: number; chat_id?: number; message_id?: number; thread_id?: number; not_member?: boolean }) {
   const chat = groupChat(world, body.chat_id);
-  const user = agentUser(world, chat, body);
+  const user = agentUser(world, chat, body, body.date);
   let stored: StoredMessage | undefined;
   if (body.message_id !== undefined) {
     stored = world.message(chat, body.message_id);
@@ -281,7 +297,7 @@ export function agentPresses(world: World, body: { from_id: number; chat_id?: nu
     stored = latestBotMessageWithButton(chat, body.text, (m) => body.thread_id === undefined || m.message.message_thread_id === thread);
     if (!stored) throw new ControlError(404, `no bot message in chat ${chat.id}${body.thread_id !== undefined ? ` thread ${body.thread_id}` : ''} has a button labelled "${body.text}"`);
   }
-  return press(world, user, chat, stored, body.text);
+  return press(world, user, chat, stored, body.text, body.date);
 }
 
 export function setMember(world: World, body: { user_id: number; status: MemberStatus; chat_id?: number; first_name?: string; can_manage_topics?: boolean }): void {

@@ -61,6 +61,11 @@ export interface EditInput {
   date?: number;
 }
 
+export interface PressOptions {
+  /** Unix seconds: when the press happened (history replay). Telegram's callback_query has no date; the bot's answers carry it. */
+  date?: number;
+}
+
 export interface PressResult {
   callback_query_id: string;
   message_id: number;
@@ -170,14 +175,17 @@ export class SandboxClient {
     return this.call('GET', `/customers/${userId}`);
   }
 
-  /** Presses the button labelled `text` (exact, else containing) on the latest bot message that has it. */
-  pressCustomerButton(userId: number, text: string): Promise<PressResult> {
-    return this.call('POST', `/customers/${userId}/press`, { text });
+  /**
+   * Presses the button labelled `text` (exact, else containing) on the latest bot message that has it.
+   * `date` (unix seconds, replaying history): the bot's answers to the press are dated then.
+   */
+  pressCustomerButton(userId: number, text: string, opts: PressOptions = {}): Promise<PressResult> {
+    return this.call('POST', `/customers/${userId}/press`, { text, ...opts });
   }
 
-  /** Presses a button of the reply keyboard shown to the customer: its label is sent as a message (or a contact/location it requests). */
-  pressKeyboardButton(userId: number, text: string): Promise<{ message_id: number }> {
-    return this.call('POST', `/customers/${userId}/keyboard`, { text });
+  /** Presses a button of the reply keyboard shown to the customer: its label is sent as a message (dated `date`, if given) or the contact/location it requests. */
+  pressKeyboardButton(userId: number, text: string, opts: PressOptions = {}): Promise<{ message_id: number }> {
+    return this.call('POST', `/customers/${userId}/keyboard`, { text, ...opts });
   }
 
   /** The customer reacts to a message; `[]` removes their reaction. A `message_reaction` update reaches bots that asked for it. */
@@ -205,7 +213,7 @@ export class SandboxClient {
   }
 
   /** An agent presses a button on a bot message in the group (by message_id, or the latest in thread_id/the chat). */
-  pressSupportButton(input: { from_id: number; text: string; message_id?: number; thread_id?: number; chat_id?: number; not_member?: boolean }): Promise<PressResult> {
+  pressSupportButton(input: PressOptions & { from_id: number; text: string; message_id?: number; thread_id?: number; chat_id?: number; not_member?: boolean }): Promise<PressResult> {
     return this.call('POST', '/support/press', input);
   }
 
@@ -267,7 +275,10 @@ export class SandboxClient {
     return this.call('GET', '/clock');
   }
 
-  /** Sets the sandbox clock to `unix` seconds and/or advances it; new message dates and callback expiry follow it. */
+  /**
+   * Sets the sandbox clock to `unix` seconds and/or advances it, for everyone: new message dates and callback
+   * expiry follow it. To replay history, give each action its `date` instead (live traffic keeps the present).
+   */
   setClock(input: { unix?: number; advance_seconds?: number }): Promise<{ now: number; offset_seconds: number }> {
     return this.call('PUT', '/clock', input);
   }

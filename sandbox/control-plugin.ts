@@ -22,6 +22,7 @@ import {
   userDeletesTopic,
   userEdits,
   type AgentWriteBody,
+  type PressBody,
   type WriteBody,
 } from './actions.js';
 import { schemas } from './control-schemas.js';
@@ -92,12 +93,12 @@ export function controlRoutes(world: World, baseUrl: () => string) {
       };
     });
 
-    app.post<{ Params: UserParams; Body: { text: string } }>('/customers/:user_id/press', { schema: { params: schemas.userParams, body: schemas.press } }, async (req) =>
-      customerPresses(world, req.params.user_id, req.body.text),
+    app.post<{ Params: UserParams; Body: PressBody }>('/customers/:user_id/press', { schema: { params: schemas.userParams, body: schemas.press } }, async (req) =>
+      customerPresses(world, req.params.user_id, req.body),
     );
 
-    app.post<{ Params: UserParams; Body: { text: string } }>('/customers/:user_id/keyboard', { schema: { params: schemas.userParams, body: schemas.press } }, async (req) => {
-      const stored = customerPressesKeyboard(world, req.params.user_id, req.body.text);
+    app.post<{ Params: UserParams; Body: PressBody }>('/customers/:user_id/keyboard', { schema: { params: schemas.userParams, body: schemas.press } }, async (req) => {
+      const stored = customerPressesKeyboard(world, req.params.user_id, req.body);
       return { message_id: stored.message.message_id };
     });
 
@@ -130,7 +131,7 @@ export function controlRoutes(world: World, baseUrl: () => string) {
       },
     );
 
-    app.post<{ Body: { from_id: number; chat_id?: number; message_id?: number; thread_id?: number; text: string; not_member?: boolean } }>(
+    app.post<{ Body: PressBody & { from_id: number; chat_id?: number; message_id?: number; thread_id?: number; not_member?: boolean } }>(
       '/support/press',
       { schema: { body: schemas.supportPress } },
       async (req) => agentPresses(world, req.body),

@@ -25,7 +25,7 @@ export interface MessageDraft {
   chat: ChatState;
   from: TgUser;
   fromBot: boolean;
-  /** Unix seconds; defaults to now. */
+  /** Unix seconds; defaults to now in the message's conversation (World#unixNowIn). */
   date?: number;
   /** Forum topic; undefined = General topic (or a private chat). */
   threadId?: number;
@@ -48,7 +48,7 @@ export function asReplied(m: TgMessage): TgMessage {
 export function createMessage(world: World, d: MessageDraft): StoredMessage {
   const chat = d.chat;
   const message_id = chat.nextMessageId++;
-  const m: TgMessage = { message_id, from: d.from, chat: chat.info, date: d.date ?? world.unixNow() };
+  const m: TgMessage = { message_id, from: d.from, chat: chat.info, date: d.date ?? world.unixNowIn(chat.id, d.threadId) };
   if (d.threadId !== undefined) {
     m.message_thread_id = d.threadId;
     m.is_topic_message = true;
@@ -95,15 +95,16 @@ export function createMessage(world: World, d: MessageDraft): StoredMessage {
 /** Replaces a stored message's object (messages are immutable), keeping the previous version in history. */
 export function reviseMessage(world: World, stored: StoredMessage, patch: Partial<TgMessage>, opts: { markEdited: boolean; date?: number }): TgMessage {
   const prev = stored.message;
+  const now = opts.date ?? world.unixNowIn(prev.chat.id, prev.message_thread_id);
   stored.history.push({
     ...(prev.text !== undefined ? { text: prev.text } : {}),
     ...(prev.caption !== undefined ? { caption: prev.caption } : {}),
     ...(prev.reply_markup ? { reply_markup: prev.reply_markup } : {}),
-    replaced_at: opts.date ?? world.unixNow(),
+    replaced_at: now,
   });
   const next: TgMessage = { ...prev, ...patch };
   for (const [k, v] of Object.entries(patch)) if (v === undefined) delete next[k];
-  if (opts.markEdited) next.edit_date = opts.date ?? world.unixNow();
+  if (opts.markEdited) next.edit_date = now;
   stored.message = next;
   return next;
 }

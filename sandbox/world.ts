@@ -48,6 +48,12 @@ export interface PendingCallback {
 /** How long a callback query can be answered (Telegram: "query is too old" afterwards). */
 export const CALLBACK_ANSWER_WINDOW_MS = 15 * 60 * 1000;
 
+/** A replay quiet for this long (live time) is over: its conversations are back on the live clock. */
+export const HISTORY_IDLE_MS = 15 * 60 * 1000;
+
+/** Where a conversation happens: a private chat, a group's General topic or one of its topics. */
+const conversationKey = (chatId: number, threadId: number | undefined) => (threadId === undefined || threadId === 1 ? `${chatId}` : `${chatId}:${threadId}`);
+
 export class World {
   readonly bot = botUser();
   readonly chatIds: SandboxChatIds;
@@ -55,6 +61,13 @@ export class World {
   readonly clock: () => number;
   private readonly baseClock: () => number;
   private clockOffsetMs = 0;
+  /**
+   * Replayed history: the date of the latest action given with an explicit past
+   * `date`, and the live time it came at. Conversations whose people last acted
+   * that way see this time (see `unixNowIn`); the clock itself never moves.
+   */
+  private history: { atMs: number; sinceMs: number } | undefined;
+  private readonly historyConversations = new Set<string>();
   readonly strictToken: boolean;
   readonly maxMessagesPerChat: number;
   readonly chats = new Map<number, ChatState>();
@@ -94,8 +107,9 @@ export class World {
   }
 
   /**
-   * Moves the sandbox's clock (demos replaying history, tests of expiry): dates
-   * of new messages and the callback answer window follow it.
+   * Moves the sandbox's clock for everyone (tests of expiry): dates of new
+   * messages and the callback answer window follow it. Replaying history does
+   * not move it: replayed actions carry their own `date` (see `noteAction`).
    */
   setClock(opts: { unix?: number; advanceSeconds?: number }): void {
     if (opts.unix !== undefined) this.clockOffsetMs = opts.unix * 1000 - this.baseClock();
@@ -104,6 +118,40 @@ export class World {
 
   get clockOffsetSeconds(): number {
     return Math.round(this.clockOffsetMs / 1000);
+  }
+
+  /**
+   * A person acted in a conversation. With a past `date` (a simulator replaying
+   * history) the conversation is replayed: the bot's messages and edits there
+   * are dated in that past, so its answers follow the replayed people and not
+   * the present. Without one it is live again. Only that conversation changes:
+   * people writing at the same time elsewhere keep the live clock.
+   */
+  noteAction(chatId: number, threadId: number | undefined, date: number | undefined): void {
+    const key = conversationKey(chatId, threadId);
+    const now = this.clock();
+    if (date !== undefined && date * 1000 < now) {
+      this.history = { atMs: date * 1000, sinceMs: now };
+      this.historyConversations.add(key);
+    } else this.historyConversations.delete(key);
+  }
+
+  /**
+   * Unix seconds for what happens now in a conversation (the bot sends or edits
+   * a message): the clock's, or in a replayed one the replay's time — its latest
+   * date plus the live time since, never ahead of the clock. A replay idle for
+   * HISTORY_IDLE_MS is over: its conversations are live again.
+   */
+  unixNowIn(chatId: number, threadId?: number): number {
+    const now = this.clock();
+    const h = this.history;
+    if (h && now - h.sinceMs > HISTORY_IDLE_MS) {
+      this.history = undefined;
+      this.historyConversations.clear();
+    } else if (h && this.historyConversations.has(conversationKey(chatId, threadId))) {
+      return Math.floor(Math.min(now, h.atMs + (now - h.sinceMs)) / 1000);
+    }
+    return Math.floor(now / 1000);
   }
 
   /** Back to a clean state: the two group chats with the bot as admin, nothing else. */
@@ -119,6 +167,8 @@ export class World {
     this.flood?.reset();
     this.commands = {};
     this.clockOffsetMs = 0;
+    this.history = undefined;
+    this.historyConversations.clear();
     this.seed();
   }
 
