@@ -80,7 +80,9 @@ describe('a fresh clone, npm install && npm start', () => {
   });
 
   it('answers the analytics API', async () => {
-    const res = await fetch(`${dashboard}/api/v1/summary`);
+    const to = new Date();
+    const from = new Date(to.getTime() - 7 * 86_400_000);
+    const res = await fetch(`${dashboard}/api/v1/summary?from=${from.toISOString()}&to=${to.toISOString()}`);
     expect(res.status).toBe(200);
     const body = (await res.json()) as { tickets_created: number };
     expect(typeof body.tickets_created).toBe('number');
