@@ -76,7 +76,7 @@ export function agentHandlers(supportChatId: number): Composer<BotContext> {
     const desk = ctx.desk;
     const id = Number(ctx.match[2]);
     const agent = ctx.from;
-    // A button press carries no date of its own (the card's date is the ticket's creation): it happens now.
+    // A press carries no date (the card's is the ticket's creation): processing time, per the clock rule in schemas/events.ts.
     const at = new Date();
     try {
       const ticket = await desk.tickets.get(id);

@@ -51,15 +51,15 @@ export function customerHandlers(): Composer<BotContext> {
     const ticket = await desk.tickets.get(ticketId);
     if (!ticket || ticket.customer_id !== ctx.from.id) return;
     try {
-      // A button press has no Telegram date of its own; the keyboard's message date is when it was sent, so use now.
+      // A press has no Telegram date (the keyboard's is when it was sent): processing time, per the clock rule in schemas/events.ts.
       const updated = await desk.tickets.setCategory(ticketId, ctx.match[2]!, { at: new Date(), isVip: desk.config.vipUserIds.has(ctx.from.id) });
       const cat = desk.config.categories.find((c) => c.key === updated.category)!;
       const label = desk.intake.categoryLabel(await ctx.i18n.getLocale(), cat.key, cat.label);
       await ctx.editMessageText(ctx.t('category-chosen', { category: label })).catch(() => undefined);
       if (updated.queue !== ticket.queue) {
         const eta = formatDuration(ctx.t, roundEtaSeconds(await desk.tickets.etaSeconds(updated)));
-        await ctx.reply(ctx.t('ticket-routed', { number: updated.id, queue: updated.queue, eta }));
-        await desk.tickets.recordBotReply(updated.id, { replyKind: 'receipt', at: new Date() });
+        const sent = await ctx.reply(ctx.t('ticket-routed', { number: updated.id, queue: updated.queue, eta }));
+        await desk.tickets.recordBotReply(updated.id, { replyKind: 'receipt', at: new Date(sent.date * 1000) });
       }
       await desk.relay.sendToTopic(updated.customer_id, desk.agentText('agent-category', { category: cat.label, queue: updated.queue }));
     } catch (e) {
