@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateEtaSeconds, median, roundEtaSeconds } from './eta.js';
+import { estimateEtaSeconds, etaPromise, median, roundEtaSeconds } from './eta.js';
 
 describe('estimateEtaSeconds', () => {
   it('falls back to the SLA target without enough history', () => {
@@ -42,5 +42,21 @@ describe('median / roundEtaSeconds', () => {
     expect(roundEtaSeconds(16 * 60)).toBe(20 * 60);
     expect(roundEtaSeconds(70 * 60)).toBe(75 * 60);
     expect(roundEtaSeconds(5 * 3600 + 1)).toBe(6 * 3600);
+  });
+});
+
+describe('etaPromise', () => {
+  it('never rounds a promise within the target past the target', () => {
+    // Payments: 10-minute SLA, an estimate of 600.4 s used to read "within 11 min".
+    expect(etaPromise(600.4, 600)).toEqual({ seconds: 600, overTarget: false });
+    expect(etaPromise(590, 600)).toEqual({ seconds: 600, overTarget: false });
+    expect(etaPromise(14 * 60 + 10, 15 * 60)).toEqual({ seconds: 15 * 60, overTarget: false });
+    expect(etaPromise(61, 900)).toEqual({ seconds: 120, overTarget: false });
+  });
+
+  it('says so when the queue is slower than its target, with the honest figure', () => {
+    // L1: 15-minute SLA, recent answers take ~37 min.
+    expect(etaPromise(37 * 60, 15 * 60)).toEqual({ seconds: 40 * 60, overTarget: true });
+    expect(etaPromise(601, 600)).toEqual({ seconds: 660, overTarget: true });
   });
 });

@@ -7,6 +7,12 @@
  * so every `PARALLEL_PER_AGENT` waiting tickets per active agent add one more
  * typical response time. The result never promises less than a minute and
  * never more than the SLA target unless the queue is really slower than that.
+ *
+ * What the customer is told (`etaPromise`) is that estimate rounded up to a
+ * figure people say — but never rounded past the target: "within 11 min" for a
+ * 10-minute SLA reads as a promise already broken. When the queue really is
+ * slower than its target the promise says so (`overTarget`): the customer gets
+ * an honest "we are busier than usual" and the team leads an alert.
  */
 
 export interface EtaInput {
@@ -52,4 +58,17 @@ export function roundEtaSeconds(seconds: number): number {
   ] as const;
   for (const [limit, step] of steps) if (seconds <= limit) return Math.ceil(seconds / step) * step;
   return seconds;
+}
+
+export interface EtaPromise {
+  /** Seconds to tell the customer: the estimate rounded up to a figure people say, capped at the target while within it. */
+  seconds: number;
+  /** The queue is slower than its first-response target: say so, and count it (the QueueEtaAboveTarget alert). */
+  overTarget: boolean;
+}
+
+export function etaPromise(estimateSeconds: number, targetSeconds: number): EtaPromise {
+  const overTarget = estimateSeconds > targetSeconds;
+  const rounded = roundEtaSeconds(estimateSeconds);
+  return { seconds: overTarget ? rounded : Math.min(rounded, targetSeconds), overTarget };
 }
