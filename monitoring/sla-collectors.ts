@@ -55,11 +55,14 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Latest CSAT per ticket rated in the last 24 h, averaged per queue; reads one day of one event type (the table's sort key prefix). */
+/**
+ * Latest CSAT per ticket rated in the last 24 h, averaged per queue; reads one day of one event type (the table's sort key prefix).
+ * "Latest" is by the ticket's own order, as on the dashboard (schemas/events.ts, ticket_seq): a re-rating wins whatever its clock.
+ */
 export const CSAT_24H_SQL = `
 SELECT queue, avg(rating) AS average, count() AS ratings
 FROM (
-  SELECT ticket_id, any(queue) AS queue, argMax(score, occurred_at) AS rating
+  SELECT ticket_id, any(queue) AS queue, argMax(score, tuple(ticket_seq, occurred_at, event_id)) AS rating
   FROM events
   WHERE type = 'csat_rated' AND occurred_at >= now64(3) - INTERVAL 24 HOUR AND score IS NOT NULL
   GROUP BY ticket_id

@@ -8,6 +8,10 @@
  *      oldest first-response wait, resolution deadlines passed;
  *   2. first responses given in the last hour: FRT P50/P90.
  * Queries take `now` as a parameter so tests and the digest can ask about any instant.
+ *
+ * These definitions (open, first response / resolution breached, due soon,
+ * oldest waiting) are also the dashboard's live panel's, computed over
+ * ClickHouse (dashboard/api/queries.ts `live`): change them together.
  */
 import type { Queryable } from '../core/postgres.js';
 import { QUEUES } from '../schemas/events.js';
@@ -118,6 +122,8 @@ export interface BreachingTicket {
   created_at: Date;
   first_response_due_at: Date;
   resolution_due_at: Date;
+  /** How many tickets match in all; the list stops at `limit`, so an alert can say how many it does not show. */
+  matching: number;
 }
 
 /**
@@ -146,12 +152,12 @@ export async function findBreachingTickets(
   const order = kind === 'resolution_breached' ? 't.resolution_due_at' : 't.first_response_due_at';
   const r = await db.query<BreachingTicket>(
     `SELECT t.id, t.customer_id, t.status, t.queue, t.agent_id, c.thread_id, c.first_name AS customer_name,
-            t.created_at, t.first_response_due_at, t.resolution_due_at
+            t.created_at, t.first_response_due_at, t.resolution_due_at, count(*) OVER ()::int AS matching
      FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id
      WHERE t.status <> 'resolved' AND t.queue = $1 AND ${where[kind]}
      ORDER BY ${order}, t.id
      LIMIT $2`,
     params,
   );
-  return r.rows.map((t) => ({ ...t, created_at: new Date(t.created_at), first_response_due_at: new Date(t.first_response_due_at), resolution_due_at: new Date(t.resolution_due_at) }));
+  return r.rows.map((t) => ({ ...t, matching: Number(t.matching), created_at: new Date(t.created_at), first_response_due_at: new Date(t.first_response_due_at), resolution_due_at: new Date(t.resolution_due_at) }));
 }

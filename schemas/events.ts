@@ -6,9 +6,24 @@
  * Events carry ids, enums, numbers and times — never names or message text:
  * ClickHouse holds no personal data by default.
  *
- * `occurred_at` is the Telegram date of the action whenever one exists (the
- * message date, the callback's message date), never the processing time, so a
- * replayed or delayed history lands where it happened.
+ * Clock rule — every producer follows it:
+ *  - `occurred_at`: when the action happened, as well as the desk can know it.
+ *    An update that carries a Telegram date (a message, a command, the reply
+ *    the bot just sent) uses that date, so a replayed or delayed history lands
+ *    where it happened. A button press carries no date (the keyboard message's
+ *    date is when the keyboard was *sent*), nor does a timer: those use the
+ *    processing time. The ticket service never stamps an event of a ticket
+ *    before the ticket's creation (bot/tickets/service.ts `eventTime`).
+ *  - `emitted_at`: when the producer wrote the event (the outbox insert).
+ *  - `ticket_seq`: the order inside a ticket, which no clock decides. Clocks
+ *    disagree: a history replayed with past message dates mixed with presses
+ *    processed now, or a backlog Telegram delivers late, puts a later action at
+ *    an earlier `occurred_at`. `ticket_seq` is the ticket's `version` (bumped by
+ *    every change, bot/store/migrations/002) in the row the event was built
+ *    from, written in the same transaction: a change's events carry the version
+ *    it produced, an event that changes nothing carries the version it saw.
+ *    "Latest value" analytics order by (ticket_seq, occurred_at, event_id);
+ *    events written before the field existed read as 0, i.e. earliest.
  */
 import { Type, type Static, type TSchema, type TObject, type TProperties } from '@sinclair/typebox';
 
@@ -49,6 +64,11 @@ export const Envelope = {
   ticket_id: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { description: 'ticket number, null for desk-wide events' }),
   /** Creation time of the ticket the event belongs to: lets analytics select a cohort from any event. */
   ticket_created_at: Type.Union([IsoTime, Type.Null()]),
+  /**
+   * Order inside the ticket (its `version` when the event was written; see the clock rule above).
+   * Optional: absent on desk-wide events and on events written before it existed.
+   */
+  ticket_seq: Type.Optional(Type.Integer({ minimum: 0, maximum: 4_294_967_295, description: 'order of the event inside its ticket (the ticket row version)' })),
   customer_id: Type.Union([TelegramId, Type.Null()]),
   agent_id: Type.Union([TelegramId, Type.Null()]),
   queue: Type.Union([Queue, Type.Null()]),

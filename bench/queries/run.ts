@@ -78,7 +78,7 @@ FROM (
  * API's own aggregates.
  */
 function rawSummarySql(): string {
-  const latest = (expr: string, cond: string) => `maxIf(tuple(occurred_at, event_id, ${expr}), ${cond})`;
+  const latest = (expr: string, cond: string) => `maxIf(tuple(ticket_seq, occurred_at, event_id, ${expr}), ${cond})`;
   return `
 WITH cohort AS (
   SELECT ticket_id,
@@ -91,9 +91,9 @@ WITH cohort AS (
     max(type = 'ticket_reopened') AS reopened,
     max(type = 'survey_sent' AND survey = 'csat') AS csat_surveyed,
     max(type = 'ticket_opened' AND coalesce(is_repeat_contact, false)) AS repeat_contact,
-    ${latest('assumeNotNull(score)', "type = 'csat_rated' AND score IS NOT NULL")} AS csat_latest,
-    ${latest('assumeNotNull(score)', "type = 'nps_rated' AND score IS NOT NULL")} AS nps_latest,
-    ${latest('assumeNotNull(first_response_due_at), assumeNotNull(resolution_due_at)', "type = 'queue_changed' AND first_response_due_at IS NOT NULL AND resolution_due_at IS NOT NULL")} AS queue_change_latest,
+    ${latest('assumeNotNull(score)', "type = 'csat_rated' AND score IS NOT NULL")} AS csat_last,
+    ${latest('assumeNotNull(score)', "type = 'nps_rated' AND score IS NOT NULL")} AS nps_last,
+    ${latest('assumeNotNull(first_response_due_at), assumeNotNull(resolution_due_at)', "type = 'queue_changed' AND first_response_due_at IS NOT NULL AND resolution_due_at IS NOT NULL")} AS queue_change_last,
     min(if(type = 'ticket_opened', first_response_due_at, NULL)) AS opened_fr_due_at,
     min(if(type = 'ticket_opened', resolution_due_at, NULL)) AS opened_res_due_at
   -- (filtered in a subquery: the cohort's ticket_created_at alias would shadow the column in WHERE)

@@ -8,14 +8,18 @@ import type { EventType, SupportEvent } from '../../schemas/events.js';
 import { makeEvent, type EventInput } from '../../schemas/validate.js';
 import type { Ticket } from './types.js';
 
-/** An event's own fields; the envelope (ids, ticket cohort fields) is filled in. */
-export type TicketEventInput = { [T in EventType]: Omit<EventInput<T>, 'ticket_id' | 'ticket_created_at' | 'customer_id' | 'queue' | 'category' | 'language'> & { type: T } }[EventType];
+/** An event's own fields; the envelope (ids, ticket cohort fields, the order inside the ticket) is filled in. */
+export type TicketEventInput = { [T in EventType]: Omit<EventInput<T>, 'ticket_id' | 'ticket_created_at' | 'ticket_seq' | 'customer_id' | 'queue' | 'category' | 'language'> & { type: T } }[EventType];
 export type AnyEventInput = { [T in EventType]: EventInput<T> & { type: T } }[EventType];
 
 export class Outbox {
   constructor(readonly topic: string) {}
 
-  /** Writes events that belong to a ticket: ticket_id, ticket_created_at, customer, queue, category, language and agent come from the ticket. */
+  /**
+   * Writes events that belong to a ticket: ticket_id, ticket_created_at, customer, queue, category, language and agent
+   * come from the ticket, and ticket_seq is its version — pass the row the event describes (after the change, when
+   * the event is about one), so the order inside the ticket never depends on a clock (schemas/events.ts).
+   */
   async appendForTicket(tx: Queryable, ticket: Ticket, inputs: readonly TicketEventInput[]): Promise<void> {
     await this.insert(tx, this.build(ticket, inputs));
   }
@@ -25,6 +29,7 @@ export class Outbox {
     const envelope = {
       ticket_id: ticket.id,
       ticket_created_at: ticket.created_at.toISOString(),
+      ticket_seq: ticket.version,
       customer_id: ticket.customer_id,
       agent_id: ticket.agent_id,
       queue: ticket.queue,

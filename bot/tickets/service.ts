@@ -5,6 +5,12 @@
  *
  * Status flow: new → (category picked) waiting_agent → (/take) in_progress
  * → (agent reply) waiting_customer → (customer writes) waiting_agent … → resolved.
+ *
+ * Events follow the clock rule of schemas/events.ts: callers pass the Telegram
+ * date of the action (processing time for a button press or a timer);
+ * `eventTime` keeps it from preceding the ticket; the outbox stamps each event
+ * with the ticket's version (`ticket_seq`), which orders a ticket's events
+ * whatever their dates say.
  */
 import type { Db, Queryable } from '../../core/postgres.js';
 import type { Logger } from '../../core/log.js';
@@ -37,6 +43,16 @@ export interface TicketServiceOptions {
 
 const iso = (d: Date) => d.toISOString();
 const seconds = (from: Date, to: Date) => Math.max(0, (to.getTime() - from.getTime()) / 1000);
+
+/**
+ * When an action on the ticket happened, for its events and the ticket's own
+ * times: the caller's time, but never before the ticket was created (a reply
+ * or a press dated earlier — a clock behind Telegram's, a replay — would give
+ * negative response and resolution times). Order is not derived from it.
+ */
+function eventTime(t: Pick<Ticket, 'created_at'>, at: Date): Date {
+  return at < t.created_at ? t.created_at : at;
+}
 
 export class TicketService {
   /** Called after every committed change (the desk keeps topic titles and cards in sync here). */
@@ -155,6 +171,7 @@ export class TicketService {
     return this.change(ticketId, async (tx, t) => {
       if (t.category !== null) throw new DeskError('category-already-set', { ticket: t.id });
       if (t.status === 'resolved') throw new DeskError('ticket-resolved', { ticket: t.id });
+      const at = iso(eventTime(t, o.at));
       const route = routeQueue({ isVip: o.isVip, category, defaultQueue: this.o.defaultQueue });
       const due = route.queue === t.queue ? { firstResponseDueAt: t.first_response_due_at, resolutionDueAt: t.resolution_due_at } : this.o.sla.deadlines(route.queue, t.created_at);
       const status: TicketStatus = t.status === 'new' ? 'waiting_agent' : t.status;
@@ -166,13 +183,13 @@ export class TicketService {
         status,
         intake_state: 'done',
       });
-      const events: TicketEventInput[] = [{ type: 'category_selected', occurred_at: iso(o.at) }];
+      const events: TicketEventInput[] = [{ type: 'category_selected', occurred_at: at }];
       if (route.queue !== t.queue)
         events.push({
-          type: 'queue_changed', occurred_at: iso(o.at), from_queue: t.queue, to_queue: route.queue, reason: route.reason,
+          type: 'queue_changed', occurred_at: at, from_queue: t.queue, to_queue: route.queue, reason: route.reason,
           first_response_due_at: iso(due.firstResponseDueAt), resolution_due_at: iso(due.resolutionDueAt),
         });
-      if (status !== t.status) events.push({ type: 'status_changed', occurred_at: iso(o.at), from_status: t.status, to_status: status });
+      if (status !== t.status) events.push({ type: 'status_changed', occurred_at: at, from_status: t.status, to_status: status });
       return { next, events };
     });
   }
@@ -187,9 +204,10 @@ export class TicketService {
       if (t.status === 'resolved') throw new DeskError('ticket-resolved', { ticket: t.id });
       const status: TicketStatus = 'in_progress';
       const next = await this.update(tx, t.id, { agent_id: agentId, status, intake_state: t.intake_state === 'done' ? 'done' : t.intake_state });
+      const at = iso(eventTime(t, o.at));
       const events: TicketEventInput[] = [];
-      if (t.agent_id !== agentId) events.push({ type: 'ticket_assigned', occurred_at: iso(o.at), agent_id: agentId, previous_agent_id: t.agent_id });
-      if (t.status !== status) events.push({ type: 'status_changed', occurred_at: iso(o.at), agent_id: agentId, from_status: t.status, to_status: status });
+      if (t.agent_id !== agentId) events.push({ type: 'ticket_assigned', occurred_at: at, agent_id: agentId, previous_agent_id: t.agent_id });
+      if (t.status !== status) events.push({ type: 'status_changed', occurred_at: at, agent_id: agentId, from_status: t.status, to_status: status });
       return { next, events };
     });
   }
@@ -201,7 +219,7 @@ export class TicketService {
   async resolve(ticketId: number, o: { by: ResolvedBy; at: Date; agentId?: number; announce?: (t: Ticket) => Promise<unknown> }): Promise<Ticket> {
     const ticket = await this.change(ticketId, async (tx, t) => {
       if (t.status === 'resolved') throw new DeskError('ticket-already-resolved', { ticket: t.id });
-      const at = o.at < t.created_at ? t.created_at : o.at;
+      const at = eventTime(t, o.at);
       const next = await this.update(tx, t.id, { status: 'resolved', resolved_at: at, resolved_by: o.by, agent_id: t.agent_id ?? o.agentId ?? null });
       const agent = o.agentId ?? t.agent_id;
       return {
@@ -229,11 +247,12 @@ export class TicketService {
         if (t.status !== 'resolved') throw new DeskError('ticket-not-resolved', { ticket: t.id });
         const next = await this.update(tx, t.id, { status: 'waiting_agent', resolved_at: null, resolved_by: null, reopened_count: t.reopened_count + 1 });
         const agent = o.agentId ?? t.agent_id;
+        const at = iso(eventTime(t, o.at));
         return {
           next,
           events: [
-            { type: 'ticket_reopened', occurred_at: iso(o.at), agent_id: agent, reason: o.reason },
-            { type: 'status_changed', occurred_at: iso(o.at), agent_id: agent, from_status: 'resolved', to_status: 'waiting_agent' },
+            { type: 'ticket_reopened', occurred_at: at, agent_id: agent, reason: o.reason },
+            { type: 'status_changed', occurred_at: at, agent_id: agent, from_status: 'resolved', to_status: 'waiting_agent' },
           ],
         };
       });
@@ -258,7 +277,7 @@ export class TicketService {
         next,
         events: [
           {
-            type: 'queue_changed', occurred_at: iso(o.at), agent_id: o.agentId ?? t.agent_id, from_queue: t.queue, to_queue: queue, reason: 'escalation',
+            type: 'queue_changed', occurred_at: iso(eventTime(t, o.at)), agent_id: o.agentId ?? t.agent_id, from_queue: t.queue, to_queue: queue, reason: 'escalation',
             first_response_due_at: iso(due.firstResponseDueAt), resolution_due_at: iso(due.resolutionDueAt),
           },
         ],
@@ -273,8 +292,9 @@ export class TicketService {
   async recordCustomerMessage(ticketId: number, m: { kind: MessageKind; textLength: number; at: Date }, known?: Ticket): Promise<Ticket> {
     const step = (t: Ticket) => {
       const status: TicketStatus = t.status === 'waiting_customer' ? 'waiting_agent' : t.status;
-      const events: TicketEventInput[] = [{ type: 'message_in', occurred_at: iso(m.at), message_kind: m.kind, text_length: m.textLength }];
-      if (status !== t.status) events.push({ type: 'status_changed', occurred_at: iso(m.at), from_status: t.status, to_status: status });
+      const at = iso(eventTime(t, m.at));
+      const events: TicketEventInput[] = [{ type: 'message_in', occurred_at: at, message_kind: m.kind, text_length: m.textLength }];
+      if (status !== t.status) events.push({ type: 'status_changed', occurred_at: at, from_status: t.status, to_status: status });
       return { set: { customer_messages: t.customer_messages + 1, status }, events };
     };
     if (known) {
@@ -295,7 +315,7 @@ export class TicketService {
   async recordAgentReply(ticketId: number, m: { agentId: number; kind: MessageKind; at: Date }): Promise<Ticket> {
     return this.change(ticketId, async (tx, t) => {
       const first = t.first_response_at === null;
-      const at = m.at < t.created_at ? t.created_at : m.at;
+      const at = eventTime(t, m.at);
       const status: TicketStatus = t.status === 'resolved' ? 'resolved' : 'waiting_customer';
       const next = await this.update(tx, t.id, {
         agent_replies: t.agent_replies + 1,
@@ -320,7 +340,7 @@ export class TicketService {
     await this.o.db.transaction(async (tx) => {
       const t = await this.get(ticketId, tx);
       if (!t) throw new DeskError('ticket-not-found', { ticket: ticketId });
-      await this.o.outbox.appendForTicket(tx, t, [{ type: 'bot_reply', occurred_at: iso(r.at), reply_kind: r.replyKind, kb_article_id: r.kbArticleId ?? null }]);
+      await this.o.outbox.appendForTicket(tx, t, [{ type: 'bot_reply', occurred_at: iso(eventTime(t, r.at)), reply_kind: r.replyKind, kb_article_id: r.kbArticleId ?? null }]);
     });
   }
 
@@ -357,7 +377,8 @@ export class TicketService {
   private async changeKnown(known: Ticket, r: { set: Partial<Omit<Ticket, 'id'>>; events: TicketEventInput[] }): Promise<Ticket | undefined> {
     const keys = Object.keys(r.set) as (keyof typeof r.set)[];
     const assignments = keys.map((k, i) => `${k} = $${i + 6}`);
-    const envelope = { ...known, ...r.set } as Ticket;
+    // the row this statement writes: the change's events carry the version it produces
+    const envelope = { ...known, ...r.set, version: known.version + 1 } as Ticket;
     const payloads = this.o.outbox.build(envelope, r.events);
     const res = await this.o.db.query<Ticket>(
       `WITH upd AS (

@@ -56,21 +56,24 @@ export interface TicketFilter {
  * every dashboard statement is built from these, and ClickHouse's analysis
  * time grows with expression depth — a layer of derived columns in a
  * subquery cost more to plan than to run.
+ *
+ * The `*_last` columns are max(tuple(ticket_seq, occurred_at, event_id, value…))
+ * (schemas/clickhouse/015): the latest by the ticket's own sequence, so element 2
+ * is the event's time and values start at element 4.
  */
 export const TICKET = {
-  queue: 'tupleElement(queue_latest, 3)',
-  category: 'tupleElement(category_latest, 3)',
-  language: 'tupleElement(language_latest, 3)',
+  queue: 'tupleElement(queue_last, 4)',
+  category: 'tupleElement(category_last, 4)',
+  language: 'tupleElement(language_last, 4)',
   /** Telegram user id of the latest agent; 0 = none */
-  agent: 'tupleElement(agent_latest, 3)',
+  agent: 'tupleElement(agent_last, 4)',
   /** '' until a status event was seen */
-  status: 'tupleElement(status_latest, 3)',
-  statusAt: 'tupleElement(status_latest, 1)',
+  status: 'tupleElement(status_last, 4)',
   /** 1–5, 0 until rated (scores start at 1, so the empty tuple reads as "not rated") */
-  csat: 'tupleElement(csat_latest, 3)',
+  csat: 'tupleElement(csat_last, 4)',
   /** 0–10; only meaningful where npsRated */
-  nps: 'tupleElement(nps_latest, 3)',
-  npsRated: 'tupleElement(nps_latest, 1) != 0',
+  nps: 'tupleElement(nps_last, 4)',
+  npsRated: 'tupleElement(nps_last, 2) != 0',
   resolved: 'first_resolved_at IS NOT NULL',
   /** agent replies: none (NULL ids), exactly one (smallest id = largest), more */
   noReply: 'reply_min_id IS NULL',
@@ -81,8 +84,8 @@ export const TICKET = {
   frt: 'greatest(0, toUnixTimestamp64Milli(first_reply_at) - toUnixTimestamp64Milli(ticket_created_at)) / 1000',
   resolution: 'greatest(0, toUnixTimestamp64Milli(first_resolved_at) - toUnixTimestamp64Milli(ticket_created_at)) / 1000',
   /** SLA deadlines: the latest queue_changed's, else ticket_opened's; the epoch when unknown */
-  frDue: "if(tupleElement(queue_change_latest, 1) != 0, tupleElement(queue_change_latest, 3), ifNull(opened_fr_due_at, toDateTime64(0, 3, 'UTC')))",
-  resDue: "if(tupleElement(queue_change_latest, 1) != 0, tupleElement(queue_change_latest, 4), ifNull(opened_res_due_at, toDateTime64(0, 3, 'UTC')))",
+  frDue: "if(tupleElement(queue_change_last, 2) != 0, tupleElement(queue_change_last, 4), ifNull(opened_fr_due_at, toDateTime64(0, 3, 'UTC')))",
+  resDue: "if(tupleElement(queue_change_last, 2) != 0, tupleElement(queue_change_last, 5), ifNull(opened_res_due_at, toDateTime64(0, 3, 'UTC')))",
 } as const;
 
 /**

@@ -173,8 +173,14 @@ export interface LiveQueueRow {
   queue: string;
   status: string;
   open: number;
+  /** First-response deadline within AT_RISK_SECONDS, no first response yet. */
   at_risk: number;
+  /** Past either deadline (each ticket once). */
   breached: number;
+  /** No first response and the first-response deadline passed. */
+  first_response_breached: number;
+  /** The resolution deadline passed. */
+  resolution_breached: number;
 }
 export interface LiveTicket {
   ticket_id: number;
@@ -195,17 +201,19 @@ export interface Live {
   waiting_first_response: number;
   at_risk: number;
   breached: number;
+  /** The open ticket without a first response created first, waiting since its creation. */
   oldest_waiting: { ticket_id: number; queue: string; status: string; waiting_since: string; waiting_seconds: number } | null;
   by_queue: LiveQueueRow[];
   tickets: LiveTicket[];
 }
 
-/** Seconds before a first-response deadline when a ticket counts as at risk. */
+/** Seconds before a first-response deadline when a ticket counts as at risk (the desk's SLA_IMMINENT_WINDOW default). */
 export const AT_RISK_SECONDS = 300;
 
 /**
- * An open ticket's SLA state, most urgent first: a missed first response wins
- * over a missed resolution, and only a ticket with neither is "at risk".
+ * An open ticket's SLA state for the list, most urgent first: a missed first
+ * response wins over a missed resolution, and only a ticket with neither is
+ * listed as "at risk".
  */
 const SLA_STATE = { ok: 0, first_response_breached: 1, resolution_breached: 2, at_risk: 3 } as const;
 
@@ -213,28 +221,39 @@ const SLA_STATE = { ok: 0, first_response_breached: 1, resolution_breached: 2, a
  * Open tickets now. Looks at tickets created within `windowSeconds` (the
  * cohort key keeps that a range read); the SLA state of each open ticket
  * compares its deadlines with `now`.
+ *
+ * Open, at risk and breached mean what they mean in the desk's own store
+ * (monitoring/sla-snapshot.ts, behind /sla and the Prometheus gauges): open =
+ * the latest status is not resolved; first response breached = no human reply
+ * and its deadline ≤ now; resolution breached = its deadline ≤ now; at risk =
+ * no reply and the first-response deadline in (now, now + AT_RISK_SECONDS];
+ * oldest waiting = the earliest created ticket without a first response.
  */
 export async function live(run: QueryRunner, now: Date, windowSeconds: number, filter: TicketFilter, listLimit = 50): Promise<Live> {
   const range = { from: new Date(now.getTime() - windowSeconds * 1000), to: new Date(now.getTime() + 1) };
   const params = { ...baseParams(range, filter, now), risk_until: chTime(new Date(now.getTime() + AT_RISK_SECONDS * 1000)), limit: listLimit };
   // One statement: counts per queue × status, each group's longest-waiting ticket, and each group's
-  // most urgent tickets (due time ascending); the groups' lists are merged and cut below. Each open
-  // ticket gets one SLA state code (a flat expression: analysis time grows fast with nested aliases).
+  // most urgent tickets (due time ascending); the groups' lists are merged and cut below. Every
+  // expression stays flat (analysis time grows fast with nested aliases).
   const byQueue = await run(
     `WITH
       if(${TICKET.replied}, toDateTime64(0, 3, 'UTC'), ${TICKET.frDue}) AS fr_pending_due,
       ${TICKET.resDue} AS res_due,
+      fr_pending_due != 0 AND fr_pending_due <= {now:DateTime64(3)} AS fr_over,
+      res_due != 0 AND res_due <= {now:DateTime64(3)} AS res_over,
       multiIf(
-        fr_pending_due != 0 AND fr_pending_due <= {now:DateTime64(3)}, ${SLA_STATE.first_response_breached},
-        res_due != 0 AND res_due <= {now:DateTime64(3)}, ${SLA_STATE.resolution_breached},
-        fr_pending_due != 0 AND fr_pending_due <= {risk_until:DateTime64(3)}, ${SLA_STATE.at_risk},
-        ${SLA_STATE.ok}) AS sla_state,
-      if(${TICKET.status} = '', ticket_created_at, ${TICKET.statusAt}) AS waiting_since
+        fr_over, ${SLA_STATE.first_response_breached},
+        res_over, ${SLA_STATE.resolution_breached},
+        fr_pending_due > {now:DateTime64(3)} AND fr_pending_due <= {risk_until:DateTime64(3)}, ${SLA_STATE.at_risk},
+        ${SLA_STATE.ok}) AS sla_state
     SELECT ${TICKET.queue} AS queue, if(${TICKET.status} = '', 'unknown', ${TICKET.status}) AS status,
       count() AS open_n,
-      countIf(sla_state = ${SLA_STATE.at_risk}) AS at_risk_n,
+      countIf(fr_pending_due > {now:DateTime64(3)} AND fr_pending_due <= {risk_until:DateTime64(3)}) AS at_risk_n,
       countIf(sla_state IN (${SLA_STATE.first_response_breached}, ${SLA_STATE.resolution_breached})) AS breached_n,
-      minIf(tuple(toUnixTimestamp64Milli(waiting_since), ticket_id), status IN ('new', 'waiting_agent', 'unknown')) AS oldest,
+      countIf(fr_over) AS fr_breached_n,
+      countIf(res_over) AS res_breached_n,
+      countIf(NOT ${TICKET.replied}) AS unanswered_n,
+      minIf(tuple(toUnixTimestamp64Milli(ticket_created_at), ticket_id), NOT ${TICKET.replied}) AS oldest,
       groupArraySortedIf({limit:UInt32})(
         tuple(toUnixTimestamp64Milli(if(sla_state = ${SLA_STATE.resolution_breached}, res_due, fr_pending_due)), ticket_id, sla_state, ${TICKET.agent}, toUnixTimestamp64Milli(ticket_created_at)),
         sla_state != ${SLA_STATE.ok}) AS urgent
@@ -248,11 +267,19 @@ export async function live(run: QueryRunner, now: Date, windowSeconds: number, f
     .sort((a, b) => a.u[0] - b.u[0] || a.u[1] - b.u[1])
     .slice(0, listLimit);
   const waiting = byQueue
-    .filter((r) => ['new', 'waiting_agent', 'unknown'].includes(String(r.status)))
+    .filter((r) => Number(r.unanswered_n) > 0)
     .map((r) => ({ queue: String(r.queue), status: String(r.status), since: Number((r.oldest as [number, number])[0]), ticket_id: Number((r.oldest as [number, number])[1]) }))
     .sort((a, b) => a.since - b.since || a.ticket_id - b.ticket_id);
   const o = waiting[0];
-  const rows: LiveQueueRow[] = byQueue.map((r) => ({ queue: String(r.queue), status: String(r.status), open: Number(r.open_n), at_risk: Number(r.at_risk_n), breached: Number(r.breached_n) }));
+  const rows: LiveQueueRow[] = byQueue.map((r) => ({
+    queue: String(r.queue),
+    status: String(r.status),
+    open: Number(r.open_n),
+    at_risk: Number(r.at_risk_n),
+    breached: Number(r.breached_n),
+    first_response_breached: Number(r.fr_breached_n),
+    resolution_breached: Number(r.res_breached_n),
+  }));
   const sum = (k: 'open' | 'at_risk' | 'breached', pred: (r: LiveQueueRow) => boolean = () => true) => rows.filter(pred).reduce((a, r) => a + r[k], 0);
   return {
     as_of: now.toISOString(),

@@ -126,8 +126,32 @@ export const LiveSchema = Type.Object({
   oldest_waiting: Nullable(
     Type.Object({ ticket_id: Type.Integer(), queue: Type.String(), status: Type.String(), waiting_since: Type.String({ format: 'date-time' }), waiting_seconds: Type.Number() }),
   ),
-  by_queue: Type.Array(Type.Object({ queue: Type.String(), status: Type.String(), open: Type.Integer(), at_risk: Type.Integer(), breached: Type.Integer() })),
+  by_queue: Type.Array(
+    Type.Object({
+      queue: Type.String(),
+      status: Type.String(),
+      open: Type.Integer(),
+      at_risk: Type.Integer({ description: 'no first response, its deadline within 5 minutes' }),
+      breached: Type.Integer({ description: 'past either deadline (each ticket once)' }),
+      first_response_breached: Type.Integer({ description: 'no first response, its deadline passed (as /sla "breached")' }),
+      resolution_breached: Type.Integer({ description: 'resolution deadline passed (as /sla "past resolution")' }),
+    }),
+  ),
   tickets: Type.Array(LiveTicketSchema),
 });
+
+export const DimensionsQuery = Type.Object({}, { additionalProperties: false });
+export const DimensionsSchema = Type.Object(
+  {
+    categories: Type.Array(
+      Type.Object({ key: Type.String({ description: 'As the data carries it: the `category` filter and breakdown key' }), label: Type.String({ description: 'Its label in CATEGORIES' }), queue: Type.String({ description: 'The queue it routes to' }) }, { additionalProperties: false }),
+      { description: 'The configured categories (CATEGORIES), in configured order' },
+    ),
+    queues: Type.Array(Type.Object({ key: Type.String({ description: 'As the data carries it: the `queue` filter and breakdown key' }), label: Type.String({ description: 'Name to show' }) }, { additionalProperties: false }), {
+      description: 'The queues the configuration routes to: each category’s, DEFAULT_QUEUE and VIP',
+    }),
+  },
+  { additionalProperties: false, description: 'Labels of the configured categories and queues; keys found in the data but not listed here are not configured (any more)' },
+);
 
 export const ErrorSchema = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String() });

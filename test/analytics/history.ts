@@ -51,7 +51,10 @@ export function nextEventId(): string {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Events of one ticket, in occurrence order. Every event has its own millisecond so "latest" is unambiguous. */
+/**
+ * Events of one ticket, in occurrence order: every event has its own millisecond and its own
+ * ticket_seq (its step), so "latest" is unambiguous by either.
+ */
 export function ticketEvents(t: TicketSpec): SupportEvent[] {
   const out: SupportEvent[] = [];
   let queue = t.queue;
@@ -125,6 +128,7 @@ export function ticketEvents(t: TicketSpec): SupportEvent[] {
         emitted_at: iso(when),
         ticket_id: t.id,
         ticket_created_at: iso(t.createdAt),
+        ticket_seq: seq,
         customer_id: t.customer,
         agent_id: agent,
         queue,

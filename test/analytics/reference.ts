@@ -30,8 +30,18 @@ interface Ticket {
 }
 
 const t = (s: string) => Date.parse(s);
-/** Later by (occurred_at, event_id) — the order the MVs use. */
-const later = (a: Ev, b: Ev | undefined) => !b || t(a.occurred_at) > t(b.occurred_at) || (a.occurred_at === b.occurred_at && a.event_id > b.event_id);
+/**
+ * Later by (ticket_seq, occurred_at, event_id) — the order the MVs use: the ticket's own
+ * sequence first (absent = 0), the clock and the event id only within one sequence number.
+ */
+export function later(a: Ev, b: Ev | undefined): boolean {
+  if (!b) return true;
+  const sa = a.ticket_seq ?? 0;
+  const sb = b.ticket_seq ?? 0;
+  if (sa !== sb) return sa > sb;
+  if (t(a.occurred_at) !== t(b.occurred_at)) return t(a.occurred_at) > t(b.occurred_at);
+  return a.event_id > b.event_id;
+}
 
 export function ticketsFrom(events: readonly Ev[]): Map<number, Ticket> {
   const unique = new Map<string, Ev>();
