@@ -34,14 +34,17 @@ export interface JourneyDeps {
 }
 
 const buttons = (m: MessageView) => m.buttons?.flat() ?? [];
+/** Every action in a replay carries its own date (the sandbox clock is the present's); live ones are dated by the sandbox. */
+const dated = (tl: Timeline): { date?: number } => {
+  const date = tl.stamp();
+  return date === undefined ? {} : { date };
+};
 
 export async function playTicket(d: JourneyDeps, c: SimCustomer): Promise<TicketOutcome> {
   const { client, rng, tl } = d;
   const wait = { timeoutMs: d.waitMs, intervalMs: 100 };
-  const say = async (text: string) => {
-    await tl.sync();
-    return client.sendCustomerMessage(c.id, { text, first_name: c.name, language_code: c.lang, ...(tl.stamp() ? { date: tl.stamp() } : {}) });
-  };
+  const say = (text: string) => client.sendCustomerMessage(c.id, { text, first_name: c.name, language_code: c.lang, ...dated(tl) });
+  const press = (label: string) => client.pressCustomerButton(c.id, label, dated(tl));
 
   if (!c.seen && rng.chance(P.spam)) {
     await say(c.lang === 'ru' ? 'Заработок от 500$ в день: https://t.me/+easy-money' : 'Earn $500 a day: https://t.me/+easy-money');
@@ -63,27 +66,23 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer): Promise<Ticket
     await tl.sleep(rng.lognormal(1, 4));
     const [solved, human] = buttons(prompt) as [string, string];
     if (rng.chance(P.kbSolved)) {
-      await tl.sync();
-      await client.pressCustomerButton(c.id, solved);
+      await press(solved);
       await client.waitForCustomerMessage(c.id, `#${number}`, { ...wait, after: prompt.message_id, from: 'bot' });
       return 'kb';
     }
-    await tl.sync();
-    await client.pressCustomerButton(c.id, human);
+    await press(human);
     prompt = await client.waitForCustomerMessage(c.id, (m) => buttons(m).length >= CATEGORY_KEYS.length, { ...wait, after: prompt.message_id, from: 'bot' });
   }
 
   await tl.sleep(rng.lognormal(0.3, 1));
-  await tl.sync();
-  await client.pressCustomerButton(c.id, buttons(prompt)[category]!);
+  await press(buttons(prompt)[category]!);
   const topicRe = new RegExp(`#${number}(?!\\d)`);
   const topic = await client.waitForTopic(topicRe, wait);
 
   const agent = rng.pick(AGENTS);
   const profile = REPLY_TIMES[CATEGORY_KEYS[category]!];
   const agentSays = async (text: string) => {
-    await tl.sync();
-    await client.sendSupportMessage({ from_id: agent.id, first_name: agent.name, thread_id: topic.thread_id, text, ...(tl.stamp() ? { date: tl.stamp() } : {}) });
+    await client.sendSupportMessage({ from_id: agent.id, first_name: agent.name, thread_id: topic.thread_id, text, ...dated(tl) });
   };
   const lastToCustomer = async () => (await client.getCustomerMessages(c.id)).at(-1)?.message_id ?? 0;
 
@@ -96,8 +95,7 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer): Promise<Ticket
         .catch(() => undefined);
       const label = list?.buttons?.flat()[0];
       if (list && label) {
-        await tl.sync();
-        await client.pressSupportButton({ from_id: agent.id, thread_id: topic.thread_id, message_id: list.message_id, text: label });
+        await client.pressSupportButton({ from_id: agent.id, thread_id: topic.thread_id, message_id: list.message_id, text: label, ...dated(tl) });
         return;
       }
     }
@@ -134,18 +132,15 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer): Promise<Ticket
   if (!csat || !rng.chance(P.csatAnswered)) return 'resolved';
   await tl.sleep(rng.lognormal(3, 60));
   const score = csatScore(rng, frt);
-  await tl.sync();
-  await client.pressCustomerButton(c.id, String(score));
+  await press(String(score));
   if (rng.chance(P.csatChanged)) {
     await tl.sleep(rng.lognormal(1, 5));
-    await tl.sync();
-    await client.pressCustomerButton(c.id, String(Math.max(1, score - 1)));
+    await press(String(Math.max(1, score - 1)));
   }
   const nps = await client.waitForCustomerMessage(c.id, (m) => buttons(m).includes('10'), { ...wait, after: csat.message_id, from: 'bot' }).catch(() => undefined);
   if (nps && rng.chance(P.npsAnswered)) {
     await tl.sleep(rng.lognormal(0.5, 3));
-    await tl.sync();
-    await client.pressCustomerButton(c.id, String(npsScore(rng)));
+    await press(String(npsScore(rng)));
   }
   return 'resolved';
 }

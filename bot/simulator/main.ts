@@ -5,13 +5,14 @@
  */
 import { parseCli, fail, runMain } from '../../core/cli.js';
 import { logger } from '../../core/log.js';
+import { TICKETS_PER_DAY } from './model.js';
 import { startSimulator } from './simulator.js';
 
 const log = logger('simulator');
 
 async function main(): Promise<void> {
   const { values } = parseCli({
-    usage: 'npm run simulate -- [--sandbox URL] [--mode live|replay|both] [--days N] [--per-day N] [--rate N] [--speed N] [--seed N]',
+    usage: 'npm run simulate -- [--sandbox URL] [--mode live|replay|both] [--days N] [--per-day N] [--speed N] [--seed N]',
     description:
       'Plays many customers and agents through the Telegram sandbox control API: daily peaks, category mix, knowledge-base questions, reply times per queue, ratings and repeat contacts. live plays in real time; replay plays the past days fast, with past message dates, to seed history.',
     options: {
@@ -19,7 +20,6 @@ async function main(): Promise<void> {
       mode: { type: 'string' },
       days: { type: 'string' },
       'per-day': { type: 'string' },
-      rate: { type: 'string' },
       speed: { type: 'string' },
       seed: { type: 'string' },
     },
@@ -27,8 +27,7 @@ async function main(): Promise<void> {
       '--sandbox URL   sandbox base URL (default http://127.0.0.1:8081)',
       '--mode MODE     live (default), replay (history only, then exit) or both',
       '--days N        replay: days of history (default 7)',
-      '--per-day N     replay: tickets on an average day (default 24)',
-      '--rate N        live: new customers per minute on an average hour (default 2)',
+      `--per-day N     new tickets on an average weekday, replay and live alike (default ${TICKETS_PER_DAY})`,
       '--speed N       live: play N times faster than real time (default 1)',
       '--seed N        random seed, to repeat a run',
     ],
@@ -44,9 +43,8 @@ async function main(): Promise<void> {
   const sim = startSimulator({
     sandboxUrl: values.sandbox ?? 'http://127.0.0.1:8081',
     historyDays: mode === 'live' ? 0 : num('days', values.days, 7),
-    historyPerDay: num('per-day', values['per-day'], 24),
+    perDay: num('per-day', values['per-day'], TICKETS_PER_DAY),
     live: mode !== 'replay',
-    ratePerMinute: num('rate', values.rate, 2),
     speed: Math.max(1, num('speed', values.speed, 1)),
     ...(values.seed !== undefined ? { seed: num('seed', values.seed, 0) } : {}),
   });

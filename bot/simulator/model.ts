@@ -20,6 +20,11 @@ const MEAN_HOUR_WEIGHT = HOUR_WEIGHTS.reduce((a, b) => a + b, 0) / 24;
 export function loadFactor(t: Date): number {
   return (HOUR_WEIGHTS[t.getUTCHours()]! / MEAN_HOUR_WEIGHT) * WEEKDAY_WEIGHTS[t.getUTCDay()]!;
 }
+/** The busiest hour's load factor (the two curves are independent, so the product of their peaks). */
+export const PEAK_LOAD = (Math.max(...HOUR_WEIGHTS) / MEAN_HOUR_WEIGHT) * Math.max(...WEEKDAY_WEIGHTS);
+
+/** New tickets on an average weekday: the one volume parameter, for replayed history and live traffic alike. */
+export const TICKETS_PER_DAY = 24;
 
 /** The category keyboard, in the desk's order (payment, account, features, complaint, ideas), and how often each is picked. */
 export const CATEGORY_WEIGHTS = [0.38, 0.27, 0.18, 0.1, 0.07] as const;

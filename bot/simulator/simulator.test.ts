@@ -1,9 +1,32 @@
 /** The simulator against the real desk and sandbox: a replayed day lands in the past, live traffic flows. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SupportEvent } from '../../schemas/events.js';
 import { startFeatureHarness, type FeatureHarness } from '../features/test-support.js';
-import { HOUR_WEIGHTS, csatScore, loadFactor, npsScore } from './model.js';
+import { HOUR_WEIGHTS, TICKETS_PER_DAY, csatScore, loadFactor, npsScore } from './model.js';
 import { Rng } from './random.js';
-import { startSimulator } from './simulator.js';
+import { historyArrivals, liveArrivals, startSimulator } from './simulator.js';
+import type { Timeline } from './timeline.js';
+
+/** A timeline whose waits pass at once: live traffic for days in milliseconds. */
+function virtualTimeline(startMs: number): Timeline {
+  let t = startMs;
+  return { stamp: () => Math.floor(t / 1000), now: () => new Date(t), sleep: async (minutes) => void (t += Math.max(0, minutes) * 60_000) };
+}
+
+async function liveUntil(rng: Rng, perDay: number, startMs: number, endMs: number): Promise<number[]> {
+  const out: number[] = [];
+  for await (const at of liveArrivals(rng, perDay, virtualTimeline(startMs))) {
+    if (at.getTime() >= endMs) break;
+    out.push(at.getTime());
+  }
+  return out;
+}
+
+const H = 3600_000;
+/** A real person writing to the desk while the simulator plays. */
+const PERSON = 12345;
+/** Tickets per hour of day (UTC), summed over the days. */
+const byHour = (ts: number[]) => ts.reduce((a, t) => (a[new Date(t).getUTCHours()]!++, a), Array<number>(24).fill(0));
 
 describe('traffic model', () => {
   it('peaks late morning and evening, is quiet at night and lighter on weekends', () => {
@@ -12,6 +35,30 @@ describe('traffic model', () => {
     expect(at('2026-03-10T19:00:00Z')).toBeGreaterThan(at('2026-03-10T16:00:00Z'));
     expect(at('2026-03-15T11:00:00Z')).toBeLessThan(at('2026-03-10T11:00:00Z')); // Sunday vs Tuesday
     expect(HOUR_WEIGHTS).toHaveLength(24);
+  });
+
+  it('plays live traffic at the rate of the replayed days: the first live hour is not a spike', async () => {
+    // What npm start plays: a week replayed up to the present, then live from there, with the default volume.
+    const now = Date.parse('2026-03-10T09:00:00Z'); // a Tuesday morning, near the day's peak
+    const replayed = historyArrivals(new Rng(1), TICKETS_PER_DAY, 7, now);
+    const live = await liveUntil(new Rng(2), TICKETS_PER_DAY, now, now + 7 * 24 * H);
+
+    // The replay's own rate at this hour: tickets per hour in the same hours of the replayed weekdays.
+    const sameHour = replayed.filter((t) => new Date(t).getUTCHours() === 9 && ![0, 6].includes(new Date(t).getUTCDay())).length / 5;
+    const firstHour = live.filter((t) => t < now + H).length;
+    expect(sameHour).toBeGreaterThan(0.5);
+    expect(sameHour).toBeLessThan(3);
+    expect(firstHour).toBeLessThanOrEqual(Math.ceil(4 * sameHour));
+
+    // Over a week, live brings as many tickets as the replayed week, with the same daily shape.
+    expect(replayed.length).toBeGreaterThan(0.8 * 7 * TICKETS_PER_DAY);
+    expect(live.length / replayed.length).toBeGreaterThan(0.8);
+    expect(live.length / replayed.length).toBeLessThan(1.25);
+    for (const hours of [byHour(replayed), byHour(live)]) {
+      const lateMorning = hours[9]! + hours[10]! + hours[11]! + hours[12]!;
+      const night = hours[2]! + hours[3]! + hours[4]! + hours[5]!;
+      expect(lateMorning).toBeGreaterThan(3 * night);
+    }
   });
 
   it('draws repeatable, well-shaped numbers', () => {
@@ -39,18 +86,34 @@ describe('simulator through the desk', () => {
   });
   afterAll(async () => h?.close());
 
-  it('replays a past day with past dates: tickets, KB answers, agents, ratings', async () => {
-    const sim = startSimulator({ sandboxUrl: h.sandbox.url, historyDays: 1, historyPerDay: 14, live: false, seed: 11, waitMs: 20_000 });
-    await sim.replayed;
+  it('replays a past day with past dates while a person writing meanwhile is dated now: tickets, KB answers, agents, ratings', async () => {
+    const sim = startSimulator({ sandboxUrl: h.sandbox.url, historyDays: 1, perDay: 14, live: false, seed: 11, waitMs: 20_000 });
+    expect(sim.history).toEqual({ days: 1, tickets: expect.any(Number) });
+
+    // Mid-replay, a real customer writes: their ticket opens now, not in the replayed past.
+    await h.client.waitFor(async () => sim.stats.started >= 2, { timeoutMs: 30_000, what: 'the replay under way' });
+    const wrote = Date.now();
+    await h.client.sendCustomerMessage(PERSON, { text: 'hello, my card was charged twice', first_name: 'Real', language_code: 'en' });
+    const theirs = await h.client.waitFor(
+      async () => (await h.db.query<{ created_at: Date }>('SELECT created_at FROM tickets WHERE customer_id = $1', [PERSON])).rows[0],
+      { timeoutMs: 20_000, what: 'the real customer ticket' },
+    );
+    expect(sim.stats.started).toBeLessThan(sim.history!.tickets);
+    expect(theirs.created_at.getTime()).toBeGreaterThanOrEqual(Math.floor(wrote / 1000) * 1000 - 2000);
+    expect((await h.client.getClock()).offset_seconds).toBe(0);
+
+    expect(await sim.replayed).toBe('replayed');
     await sim.stop();
+    expect((await h.client.getClock()).offset_seconds).toBe(0);
     const s = sim.stats;
+    expect(s.started).toBe(sim.history!.tickets);
     expect(s.started).toBeGreaterThanOrEqual(6);
     expect(s.lastError ?? "").toBe("");
     expect(s.failed).toBe(0);
     expect(s.outcomes.resolved + s.outcomes.kb + s.outcomes.waiting).toBeGreaterThan(0);
 
     const events = await h.settle();
-    const tickets = await h.db.query<{ created_at: Date; status: string; resolved_by: string | null }>('SELECT created_at, status, resolved_by FROM tickets');
+    const tickets = await h.db.query<{ created_at: Date; status: string; resolved_by: string | null }>('SELECT created_at, status, resolved_by FROM tickets WHERE customer_id <> $1', [PERSON]);
     expect(tickets.rows.length).toBe(s.started - s.outcomes.spam);
     const now = Date.now();
     for (const t of tickets.rows) {
@@ -67,11 +130,19 @@ describe('simulator through the desk', () => {
     expect(Math.max(...frts)).toBeGreaterThan(60);
     expect(replies.every((e) => Date.parse(e.occurred_at) <= Date.now())).toBe(true);
     expect(replies.filter((e) => Date.parse(e.occurred_at) < now - 3600_000).length).toBeGreaterThan(replies.length / 2);
+    // What the desk dates by the bot's own messages (the receipt, a KB suggestion, an article an agent picks) lands in the replayed day too.
+    const sinceCreated = (e: SupportEvent) => (Date.parse(e.occurred_at) - Date.parse(e.ticket_created_at!)) / 1000;
+    const firstReceipt = new Map<number, SupportEvent>();
+    for (const e of events) if (e.type === 'bot_reply' && e.reply_kind === 'receipt' && !firstReceipt.has(e.ticket_id!)) firstReceipt.set(e.ticket_id!, e);
+    expect(firstReceipt.size).toBeGreaterThan(0);
+    for (const e of [...firstReceipt.values(), ...events.filter((x) => x.type === 'kb_suggested')]) expect(sinceCreated(e)).toBeLessThan(600);
+    expect(Math.max(...frts)).toBeLessThan(12 * 3600);
   });
 
   it('plays live traffic until stopped', async () => {
     const before = (await h.db.query('SELECT id FROM tickets')).rows.length;
-    const sim = startSimulator({ sandboxUrl: h.sandbox.url, ratePerMinute: 30, speed: 60, seed: 5, waitMs: 20_000 });
+    // 720 a day at 60× speed: about 30 new customers a real minute.
+    const sim = startSimulator({ sandboxUrl: h.sandbox.url, perDay: 720, speed: 60, seed: 5, waitMs: 20_000 });
     await h.client.waitFor(async () => ((await h.db.query('SELECT id FROM tickets')).rows.length > before + 1 ? true : undefined), { timeoutMs: 30_000, what: 'live tickets' });
     await sim.stop();
     expect(sim.stats.started).toBeGreaterThan(1);

@@ -2,33 +2,38 @@
  * The traffic simulator: many customers and a team of agents playing the
  * desk through the sandbox's control API.
  *
- * - live: customers arrive as a Poisson process (`ratePerMinute` on an
- *   average hour, shaped by the hour-of-day and weekday curves), each ticket
- *   plays out in real time (`speed` > 1 compresses the waits).
- * - replay: plays the past `historyDays` days, one ticket after another, with
- *   every message dated in the past (the sandbox clock follows), so the
- *   dashboards have a week of history. With `dataDir`, the replay runs once
- *   per data directory (a marker file remembers it).
+ * One arrival model (arrivals.ts: `perDay` tickets on an average weekday,
+ * shaped by the hour-of-day and weekday curves) drives both parts:
+ * - replay: plays the past `historyDays` days, one ticket after another, every
+ *   message and press dated in the past. The sandbox clock stays in the
+ *   present, so a person writing during the replay is dated now. With
+ *   `dataDir`, the replay runs once per data directory (a marker file).
+ * - live: plays from the start, alongside the replay, in real time (`speed`
+ *   > 1 compresses the waits); each ticket plays out as people would.
  * Follow-up questions the desk sends later are answered by a sweep.
  *
- * Speed: unthrottled, a ticket takes ~0.6 s to replay; with the desk's
+ * Speed: unthrottled, a ticket takes ~0.5 s to replay; with the desk's
  * throttler on (THROTTLE=1), the support group's ~20 calls a minute bound the
  * desk to about one new ticket a minute, replay included — against the
  * sandbox without flood limits run the desk with THROTTLE=0.
  *
- * Callback-driven events (ratings, KB and follow-up answers) are stamped by
- * the desk when it processes the press, so in a replay they land at the real
- * time of the replay; their ticket_created_at still places them in the
- * replayed cohort.
+ * Dates in a replay: messages and edits carry their Telegram date, and the
+ * sandbox dates the bot's messages in a replayed conversation in its past, so
+ * what the desk stamps from them (receipts, KB suggestions, an article an
+ * agent sends, surveys) lands in the replayed day. A button press has no date
+ * in Telegram: what the desk stamps from its own clock on a press (category,
+ * KB answer, ratings) lands at the real time of the replay; its
+ * ticket_created_at still places it in the replayed cohort.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logger } from '../../core/log.js';
 import { SandboxClient } from '../../sandbox/client.js';
+import { arrivalsBetween, nextArrival } from './arrivals.js';
 import { answerFollowups, playTicket, type SimCustomer, type TicketOutcome } from './journey.js';
-import { LANG_WEIGHTS, P, customerName, loadFactor, type Lang } from './model.js';
+import { LANG_WEIGHTS, P, TICKETS_PER_DAY, customerName, type Lang } from './model.js';
 import { Rng } from './random.js';
-import { Aborted, liveTimeline, replayTimeline } from './timeline.js';
+import { Aborted, liveTimeline, replayTimeline, type Timeline } from './timeline.js';
 
 const log = logger('simulator');
 
@@ -36,12 +41,10 @@ export interface SimulatorOptions {
   sandboxUrl: string;
   /** Replay this many past days first (0: none). */
   historyDays?: number;
-  /** New tickets per day in the replay, on an average weekday (default 24). */
-  historyPerDay?: number;
-  /** Keep playing live after the replay (default true). */
+  /** New tickets on an average weekday, in the replay and live alike (default TICKETS_PER_DAY). */
+  perDay?: number;
+  /** Play live traffic (default true); it starts with the replay. */
   live?: boolean;
-  /** Live arrivals per minute on an average hour. */
-  ratePerMinute?: number;
   /** Live: how much faster than real time people wait (1 = real time). */
   speed?: number;
   /** Remembers in DATA_DIR that the history was replayed, so a restart doesn't replay it again. */
@@ -63,10 +66,22 @@ export interface SimulatorStats {
   lastError?: string;
 }
 
+/** The history this run replays. */
+export interface HistoryPlan {
+  days: number;
+  /** New tickets the replay plays (a few are spam the desk holds back). */
+  tickets: number;
+}
+
+/** How the replay ended: played to the end, nothing to replay (none asked, or done before for this data directory), or stopped. */
+export type ReplayEnd = 'replayed' | 'none' | 'stopped';
+
 export interface Simulator {
   stats: SimulatorStats;
-  /** Resolves when the replay is done (immediately without one). */
-  replayed: Promise<void>;
+  /** The history being replayed; undefined when there is none to replay. */
+  history: HistoryPlan | undefined;
+  /** Resolves when the replay is over (at once without one). */
+  replayed: Promise<ReplayEnd>;
   stop(): Promise<void>;
 }
 
@@ -74,10 +89,35 @@ const LANGS = Object.keys(LANG_WEIGHTS) as Lang[];
 const DAY = 86_400_000;
 /** How long (real time) to keep looking for a resolved customer's follow-up question: FOLLOWUP_DELAY (24 h) and some. */
 const FOLLOWUP_WATCH_MS = 30 * 3600_000;
+/** The replayed history ends this long before the start: the last hours are live traffic's. */
+const LIVE_HOURS_MS = 2 * 3600_000;
+
+/**
+ * Live arrivals as they come on `tl`: waits on the timeline until each one
+ * (the same model as the replay's, so the first live hour looks like the
+ * replayed ones). A test drives it on a virtual timeline.
+ */
+export async function* liveArrivals(rng: Rng, perDay: number, tl: Timeline): AsyncGenerator<Date> {
+  for (let t = tl.now().getTime(); ; ) {
+    t = nextArrival(rng, perDay, t);
+    // A long wait may be cut into several sleeps (timers have a ceiling).
+    while (tl.now().getTime() < t) await tl.sleep((t - tl.now().getTime()) / 60_000);
+    yield new Date(t);
+  }
+}
+
+/** The arrivals a replay of `days` days ending at `endMs` plays. */
+export function historyArrivals(rng: Rng, perDay: number, days: number, endMs: number): number[] {
+  return arrivalsBetween(rng, perDay, endMs - days * DAY, endMs);
+}
 
 export function startSimulator(o: SimulatorOptions): Simulator {
   const client = new SandboxClient(o.sandboxUrl);
-  const rng = new Rng(o.seed ?? Date.now());
+  const seed = o.seed ?? Date.now();
+  // The replay and live traffic run side by side: each draws from its own generator, so each is repeatable.
+  const replayRng = new Rng(seed);
+  const liveRng = new Rng(seed ^ 0x5bd1e995);
+  const perDay = o.perDay ?? TICKETS_PER_DAY;
   const abort = new AbortController();
   const stats: SimulatorStats = { started: 0, outcomes: { spam: 0, kb: 0, resolved: 0, waiting: 0, lost: 0 }, failed: 0, followupsAnswered: 0 };
   const customers: SimCustomer[] = [];
@@ -85,25 +125,33 @@ export function startSimulator(o: SimulatorOptions): Simulator {
   const awaitingFollowup = new Map<number, { customer: SimCustomer; since: number }>();
   const answered = new Set<string>();
   const running = new Set<Promise<void>>();
-  /** Customers in the middle of a ticket (live mode plays several at once). */
+  /** Customers in the middle of a ticket. */
   const busy = new Set<number>();
   const lastPlayed = new Map<number, number>();
+  /** Customers met live: the replay does not bring them back (they would write in the past after the present). */
+  const metLive = new Set<number>();
   const waitMs = o.waitMs ?? 120_000;
   // Ids far from real Telegram users' and different per run, so a restarted simulator meets no half-finished tickets.
   let nextId = 7_000_000_000 + (Math.floor(Date.now() / 1000) % 1_000_000) * 1000;
 
-  const customerFor = (): SimCustomer => {
+  const customerFor = (rng: Rng, live: boolean): SimCustomer => {
     // Replay compresses days into seconds: a customer who wrote a moment ago (in real time) would hit the
     // desk's per-customer rate limit, so only customers quiet for a minute come back.
-    const returning = customers.slice(-200).filter((c) => c.seen && !c.open && !busy.has(c.id) && Date.now() - (lastPlayed.get(c.id) ?? 0) > 60_000);
-    if (returning.length > 0 && rng.chance(P.repeat)) return rng.pick(returning);
+    const returning = customers
+      .slice(-200)
+      .filter((c) => c.seen && !c.open && !busy.has(c.id) && (live || !metLive.has(c.id)) && Date.now() - (lastPlayed.get(c.id) ?? 0) > 60_000);
+    const c = returning.length > 0 && rng.chance(P.repeat) ? rng.pick(returning) : newCustomer(rng);
+    if (live) metLive.add(c.id);
+    return c;
+  };
+  const newCustomer = (rng: Rng): SimCustomer => {
     const lang = LANGS[rng.weighted(LANGS.map((l) => LANG_WEIGHTS[l]))]!;
     const c = { id: nextId++, name: customerName(rng, lang), lang, seen: false };
     customers.push(c);
     return c;
   };
 
-  const play = async (tl: Parameters<typeof playTicket>[0]['tl'], c: SimCustomer) => {
+  const play = async (rng: Rng, tl: Timeline, c: SimCustomer) => {
     stats.started++;
     busy.add(c.id);
     try {
@@ -125,48 +173,38 @@ export function startSimulator(o: SimulatorOptions): Simulator {
   };
 
   const marker = o.dataDir ? join(o.dataDir, 'simulator', 'history.json') : undefined;
+  const days = o.historyDays ?? 0;
+  const previous = days > 0 && marker && existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as { replayedAt?: string }) : undefined;
+  if (previous) log.info({ since: previous.replayedAt }, 'history already replayed for this data directory');
+  const historyEnd = Date.now() - LIVE_HOURS_MS;
+  const arrivals = days > 0 && !previous ? historyArrivals(replayRng, perDay, days, historyEnd) : [];
+  const history = days > 0 && !previous ? { days, tickets: arrivals.length } : undefined;
 
-  async function replay(): Promise<void> {
-    const days = o.historyDays ?? 0;
-    if (days <= 0) return;
-    if (marker && existsSync(marker)) {
-      log.info({ since: JSON.parse(readFileSync(marker, 'utf8')).replayedAt }, 'history already replayed for this data directory');
-      return;
-    }
-    const perDay = o.historyPerDay ?? 24;
-    const end = Date.now() - 2 * 3600_000; // leave the last hours to live traffic
-    const start = end - days * DAY;
-    const arrivals: number[] = [];
-    // Thinning: candidate arrivals at the peak rate, kept in proportion to the load at their time.
-    const peak = Math.max(...Array.from({ length: 7 * 24 }, (_, h) => loadFactor(new Date(start + h * 3600_000))));
-    const meanGapMin = 1440 / perDay / peak;
-    for (let t = start + rng.exponential(meanGapMin) * 60_000; t < end; t += rng.exponential(meanGapMin) * 60_000)
-      if (rng.chance(loadFactor(new Date(t)) / peak)) arrivals.push(t);
-    log.info({ days, tickets: arrivals.length }, 'replaying history');
-    const tl = replayTimeline(client, new Date(start), abort.signal);
+  async function replay(): Promise<ReplayEnd> {
+    if (!history) return 'none';
+    log.info(history, 'replaying history');
+    const tl = replayTimeline(new Date(historyEnd - days * DAY), abort.signal);
     for (const [i, t] of arrivals.entries()) {
-      if (abort.signal.aborted) return;
+      if (abort.signal.aborted) return 'stopped';
       tl.set(new Date(t));
-      await play(tl, customerFor());
+      await play(replayRng, tl, customerFor(replayRng, false));
       if ((i + 1) % 25 === 0) log.info({ played: i + 1, of: arrivals.length }, 'replay progress');
     }
-    await client.setClock({ unix: Math.floor(Date.now() / 1000) }).catch(() => undefined);
+    if (abort.signal.aborted) return 'stopped';
     if (marker) {
       mkdirSync(join(o.dataDir!, 'simulator'), { recursive: true });
       writeFileSync(marker, JSON.stringify({ replayedAt: new Date().toISOString(), days, tickets: arrivals.length }));
     }
     log.info({ tickets: arrivals.length, outcomes: stats.outcomes }, 'history replayed');
+    return 'replayed';
   }
 
   async function live(): Promise<void> {
     const tl = liveTimeline(abort.signal, o.speed ?? 1);
-    const rate = o.ratePerMinute ?? 2;
     const max = o.maxConcurrent ?? 60;
-    while (!abort.signal.aborted) {
-      // Poisson arrivals whose rate follows the time of day.
-      await tl.sleep(rng.exponential(1 / (rate * loadFactor(new Date()))));
+    for await (const _ of liveArrivals(liveRng, perDay, tl)) {
       if (running.size >= max) continue;
-      const p = play(tl, customerFor()).finally(() => running.delete(p));
+      const p = play(liveRng, tl, customerFor(liveRng, true)).finally(() => running.delete(p));
       running.add(p);
     }
   }
@@ -178,7 +216,7 @@ export function startSimulator(o: SimulatorOptions): Simulator {
     if (sweeping) return;
     sweeping = true;
     for (const [id, w] of awaitingFollowup) if (Date.now() - w.since > FOLLOWUP_WATCH_MS) awaitingFollowup.delete(id);
-    void answerFollowups(client, rng, [...awaitingFollowup.values()].map((w) => w.customer), answered)
+    void answerFollowups(client, liveRng, [...awaitingFollowup.values()].map((w) => w.customer), answered)
       .then((seen) => {
         stats.followupsAnswered += seen.length;
         for (const c of seen) awaitingFollowup.delete(c.id);
@@ -187,20 +225,23 @@ export function startSimulator(o: SimulatorOptions): Simulator {
       .finally(() => (sweeping = false));
   }, 20_000);
 
-  const replayed = replay();
-  const main = replayed
-    .then(() => (o.live === false ? undefined : live()))
-    .catch((e: unknown) => {
-      if (!(e instanceof Aborted)) log.error({ err: e }, 'simulator stopped on an error');
-    });
+  const stopped = (e: unknown) => {
+    if (!(e instanceof Aborted)) log.error({ err: e }, 'simulator stopped on an error');
+  };
+  const replayed = replay().catch((e: unknown): ReplayEnd => {
+    stopped(e);
+    return 'stopped';
+  });
+  const playingLive = o.live === false || !(perDay > 0) ? Promise.resolve() : live().catch(stopped);
 
   return {
     stats,
-    replayed: replayed.catch(() => undefined),
+    history,
+    replayed,
     async stop() {
       abort.abort();
       clearInterval(sweep);
-      await main;
+      await Promise.all([replayed, playingLive]);
       await Promise.allSettled([...running]);
       log.info({ stats }, 'simulator stopped');
     },

@@ -1,11 +1,14 @@
 /**
- * Time as the simulator sees it. Live: real time (optionally faster), the
- * sandbox stamps messages itself. Replay: a virtual clock that starts in the
- * past and only moves forward when a customer or agent "waits"; every message
- * carries that time as its Telegram `date`, and the sandbox clock is moved
- * along so the bot's own messages carry consistent dates too.
+ * Time as the simulator sees it. Live: the present (optionally faster), the
+ * sandbox dates every action itself. Replay: a virtual clock that starts in
+ * the past and only moves forward when a customer or agent "waits"; every
+ * action carries that time as its `date`, which places its conversation in
+ * that past in the sandbox. The sandbox clock is never moved: whoever writes
+ * during a replay is dated now.
  */
-import type { SandboxClient } from '../../sandbox/client.js';
+
+/** setTimeout's ceiling (a longer delay fires at once); a longer wait ends early and the caller sleeps again. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export class Aborted extends Error {
   constructor() {
@@ -14,27 +17,26 @@ export class Aborted extends Error {
 }
 
 export interface Timeline {
-  /** Unix seconds to stamp on the next message (undefined: the sandbox's now). */
+  /** Unix seconds to date the next action with (undefined: the present, as the sandbox dates it). */
   stamp(): number | undefined;
   /** Lets `minutes` of simulated time pass. */
   sleep(minutes: number): Promise<void>;
-  /** Brings the sandbox clock to this timeline before an action the bot will answer. */
-  sync(): Promise<void>;
   now(): Date;
 }
 
+/** The present; `speed` > 1 makes simulated time run that many times faster (waits shrink, `now` runs ahead). */
 export function liveTimeline(signal: AbortSignal, speed: number): Timeline {
+  const origin = Date.now();
   return {
     stamp: () => undefined,
-    now: () => new Date(),
-    sync: async () => undefined,
+    now: () => new Date(origin + (Date.now() - origin) * speed),
     sleep: (minutes) =>
       new Promise<void>((resolve, reject) => {
         if (signal.aborted) return reject(new Aborted());
         const timer = setTimeout(() => {
           signal.removeEventListener('abort', onAbort);
           resolve();
-        }, (minutes * 60_000) / speed);
+        }, Math.min(MAX_TIMER_MS, Math.max(0, (minutes * 60_000) / speed)));
         const onAbort = () => {
           clearTimeout(timer);
           reject(new Aborted());
@@ -44,16 +46,12 @@ export function liveTimeline(signal: AbortSignal, speed: number): Timeline {
   };
 }
 
-export function replayTimeline(client: SandboxClient, start: Date, signal: AbortSignal): Timeline & { set(t: Date): void } {
+export function replayTimeline(start: Date, signal: AbortSignal): Timeline & { set(t: Date): void } {
   let t = start.getTime();
   return {
     set: (d) => void (t = d.getTime()),
     stamp: () => Math.floor(t / 1000),
     now: () => new Date(t),
-    sync: async () => {
-      if (signal.aborted) throw new Aborted();
-      await client.setClock({ unix: Math.floor(t / 1000) });
-    },
     sleep: async (minutes) => {
       if (signal.aborted) throw new Aborted();
       // History never runs ahead of the present: a late ticket's last steps happen "just now".
