@@ -8,6 +8,8 @@ export const loadSandboxConfig = defineConfig('sandbox', {
     default: false,
     doc: "Enforce Telegram's flood limits in the sandbox (30 msg/s per bot, 20 msg/min per group, ~1 msg/s per private chat) with 429 retry_after.",
   }),
+  // The sandbox keeps its world in DATA_DIR/sandbox (declared like every other part's DATA_DIR).
+  DATA_DIR: env.string({ default: './data', doc: 'Directory for all embedded state (chDB, PGlite, embedded bus log).' }),
 });
 
 export type SandboxConfig = ReturnType<typeof loadSandboxConfig>;

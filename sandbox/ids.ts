@@ -1,7 +1,9 @@
 /**
  * Identifier generators shaped like Telegram's: opaque base64url file ids with a
- * kind prefix, short file_unique_ids, numeric-string callback query ids.
- * A counter keeps them unique and cheap at bench rates; a random tail keeps them opaque.
+ * kind prefix, short file_unique_ids, numeric-string callback query, poll and
+ * media group ids. Counters keep them unique and cheap at bench rates; a random
+ * tail keeps file ids opaque. The counters are saved with the world
+ * (persistence.ts), so ids never repeat across restarts, as Telegram's do not.
  */
 import { randomBytes } from 'node:crypto';
 
@@ -42,6 +44,40 @@ let callbackCounter = 0;
 /** Telegram's callback query ids are decimal strings of ~19 digits. */
 export function newCallbackQueryId(botId: number): string {
   return `${BigInt(botId) * 1_000_000_000n + BigInt(++callbackCounter)}`;
+}
+
+let pollCounter = 0;
+/** A new poll's serial number (its id and its options' persistent ids derive from it). */
+export function newPollSerial(): number {
+  return ++pollCounter;
+}
+
+// A BigInt: ids of this size are past 2^53, where a Number's ++ no longer changes it.
+let mediaGroupCounter = 13_000_000_000_000_000n;
+/** Telegram's media_group_ids are decimal strings of ~17 digits. */
+export function newMediaGroupId(): string {
+  return String(++mediaGroupCounter);
+}
+
+/** Where every id counter stands, to be saved with the world. */
+export interface IdCounters {
+  file: number;
+  callbackQuery: number;
+  poll: number;
+  /** A decimal string: the counter is a BigInt. */
+  mediaGroup: string;
+}
+
+export function idCounters(): IdCounters {
+  return { file: counter, callbackQuery: callbackCounter, poll: pollCounter, mediaGroup: String(mediaGroupCounter) };
+}
+
+/** Continues from saved counters; never goes back (several worlds may share this process). */
+export function restoreIdCounters(saved: Partial<IdCounters>): void {
+  counter = Math.max(counter, saved.file ?? 0);
+  callbackCounter = Math.max(callbackCounter, saved.callbackQuery ?? 0);
+  pollCounter = Math.max(pollCounter, saved.poll ?? 0);
+  if (saved.mediaGroup !== undefined && /^\d+$/.test(saved.mediaGroup) && BigInt(saved.mediaGroup) > mediaGroupCounter) mediaGroupCounter = BigInt(saved.mediaGroup);
 }
 
 /** A stable chat_instance per chat, as Telegram sends in CallbackQuery. */

@@ -1,5 +1,6 @@
 /** Public entry of the sandbox: start it in-process and drive it with the control client. */
 export { startSandbox, type RunningSandbox, type SandboxOptions } from './server.js';
+export { DEFAULT_PERSIST_LIMITS, type PersistLimits } from './persistence.js';
 export { SandboxClient, SandboxControlError, SandboxTimeoutError } from './client.js';
 export type * from './client.js';
 export {

@@ -19,7 +19,7 @@ import type {
   Voice,
 } from 'grammy/types';
 import { badRequest, TelegramErrors } from './errors.js';
-import { newFileIds } from './ids.js';
+import { newFileIds, newPollSerial } from './ids.js';
 import type { UploadedFile } from './multipart.js';
 
 export const FILE_MEDIA_KINDS = ['photo', 'document', 'video', 'audio', 'voice', 'video_note', 'animation', 'sticker'] as const;
@@ -200,7 +200,7 @@ export function makePlainMedia(kind: PlainMediaKind, spec: Spec): MessageMedia {
       // A quiz's answer is known only when it was created in this chat; a forwarded quiz has none
       // (and then cannot be copied, as in Telegram).
       const correct = Array.isArray(spec.correct_option_ids) ? spec.correct_option_ids.map(Number) : typeof spec.correct_option_id === 'number' ? [spec.correct_option_id] : undefined;
-      const id = ++pollCounter;
+      const id = newPollSerial();
       const poll: Poll = {
         id: String(5_000_000_000_000_000_000n + BigInt(id)),
         question,
@@ -224,8 +224,6 @@ export function makePlainMedia(kind: PlainMediaKind, spec: Spec): MessageMedia {
     }
   }
 }
-
-let pollCounter = 0;
 
 /** Every file the sandbox has seen, by file_id, so the bot can re-send by id. */
 export class FileRegistry {

@@ -8,12 +8,22 @@ import { logger } from '../core/log.js';
 import { botApiRoutes } from './bot-api-plugin.js';
 import { controlRoutes } from './control-plugin.js';
 import { SANDBOX_TOKEN } from './identities.js';
+import { WorldStore, type PersistLimits } from './persistence.js';
 import { World, type WorldOptions } from './world.js';
 
 export interface SandboxOptions extends WorldOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
+  /**
+   * Keeps the world in `<dataDir>/sandbox/state.json` across restarts (chats,
+   * messages, topics, ids that continue); without it the world lives in memory only.
+   */
+  dataDir?: string;
+  /** What the saved world keeps (default DEFAULT_PERSIST_LIMITS). */
+  persistLimits?: Partial<PersistLimits>;
+  /** At most one save per this many ms while the world changes (default 2000). */
+  saveDelayMs?: number;
 }
 
 export interface RunningSandbox {
@@ -51,8 +61,10 @@ export function buildSandboxApp(world: World, baseUrl: () => string): FastifyIns
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
   const world = new World(opts);
+  const store = opts.dataDir ? new WorldStore(world, opts.dataDir, { limits: opts.persistLimits, saveDelayMs: opts.saveDelayMs, log: logger('sandbox') }) : undefined;
   let url = '';
   const app = buildSandboxApp(world, () => url);
+  store?.watch(app);
   const host = opts.host ?? '127.0.0.1';
   await app.listen({ port: opts.port ?? 0, host });
   const address = app.server.address();
@@ -68,6 +80,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
       world.webhook.stop();
       world.updates.releaseWaiter();
       await app.close();
+      await store?.close();
     },
   };
 }

@@ -24,6 +24,12 @@ export interface Update {
 /** Telegram's default when allowed_updates was never given: everything but these. */
 const NOT_DELIVERED_BY_DEFAULT = new Set(['chat_member', 'message_reaction', 'message_reaction_count']);
 
+export interface SavedUpdates {
+  nextUpdateId: number;
+  pending: Update[];
+  allowedUpdates?: string[];
+}
+
 interface Waiter {
   resolve(updates: Update[]): void;
   reject(err: BotApiError): void;
@@ -143,6 +149,20 @@ export class UpdateQueue {
     clearTimeout(w.timer);
     if (err) w.reject(err);
     else w.resolve([]);
+  }
+
+  /** What a restart keeps (persistence.ts): the next id, the last `maxPending` unconfirmed updates, allowed_updates. */
+  saved(maxPending: number): SavedUpdates {
+    const pending = this.queue.slice(Math.max(this.head, this.queue.length - maxPending));
+    return { nextUpdateId: this.nextId, pending, ...(this.allowed ? { allowedUpdates: [...this.allowed] } : {}) };
+  }
+
+  /** Continues from a saved queue: ids go on from where they stopped (never back), its pending updates wait again. */
+  restore(s: SavedUpdates): void {
+    this.queue = s.pending.slice();
+    this.head = 0;
+    this.nextId = Math.max(this.nextId, s.nextUpdateId);
+    this.allowed = s.allowedUpdates ? new Set(s.allowedUpdates) : undefined;
   }
 
   reset(): void {

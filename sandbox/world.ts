@@ -8,6 +8,7 @@ import { TelegramErrors } from './errors.js';
 import { FaultInjector } from './faults.js';
 import { FloodControl, TELEGRAM_FLOOD_LIMITS, type FloodLimits } from './flood.js';
 import { botUser, DEFAULT_CHAT_IDS, type SandboxChatIds } from './identities.js';
+import { newMediaGroupId } from './ids.js';
 import { FileRegistry } from './media.js';
 import type { ChatIdParam } from './params.js';
 import { newForumChat, newPrivateChat, privateChatInfo, type CallbackAnswerRecord, type ChatState, type MemberStatus, type StoredMessage, type Topic, type TgUser } from './state.js';
@@ -80,7 +81,6 @@ export class World {
   readonly stats = new SandboxStats();
   readonly flood: FloodControl | undefined;
   commands: Record<string, unknown[]> = {};
-  private mediaGroupCounter = 13_000_000_000_000_000;
 
   constructor(opts: WorldOptions = {}) {
     this.chatIds = { ...DEFAULT_CHAT_IDS, ...opts.chatIds };
@@ -183,7 +183,7 @@ export class World {
   }
 
   newMediaGroupId(): string {
-    return String(++this.mediaGroupCounter);
+    return newMediaGroupId();
   }
 
   // ---- users and chats -------------------------------------------------------

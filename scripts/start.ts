@@ -62,7 +62,7 @@ async function main(): Promise<void> {
 
   const sandboxConfig = loadSandboxConfig();
   const sandbox = botConfig.sandbox
-    ? await startSandbox({ port: sandboxConfig.SANDBOX_PORT, host: sandboxConfig.SANDBOX_HOST, floodLimits: sandboxConfig.SANDBOX_FLOOD_LIMITS })
+    ? await startSandbox({ port: sandboxConfig.SANDBOX_PORT, host: sandboxConfig.SANDBOX_HOST, floodLimits: sandboxConfig.SANDBOX_FLOOD_LIMITS, dataDir: chConfig.DATA_DIR })
     : undefined;
   if (sandbox) {
     stops.push(['sandbox', () => sandbox.close()]);

@@ -61,8 +61,12 @@ export interface Harness {
   desk: DeskApp;
   config: BotConfig;
   dataDir: string;
-  /** Stops the desk and the database (not the sandbox), then starts both again on the same data. */
-  restart(): Promise<void>;
+  /**
+   * Stops the desk and the database, then starts both again on the same data.
+   * With `sandbox: true` the sandbox restarts too (on a new port), keeping its
+   * world when the harness was started with `persistSandbox`, as `npm start` does.
+   */
+  restart(opts?: { sandbox?: boolean }): Promise<void>;
   /** Waits until the relay is idle and the outbox is published; returns the published events. */
   settle(): Promise<SupportEvent[]>;
   close(): Promise<void>;
@@ -84,10 +88,14 @@ export function noFeatures(): NonNullable<DeskOptions['features']> {
   return { composer: new Composer<BotContext>(), hooks: emptyHooks() };
 }
 
-export async function startHarness(opts: { env?: Record<string, string>; sandbox?: SandboxOptions; features?: () => NonNullable<DeskOptions['features']> } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { env?: Record<string, string>; sandbox?: SandboxOptions; persistSandbox?: boolean; features?: () => NonNullable<DeskOptions['features']> } = {},
+): Promise<Harness> {
   const tmp = tmpDataDir('desk-e2e-');
-  const sandbox = await startSandbox({ port: 0, ...opts.sandbox });
-  const client = new SandboxClient(sandbox.url);
+  // The sandbox keeps its world in the desk's DATA_DIR, as under `npm start`.
+  const sandboxOptions: SandboxOptions = { port: 0, ...(opts.persistSandbox ? { dataDir: tmp.dir } : {}), ...opts.sandbox };
+  let sandbox = await startSandbox(sandboxOptions);
+  let client = new SandboxClient(sandbox.url);
   const config = loadBotConfig({ THROTTLE: '0', ALBUM_BUFFER: '150ms', AGENT_CACHE_TTL: '60s', LOG_LEVEL: 'warn', ...opts.env });
   const bus = new MemoryBus();
   const open = () => openDatabase({ DATA_DIR: tmp.dir, DATABASE_URL: undefined, DATABASE_POOL_SIZE: 1 });
@@ -97,12 +105,19 @@ export async function startHarness(opts: { env?: Record<string, string>; sandbox
   let desk = await createDesk({ db, bus, config, apiRoot: sandbox.apiRoot, features: features() });
   await desk.start();
   const h: Harness = {
-    sandbox, client, bus, config, dataDir: tmp.dir,
+    bus, config, dataDir: tmp.dir,
+    get sandbox() { return sandbox; },
+    get client() { return client; },
     get db() { return db; },
     get desk() { return desk; },
-    async restart() {
+    async restart(o = {}) {
       await desk.stop();
       await db.close();
+      if (o.sandbox) {
+        await sandbox.close();
+        sandbox = await startSandbox(sandboxOptions);
+        client = new SandboxClient(sandbox.url);
+      }
       db = await open();
       desk = await createDesk({ db, bus, config, apiRoot: sandbox.apiRoot, features: features() });
       await desk.start();
