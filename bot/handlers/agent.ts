@@ -4,17 +4,20 @@
  *
  * Only members of the support group act (getChatMember, cached); updates from
  * any other group are left alone; the General topic is never relayed, and
- * neither is anything starting with "/".
+ * neither is anything starting with "/": a command no handler took gets a
+ * hint (the closest command and the list) instead of silence.
  */
 import { Composer, type Filter } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { BotContext, Desk } from '../context.js';
+import { releaseForAgents } from '../features/antispam/held.js';
+import { agentCommandList, closestAgentCommand } from '../features/commands.js';
 import { formatInstant } from '../format.js';
 import { pick } from '../i18n.js';
 import type { Customer, Ticket } from '../store/types.js';
 import { messageKind } from '../telegram/message-kind.js';
 import { DeskError } from '../tickets/errors.js';
-import { disableCard, isStaleCard } from './ticket-card.js';
+import { disableCard, isStaleCard, refreshCard } from './ticket-card.js';
 
 type TopicTarget = { customer: Customer; ticket: Ticket | undefined };
 
@@ -109,11 +112,23 @@ export function agentHandlers(supportChatId: number): Composer<BotContext> {
     }
   });
 
+  // The card's Release button: what anti-spam held from a newcomer goes to the topic, as relayed copies.
+  agents.callbackQuery(/^desk:release:(\d+)$/, async (ctx) => {
+    const desk = ctx.desk;
+    const ticket = await desk.tickets.get(Number(ctx.match[1]));
+    if (!ticket) return void (await ctx.answerCallbackQuery({ text: desk.agentText('agent-error-ticket-not-found') }).catch(() => undefined));
+    await ctx.answerCallbackQuery().catch(() => undefined);
+    const count = await releaseForAgents(desk, ticket.id);
+    const customer = (await desk.customers.get(ticket.customer_id))!;
+    await refreshCard(desk, (await desk.tickets.get(ticket.id)) ?? ticket, customer);
+    if (count > 0) await desk.relay.sendToTopic(customer.id, desk.agentText('agent-released-held', { agent: ctx.from.first_name, count }));
+  });
+
   agents.on('message', async (ctx) => {
     const msg = ctx.msg;
+    if (msg.text?.startsWith('/')) return answerUnknownCommand(ctx, msg.text);
     // General topic and plain (non-forum) messages are for discussion among agents.
     if (!msg.is_topic_message || msg.message_thread_id === undefined) return;
-    if (msg.text?.startsWith('/')) return;
     if (messageKind(msg) === 'other') return; // topic edits, pins and other service messages
     const target = await topicTarget(ctx.desk, msg.message_thread_id);
     if (!target?.ticket) return;
@@ -128,6 +143,20 @@ export function agentHandlers(supportChatId: number): Composer<BotContext> {
   });
 
   return composer;
+}
+
+/**
+ * A command that reached the core is none of the desk's (theirs were handled
+ * before): say so, with the closest command and the list. A command for
+ * another bot in the group (/x@other_bot) is left to it.
+ */
+async function answerUnknownCommand(ctx: BotContext, text: string): Promise<void> {
+  const m = /^\/([^\s@]+)(?:@(\S+))?/.exec(text);
+  if (!m || (m[2] !== undefined && m[2].toLowerCase() !== ctx.me.username.toLowerCase())) return;
+  const command = m[1]!.slice(0, 64); // Telegram's longest command: a longer word is no command to echo in full
+  const desk = ctx.desk;
+  const suggestion = closestAgentCommand(command) ?? 'none';
+  await ctx.reply(desk.agentText('agent-unknown-command', { command, suggestion, commands: agentCommandList(desk) }), replyInThread(ctx));
 }
 
 /** The customer of a topic and their open ticket, else their latest one. */

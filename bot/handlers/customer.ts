@@ -1,18 +1,20 @@
 /**
- * The customer side, in private chats: /start, /status, messages (open or
- * join a ticket and relay to the topic), edits, the category keyboard, and
- * the bot being blocked or unblocked.
+ * The customer side, in private chats: /start, /status, /help (and the help
+ * for any command nobody handled), messages (open or join a ticket and relay
+ * to the topic — or hold it when anti-spam says so), edits, the category
+ * keyboard, and the bot being blocked or unblocked.
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { BotContext } from '../context.js';
 import { formatDuration } from '../format.js';
+import { announceHold, holdOf, isHeld, storeHold } from '../features/antispam/held.js';
 import { roundEtaSeconds } from '../sla/eta.js';
 import type { Ticket } from '../store/types.js';
 import { messageKind, textLength } from '../telegram/message-kind.js';
 import { DeskError } from '../tickets/errors.js';
 import { currentCustomer, customerContext } from './current-customer.js';
-import { postCard } from './ticket-card.js';
+import { postCard, refreshCard } from './ticket-card.js';
 
 export function customerHandlers(): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -24,6 +26,7 @@ export function customerHandlers(): Composer<BotContext> {
   });
 
   pm.command('status', (ctx) => replyStatus(ctx));
+  pm.command('help', (ctx) => ctx.reply(ctx.t('help-customer')));
   pm.callbackQuery('desk:status', async (ctx) => {
     await ctx.answerCallbackQuery().catch(() => undefined);
     await replyStatus(ctx);
@@ -31,8 +34,8 @@ export function customerHandlers(): Composer<BotContext> {
 
   pm.on('message', async (ctx) => {
     const msg = ctx.msg;
-    // Commands are for the bot (unknown ones included), never for the agents.
-    if (msg.text?.startsWith('/')) return;
+    // Commands are for the bot, never for the agents: one that no handler took gets the help, not silence.
+    if (msg.text?.startsWith('/')) return void (await ctx.reply(`${ctx.t('help-unknown-command')}\n\n${ctx.t('help-customer')}`));
     if (messageKind(msg) === 'other' && !msg.text) return; // service messages
     await onCustomerMessage(ctx, msg);
   });
@@ -83,17 +86,24 @@ export function customerHandlers(): Composer<BotContext> {
 async function onCustomerMessage(ctx: BotContext, msg: Message): Promise<void> {
   const desk = ctx.desk;
   const { customer, openTicket, relayed } = await customerContext(ctx);
-  // A redelivered update (restart, retry) was relayed already: do nothing twice.
+  // A redelivered update (restart, retry) was relayed (or held) already: do nothing twice.
   if (relayed || customer.banned) return;
+  const hold = holdOf(ctx);
+  if (hold && (await isHeld(desk.db, customer.id, msg.message_id))) return;
   if (customer.blocked_bot && (await desk.customers.setBlockedBot(customer.id, false)))
     await desk.relay.sendToTopic(customer.id, desk.agentText('agent-customer-unblocked')).catch(() => undefined);
   const at = new Date(msg.date * 1000);
   const { ticket, created } = openTicket
     ? { ticket: openTicket, created: false }
     : await desk.tickets.open({ customer, at, language: await ctx.i18n.getLocale(), messageId: msg.message_id });
+  // A held message joins the ticket like any other; only its copy into the topic waits (held.ts).
+  // The hold is stored first, so a new ticket's card shows it from the start.
+  const held = hold && (await storeHold(desk, ticket, msg, hold));
   if (created) await postCard(desk, ticket);
+  else if (held && held.release_at === null) await refreshCard(desk, ticket, customer);
   await desk.tickets.recordCustomerMessage(ticket.id, { kind: messageKind(msg), textLength: textLength(msg), at }, created ? undefined : ticket);
-  await desk.relay.toTopic(customer.id, ticket.id, msg, { threadId: customer.thread_id, checked: true });
+  if (held) await announceHold(desk, held, msg, hold);
+  else if (!hold) await desk.relay.toTopic(customer.id, ticket.id, msg, { threadId: customer.thread_id, checked: true });
   if (!created) return;
   await sendReceipt(ctx, ticket);
   await desk.intake.start(ctx, ticket, customer, msg);

@@ -1,25 +1,30 @@
 /**
  * The ticket card: the first message of every ticket in the customer's topic —
  * who, which language, queue and category, SLA deadlines, earlier tickets —
- * with Take / Resolve buttons (Reopen once resolved). Edited in place when
- * the queue, category, agent or open/resolved state changes. A topic holds one
+ * with Take / Resolve buttons (Reopen once resolved), and a Release button
+ * while anti-spam holds a newcomer's links or media. Edited in place when
+ * the queue, category, agent, open/resolved state or held messages change. A topic holds one
  * card per ticket; when a new topic replaces a deleted one, the card posted
  * there replaces the old one, whose buttons are taken off.
  */
 import { InlineKeyboard } from 'grammy';
 import type { Desk } from '../context.js';
+import { heldForAgents } from '../features/antispam/held.js';
 import { escapeHtml, formatInstant } from '../format.js';
 import type { Customer, Ticket } from '../store/types.js';
 import { isHarmlessEditError, isThreadGone } from '../telegram/errors.js';
 
-export function cardKeyboard(desk: Desk, ticket: Ticket): InlineKeyboard {
+/** `held`: the newcomer's links and media waiting for an agent (heldForAgents). */
+export function cardKeyboard(desk: Desk, ticket: Ticket, held = 0): InlineKeyboard {
   const t = desk.agentText;
-  return ticket.status === 'resolved'
-    ? new InlineKeyboard().text(t('agent-button-reopen'), `desk:reopen:${ticket.id}`)
-    : new InlineKeyboard().text(t('agent-button-take'), `desk:take:${ticket.id}`).text(t('agent-button-resolve'), `desk:resolve:${ticket.id}`);
+  const keyboard =
+    ticket.status === 'resolved'
+      ? new InlineKeyboard().text(t('agent-button-reopen'), `desk:reopen:${ticket.id}`)
+      : new InlineKeyboard().text(t('agent-button-take'), `desk:take:${ticket.id}`).text(t('agent-button-resolve'), `desk:resolve:${ticket.id}`);
+  return held > 0 ? keyboard.row().text(t('agent-button-release', { count: held }), `desk:release:${ticket.id}`) : keyboard;
 }
 
-export async function renderCard(desk: Desk, ticket: Ticket, customer: Customer): Promise<string> {
+export async function renderCard(desk: Desk, ticket: Ticket, customer: Customer, held = 0): Promise<string> {
   const t = desk.agentText;
   const cal = desk.sla.calendar(ticket.queue);
   const earlier = (await desk.tickets.history(customer.id, 6)).filter((h) => h.id !== ticket.id).slice(0, 5);
@@ -42,6 +47,7 @@ export async function renderCard(desk: Desk, ticket: Ticket, customer: Customer)
     calendar: (cal ? `\n🕘 ${escapeHtml(cal.source)}` : '') + (ticket.is_repeat_contact ? `\n${t('agent-card-repeat')}` : ''),
     agent,
     history: escapeHtml(history),
+    held: held > 0 ? `\n${t('agent-card-held', { count: held })}` : '',
   });
 }
 
@@ -83,10 +89,11 @@ async function placeCard(desk: Desk, ticketId: number, threadId: number): Promis
   try {
     const ticket = (await desk.tickets.get(ticketId))!;
     const customer = (await desk.customers.get(ticket.customer_id))!;
-    const sent = await desk.api.sendMessage(chatId, await renderCard(desk, ticket, customer), {
+    const held = await heldForAgents(desk.db, ticket.id);
+    const sent = await desk.api.sendMessage(chatId, await renderCard(desk, ticket, customer, held), {
       message_thread_id: threadId,
       parse_mode: 'HTML',
-      reply_markup: cardKeyboard(desk, ticket),
+      reply_markup: cardKeyboard(desk, ticket, held),
       link_preview_options: { is_disabled: true },
     });
     messageId = sent.message_id;
@@ -128,9 +135,10 @@ export function isStaleCard(ticket: Pick<Ticket, 'card_chat_id' | 'card_message_
 export async function refreshCard(desk: Desk, ticket: Ticket, customer: Customer): Promise<void> {
   if (ticket.card_message_id === null) return;
   try {
-    await desk.api.editMessageText(desk.config.supportChatId, ticket.card_message_id, await renderCard(desk, ticket, customer), {
+    const held = await heldForAgents(desk.db, ticket.id);
+    await desk.api.editMessageText(desk.config.supportChatId, ticket.card_message_id, await renderCard(desk, ticket, customer, held), {
       parse_mode: 'HTML',
-      reply_markup: cardKeyboard(desk, ticket),
+      reply_markup: cardKeyboard(desk, ticket, held),
       link_preview_options: { is_disabled: true },
     });
   } catch (e) {

@@ -18,6 +18,15 @@ category-account = 👤 Account
 category-features = ✨ Features
 category-complaint = 😞 Complaint
 category-ideas = 💡 Ideas
+help-customer =
+    ℹ️ This is the support chat. Write your question here — text, screenshots, files or voice messages are all fine. Your first message opens a ticket, and a support agent answers right in this chat.
+
+    /status — the state of your ticket
+    /language — change the language
+    /help — this help
+
+    To reach a person, just write what happened: every message goes to our support agents.
+help-unknown-command = Sorry, I don't know that command.
 status-none = You have no tickets yet. Just write your question and we'll open one.
 status-open =
     Ticket #{ $number }: { $status }
@@ -48,13 +57,27 @@ agent-card =
     ⏱ First response due: { $firstDue }
     🎯 Resolution due: { $resolutionDue }{ $calendar }
     🧑‍💼 Agent: { $agent }
-    🗂 Earlier tickets: { $history }
+    🗂 Earlier tickets: { $history }{ $held }
 agent-card-none = —
 agent-card-repeat = 🔁 repeat contact
+agent-card-held = 📎 Held from a new customer: { $count } — not shown in the topic until released.
 agent-card-stale = This card is out of date: use the latest card of ticket #{ $number }.
 agent-button-take = 📝 Take
 agent-button-resolve = 🏁 Resolve
 agent-button-reopen = ↩️ Reopen
+agent-button-release = 📎 Release held ({ $count })
+agent-released-held = 📎 { $agent } released { $count ->
+        [one] the held message
+       *[other] { $count } held messages
+    }.
+agent-unknown-command =
+    { $suggestion ->
+        [none] ❓ Unknown command /{ $command }.
+       *[other] ❓ Unknown command /{ $command } — did you mean /{ $suggestion }?
+    }
+
+    Commands:
+    { $commands }
 agent-taken = 📝 { $agent } took ticket #{ $number }.
 agent-resolved = 🏁 Ticket #{ $number } resolved by { $agent }.
 agent-reopened = ↩️ Ticket #{ $number } reopened by { $agent }.

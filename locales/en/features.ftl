@@ -86,10 +86,14 @@ bc-progress = 📣 Broadcast #{ $id }: { $sent } of { $total } sent — { $deliv
 bc-done = ✅ Broadcast #{ $id } finished: { $delivered } delivered, { $failed } failed of { $total }; { $optedOut } opted out.
 
 ## Anti-spam — customer
-spam-rate-limit = You're sending messages very fast. Please wait a moment — we've got your earlier messages and an agent will answer.
+spam-rate-limit = You're sending messages very fast. We've got them all and pass them on to the agent in order, a few at a time — no need to send them again.
 spam-duplicate = We've already got this message — no need to send it again. An agent will answer soon.
-spam-newcomer-link = For everyone's safety, links can be sent after a few messages. Please describe the problem in words first; an agent will ask for the link if it's needed.
-spam-newcomer-media = For everyone's safety, files and photos can be sent after a few messages. Please describe the problem in words first; an agent will ask for a screenshot if it's needed.
+spam-newcomer-link = Got it. For everyone's safety, an agent checks links from new contacts before opening them. A few words about the problem help us too.
+spam-newcomer-media = Got it. For everyone's safety, an agent checks files and photos from new contacts before opening them. A few words about the problem help us too.
+
+## Anti-spam — agents (sent as HTML)
+spam-agent-held-media = 📎 { $kind } held: new customer. Release it on the ticket card once it looks safe.
+spam-agent-held-link = 🔗 Message with a link held: new customer. The link is shown as its site only; release the message on the ticket card once it looks safe.
 
 ## Language
 lang-choose = Choose your language:
@@ -98,6 +102,7 @@ lang-set = ✅ Language: { $language }
 ## Command menus (Telegram's "/" menu)
 cmd-start = About this support chat
 cmd-status = The state of your ticket
+cmd-help = What this chat can do
 cmd-language = Change the language
 cmd-unsubscribe = Stop service updates
 cmd-subscribe = Receive service updates again

@@ -18,6 +18,15 @@ category-account = 👤 Аккаунт
 category-features = ✨ Возможности
 category-complaint = 😞 Жалоба
 category-ideas = 💡 Идеи
+help-customer =
+    ℹ️ Это чат поддержки. Напишите вопрос здесь — можно текстом, скриншотами, файлами или голосом. Первое сообщение открывает обращение, и специалист поддержки ответит прямо в этом чате.
+
+    /status — состояние обращения
+    /language — сменить язык
+    /help — эта справка
+
+    Чтобы связаться с человеком, просто опишите, что случилось: каждое сообщение попадает к нашим специалистам.
+help-unknown-command = Извините, такой команды я не знаю.
 status-none = У вас пока нет обращений. Просто напишите вопрос — мы его откроем.
 status-open =
     Обращение #{ $number }: { $status }
@@ -48,13 +57,27 @@ agent-card =
     ⏱ Первый ответ до: { $firstDue }
     🎯 Решение до: { $resolutionDue }{ $calendar }
     🧑‍💼 Специалист: { $agent }
-    🗂 Прошлые обращения: { $history }
+    🗂 Прошлые обращения: { $history }{ $held }
 agent-card-none = —
 agent-card-repeat = 🔁 повторное обращение
+agent-card-held = 📎 Задержано от нового клиента: { $count } — в теме не показано, пока не выпустите.
 agent-card-stale = Эта карточка устарела: пользуйтесь последней карточкой обращения #{ $number }.
 agent-button-take = 📝 Взять
 agent-button-resolve = 🏁 Решено
 agent-button-reopen = ↩️ Открыть снова
+agent-button-release = 📎 Показать задержанное ({ $count })
+agent-released-held = 📎 { $agent } { $count ->
+        [one] показал(а) задержанное сообщение
+       *[other] показал(а) задержанные сообщения: { $count }
+    }.
+agent-unknown-command =
+    { $suggestion ->
+        [none] ❓ Неизвестная команда /{ $command }.
+       *[other] ❓ Неизвестная команда /{ $command } — может быть, /{ $suggestion }?
+    }
+
+    Команды:
+    { $commands }
 agent-taken = 📝 { $agent } взял(а) обращение #{ $number }.
 agent-resolved = 🏁 Обращение #{ $number } решено: { $agent }.
 agent-reopened = ↩️ Обращение #{ $number } снова открыто: { $agent }.

@@ -1,35 +1,62 @@
 /**
- * Anti-spam, installed before the desk's customer handlers: a held-back
- * message never reaches the desk (no ticket, no relay). Each held-back
- * message is a `spam_blocked` event with its reason:
- * - banned: the customer was banned by an agent;
- * - rate_limit: more than SPAM_RATE_LIMIT messages per SPAM_RATE_WINDOW (@grammyjs/ratelimiter);
- * - duplicate: the same text or file again within SPAM_DUPLICATE_WINDOW;
+ * Anti-spam, installed before the desk's customer handlers. Nothing a customer
+ * means for the agents is thrown away: what is suspicious or too fast is held
+ * (held.ts) — the message still opens or joins the ticket, only its copy into
+ * the topic waits. Every held-back message is a `spam_blocked` event with its reason:
+ * - banned: the customer was banned by an agent — dropped, silently;
+ * - duplicate: the same text or file again within SPAM_DUPLICATE_WINDOW —
+ *   dropped: the agents have the first copy (relayed or queued) already;
  * - link / media: from a newcomer (fewer than SPAM_NEWCOMER_MESSAGES accepted
  *   messages, or first seen less than SPAM_NEWCOMER_AGE ago), unless an agent
- *   has already replied in their ticket (then the agent may have asked for it).
+ *   has already replied in their ticket (then the agent may have asked for it) —
+ *   held until an agent taps Release on the ticket card;
+ * - rate_limit: more than SPAM_RATE_LIMIT messages per SPAM_RATE_WINDOW —
+ *   queued and relayed in order as the window allows (rules.ts RelayWindow).
+ *   Commands over the limit are dropped: they ask the bot, nothing waits for them.
  * The customer gets one polite explanation per window, not one per message.
  */
-import { limit } from '@grammyjs/ratelimiter';
 import { Composer, type Filter } from 'grammy';
 import type { BotContext, Desk } from '../../context.js';
 import type { FeatureRuntime } from '../runtime.js';
 import { messageDate } from '../shared.js';
-import { duplicateKey, hasLink, hasMedia, NoticeThrottle, RecentMessages } from './rules.js';
+import { holdUpdate, queuedCount, releaseQueued, waitingQueues, type HoldReason } from './held.js';
+import { duplicateKey, hasLink, hasMedia, NoticeThrottle, RecentMessages, RelayWindow, SlidingLimit } from './rules.js';
 
-export type SpamReason = 'rate_limit' | 'link' | 'media' | 'duplicate' | 'banned';
+export type SpamReason = HoldReason | 'duplicate' | 'banned';
 type MessageCtx = Filter<BotContext, 'message'>;
+
+/** Scheduler job: relay a customer's queued messages whose slot has come. */
+export const RELEASE_JOB = 'antispam-release';
 
 export function antispamFeature(rt: FeatureRuntime): Composer<BotContext> {
   const cfg = rt.config.spam;
   const recent = new RecentMessages(cfg.duplicateWindowMs);
   const notices = new NoticeThrottle(Math.max(cfg.rateWindowMs, cfg.duplicateWindowMs));
+  const window = new RelayWindow(cfg.rateLimit, cfg.rateWindowMs);
+  const commands = new SlidingLimit(cfg.rateLimit, cfg.rateWindowMs);
+  // What waited before a restart, put back into the window before its first decision.
+  let restored: Promise<void> | undefined;
+  const restore = (desk: Desk) =>
+    (restored ??= waitingQueues(desk.db).then((queues) => {
+      for (const q of queues) window.restore(q.customerId, q.slots, q.messages);
+    }));
 
-  async function block(ctx: MessageCtx, reason: SpamReason, notice: string | undefined): Promise<void> {
-    const desk = ctx.desk;
-    const at = messageDate(ctx.msg);
-    await record(desk, ctx.from.id, reason, at, await ctx.i18n.getLocale());
-    if (notice && notices.shouldNotify(`${ctx.from.id}:${reason}`, at.getTime())) await ctx.reply(ctx.t(notice));
+  rt.onScheduler((scheduler, _rt, desk) => {
+    scheduler.handle(RELEASE_JOB, async (job, now) => {
+      const customerId = Number(job.payload.customerId);
+      await releaseQueued(desk, customerId, now);
+      window.setWaiting(customerId, await queuedCount(desk.db, customerId));
+    });
+  });
+
+  async function notify(ctx: MessageCtx, reason: SpamReason, notice: string): Promise<void> {
+    if (notices.shouldNotify(`${ctx.from.id}:${reason}`, messageDate(ctx.msg).getTime())) await ctx.reply(ctx.t(notice));
+  }
+
+  /** Dropped: only the event is kept. */
+  async function drop(ctx: MessageCtx, reason: SpamReason, notice: string | undefined): Promise<void> {
+    await record(ctx.desk, ctx.from.id, reason, messageDate(ctx.msg), await ctx.i18n.getLocale());
+    if (notice) await notify(ctx, reason, notice);
   }
 
   const composer = new Composer<BotContext>();
@@ -37,39 +64,49 @@ export function antispamFeature(rt: FeatureRuntime): Composer<BotContext> {
 
   pm.use(async (ctx, next) => {
     const customer = await ctx.desk.customers.get(ctx.from.id);
-    if (customer?.banned) return block(ctx, 'banned', undefined);
+    if (customer?.banned) return drop(ctx, 'banned', undefined);
     return next();
   });
 
-  pm.use(
-    limit<MessageCtx, never>({
-      timeFrame: cfg.rateWindowMs,
-      limit: cfg.rateLimit,
-      // Album parts arrive together by design; the album as a whole is one message for the limit.
-      keyGenerator: (ctx) => (ctx.msg?.media_group_id ? undefined : String(ctx.from?.id)),
-      keyPrefix: 'spam-rate:',
-      alwaysReply: true, // every held-back message is an event, not only the first
-      onLimitExceeded: (ctx) => block(ctx, 'rate_limit', 'spam-rate-limit'),
-    }),
-  );
-
   pm.use(async (ctx, next) => {
     const msg = ctx.msg;
-    // Commands are for the bot and never relayed; /language or /status twice is not spam.
-    if (msg.text?.startsWith('/')) return next();
     const desk = ctx.desk;
+    const customerId = ctx.from.id;
     const at = messageDate(msg);
+    // Commands are for the bot and never relayed; /language or /status twice is not spam.
+    if (msg.text?.startsWith('/')) return commands.allow(customerId, at.getTime()) ? next() : drop(ctx, 'rate_limit', 'spam-rate-limit');
+
     const key = duplicateKey(msg);
-    if (key && !msg.media_group_id && recent.isRepeat(ctx.from.id, key, at.getTime())) return block(ctx, 'duplicate', 'spam-duplicate');
+    if (key && !msg.media_group_id && recent.isRepeat(customerId, key, at.getTime())) return drop(ctx, 'duplicate', 'spam-duplicate');
 
     const link = hasLink(msg);
-    const media = hasMedia(msg);
-    if ((link || media) && (await isNewcomer(desk, ctx.from.id, at))) return block(ctx, link ? 'link' : 'media', link ? 'spam-newcomer-link' : 'spam-newcomer-media');
+    if ((link || hasMedia(msg)) && (await isNewcomer(desk, customerId, at))) {
+      // Not relayed until an agent says so, so it takes no slot of the rate limit.
+      const reason = link ? 'link' : 'media';
+      holdUpdate(ctx, { reason, releaseAt: null, after: () => notify(ctx, reason, link ? 'spam-newcomer-link' : 'spam-newcomer-media') });
+      return next();
+    }
 
+    await restore(desk);
+    const release = window.admit(customerId, at.getTime(), msg.media_group_id);
+    if (release !== undefined) {
+      const dueAt = new Date(release);
+      holdUpdate(ctx, {
+        reason: 'rate_limit',
+        releaseAt: dueAt,
+        inTx: (tx) => rt.scheduler.schedule({ kind: RELEASE_JOB, dedupKey: `${RELEASE_JOB}:${customerId}:${release}`, dueAt, payload: { customerId } }, tx).then(() => undefined),
+        after: async () => {
+          window.setWaiting(customerId, await queuedCount(desk.db, customerId));
+          await notify(ctx, 'rate_limit', 'spam-rate-limit');
+        },
+      });
+    }
+
+    // Queued messages count too: they reach the agents, only later.
     await desk.db.query(
       `INSERT INTO customer_settings (customer_id, real_messages) VALUES ($1, 1)
        ON CONFLICT (customer_id) DO UPDATE SET real_messages = customer_settings.real_messages + 1, updated_at = now()`,
-      [ctx.from.id],
+      [customerId],
     );
     return next();
   });
@@ -95,7 +132,7 @@ export function antispamFeature(rt: FeatureRuntime): Composer<BotContext> {
   return composer;
 }
 
-/** spam_blocked, attached to the customer's open ticket when there is one. */
+/** spam_blocked for a dropped message, attached to the customer's open ticket when there is one. */
 async function record(desk: Desk, customerId: number, reason: SpamReason, at: Date, language: string): Promise<void> {
   const open = await desk.tickets.findOpen(customerId);
   await desk.db.transaction(async (tx) => {
