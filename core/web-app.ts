@@ -21,6 +21,10 @@ export interface WebAppOptions {
   /** URL path the app lives under, ending in '/': the index is served at exactly this path. (Not
    * `prefix`: fastify would take that as the plugin's route prefix.) */
   mountPath: string;
+  /** URL path the built files are served under, ending in '/' (default: mountPath). The sandbox
+   * playground lives at /sandbox/ but its files need a path of their own: the control API's
+   * catch-all already owns every other route under /sandbox/. */
+  filesPath?: string;
   /** What the 503 page names: "the analytics dashboard". */
   title: string;
   /** The command that builds it: "npm run build:web". */
@@ -50,7 +54,7 @@ export const webAppPlugin: FastifyPluginAsync<WebAppOptions> = async (app, o) =>
 
   await app.register(fastifyStatic, {
     root: o.root,
-    prefix: o.mountPath,
+    prefix: o.filesPath ?? o.mountPath,
     index: false,
     wildcard: true,
     cacheControl: false,

@@ -8,6 +8,7 @@ import { logger } from '../core/log.js';
 import { botApiRoutes } from './bot-api-plugin.js';
 import { controlRoutes } from './control-plugin.js';
 import { SANDBOX_TOKEN } from './identities.js';
+import { playgroundRoutes } from './playground/plugin.js';
 import { WorldStore, type PersistLimits } from './persistence.js';
 import { World, type WorldOptions } from './world.js';
 
@@ -55,6 +56,7 @@ export function buildSandboxApp(world: World, baseUrl: () => string): FastifyIns
   const coercing = new Ajv({ coerceTypes: 'array', removeAdditional: false, useDefaults: true, allErrors: false });
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
   app.register(controlRoutes(world, baseUrl), { prefix: '/sandbox' });
+  app.register(playgroundRoutes(world));
   app.register(botApiRoutes(world, log));
   return app;
 }
