@@ -21,6 +21,7 @@ const ticket = (id: number, o: Partial<BreachingTicket> = {}): BreachingTicket =
   created_at: new Date(now.getTime() - 10 * 60_000),
   first_response_due_at: new Date(now.getTime() - 5 * 60_000),
   resolution_due_at: new Date(now.getTime() + 3600_000),
+  matching: 1,
   ...o,
 });
 const alert = (alertname: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}): AmAlert => ({
@@ -46,14 +47,52 @@ describe('renderFiring', () => {
     const m = renderFiring(alert('FirstResponseSlaBreached', { queue: 'VIP', severity: 'critical' }), [ticket(1), ticket(2, { agent_id: 9, customer_name: '<script>' })], ctx);
     expect(m.text.split('\n')).toEqual([
       '🔴 <b>First-response SLA breached</b> · queue <b>VIP</b>',
+      '2 tickets wait past their first-response deadline.',
       '',
-      '• <a href="https://t.me/c/2000000001/41">#1</a> Name 1 — overdue 5 min (due 11:55 UTC)',
-      '• <a href="https://t.me/c/2000000001/42">#2</a> &lt;script&gt; — overdue 5 min (due 11:55 UTC) · assigned',
+      '• <a href="https://t.me/c/2000000001/41">#1</a> Name 1 — overdue since 11:55',
+      '• <a href="https://t.me/c/2000000001/42">#2</a> &lt;script&gt; — overdue since 11:55 · assigned',
       '',
       '<i>Firing since 11:55 UTC · critical</i>',
     ]);
     expect(m.keyboard?.inline_keyboard.map((r) => r.map((b) => b.text))).toEqual([['Take #1'], ['🔕 Mute VIP 1 h']]);
     expect(m.keyboard?.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data : ''))).toEqual(['alerts:take:1', 'alerts:mute:VIP']);
+  });
+
+  it("the header counts the tickets it lists, not Prometheus' summary from its last evaluation", () => {
+    // The rule's summary was rendered when Prometheus saw one ticket; the store now holds two.
+    const stale = alert('FirstResponseSlaBreached', { queue: 'VIP' }, { summary: '1 ticket(s) in VIP waiting past the first-response deadline' });
+    const text = renderFiring(stale, [ticket(1), ticket(2)], ctx).text;
+    expect(text).not.toContain('ticket(s)');
+    expect(text).toContain('2 tickets wait past their first-response deadline.');
+    expect(text.match(/^• /gm)).toHaveLength(2);
+    expect(renderFiring(stale, [ticket(1)], ctx).text).toContain('1 ticket waits past its first-response deadline.');
+    expect(renderFiring(alert('ResolutionSlaBreached', { queue: 'L1' }), [ticket(1)], ctx).text).toContain('1 open ticket is past its resolution deadline.');
+    expect(renderFiring(alert('FirstResponseSlaImminent', { queue: 'L1' }), [ticket(1), ticket(2), ticket(3)], ctx).text).toContain('3 tickets are about to miss their first-response deadline.');
+  });
+
+  it('a list cut at its limit says how many more tickets match', () => {
+    const ten = Array.from({ length: 10 }, (_, i) => ticket(i + 1));
+    const m = renderFiring(alert('FirstResponseSlaBreached', { queue: 'VIP' }), ten, ctx, { total: 12 });
+    expect(m.text).toContain('12 tickets wait past their first-response deadline.');
+    expect(m.text.match(/^• /gm)).toHaveLength(10);
+    expect(m.text).toContain('…and 2 more tickets');
+    expect(renderFiring(alert('FirstResponseSlaBreached', { queue: 'VIP' }), ten, { ...ctx, t: ru }, { total: 11 }).text).toContain('…и ещё 1 тикет');
+  });
+
+  it('times are absolute, so a message reads the same however long it stays in the chat', () => {
+    const tickets = [ticket(1), ticket(2, { first_response_due_at: new Date(now.getTime() - 6_000) })];
+    const at = (ms: number) => renderFiring(alert('FirstResponseSlaBreached', { queue: 'VIP' }), tickets, { ...ctx, now: new Date(now.getTime() + ms) }).text;
+    expect(at(0)).toContain('#2</a> Name 2 — overdue since 11:59');
+    expect(at(3 * 3600_000)).toBe(at(0));
+    expect(at(0)).not.toMatch(/\d+ (s|min)\b/);
+  });
+
+  it("times are shown in the queue's zone; another day's carry the date", () => {
+    const tickets = [ticket(1), ticket(2, { first_response_due_at: new Date('2026-03-01T22:10:00Z') })];
+    const text = renderFiring(alert('FirstResponseSlaBreached', { queue: 'L1' }), tickets, { ...ctx, zone: 'Europe/Berlin' }).text;
+    expect(text).toContain('#1</a> Name 1 — overdue since 12:55');
+    expect(text).toContain('#2</a> Name 2 — overdue since 2026-03-01 23:10');
+    expect(text).toContain('<i>Firing since 12:55 GMT+1</i>');
   });
 
   it('the Mute button names the configured mute duration', () => {
@@ -62,9 +101,12 @@ describe('renderFiring', () => {
     expect(label(30 * 60)).toEqual(['🔕 Mute L2 30 min']);
   });
 
-  it('imminent breaches say how long is left', () => {
+  it('imminent breaches say when they are due; slow first responses since when they wait', () => {
     const m = renderFiring(alert('FirstResponseSlaImminent', { queue: 'L1' }), [ticket(3, { first_response_due_at: new Date(now.getTime() + 120_000), queue: 'L1' })], ctx);
-    expect(m.text).toContain('due in 2 min (12:02 UTC)');
+    expect(m.text).toContain('#3</a> Name 3 — due 12:02');
+    const p90 = renderFiring(alert('FirstResponseP90AboveTarget', { queue: 'L1' }, { summary: 'FRT P90 in L1 is 12m' }), [ticket(4)], ctx);
+    expect(p90.text).toContain('FRT P90 in L1 is 12m');
+    expect(p90.text).toContain('#4</a> Name 4 — waiting since 11:50');
   });
 
   it('an alert without tickets or queue has no buttons; an unknown one shows its labels', () => {
@@ -114,12 +156,20 @@ describe('in the agents\' language (AGENT_LANGUAGE=ru)', () => {
   it('a breach, its buttons and its resolution read in Russian', () => {
     const m = renderFiring(alert('FirstResponseSlaBreached', { queue: 'VIP', severity: 'critical' }), [ticket(1)], ruCtx);
     expect(m.text.split('\n')[0]).toBe('🔴 <b>Нарушен SLA первого ответа</b> · очередь <b>VIP</b>');
-    expect(m.text).toContain('просрочено на 5 мин (срок 11:55 UTC)');
+    expect(m.text).toContain('1 тикет ждёт дольше срока первого ответа.');
+    expect(m.text).toContain('просрочено с 11:55');
     expect(m.text).toContain('<i>Активно с 11:55 UTC · critical</i>');
     expect(m.keyboard?.inline_keyboard.map((r) => r.map((b) => b.text))).toEqual([['Взять #1'], ['🔕 Заглушить VIP на 1 ч']]);
     const a = alert('FirstResponseSlaBreached', { queue: 'VIP' });
     expect(renderResolvedFollowup(a, new Date('2026-03-02T11:55:00Z'), now, ru)).toBe('✅ Решено: Нарушен SLA первого ответа в VIP за 5 мин.');
     expect(humanDuration(3900, ru)).toBe('1 ч 05 мин');
+  });
+
+  it('counts the tickets of a breach with Russian plural forms', () => {
+    const head = (n: number) => renderFiring(alert('FirstResponseSlaBreached', { queue: 'L1' }), Array.from({ length: n }, (_, i) => ticket(i + 1)), ruCtx).text.split('\n')[1];
+    expect(head(1)).toBe('1 тикет ждёт дольше срока первого ответа.');
+    expect(head(3)).toBe('3 тикета ждут дольше срока первого ответа.');
+    expect(head(5)).toBe('5 тикетов ждут дольше срока первого ответа.');
   });
 
   it('counts newly breached tickets with Russian plural forms', () => {
@@ -128,6 +178,7 @@ describe('in the agents\' language (AGENT_LANGUAGE=ru)', () => {
     expect(more(3)).toContain('ещё 3 тикета');
     expect(more(5)).toContain('ещё 5 тикетов');
     expect(renderNewlyBreached(alert('FirstResponseSlaBreached', { queue: 'L1' }), [ticket(1)], ctx).text).toContain('one more ticket');
+    expect(renderNewlyBreached(alert('FirstResponseSlaBreached', { queue: 'L1' }), [ticket(1)], ctx).text).toContain('#1</a> Name 1 — overdue since 11:55');
   });
 
   it('every alert of the catalog has a title in every language', () => {

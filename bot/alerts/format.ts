@@ -4,7 +4,8 @@
  * in the agents' language). No I/O, so every shape is unit-tested.
  */
 import { InlineKeyboard } from 'grammy';
-import type { BreachingTicket, QueueSla } from '../../monitoring/sla-snapshot.js';
+import { DateTime } from 'luxon';
+import type { BreachKind, BreachingTicket, QueueSla } from '../../monitoring/sla-snapshot.js';
 import type { AmAlert } from './alertmanager-schema.js';
 import { ALERT_CATALOG } from './catalog.js';
 
@@ -21,6 +22,11 @@ export function escapeHtml(s: string): string {
 export function topicLink(supportChatId: number, threadId: number): string {
   const internal = String(supportChatId).replace(/^-100/, '').replace(/^-/, '');
   return `https://t.me/c/${internal}/${threadId}`;
+}
+
+/** https://t.me/c/<internal id>[/<thread>]/<message>: one message of a supergroup (in a forum topic when given). */
+export function messageLink(chatId: number, messageId: number, threadId?: number): string {
+  return threadId !== undefined ? `${topicLink(chatId, threadId)}/${messageId}` : topicLink(chatId, messageId);
 }
 
 /** A translation in the escalation chat's language (the desk's `agentText`). */
@@ -42,8 +48,19 @@ export function alertTitle(alertname: string, t: Text): string {
   return t(`alert-${alertname}`);
 }
 
-export function hhmm(d: Date): string {
-  return `${d.toISOString().slice(11, 16)} UTC`;
+/** "11:55 UTC", "12:55 GMT+1": a time of day with its zone (IANA; UTC when not given). */
+export function hhmm(d: Date, zone = 'UTC'): string {
+  return DateTime.fromJSDate(d, { zone }).toFormat('HH:mm ZZZZ');
+}
+
+/**
+ * A time inside a message that stays in the chat for hours: absolute, never
+ * "5 min ago" (that would be wrong a minute later), and without the zone, which
+ * the message names once (`hhmm`). "11:55" today, "2026-03-01 23:10" another day.
+ */
+export function clockTime(d: Date, now: Date, zone = 'UTC'): string {
+  const local = DateTime.fromJSDate(d, { zone });
+  return local.hasSame(DateTime.fromJSDate(now, { zone }), 'day') ? local.toFormat('HH:mm') : local.toFormat('yyyy-LL-dd HH:mm');
 }
 
 export interface FormatContext {
@@ -52,6 +69,8 @@ export interface FormatContext {
   t: Text;
   /** How long the Mute button silences a queue (ALERT_MUTE_DURATION); 1 h when not given. */
   muteSeconds?: number;
+  /** IANA zone the message's times are shown in (the queue's business-hours zone); UTC when not given. */
+  zone?: string;
 }
 
 /** A button-sized duration: "1 h", "30 min", "1 h 30 min". */
@@ -64,29 +83,50 @@ export interface RenderedMessage {
   keyboard: InlineKeyboard | undefined;
 }
 
-function ticketLine(ticket: BreachingTicket, kind: string | undefined, ctx: FormatContext): string {
+function ticketLine(ticket: BreachingTicket, kind: BreachKind | undefined, ctx: FormatContext): string {
   const { t } = ctx;
   const who = escapeHtml(ticket.customer_name?.trim() || t('alert-customer', { id: String(ticket.customer_id) }));
   const ref = ticket.thread_id !== null ? `<a href="${topicLink(ctx.supportChatId, ticket.thread_id)}">#${ticket.id}</a>` : `#${ticket.id}`;
   const due = kind === 'resolution_breached' ? ticket.resolution_due_at : ticket.first_response_due_at;
-  const delta = (ctx.now.getTime() - due.getTime()) / 1000;
+  const at = (d: Date) => clockTime(d, ctx.now, ctx.zone);
   const when =
-    kind === 'first_response_imminent' || delta < 0
-      ? t('alert-due-in', { left: humanDuration(-delta, t), due: hhmm(due) })
-      : kind === 'frt_p90'
-        ? t('alert-waiting', { wait: humanDuration((ctx.now.getTime() - ticket.created_at.getTime()) / 1000, t) })
-        : t('alert-overdue', { late: humanDuration(delta, t), due: hhmm(due) });
+    kind === 'frt_p90' || kind === 'waiting'
+      ? t('alert-waiting-since', { since: at(ticket.created_at) })
+      : due.getTime() > ctx.now.getTime()
+        ? t('alert-due-at', { due: at(due) })
+        : t('alert-overdue-since', { due: at(due) });
   const agent = ticket.agent_id !== null ? ` · ${t('alert-assigned')}` : '';
   return `• ${ref} ${who} — ${when}${agent}`;
 }
 
+/**
+ * The header of a ticket alert, counted from the same store query as the list
+ * under it. Prometheus' summary ("1 ticket(s) in VIP…") is its value at the last
+ * evaluation and disagrees with the list as soon as one more ticket breaches.
+ */
+const COUNT_KEYS: Partial<Record<BreachKind, string>> = {
+  first_response_breached: 'alert-count-first-response-breached',
+  first_response_imminent: 'alert-count-first-response-imminent',
+  resolution_breached: 'alert-count-resolution-breached',
+};
+
+export interface FiringOptions {
+  /** How many times the alert has fired in this flap chain (shown from 2). */
+  refired?: number;
+  /** How many tickets match in all, when `tickets` was cut at a limit; the list's length otherwise. */
+  total?: number;
+}
+
 /** The firing message: what, where, which tickets, and the buttons. */
-export function renderFiring(alert: AmAlert, tickets: readonly BreachingTicket[], ctx: FormatContext, opts: { refired?: number } = {}): RenderedMessage {
+export function renderFiring(alert: AmAlert, tickets: readonly BreachingTicket[], ctx: FormatContext, opts: FiringOptions = {}): RenderedMessage {
   const name = alert.labels.alertname;
   const kind = ALERT_CATALOG[name];
   const queue = alert.labels.queue;
   const severity = alert.labels.severity;
-  const summary = alert.annotations?.summary;
+  const countKey = kind?.tickets && COUNT_KEYS[kind.tickets];
+  // A counted header replaces the summary (see COUNT_KEYS); other alerts keep what Prometheus wrote.
+  const summary = countKey ? undefined : alert.annotations?.summary;
+  const total = Math.max(opts.total ?? 0, tickets.length);
   const { t } = ctx;
   const lines: string[] = [];
   if (kind) {
@@ -95,6 +135,7 @@ export function renderFiring(alert: AmAlert, tickets: readonly BreachingTicket[]
     // Unknown alert: posted plainly from what Alertmanager sent.
     lines.push(`⚠️ <b>${escapeHtml(name)}</b>${severity ? ` [${escapeHtml(severity)}]` : ''}`);
   }
+  if (countKey && total) lines.push(t(countKey, { count: total }));
   if (summary) lines.push(escapeHtml(summary));
   if (!kind && alert.annotations?.description) lines.push(escapeHtml(alert.annotations.description));
   if (!kind) {
@@ -105,12 +146,13 @@ export function renderFiring(alert: AmAlert, tickets: readonly BreachingTicket[]
     if (tickets.length) {
       lines.push('');
       for (const t of tickets) lines.push(ticketLine(t, kind.tickets, ctx));
+      if (total > tickets.length) lines.push(t('alert-not-listed', { count: total - tickets.length }));
     } else if (kind.tickets !== 'frt_p90') {
       lines.push(`<i>${t('alert-no-tickets')}</i>`);
     }
   }
   const since = new Date(alert.startsAt);
-  lines.push('', `<i>${t('alert-firing-since', { since: hhmm(since) })}${opts.refired ? ` · ${t('alert-fired-again', { count: String(opts.refired) })}` : ''}${severity && kind ? ` · ${escapeHtml(severity)}` : ''}</i>`);
+  lines.push('', `<i>${t('alert-firing-since', { since: hhmm(since, ctx.zone) })}${opts.refired ? ` · ${t('alert-fired-again', { count: String(opts.refired) })}` : ''}${severity && kind ? ` · ${escapeHtml(severity)}` : ''}</i>`);
 
   const kb = new InlineKeyboard();
   let buttons = 0;
@@ -139,15 +181,23 @@ export function renderNewlyBreached(alert: AmAlert, tickets: readonly BreachingT
   return { text: lines.join('\n'), keyboard: takeable.length ? kb : undefined };
 }
 
+export interface ResolvedOptions {
+  /** IANA zone of the times (the queue's business-hours zone); UTC when not given. */
+  zone?: string;
+  /** The alert fired again and lives on in a newer message: when, and the link to it. */
+  next?: { at: Date; link: string };
+}
+
 /** The original message once the alert resolved (buttons removed). */
-export function renderResolved(alert: AmAlert, ticketIds: readonly number[], firedAt: Date, resolvedAt: Date, t: Text): RenderedMessage {
+export function renderResolved(alert: AmAlert, ticketIds: readonly number[], firedAt: Date, resolvedAt: Date, t: Text, opts: ResolvedOptions = {}): RenderedMessage {
   const name = alert.labels.alertname;
   const queue = alert.labels.queue;
   const title = ALERT_CATALOG[name] ? alertTitle(name, t) : name;
   const lines = [
     `${t('alert-resolved-title', { title: escapeHtml(title) })}${queue ? ` · ${t('alert-queue', { queue: escapeHtml(queue) })}` : ''}`,
     ticketIds.length ? t('alert-resolved-tickets', { ids: ticketIds.map((id) => `#${id}`).join(', ') }) : '',
-    `<i>${hhmm(firedAt)} → ${hhmm(resolvedAt)} (${humanDuration((resolvedAt.getTime() - firedAt.getTime()) / 1000, t)})</i>`,
+    `<i>${hhmm(firedAt, opts.zone)} → ${hhmm(resolvedAt, opts.zone)} (${humanDuration((resolvedAt.getTime() - firedAt.getTime()) / 1000, t)})</i>`,
+    opts.next ? t('alert-refired-below', { time: hhmm(opts.next.at, opts.zone), link: escapeHtml(opts.next.link) }) : '',
   ].filter(Boolean);
   return { text: lines.join('\n'), keyboard: undefined };
 }
@@ -161,7 +211,14 @@ export function renderResolvedFollowup(alert: AmAlert, firedAt: Date, resolvedAt
 }
 
 /** `/sla`: the live state per queue. */
-export function renderSlaOverview(queues: readonly QueueSla[], mutes: ReadonlyMap<string, Date>, firing: readonly { alertname: string; queue: string | null }[], now: Date, t: Text): string {
+export function renderSlaOverview(
+  queues: readonly QueueSla[],
+  mutes: ReadonlyMap<string, Date>,
+  firing: readonly { alertname: string; queue: string | null }[],
+  now: Date,
+  t: Text,
+  zoneOf: (queue: string) => string | undefined = () => undefined,
+): string {
   const lines = [t('sla-title', { time: hhmm(now) }), ''];
   for (const q of queues) {
     const open = Object.values(q.open).reduce((a, b) => a + b, 0);
@@ -175,7 +232,7 @@ export function renderSlaOverview(queues: readonly QueueSla[], mutes: ReadonlyMa
     lines.push(
       `${t('sla-queue-open', { flag, queue: escapeHtml(q.queue), open: String(open) })}${waiting}`,
       `   ${t('sla-counts', { breached: String(q.firstResponseOverdue), soon: String(q.firstResponseDueSoon), late: String(q.resolutionOverdue) })}`,
-      `   ${frt}${muted ? ` · ${t('sla-muted-until', { until: hhmm(muted) })}` : ''}`,
+      `   ${frt}${muted ? ` · ${t('sla-muted-until', { until: hhmm(muted, zoneOf(q.queue)) })}` : ''}`,
     );
   }
   const unrelated = firing.filter((f) => !f.queue);

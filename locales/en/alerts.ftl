@@ -24,9 +24,27 @@ alert-BotUpdateErrors = Bot update errors
 ## Alert messages
 alert-queue = queue <b>{ $queue }</b>
 alert-customer = customer { $id }
-alert-due-in = due in { $left } ({ $due })
-alert-waiting = waiting { $wait }
-alert-overdue = overdue { $late } (due { $due })
+## Times in a message are absolute (it stays in the chat for hours); the zone is named once, in "Firing since".
+alert-due-at = due { $due }
+alert-waiting-since = waiting since { $since }
+alert-overdue-since = overdue since { $due }
+## Headers counted from the tickets listed under them
+alert-count-first-response-breached = { $count ->
+    [one] { $count } ticket waits past its first-response deadline.
+   *[other] { $count } tickets wait past their first-response deadline.
+}
+alert-count-first-response-imminent = { $count ->
+    [one] { $count } ticket is about to miss its first-response deadline.
+   *[other] { $count } tickets are about to miss their first-response deadline.
+}
+alert-count-resolution-breached = { $count ->
+    [one] { $count } open ticket is past its resolution deadline.
+   *[other] { $count } open tickets are past their resolution deadline.
+}
+alert-not-listed = { $count ->
+    [one] …and { $count } more ticket
+   *[other] …and { $count } more tickets
+}
 alert-assigned = assigned
 alert-no-tickets = No matching tickets right now (answered since the alert fired).
 alert-firing-since = Firing since { $since }
@@ -41,6 +59,7 @@ alert-resolved-title = ✅ <b>Resolved</b> · { $title }
 alert-resolved-tickets = Tickets: { $ids }
 alert-resolved-followup = ✅ Resolved: { $title } after { $duration }.
 alert-resolved-followup-queue = ✅ Resolved: { $title } in { $queue } after { $duration }.
+alert-refired-below = 🔁 Fired again at { $time }: <a href="{ $link }">see the new message</a>
 
 ## Buttons under alerts
 alert-take-not-agent = Only agents of the support group can take tickets.

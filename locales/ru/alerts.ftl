@@ -23,9 +23,35 @@ alert-BotUpdateErrors = Ошибки обработки обновлений б�
 ## Сообщения алертов
 alert-queue = очередь <b>{ $queue }</b>
 alert-customer = клиент { $id }
-alert-due-in = срок через { $left } ({ $due })
-alert-waiting = ждёт { $wait }
-alert-overdue = просрочено на { $late } (срок { $due })
+## Время в сообщении абсолютное (оно висит в чате часами); пояс назван один раз, в «Активно с».
+alert-due-at = срок { $due }
+alert-waiting-since = ждёт с { $since }
+alert-overdue-since = просрочено с { $due }
+## Заголовки, посчитанные по тикетам в списке под ними
+alert-count-first-response-breached = { $count ->
+    [one] { $count } тикет ждёт дольше срока первого ответа.
+    [few] { $count } тикета ждут дольше срока первого ответа.
+    [many] { $count } тикетов ждут дольше срока первого ответа.
+   *[other] { $count } тикета ждут дольше срока первого ответа.
+}
+alert-count-first-response-imminent = { $count ->
+    [one] { $count } тикет вот-вот пропустит срок первого ответа.
+    [few] { $count } тикета вот-вот пропустят срок первого ответа.
+    [many] { $count } тикетов вот-вот пропустят срок первого ответа.
+   *[other] { $count } тикета вот-вот пропустят срок первого ответа.
+}
+alert-count-resolution-breached = { $count ->
+    [one] { $count } открытый тикет не решён в срок.
+    [few] { $count } открытых тикета не решены в срок.
+    [many] { $count } открытых тикетов не решены в срок.
+   *[other] { $count } открытого тикета не решены в срок.
+}
+alert-not-listed = { $count ->
+    [one] …и ещё { $count } тикет
+    [few] …и ещё { $count } тикета
+    [many] …и ещё { $count } тикетов
+   *[other] …и ещё { $count } тикета
+}
 alert-assigned = назначен
 alert-no-tickets = Подходящих тикетов сейчас нет (на них ответили после срабатывания).
 alert-firing-since = Активно с { $since }
@@ -42,6 +68,7 @@ alert-resolved-title = ✅ <b>Решено</b> · { $title }
 alert-resolved-tickets = Тикеты: { $ids }
 alert-resolved-followup = ✅ Решено: { $title } за { $duration }.
 alert-resolved-followup-queue = ✅ Решено: { $title } в { $queue } за { $duration }.
+alert-refired-below = 🔁 Сработало снова в { $time }: <a href="{ $link }">см. новое сообщение</a>
 
 ## Кнопки под алертами
 alert-take-not-agent = Брать тикеты могут только агенты группы поддержки.
