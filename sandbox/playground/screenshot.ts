@@ -91,16 +91,15 @@ async function main(): Promise<void> {
     await page.locator('#thread-log .msg.out', { hasText: 'checking with the payment provider' }).waitFor();
     await page.screenshot({ path: join(outDir, 'playground.png') });
 
-    // An SLA alert lands in the escalation chat; a lead asks for /sla.
+    // An SLA alert lands in the escalation chat; Maria takes the overdue ticket from it.
     await d.fireFirstResponseBreach('L1');
-    await d.client.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, /First-response SLA breached/, { timeoutMs: 15_000 });
+    const alert = await d.client.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, /First-response SLA breached/, { timeoutMs: 15_000 });
+    await page.locator('#escalation-badge:not([hidden])').waitFor();
     await page.locator('#tab-escalation').click();
-    await page.locator('#escalation-log .msg', { hasText: 'First-response SLA breached' }).waitFor();
-    await page.locator('#escalation-text').fill('/sla');
-    await page.locator('#escalation-text').press('Enter');
-    const asked = await d.client.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, '/sla', { from: 'agent', timeoutMs: 15_000 });
-    const overview = await d.client.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, () => true, { after: asked.message_id, timeoutMs: 15_000 });
-    await page.locator(`#escalation-log [data-message-id="${overview.message_id}"]`).waitFor();
+    const shown = page.locator(`#escalation-log [data-message-id="${alert.message_id}"]`);
+    await shown.locator('.kb-button', { hasText: 'Take' }).click();
+    await page.locator('#escalation-log .msg.in', { hasText: 'taken by Maria' }).waitFor();
+    await page.locator('.toast', { hasText: 'is yours' }).waitFor();
     await page.screenshot({ path: join(outDir, 'playground-escalation.png') });
   } finally {
     await browser.close();
