@@ -26,6 +26,8 @@ runMain(async () => {
     host: HOST,
     token: cfg.ANALYTICS_TOKEN,
     liveWindowSeconds: cfg.DASHBOARD_LIVE_WINDOW,
+    categories: cfg.categories,
+    defaultQueue: cfg.DEFAULT_QUEUE,
   });
   closeWithGrace({ delay: 10_000 }, async ({ err }) => {
     if (err) log.error({ err }, 'shutting down after an error');

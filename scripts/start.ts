@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     bodyLimit: alertsConfig.ALERT_WEBHOOK_BODY_LIMIT,
     healthChecks: { database: async () => db.query('SELECT 1').then(() => undefined) },
   });
-  await http.register(analyticsPlugin, { ch, token: dashboardConfig.ANALYTICS_TOKEN, liveWindowSeconds: dashboardConfig.DASHBOARD_LIVE_WINDOW });
+  await http.register(analyticsPlugin, { ch, token: dashboardConfig.ANALYTICS_TOKEN, liveWindowSeconds: dashboardConfig.DASHBOARD_LIVE_WINDOW, categories: dashboardConfig.categories, defaultQueue: dashboardConfig.DEFAULT_QUEUE });
   await http.register(alertmanagerPlugin, { desk: desk.services, token: webhookToken });
   if (botConfig.webhookUrl) await http.register(webhookPlugin, { bot: desk.bot, url: botConfig.webhookUrl, secret: botConfig.webhookSecret! });
   await http.listen({ port, host });

@@ -10,6 +10,7 @@ import { ingest, openAnalyticsDb, type AnalyticsDb } from '../../test/analytics/
 import { deskEvents, seededDesk, type TicketSpec } from '../../test/analytics/history.js';
 import { referenceBreakdown, referenceSummary, sameMetrics } from '../../test/analytics/reference.js';
 import type { SupportEvent } from '../../schemas/events.js';
+import { loadDashboardConfig } from '../config.js';
 import { buildDashboardServer, isLoopback } from '../server.js';
 import { METRIC_FIELDS, type Metrics } from './metrics-sql.js';
 
@@ -172,6 +173,71 @@ describe('GET /api/v1/live', () => {
   });
 });
 
+describe('GET /api/v1/dimensions', () => {
+  const DEFAULTS = {
+    categories: [
+      { key: 'payment', label: 'Payment', queue: 'payments' },
+      { key: 'account', label: 'Account', queue: 'L1' },
+      { key: 'features', label: 'Features', queue: 'L1' },
+      { key: 'complaint', label: 'Complaint', queue: 'L2' },
+      { key: 'ideas', label: 'Ideas', queue: 'L1' },
+    ],
+    queues: [
+      { key: 'payments', label: 'Payments' },
+      { key: 'L1', label: 'L1' },
+      { key: 'L2', label: 'L2' },
+      { key: 'VIP', label: 'VIP' },
+    ],
+  };
+
+  it("labels the configuration's default categories and their queues", async () => {
+    const res = await get('/api/v1/dimensions');
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual(DEFAULTS);
+  });
+
+  it('serves the categories and default queue it is given (CATEGORIES, DEFAULT_QUEUE)', async () => {
+    const cfg = loadDashboardConfig({ CATEGORIES: 'Billing & refunds:billing, Login problems, Bugs:L2', DEFAULT_QUEUE: 'first_line' });
+    const custom = await buildDashboardServer({ ch: db.ch, webRoot: false, categories: cfg.categories, defaultQueue: cfg.DEFAULT_QUEUE });
+    try {
+      expect((await custom.inject({ url: '/api/v1/dimensions' })).json()).toEqual({
+        categories: [
+          { key: 'billing_refunds', label: 'Billing & refunds', queue: 'billing' },
+          { key: 'login_problems', label: 'Login problems', queue: 'first_line' },
+          { key: 'bugs', label: 'Bugs', queue: 'L2' },
+        ],
+        queues: [
+          { key: 'billing', label: 'Billing' },
+          { key: 'first_line', label: 'First line' },
+          { key: 'L2', label: 'L2' },
+          { key: 'VIP', label: 'VIP' },
+        ],
+      });
+    } finally {
+      await custom.close();
+    }
+  });
+
+  it('rejects parameters, is behind the token and documented with its schema', async () => {
+    expect((await get('/api/v1/dimensions?lang=en')).json()).toMatchObject({ statusCode: 400, message: 'unknown parameter lang' });
+    const secured = await buildDashboardServer({ ch: db.ch, host: '0.0.0.0', token: 's3cret', webRoot: false });
+    try {
+      expect((await secured.inject({ url: '/api/v1/dimensions' })).statusCode).toBe(401);
+      expect((await secured.inject({ url: '/api/v1/dimensions', headers: { authorization: 'Bearer s3cret' } })).json()).toEqual(DEFAULTS);
+    } finally {
+      await secured.close();
+    }
+    const doc = (await get('/api/docs/json')).json() as { paths: Record<string, { get: { security: unknown; responses: Record<string, { content: Record<string, { schema: { properties: object } }> }> } }> };
+    const op = doc.paths['/api/v1/dimensions']!.get;
+    expect(op.security).toEqual([{ bearerAuth: [] }]);
+    expect(Object.keys(op.responses['200']!.content['application/json']!.schema.properties)).toEqual(['categories', 'queues']);
+  });
+
+  it('a bad CATEGORIES is a configuration error naming the variable', () => {
+    expect(() => loadDashboardConfig({ CATEGORIES: 'Payment:pay ments' })).toThrow(/^Invalid configuration: CATEGORIES .*bad queue name/);
+  });
+});
+
 describe('CSV', () => {
   it.each([
     [`/api/v1/summary?${range}`, 'tickets_created,tickets_resolved,frt_p50_seconds'],
@@ -236,7 +302,7 @@ describe('auth', () => {
 
   it('refuses to serve beyond loopback without a token', async () => {
     await expect(buildDashboardServer({ ch: db.ch, host: '0.0.0.0', webRoot: false })).rejects.toThrow(/ANALYTICS_TOKEN/);
-    await expect(buildDashboardServer({ ch: db.ch, host: '192.168.1.10', webRoot: false })).rejects.toThrow(/refusing to serve/);
+    await expect(buildDashboardServer({ ch: db.ch, host: '192.168.1.10', webRoot: false })).rejects.toThrow(/ANALYTICS_TOKEN must be set when HOST \(192\.168\.1\.10\)/);
     expect(isLoopback('127.0.0.1')).toBe(true);
     expect(isLoopback('::1')).toBe(true);
     expect(isLoopback('localhost')).toBe(true);
@@ -249,7 +315,7 @@ describe('OpenAPI and /metrics', () => {
     const doc = (await get('/api/docs/json')).json() as { openapi: string; paths: Record<string, unknown>; components: { securitySchemes: object } };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/api/v1/breakdown', '/api/v1/frt-distribution', '/api/v1/heatmap', '/api/v1/live', '/api/v1/summary', '/api/v1/timeseries'].sort(),
+      ['/api/v1/breakdown', '/api/v1/dimensions', '/api/v1/frt-distribution', '/api/v1/heatmap', '/api/v1/live', '/api/v1/summary', '/api/v1/timeseries'].sort(),
     );
     expect(doc.components.securitySchemes).toHaveProperty('bearerAuth');
     const ui = await get('/api/docs/');

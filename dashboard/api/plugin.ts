@@ -3,7 +3,7 @@
  *   /api/v1/*   JSON (or CSV) analytics, bearer-token protected when a token is set
  *   /api/docs   OpenAPI document and Swagger UI
  *   /           the built web app (dashboard/web/dist)
- * Hosts compose it (dashboard/main.ts, scripts/start.ts) with `{ ch }`.
+ * Hosts compose it (dashboard/main.ts, scripts/start.ts) with `{ ch }` and the configured categories.
  */
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,10 +15,13 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync, FastifySchema, FastifySchemaValidationError } from 'fastify';
 import { Histogram } from 'prom-client';
+import type { Category } from '../../bot/routing.js';
 import type { ClickHouse } from '../../core/clickhouse.js';
 import { registry } from '../../core/metrics.js';
 import { webAppPlugin } from '../../core/web-app.js';
+import { loadDashboardConfig } from '../config.js';
 import { sendCsv, wantsCsv } from './csv.js';
+import { configuredDimensions } from './dimensions.js';
 import { METRIC_FIELDS, type BreakdownDimension } from './metrics-sql.js';
 import { BadRequest, checkBucketCount, parseFilter, parseRange, parseTimeZone } from './params.js';
 import * as q from './queries.js';
@@ -32,6 +35,10 @@ export interface AnalyticsPluginOptions {
   liveWindowSeconds?: number;
   /** Directory of the built web app; false = don't serve it. Default dashboard/web/dist. */
   webRoot?: string | false;
+  /** The configured categories (CATEGORIES) whose labels /dimensions serves; default: the configuration's defaults. */
+  categories?: readonly Category[];
+  /** DEFAULT_QUEUE; default: the configuration's default. */
+  defaultQueue?: string;
   /** Clock for SLA outcomes and the live panel (tests pin it). */
   now?: () => Date;
 }
@@ -94,6 +101,8 @@ function route(schema: FastifySchema & { querystring: unknown }, summary: string
 export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async (app, opts) => {
   const now = opts.now ?? (() => new Date());
   const liveWindowSeconds = opts.liveWindowSeconds ?? 30 * 86_400;
+  const defaults = loadDashboardConfig({}); // the declared defaults, for hosts (tests) that pass no categories
+  const dimensions = configuredDimensions(opts.categories ?? defaults.categories, opts.defaultQueue ?? defaults.DEFAULT_QUEUE);
   const runner = q.clickHouseRunner(opts.ch);
   const timed = (endpoint: string): q.QueryRunner => async (sql, params) => {
     const end = queryDuration.startTimer({ endpoint });
@@ -123,6 +132,12 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
         if (status >= 500) request.log.error({ err }, 'analytics request failed');
         return reply.code(status).send({ statusCode: status, error: status === 400 ? 'Bad Request' : status === 401 ? 'Unauthorized' : 'Internal Server Error', message: status >= 500 ? 'analytics query failed; see the server log' : err.message });
       });
+
+      api.get(
+        '/dimensions',
+        route({ querystring: S.DimensionsQuery, response: { 200: S.DimensionsSchema } }, 'Labels of the configured categories and queues, for showing the keys the other endpoints use', false),
+        async () => dimensions,
+      );
 
       api.get<{ Querystring: Static<typeof S.SummaryQuery> }>('/summary', route({ querystring: S.SummaryQuery, response: { 200: S.MetricsSchema } }, 'Metrics of the tickets created in [from, to)', true), async (req, reply) => {
         const m = await q.summary(timed('summary'), parseRange(req.query), parseFilter(req.query), now());

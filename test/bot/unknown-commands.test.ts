@@ -1,5 +1,6 @@
 /** Nothing typed to the bot goes unanswered: /help and unknown commands from customers, unknown commands from agents. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closestAgentCommand } from '../../bot/features/commands.js';
 import { coreTestFeatures, startHarness, SUPPORT, topicOf, type Harness } from './harness.js';
 
 let h: Harness;
@@ -74,5 +75,18 @@ describe('agents', () => {
     expect((await h.client.getCustomerMessages(8010)).slice(before)).toEqual([]);
     const t = await h.db.query<{ status: string }>('SELECT status FROM tickets WHERE customer_id = 8010');
     expect(t.rows[0]!.status).not.toBe('resolved');
+  });
+});
+
+describe('closestAgentCommand', () => {
+  it('maps guesses and typos to the command meant, and suggests nothing for other words', () => {
+    expect(closestAgentCommand('close')).toBe('resolve');
+    expect(closestAgentCommand('Close')).toBe('resolve');
+    expect(closestAgentCommand('clsoe')).toBe('resolve');
+    expect(closestAgentCommand('resolv')).toBe('resolve');
+    expect(closestAgentCommand('tkae')).toBe('take');
+    expect(closestAgentCommand('findkb')).toBe('find_kb');
+    expect(closestAgentCommand('foo')).toBeUndefined();
+    expect(closestAgentCommand('help')).toBeUndefined();
   });
 });

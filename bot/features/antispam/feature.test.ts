@@ -80,6 +80,25 @@ describe('newcomers', () => {
     expect(await heldRows(7005)).toEqual([{ reason: 'media', state: 'released' }]);
   });
 
+  it('a newcomer’s album is held as one: one note in the topic, released together as an album', async () => {
+    await h.client.sendCustomerMessage(7008, { photo: {}, caption: 'both screens', media_group_id: 'album-7008', first_name: 'Al', language_code: 'en' });
+    await h.client.sendCustomerMessage(7008, { photo: {}, media_group_id: 'album-7008' });
+    const thread = await h.thread(7008);
+    const [ticket] = await tickets(7008);
+    const held = await h.client.waitForChatMessage(SUPPORT, (m) => (m.text ?? '').includes(`Ticket #${ticket!.id}`) && /Held from a new customer: 2/.test(m.text ?? ''), { threadId: thread });
+    await h.client.waitForCustomerMessage(7008, /What is your question about/);
+    await h.settle();
+    expect((await topic(thread)).filter((m) => /photo held: new customer/.test(m.text ?? ''))).toHaveLength(1);
+    expect(await blocked(7008)).toEqual(['media', 'media']);
+
+    await h.client.pressSupportButton({ from_id: AGENT, message_id: held.message_id, text: '📎 Release held (2)' });
+    await h.client.waitForChatMessage(SUPPORT, /released 2 held messages/, { threadId: thread });
+    const photos = (await topic(thread)).filter((m) => m.media === 'photo');
+    expect(photos).toHaveLength(2);
+    expect(photos[0]!.media_group_id).toBeDefined();
+    expect(photos[1]!.media_group_id).toBe(photos[0]!.media_group_id);
+  });
+
   it('lets links and media through once the customer has written a few real messages', async () => {
     await h.client.sendCustomerMessage(7006, { text: 'My transfer is stuck', first_name: 'Tru', language_code: 'en' });
     await h.client.sendCustomerMessage(7006, { text: 'It is order 5521' });
