@@ -17,10 +17,10 @@ export const loadFeaturesEnv = defineConfig('features', {
   QUIET_HOURS: env.optionalString({ doc: 'Hours when non-urgent messages (follow-ups, non-urgent broadcasts) wait, e.g. "22:00-08:00". Unset: none.' }),
   QUIET_HOURS_TZ: env.string({ default: 'UTC', doc: 'IANA time zone of QUIET_HOURS (the desk\'s customers\' zone, e.g. Europe/Moscow).' }),
   SCHEDULER_POLL_INTERVAL: env.duration({ default: '2s', doc: 'How often the feature scheduler looks for due jobs (follow-ups, auto-close, deferred broadcasts).' }),
-  SPAM_RATE_LIMIT: env.int({ default: 8, min: 1, doc: 'Messages a customer may send per SPAM_RATE_WINDOW; more are held back.' }),
+  SPAM_RATE_LIMIT: env.int({ default: 8, min: 1, doc: 'Messages of a customer relayed per SPAM_RATE_WINDOW; more are queued and relayed in order as the window allows.' }),
   SPAM_RATE_WINDOW: env.duration({ default: '30s', doc: 'Window of SPAM_RATE_LIMIT.' }),
-  SPAM_NEWCOMER_MESSAGES: env.int({ default: 3, min: 0, doc: 'A customer with fewer real messages than this may not send links or media yet.' }),
-  SPAM_NEWCOMER_AGE: env.duration({ default: '10m', doc: 'A customer younger than this (first contact) may not send links or media yet.' }),
+  SPAM_NEWCOMER_MESSAGES: env.int({ default: 3, min: 0, doc: 'A customer with fewer real messages than this has links and media held until an agent releases them on the ticket card.' }),
+  SPAM_NEWCOMER_AGE: env.duration({ default: '10m', doc: 'A customer younger than this (first contact) has links and media held until an agent releases them on the ticket card.' }),
   SPAM_DUPLICATE_WINDOW: env.duration({ default: '2m', doc: 'The same text or file sent again within this window is collapsed (not relayed again); 0 turns the check off.' }),
   BROADCAST_PROGRESS_INTERVAL: env.duration({ default: '15s', doc: 'How often a running broadcast edits its status message in the support group (edits share the group\'s ~20/min budget).' }),
 });
