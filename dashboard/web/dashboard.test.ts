@@ -1,7 +1,8 @@
 /**
  * The dashboard in real headless Chromium against the real API over a seeded
  * desk in chDB: every panel gets data, filters change the numbers and live in
- * the URL, the token prompt works, no console errors. Screenshots go to
+ * the URL, "24 h" is the last 24 hours, queues and categories show by their
+ * configured labels, the token prompt works, no console errors. Screenshots go to
  * test-artifacts/ (light, dark, phone).
  */
 import { mkdirSync } from 'node:fs';
@@ -13,9 +14,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest, openAnalyticsDb, type AnalyticsDb } from '../../test/analytics/chdb.js';
 import { deskEvents, seededDesk } from '../../test/analytics/history.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
+import { loadDashboardConfig } from '../config.js';
 import { buildDashboardServer } from '../server.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
+const HOUR = 3_600_000;
+/**
+ * The desk's categories as configured for this test: a label that looks like
+ * markup (it must show as text), and "complaint" no longer configured (its
+ * tickets are stored as "legacy_complaints", a renamed category: humanised).
+ */
+const CONFIG = loadDashboardConfig({ CATEGORIES: 'Payment:payments,Account:L1,Features:L1,Ideas <i>beta</i>:L1' });
+const IDEAS = CONFIG.categories.find((c) => c.label.startsWith('Ideas'))!.key;
+const RENAMED: Record<string, string> = { ideas: IDEAS, complaint: 'legacy_complaints' };
 const PANELS = ['chart-volume', 'chart-frt', 'chart-frt-dist', 'chart-heatmap', 'chart-category', 'table-queue', 'table-agents', 'live'];
 
 let db: AnalyticsDb;
@@ -67,8 +78,11 @@ beforeAll(async () => {
   await build({ configFile: join(process.cwd(), 'dashboard/web/vite.config.ts'), logLevel: 'error', build: { outDir: webOut.dir, emptyOutDir: true } });
   db = await openAnalyticsDb();
   const now = Date.now();
-  await ingest(db.ch, deskEvents(seededDesk({ tickets: 1500, days: 30, end: now, seed: 11 })), 3);
-  app = await buildDashboardServer({ ch: db.ch, webRoot: webOut.dir });
+  const specs = seededDesk({ tickets: 1500, days: 30, end: now, seed: 11 }).map((t) =>
+    t.category && RENAMED[t.category.value] ? { ...t, category: { ...t.category, value: RENAMED[t.category.value]! } } : t,
+  );
+  await ingest(db.ch, deskEvents(specs), 3);
+  app = await buildDashboardServer({ ch: db.ch, webRoot: webOut.dir, categories: CONFIG.categories, defaultQueue: CONFIG.DEFAULT_QUEUE });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   browser = await launch();
 });
@@ -145,6 +159,106 @@ describe('dashboard in Chromium', () => {
       await close();
     }
   }, 180_000);
+
+  it('"24 h" is the last 24 hours up to now, shared as ?range=24h; a date input makes it fixed days', async () => {
+    const { page, errors, close } = await openPage();
+    const summaries: URL[] = [];
+    const series: URL[] = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.pathname.endsWith('/api/v1/summary')) summaries.push(u);
+      if (u.pathname.endsWith('/api/v1/timeseries')) series.push(u);
+    });
+    const pressed = () => page.locator('#presets button[aria-pressed="true"]').allInnerTexts();
+    try {
+      await page.goto(`${base}/?${new URLSearchParams({ from: isoDay(-6), to: isoDay(0) })}`);
+      await waitForPanels(page);
+      expect(await pressed()).toEqual(['7 d']);
+      const week = Number((await kpi(page, 'tickets')).replaceAll(',', ''));
+
+      summaries.length = 0;
+      series.length = 0;
+      await page.getByRole('button', { name: '24 h' }).click();
+      await page.waitForURL((u) => u.searchParams.get('range') === '24h');
+      await waitForPanels(page);
+      expect(new URL(page.url()).searchParams.has('from')).toBe(false);
+      const asked = summaries.at(-1)!;
+      const from = Date.parse(asked.searchParams.get('from')!);
+      const to = Date.parse(asked.searchParams.get('to')!);
+      expect(to - from).toBe(24 * HOUR);
+      expect(Math.abs(to - Date.now())).toBeLessThan(60_000);
+      expect(new Set(series.map((u) => u.searchParams.get('interval')))).toEqual(new Set(['hour']));
+      expect(await pressed()).toEqual(['24 h']);
+      expect(await page.locator('#range-label').innerText()).toMatch(/^Last 24 hours \(since .+\) · /);
+      expect([await page.locator('#from').inputValue(), await page.locator('#to').inputValue()]).toEqual([isoDay(-1), isoDay(0)]);
+      const day = Number((await kpi(page, 'tickets')).replaceAll(',', ''));
+      expect(day).toBeGreaterThan(0);
+      expect(day).toBeLessThan(week);
+
+      // the shared link is the same rolling window
+      await page.reload();
+      await waitForPanels(page);
+      expect(await pressed()).toEqual(['24 h']);
+      expect(new URL(page.url()).searchParams.get('range')).toBe('24h');
+
+      // a date picked by hand is a fixed range of days again
+      await page.locator('#from').fill(isoDay(-3));
+      await page.waitForURL((u) => u.searchParams.get('from') === isoDay(-3) && u.searchParams.get('to') === isoDay(0) && !u.searchParams.has('range'));
+      await waitForPanels(page);
+      expect(await pressed()).toEqual([]);
+      expect(await page.locator('#range-label').innerText()).not.toMatch(/Last 24 hours/);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 120_000);
+
+  it('names queues and categories by their configured labels: selects, range label, category chart, queue table', async () => {
+    const { page, errors, close } = await openPage();
+    const options = (id: string) => page.locator(`#${id} option`).evaluateAll((os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+    try {
+      await page.goto(`${base}/?${new URLSearchParams({ from: isoDay(-29), to: isoDay(0) })}`);
+      await waitForPanels(page);
+      expect(await options('category')).toEqual([
+        ['', 'All categories'],
+        ['account', 'Account'],
+        ['features', 'Features'],
+        [IDEAS, 'Ideas <i>beta</i>'],
+        ['legacy_complaints', 'Legacy complaints'],
+        ['payment', 'Payment'],
+      ]);
+      expect(await options('queue')).toEqual([
+        ['', 'All queues'],
+        ['L1', 'L1'],
+        ['L2', 'L2'],
+        ['payments', 'Payments'],
+        ['VIP', 'VIP'],
+      ]);
+      const queueNames = await page.locator('#table-queue tbody td:first-child').allInnerTexts();
+      expect(queueNames.map((n) => n.trim()).sort()).toEqual(['L1', 'L2', 'Payments', 'VIP']);
+
+      // the category chart's tooltip, bar by bar: labels as text, never markup
+      await page.locator('#chart-category').scrollIntoViewIfNeeded();
+      const box = (await page.locator('#chart-category canvas').first().boundingBox())!;
+      const names = new Set<string>();
+      for (let y = box.y + 4; y < box.y + box.height - 4; y += box.height / 40) {
+        await page.mouse.move(box.x + box.width * 0.6, y);
+        const name = page.locator('#chart-category .tooltip-name');
+        if (await name.isVisible()) names.add(await name.innerText());
+      }
+      expect([...names].sort()).toEqual(['Account', 'Features', 'Ideas <i>beta</i>', 'Legacy complaints', 'Payment', 'uncategorised']);
+      expect(await page.locator('#chart-category i').count()).toBe(0);
+
+      await page.locator('#category').selectOption(IDEAS);
+      await page.locator('#queue').selectOption('payments');
+      await page.waitForURL((u) => u.searchParams.get('category') === IDEAS && u.searchParams.get('queue') === 'payments');
+      expect(await page.locator('#range-label').innerText()).toMatch(/ · queue Payments · Ideas <i>beta<\/i>$/);
+      expect(await page.locator('#range-label i').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await close();
+    }
+  }, 120_000);
 
   it('dark theme via the toggle and on a phone, without console errors', async () => {
     const { page, errors, close } = await openPage({ width: 1366, height: 768 }, 'light');

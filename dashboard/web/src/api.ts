@@ -1,7 +1,7 @@
 /** The analytics API from the browser: bearer token from local storage, typed responses, CSV downloads. */
 
 import type { Static } from '@sinclair/typebox';
-import type { FrtDistributionSchema, HeatmapSchema, LiveSchema, TimeseriesSchema } from '../../api/schemas.js';
+import type { DimensionsSchema, FrtDistributionSchema, HeatmapSchema, LiveSchema, TimeseriesSchema } from '../../api/schemas.js';
 
 /** Metric fields by name: panels and tables pick them by key. */
 export type Metrics = Record<string, number | null>;
@@ -11,6 +11,7 @@ export type Timeseries = Static<typeof TimeseriesSchema>;
 export type Heatmap = Static<typeof HeatmapSchema>;
 export type FrtBucket = Static<typeof FrtDistributionSchema>[number];
 export type Live = Static<typeof LiveSchema>;
+export type Dimensions = Static<typeof DimensionsSchema>;
 
 const TOKEN_KEY = 'analytics-token';
 

@@ -175,8 +175,11 @@ export function frtDistributionOption(buckets: FrtBucket[]): () => Option {
   };
 }
 
-/** Horizontal bars: tickets per key, CSAT in the tooltip. */
-export function categoryOption(rows: { key: string; tickets_created: number | null; csat_avg: number | null; frt_p50_seconds: number | null }[]): () => Option {
+/** Horizontal bars: tickets per category by its label, CSAT in the tooltip. */
+export function categoryOption(
+  rows: { key: string; tickets_created: number | null; csat_avg: number | null; frt_p50_seconds: number | null }[],
+  name: (key: string) => string,
+): () => Option {
   return () => {
     const p = palette();
     const top = rows.slice(0, 10).reverse();
@@ -187,14 +190,20 @@ export function categoryOption(rows: { key: string; tickets_created: number | nu
         backgroundColor: p.surface,
         borderColor: p.border,
         textStyle: { color: p.text },
+        // Labels come from configuration: the tooltip is built as elements with text, never as HTML.
         formatter: (xs: { dataIndex: number }[]) => {
           const r = top[xs[0]!.dataIndex]!;
-          return `<b>${r.key || 'uncategorised'}</b><br/>${num(r.tickets_created)} tickets<br/>CSAT ${num(r.csat_avg, 2)} · FRT P50 ${duration(r.frt_p50_seconds)}`;
+          const box = document.createElement('div');
+          const title = document.createElement('b');
+          title.className = 'tooltip-name';
+          title.textContent = name(r.key);
+          box.append(title, document.createElement('br'), `${num(r.tickets_created)} tickets`, document.createElement('br'), `CSAT ${num(r.csat_avg, 2)} · FRT P50 ${duration(r.frt_p50_seconds)}`);
+          return box;
         },
       },
       grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: 'value', minInterval: 1, ...axis() },
-      yAxis: { type: 'category', data: top.map((r) => r.key || 'uncategorised'), ...axis({ splitLine: { show: false } }) },
+      yAxis: { type: 'category', data: top.map((r) => name(r.key)), ...axis({ splitLine: { show: false } }) },
       series: [{ type: 'bar', data: top.map((r) => r.tickets_created), barMaxWidth: 22, itemStyle: { borderRadius: [0, 4, 4, 0], color: p.series[0] }, label: { show: true, position: 'right', color: p.muted } }],
     };
   };

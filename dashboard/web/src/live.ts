@@ -13,7 +13,8 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''):
   return e;
 }
 
-export function renderLive(container: HTMLElement, live: Live): void {
+/** `queueName` gives a queue key its configured label. */
+export function renderLive(container: HTMLElement, live: Live, queueName: (key: string) => string): void {
   const p = palette();
   const colors: Record<string, string> = { new: p.bad, waiting_agent: p.warn, in_progress: p.series[0]!, waiting_customer: p.muted, unknown: p.border };
   container.dataset.points = String(live.by_queue.length);
@@ -43,22 +44,22 @@ export function renderLive(container: HTMLElement, live: Live): void {
       const seg = el('span');
       seg.style.flex = String(r.open);
       seg.style.background = colors[r.status] ?? p.border;
-      seg.title = `${q}: ${r.open} ${STATUS_LABEL[r.status] ?? r.status}`;
+      seg.title = `${queueName(q)}: ${r.open} ${STATUS_LABEL[r.status] ?? r.status}`;
       track.append(seg);
     }
-    row.append(el('span', '', q || '—'), track, el('span', '', String(total)));
+    row.append(el('span', '', queueName(q)), track, el('span', '', String(total)));
     bars.append(row);
   }
 
   const oldest = el('p', 'hint');
   oldest.textContent = live.oldest_waiting
-    ? `Oldest waiting: #${live.oldest_waiting.ticket_id} (${live.oldest_waiting.queue}) for ${duration(live.oldest_waiting.waiting_seconds)}`
+    ? `Oldest waiting: #${live.oldest_waiting.ticket_id} (${queueName(live.oldest_waiting.queue)}) for ${duration(live.oldest_waiting.waiting_seconds)}`
     : 'Nobody is waiting for an agent.';
 
   const list = el('ul', 'live-list');
   for (const t of live.tickets.slice(0, 30)) {
     const li = el('li');
-    const left = el('span', '', `#${t.ticket_id} · ${t.queue} · ${t.sla === 'first_response' ? 'first response' : 'resolution'}`);
+    const left = el('span', '', `#${t.ticket_id} · ${queueName(t.queue)} · ${t.sla === 'first_response' ? 'first response' : 'resolution'}`);
     const right = el('span', `pill ${t.state}`, t.state === 'breached' ? `${duration(t.overdue_seconds)} over` : `due in ${duration(-t.overdue_seconds)}`);
     li.append(left, right);
     list.append(li);

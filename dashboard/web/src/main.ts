@@ -3,17 +3,21 @@
  * parallel (each panel shows its own loading, empty or error state), refreshes
  * on a timer, and asks for the API token when the server wants one.
  */
-import { ApiError, downloadCsv, getJson, token, type BreakdownRow, type FrtBucket, type Heatmap, type Live, type Metrics, type Timeseries } from './api.js';
+import { ApiError, downloadCsv, getJson, token, type BreakdownRow, type Dimensions, type FrtBucket, type Heatmap, type Live, type Metrics, type Timeseries } from './api.js';
 import { ChartCard, categoryOption, frtDistributionOption, frtTrendOption, heatmapOption, volumeOption } from './charts.js';
 import { renderKpis } from './kpis.js';
+import { Labels, type Dimension } from './labels.js';
 import { renderLive } from './live.js';
-import { apiRange, presetRange, readFilters, spanDays, timeZone, writeFilters, type Filters } from './state.js';
+import { apiRange, bucketInterval, dayRange, isPreset, presetPeriod, rangeLabel, readFilters, timeZone, withDate, writeFilters, type Filters } from './state.js';
 import { MetricTable } from './tables.js';
 import { initTheme, toggleTheme } from './theme.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const REFRESH_MS = 60_000;
 const LIVE_REFRESH_MS = 15_000;
+/** Periods up to this many days get hourly buckets: the volume chart, the FRT trend (fewer answered tickets per hour). */
+const VOLUME_HOURLY_DAYS = 14;
+const FRT_HOURLY_DAYS = 2;
 
 initTheme();
 
@@ -24,42 +28,36 @@ const charts = {
   heatmap: new ChartCard($('chart-heatmap')),
   category: new ChartCard($('chart-category')),
 };
-const queueTable = new MetricTable($('table-queue'), 'Queue', (k) => k || 'none');
+const labels = new Labels();
+const queueTable = new MetricTable($('table-queue'), 'Queue', labels.queue);
 const agentTable = new MetricTable($('table-agents'), 'Agent', (k) => (k ? `agent ${k}` : 'unassigned'));
-const known = { queue: new Set<string>(), category: new Set<string>() };
 
 let filters: Filters = readFilters();
 let generation = 0;
 let controller: AbortController | undefined;
 
-function params(extra: Record<string, string> = {}): Record<string, string | undefined> {
-  return { ...apiRange(filters), queue: filters.queue || undefined, category: filters.category || undefined, ...extra };
+/** The API parameters of the current filters; a rolling window ends at `now`. */
+function params(extra: Record<string, string> = {}, now = new Date()): Record<string, string | undefined> {
+  return { ...apiRange(filters, now), queue: filters.queue || undefined, category: filters.category || undefined, ...extra };
 }
 
-function syncControls(): void {
-  ($('from') as HTMLInputElement).value = filters.from;
-  ($('to') as HTMLInputElement).value = filters.to;
-  const days = spanDays(filters);
-  const today = presetRange('1d').to;
-  for (const b of document.querySelectorAll<HTMLButtonElement>('#presets button')) {
-    const pressed = filters.to === today && Number.parseInt(b.dataset.preset!, 10) === days;
-    b.setAttribute('aria-pressed', String(pressed));
-  }
-  fillSelect($('queue') as HTMLSelectElement, known.queue, filters.queue, 'All queues');
-  fillSelect($('category') as HTMLSelectElement, known.category, filters.category, 'All categories');
-  const fmt = (s: string) => new Date(`${s}T00:00:00`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
-  $('range-label').textContent = `${fmt(filters.from)} – ${fmt(filters.to)} · ${timeZone()}${filters.queue ? ` · queue ${filters.queue}` : ''}${filters.category ? ` · ${filters.category}` : ''}`;
+function syncControls(now = new Date()): void {
+  const days = dayRange(filters, now);
+  ($('from') as HTMLInputElement).value = days.from;
+  ($('to') as HTMLInputElement).value = days.to;
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#presets button')) b.setAttribute('aria-pressed', String(isPreset(filters, b.dataset.preset!, now)));
+  fillSelect($('queue') as HTMLSelectElement, 'queue', filters.queue, 'All queues');
+  fillSelect($('category') as HTMLSelectElement, 'category', filters.category, 'All categories');
+  $('range-label').textContent = rangeLabel(filters, now, timeZone(), labels);
 }
 
-function fillSelect(select: HTMLSelectElement, values: Set<string>, current: string, all: string): void {
-  const options = [...new Set([...values, ...(current ? [current] : [])])].filter(Boolean).sort();
-  select.replaceChildren(new Option(all, ''), ...options.map((v) => new Option(v, v)));
+function fillSelect(select: HTMLSelectElement, dim: Dimension, current: string, all: string): void {
+  select.replaceChildren(new Option(all, ''), ...labels.options(dim, current).map(([key, name]) => new Option(name, key)));
   select.value = current;
 }
 
-function setFilters(next: Partial<Filters>): void {
-  filters = { ...filters, ...next };
-  if (filters.from > filters.to) filters.to = filters.from;
+function setFilters(next: Filters): void {
+  filters = next;
   writeFilters(filters);
   syncControls();
   void loadAll();
@@ -111,64 +109,66 @@ async function loadAll(): Promise<void> {
   controller = new AbortController();
   const signal = controller.signal;
   setLoading(true);
-  const days = spanDays(filters);
-  const volumeHourly = days <= 14;
-  const frtHourly = days <= 2;
+  const volumeHourly = bucketInterval(filters, VOLUME_HOURLY_DAYS) === 'hour';
+  const frtHourly = bucketInterval(filters, FRT_HOURLY_DAYS) === 'hour';
   const tz = timeZone();
+  const now = new Date(); // one instant for every panel, so a rolling window is the same window everywhere
+  const at = (extra: Record<string, string> = {}) => params(extra, now);
+  const named = loadLabels(signal); // the panels that show keys wait for their names
   const fail = (c: { message(t: string, e: boolean): void }) => (msg: string) => c.message(msg, true);
 
   const results = await Promise.all([
     panel(
-      () => getJson<Metrics>('summary', params(), signal),
+      () => getJson<Metrics>('summary', at(), signal),
       (m) => gen === generation && renderKpis($('kpis'), m),
       () => gen === generation && renderKpis($('kpis'), null),
     ),
     panel(
-      () => getJson<Timeseries>('timeseries', params({ metric: 'tickets_created', interval: volumeHourly ? 'hour' : 'day', tz }), signal),
+      () => getJson<Timeseries>('timeseries', at({ metric: 'tickets_created', interval: volumeHourly ? 'hour' : 'day', tz }), signal),
       (ts) => charts.volume.show(volumeOption(ts, volumeHourly), ts.points.reduce((a, p) => a + (p.value ?? 0), 0) ? ts.points.length : 0),
       fail(charts.volume),
     ),
     panel(
       () =>
         Promise.all([
-          getJson<Timeseries>('timeseries', params({ metric: 'frt_p50_seconds', interval: frtHourly ? 'hour' : 'day', tz }), signal),
-          getJson<Timeseries>('timeseries', params({ metric: 'frt_p90_seconds', interval: frtHourly ? 'hour' : 'day', tz }), signal),
+          getJson<Timeseries>('timeseries', at({ metric: 'frt_p50_seconds', interval: frtHourly ? 'hour' : 'day', tz }), signal),
+          getJson<Timeseries>('timeseries', at({ metric: 'frt_p90_seconds', interval: frtHourly ? 'hour' : 'day', tz }), signal),
         ]),
       ([p50, p90]) => charts.frt.show(frtTrendOption(p50, p90, frtHourly), p50.points.filter((p) => p.value !== null).length, 'No answered tickets in this range'),
       fail(charts.frt),
     ),
     panel(
-      () => getJson<FrtBucket[]>('frt-distribution', params(), signal),
+      () => getJson<FrtBucket[]>('frt-distribution', at(), signal),
       (b) => charts.frtDist.show(frtDistributionOption(b), b.reduce((a, x) => a + x.tickets, 0) ? b.length : 0, 'No answered tickets in this range'),
       fail(charts.frtDist),
     ),
     panel(
-      () => getJson<Heatmap>('heatmap', params({ tz }), signal),
+      () => getJson<Heatmap>('heatmap', at({ tz }), signal),
       (h) => charts.heatmap.show(heatmapOption(h), h.cells.filter((c) => c.tickets > 0).length),
       fail(charts.heatmap),
     ),
     panel(
-      () => getJson<BreakdownRow[]>('breakdown', params({ by: 'category' }), signal),
+      () => named.then(() => getJson<BreakdownRow[]>('breakdown', at({ by: 'category' }), signal)),
       (rows) => {
-        rows.forEach((r) => r.key && known.category.add(r.key));
-        charts.category.show(categoryOption(rows as never), rows.length);
+        labels.see('category', rows.map((r) => r.key));
+        charts.category.show(categoryOption(rows as never, labels.category), rows.length);
       },
       fail(charts.category),
     ),
     panel(
-      () => getJson<BreakdownRow[]>('breakdown', params({ by: 'queue' }), signal),
+      () => named.then(() => getJson<BreakdownRow[]>('breakdown', at({ by: 'queue' }), signal)),
       (rows) => {
-        rows.forEach((r) => r.key && known.queue.add(r.key));
+        labels.see('queue', rows.map((r) => r.key));
         queueTable.show(rows);
       },
       (m) => queueTable.message(m, true),
     ),
-    panel(() => getJson<BreakdownRow[]>('breakdown', params({ by: 'agent' }), signal), (rows) => agentTable.show(rows), (m) => agentTable.message(m, true)),
+    panel(() => getJson<BreakdownRow[]>('breakdown', at({ by: 'agent' }), signal), (rows) => agentTable.show(rows), (m) => agentTable.message(m, true)),
     loadLive(signal),
   ]);
   if (gen !== generation) return;
   setLoading(false);
-  syncControls();
+  syncControls(now);
   if (results.includes(false)) {
     banner('The analytics API needs a token.');
     askToken();
@@ -176,12 +176,25 @@ async function loadAll(): Promise<void> {
   else banner(null);
 }
 
+/**
+ * The configured labels, fetched until they arrive once. Never fails: without
+ * them (no token yet, an old server) keys show humanised, and the next load asks again.
+ */
+async function loadLabels(signal: AbortSignal): Promise<void> {
+  if (labels.loaded) return;
+  try {
+    labels.configure(await getJson<Dimensions>('dimensions', {}, signal));
+  } catch {
+    /* the panels report their own errors */
+  }
+}
+
 async function loadLive(signal?: AbortSignal): Promise<boolean> {
   const live = $('live');
   return panel(
     () => getJson<Live>('live', { queue: filters.queue || undefined, category: filters.category || undefined }, signal),
     (l) => {
-      renderLive(live, l);
+      renderLive(live, l, labels.queue);
       $('live-asof').textContent = `as of ${new Date(l.as_of).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' })}`;
     },
     (msg) => {
@@ -194,8 +207,8 @@ async function loadLive(signal?: AbortSignal): Promise<boolean> {
 
 /** CSV of each card's table, with the current filters. */
 const CSV: Record<string, () => [string, Record<string, string | undefined>]> = {
-  volume: () => ['timeseries', params({ metric: 'tickets_created', interval: spanDays(filters) <= 14 ? 'hour' : 'day', tz: timeZone() })],
-  'frt-trend': () => ['timeseries', params({ metric: 'frt_p90_seconds', interval: 'day', tz: timeZone() })],
+  volume: () => ['timeseries', params({ metric: 'tickets_created', interval: bucketInterval(filters, VOLUME_HOURLY_DAYS), tz: timeZone() })],
+  'frt-trend': () => ['timeseries', params({ metric: 'frt_p90_seconds', interval: bucketInterval(filters, FRT_HOURLY_DAYS), tz: timeZone() })],
   'frt-distribution': () => ['frt-distribution', params()],
   heatmap: () => ['heatmap', params({ tz: timeZone() })],
   category: () => ['breakdown', params({ by: 'category' })],
@@ -205,11 +218,11 @@ const CSV: Record<string, () => [string, Record<string, string | undefined>]> = 
 };
 
 function wire(): void {
-  for (const b of document.querySelectorAll<HTMLButtonElement>('#presets button')) b.addEventListener('click', () => setFilters(presetRange(b.dataset.preset!)));
-  $('from').addEventListener('change', (e) => (e.target as HTMLInputElement).value && setFilters({ from: (e.target as HTMLInputElement).value }));
-  $('to').addEventListener('change', (e) => (e.target as HTMLInputElement).value && setFilters({ to: (e.target as HTMLInputElement).value }));
-  $('queue').addEventListener('change', (e) => setFilters({ queue: (e.target as HTMLSelectElement).value }));
-  $('category').addEventListener('change', (e) => setFilters({ category: (e.target as HTMLSelectElement).value }));
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#presets button'))
+    b.addEventListener('click', () => setFilters({ ...filters, period: presetPeriod(b.dataset.preset!, new Date()) }));
+  for (const input of ['from', 'to'] as const) $(input).addEventListener('change', (e) => setFilters(withDate(filters, input, (e.target as HTMLInputElement).value, new Date())));
+  $('queue').addEventListener('change', (e) => setFilters({ ...filters, queue: (e.target as HTMLSelectElement).value }));
+  $('category').addEventListener('change', (e) => setFilters({ ...filters, category: (e.target as HTMLSelectElement).value }));
   $('filters').addEventListener('submit', (e) => e.preventDefault());
   $('refresh').addEventListener('click', () => void loadAll());
   $('theme').addEventListener('click', toggleTheme);
@@ -226,7 +239,8 @@ function wire(): void {
   for (const b of document.querySelectorAll<HTMLButtonElement>('button.csv'))
     b.addEventListener('click', () => {
       const [path, p] = CSV[b.dataset.csv!]!();
-      downloadCsv(path, p, `${b.dataset.csv}-${filters.from}-${filters.to}.csv`).catch((e: Error) => banner(`CSV download failed: ${e.message}`));
+      const days = dayRange(filters, new Date());
+      downloadCsv(path, p, `${b.dataset.csv}-${days.from}-${days.to}.csv`).catch((e: Error) => banner(`CSV download failed: ${e.message}`));
     });
   window.addEventListener('popstate', () => {
     filters = readFilters();
