@@ -10,6 +10,8 @@ import type { World } from '../world.js';
 
 export interface PlaygroundCustomer {
   id: number;
+  first_name: string;
+  /** First and last name, for display. */
   name: string;
   language_code?: string;
   /** Date of the latest message in the chat (unix seconds); 0 when the chat is empty. */
@@ -20,6 +22,7 @@ export interface PlaygroundCustomer {
 
 export interface PlaygroundAgent {
   id: number;
+  first_name: string;
   name: string;
   status: string;
 }
@@ -50,6 +53,7 @@ function customerOf(chat: ChatState): PlaygroundCustomer | undefined {
   const u = chat.user;
   return {
     id: u.id,
+    first_name: u.first_name,
     name: [u.first_name, u.last_name].filter(Boolean).join(' '),
     ...(u.language_code ? { language_code: u.language_code } : {}),
     last_date: lastDate(chat),
@@ -69,7 +73,7 @@ export function playgroundPeople(world: World, opts: { customerId?: number } = {
   const agents: PlaygroundAgent[] = [];
   for (const m of support?.members.values() ?? []) {
     if (m.user.is_bot || !ACTIVE_MEMBER.has(m.status)) continue;
-    agents.push({ id: m.user.id, name: [m.user.first_name, m.user.last_name].filter(Boolean).join(' '), status: m.status });
+    agents.push({ id: m.user.id, first_name: m.user.first_name, name: [m.user.first_name, m.user.last_name].filter(Boolean).join(' '), status: m.status });
   }
   agents.sort((a, b) => a.name.localeCompare(b.name) || a.id - b.id);
   const people: PlaygroundPeople = { chat_ids: world.chatIds, customers: customers.slice(0, MAX_LISTED_CUSTOMERS), customers_total: customers.length, agents };

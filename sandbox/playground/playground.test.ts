@@ -79,7 +79,7 @@ describe('serving the playground', () => {
     ]);
     expect(people.customers[0]).toMatchObject({ last_date: 1_767_225_700, messages: 1, blocked: false });
     expect(people.customers_total).toBe(2);
-    expect(people.agents).toEqual([{ id: 501, name: 'Maria', status: 'member' }]);
+    expect(people.agents).toEqual([{ id: 501, first_name: 'Maria', name: 'Maria', status: 'member' }]);
     expect(people.current).toBeUndefined();
     // The page asks about its customer here rather than probing the control API (whose 404 would be a console error).
     expect((await app.inject('/sandbox/playground/api/people?customer=1001')).json().current).toMatchObject({ id: 1001, name: 'Ann' });
@@ -266,6 +266,14 @@ describe('the playground in Chromium against a real desk', () => {
     await page.locator('#escalation-log .msg.in b', { hasText: 'SLA now' }).waitFor();
     const chat = await d.client.getChatMessages(DEFAULT_ESCALATION_CHAT_ID);
     expect(chat.some((m) => m.from === 'agent' && m.from_id === AGENT && m.text === '/sla')).toBe(true);
+  });
+
+  it('plays another customer picked from the list, e.g. one the simulator created', async () => {
+    await expect.poll(() => page.locator('#customer-select option[value="3003"]').count(), { timeout: 10_000 }).toBe(1);
+    await page.getByLabel('Play customer').selectOption('3003');
+    expect(await page.locator('#customer-name').innerText()).toBe('Ahmed');
+    await customerLog().locator('.msg.out', { hasText: 'Where is my refund?' }).waitFor();
+    expect(await customerLog().locator('.msg', { hasText: 'Olga' }).count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });

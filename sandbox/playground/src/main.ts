@@ -511,7 +511,7 @@ function wire(): void {
   $<HTMLSelectElement>('customer-select').addEventListener('change', (e) => {
     const id = Number((e.target as HTMLSelectElement).value);
     const c = state.people?.customers.find((x) => x.id === id);
-    if (c) setCustomer({ id, first_name: c.name.split(' ')[0] || c.name, ...(c.language_code ? { language_code: c.language_code } : {}) });
+    if (c) setCustomer({ id, first_name: c.first_name, ...(c.language_code ? { language_code: c.language_code } : {}) });
   });
 
   const nc = $('new-customer');
@@ -541,7 +541,7 @@ function wire(): void {
   $<HTMLSelectElement>('agent-select').addEventListener('change', (e) => {
     const id = Number((e.target as HTMLSelectElement).value);
     const a = state.people?.agents.find((x) => x.id === id);
-    if (a) setAgent({ id, first_name: a.name.split(' ')[0] || a.name });
+    if (a) setAgent({ id, first_name: a.first_name });
   });
   const na = $('new-agent');
   const naToggle = $('new-agent-toggle');

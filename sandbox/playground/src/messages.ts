@@ -119,7 +119,8 @@ function messageItem(m: MessageView, ctx: LogContext, firstOfDay: boolean, repli
     return h('li', { class: 'msg service', 'data-message-id': m.message_id }, day, h('div', { class: 'service-pill' }, SERVICE_TEXT[m.service] ?? m.service.replaceAll('_', ' ')));
   }
   const own = ctx.isOwn(m);
-  const body = h('div', { class: 'text' });
+  // dir=auto: a Persian or Arabic message reads right to left, as in Telegram.
+  const body = h('div', { class: 'text', dir: 'auto' });
   appendFormatted(body, m.text ?? m.caption ?? '', (m.entities ?? []) as Entity[]);
   const sender =
     ctx.showSender && !own
