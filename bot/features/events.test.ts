@@ -68,7 +68,7 @@ async function playEveryFeature(): Promise<void> {
   await c.waitForCustomerMessage(9003, /closed ticket/);
 
   // Anti-spam: a newcomer's link (it opens a ticket; the link is held for the agents).
-  await c.sendCustomerMessage(9004, { text: 'free money https://scam.example', first_name: 'Spam', language_code: 'en' });
+  await c.sendCustomerMessage(9004, { text: 'hi https://promo.example', first_name: 'Spam', language_code: 'en' });
   await c.waitForCustomerMessage(9004, /checks links from new contacts/);
 
   // Broadcast.
