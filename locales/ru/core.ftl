@@ -67,7 +67,7 @@ agent-button-resolve = 🏁 Решено
 agent-button-reopen = ↩️ Открыть снова
 agent-button-release = 📎 Показать задержанное ({ $count })
 agent-released-held = 📎 { $agent } { $count ->
-        [one] показал(а) задержанное сообщение
+        [1] показал(а) задержанное сообщение
        *[other] показал(а) задержанные сообщения: { $count }
     }.
 agent-unknown-command =
