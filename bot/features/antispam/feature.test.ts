@@ -54,17 +54,17 @@ describe('newcomers', () => {
     expect(pair.rows).toHaveLength(1);
   });
 
-  it('a newcomer’s link joins the ticket and is held; the topic shows where it points, not the link itself', async () => {
-    await h.client.sendCustomerMessage(7004, { text: 'My order does not load', first_name: 'Lin', language_code: 'en' });
-    const thread = await h.thread(7004);
-    await h.client.waitForChatMessage(SUPPORT, 'My order does not load', { threadId: thread });
-    await h.client.sendCustomerMessage(7004, { text: 'see https://shop.example/orders/5521?a=<b>' });
-    const note = await h.client.waitForChatMessage(SUPPORT, /link held: new customer/, { threadId: thread });
-    expect(note.text).toContain('see [🔗 shop.example]');
-    expect(note.text).not.toContain('https://');
+  it('a first message with an order link opens the ticket; the link is held and the topic shows where it points, not the link', async () => {
+    await h.client.sendCustomerMessage(7004, { text: 'order https://shop.example/orders/5521 fails <again>', first_name: 'Lin', language_code: 'en' });
+    await h.client.waitForCustomerMessage(7004, /Ticket #\d+ created/);
     await h.client.waitForCustomerMessage(7004, /an agent checks links from new contacts/);
+    const thread = await h.thread(7004);
+    const note = await h.client.waitForChatMessage(SUPPORT, /link held: new customer/, { threadId: thread });
+    expect(note.text).toContain('order [🔗 shop.example] fails <again>');
+    expect(note.text).not.toContain('https://');
     expect(await tickets(7004)).toHaveLength(1);
     expect(await blocked(7004)).toEqual(['link']);
+    expect(await heldRows(7004)).toEqual([{ reason: 'link', state: 'held' }]);
   });
 
   it('holds survive a restart: the card still offers them and the tap releases them afterwards', async () => {
