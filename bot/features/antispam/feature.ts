@@ -37,9 +37,15 @@ export function antispamFeature(rt: FeatureRuntime): Composer<BotContext> {
   // What waited before a restart, put back into the window before its first decision.
   let restored: Promise<void> | undefined;
   const restore = (desk: Desk) =>
-    (restored ??= waitingQueues(desk.db).then((queues) => {
-      for (const q of queues) window.restore(q.customerId, q.slots, q.messages);
-    }));
+    (restored ??= waitingQueues(desk.db).then(
+      (queues) => {
+        for (const q of queues) window.restore(q.customerId, q.slots, q.messages);
+      },
+      (err: unknown) => {
+        restored = undefined; // a failed read is tried again with the next message
+        throw err;
+      },
+    ));
 
   rt.onScheduler((scheduler, _rt, desk) => {
     scheduler.handle(RELEASE_JOB, async (job, now) => {
@@ -76,6 +82,7 @@ export function antispamFeature(rt: FeatureRuntime): Composer<BotContext> {
     // Commands are for the bot and never relayed; /language or /status twice is not spam.
     if (msg.text?.startsWith('/')) return commands.allow(customerId, at.getTime()) ? next() : drop(ctx, 'rate_limit', 'spam-rate-limit');
 
+    // An exact duplicate within the window is dropped, not held: the agents have the first copy (relayed or queued).
     const key = duplicateKey(msg);
     if (key && !msg.media_group_id && recent.isRepeat(customerId, key, at.getTime())) return drop(ctx, 'duplicate', 'spam-duplicate');
 
@@ -94,7 +101,8 @@ export function antispamFeature(rt: FeatureRuntime): Composer<BotContext> {
       holdUpdate(ctx, {
         reason: 'rate_limit',
         releaseAt: dueAt,
-        inTx: (tx) => rt.scheduler.schedule({ kind: RELEASE_JOB, dedupKey: `${RELEASE_JOB}:${customerId}:${release}`, dueAt, payload: { customerId } }, tx).then(() => undefined),
+        // One job per held message (a job releases every due message of the customer; later ones find none left).
+        inTx: (tx, held) => rt.scheduler.schedule({ kind: RELEASE_JOB, dedupKey: `${RELEASE_JOB}:${held.id}`, dueAt, payload: { customerId } }, tx).then(() => undefined),
         after: async () => {
           window.setWaiting(customerId, await queuedCount(desk.db, customerId));
           await notify(ctx, 'rate_limit', 'spam-rate-limit');
