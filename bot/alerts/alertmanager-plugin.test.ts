@@ -10,7 +10,10 @@ import type { AmAlert, AmWebhookPayload } from './alertmanager-schema.js';
 import { loadAlertsConfig, type AlertsConfig } from './config.js';
 import { Escalations } from './escalations.js';
 import { hhmm } from './format.js';
+import { ALERT_CATALOG } from './catalog.js';
+import { AlertStore } from './store.js';
 import { startSandboxHarness, type SandboxHarness } from './test-support.js';
+import type { MessageView } from '../../sandbox/views.js';
 import { alertsText } from './text.js';
 
 const text = alertsText();
@@ -44,6 +47,7 @@ function payload(...alerts: AmAlert[]): AmWebhookPayload {
 const post = (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) =>
   app.inject({ method: 'POST', url: '/hooks/alertmanager', headers: { 'content-type': 'application/json', ...headers }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
 const escalation = () => sandbox.messages(DEFAULT_ESCALATION_CHAT_ID).filter((m) => m.from === 'bot');
+const escalationsStore = () => new AlertStore(db);
 
 beforeAll(async () => {
   db = await openTestStore(tmp.dir);
@@ -137,24 +141,37 @@ describe('escalation messages', () => {
     expect(escalation()).toHaveLength(2);
   });
 
-  it('flap damping: firing again soon after resolving edits the old message, and resolving again posts no second follow-up', async () => {
+  it('firing again soon after resolving posts a new message (it notifies) that replies to the old one, which links to it; resolving again posts no second follow-up', async () => {
     let res = await post(payload(alert('FirstResponseSlaBreached', 'firing', { queue: 'VIP', severity: 'critical' })));
-    expect(res.json().outcomes[0].outcome).toBe('edited');
+    expect(res.json().outcomes[0].outcome).toBe('posted');
     let msgs = escalation();
-    expect(msgs).toHaveLength(2);
-    expect(msgs[0]!.text).toContain('First-response SLA breached');
-    expect(msgs[0]!.text).toContain('fired again (2×)');
+    expect(msgs).toHaveLength(3);
+    const [old, , refired] = msgs as [MessageView, MessageView, MessageView];
+    // The newest message in the chat is the firing one, not the "✅ Resolved" follow-up.
+    expect(sandbox.messages().at(-1)!.message_id).toBe(refired.message_id);
+    expect(refired.text).toContain('First-response SLA breached');
+    expect(refired.text).toContain('fired again (2×)');
+    expect(refired.reply_to).toBe(old.message_id);
+    expect(refired.buttons).toEqual([[`Take #${vipTicket}`], ['🔕 Mute VIP 1 h']]);
+    // The old message stays resolved, carries no buttons, and points to the new one.
+    expect(old.text).toMatch(/^✅ Resolved · First-response SLA breached/);
+    expect(old.text).toMatch(/🔁 Fired again at \d\d:\d\d UTC: see the new message$/);
+    expect((old.entities as { type: string; url?: string }[]).find((e) => e.type === 'text_link')?.url).toBe(`https://t.me/c/2000000002/${refired.message_id}`);
+    expect(old.buttons ?? []).toEqual([]);
+    expect((await escalationsStore().get('FirstResponseSlaBreached-VIP'))?.message_id).toBe(refired.message_id);
+
     res = await post(payload(alert('FirstResponseSlaBreached', 'resolved', { queue: 'VIP' })));
     msgs = escalation();
-    expect(msgs).toHaveLength(2);
-    expect(msgs[0]!.text).toMatch(/^✅ Resolved/);
+    expect(msgs).toHaveLength(3);
+    expect(msgs[2]!.text).toMatch(/^✅ Resolved/);
   });
 
   it('firing again after the flap window posts a new message', async () => {
     clock = at(15);
     const res = await post(payload(alert('FirstResponseSlaBreached', 'firing', { queue: 'VIP', severity: 'critical' })));
     expect(res.json().outcomes[0].outcome).toBe('posted');
-    expect(escalation()).toHaveLength(3);
+    expect(escalation()).toHaveLength(4);
+    expect(escalation()[3]!.text).not.toContain('fired again');
     await post(payload(alert('FirstResponseSlaBreached', 'resolved', { queue: 'VIP' })));
   });
 
@@ -180,7 +197,15 @@ describe('escalation messages', () => {
     expect(await escalations.refresh()).toBe(1);
     expect(escalation()).toHaveLength(posted + 2);
     expect(escalation()[posted]!.text).not.toContain(`#${later}`);
+    // Someone takes the other ticket from its topic: its Take button goes.
+    expect(escalation()[posted]!.buttons).toEqual([[`Take #${vipTicket}`], ['🔕 Mute VIP 1 h']]);
+    await db.query('UPDATE tickets SET agent_id = 9 WHERE id = $1', [vipTicket]);
+    expect(await escalations.refresh()).toBe(1);
+    expect(escalation()[posted]!.buttons).toEqual([['🔕 Mute VIP 1 h']]);
+    await db.query('UPDATE tickets SET agent_id = NULL WHERE id = $1', [vipTicket]);
+    // The resolution names every ticket the alert named, the one answered meanwhile too.
     await post(payload(alert('FirstResponseSlaBreached', 'resolved', { queue: 'VIP' })));
+    expect(escalation()[posted]!.text).toContain(`Tickets: #${vipTicket}, #${later}`);
   });
 
   it('an unknown alert is posted plainly', async () => {
@@ -223,5 +248,118 @@ describe('escalation messages', () => {
     const retry = await post(body);
     expect(retry.statusCode).toBe(200);
     expect(escalation()).toHaveLength(before + 1);
+  });
+});
+
+describe('an alert message that is gone (deleted by an admin, lost with a restarted sandbox)', () => {
+  const FP = 'FirstResponseSlaBreached-GONE';
+  const fresh = () => new Escalations({ db, api: sandbox.api, supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('alerts-test'), t: text, now: () => clock });
+  const shownIn = async (fp = FP) => (await escalationsStore().get(fp))?.message_id ?? null;
+  const remove = async (fp = FP) => sandbox.api.deleteMessage(DEFAULT_ESCALATION_CHAT_ID, (await shownIn(fp))!);
+  const firing = (queue = 'GONE') => payload(alert('FirstResponseSlaBreached', 'firing', { queue, severity: 'critical' }));
+  let gina: number;
+  let escalations: Escalations;
+
+  beforeAll(async () => {
+    clock = at(120);
+    escalations = fresh();
+    gina = await seedTicket(db, { queue: 'GONE', createdAt: at(-20), firstResponseDueAt: at(-5), firstName: 'Gina' });
+    expect((await post(firing())).json().outcomes[0].outcome).toBe('posted');
+    expect(await escalations.refresh()).toBe(0);
+  });
+
+  it('the refresh posts it anew with the current tickets and remembers the new message', async () => {
+    await remove();
+    const before = escalation().length;
+    const gus = await seedTicket(db, { queue: 'GONE', createdAt: at(-10), firstResponseDueAt: at(-1), firstName: 'Gus' });
+    expect(await escalations.refresh()).toBe(1);
+    expect(escalation()).toHaveLength(before + 1);
+    const again = escalation().at(-1)!;
+    expect(again.text).toContain('2 tickets wait past their first-response deadline.');
+    expect(again.text).toContain(`#${gina} Gina`);
+    expect(again.text).toContain(`#${gus} Gus`);
+    expect(again.buttons).toEqual([[`Take #${gina}`, `Take #${gus}`], ['🔕 Mute GONE 1 h']]);
+    expect(await shownIn()).toBe(again.message_id);
+    // Remembered: the next refresh has nothing to do.
+    expect(await escalations.refresh()).toBe(0);
+    expect(escalation()).toHaveLength(before + 1);
+  });
+
+  it('after a restart, a firing alert whose message is gone comes back although its tickets did not change', async () => {
+    await remove();
+    const before = escalation().length;
+    // Telegram's wording for an id it does not know; the sandbox says "message to edit not found".
+    sandbox.world.faults.add({ method: 'editMessageText', error_code: 400, description: 'Bad Request: MESSAGE_ID_INVALID', count: 1 });
+    const restarted = fresh(); // a new process: it has not seen any message yet
+    expect(await restarted.refresh()).toBe(1);
+    expect(escalation()).toHaveLength(before + 1);
+    expect(escalation().at(-1)!.text).toContain(`#${gina} Gina`);
+    expect(await shownIn()).toBe(escalation().at(-1)!.message_id);
+    expect(await restarted.refresh()).toBe(0);
+  });
+
+  it("a repeated notification whose message can't be edited posts it anew", async () => {
+    const before = escalation().length;
+    sandbox.world.faults.add({ method: 'editMessageText', error_code: 400, description: "Bad Request: message can't be edited", count: 1 });
+    expect((await post(firing())).json().outcomes[0].outcome).toBe('posted');
+    expect(escalation()).toHaveLength(before + 1);
+    expect(await shownIn()).toBe(escalation().at(-1)!.message_id);
+  });
+
+  it('resolving posts the resolution as a message of its own, which stands in for the follow-up', async () => {
+    await remove();
+    const before = escalation().length;
+    expect((await post(payload(alert('FirstResponseSlaBreached', 'resolved', { queue: 'GONE' })))).json().outcomes[0].outcome).toBe('resolved');
+    expect(escalation()).toHaveLength(before + 1);
+    const resolved = escalation().at(-1)!;
+    expect(resolved.text).toMatch(/^✅ Resolved · First-response SLA breached · queue GONE\nTickets: #\d+, #\d+\n/);
+    expect(await shownIn()).toBe(resolved.message_id);
+    expect((await escalationsStore().get(FP))?.last_followup_at).not.toBeNull();
+  });
+
+  it('a muted queue stays quiet when its message is gone, and is posted once the mute ends', async () => {
+    const fp = 'FirstResponseSlaBreached-HUSH';
+    await seedTicket(db, { queue: 'HUSH', createdAt: at(-20), firstResponseDueAt: at(-5), firstName: 'Hanna' });
+    expect((await post(firing('HUSH'))).json().outcomes[0].outcome).toBe('posted');
+    await escalations.store.mute('HUSH', at(30), 42);
+    await remove(fp);
+    const before = escalation().length;
+    await seedTicket(db, { queue: 'HUSH', createdAt: at(-10), firstResponseDueAt: at(-1), firstName: 'Hugo' });
+    expect(await escalations.refresh()).toBe(0);
+    expect((await post(firing('HUSH'))).json().outcomes[0].outcome).toBe('muted');
+    expect(escalation()).toHaveLength(before);
+    expect(await shownIn(fp)).toBeNull();
+
+    clock = at(31);
+    expect(await escalations.refresh()).toBe(1);
+    expect(escalation()).toHaveLength(before + 1);
+    expect(escalation().at(-1)!.text).toMatch(/queue HUSH\n2 tickets wait past their first-response deadline\./);
+    expect(await shownIn(fp)).toBe(escalation().at(-1)!.message_id);
+  });
+
+  it('after the sandbox restarts (message ids from 1 again), every firing alert is posted anew and none overwrites another', async () => {
+    for (const name of ['RestartA', 'RestartB']) await post(payload(alert(name, 'firing', { severity: 'warning' })));
+    const restarted = await startSandboxHarness();
+    try {
+      const rows = await escalationsStore().firing();
+      expect(rows.length).toBeGreaterThanOrEqual(3);
+      // A team lead talks in the new chat until the next message takes the second alert's remembered id:
+      // the first alert's new post gets that id, and the second alert's stale id then names it.
+      const collide = rows[1]!.message_id!;
+      for (let last = 0; last < collide - 1; ) last = (await restarted.client.sendSupportMessage({ from_id: 601, chat_id: DEFAULT_ESCALATION_CHAT_ID, text: 'anyone?' })).message_id;
+      const afterRestart = new Escalations({ db, api: restarted.api, supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('alerts-test'), t: text, now: () => clock });
+      await afterRestart.refresh();
+
+      const shown = restarted.messages().filter((m) => m.from === 'bot');
+      expect(shown.filter((m) => m.edited)).toEqual([]);
+      const now = await escalationsStore().firing();
+      expect(new Set(now.map((r) => r.message_id)).size).toBe(now.length);
+      for (const row of now) {
+        const m = shown.find((x) => x.message_id === row.message_id);
+        expect(m?.text, row.fingerprint).toContain(ALERT_CATALOG[row.alertname] ? text(`alert-${row.alertname}`) : row.alertname);
+      }
+    } finally {
+      await restarted.close();
+    }
   });
 });

@@ -22,6 +22,8 @@ export interface AlertsHookDesk {
   config: { supportChatId: number };
   /** Wording in the agents' language (alerts.ftl). */
   agentText: Text;
+  /** Queues' business hours: alert times are shown in a queue's zone, as on its ticket cards (UTC without one). */
+  sla?: { calendar(queue: string): { zone: string } | undefined };
 }
 
 export interface AlertmanagerPluginOptions {
@@ -49,9 +51,17 @@ export const alertmanagerPlugin: FastifyPluginAsync<AlertmanagerPluginOptions> =
   if (!token) log.warn('ALERTMANAGER_WEBHOOK_TOKEN is unset: POST /hooks/alertmanager rejects every request');
   const escalations =
     opts.escalations ??
-    new Escalations({ db: opts.desk.db, api: opts.desk.api, supportChatId: opts.desk.config.supportChatId, config: cfg, log, t: opts.desk.agentText });
+    new Escalations({
+      db: opts.desk.db,
+      api: opts.desk.api,
+      supportChatId: opts.desk.config.supportChatId,
+      config: cfg,
+      log,
+      t: opts.desk.agentText,
+      zoneOf: (queue) => opts.desk.sla?.calendar(queue)?.zone,
+    });
 
-  // Keep firing messages current between notifications (new breaches, answered tickets).
+  // Keep firing messages current between notifications (new breaches, answered tickets, messages gone).
   const refresher = setInterval(() => {
     escalations.refresh().catch((e: unknown) => log.warn({ err: e }, 'refreshing firing alerts failed'));
   }, cfg.ALERT_REFRESH_INTERVAL * 1000);

@@ -8,6 +8,7 @@
 import { Composer, InlineKeyboard, type CallbackQueryContext } from 'grammy';
 import { readSlaSnapshot } from '../../monitoring/sla-snapshot.js';
 import type { BotContext } from '../context.js';
+import { isMessageGone } from '../telegram/errors.js';
 import { DeskError } from '../tickets/errors.js';
 import { loadAlertsConfig, type AlertsConfig } from './config.js';
 import { CALLBACK_MUTE, CALLBACK_TAKE, CALLBACK_UNMUTE, escapeHtml, hhmm, humanDuration, renderSlaOverview } from './format.js';
@@ -26,7 +27,7 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
       store.activeMutes(at),
       store.firing(),
     ]);
-    await ctx.reply(renderSlaOverview(queues, mutes, firing, at, ctx.desk.agentText), {
+    await ctx.reply(renderSlaOverview(queues, mutes, firing, at, ctx.desk.agentText, (q) => ctx.desk.sla.calendar(q)?.zone), {
       parse_mode: 'HTML',
       link_preview_options: { is_disabled: true },
       ...(ctx.msg.message_thread_id !== undefined ? { message_thread_id: ctx.msg.message_thread_id } : {}),
@@ -71,7 +72,7 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
     const until = new Date(now().getTime() + cfg.ALERT_MUTE_DURATION * 1000);
     await new AlertStore(ctx.desk.db).mute(queue, until, ctx.from.id);
     await ctx.answerCallbackQuery({ text: t('alert-muted-answer', { queue, duration: humanDuration(cfg.ALERT_MUTE_DURATION, t) }) });
-    await ctx.reply(t('alert-muted-notice', { queue: escapeHtml(queue), until: hhmm(until), name: escapeHtml(ctx.from.first_name) }), {
+    await ctx.reply(t('alert-muted-notice', { queue: escapeHtml(queue), until: hhmm(until, ctx.desk.sla.calendar(queue)?.zone), name: escapeHtml(ctx.from.first_name) }), {
       parse_mode: 'HTML',
       reply_markup: new InlineKeyboard().text(t('alert-unmute', { queue }), `${CALLBACK_UNMUTE}${queue}`),
       ...(ctx.callbackQuery.message?.message_id ? { reply_parameters: { message_id: ctx.callbackQuery.message.message_id, allow_sending_without_reply: true } } : {}),
@@ -85,9 +86,14 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
     await new AlertStore(ctx.desk.db).unmute(queue);
     await ctx.answerCallbackQuery({ text: t('alert-unmuted-answer', { queue }) });
     // the notice loses its button and says who lifted the mute
-    await ctx.editMessageText(t('alert-unmuted-notice', { queue: escapeHtml(queue), time: hhmm(now()), name: escapeHtml(ctx.from.first_name) }), {
-      parse_mode: 'HTML',
-    });
+    const notice = t('alert-unmuted-notice', { queue: escapeHtml(queue), time: hhmm(now(), ctx.desk.sla.calendar(queue)?.zone), name: escapeHtml(ctx.from.first_name) });
+    try {
+      await ctx.editMessageText(notice, { parse_mode: 'HTML' });
+    } catch (e) {
+      if (!isMessageGone(e)) throw e;
+      // The notice was deleted meanwhile (or can no longer be edited): the chat still learns the queue is loud again.
+      await ctx.reply(notice, { parse_mode: 'HTML' });
+    }
   });
 
   return composer;

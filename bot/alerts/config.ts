@@ -10,11 +10,11 @@ export const loadAlertsConfig = defineConfig('alerts', {
   ESCALATION_THREAD_ID: env.optionalInt({ doc: 'Forum topic in ESCALATION_CHAT_ID for alerts and digests. Unset: the general topic / the chat itself.' }),
   ALERT_FLAP_WINDOW: env.duration({
     default: '10m',
-    doc: 'An alert that fires again this soon after it resolved edits its old message instead of posting a new one; the "resolved" follow-up is posted at most once per window.',
+    doc: 'An alert that fires again this soon after it resolved is posted anew as a reply to its old message, which then links to it (a re-fire always notifies); the "resolved" follow-up is posted at most once per window.',
   }),
   ALERT_REFRESH_INTERVAL: env.duration({
     default: '15s',
-    doc: 'How often firing SLA alert messages are re-checked against the ticket store between Alertmanager notifications (new breaches get a reply).',
+    doc: 'How often firing alert messages are re-checked against the ticket store between Alertmanager notifications (new breaches get a reply; a message that is gone is posted again).',
   }),
   ALERT_MUTE_DURATION: env.duration({ default: '1h', doc: 'How long the Mute button under an escalation message silences that queue in Telegram.' }),
   ALERT_TEAM_LEAD_IDS: env.list({ doc: 'Telegram user ids allowed to mute and unmute queues from escalation messages. Empty: anyone in the escalation chat.' }),

@@ -27,6 +27,7 @@ import { loadAlertsConfig } from './config.js';
 
 const VIP = 1001;
 const VIP2 = 1002;
+const VIP3 = 1003;
 const AGENT = 501;
 const LEAD = 601;
 const TOKEN = 'e2e-webhook-token';
@@ -44,8 +45,9 @@ beforeAll(async () => {
   sandbox = await startSandbox({ port: 0 });
   tg = new SandboxClient(sandbox.url);
   db = await openDatabase({ DATA_DIR: tmp.dir, DATABASE_URL: undefined, DATABASE_POOL_SIZE: 1 });
-  const config = loadBotConfig({ THROTTLE: '0', VIP_USER_IDS: `${VIP},${VIP2}`, LOG_LEVEL: 'warn' });
-  const alertsConfig = loadAlertsConfig({ ALERTMANAGER_WEBHOOK_TOKEN: TOKEN, ALERT_TEAM_LEAD_IDS: String(LEAD) });
+  const config = loadBotConfig({ THROTTLE: '0', VIP_USER_IDS: `${VIP},${VIP2},${VIP3}`, LOG_LEVEL: 'warn' });
+  // A 1 s refresh: a new breach or a vanished message is acted on within a second.
+  const alertsConfig = loadAlertsConfig({ ALERTMANAGER_WEBHOOK_TOKEN: TOKEN, ALERT_TEAM_LEAD_IDS: String(LEAD), ALERT_REFRESH_INTERVAL: '1s' });
   desk = await createDesk({ db, bus: new MemoryBus(), config, apiRoot: sandbox.apiRoot, composers: [createAlertsComposer(alertsConfig)], features: noFeatures() });
 
   const registry = new Registry();
@@ -95,7 +97,8 @@ describe('VIP first-response breach → escalation chat → answer → resolved'
     const msg = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, (m) => Boolean(m.text?.includes('First-response SLA breached') && m.text.includes(`#${ticketId}`)), { timeoutMs: 60_000 });
     alertMessageId = msg.message_id;
     expect(msg.text).toContain('queue VIP');
-    expect(msg.text).toContain('Valentina');
+    expect(msg.text).toContain('1 ticket waits past its first-response deadline.');
+    expect(msg.text).toMatch(new RegExp(`#${ticketId} Valentina — overdue since \\d\\d:\\d\\d`));
     const { rows } = await db.query<{ thread_id: number }>('SELECT thread_id FROM customers WHERE id = $1', [VIP]);
     const link = (msg.entities as { type: string; url?: string }[]).find((e) => e.type === 'text_link');
     expect(link?.url).toBe(`https://t.me/c/2000000001/${rows[0]!.thread_id}`);
@@ -130,16 +133,23 @@ describe('VIP first-response breach → escalation chat → answer → resolved'
     expect(original.text).toContain(`#${ticketId}`);
   }, 120_000);
 
-  it('the queue breaching again soon reuses the old message (flap damping); a team lead mutes the queue from it', async () => {
-    const before = (await escalation()).filter((m) => m.from === 'bot').length;
+  let refiredId: number;
+
+  it('the queue breaching again soon posts a new message, the latest in the chat, replying to the old one; a team lead mutes the queue from it', async () => {
     await tg.sendCustomerMessage(VIP2, { text: 'KYC stuck', first_name: 'Viktor', language_code: 'en', date: Math.floor(Date.now() / 1000) - 600 });
     const ticket2 = await tg.waitFor(async () => (await db.query<{ id: number }>('SELECT id FROM tickets WHERE customer_id = $1', [VIP2])).rows[0]?.id, { timeoutMs: 20_000, what: 'the second ticket' });
-    const refired = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, (m) => m.message_id === alertMessageId && Boolean(m.text?.includes(`#${ticket2}`)), { timeoutMs: 60_000 });
-    expect(refired.text).toContain('First-response SLA breached');
+    const refired = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, (m) => m.message_id !== alertMessageId && Boolean(m.text?.includes('First-response SLA breached') && m.text.includes(`#${ticket2}`)), { timeoutMs: 60_000 });
+    refiredId = refired.message_id;
+    // A new message notifies, and it is what the chat shows last: not the "✅ Resolved" of before.
+    expect((await escalation()).at(-1)!.message_id).toBe(refiredId);
     expect(refired.text).toContain('fired again (2×)');
-    expect((await escalation()).filter((m) => m.from === 'bot')).toHaveLength(before);
+    expect(refired.reply_to).toBe(alertMessageId);
+    const old = (await escalation()).find((m) => m.message_id === alertMessageId)!;
+    expect(old.text).toMatch(/^✅ Resolved · First-response SLA breached · queue VIP/);
+    expect(old.text).toContain('🔁 Fired again at');
+    expect(old.buttons ?? []).toEqual([]);
 
-    await tg.pressSupportButton({ from_id: LEAD, chat_id: DEFAULT_ESCALATION_CHAT_ID, message_id: alertMessageId, text: '🔕 Mute VIP 1 h' });
+    await tg.pressSupportButton({ from_id: LEAD, chat_id: DEFAULT_ESCALATION_CHAT_ID, message_id: refiredId, text: '🔕 Mute VIP 1 h' });
     const notice = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, 'Alerts of VIP muted until', { timeoutMs: 20_000 });
     const mute = (await db.query<{ muted_by: number; muted_until: Date }>('SELECT muted_by, muted_until FROM alert_mutes WHERE queue = $1', ['VIP'])).rows[0];
     expect(Number(mute?.muted_by)).toBe(LEAD);
@@ -154,5 +164,29 @@ describe('VIP first-response breach → escalation chat → answer → resolved'
     const edited = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, (m) => m.message_id === notice.message_id && Boolean(m.text?.includes('posted again')), { timeoutMs: 20_000 });
     expect(edited.buttons ?? []).toEqual([]);
     expect((await db.query('SELECT 1 FROM alert_mutes WHERE queue = $1', ['VIP'])).rows).toHaveLength(0);
+  }, 120_000);
+
+  it('a mute notice that is gone when the mute is lifted: the unmute is said in a new message', async () => {
+    await tg.pressSupportButton({ from_id: LEAD, chat_id: DEFAULT_ESCALATION_CHAT_ID, message_id: refiredId, text: '🔕 Mute VIP 1 h' });
+    const notice = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, (m) => Boolean(m.text?.includes('Alerts of VIP muted until') && m.buttons?.length), { timeoutMs: 20_000 });
+    // Deleted between the press and the edit: Telegram answers the edit with this.
+    await tg.injectFault({ method: 'editMessageText', error_code: 400, description: 'Bad Request: message to edit not found', count: 1 });
+    await tg.pressSupportButton({ from_id: LEAD, chat_id: DEFAULT_ESCALATION_CHAT_ID, message_id: notice.message_id, text: '🔔 Unmute VIP' });
+    const said = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, (m) => m.message_id > notice.message_id && Boolean(m.text?.includes('Alerts of VIP are posted again')), { timeoutMs: 20_000 });
+    expect(said.from).toBe('bot');
+    expect((await db.query('SELECT 1 FROM alert_mutes WHERE queue = $1', ['VIP'])).rows).toHaveLength(0);
+  }, 60_000);
+
+  it('an alert message deleted from the chat is posted again, with the current tickets, on the next refresh', async () => {
+    await desk.services.api.deleteMessage(DEFAULT_ESCALATION_CHAT_ID, refiredId);
+    await tg.sendCustomerMessage(VIP3, { text: 'Card blocked', first_name: 'Vera', language_code: 'en', date: Math.floor(Date.now() / 1000) - 600 });
+    const ticket3 = await tg.waitFor(async () => (await db.query<{ id: number }>('SELECT id FROM tickets WHERE customer_id = $1', [VIP3])).rows[0]?.id, { timeoutMs: 20_000, what: 'the third ticket' });
+    const again = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, (m) => m.message_id > refiredId && Boolean(m.text?.includes('First-response SLA breached') && m.text.includes(`#${ticket3}`)), { timeoutMs: 60_000 });
+    expect(again.text).toContain('2 tickets wait past their first-response deadline.');
+    expect(again.text).toContain('Viktor');
+    expect(again.text).toContain('Vera');
+    expect((await escalation()).at(-1)!.message_id).toBe(again.message_id);
+    const row = (await db.query<{ message_id: string }>(`SELECT message_id FROM alert_messages WHERE alertname = 'FirstResponseSlaBreached' AND queue = 'VIP'`)).rows[0];
+    expect(Number(row?.message_id)).toBe(again.message_id);
   }, 120_000);
 });

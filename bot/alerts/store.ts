@@ -33,7 +33,11 @@ export class AlertStore {
     return row && normalize(row);
   }
 
-  /** Records a firing alert (new, or again after a resolve). */
+  /**
+   * Records a firing alert (new, or again after a resolve). The caller decides
+   * the episode: `startsAt` and `fireCount` carry over within a flap window and
+   * start afresh after it.
+   */
   async saveFiring(a: {
     fingerprint: string;
     alertname: string;
@@ -43,6 +47,7 @@ export class AlertStore {
     messageId: number | null;
     ticketIds: number[];
     startsAt: Date;
+    fireCount: number;
     at: Date;
     postedNow: boolean;
     alert: AmAlert;
@@ -50,7 +55,7 @@ export class AlertStore {
     await this.db.query(
       `INSERT INTO alert_messages (fingerprint, alertname, queue, severity, status, chat_id, message_id, ticket_ids,
                                    starts_at, first_posted_at, last_fired_at, fire_count, alert, updated_at)
-       VALUES ($1, $2, $3, $4, 'firing', $5, $6, $7, $8, CASE WHEN $10 THEN $9::timestamptz END, $9, 1, $11, now())
+       VALUES ($1, $2, $3, $4, 'firing', $5, $6, $7, $8, CASE WHEN $10 THEN $9::timestamptz END, $9, $12, $11, now())
        ON CONFLICT (fingerprint) DO UPDATE SET
          status = 'firing',
          alert = EXCLUDED.alert,
@@ -58,28 +63,50 @@ export class AlertStore {
          message_id = EXCLUDED.message_id,
          ticket_ids = EXCLUDED.ticket_ids,
          severity = EXCLUDED.severity,
-         starts_at = CASE WHEN alert_messages.status = 'resolved' THEN EXCLUDED.starts_at ELSE alert_messages.starts_at END,
+         starts_at = EXCLUDED.starts_at,
          first_posted_at = COALESCE(CASE WHEN $10 THEN $9::timestamptz END, alert_messages.first_posted_at),
-         fire_count = alert_messages.fire_count + CASE WHEN alert_messages.status = 'resolved' THEN 1 ELSE 0 END,
+         fire_count = EXCLUDED.fire_count,
          last_fired_at = $9,
          resolved_at = NULL,
          updated_at = now()`,
-      [a.fingerprint, a.alertname, a.queue, a.severity, a.chatId, a.messageId, a.ticketIds, a.startsAt, a.at, a.postedNow, JSON.stringify(a.alert)],
+      [a.fingerprint, a.alertname, a.queue, a.severity, a.chatId, a.messageId, a.ticketIds, a.startsAt, a.at, a.postedNow, JSON.stringify(a.alert), a.fireCount],
     );
   }
 
-  async saveResolved(fingerprint: string, at: Date, followupPosted: boolean): Promise<void> {
+  /** `messageId`: the message now showing the resolution (a new one when the old was gone), null when none does. */
+  async saveResolved(fingerprint: string, at: Date, followupPosted: boolean, messageId: number | null): Promise<void> {
     await this.db.query(
-      `UPDATE alert_messages SET status = 'resolved', resolved_at = $2,
+      `UPDATE alert_messages SET status = 'resolved', resolved_at = $2, message_id = $4,
               last_followup_at = CASE WHEN $3 THEN $2 ELSE last_followup_at END, updated_at = now()
        WHERE fingerprint = $1`,
-      [fingerprint, at, followupPosted],
+      [fingerprint, at, followupPosted, messageId],
     );
   }
 
   /** The tickets a firing alert's message now shows. */
   async setTickets(fingerprint: string, ticketIds: number[]): Promise<void> {
     await this.db.query('UPDATE alert_messages SET ticket_ids = $2, updated_at = now() WHERE fingerprint = $1', [fingerprint, ticketIds]);
+  }
+
+  /** The message now showing a firing alert (posted anew in `chatId`), or null when none does (gone while muted). */
+  async setMessage(fingerprint: string, chatId: number, messageId: number | null, ticketIds: number[]): Promise<void> {
+    await this.db.query(
+      `UPDATE alert_messages SET chat_id = $2, message_id = $3, ticket_ids = $4,
+              first_posted_at = COALESCE(first_posted_at, CASE WHEN $3::bigint IS NOT NULL THEN now() END), updated_at = now()
+       WHERE fingerprint = $1`,
+      [fingerprint, chatId, messageId, ticketIds],
+    );
+  }
+
+  /**
+   * A chat's message ids only grow, so once a message got `messageId`, any
+   * remembered id at or above it points into an earlier life of the chat (a
+   * restarted sandbox numbers from 1 again) and would edit somebody else's
+   * message: forget those. Their alerts are posted anew by the refresher.
+   */
+  async forgetMessagesFrom(chatId: number, messageId: number): Promise<number> {
+    const r = await this.db.query('UPDATE alert_messages SET message_id = NULL, updated_at = now() WHERE chat_id = $1 AND message_id >= $2', [chatId, messageId]);
+    return r.rowCount;
   }
 
   /** Firing alerts, for /sla and the refresher. */

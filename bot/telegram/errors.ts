@@ -20,3 +20,13 @@ export function isHarmlessEditError(e: unknown): boolean {
 export function isReplyGone(e: unknown): boolean {
   return e instanceof GrammyError && e.error_code === 400 && /message to be replied not found|replied message not found/i.test(e.description);
 }
+
+/**
+ * The message to edit is gone for good — deleted by someone, lost with a
+ * restarted sandbox, or no longer editable: the caller posts a new one instead.
+ * Telegram's wordings: "message to edit not found", "message can't be edited",
+ * "MESSAGE_ID_INVALID" (the sandbox answers the first two, sandbox/errors.ts).
+ */
+export function isMessageGone(e: unknown): boolean {
+  return e instanceof GrammyError && e.error_code === 400 && /message to edit not found|message can't be edited|MESSAGE_ID_INVALID/i.test(e.description);
+}
