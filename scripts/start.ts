@@ -22,7 +22,7 @@ import { alertmanagerPlugin, alertsComposer, loadAlertsConfig, registerSlaCollec
 import { createDesk } from '../bot/app.js';
 import { loadBotConfig } from '../bot/config.js';
 import { webhookPlugin } from '../bot/http/webhook.js';
-import { startSimulator } from '../bot/simulator/index.js';
+import { startDemoTraffic } from '../bot/simulator/index.js';
 import { analyticsPlugin } from '../dashboard/api/plugin.js';
 import { assertSafeListen } from '../dashboard/server.js';
 import { loadDashboardConfig } from '../dashboard/config.js';
@@ -102,8 +102,10 @@ async function main(): Promise<void> {
 
   await desk.start();
   stops.push(['bot', () => desk.stop()]);
-  const digest = startDailyDigest(desk.services, ch);
-  stops.push(['digest', async () => digest.stop()]);
+  const startDigest = () => {
+    const digest = startDailyDigest(desk.services, ch);
+    stops.push(['digest', async () => digest.stop()]);
+  };
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   let alertingFacts: BannerFacts['alerting'] = { off: 'ALERTING=0' };
@@ -127,10 +129,10 @@ async function main(): Promise<void> {
   }
 
   if (sandbox && start.SIMULATE) {
-    const sim = await startSimulator({ sandboxUrl: sandbox.url, historyDays: start.SIMULATE_HISTORY_DAYS, dataDir: chConfig.DATA_DIR });
+    // The digest waits for the replayed history: started before, it would report an empty yesterday.
+    const sim = startDemoTraffic({ sandboxUrl: sandbox.url, historyDays: start.SIMULATE_HISTORY_DAYS, dataDir: chConfig.DATA_DIR, log, startDigest });
     stops.push(['simulator', () => sim.stop()]);
-    log.info('simulator playing customers and agents (SIMULATE=0 turns it off)');
-  }
+  } else startDigest();
 
   const facts: BannerFacts = {
     dashboardUrl: url,
