@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command: installs and starts everything the suite needs on
 # a fresh machine (Debian packages, npm dependencies, a real Kafka broker from
-# Maven Central, a real PostgreSQL), runs the type check and the whole suite
+# Maven Central, a real PostgreSQL), runs the type check, the lint and the whole suite
 # against the real engines, and stops the services again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +10,7 @@ case "${1:-}" in
   -h|--help)
     echo "usage: npm run test:all [-- VITEST_ARGS…]"
     echo "Installs what the suite needs (Debian packages, npm ci, Kafka from Maven Central), starts Kafka and PostgreSQL,"
-    echo "type-checks, builds the dashboard and runs every test against the real engines."
+    echo "type-checks, lints, builds the dashboard and runs every test against the real engines."
     exit 0 ;;
 esac
 
@@ -43,6 +43,12 @@ npm install --no-audit --no-fund --loglevel=error
 step "type check"
 npx tsc -p tsconfig.json
 
+step "lint"
+# Biome: formatting and lint rules (biome.jsonc), no writes; `npm run fix` repairs what it can.
+# A finding fails the run, but only after the suite: its results are still worth reading.
+lint_status=0
+npm run --silent lint || lint_status=$?
+
 step "dashboard build"
 npm run --silent build:web
 
@@ -67,4 +73,8 @@ node -e '
   const failedFiles = r.testResults.filter((f) => f.status === "failed" && f.assertionResults.every((a) => a.status !== "failed")).length;
   console.log(`\nvitest: ${r.numPassedTests} passed, ${r.numFailedTests + failedFiles} failed`);
 ' || echo "vitest: 0 passed, 1 failed"
+if [ "$lint_status" -ne 0 ] && [ "$status" -eq 0 ]; then
+  echo "lint failed (npm run lint; npm run fix repairs formatting and safe fixes)"
+  status=$lint_status
+fi
 exit $status
