@@ -89,8 +89,6 @@ const LANGS = Object.keys(LANG_WEIGHTS) as Lang[];
 const DAY = 86_400_000;
 /** How long (real time) to keep looking for a resolved customer's follow-up question: FOLLOWUP_DELAY (24 h) and some. */
 const FOLLOWUP_WATCH_MS = 30 * 3600_000;
-/** The replayed history ends this long before the start: the last hours are live traffic's. */
-const LIVE_HOURS_MS = 2 * 3600_000;
 
 /**
  * Live arrivals as they come on `tl`: waits on the timeline until each one
@@ -176,7 +174,8 @@ export function startSimulator(o: SimulatorOptions): Simulator {
   const days = o.historyDays ?? 0;
   const previous = days > 0 && marker && existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as { replayedAt?: string }) : undefined;
   if (previous) log.info({ since: previous.replayedAt }, 'history already replayed for this data directory');
-  const historyEnd = Date.now() - LIVE_HOURS_MS;
+  // History runs up to the start, where live traffic takes over: no gap between them in the charts.
+  const historyEnd = Date.now();
   const arrivals = days > 0 && !previous ? historyArrivals(replayRng, perDay, days, historyEnd) : [];
   const history = days > 0 && !previous ? { days, tickets: arrivals.length } : undefined;
 
