@@ -130,6 +130,8 @@ describe('CSAT over 24 h from ClickHouse', () => {
         rate(2, 'L1', 4, 30),
         rate(3, 'VIP', 3, 10),
         rate(4, 'VIP', 1, 25 * 60), // older than 24 h
+        // re-rated with a clock that runs behind (a replayed date): the ticket's order decides, not the clock
+        { ...rate(5, 'L2', 5, 30), ticket_seq: 4 }, { ...rate(5, 'L2', 1, 90), ticket_seq: 6 },
       ]);
       const registry = new Registry();
       registerSlaCollectors({ db, ch, registry, config: { SLA_CSAT_TARGET: '4.5', SLA_IMMINENT_WINDOW: 300, SLA_CSAT_REFRESH: 60 } });
@@ -138,6 +140,7 @@ describe('CSAT over 24 h from ClickHouse', () => {
       expect(body).toContain('support_csat_ratings_24h{queue="L1"} 2');
       expect(body).toContain('support_csat_average_24h{queue="VIP"} 3');
       expect(body).toContain('support_csat_ratings_24h{queue="VIP"} 1');
+      expect(body).toContain('support_csat_average_24h{queue="L2"} 1');
     } finally {
       await ch.close();
     }
