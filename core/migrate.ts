@@ -2,9 +2,11 @@
  * ClickHouse migration runner.
  *
  * Migrations are `schemas/clickhouse/NNN_name.sql`, applied in number order and
- * recorded in `schema_migrations`. Every statement is idempotent (IF NOT
- * EXISTS), so a run that failed half-way is resumed by running again: the
- * migration is recorded only after all its statements succeeded.
+ * recorded in `schema_migrations` (`schema.snapshot.sql` beside them is their
+ * result, kept by `npm run schema:snapshot`, not a migration). Every statement
+ * is idempotent (IF NOT EXISTS), so a run that failed half-way is resumed by
+ * running again: the migration is recorded only after all its statements
+ * succeeded.
  *
  * Templating keeps one SQL text for single-node and cluster deployments:
  *   {{ON_CLUSTER}}      → ON CLUSTER 'name' | ''
@@ -39,7 +41,7 @@ export interface RenderOptions {
 export function loadMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Migration[] {
   const seen = new Map<number, string>();
   const out: Migration[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql') && !f.endsWith('.snapshot.sql')).sort()) {
     const m = /^(\d+)_([\w-]+)\.sql$/.exec(file);
     if (!m) throw new Error(`migration file name must be NNN_name.sql: ${file}`);
     const version = Number(m[1]);

@@ -173,6 +173,13 @@ export const EVENT_SCHEMAS = [
   FollowupAnswered, SlaWarning, SlaBreached, MacroUsed, BroadcastSent, SpamBlocked,
 ] as const;
 
+/**
+ * Event fields (`type.field`) that have no column in ClickHouse's `events`, each with the reason. Every
+ * other field of every event has a column that can hold it (schemas/schema-guards.test.ts): the ingest
+ * inserts with input_format_skip_unknown_fields, so a field without a column would be dropped silently.
+ */
+export const NOT_IN_EVENTS_TABLE: Readonly<Record<string, string>> = {};
+
 export const SupportEvent = Type.Union([...EVENT_SCHEMAS], { $id: 'SupportEvent' });
 export type SupportEvent = Static<typeof SupportEvent>;
 export type EventType = SupportEvent['type'];
@@ -182,9 +189,10 @@ export const EVENT_TYPES = EVENT_SCHEMAS.map((s) => s.properties.type.const) as 
 
 export const schemaByType: ReadonlyMap<string, TObject> = new Map(EVENT_SCHEMAS.map((s) => [s.properties.type.const as string, s as TObject]));
 
-/** Every column the events table holds beyond the envelope, with its JSON Schema, for docs and the column mapping. */
+/** Every event field the events table holds a column for (all but NOT_IN_EVENTS_TABLE), with its JSON Schema, for docs and the column mapping. */
 export function allEventFields(): Map<string, TSchema> {
   const fields = new Map<string, TSchema>();
-  for (const s of EVENT_SCHEMAS) for (const [k, v] of Object.entries(s.properties)) if (!fields.has(k)) fields.set(k, v as TSchema);
+  for (const s of EVENT_SCHEMAS)
+    for (const [k, v] of Object.entries(s.properties)) if (!fields.has(k) && !(`${s.properties.type.const}.${k}` in NOT_IN_EVENTS_TABLE)) fields.set(k, v as TSchema);
   return fields;
 }
