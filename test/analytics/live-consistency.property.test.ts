@@ -69,7 +69,14 @@ beforeAll(async () => {
   config = loadBotConfig({ THROTTLE: '0', LOG_LEVEL: 'warn', VIP_USER_IDS: String(VIP_CUSTOMER) });
   const alertsConfig = loadAlertsConfig({ ALERT_TEAM_LEAD_IDS: String(LEAD) });
   bus = new MemoryBus();
-  desk = await createDesk({ db, bus, config, apiRoot: sandbox.apiRoot, composers: [createAlertsComposer(alertsConfig, () => new Date(readerNow))], features: noFeatures() });
+  desk = await createDesk({
+    db,
+    bus,
+    config,
+    apiRoot: sandbox.apiRoot,
+    composers: [createAlertsComposer(alertsConfig, () => new Date(readerNow))],
+    features: noFeatures(),
+  });
   await desk.start();
   await tg.setMember({ user_id: LEAD, status: 'administrator', chat_id: DEFAULT_ESCALATION_CHAT_ID, first_name: 'Lead' });
   analytics = await openAnalyticsDb();
@@ -190,7 +197,9 @@ const emptyView = (): QueueView => ({ open: Object.fromEntries(TICKET_STATUSES.m
 const viewOf = (m: Map<string, QueueView>, q: string) => m.get(q) ?? m.set(q, emptyView()).get(q)!;
 /** Queues with all-zero views are left out, so readers that list every known queue compare with those that list busy ones. */
 const busy = (m: Map<string, QueueView>) =>
-  Object.fromEntries([...m].filter(([, v]) => Object.values(v.open).some(Boolean) || v.frBreached || v.resBreached || v.dueSoon).sort(([a], [b]) => a.localeCompare(b)));
+  Object.fromEntries(
+    [...m].filter(([, v]) => Object.values(v.open).some(Boolean) || v.frBreached || v.resBreached || v.dueSoon).sort(([a], [b]) => a.localeCompare(b)),
+  );
 
 function liveView(live: Live): Map<string, QueueView> {
   const m = new Map<string, QueueView>();
@@ -214,7 +223,11 @@ async function storeView(): Promise<Map<string, QueueView>> {
 /** /sla as the team lead sees it in the escalation chat: "🔴 L1: 3 open, …" then "breached 1 · due ≤ 5 min 0 · past resolution 2". */
 async function slaCommandView(): Promise<{ open: Record<string, number>; view: Map<string, Omit<QueueView, 'open'>> }> {
   const sent = await tg.sendSupportMessage({ from_id: LEAD, chat_id: DEFAULT_ESCALATION_CHAT_ID, text: '/sla' });
-  const reply = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, (m) => m.from === 'bot' && m.message_id > sent.message_id && (m.text ?? '').startsWith('SLA now'), { timeoutMs: 20_000 });
+  const reply = await tg.waitForChatMessage(
+    DEFAULT_ESCALATION_CHAT_ID,
+    (m) => m.from === 'bot' && m.message_id > sent.message_id && (m.text ?? '').startsWith('SLA now'),
+    { timeoutMs: 20_000 },
+  );
   const lines = (reply.text ?? '').split('\n');
   const open: Record<string, number> = {};
   const view = new Map<string, Omit<QueueView, 'open'>>();
@@ -232,7 +245,12 @@ async function slaCommandView(): Promise<{ open: Record<string, number>; view: M
 /** The SLA gauges as Prometheus scrapes them (a fresh collector set: its snapshot cache is per scrape). */
 async function gaugeView(): Promise<Map<string, QueueView>> {
   const registry = new Registry();
-  const collectors = registerSlaCollectors({ db, registry, now: () => new Date(readerNow), config: { SLA_CSAT_TARGET: '4.5', SLA_IMMINENT_WINDOW: 300, SLA_CSAT_REFRESH: 60 } });
+  const collectors = registerSlaCollectors({
+    db,
+    registry,
+    now: () => new Date(readerNow),
+    config: { SLA_CSAT_TARGET: '4.5', SLA_IMMINENT_WINDOW: 300, SLA_CSAT_REFRESH: 60 },
+  });
   const text = await registry.metrics();
   collectors.unregister();
   const m = new Map<string, QueueView>();
@@ -279,7 +297,9 @@ async function readersAgree(events: SupportEvent[]): Promise<void> {
   const store = await storeView();
   const sla = await slaCommandView();
   const gauges = await gaugeView();
-  const storeTickets = (await db.query<StoreTicket>(`SELECT id, queue, status, created_at, first_response_at, first_response_due_at, resolution_due_at FROM tickets`)).rows;
+  const storeTickets = (
+    await db.query<StoreTicket>(`SELECT id, queue, status, created_at, first_response_at, first_response_due_at, resolution_due_at FROM tickets`)
+  ).rows;
   const openTickets = storeTickets.filter((t) => t.status !== 'resolved');
 
   // the same open tickets, each in its store status: live's own reading of ticket_facts
@@ -287,9 +307,10 @@ async function readersAgree(events: SupportEvent[]): Promise<void> {
     `SELECT ticket_id, ${TICKET.status} AS status, ${TICKET.queue} AS queue ${ticketsFrom({}, [`${TICKET.status} != 'resolved'`])} ORDER BY ticket_id`,
     { from: chTime(new Date(0)), to: chTime(new Date(readerNow + 1)) },
   );
-  expect(chOpen.map((r) => [Number(r.ticket_id), r.queue, r.status]), 'open tickets in ClickHouse vs the store').toEqual(
-    openTickets.sort((a, b) => a.id - b.id).map((t) => [Number(t.id), t.queue, t.status]),
-  );
+  expect(
+    chOpen.map((r) => [Number(r.ticket_id), r.queue, r.status]),
+    'open tickets in ClickHouse vs the store',
+  ).toEqual(openTickets.sort((a, b) => a.id - b.id).map((t) => [Number(t.id), t.queue, t.status]));
 
   // per queue: live = store = gauges; /sla shows the same numbers
   expect(busy(liveView(live)), 'live vs store').toEqual(busy(store));
@@ -361,7 +382,10 @@ describe('live panel = store = /sla = Prometheus, whatever the clocks and the de
 describe('a history replayed through Telegram: messages dated days ago, presses processed now', () => {
   const AGENT = 711;
   const waitForTicket = (customerId: number, pred: (t: Ticket) => boolean, what: string) =>
-    tg.waitFor(async () => (await db.query<Ticket>('SELECT * FROM tickets WHERE customer_id = $1 ORDER BY id DESC LIMIT 1', [customerId])).rows.find(pred), { timeoutMs: 20_000, what });
+    tg.waitFor(async () => (await db.query<Ticket>('SELECT * FROM tickets WHERE customer_id = $1 ORDER BY id DESC LIMIT 1', [customerId])).rows.find(pred), {
+      timeoutMs: 20_000,
+      what,
+    });
 
   it('the resolved ticket is open and over nowhere; the unanswered one is over its first response everywhere', async () => {
     await resetDesk();

@@ -25,23 +25,42 @@ const MIN = 60_000;
 function migrationsBefore(version: number): string {
   const dir = join(tmp.dir, `before-${version}`);
   mkdirSync(dir, { recursive: true });
-  for (const f of readdirSync(DEFAULT_MIGRATIONS_DIR)) if (Number(/^(\d+)_/.exec(f)?.[1]) < version) copyFileSync(join(DEFAULT_MIGRATIONS_DIR, f), join(dir, f));
+  for (const f of readdirSync(DEFAULT_MIGRATIONS_DIR))
+    if (Number(/^(\d+)_/.exec(f)?.[1]) < version) copyFileSync(join(DEFAULT_MIGRATIONS_DIR, f), join(dir, f));
   return dir;
 }
 
 const spec = (id: number, extra: Partial<TicketSpec>): TicketSpec => ({
-  id, customer: 100 + id, createdAt: NOW - 600 * MIN, queue: 'L1', language: 'en', category: null, opened: true, frDueMin: 15, resDueMin: 240,
-  queueChange: null, botReplies: [], agent: null, replies: [], frtBhFactor: 1, lifecycle: [], csatSurveyAt: null, csat: [], npsSurveyAt: null, nps: [], ...extra,
+  id,
+  customer: 100 + id,
+  createdAt: NOW - 600 * MIN,
+  queue: 'L1',
+  language: 'en',
+  category: null,
+  opened: true,
+  frDueMin: 15,
+  resDueMin: 240,
+  queueChange: null,
+  botReplies: [],
+  agent: null,
+  replies: [],
+  frtBhFactor: 1,
+  lifecycle: [],
+  csatSurveyAt: null,
+  csat: [],
+  npsSurveyAt: null,
+  nps: [],
+  ...extra,
 });
 
 /** Events as producers wrote them before ticket_seq existed. */
 const withoutSeq = (events: SupportEvent[]) => events.map(({ ticket_seq: _, ...e }) => e as SupportEvent);
 
 async function state(): Promise<Map<number, { queue: string; status: string; csat: number }>> {
-  const rows = await clickHouseRunner(ch)(
-    `SELECT ticket_id, ${TICKET.queue} AS queue, ${TICKET.status} AS status, ${TICKET.csat} AS csat ${ticketsFrom({})}`,
-    { from: chTime(new Date(0)), to: chTime(new Date(NOW)) },
-  );
+  const rows = await clickHouseRunner(ch)(`SELECT ticket_id, ${TICKET.queue} AS queue, ${TICKET.status} AS status, ${TICKET.csat} AS csat ${ticketsFrom({})}`, {
+    from: chTime(new Date(0)),
+    to: chTime(new Date(NOW)),
+  });
   return new Map(rows.map((r) => [Number(r.ticket_id), { queue: String(r.queue), status: String(r.status), csat: Number(r.csat) }]));
 }
 
@@ -49,10 +68,23 @@ beforeAll(async () => {
   ch = await createClickHouse(loadClickHouseConfig({ DATA_DIR: join(tmp.dir, 'data') }));
   await migrate(ch, { ...opts, dir: migrationsBefore(15) });
   // #1 escalated to L2 then resolved and rated 2 then 5; #2 still open in VIP after an escalation
-  await insertRows(ch, 'events', withoutSeq(deskEvents([
-    spec(1, { queueChange: { at: 5, to: 'L2', frDueMin: 60, resDueMin: 480 }, lifecycle: [30], csat: [{ at: 40, score: 2 }, { at: 50, score: 5 }] }),
-    spec(2, { queueChange: { at: 5, to: 'VIP', frDueMin: 10, resDueMin: 120 } }),
-  ])));
+  await insertRows(
+    ch,
+    'events',
+    withoutSeq(
+      deskEvents([
+        spec(1, {
+          queueChange: { at: 5, to: 'L2', frDueMin: 60, resDueMin: 480 },
+          lifecycle: [30],
+          csat: [
+            { at: 40, score: 2 },
+            { at: 50, score: 5 },
+          ],
+        }),
+        spec(2, { queueChange: { at: 5, to: 'VIP', frDueMin: 10, resDueMin: 120 } }),
+      ]),
+    ),
+  );
   await migrate(ch, opts);
 }, 60_000);
 
@@ -74,8 +106,19 @@ describe('migration 015', () => {
   it('orders later events by ticket_seq, before any clock', async () => {
     // #2 is resolved by a change stamped an hour before the old events' times (a replayed message date)
     const base = (type: string, seq: number) => ({
-      event_id: nextEventId(), schema_version: 1, type, occurred_at: new Date(NOW - 660 * MIN).toISOString(), emitted_at: new Date(NOW).toISOString(),
-      ticket_id: 2, ticket_created_at: new Date(NOW - 600 * MIN).toISOString(), ticket_seq: seq, customer_id: 102, agent_id: 7, queue: 'VIP', category: null, language: 'en',
+      event_id: nextEventId(),
+      schema_version: 1,
+      type,
+      occurred_at: new Date(NOW - 660 * MIN).toISOString(),
+      emitted_at: new Date(NOW).toISOString(),
+      ticket_id: 2,
+      ticket_created_at: new Date(NOW - 600 * MIN).toISOString(),
+      ticket_seq: seq,
+      customer_id: 102,
+      agent_id: 7,
+      queue: 'VIP',
+      category: null,
+      language: 'en',
     });
     await insertRows(ch, 'events', [
       { ...base('ticket_resolved', 3), resolved_by: 'agent', resolution_seconds: 0, resolution_bh_seconds: 0, agent_replies: 0 },
@@ -83,7 +126,9 @@ describe('migration 015', () => {
     ]);
     expect((await state()).get(2)).toMatchObject({ status: 'resolved' });
     // an older change arriving late (seq 2, stamped "now") does not undo it
-    await insertRows(ch, 'events', [{ ...base('status_changed', 2), occurred_at: new Date(NOW - MIN).toISOString(), from_status: 'new', to_status: 'waiting_agent' }]);
+    await insertRows(ch, 'events', [
+      { ...base('status_changed', 2), occurred_at: new Date(NOW - MIN).toISOString(), from_status: 'new', to_status: 'waiting_agent' },
+    ]);
     expect((await state()).get(2)).toMatchObject({ status: 'resolved' });
     expect((await live(clickHouseRunner(ch), new Date(NOW), 86_400, {})).open_tickets).toBe(0);
   });
@@ -95,7 +140,9 @@ describe('migration 015', () => {
   });
 
   it('gives every event field a column of the events table', async () => {
-    const columns = new Set((await queryRows<{ name: string }>(ch, "SELECT name FROM system.columns WHERE database = currentDatabase() AND table = 'events'")).map((c) => c.name));
+    const columns = new Set(
+      (await queryRows<{ name: string }>(ch, "SELECT name FROM system.columns WHERE database = currentDatabase() AND table = 'events'")).map((c) => c.name),
+    );
     expect([...allEventFields().keys()].filter((f) => !columns.has(f))).toEqual([]);
   });
 });
