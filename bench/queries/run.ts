@@ -74,34 +74,26 @@ FROM (
 
 /**
  * The same summary straight from raw events: deduplicated with FINAL, each
- * ticket's state rebuilt by GROUP BY into ticket_facts' column names, then the
- * API's own aggregates.
+ * ticket's state computed by the SELECT of the materialized view that feeds
+ * ticket_facts — read from the migrated database, never restated here — then
+ * the API's own aggregates. The cohort is filtered in a subquery standing in
+ * for the view's `events` (the view's ticket_created_at alias would shadow the
+ * column in a WHERE around it).
  */
-function rawSummarySql(): string {
-  const latest = (expr: string, cond: string) => `maxIf(tuple(ticket_seq, occurred_at, event_id, ${expr}), ${cond})`;
-  return `
-WITH cohort AS (
-  SELECT ticket_id,
-    any(created) AS ticket_created_at,
-    min(if(type = 'message_out', occurred_at, NULL)) AS first_reply_at,
-    min(if(type = 'ticket_resolved', occurred_at, NULL)) AS first_resolved_at,
-    min(if(type = 'message_out', first_response_bh_seconds, NULL)) AS first_reply_bh_seconds,
-    min(if(type = 'message_out', event_id, NULL)) AS reply_min_id,
-    max(if(type = 'message_out', event_id, NULL)) AS reply_max_id,
-    max(type = 'ticket_reopened') AS reopened,
-    max(type = 'survey_sent' AND survey = 'csat') AS csat_surveyed,
-    max(type = 'ticket_opened' AND coalesce(is_repeat_contact, false)) AS repeat_contact,
-    ${latest('assumeNotNull(score)', "type = 'csat_rated' AND score IS NOT NULL")} AS csat_last,
-    ${latest('assumeNotNull(score)', "type = 'nps_rated' AND score IS NOT NULL")} AS nps_last,
-    ${latest('assumeNotNull(first_response_due_at), assumeNotNull(resolution_due_at)', "type = 'queue_changed' AND first_response_due_at IS NOT NULL AND resolution_due_at IS NOT NULL")} AS queue_change_last,
-    min(if(type = 'ticket_opened', first_response_due_at, NULL)) AS opened_fr_due_at,
-    min(if(type = 'ticket_opened', resolution_due_at, NULL)) AS opened_res_due_at
-  -- (filtered in a subquery: the cohort's ticket_created_at alias would shadow the column in WHERE)
-  FROM (SELECT *, ticket_created_at AS created FROM events FINAL
-        WHERE ticket_id != 0 AND ticket_created_at >= {from:DateTime64(3)} AND ticket_created_at < {to:DateTime64(3)})
-  GROUP BY ticket_id
-)
-SELECT ${aggregateSelectList()} FROM cohort`;
+async function rawSummarySql(ch: ClickHouse): Promise<string> {
+  const views = (
+    await queryRows<{ name: string; as_select: string; create_table_query: string }>(
+      ch,
+      "SELECT name, as_select, create_table_query FROM system.tables WHERE database = currentDatabase() AND engine = 'MaterializedView'",
+    )
+  ).filter((v) => /\sTO\s+(`?\w+`?\.)?`?ticket_facts`?\s/.test(v.create_table_query));
+  if (views.length !== 1) throw new Error(`expected one materialized view feeding ticket_facts, found ${views.map((v) => v.name).join(', ') || 'none'}`);
+  const source = /\bFROM\s+(`?\w+`?\.)?`?events`?(?=\s)/g;
+  const perTicket = views[0]!.as_select;
+  if ((perTicket.match(source) ?? []).length !== 1) throw new Error(`${views[0]!.name} does not read events once: ${perTicket}`);
+  const cohort = `FROM (SELECT * FROM events FINAL
+    WHERE ticket_id != 0 AND ticket_created_at >= {from:DateTime64(3)} AND ticket_created_at < {to:DateTime64(3)})`;
+  return `SELECT ${aggregateSelectList()} FROM (${perTicket.replace(source, cohort)})`;
 }
 
 const quantile = (xs: number[], p: number) => {
@@ -220,10 +212,11 @@ runMain(async () => {
     }
 
     // the same summary from raw events, and a check that both agree
+    const rawSql = await rawSummarySql(ch);
     const rawParams = (r: { from: string; to: string }) => ({ from: chTime(new Date(r.from)), to: chTime(new Date(r.to)), now: chTime(now) });
-    const rawMonth = await time(() => queryRows(ch, rawSummarySql(), rawParams(month)), 5);
-    const rawYear = await time(() => queryRows(ch, rawSummarySql(), rawParams(year)), 3);
-    const [rawRow] = await queryRows<Record<string, unknown>>(ch, rawSummarySql(), rawParams(month));
+    const rawMonth = await time(() => queryRows(ch, rawSql, rawParams(month)), 5);
+    const rawYear = await time(() => queryRows(ch, rawSql, rawParams(year)), 3);
+    const [rawRow] = await queryRows<Record<string, unknown>>(ch, rawSql, rawParams(month));
     const raw = metricsFrom(rawRow ?? {}) as Record<string, number | null>;
     const api = (await app.inject({ url: `/api/v1/summary?${qs(month)}` })).json() as Record<string, number | null>;
     const mismatches = METRIC_FIELDS.filter((f) => {
