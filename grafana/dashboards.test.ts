@@ -19,12 +19,12 @@ import { DASHBOARDS, DASHBOARDS_DIR, dashboardJson } from './dashboards.js';
 const tmp = tmpDataDir('grafana-sql-');
 let ch: ClickHouse;
 // Yesterday (UTC): inside every table's TTL (dead_letters keeps 90 days).
-const TODAY = new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z');
+const TODAY = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`);
 const FROM = new Date(TODAY.getTime() - 86_400_000);
 const TO = TODAY;
 
 /** The plugin's macro expansion (grafana-clickhouse-datasource v4), for a fixed range. */
-export function expandMacros(sql: string, o: { from: Date; to: Date; intervalSeconds: number; vars: Record<string, string[]> }): string {
+function expandMacros(sql: string, o: { from: Date; to: Date; intervalSeconds: number; vars: Record<string, string[]> }): string {
   const s = (d: Date) => Math.floor(d.getTime() / 1000);
   return sql
     .replace(/\$__timeFilter\(([^)]+)\)/g, (_, col: string) => `${col.trim()} >= toDateTime(${s(o.from)}) AND ${col.trim()} <= toDateTime(${s(o.to)})`)

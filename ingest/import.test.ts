@@ -36,7 +36,7 @@ describe('npm run import', () => {
     const { score: _s, ...noScore } = events.find((e) => e.type === 'csat_rated')! as Record<string, unknown>;
     lines.push(JSON.stringify({ ...noScore, event_id: '0190a0a0-0000-7000-8000-00000000beef' })); // line 1004
     const file = join(tmp.dir, 'events.jsonl');
-    writeFileSync(file, lines.join('\n') + '\n');
+    writeFileSync(file, `${lines.join('\n')}\n`);
 
     const dry = runImport(file, '--dry-run');
     expect(dry.code).toBe(1);

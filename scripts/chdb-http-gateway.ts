@@ -97,7 +97,7 @@ export async function startChdbGateway(opts: { dataDir: string; port?: number; h
       res.end(gzip ? gzipSync(output) : output);
     } catch (e) {
       const { code, text } = errorBody(e);
-      res.writeHead(500, { 'content-type': 'text/plain; charset=UTF-8', 'x-clickhouse-exception-code': String(code) }).end(text + '\n');
+      res.writeHead(500, { 'content-type': 'text/plain; charset=UTF-8', 'x-clickhouse-exception-code': String(code) }).end(`${text}\n`);
     }
   });
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', resolve));

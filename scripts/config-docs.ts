@@ -73,7 +73,7 @@ export function envExample(vars: DocumentedVariable[]): string {
     lines.push(`# ${v.doc}`);
     lines.push(`${v.default === undefined ? '# ' : ''}${v.name}=${v.secret ? '' : (v.default ?? '')}`);
   }
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
+  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n')}\n`;
 }
 
 export function readmeWithTable(readme: string, table: string): string {
