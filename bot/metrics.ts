@@ -34,6 +34,17 @@ export const updatesHandled = once(
   () => new Counter({ name: 'desk_updates_total', help: 'Telegram updates handled, by outcome', labelNames: ['outcome'] as const, registers: [registry] }),
 );
 
+export const etaOverTarget = once(
+  'desk_eta_over_target_total',
+  () =>
+    new Counter({
+      name: 'desk_eta_over_target_total',
+      help: "Receipts that told a customer an ETA beyond the queue's first-response target (the queue is slower than its SLA), by queue",
+      labelNames: ['queue'] as const,
+      registers: [registry],
+    }),
+);
+
 export function trackBacklog(source: () => Promise<number>): () => void {
   backlogSources.add(source);
   return () => backlogSources.delete(source);

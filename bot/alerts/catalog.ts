@@ -18,6 +18,7 @@ export const ALERT_CATALOG: Readonly<Record<string, AlertKind>> = {
   ResolutionSlaBreached: { icon: '🟠', tickets: 'resolution_breached' },
   FirstResponseP90AboveTarget: { icon: '🟡', tickets: 'frt_p90' },
   CsatBelowTarget: { icon: '🟡' },
+  QueueEtaAboveTarget: { icon: '🟡' },
   DeskDown: { icon: '🔴' },
   SlaExporterFailing: { icon: '🟠' },
   IngestLagHigh: { icon: '🟠' },

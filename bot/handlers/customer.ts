@@ -9,9 +9,9 @@ import type { Message } from 'grammy/types';
 import type { BotContext } from '../context.js';
 import { formatDuration } from '../format.js';
 import { announceHold, holdOf, isHeld, storeHold } from '../features/antispam/held.js';
-import { roundEtaSeconds } from '../sla/eta.js';
 import type { Ticket } from '../store/types.js';
 import { messageKind, textLength } from '../telegram/message-kind.js';
+import { etaOverTarget } from '../metrics.js';
 import { DeskError } from '../tickets/errors.js';
 import { currentCustomer, customerContext } from './current-customer.js';
 import { postCard, refreshCard } from './ticket-card.js';
@@ -60,8 +60,7 @@ export function customerHandlers(): Composer<BotContext> {
       const label = desk.intake.categoryLabel(await ctx.i18n.getLocale(), cat.key, cat.label);
       await ctx.editMessageText(ctx.t('category-chosen', { category: label })).catch(() => undefined);
       if (updated.queue !== ticket.queue) {
-        const eta = formatDuration(ctx.t, roundEtaSeconds(await desk.tickets.etaSeconds(updated)));
-        const sent = await ctx.reply(ctx.t('ticket-routed', { number: updated.id, queue: updated.queue, eta }));
+        const sent = await ctx.reply(ctx.t('ticket-routed', { number: updated.id, queue: updated.queue, ...(await promisedEta(ctx, updated)) }));
         await desk.tickets.recordBotReply(updated.id, { replyKind: 'receipt', at: new Date(sent.date * 1000) });
       }
       await desk.relay.sendToTopic(updated.customer_id, desk.agentText('agent-category', { category: cat.label, queue: updated.queue }));
@@ -109,9 +108,19 @@ async function onCustomerMessage(ctx: BotContext, msg: Message): Promise<void> {
   await desk.intake.start(ctx, ticket, customer, msg);
 }
 
+/**
+ * The ETA a receipt promises, in words, and whether the queue is slower than its target — then the
+ * copy says so honestly ("busier than usual") instead of reading as a promise already broken, and
+ * the QueueEtaAboveTarget alert counts it.
+ */
+async function promisedEta(ctx: BotContext, ticket: Ticket): Promise<{ eta: string; busy: 'yes' | 'no' }> {
+  const eta = await ctx.desk.tickets.eta(ticket);
+  if (eta.overTarget) etaOverTarget.inc({ queue: ticket.queue });
+  return { eta: formatDuration(ctx.t, eta.seconds), busy: eta.overTarget ? 'yes' : 'no' };
+}
+
 async function sendReceipt(ctx: BotContext, ticket: Ticket): Promise<void> {
-  const eta = formatDuration(ctx.t, roundEtaSeconds(await ctx.desk.tickets.etaSeconds(ticket)));
-  const sent = await ctx.desk.relay.sendToCustomer(ticket.customer_id, ctx.t('ticket-receipt', { number: ticket.id, queue: ticket.queue, eta }), {
+  const sent = await ctx.desk.relay.sendToCustomer(ticket.customer_id, ctx.t('ticket-receipt', { number: ticket.id, queue: ticket.queue, ...(await promisedEta(ctx, ticket)) }), {
     reply_markup: new InlineKeyboard().text('ℹ️ /status', 'desk:status'),
   });
   if (sent) await ctx.desk.tickets.recordBotReply(ticket.id, { replyKind: 'receipt', at: new Date(sent.date * 1000) });
@@ -128,6 +137,13 @@ async function replyStatus(ctx: BotContext): Promise<void> {
     await ctx.reply(ctx.t('status-resolved', { number: ticket.id }));
     return;
   }
-  const eta = ticket.first_response_at ? 'none' : formatDuration(ctx.t, roundEtaSeconds(await desk.tickets.etaSeconds(ticket)));
-  await ctx.reply(ctx.t('status-open', { number: ticket.id, status: ctx.t(`ticket-status-${ticket.status}`), queue: ticket.queue, eta }));
+  const eta = ticket.first_response_at ? undefined : await desk.tickets.eta(ticket);
+  await ctx.reply(
+    ctx.t('status-open', {
+      number: ticket.id,
+      status: ctx.t(`ticket-status-${ticket.status}`),
+      queue: ticket.queue,
+      eta: eta ? formatDuration(ctx.t, eta.seconds) : 'none',
+    }),
+  );
 }

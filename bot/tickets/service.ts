@@ -17,7 +17,7 @@ import type { Logger } from '../../core/log.js';
 import type { MessageKind, TicketStatus } from '../../schemas/events.js';
 import type { FeatureHooks, ReopenReason, ResolvedBy } from '../hooks.js';
 import { routeQueue, type Category } from '../routing.js';
-import { estimateEtaSeconds } from '../sla/eta.js';
+import { estimateEtaSeconds, etaPromise } from '../sla/eta.js';
 import { addBusinessSeconds } from '../sla/business-hours.js';
 import type { SlaPolicy } from '../sla/policy.js';
 import type { Outbox, TicketEventInput } from '../store/outbox.js';
@@ -83,11 +83,12 @@ export class TicketService {
   }
 
   /**
-   * Calendar seconds until the estimated first response of an open ticket:
-   * the queue's recent first-response times and its load (bot/sla/eta.ts),
-   * mapped through the queue's business hours.
+   * What to tell the customer about their first response: the estimate from
+   * the queue's recent first-response times and its load (bot/sla/eta.ts), kept
+   * within the SLA target while the queue keeps pace (`etaPromise`), then mapped
+   * through the queue's business hours into calendar seconds from `now`.
    */
-  async etaSeconds(ticket: Ticket, now: Date = new Date()): Promise<number> {
+  async eta(ticket: Ticket, now: Date = new Date()): Promise<{ seconds: number; overTarget: boolean }> {
     const { queue } = ticket;
     const [ahead, recent, agents] = await Promise.all([
       this.o.db.query<{ n: number }>(
@@ -104,13 +105,20 @@ export class TicketService {
         [queue, new Date(now.getTime() - 3600_000)],
       ),
     ]);
+    const targetSeconds = this.o.sla.target(queue).firstResponseSeconds;
     const business = estimateEtaSeconds({
-      targetSeconds: this.o.sla.target(queue).firstResponseSeconds,
+      targetSeconds,
       waitingAhead: ahead.rows[0]?.n ?? 0,
       recentFirstResponses: recent.rows.map((r) => this.o.sla.businessSeconds(queue, r.created_at, r.first_response_at)),
       activeAgents: agents.rows[0]?.n ?? 0,
     });
-    return seconds(now, addBusinessSeconds(this.o.sla.calendar(queue), now, business));
+    const promise = etaPromise(business, targetSeconds);
+    return { seconds: seconds(now, addBusinessSeconds(this.o.sla.calendar(queue), now, promise.seconds)), overTarget: promise.overTarget };
+  }
+
+  /** Calendar seconds of `eta` alone (macros' {eta}). */
+  async etaSeconds(ticket: Ticket, now: Date = new Date()): Promise<number> {
+    return (await this.eta(ticket, now)).seconds;
   }
 
   // ---- changes -----------------------------------------------------------

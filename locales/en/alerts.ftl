@@ -13,6 +13,7 @@ alert-FirstResponseSlaImminent = First-response SLA breach imminent
 alert-ResolutionSlaBreached = Resolution SLA breached
 alert-FirstResponseP90AboveTarget = First-response time P90 above target
 alert-CsatBelowTarget = CSAT below target
+alert-QueueEtaAboveTarget = Queue slower than its first-response target
 alert-DeskDown = Support desk not reachable
 alert-SlaExporterFailing = SLA monitoring cannot read its data
 alert-IngestLagHigh = Analytics ingest lagging

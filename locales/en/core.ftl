@@ -9,8 +9,16 @@ start-welcome =
     🔒 Our staff will never ask for your password, verification codes, seed phrases or card details (CVV). Never share them with anyone, even if they claim to be us.
 
     /status — the state of your ticket
-ticket-receipt = ✅ Ticket #{ $number } created. Queue: { $queue }. We usually answer within { $eta }.
-ticket-routed = Thanks! Ticket #{ $number } is now in the { $queue } queue. We usually answer within { $eta }.
+ticket-receipt =
+    ✅ Ticket #{ $number } created. Queue: { $queue }. { $busy ->
+        [yes] We're busier than usual right now: expect an answer within about { $eta }. Thank you for your patience.
+       *[no] We usually answer within { $eta }.
+    }
+ticket-routed =
+    Thanks! Ticket #{ $number } is now in the { $queue } queue. { $busy ->
+        [yes] We're busier than usual right now: expect an answer within about { $eta }. Thank you for your patience.
+       *[no] We usually answer within { $eta }.
+    }
 category-prompt = What is your question about?
 category-chosen = Topic: { $category }
 category-payment = 💳 Payment

@@ -12,6 +12,7 @@ alert-FirstResponseSlaImminent = SLA первого ответа вот-вот �
 alert-ResolutionSlaBreached = Нарушен SLA решения
 alert-FirstResponseP90AboveTarget = P90 времени первого ответа выше цели
 alert-CsatBelowTarget = CSAT ниже цели
+alert-QueueEtaAboveTarget = Очередь отвечает медленнее цели по первому ответу
 alert-DeskDown = Служба поддержки недоступна
 alert-SlaExporterFailing = Мониторинг SLA не может прочитать данные
 alert-IngestLagHigh = Загрузка аналитики отстаёт
