@@ -33,7 +33,7 @@ import { arrivalsBetween, nextArrival } from './arrivals.js';
 import { answerFollowups, playTicket, type SimCustomer, type TicketOutcome } from './journey.js';
 import { LANG_WEIGHTS, P, TICKETS_PER_DAY, customerName, type Lang } from './model.js';
 import { Rng } from './random.js';
-import { Aborted, liveTimeline, replayTimeline, type Timeline } from './timeline.js';
+import { Aborted, liveTimeline, replayTimeline, simulatorAbort, type Timeline } from './timeline.js';
 
 const log = logger('simulator');
 
@@ -89,6 +89,8 @@ const LANGS = Object.keys(LANG_WEIGHTS) as Lang[];
 const DAY = 86_400_000;
 /** How long (real time) to keep looking for a resolved customer's follow-up question: FOLLOWUP_DELAY (24 h) and some. */
 const FOLLOWUP_WATCH_MS = 30 * 3600_000;
+/** Most live tickets played at once (SimulatorOptions.maxConcurrent). */
+const MAX_CONCURRENT = 60;
 
 /**
  * Live arrivals as they come on `tl`: waits on the timeline until each one
@@ -116,7 +118,8 @@ export function startSimulator(o: SimulatorOptions): Simulator {
   const replayRng = new Rng(seed);
   const liveRng = new Rng(seed ^ 0x5bd1e995);
   const perDay = o.perDay ?? TICKETS_PER_DAY;
-  const abort = new AbortController();
+  // Up to maxConcurrent live tickets sleep on it at once (the replay's virtual clock does not listen).
+  const abort = simulatorAbort(o.maxConcurrent ?? MAX_CONCURRENT);
   const stats: SimulatorStats = { started: 0, outcomes: { spam: 0, kb: 0, resolved: 0, waiting: 0, lost: 0 }, failed: 0, followupsAnswered: 0 };
   const customers: SimCustomer[] = [];
   /** Customers whose resolved ticket will get a "Did it help?", with when (real time) they were resolved. */
@@ -200,7 +203,7 @@ export function startSimulator(o: SimulatorOptions): Simulator {
 
   async function live(): Promise<void> {
     const tl = liveTimeline(abort.signal, o.speed ?? 1);
-    const max = o.maxConcurrent ?? 60;
+    const max = o.maxConcurrent ?? MAX_CONCURRENT;
     for await (const _ of liveArrivals(liveRng, perDay, tl)) {
       if (running.size >= max) continue;
       const p = play(liveRng, tl, customerFor(liveRng, true)).finally(() => running.delete(p));

@@ -7,6 +7,20 @@
  * during a replay is dated now.
  */
 
+import { setMaxListeners } from 'node:events';
+
+/**
+ * The simulator's stop signal. Every ticket in play sleeps on it (one 'abort' listener each, removed
+ * when the sleep ends), so it legitimately carries as many listeners as tickets run at once — up to
+ * `concurrent`. Node warns of a leak past 10 (MaxListenersExceededWarning in `npm start`'s output);
+ * the cap is raised to what the simulator really uses, so a real leak beyond it still warns.
+ */
+export function simulatorAbort(concurrent: number): AbortController {
+  const abort = new AbortController();
+  setMaxListeners(concurrent + 10, abort.signal);
+  return abort;
+}
+
 /** setTimeout's ceiling (a longer delay fires at once); a longer wait ends early and the caller sleeps again. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
