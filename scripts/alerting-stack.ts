@@ -150,11 +150,12 @@ function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
   });
 }
 
-function pipeLogs(child: ChildProcess, log: Logger, name: string): void {
+function pipeLogs(child: ChildProcess, log: Logger, name: string, stopping: () => boolean): void {
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) {
-      // Both tools log logfmt with level=…; keep their warnings and errors visible.
-      if (/level=(warn|error)/.test(line)) log.warn({ process: name }, line);
+      // Both tools log logfmt with level=…; keep their warnings and errors visible — except while we
+      // stop them, when "Received SIGTERM, exiting gracefully" is a warning only to them.
+      if (/level=(warn|error)/.test(line) && !stopping()) log.warn({ process: name }, line);
       else log.debug({ process: name }, line);
     }
   };
@@ -191,7 +192,9 @@ export async function startAlertingStack(o: AlertingStackOptions): Promise<Alert
     for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
   };
   process.once('exit', killOnExit);
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     process.removeListener('exit', killOnExit);
     await Promise.all(children.map((c) => stopChild(c)));
   };
@@ -208,7 +211,7 @@ export async function startAlertingStack(o: AlertingStackOptions): Promise<Alert
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     children.push(am);
-    pipeLogs(am, log, 'alertmanager');
+    pipeLogs(am, log, 'alertmanager', () => stopping);
     const prom = spawn(
       prometheusBin,
       [
@@ -220,7 +223,7 @@ export async function startAlertingStack(o: AlertingStackOptions): Promise<Alert
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     children.push(prom);
-    pipeLogs(prom, log, 'prometheus');
+    pipeLogs(prom, log, 'prometheus', () => stopping);
     await Promise.all([waitReady(`http://127.0.0.1:${amPort}/-/ready`, am, 'alertmanager'), waitReady(`http://127.0.0.1:${promPort}/-/ready`, prom, 'prometheus')]);
   } catch (e) {
     await stop();
