@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { I18n } from '@grammyjs/i18n';
 import type { BotContext } from './context.js';
-import { currentCustomer } from './handlers/current-customer.js';
+import { currentCustomer } from './current-customer.js';
 
 export const LOCALES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'locales');
 export const DEFAULT_LOCALE = 'en';

@@ -13,7 +13,7 @@ import type { Ticket } from '../store/types.js';
 import { messageKind, textLength } from '../telegram/message-kind.js';
 import { etaOverTarget } from '../metrics.js';
 import { DeskError } from '../tickets/errors.js';
-import { currentCustomer, customerContext } from './current-customer.js';
+import { currentCustomer, customerContext } from '../current-customer.js';
 import { postCard, refreshCard } from './ticket-card.js';
 
 export function customerHandlers(): Composer<BotContext> {

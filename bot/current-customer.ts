@@ -5,9 +5,9 @@
  * the handlers share it.
  */
 import type { Context } from 'grammy';
-import type { Desk } from '../context.js';
-import type { CustomerContext } from '../store/customers.js';
-import type { Customer } from '../store/types.js';
+import type { Desk } from './context.js';
+import type { CustomerContext } from './store/customers.js';
+import type { Customer } from './store/types.js';
 
 const perUpdate = new WeakMap<object, Promise<CustomerContext>>();
 
