@@ -9,6 +9,7 @@ import { dirname, join, relative } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ROOT, loadAllDeclarations } from '../../scripts/config-docs.js';
+import { DEFAULT_CATEGORIES } from '../../bot/routing.js';
 
 interface Service {
   image?: string;
@@ -87,5 +88,12 @@ describe('docker-compose.yml', () => {
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
     expect(dockerfile.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(2);
     expect(dockerfile).toMatch(/^USER node$/m);
+  });
+
+  it('gives the bot and the dashboard the same categories, defaulting to the code\'s', () => {
+    for (const name of ['bot', 'dashboard']) {
+      expect(cfg.services[name]!.environment?.CATEGORIES, name).toBe(DEFAULT_CATEGORIES);
+      expect(cfg.services[name]!.environment?.DEFAULT_QUEUE, name).toBe('L1');
+    }
   });
 });
