@@ -9,7 +9,7 @@ import { alertmanagerPlugin } from './alertmanager-plugin.js';
 import type { AmAlert, AmWebhookPayload } from './alertmanager-schema.js';
 import { loadAlertsConfig, type AlertsConfig } from './config.js';
 import { Escalations } from './escalations.js';
-import { hhmm } from './format.js';
+import { hhmm } from '../telegram/present.js';
 import { ALERT_CATALOG } from './catalog.js';
 import { AlertStore } from './store.js';
 import { startSandboxHarness, type SandboxHarness } from './test-support.js';

@@ -11,7 +11,8 @@ import type { BotContext } from '../context.js';
 import { isMessageGone } from '../telegram/errors.js';
 import { DeskError } from '../tickets/errors.js';
 import { loadAlertsConfig, type AlertsConfig } from './config.js';
-import { CALLBACK_MUTE, CALLBACK_TAKE, CALLBACK_UNMUTE, escapeHtml, hhmm, humanDuration, renderSlaOverview } from './format.js';
+import { escapeHtml, formatElapsed, hhmm } from '../telegram/present.js';
+import { CALLBACK_MUTE, CALLBACK_TAKE, CALLBACK_UNMUTE, renderSlaOverview } from './format.js';
 import { AlertStore } from './store.js';
 
 export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now: () => Date = () => new Date()): Composer<BotContext> {
@@ -71,7 +72,7 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
     if (!(await isTeamLeadElseRefuse(ctx, 'alert-mute-not-lead'))) return;
     const until = new Date(now().getTime() + cfg.ALERT_MUTE_DURATION * 1000);
     await new AlertStore(ctx.desk.db).mute(queue, until, ctx.from.id);
-    await ctx.answerCallbackQuery({ text: t('alert-muted-answer', { queue, duration: humanDuration(cfg.ALERT_MUTE_DURATION, t) }) });
+    await ctx.answerCallbackQuery({ text: t('alert-muted-answer', { queue, duration: formatElapsed(cfg.ALERT_MUTE_DURATION, t) }) });
     await ctx.reply(t('alert-muted-notice', { queue: escapeHtml(queue), until: hhmm(until, ctx.desk.sla.calendar(queue)?.zone), name: escapeHtml(ctx.from.first_name) }), {
       parse_mode: 'HTML',
       reply_markup: new InlineKeyboard().text(t('alert-unmute', { queue }), `${CALLBACK_UNMUTE}${queue}`),

@@ -9,7 +9,8 @@ import { DateTime } from 'luxon';
 import type { Queryable } from '../../core/postgres.js';
 import { breakdown, summary, type BreakdownRow, type QueryRunner, type Range } from '../../dashboard/api/queries.js';
 import type { Metrics } from '../../dashboard/api/metrics-sql.js';
-import { escapeHtml, humanDuration, topicLink, type Text } from './format.js';
+import { escapeHtml, formatElapsed, topicLink } from '../telegram/present.js';
+import type { Text } from './format.js';
 
 export interface DigestDay {
   /** The reported local date, YYYY-MM-DD. */
@@ -72,7 +73,7 @@ export async function collectDigest(o: { run: QueryRunner; db: Queryable; day: D
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)} %`);
 
 export function renderDigest(d: DigestData, supportChatId: number, t: Text): string {
-  const dur = (v: number | null) => (v === null ? '—' : humanDuration(v, t));
+  const dur = (v: number | null) => (v === null ? '—' : formatElapsed(v, t));
   const m = d.totals;
   const lines = [
     t('digest-title', { date: d.day.date }),
@@ -99,7 +100,7 @@ export function renderDigest(d: DigestData, supportChatId: number, t: Text): str
     lines.push('', t('digest-longest-waits'));
     for (const w of d.worstWaits) {
       const ref = w.thread_id !== null ? `<a href="${topicLink(supportChatId, w.thread_id)}">#${w.id}</a>` : `#${w.id}`;
-      lines.push(`• ${ref} ${escapeHtml(w.customer_name?.trim() || '')} (${escapeHtml(w.queue)}) — ${humanDuration(w.wait_seconds, t)}${w.answered ? '' : t('digest-still-unanswered')}`);
+      lines.push(`• ${ref} ${escapeHtml(w.customer_name?.trim() || '')} (${escapeHtml(w.queue)}) — ${formatElapsed(w.wait_seconds, t)}${w.answered ? '' : t('digest-still-unanswered')}`);
     }
   }
   if (m.tickets_created === 0) lines.push('', t('digest-no-tickets'));

@@ -28,11 +28,11 @@ import type { Logger } from '../../core/log.js';
 import type { Queryable } from '../../core/postgres.js';
 import { findBreachingTickets, type BreachingTicket } from '../../monitoring/sla-snapshot.js';
 import { isMessageGone } from '../telegram/errors.js';
+import { messageLink } from '../telegram/present.js';
 import type { AmAlert, AmWebhookPayload } from './alertmanager-schema.js';
 import { ALERT_CATALOG } from './catalog.js';
 import type { AlertsConfig } from './config.js';
 import {
-  messageLink,
   renderFiring,
   renderNewlyBreached,
   renderResolved,

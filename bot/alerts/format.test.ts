@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BreachingTicket } from '../../monitoring/sla-snapshot.js';
 import type { AmAlert } from './alertmanager-schema.js';
-import { escapeHtml, humanDuration, renderFiring, renderNewlyBreached, renderResolved, renderResolvedFollowup, renderSlaOverview, topicLink } from './format.js';
+import { escapeHtml, formatElapsed, topicLink } from '../telegram/present.js';
+import { renderFiring, renderNewlyBreached, renderResolved, renderResolvedFollowup, renderSlaOverview } from './format.js';
 import { alertsText } from './text.js';
 import { ALERT_CATALOG } from './catalog.js';
 
@@ -38,7 +39,7 @@ describe('formatting helpers', () => {
   });
   it('escapes HTML and writes durations for humans', () => {
     expect(escapeHtml('<b>&"')).toBe('&lt;b&gt;&amp;&quot;');
-    expect([humanDuration(42, en), humanDuration(180, en), humanDuration(3900, en), humanDuration(3 * 86400 + 7200, en)]).toEqual(['42 s', '3 min', '1 h 05 min', '3 d 2 h']);
+    expect([formatElapsed(42, en), formatElapsed(180, en), formatElapsed(3900, en), formatElapsed(3 * 86400 + 7200, en)]).toEqual(['42 s', '3 min', '1 h 05 min', '3 d 2 h']);
   });
 });
 
@@ -162,7 +163,7 @@ describe('in the agents\' language (AGENT_LANGUAGE=ru)', () => {
     expect(m.keyboard?.inline_keyboard.map((r) => r.map((b) => b.text))).toEqual([['Взять #1'], ['🔕 Заглушить VIP на 1 ч']]);
     const a = alert('FirstResponseSlaBreached', { queue: 'VIP' });
     expect(renderResolvedFollowup(a, new Date('2026-03-02T11:55:00Z'), now, ru)).toBe('✅ Решено: Нарушен SLA первого ответа в VIP за 5 мин.');
-    expect(humanDuration(3900, ru)).toBe('1 ч 05 мин');
+    expect(formatElapsed(3900, ru)).toBe('1 ч 05 мин');
   });
 
   it('counts the tickets of a breach with Russian plural forms', () => {

@@ -4,8 +4,8 @@
  * in the agents' language). No I/O, so every shape is unit-tested.
  */
 import { InlineKeyboard } from 'grammy';
-import { DateTime } from 'luxon';
 import type { BreachKind, BreachingTicket, QueueSla } from '../../monitoring/sla-snapshot.js';
+import { clockTime, escapeHtml, formatElapsed, hhmm, topicLink, type Translate } from '../telegram/present.js';
 import type { AmAlert } from './alertmanager-schema.js';
 import { ALERT_CATALOG } from './catalog.js';
 
@@ -13,54 +13,12 @@ export const CALLBACK_TAKE = 'alerts:take:';
 export const CALLBACK_MUTE = 'alerts:mute:';
 export const CALLBACK_UNMUTE = 'alerts:unmute:';
 
-/** Telegram HTML needs &, < and > escaped in text and attribute values. */
-export function escapeHtml(s: string): string {
-  return s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
-}
-
-/** https://t.me/c/<internal id>/<thread> — the supergroup id without its -100 prefix. */
-export function topicLink(supportChatId: number, threadId: number): string {
-  const internal = String(supportChatId).replace(/^-100/, '').replace(/^-/, '');
-  return `https://t.me/c/${internal}/${threadId}`;
-}
-
-/** https://t.me/c/<internal id>[/<thread>]/<message>: one message of a supergroup (in a forum topic when given). */
-export function messageLink(chatId: number, messageId: number, threadId?: number): string {
-  return threadId !== undefined ? `${topicLink(chatId, threadId)}/${messageId}` : topicLink(chatId, messageId);
-}
-
 /** A translation in the escalation chat's language (the desk's `agentText`). */
-export type Text = (key: string, vars?: Record<string, string | number>) => string;
-
-/** "3 min", "1 h 05 min", "2 d 4 h" */
-export function humanDuration(seconds: number, t: Text): string {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return t('alert-duration-seconds', { s: String(s) });
-  const m = Math.floor(s / 60);
-  if (m < 60) return t('alert-duration-minutes', { m: String(m) });
-  const h = Math.floor(m / 60);
-  if (h < 48) return t('alert-duration-hours', { h: String(h), mm: String(m % 60).padStart(2, '0') });
-  return t('alert-duration-days', { d: String(Math.floor(h / 24)), h: String(h % 24) });
-}
+export type Text = Translate;
 
 /** The title of a known alert, in the chat's language. */
 export function alertTitle(alertname: string, t: Text): string {
   return t(`alert-${alertname}`);
-}
-
-/** "11:55 UTC", "12:55 GMT+1": a time of day with its zone (IANA; UTC when not given). */
-export function hhmm(d: Date, zone = 'UTC'): string {
-  return DateTime.fromJSDate(d, { zone }).toFormat('HH:mm ZZZZ');
-}
-
-/**
- * A time inside a message that stays in the chat for hours: absolute, never
- * "5 min ago" (that would be wrong a minute later), and without the zone, which
- * the message names once (`hhmm`). "11:55" today, "2026-03-01 23:10" another day.
- */
-export function clockTime(d: Date, now: Date, zone = 'UTC'): string {
-  const local = DateTime.fromJSDate(d, { zone });
-  return local.hasSame(DateTime.fromJSDate(now, { zone }), 'day') ? local.toFormat('HH:mm') : local.toFormat('yyyy-LL-dd HH:mm');
 }
 
 export interface FormatContext {
@@ -75,7 +33,7 @@ export interface FormatContext {
 
 /** A button-sized duration: "1 h", "30 min", "1 h 30 min". */
 export function shortDuration(seconds: number, t: Text): string {
-  return seconds >= 3600 && seconds % 3600 === 0 ? t('alert-duration-whole-hours', { h: String(seconds / 3600) }) : humanDuration(seconds, t);
+  return seconds >= 3600 && seconds % 3600 === 0 ? t('alert-duration-whole-hours', { h: String(seconds / 3600) }) : formatElapsed(seconds, t);
 }
 
 export interface RenderedMessage {
@@ -196,7 +154,7 @@ export function renderResolved(alert: AmAlert, ticketIds: readonly number[], fir
   const lines = [
     `${t('alert-resolved-title', { title: escapeHtml(title) })}${queue ? ` · ${t('alert-queue', { queue: escapeHtml(queue) })}` : ''}`,
     ticketIds.length ? t('alert-resolved-tickets', { ids: ticketIds.map((id) => `#${id}`).join(', ') }) : '',
-    `<i>${hhmm(firedAt, opts.zone)} → ${hhmm(resolvedAt, opts.zone)} (${humanDuration((resolvedAt.getTime() - firedAt.getTime()) / 1000, t)})</i>`,
+    `<i>${hhmm(firedAt, opts.zone)} → ${hhmm(resolvedAt, opts.zone)} (${formatElapsed((resolvedAt.getTime() - firedAt.getTime()) / 1000, t)})</i>`,
     opts.next ? t('alert-refired-below', { time: hhmm(opts.next.at, opts.zone), link: escapeHtml(opts.next.link) }) : '',
   ].filter(Boolean);
   return { text: lines.join('\n'), keyboard: undefined };
@@ -206,7 +164,7 @@ export function renderResolved(alert: AmAlert, ticketIds: readonly number[], fir
 export function renderResolvedFollowup(alert: AmAlert, firedAt: Date, resolvedAt: Date, t: Text): string {
   const name = alert.labels.alertname;
   const queue = alert.labels.queue;
-  const vars = { title: escapeHtml(ALERT_CATALOG[name] ? alertTitle(name, t) : name), duration: humanDuration((resolvedAt.getTime() - firedAt.getTime()) / 1000, t) };
+  const vars = { title: escapeHtml(ALERT_CATALOG[name] ? alertTitle(name, t) : name), duration: formatElapsed((resolvedAt.getTime() - firedAt.getTime()) / 1000, t) };
   return queue ? t('alert-resolved-followup-queue', { ...vars, queue: escapeHtml(queue) }) : t('alert-resolved-followup', vars);
 }
 
@@ -222,10 +180,10 @@ export function renderSlaOverview(
   const lines = [t('sla-title', { time: hhmm(now) }), ''];
   for (const q of queues) {
     const open = Object.values(q.open).reduce((a, b) => a + b, 0);
-    const waiting = q.oldestWaitingSeconds > 0 ? t('sla-oldest-waiting', { wait: humanDuration(q.oldestWaitingSeconds, t) }) : '';
+    const waiting = q.oldestWaitingSeconds > 0 ? t('sla-oldest-waiting', { wait: formatElapsed(q.oldestWaitingSeconds, t) }) : '';
     const frt =
       q.frtP90Seconds !== null
-        ? t('sla-frt', { p50: humanDuration(q.frtP50Seconds ?? 0, t), p90: humanDuration(q.frtP90Seconds, t), count: String(q.firstResponsesLastHour) })
+        ? t('sla-frt', { p50: formatElapsed(q.frtP50Seconds ?? 0, t), p90: formatElapsed(q.frtP90Seconds, t), count: String(q.firstResponsesLastHour) })
         : t('sla-no-frt');
     const flag = q.firstResponseOverdue > 0 ? '🔴' : q.firstResponseDueSoon > 0 ? '🟠' : '🟢';
     const muted = mutes.get(q.queue);

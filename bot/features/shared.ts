@@ -1,22 +1,11 @@
 /**
- * Small helpers every feature uses: the customer's locale outside an update,
- * the topic an agent acts in, and desk-wide events.
+ * Small helpers every feature uses: the topic an agent acts in, whether an
+ * update is an agent's, and desk-wide events.
  */
 import { GrammyError, type Filter } from 'grammy';
 import type { BotContext, Desk } from '../context.js';
-import { pick } from '../i18n.js';
 import type { Customer, Ticket } from '../store/types.js';
 import type { AnyEventInput } from '../store/outbox.js';
-
-/** The locale to write to a customer in, outside their update (timers, hooks). */
-export function customerLocale(desk: Desk, customer: Pick<Customer, 'language_code'> | undefined, ticket?: Pick<Ticket, 'language'>): string {
-  return pick({ locales: desk.locales }, customer?.language_code ?? ticket?.language ?? undefined);
-}
-
-/** A translator bound to a customer's locale. */
-export function customerText(desk: Desk, locale: string) {
-  return (key: string, vars?: Record<string, string | number>) => desk.translate(locale, key, vars);
-}
 
 export interface TopicTarget {
   customer: Customer;

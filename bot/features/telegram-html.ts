@@ -6,9 +6,7 @@
  * row. Everything else is escaped by marked, so agent text can't inject tags.
  */
 import { Marked, type Tokens } from 'marked';
-
-
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+import { escapeHtml as escape } from '../telegram/present.js';
 
 const marked = new Marked({
   gfm: true,
@@ -81,6 +79,3 @@ export function markdownToTelegramHtml(md: string): string {
   const html = marked.parse(md, { async: false });
   return html.replace(/\n{3,}/g, '\n\n').trim();
 }
-
-/** Escapes plain text for parse_mode HTML (customer names, agent-typed text). */
-export const escapeHtml = escape;

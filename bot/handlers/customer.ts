@@ -7,10 +7,10 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { BotContext } from '../context.js';
-import { formatDuration } from '../format.js';
 import { announceHold, holdOf, isHeld, storeHold } from '../features/antispam/held.js';
 import type { Ticket } from '../store/types.js';
 import { messageKind, textLength } from '../telegram/message-kind.js';
+import { formatDuration } from '../telegram/present.js';
 import { etaOverTarget } from '../metrics.js';
 import { DeskError } from '../tickets/errors.js';
 import { currentCustomer, customerContext } from '../current-customer.js';
@@ -116,7 +116,7 @@ async function onCustomerMessage(ctx: BotContext, msg: Message): Promise<void> {
 async function promisedEta(ctx: BotContext, ticket: Ticket): Promise<{ eta: string; busy: 'yes' | 'no' }> {
   const eta = await ctx.desk.tickets.eta(ticket);
   if (eta.overTarget) etaOverTarget.inc({ queue: ticket.queue });
-  return { eta: formatDuration(ctx.t, eta.seconds), busy: eta.overTarget ? 'yes' : 'no' };
+  return { eta: formatDuration(eta.seconds, ctx.t), busy: eta.overTarget ? 'yes' : 'no' };
 }
 
 async function sendReceipt(ctx: BotContext, ticket: Ticket): Promise<void> {
@@ -143,7 +143,7 @@ async function replyStatus(ctx: BotContext): Promise<void> {
       number: ticket.id,
       status: ctx.t(`ticket-status-${ticket.status}`),
       queue: ticket.queue,
-      eta: eta ? formatDuration(ctx.t, eta.seconds) : 'none',
+      eta: eta ? formatDuration(eta.seconds, ctx.t) : 'none',
     }),
   );
 }

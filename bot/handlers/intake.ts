@@ -7,8 +7,8 @@ import { InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { BotContext, Desk } from '../context.js';
 import type { FeatureHooks } from '../hooks.js';
-import { pick } from '../i18n.js';
 import type { Customer, Ticket } from '../store/types.js';
+import { customerLocale } from '../telegram/present.js';
 
 export class Intake {
   /** Set by createDesk once the services exist. */
@@ -46,7 +46,7 @@ export class Intake {
     const ticket = await desk.tickets.get(ticketId);
     if (!ticket || ticket.status === 'resolved' || ticket.category !== null || ticket.intake_state === 'category') return;
     const customer = (await desk.customers.get(ticket.customer_id))!;
-    const locale = pick({ locales: this.locales }, ticket.language ?? customer.language_code ?? undefined);
+    const locale = customerLocale(this.locales, customer, ticket);
     const keyboard = new InlineKeyboard();
     desk.config.categories.forEach((c, i) => {
       keyboard.text(this.categoryLabel(locale, c.key, c.label), `desk:cat:${ticket.id}:${c.key}`);

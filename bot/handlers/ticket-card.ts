@@ -10,9 +10,9 @@
 import { InlineKeyboard } from 'grammy';
 import type { Desk } from '../context.js';
 import { heldForAgents } from '../features/antispam/held.js';
-import { escapeHtml, formatInstant } from '../format.js';
 import type { Customer, Ticket } from '../store/types.js';
 import { isHarmlessEditError, isThreadGone } from '../telegram/errors.js';
+import { escapeHtml, formatInstant } from '../telegram/present.js';
 
 /** `held`: the newcomer's links and media waiting for an agent (heldForAgents). */
 export function cardKeyboard(desk: Desk, ticket: Ticket, held = 0): InlineKeyboard {

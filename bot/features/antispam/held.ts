@@ -16,9 +16,9 @@ import type { Message } from 'grammy/types';
 import type { Queryable } from '../../../core/postgres.js';
 import type { MessageKind } from '../../../schemas/events.js';
 import type { Desk } from '../../context.js';
-import { escapeHtml } from '../../format.js';
 import type { Ticket } from '../../store/types.js';
 import { messageKind } from '../../telegram/message-kind.js';
+import { escapeHtml } from '../../telegram/present.js';
 import { textWithLinkHosts } from './rules.js';
 
 export type HoldReason = 'link' | 'media' | 'rate_limit';

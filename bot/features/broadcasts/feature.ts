@@ -16,8 +16,8 @@ import type { BotContext, Desk } from '../../context.js';
 import { isQuiet, nextAllowed } from '../quiet-hours.js';
 import type { FeatureRuntime } from '../runtime.js';
 import type { Job } from '../scheduler/scheduler.js';
-import { ack, customerLocale, customerText, inThread, isAgentUpdate, topicTarget } from '../shared.js';
-import { escapeHtml } from '../telegram-html.js';
+import { customerText, escapeHtml } from '../../telegram/present.js';
+import { ack, inThread, isAgentUpdate, topicTarget } from '../shared.js';
 
 export const BROADCAST_JOB = 'broadcast';
 /** Sends in flight at once; the throttler below paces them to Telegram's limits. */
@@ -189,7 +189,7 @@ async function runBroadcast(desk: Desk, rt: FeatureRuntime, job: Job, now: Date)
       // Written before the send: a resumed broadcast skips everyone it already tried.
       const claimed = await desk.db.query(`INSERT INTO broadcast_deliveries (broadcast_id, customer_id, status) VALUES ($1, $2, 'sending') ON CONFLICT DO NOTHING`, [id, c.id]);
       if (claimed.rowCount === 0) continue;
-      const t = customerText(desk, customerLocale(desk, c));
+      const t = customerText(desk, c);
       let ok = false;
       try {
         const text = `${t(b.urgent ? 'bc-header-urgent' : 'bc-header')}\n\n${escapeHtml(b.text)}\n\n<i>${t('bc-footer')}</i>`;

@@ -16,7 +16,8 @@ import { DeskError } from '../../tickets/errors.js';
 import { nextAllowed } from '../quiet-hours.js';
 import type { FeatureRuntime } from '../runtime.js';
 import type { Job } from '../scheduler/scheduler.js';
-import { ack, customerLocale, customerText } from '../shared.js';
+import { customerText } from '../../telegram/present.js';
+import { ack } from '../shared.js';
 
 export const FOLLOWUP_JOB = 'followup';
 
@@ -65,7 +66,7 @@ export function followupsFeature(rt: FeatureRuntime): {
     );
     const id = row.rows[0]?.id;
     if (id === undefined) return;
-    const t = customerText(desk, customerLocale(desk, customer, ticket));
+    const t = customerText(desk, customer, ticket);
     const keyboard = new InlineKeyboard().text(t('fu-button-yes'), `fu:${id}:y`).text(t('fu-button-no'), `fu:${id}:n`);
     const sent = await desk.relay.sendToCustomer(customer.id, t('fu-question', { name: customer.first_name, number: ticket.id }), { reply_markup: keyboard });
     if (!sent) return;
@@ -93,7 +94,7 @@ export function followupsFeature(rt: FeatureRuntime): {
         throw e;
       }
       const customer = await desk.customers.get(ticket.customer_id);
-      const t = customerText(desk, customerLocale(desk, customer, ticket));
+      const t = customerText(desk, customer, ticket);
       const hours = Math.round(cfg.autoCloseAfterSeconds / 3600);
       if (customer && !customer.banned) await desk.relay.sendToCustomer(customer.id, t('autoclose-customer', { number: closed.id, hours }));
       await desk.relay.sendToTopic(ticket.customer_id, desk.agentText('autoclose-agent', { number: closed.id, hours })).catch(() => undefined);

@@ -8,10 +8,9 @@
  */
 import { Composer } from 'grammy';
 import type { BotContext } from '../../context.js';
-import { formatEta } from '../eta-text.js';
 import type { FeatureRuntime } from '../runtime.js';
-import { customerLocale, inThread, isAgentUpdate, messageDate, topicTarget } from '../shared.js';
-import { escapeHtml } from '../telegram-html.js';
+import { customerLocale, escapeHtml, formatDurationWords } from '../../telegram/present.js';
+import { inThread, isAgentUpdate, messageDate, topicTarget } from '../shared.js';
 import { renderMacro } from './library.js';
 
 export function macrosFeature(rt: FeatureRuntime): Composer<BotContext> {
@@ -23,7 +22,7 @@ export function macrosFeature(rt: FeatureRuntime): Composer<BotContext> {
     const { macros } = await rt.files();
     const name = ctx.match.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
     const target = await topicTarget(ctx);
-    const locale = target ? customerLocale(desk, target.customer, target.ticket) : desk.config.agentLanguage;
+    const locale = target ? customerLocale(desk.locales, target.customer, target.ticket) : desk.config.agentLanguage;
     if (!name) {
       const list = macros.list(locale).map((m) => `• <code>/m ${escapeHtml(m.name)}</code> — ${escapeHtml(m.title)}${m.status === 'waiting_customer' ? ' ⏳' : ''}`);
       return void (await ctx.reply(`${desk.agentText('macro-list-header')}\n${list.join('\n')}`, { ...inThread(ctx), parse_mode: 'HTML' }));
@@ -32,7 +31,7 @@ export function macrosFeature(rt: FeatureRuntime): Composer<BotContext> {
     if (!macro) return void (await ctx.reply(desk.agentText('macro-unknown', { name }), inThread(ctx)));
     if (!target?.ticket) return void (await ctx.reply(desk.agentText('macro-not-in-topic'), inThread(ctx)));
     const { customer, ticket } = target;
-    const eta = formatEta(await desk.tickets.etaSeconds(ticket), locale);
+    const eta = formatDurationWords(await desk.tickets.etaSeconds(ticket), locale);
     const html = renderMacro(macro, { name: customer.first_name, ticket: ticket.id, eta, agent: ctx.from!.first_name });
     const sent = await desk.relay.sendToCustomer(customer.id, html, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
     if (!sent) return; // blocked: the relay told the topic

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tmpDataDir } from '../../../test/helpers/tmp.js';
-import { formatEta } from '../eta-text.js';
+import { formatDurationWords as formatEta } from '../../telegram/present.js';
 import { MacroLibrary, renderMacro } from './library.js';
 
 const SHIPPED = fileURLToPath(new URL('../../../macros', import.meta.url));

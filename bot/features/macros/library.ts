@@ -7,7 +7,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import matter from 'gray-matter';
 import { logger } from '../../../core/log.js';
-import { escapeHtml, markdownToTelegramHtml } from '../telegram-html.js';
+import { escapeHtml } from '../../telegram/present.js';
+import { markdownToTelegramHtml } from '../telegram-html.js';
 import { watchMarkdownDir } from '../watch-dir.js';
 
 const log = logger('macros');

@@ -12,7 +12,8 @@ import type { TicketResolvedHookEvent } from '../../hooks.js';
 import type { Ticket } from '../../store/types.js';
 import { DeskError } from '../../tickets/errors.js';
 import type { FeatureRuntime } from '../runtime.js';
-import { ack, customerLocale, customerText } from '../shared.js';
+import { customerText } from '../../telegram/present.js';
+import { ack } from '../shared.js';
 
 export type Survey = 'csat' | 'nps';
 const RANGE: Record<Survey, [number, number]> = { csat: [1, 5], nps: [0, 10] };
@@ -34,7 +35,7 @@ export function ratingsFeature(rt: FeatureRuntime): { composer: Composer<BotCont
   async function sendSurvey(desk: Desk, ticket: Ticket, survey: Survey): Promise<void> {
     const customer = await desk.customers.get(ticket.customer_id);
     if (!customer || customer.banned) return;
-    const t = customerText(desk, customerLocale(desk, customer, ticket));
+    const t = customerText(desk, customer, ticket);
     const at = rt.clock();
     const fresh = await desk.db.query(
       `INSERT INTO ratings (ticket_id, survey, customer_id, sent_at) VALUES ($1, $2, $3, $4) ON CONFLICT (ticket_id, survey) DO NOTHING`,
