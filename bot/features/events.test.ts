@@ -13,7 +13,7 @@ import { migrate } from '../../core/migrate.js';
 import { loadIngestConfig } from '../../ingest/config.js';
 import { startIngest, type IngestService } from '../../ingest/service.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
-import { AGENT, SUPPORT, openTicket, startFeatureHarness, type FeatureHarness } from './test-support.js';
+import { AGENT, SUPPORT, openTicket, startFeatureHarness, type FeatureHarness } from '../../test/bot/feature-harness.js';
 
 const HOUR = 3600_000;
 let h: FeatureHarness;

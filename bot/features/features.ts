@@ -8,13 +8,13 @@ import type { FeatureHooks } from '../hooks.js';
 import { antispamFeature } from './antispam/feature.js';
 import { broadcastsFeature } from './broadcasts/feature.js';
 import { publishCommands } from './commands.js';
-import { loadFeaturesConfig, type FeaturesConfig } from './config.js';
+import { loadFeaturesConfig, type FeaturesConfig } from '../runtime/config.js';
 import { followupsFeature } from './followups/feature.js';
 import { kbFeature } from './kb/feature.js';
 import { languageFeature } from './language/feature.js';
 import { macrosFeature } from './macros/feature.js';
 import { ratingsFeature } from './ratings/feature.js';
-import { FeatureRuntime, type FeaturesOptions } from './runtime.js';
+import { FeatureRuntime, type FeaturesOptions } from '../runtime/runtime.js';
 
 export interface Features {
   composer: Composer<BotContext>;

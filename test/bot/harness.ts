@@ -10,7 +10,7 @@ import { createDesk, type DeskApp, type DeskOptions } from '../../bot/app.js';
 import type { BotContext } from '../../bot/context.js';
 import { emptyHooks } from '../../bot/hooks.js';
 import { createFeatures, type Features } from '../../bot/features/features.js';
-import { loadFeaturesConfig } from '../../bot/features/config.js';
+import { loadFeaturesConfig } from '../../bot/runtime/config.js';
 import { loadBotConfig, type BotConfig } from '../../bot/config.js';
 import { startSandbox, SandboxClient, type RunningSandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { decodeEvent } from '../../schemas/validate.js';

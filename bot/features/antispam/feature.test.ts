@@ -1,6 +1,6 @@
 /** Anti-spam before the desk, end to end through the sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT, SUPPORT, startFeatureHarness, type FeatureHarness } from '../test-support.js';
+import { AGENT, SUPPORT, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
 
 const WINDOW_MS = 10 * 60_000;
 let h: FeatureHarness;

@@ -17,8 +17,8 @@
  */
 import { Composer, type Filter } from 'grammy';
 import type { BotContext, Desk } from '../../context.js';
-import type { FeatureRuntime } from '../runtime.js';
-import { messageDate } from '../shared.js';
+import type { FeatureRuntime } from '../../runtime/runtime.js';
+import { messageDate } from '../../telegram/update.js';
 import { holdUpdate, queuedCount, releaseQueued, waitingQueues, type HoldReason } from './held.js';
 import { duplicateKey, hasLink, hasMedia, NoticeThrottle, RecentMessages, RelayWindow, SlidingLimit } from './rules.js';
 

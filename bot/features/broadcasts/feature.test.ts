@@ -3,8 +3,8 @@
  * flood limits, with the desk's throttler on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseQuietHours } from '../quiet-hours.js';
-import { AGENT, SUPPORT, startFeatureHarness, type FeatureHarness } from '../test-support.js';
+import { parseQuietHours } from '../../runtime/quiet-hours.js';
+import { AGENT, SUPPORT, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
 
 let h: FeatureHarness;
 const CUSTOMERS = Array.from({ length: 40 }, (_, i) => 8001 + i);

@@ -13,11 +13,11 @@
 import { Composer, InlineKeyboard } from 'grammy';
 import { DateTime } from 'luxon';
 import type { BotContext, Desk } from '../../context.js';
-import { isQuiet, nextAllowed } from '../quiet-hours.js';
-import type { FeatureRuntime } from '../runtime.js';
-import type { Job } from '../scheduler/scheduler.js';
+import { isQuiet, nextAllowed } from '../../runtime/quiet-hours.js';
+import type { FeatureRuntime } from '../../runtime/runtime.js';
+import type { Job } from '../../scheduler/scheduler.js';
 import { customerText, escapeHtml } from '../../telegram/present.js';
-import { ack, inThread, isAgentUpdate, topicTarget } from '../shared.js';
+import { ack, inThread, isAgentUpdate, topicTarget } from '../../telegram/update.js';
 
 export const BROADCAST_JOB = 'broadcast';
 /** Sends in flight at once; the throttler below paces them to Telegram's limits. */

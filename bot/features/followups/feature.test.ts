@@ -1,7 +1,7 @@
 /** Follow-ups and auto-close on the durable scheduler, end to end through the sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseQuietHours } from '../quiet-hours.js';
-import { AGENT, SUPPORT, openTicket, startFeatureHarness, type FeatureHarness } from '../test-support.js';
+import { parseQuietHours } from '../../runtime/quiet-hours.js';
+import { AGENT, SUPPORT, openTicket, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
 
 let h: FeatureHarness;
 beforeAll(async () => {

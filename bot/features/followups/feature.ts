@@ -13,11 +13,11 @@ import type { BotContext, Desk } from '../../context.js';
 import type { TicketResolvedHookEvent } from '../../hooks.js';
 import type { Ticket } from '../../store/types.js';
 import { DeskError } from '../../tickets/errors.js';
-import { nextAllowed } from '../quiet-hours.js';
-import type { FeatureRuntime } from '../runtime.js';
-import type { Job } from '../scheduler/scheduler.js';
+import { nextAllowed } from '../../runtime/quiet-hours.js';
+import type { FeatureRuntime } from '../../runtime/runtime.js';
+import type { Job } from '../../scheduler/scheduler.js';
 import { customerText } from '../../telegram/present.js';
-import { ack } from '../shared.js';
+import { ack } from '../../telegram/update.js';
 
 export const FOLLOWUP_JOB = 'followup';
 

@@ -1,6 +1,6 @@
 /** Knowledge base in the conversation, end to end through the sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT, SUPPORT, startFeatureHarness, type FeatureHarness } from '../test-support.js';
+import { AGENT, SUPPORT, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
 
 let h: FeatureHarness;
 beforeAll(async () => {

@@ -12,10 +12,10 @@ import type { BotContext, Desk } from '../../context.js';
 import type { IntakeStep } from '../../hooks.js';
 import type { Ticket } from '../../store/types.js';
 import { DeskError } from '../../tickets/errors.js';
-import type { FeatureRuntime } from '../runtime.js';
+import type { FeatureRuntime } from '../../runtime/runtime.js';
 import { customerLocale, escapeHtml } from '../../telegram/present.js';
-import { ack, inThread, isAgentUpdate, topicTarget } from '../shared.js';
-import { markdownToTelegramHtml } from '../telegram-html.js';
+import { ack, inThread, isAgentUpdate, topicTarget } from '../../telegram/update.js';
+import { markdownToTelegramHtml } from '../../telegram/markdown.js';
 import type { KbArticle } from './article.js';
 
 /** Telegram's message limit, less room for the header and question around the article. */

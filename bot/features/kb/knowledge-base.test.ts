@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tmpDataDir } from '../../../test/helpers/tmp.js';
-import { loadFeaturesConfig } from '../config.js';
+import { loadFeaturesConfig } from '../../runtime/config.js';
 import { parseArticle } from './article.js';
 import { KnowledgeBase } from './knowledge-base.js';
 import { KB_HOLDOUT, KB_PHRASINGS, OFF_TOPIC_PHRASINGS, type Phrasing } from './phrasings.js';

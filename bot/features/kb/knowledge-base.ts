@@ -8,7 +8,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
 import { logger } from '../../../core/log.js';
-import { watchMarkdownDir } from '../watch-dir.js';
+import { watchMarkdownDir } from '../../runtime/watch-dir.js';
 import { parseArticle, type KbArticle } from './article.js';
 import { KbSearch, type KbHit, type KbSearchOptions } from './search.js';
 

@@ -1,6 +1,6 @@
 /** /language, end to end through the sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFeatureHarness, type FeatureHarness } from '../test-support.js';
+import { startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
 
 let h: FeatureHarness;
 beforeAll(async () => {

@@ -5,7 +5,7 @@
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext } from '../../context.js';
-import { ack } from '../shared.js';
+import { ack } from '../../telegram/update.js';
 
 /** Each language names itself, so a customer who can't read the current one still finds theirs. */
 const NATIVE_NAMES: Record<string, string> = { en: '🇬🇧 English', ru: '🇷🇺 Русский' };

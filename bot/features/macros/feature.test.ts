@@ -1,6 +1,6 @@
 /** Macros from a topic, in the customer's language, end to end through the sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT, SUPPORT, openTicket, startFeatureHarness, type FeatureHarness } from '../test-support.js';
+import { AGENT, SUPPORT, openTicket, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
 
 let h: FeatureHarness;
 beforeAll(async () => {

@@ -8,9 +8,9 @@
  */
 import { Composer } from 'grammy';
 import type { BotContext } from '../../context.js';
-import type { FeatureRuntime } from '../runtime.js';
+import type { FeatureRuntime } from '../../runtime/runtime.js';
 import { customerLocale, escapeHtml, formatDurationWords } from '../../telegram/present.js';
-import { inThread, isAgentUpdate, messageDate, topicTarget } from '../shared.js';
+import { inThread, isAgentUpdate, messageDate, topicTarget } from '../../telegram/update.js';
 import { renderMacro } from './library.js';
 
 export function macrosFeature(rt: FeatureRuntime): Composer<BotContext> {

@@ -8,8 +8,8 @@ import { basename, join, relative, sep } from 'node:path';
 import matter from 'gray-matter';
 import { logger } from '../../../core/log.js';
 import { escapeHtml } from '../../telegram/present.js';
-import { markdownToTelegramHtml } from '../telegram-html.js';
-import { watchMarkdownDir } from '../watch-dir.js';
+import { markdownToTelegramHtml } from '../../telegram/markdown.js';
+import { watchMarkdownDir } from '../../runtime/watch-dir.js';
 
 const log = logger('macros');
 

@@ -11,9 +11,9 @@ import type { BotContext, Desk } from '../../context.js';
 import type { TicketResolvedHookEvent } from '../../hooks.js';
 import type { Ticket } from '../../store/types.js';
 import { DeskError } from '../../tickets/errors.js';
-import type { FeatureRuntime } from '../runtime.js';
+import type { FeatureRuntime } from '../../runtime/runtime.js';
 import { customerText } from '../../telegram/present.js';
-import { ack } from '../shared.js';
+import { ack } from '../../telegram/update.js';
 
 export type Survey = 'csat' | 'nps';
 const RANGE: Record<Survey, [number, number]> = { csat: [1, 5], nps: [0, 10] };

@@ -6,9 +6,9 @@
  */
 import type { SandboxOptions } from '../../sandbox/index.js';
 import type { EventType, EventOf, SupportEvent } from '../../schemas/events.js';
-import { startHarness, type Harness } from '../../test/bot/harness.js';
-import { loadFeaturesConfig } from './config.js';
-import { createFeatures, type Features } from './features.js';
+import { startHarness, type Harness } from './harness.js';
+import { loadFeaturesConfig } from '../../bot/runtime/config.js';
+import { createFeatures, type Features } from '../../bot/features/features.js';
 
 export const SUPPORT = -1002000000001;
 export const AGENT = 700_001;

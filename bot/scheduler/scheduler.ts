@@ -10,8 +10,8 @@
  * Time comes from an injectable clock; tests call `runDue()` directly with a
  * fake clock instead of waiting for the poll.
  */
-import type { Db, Queryable } from '../../../core/postgres.js';
-import { logger } from '../../../core/log.js';
+import type { Db, Queryable } from '../../core/postgres.js';
+import { logger } from '../../core/log.js';
 
 const log = logger('scheduler');
 

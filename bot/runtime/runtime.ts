@@ -7,9 +7,9 @@
 import { logger } from '../../core/log.js';
 import type { Desk } from '../context.js';
 import type { FeaturesConfig } from './config.js';
-import { KnowledgeBase } from './kb/knowledge-base.js';
-import { MacroLibrary } from './macros/library.js';
-import { Scheduler } from './scheduler/scheduler.js';
+import { KnowledgeBase } from '../features/kb/knowledge-base.js';
+import { MacroLibrary } from '../features/macros/library.js';
+import { Scheduler } from '../scheduler/scheduler.js';
 
 const log = logger('features');
 

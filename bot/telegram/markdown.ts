@@ -6,7 +6,7 @@
  * row. Everything else is escaped by marked, so agent text can't inject tags.
  */
 import { Marked, type Tokens } from 'marked';
-import { escapeHtml as escape } from '../telegram/present.js';
+import { escapeHtml as escape } from './present.js';
 
 const marked = new Marked({
   gfm: true,

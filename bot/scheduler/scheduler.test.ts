@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../core/postgres.js';
-import { tmpDataDir } from '../../../test/helpers/tmp.js';
-import { migrateBot } from '../../store/migrate.js';
+import { openDatabase, type Db } from '../../core/postgres.js';
+import { tmpDataDir } from '../../test/helpers/tmp.js';
+import { migrateBot } from '../store/migrate.js';
 import { Scheduler, type Job } from './scheduler.js';
 
 const tmp = tmpDataDir('scheduler-');
