@@ -1,0 +1,35 @@
+/**
+ * SLA outcomes: the share of deadlines met. A ticket's deadlines are its
+ * ticket_opened's, overridden by the latest queue_changed's. Met = answered
+ * (resolved) by the deadline; missed = later, or still open past it; a ticket
+ * not yet due counts in neither. `{now:DateTime64(3)}` decides what is past.
+ */
+import { aggregate, atLeast, metric, ratio } from '../metric.js';
+import { TICKET } from '../ticket-facts.js';
+
+export const FR_MET_N = aggregate('fr_met_n', `countIf(first_reply_at <= ${TICKET.frDue})`);
+export const FR_DUE_N = aggregate('fr_due_n', `countIf(${TICKET.frDue} != 0 AND (first_reply_at IS NOT NULL OR ${TICKET.frDue} < {now:DateTime64(3)}))`);
+export const RES_MET_N = aggregate('res_met_n', `countIf(first_resolved_at <= ${TICKET.resDue})`);
+export const RES_DUE_N = aggregate('res_due_n', `countIf(${TICKET.resDue} != 0 AND (first_resolved_at IS NOT NULL OR ${TICKET.resDue} < {now:DateTime64(3)}))`);
+
+export const slaFirstResponseMetRate = metric({
+  key: 'sla_first_response_met_rate',
+  title: 'SLA response',
+  meaning: 'First-response deadlines met ÷ (met + missed); a ticket still unanswered past its deadline counts as missed, one not yet due in neither.',
+  unit: 'ratio',
+  better: 'higher',
+  target: atLeast(0.9, { warn: 0.8, source: 'desk' }),
+  sql: ratio(FR_MET_N, FR_DUE_N),
+  grafana: { panels: ['stat', 'timeseries'], unit: 'percentunit' },
+});
+
+export const slaResolutionMetRate = metric({
+  key: 'sla_resolution_met_rate',
+  title: 'SLA resolution',
+  meaning: 'Resolution deadlines met ÷ (met + missed); a ticket still unresolved past its deadline counts as missed, one not yet due in neither.',
+  unit: 'ratio',
+  better: 'higher',
+  target: atLeast(0.9, { warn: 0.8, source: 'desk' }),
+  sql: ratio(RES_MET_N, RES_DUE_N),
+  grafana: { panels: ['stat'], unit: 'percentunit' },
+});
