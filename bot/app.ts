@@ -14,7 +14,7 @@ import type { BotContext, Desk } from './context.js';
 import { featureHooks as defaultHooks, featuresComposer as defaultFeatures } from './features/index.js';
 import { agentHandlers } from './handlers/agent.js';
 import { customerHandlers } from './handlers/customer.js';
-import { Intake } from './handlers/intake.js';
+import { Intake } from './tickets/intake.js';
 import { cardChanged, postCard, refreshCard } from './handlers/ticket-card.js';
 import type { FeatureHooks } from './hooks.js';
 import { createI18n } from './i18n.js';
