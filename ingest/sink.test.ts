@@ -1,6 +1,8 @@
 /** The ClickHouse sink on a real chDB: the dedup token really drops a retried block. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queryRows, type ClickHouse } from '../core/clickhouse.js';
+import type { SupportEvent } from '../schemas/events.js';
+import { makeEvent } from '../schemas/validate.js';
 import { tmpDataDir } from '../test/helpers/tmp.js';
 import { deadLetterRow } from './decode.js';
 import { createSink } from './sink.js';
@@ -48,5 +50,31 @@ describe('ClickHouse sink', () => {
     ]);
     const rows = await queryRows<{ reason: string; payload: string; offset: number }>(ch, "SELECT reason, payload, offset FROM dead_letters WHERE topic = 'file:abc'");
     expect(rows).toEqual([{ reason: 'malformed_json', payload: '{oops', offset: 2 }]);
+  });
+
+  it("writes agents' display names to staff, not to events, once per retried block, the latest name winning", async () => {
+    const sink = createSink(ch, { retryMaxMs: 100, keepTrying: () => false });
+    const named = (display_name: string, occurred_at: string) =>
+      makeEvent<'staff_updated'>({ type: 'staff_updated', agent_id: 504, display_name, occurred_at });
+    // as the ingest writes them: the validated payloads as they came; the first block is written twice (a retry)
+    const chunk = (first: number, rows: SupportEvent[]) => ({
+      origin: { source: 'kafka', topic: 'sink-staff', partition: 0, first: String(first), last: String(first + rows.length - 1) },
+      rows,
+      raw: rows.map((e) => Buffer.from(JSON.stringify(e))),
+      dead: [],
+    });
+    const first = chunk(0, [named('Anna K.', '2026-03-01T10:00:00.000Z'), ...makeEvents(3)]);
+    await sink.write([first]);
+    await sink.write([first]);
+    await sink.write([chunk(4, [named('Anna B.', '2026-03-02T10:00:00.000Z')])]);
+    expect(await queryRows(ch, 'SELECT id, display_name, updated_at FROM staff ORDER BY updated_at')).toEqual([
+      { id: 504, display_name: 'Anna K.', updated_at: '2026-03-01T10:00:00.000Z' },
+      { id: 504, display_name: 'Anna B.', updated_at: '2026-03-02T10:00:00.000Z' },
+    ]);
+    expect(await queryRows(ch, 'SELECT id, display_name FROM staff FINAL')).toEqual([{ id: 504, display_name: 'Anna B.' }]);
+    // the events themselves land (the agent was named at these times), without the name
+    const stored = await queryRows(ch, "SELECT * FROM events WHERE type = 'staff_updated' ORDER BY occurred_at");
+    expect(stored.map((r) => r.agent_id)).toEqual([504, 504]);
+    expect(JSON.stringify(stored)).not.toMatch(/Anna/);
   });
 });

@@ -1,11 +1,14 @@
 /**
- * Writes batches to ClickHouse: valid events into `events`, rejects into
- * `dead_letters`, with a deduplication token per batch. A failed insert is
- * retried with exponential back-off (and the caller is told ClickHouse is down,
- * so it can stop reading) until it succeeds or the caller gives up.
+ * Writes batches to ClickHouse: valid events into `events`, agents' display
+ * names from staff_updated events into `staff` (names stay out of `events`,
+ * schemas/events.ts NOT_IN_EVENTS_TABLE), rejects into `dead_letters`, with a
+ * deduplication token per batch. A failed insert is retried with exponential
+ * back-off (and the caller is told ClickHouse is down, so it can stop reading)
+ * until it succeeds or the caller gives up.
  */
 import { insertJsonEachRow, insertRows, type ClickHouse } from '../core/clickhouse.js';
 import { logger } from '../core/log.js';
+import type { SupportEvent } from '../schemas/events.js';
 import type { DeadLetterRow } from './decode.js';
 import { dedupToken, type Origin } from './dedup.js';
 import { batchRows, insertErrorsTotal, insertSeconds, insertedTotal } from './metrics.js';
@@ -14,7 +17,7 @@ const log = logger('ingest.sink');
 
 export interface Chunk {
   origin: Origin;
-  rows: readonly object[];
+  rows: readonly SupportEvent[];
   /** The rows' validated original JSON, when the source has it: inserted as is, never re-serialised. */
   raw?: readonly Buffer[];
   dead: readonly DeadLetterRow[];
@@ -36,6 +39,21 @@ export interface Sink {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** A row of `staff` (schemas/clickhouse/020_staff.sql). */
+export interface StaffRow {
+  id: number;
+  display_name: string;
+  updated_at: string;
+}
+
+/** The `staff` rows of a batch: one per staff_updated event, versioned by when the desk's store recorded the name. */
+export function staffRows(rows: readonly SupportEvent[]): StaffRow[] {
+  const out: StaffRow[] = [];
+  for (const e of rows) if (e.type === 'staff_updated') out.push({ id: e.agent_id, display_name: e.display_name, updated_at: e.occurred_at });
+  return out;
+}
+
 const NEWLINE = Buffer.from('\n');
 
 /** One JSONEachRow body: the payloads, newline-separated. */
@@ -62,6 +80,7 @@ export function createSink(ch: ClickHouse, o: SinkOptions): Sink {
           // Same token on every retry: a block that did land the first time is dropped as a duplicate.
           if (raws) await insertJsonEachRow(ch, 'events', raws, { dedupToken: token });
           else await insertRows(ch, 'events', rows, { dedupToken: token });
+          await insertRows(ch, 'staff', staffRows(rows), { dedupToken: `${token}:staff` });
           await insertRows(ch, 'dead_letters', dead, { dedupToken: `${token}:dead` });
           insertSeconds.observe((performance.now() - started) / 1000);
           batchRows.observe(rows.length);

@@ -4,7 +4,9 @@
  * Events are flat: an envelope every event carries plus a few fields of its
  * own type, so each field maps to one ClickHouse column (schemas/clickhouse).
  * Events carry ids, enums, numbers and times — never names or message text:
- * ClickHouse holds no personal data by default.
+ * ClickHouse holds no personal data by default. One exception, staff data not
+ * customers': `staff_updated` carries an agent's display name ("Anna K."), which
+ * the ingest writes to the `staff` table, never to `events` (NOT_IN_EVENTS_TABLE).
  *
  * Clock rule — every producer follows it:
  *  - `occurred_at`: when the action happened, as well as the desk can know it.
@@ -25,7 +27,7 @@
  *    "Latest value" analytics order by (ticket_seq, occurred_at, event_id);
  *    events written before the field existed read as 0, i.e. earliest.
  */
-import { Type, type Static, type TSchema, type TObject, type TProperties } from '@sinclair/typebox';
+import { Type, type Static, type TLiteral, type TSchema, type TObject, type TProperties } from '@sinclair/typebox';
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -76,8 +78,10 @@ export const Envelope = {
   language: Type.Union([Type.String({ maxLength: 16 }), Type.Null()]),
 };
 
+/** An event type: the envelope, its `type`, and its own fields (which may narrow an envelope field, e.g. a required agent_id). */
 function event<T extends string, P extends TProperties>(type: T, props: P, description: string) {
-  return Type.Object({ ...Envelope, type: Type.Literal(type), ...props }, { $id: type, description, additionalProperties: false });
+  const properties = { ...Envelope, type: Type.Literal(type), ...props } as Omit<typeof Envelope, keyof P> & { type: TLiteral<T> } & P;
+  return Type.Object(properties, { $id: type, description, additionalProperties: false });
 }
 
 export const TicketOpened = event(
@@ -167,10 +171,25 @@ export const SpamBlocked = event(
   'A customer message was held back by anti-spam',
 );
 
+/**
+ * The agent dimension's label: the desk's store (bot/store/staff.ts) saw an agent for the first time or
+ * under a new name. `agent_id` is the agent; `occurred_at` is when the store recorded the name, so the
+ * latest by it wins in `staff` (ReplacingMergeTree(updated_at)). The name is staff data, minimal: the first
+ * name and the last name's initial, never a username.
+ */
+export const StaffUpdated = event(
+  'staff_updated',
+  {
+    agent_id: TelegramId,
+    display_name: Type.String({ minLength: 1, maxLength: 64, description: 'how dashboards name the agent: first name and last initial, e.g. "Anna K."' }),
+  },
+  "An agent's display name, first seen or changed (the ingest writes it to `staff`)",
+);
+
 export const EVENT_SCHEMAS = [
   TicketOpened, MessageIn, MessageOut, BotReply, StatusChanged, TicketAssigned, QueueChanged, CategorySelected,
   TicketResolved, TicketReopened, SurveySent, CsatRated, NpsRated, KbSuggested, KbOutcome, FollowupSent,
-  FollowupAnswered, SlaWarning, SlaBreached, MacroUsed, BroadcastSent, SpamBlocked,
+  FollowupAnswered, SlaWarning, SlaBreached, MacroUsed, BroadcastSent, SpamBlocked, StaffUpdated,
 ] as const;
 
 /**
@@ -178,7 +197,9 @@ export const EVENT_SCHEMAS = [
  * other field of every event has a column that can hold it (schemas/schema-guards.test.ts): the ingest
  * inserts with input_format_skip_unknown_fields, so a field without a column would be dropped silently.
  */
-export const NOT_IN_EVENTS_TABLE: Readonly<Record<string, string>> = {};
+export const NOT_IN_EVENTS_TABLE: Readonly<Record<string, string>> = {
+  'staff_updated.display_name': 'a name stays out of `events` (kept for EVENTS_TTL_DAYS, read by every analysis): the ingest writes it to `staff` (schemas/clickhouse/020_staff.sql, ingest/sink.ts)',
+};
 
 export const SupportEvent = Type.Union([...EVENT_SCHEMAS], { $id: 'SupportEvent' });
 export type SupportEvent = Static<typeof SupportEvent>;

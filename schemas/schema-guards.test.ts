@@ -78,6 +78,17 @@ describe('every event field has a ClickHouse column', () => {
   });
 });
 
+describe('the fields kept out of events', () => {
+  it('the display name of staff_updated has its place: the staff table', async () => {
+    expect(NOT_IN_EVENTS_TABLE['staff_updated.display_name']).toMatch(/staff/);
+    expect(await columnsOf('staff')).toEqual([
+      { name: 'id', type: 'Int64', default_kind: '' },
+      { name: 'display_name', type: 'String', default_kind: '' },
+      { name: 'updated_at', type: "DateTime64(3, 'UTC')", default_kind: '' },
+    ]);
+  });
+});
+
 describe('schema snapshot', () => {
   it('the migrations produce schemas/clickhouse/schema.snapshot.sql', async () => {
     const actual = await schemaSnapshot(ch);

@@ -2,7 +2,8 @@
  * The agent side, in the support forum: messages in a customer's topic go to
  * the customer; commands and the card's buttons change the ticket.
  *
- * Only members of the support group act (getChatMember, cached); updates from
+ * Only members of the support group act (getChatMember, cached), and their
+ * display name is recorded for the analytics (bot/store/staff.ts); updates from
  * any other group are left alone; the General topic is never relayed, and
  * neither is anything starting with "/": a command no handler took gets a
  * hint (the closest command and the list) instead of silence.
@@ -14,6 +15,7 @@ import { releaseForAgents } from '../features/antispam/held.js';
 import { agentCommandList, closestAgentCommand } from '../features/commands.js';
 import { formatInstant } from '../format.js';
 import { pick } from '../i18n.js';
+import { recordStaff } from '../store/staff.js';
 import type { Customer, Ticket } from '../store/types.js';
 import { messageKind } from '../telegram/message-kind.js';
 import { DeskError } from '../tickets/errors.js';
@@ -30,6 +32,11 @@ export function agentHandlers(supportChatId: number): Composer<BotContext> {
     const from = ctx.from;
     if (!from || from.is_bot || ctx.msg?.sender_chat) return false;
     return ctx.desk.agents.isAgent(from.id);
+  });
+  // The acting agent's display name for dashboards, Grafana and the digest (written only when new or changed).
+  agents.use(async (ctx, next) => {
+    await recordStaff(ctx.desk.db, ctx.desk.outbox, ctx.from!);
+    await next();
   });
 
   agents.command('take', (ctx) => inTopic(ctx, async (desk, { ticket }) => {

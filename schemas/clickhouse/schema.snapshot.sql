@@ -85,6 +85,16 @@ ENGINE = ReplacingMergeTree(applied_at)
 ORDER BY version
 SETTINGS index_granularity = 8192;
 
+CREATE TABLE staff
+(
+    `id` Int64,
+    `display_name` String,
+    `updated_at` DateTime64(3, 'UTC')
+)
+ENGINE = ReplacingMergeTree(updated_at)
+ORDER BY id
+SETTINGS non_replicated_deduplication_window = 10000, replicated_deduplication_window = 10000, index_granularity = 8192;
+
 CREATE TABLE ticket_facts
 (
     `ticket_created_at` DateTime64(3, 'UTC') CODEC(NONE),

@@ -9,6 +9,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
+const ticketKey = (ticketId: number | null) => (ticketId === null ? null : String(ticketId));
 const pairsOf = async (chat: number) => (await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM message_pairs WHERE source_chat_id = $1', [chat])).rows[0]!.n;
 
 describe('Telegram faults', () => {
@@ -74,7 +75,9 @@ describe('bus outage', () => {
     expect(ticketEvents.map((e) => e.type)).toEqual(['ticket_opened', 'status_changed', 'message_in', 'bot_reply', 'ticket_assigned', 'message_out', 'status_changed', 'ticket_resolved', 'status_changed']);
     const total = (await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n;
     expect(new Set(events.map((e) => e.event_id)).size).toBe(total);
-    expect(h.bus.sent.every((m) => m.key === String(JSON.parse(String(m.value)).ticket_id))).toBe(true);
+    // keyed by ticket; desk-wide events (the agent's staff_updated) have no ticket and no key
+    expect(h.bus.sent.every((m) => m.key === ticketKey(JSON.parse(String(m.value)).ticket_id))).toBe(true);
+    expect(events.filter((e) => e.ticket_id === null).map((e) => e.type)).toEqual(['staff_updated']);
   }, 60_000);
 });
 
