@@ -1,14 +1,14 @@
 /**
  * The daily digest: yesterday (in DIGEST_TIMEZONE) for the escalation chat.
  *
- * Numbers come from the analytics API's own query module (dashboard/api/queries.ts
- * over ticket_facts), so the digest and the dashboard never disagree; the
- * worst waits come from the live ticket store, which knows names and topics.
+ * Numbers come from the metric definitions' cohort statements (analytics/query.ts
+ * over ticket_facts, as the dashboard's API), so the digest and the dashboard never
+ * disagree; the worst waits come from the live ticket store, which knows names and topics.
  */
 import { DateTime } from 'luxon';
 import type { Queryable } from '../../core/postgres.js';
-import { breakdown, summary, type BreakdownRow, type QueryRunner, type Range } from '../../dashboard/api/queries.js';
-import type { Metrics } from '../../dashboard/api/metrics-sql.js';
+import { breakdown, summary, type BreakdownRow, type QueryRunner, type Range } from '../../analytics/query.js';
+import type { Metrics } from '../../analytics/registry.js';
 import { escapeHtml, formatElapsed, topicLink } from '../telegram/present.js';
 import type { Text } from './format.js';
 
