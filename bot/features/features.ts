@@ -7,7 +7,7 @@ import type { BotContext, Desk } from '../context.js';
 import type { FeatureHooks } from '../hooks.js';
 import { antispamFeature } from './antispam/feature.js';
 import { broadcastsFeature } from './broadcasts/feature.js';
-import { publishCommands } from './commands.js';
+import { publishCommands } from './agent-commands/menu.js';
 import { loadFeaturesConfig, type FeaturesConfig } from '../runtime/config.js';
 import { followupsFeature } from './followups/feature.js';
 import { kbFeature } from './kb/feature.js';

@@ -148,7 +148,7 @@ async function run(steps: readonly Step[]): Promise<void> {
     try {
       switch (s.action) {
         case 'write': {
-          // as bot/handlers/customer.ts: open or join, then the message (on the hot path when the ticket was read)
+          // as bot/features/intake/feature.ts: open or join, then the message (on the hot path when the ticket was read)
           const { ticket, created } = open ? { ticket: open, created: false } : await tickets.open({ customer, at, language: 'en' });
           await tickets.recordCustomerMessage(ticket.id, { kind: 'text', textLength: 12, at }, created ? undefined : ticket);
           break;

@@ -1,6 +1,6 @@
 /** Nothing typed to the bot goes unanswered: /help and unknown commands from customers, unknown commands from agents. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closestAgentCommand } from '../../bot/features/commands.js';
+import { closestAgentCommand } from '../../bot/features/agent-commands/menu.js';
 import { coreTestFeatures, startHarness, SUPPORT, topicOf, type Harness } from './harness.js';
 
 let h: Harness;

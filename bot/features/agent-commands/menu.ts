@@ -5,7 +5,7 @@
  * mistyped or guessed command: the closest real one.
  */
 import type { BotCommand, LanguageCode } from 'grammy/types';
-import type { Desk } from '../context.js';
+import type { Desk } from '../../context.js';
 
 const CUSTOMER_COMMANDS = ['start', 'status', 'help', 'language', 'unsubscribe', 'subscribe'] as const;
 export const AGENT_COMMANDS = ['take', 'resolve', 'reopen', 'note', 'escalate', 'm', 'find_kb', 'broadcast', 'ban', 'unban'] as const;

@@ -10,16 +10,16 @@
  */
 import { Composer, type Filter } from 'grammy';
 import type { Message } from 'grammy/types';
-import type { BotContext, Desk } from '../context.js';
-import { releaseForAgents } from '../features/antispam/held.js';
-import { agentCommandList, closestAgentCommand } from '../features/commands.js';
-import { formatInstant } from '../format.js';
-import { pick } from '../i18n.js';
-import { recordStaff } from '../store/staff.js';
-import type { Customer, Ticket } from '../store/types.js';
-import { messageKind } from '../telegram/message-kind.js';
-import { DeskError } from '../tickets/errors.js';
-import { disableCard, isStaleCard, refreshCard } from './ticket-card.js';
+import type { BotContext, Desk } from '../../context.js';
+import { releaseForAgents } from '../antispam/held.js';
+import { agentCommandList, closestAgentCommand } from './menu.js';
+import { formatInstant } from '../../format.js';
+import { pick } from '../../i18n.js';
+import { recordStaff } from '../../store/staff.js';
+import type { Customer, Ticket } from '../../store/types.js';
+import { messageKind } from '../../telegram/message-kind.js';
+import { DeskError } from '../../tickets/errors.js';
+import { disableCard, isStaleCard, refreshCard } from '../ticket-card/card.js';
 
 type TopicTarget = { customer: Customer; ticket: Ticket | undefined };
 

@@ -8,11 +8,11 @@
  * there replaces the old one, whose buttons are taken off.
  */
 import { InlineKeyboard } from 'grammy';
-import type { Desk } from '../context.js';
-import { heldForAgents } from '../features/antispam/held.js';
-import type { Customer, Ticket } from '../store/types.js';
-import { isHarmlessEditError, isThreadGone } from '../telegram/errors.js';
-import { escapeHtml, formatInstant } from '../telegram/present.js';
+import type { Desk } from '../../context.js';
+import { heldForAgents } from '../antispam/held.js';
+import type { Customer, Ticket } from '../../store/types.js';
+import { isHarmlessEditError, isThreadGone } from '../../telegram/errors.js';
+import { escapeHtml, formatInstant } from '../../telegram/present.js';
 
 /** `held`: the newcomer's links and media waiting for an agent (heldForAgents). */
 export function cardKeyboard(desk: Desk, ticket: Ticket, held = 0): InlineKeyboard {

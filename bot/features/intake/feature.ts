@@ -6,15 +6,15 @@
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
-import type { BotContext } from '../context.js';
-import { announceHold, holdOf, isHeld, storeHold } from '../features/antispam/held.js';
-import type { Ticket } from '../store/types.js';
-import { messageKind, textLength } from '../telegram/message-kind.js';
-import { formatDuration } from '../telegram/present.js';
-import { etaOverTarget } from '../metrics.js';
-import { DeskError } from '../tickets/errors.js';
-import { currentCustomer, customerContext } from '../current-customer.js';
-import { postCard, refreshCard } from './ticket-card.js';
+import type { BotContext } from '../../context.js';
+import { announceHold, holdOf, isHeld, storeHold } from '../antispam/held.js';
+import type { Ticket } from '../../store/types.js';
+import { messageKind, textLength } from '../../telegram/message-kind.js';
+import { formatDuration } from '../../telegram/present.js';
+import { etaOverTarget } from '../../metrics.js';
+import { DeskError } from '../../tickets/errors.js';
+import { currentCustomer, customerContext } from '../../current-customer.js';
+import { postCard, refreshCard } from '../ticket-card/card.js';
 
 export function customerHandlers(): Composer<BotContext> {
   const composer = new Composer<BotContext>();
