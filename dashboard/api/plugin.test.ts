@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertRows } from '../../core/clickhouse.js';
 import { ingest, openAnalyticsDb, type AnalyticsDb } from '../../test/analytics/chdb.js';
 import { deskEvents, seededDesk, type TicketSpec } from '../../test/analytics/history.js';
 import { referenceBreakdown, referenceSummary, sameMetrics } from '../../test/analytics/reference.js';
@@ -97,6 +98,30 @@ describe('GET /api/v1/breakdown', () => {
     expect(rows.map((r) => r.key)).toEqual(expected.map((r) => r.key));
     rows.forEach((r, i) => expect(sameMetrics(r, expected[i]!), `${by}=${r.key}`).toEqual([]));
     expect(rows.reduce((a, r) => a + r.tickets_created, 0)).toBe(referenceSummary(events, ref).tickets_created);
+  });
+
+  it('by agent labels the agents the staff table names (the latest name), as JSON and CSV', async () => {
+    await insertRows(db.ch, 'staff', [
+      { id: 501, display_name: 'Anna K.', updated_at: '2026-02-01T10:00:00.000Z' },
+      { id: 501, display_name: 'Anna B.', updated_at: '2026-02-20T10:00:00.000Z' }, // renamed: the later name wins
+      { id: 502, display_name: 'Boris <b>P.', updated_at: '2026-02-01T10:00:00.000Z' },
+    ]);
+    try {
+      const rows = (await get(`/api/v1/breakdown?by=agent&${range}`)).json() as ({ key: string; label?: string } & Metrics)[];
+      expect(rows.find((r) => r.key === '501')?.label).toBe('Anna B.');
+      expect(rows.find((r) => r.key === '502')?.label).toBe('Boris <b>P.');
+      const unnamed = rows.filter((r) => r.key !== '501' && r.key !== '502');
+      expect(unnamed.length).toBeGreaterThan(0);
+      for (const r of unnamed) expect(r, `agent ${r.key}`).not.toHaveProperty('label');
+      expect(Object.keys(rows[0]!)).toEqual(['key', ...(rows[0]!.label ? ['label'] : []), ...METRIC_FIELDS]);
+      const csv = (await get(`/api/v1/breakdown?by=agent&format=csv&${range}`)).body.trim().split('\n');
+      expect(csv[0]!.startsWith('key,label,tickets_created,')).toBe(true);
+      expect(csv.find((l) => l.startsWith('501,'))).toMatch(/^501,Anna B\.,\d+,/);
+      // other dimensions have no label
+      expect((await get(`/api/v1/breakdown?by=queue&${range}`)).json()[0]).not.toHaveProperty('label');
+    } finally {
+      await db.ch.client.command({ query: 'TRUNCATE TABLE staff' });
+    }
   });
 });
 

@@ -149,7 +149,8 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
         route({ querystring: S.BreakdownQuery, response: { 200: { type: 'array', items: S.BreakdownRowSchema } } }, 'The summary metrics per queue, category, agent or language', true),
         async (req, reply) => {
           const rows = await q.breakdown(timed('breakdown'), req.query.by as BreakdownDimension, parseRange(req.query), parseFilter(req.query), now());
-          return wantsCsv(req) ? sendCsv(reply, `breakdown-${req.query.by}`, rows, ['key', ...METRIC_FIELDS]) : rows;
+          const columns = ['key', ...(req.query.by === 'agent' ? ['label'] : []), ...METRIC_FIELDS];
+          return wantsCsv(req) ? sendCsv(reply, `breakdown-${req.query.by}`, rows, columns) : rows;
         },
       );
 

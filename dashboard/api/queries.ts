@@ -59,7 +59,8 @@ export async function summary(run: QueryRunner, range: Range, filter: TicketFilt
   return metricsFrom(rows[0] ?? {});
 }
 
-export type BreakdownRow = { key: string } & Metrics;
+/** `label`: the agent's display name ("Anna K.") for the agent dimension, when the staff table knows it. */
+export type BreakdownRow = { key: string; label?: string } & Metrics;
 
 export async function breakdown(run: QueryRunner, by: BreakdownDimension, range: Range, filter: TicketFilter, now: Date): Promise<BreakdownRow[]> {
   const dimension = DIMENSION_SQL[by];
@@ -68,7 +69,23 @@ export async function breakdown(run: QueryRunner, by: BreakdownDimension, range:
     GROUP BY ${dimension.group}
     ORDER BY tickets DESC, key ASC`;
   const rows = await run(sql, baseParams(range, filter, now));
-  return rows.map((r) => ({ key: String(r.key), ...metricsFrom(r) }));
+  const out = rows.map((r) => ({ key: String(r.key), ...metricsFrom(r) }));
+  return by === 'agent' ? withAgentNames(run, out) : out;
+}
+
+/**
+ * Names the agents of a breakdown from `staff` (schemas/clickhouse/020_staff.sql, synced from the
+ * desk's store): the latest name per id; an agent never named, and "no agent", get no label.
+ */
+async function withAgentNames(run: QueryRunner, rows: BreakdownRow[]): Promise<BreakdownRow[]> {
+  const ids = rows.filter((r) => r.key !== '').map((r) => Number(r.key));
+  if (ids.length === 0) return rows;
+  const named = await run('SELECT id, argMax(display_name, updated_at) AS name FROM staff WHERE id IN {ids:Array(Int64)} GROUP BY id', { ids });
+  const names = new Map(named.map((n) => [String(n.id), String(n.name)]));
+  return rows.map(({ key, ...metrics }) => {
+    const label = names.get(key);
+    return label ? { key, label, ...metrics } : { key, ...metrics };
+  });
 }
 
 export type Interval = 'hour' | 'day';

@@ -84,7 +84,14 @@ export const LiveQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const BreakdownRowSchema = Type.Object({ key: Type.String({ description: "The dimension's value; empty = none" }), ...metricProperties }, { additionalProperties: false });
+export const BreakdownRowSchema = Type.Object(
+  {
+    key: Type.String({ description: "The dimension's value; empty = none" }),
+    label: Type.Optional(Type.String({ description: 'by=agent: the agent’s display name ("Anna K."), when the desk has seen them act' })),
+    ...metricProperties,
+  },
+  { additionalProperties: false },
+);
 export const TimeseriesSchema = Type.Object({
   metric: MetricName,
   interval: Type.String(),

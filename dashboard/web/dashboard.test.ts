@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertRows } from '../../core/clickhouse.js';
 import { ingest, openAnalyticsDb, type AnalyticsDb } from '../../test/analytics/chdb.js';
 import { deskEvents, seededDesk } from '../../test/analytics/history.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
@@ -82,6 +83,8 @@ beforeAll(async () => {
     t.category && RENAMED[t.category.value] ? { ...t, category: { ...t.category, value: RENAMED[t.category.value]! } } : t,
   );
   await ingest(db.ch, deskEvents(specs), 3);
+  // one agent the desk has seen act (its name synced to `staff`); the others are known by id only
+  await insertRows(db.ch, 'staff', [{ id: 500, display_name: 'Anna <b>K.', updated_at: new Date().toISOString() }]);
   app = await buildDashboardServer({ ch: db.ch, webRoot: webOut.dir, categories: CONFIG.categories, defaultQueue: CONFIG.DEFAULT_QUEUE });
   base = await app.listen({ host: '127.0.0.1', port: 0 });
   browser = await launch();
@@ -110,6 +113,11 @@ describe('dashboard in Chromium', () => {
       }
       expect(await page.locator('#chart-heatmap canvas').count()).toBeGreaterThan(0);
       expect(await page.locator('#table-agents tbody tr').count()).toBeGreaterThan(3);
+      // agents by name where the staff table has one (as text, not markup), else by id
+      const agentNames = await page.locator('#table-agents tbody tr td:first-child').allInnerTexts();
+      expect(agentNames).toContain('Anna <b>K.');
+      expect(agentNames).toContain('agent 501');
+      expect(agentNames).not.toContain('agent 500');
       expect(await page.locator('.kpi .v').allInnerTexts()).not.toContain('—');
 
       const all = Number((await kpi(page, 'tickets')).replaceAll(',', ''));

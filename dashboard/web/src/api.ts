@@ -5,7 +5,8 @@ import type { DimensionsSchema, FrtDistributionSchema, HeatmapSchema, LiveSchema
 
 /** Metric fields by name: panels and tables pick them by key. */
 export type Metrics = Record<string, number | null>;
-export type BreakdownRow = { key: string } & Metrics;
+/** `label`: by=agent, the agent's display name ("Anna K.") when the desk has seen them act. */
+export type BreakdownRow = { key: string; label?: string } & Metrics;
 // The other responses have the shapes the API validates and serializes (dashboard/api/schemas.ts); type-only, nothing of the server is bundled.
 export type Timeseries = Static<typeof TimeseriesSchema>;
 export type Heatmap = Static<typeof HeatmapSchema>;

@@ -30,7 +30,8 @@ const charts = {
 };
 const labels = new Labels();
 const queueTable = new MetricTable($('table-queue'), 'Queue', labels.queue);
-const agentTable = new MetricTable($('table-agents'), 'Agent', (k) => (k ? `agent ${k}` : 'unassigned'));
+// agents by the display name the API labels them with ("Anna K."); one never seen acting by id
+const agentTable = new MetricTable($('table-agents'), 'Agent', (k, r) => r.label ?? (k ? `agent ${k}` : 'unassigned'));
 
 let filters: Filters = readFilters();
 let generation = 0;

@@ -33,7 +33,7 @@ export class MetricTable {
   constructor(
     private readonly el: HTMLElement,
     private readonly keyLabel: string,
-    private readonly keyText: (k: string) => string,
+    private readonly keyText: (k: string, row: BreakdownRow) => string,
   ) {}
 
   show(rows: BreakdownRow[]): void {
@@ -78,7 +78,7 @@ export class MetricTable {
       const bar = document.createElement('span');
       bar.className = 'bar';
       bar.style.width = `${Math.max(4, ((r.tickets_created ?? 0) / maxTickets) * 60)}px`;
-      first.append(bar, document.createTextNode(this.keyText(r.key)));
+      first.append(bar, document.createTextNode(this.keyText(r.key, r)));
       for (const c of METRIC_COLUMNS) {
         const td = tr.insertCell();
         const x = r[c.key] ?? null;
