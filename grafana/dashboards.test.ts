@@ -14,6 +14,8 @@ import { openTestClickHouse } from '../ingest/test-support.js';
 import type { SupportEvent } from '../schemas/events.js';
 import { makeEvent } from '../schemas/validate.js';
 import { tmpDataDir } from '../test/helpers/tmp.js';
+import { clickHouseRunner, summary } from '../analytics/query.js';
+import { METRICS } from '../analytics/registry.js';
 import { DASHBOARDS, DASHBOARDS_DIR, dashboardJson } from './dashboards.js';
 
 const tmp = tmpDataDir('grafana-sql-');
@@ -99,11 +101,25 @@ describe('Grafana dashboards', () => {
     expect(rows.length, 'the seeded day should show up').toBeGreaterThan(0);
   });
 
+  it('metric stats equal the API summary of the same tickets (both from the metric definitions)', async () => {
+    const api = await summary(clickHouseRunner(ch), { from: FROM, to: TO }, {}, new Date());
+    const stats = (DASHBOARDS.overview.panels as unknown as (PanelJson & { type: string })[]).filter((p) => p.type === 'stat');
+    expect(stats.length).toBeGreaterThanOrEqual(5);
+    for (const p of stats) {
+      const [row] = await queryRows<Record<string, unknown>>(ch, expandMacros(p.targets[0]!.rawSql!, { from: FROM, to: TO, intervalSeconds: 3600, vars: { queue: ['L1', 'VIP'] } }));
+      const [key, value] = Object.entries(row!)[0]!;
+      const expected = (api as Record<string, number | null>)[key];
+      expect(expected, `${p.title}: ${key} is an API field`).not.toBeUndefined();
+      if (expected === null) expect(value, p.title).toBeNull();
+      else expect(Number(value), p.title).toBeCloseTo(expected!, 9);
+    }
+  });
+
   it('counts what was seeded', async () => {
-    const opened = (DASHBOARDS.overview.panels as unknown as PanelJson[]).find((p) => p.title === 'Tickets opened')!.targets[0]!.rawSql!;
-    const rows = await queryRows<{ tickets: number }>(ch, expandMacros(opened, { from: FROM, to: TO, intervalSeconds: 3600, vars: { queue: ['L1', 'VIP'] } }));
-    expect(Number(rows[0]!.tickets)).toBe(6);
-    const onlyVip = await queryRows<{ tickets: number }>(ch, expandMacros(opened, { from: FROM, to: TO, intervalSeconds: 3600, vars: { queue: ['VIP'] } }));
-    expect(Number(onlyVip[0]!.tickets)).toBe(2);
+    const opened = (DASHBOARDS.overview.panels as unknown as PanelJson[]).find((p) => p.title === METRICS.get('tickets_created').title)!.targets[0]!.rawSql!;
+    const rows = await queryRows<{ tickets_created: number }>(ch, expandMacros(opened, { from: FROM, to: TO, intervalSeconds: 3600, vars: { queue: ['L1', 'VIP'] } }));
+    expect(Number(rows[0]!.tickets_created)).toBe(6);
+    const onlyVip = await queryRows<{ tickets_created: number }>(ch, expandMacros(opened, { from: FROM, to: TO, intervalSeconds: 3600, vars: { queue: ['VIP'] } }));
+    expect(Number(onlyVip[0]!.tickets_created)).toBe(2);
   });
 });
