@@ -2,12 +2,21 @@
  * SLA monitoring settings. The targets the alert rules compare against are
  * exported as gauges, so the Prometheus rules hold no numbers a deployment
  * would change: first-response targets come from the desk's SLA_TARGETS
- * (passed in by the entry point), the CSAT target from here.
+ * (passed in by the entry point), the CSAT target from here (its default is the
+ * CSAT metric's target).
  */
+import { csatAvg } from '../analytics/metrics/quality.js';
 import { defineConfig, env } from '../core/env.js';
 
+/** The CSAT metric's target (analytics/metrics/quality.ts), the variable's default. */
+function csatTargetDefault(): string {
+  const t = csatAvg.target;
+  if (t?.kind !== 'at_least' || t.variable !== 'SLA_CSAT_TARGET') throw new Error('csat_avg must have an at_least target overridden by SLA_CSAT_TARGET');
+  return String(t.value);
+}
+
 export const loadMonitoringConfig = defineConfig('monitoring', {
-  SLA_CSAT_TARGET: env.string({ default: '4.5', doc: 'CSAT target (1–5) exported as support_csat_target; the CSAT alert fires below it.' }),
+  SLA_CSAT_TARGET: env.string({ default: csatTargetDefault(), form: 'a number from 1 to 5 (e.g. 4.5)', doc: 'CSAT target (1–5) exported as support_csat_target; the CSAT alert fires below it.' }),
   SLA_IMMINENT_WINDOW: env.duration({ default: '5m', doc: 'A ticket counts as "breach imminent" this long before its first-response deadline.' }),
   SLA_CSAT_REFRESH: env.duration({ default: '60s', doc: 'How often the 24 h CSAT gauge re-reads ClickHouse (scrapes between refreshes reuse the last value).' }),
 });

@@ -123,8 +123,9 @@ describe('CSAT over 24 h from ClickHouse', () => {
     const ch = await openTestClickHouse(tmp.dir);
     try {
       const ago = (min: number) => new Date(Date.now() - min * 60_000).toISOString();
+      const created = ago(26 * 60); // every ticket event carries its ticket's creation time (the outbox sets it)
       const rate = (ticket: number, queue: string, score: number, min: number) =>
-        makeEvent<'csat_rated'>({ type: 'csat_rated', ticket_id: ticket, queue, occurred_at: ago(min), score });
+        makeEvent<'csat_rated'>({ type: 'csat_rated', ticket_id: ticket, ticket_created_at: created, queue, occurred_at: ago(min), score });
       await insertRows(ch, 'events', [
         rate(1, 'L1', 2, 120), rate(1, 'L1', 5, 60), // re-rated: the latest (5) counts
         rate(2, 'L1', 4, 30),

@@ -4,15 +4,26 @@
  * Every gauge's `collect()` reads live state instead of being pushed from the
  * bot's code paths, so the numbers are right after a restart, for tickets
  * changed by another process, and for deadlines that pass while nothing
- * happens. One scrape runs the two indexed ticket queries once (the gauges
- * share a snapshot) and reuses a cached 24 h CSAT read from ClickHouse that is
- * refreshed in the background, so a slow ClickHouse never slows a scrape.
+ * happens. One scrape runs the indexed ticket queries once (the gauges share a
+ * snapshot) and reuses cached ClickHouse reads that are refreshed in the
+ * background, so a slow ClickHouse never slows a scrape.
+ *
+ * Metric gauges come from the metric definitions (analytics/): every definition
+ * with a `prometheus` export is a gauge per queue, computed over its window —
+ * a live window of the desk's store (FRT over the last hour) or a ticket_facts
+ * window in ClickHouse with the definition's own SQL (CSAT over 24 h) — with
+ * its sample size and its target beside it. The live state (open, breached, due
+ * soon, oldest waiting) is the store's, not a metric.
  *
  * Series are per queue (and status): never per ticket — the webhook looks the
  * breaching tickets up itself when an alert fires.
  */
 import { Counter, Gauge, type Metric, type Registry } from 'prom-client';
-import { queryRows, type ClickHouse } from '../core/clickhouse.js';
+import type { FactsWindow, MetricDefinition, PrometheusExport, StoreWindow } from '../analytics/metric.js';
+import { clickHouseRunner } from '../analytics/query.js';
+import { METRICS, type MetricValues, type Registry as MetricRegistry } from '../analytics/registry.js';
+import { windowKey, windowValues } from '../analytics/window.js';
+import type { ClickHouse } from '../core/clickhouse.js';
 import { logger } from '../core/log.js';
 import { registry as processRegistry } from '../core/metrics.js';
 import type { Queryable } from '../core/postgres.js';
@@ -28,10 +39,14 @@ const SNAPSHOT_MAX_AGE_MS = 1_000;
 
 export interface SlaCollectorOptions {
   db: Queryable;
-  /** Omit to export no CSAT gauges (e.g. a process without ClickHouse). */
+  /** Omit to export no ClickHouse-computed gauges (CSAT; e.g. a process without ClickHouse). */
   ch?: ClickHouse | undefined;
   /** First-response target per queue in seconds (the desk's SLA_TARGETS); exported for the FRT P90 rule. */
   firstResponseTargets?: ReadonlyMap<string, number>;
+  /** Resolution target per queue in seconds (the desk's SLA_TARGETS), for a metric that exports a resolution target. */
+  resolutionTargets?: ReadonlyMap<string, number>;
+  /** The metric definitions whose exports become gauges (tests add their own). */
+  metrics?: MetricRegistry<MetricValues>;
   registry?: Registry;
   config?: MonitoringConfig;
   /** Clock, for tests. */
@@ -41,8 +56,8 @@ export interface SlaCollectorOptions {
 export interface SlaCollectors {
   /** Reads (or reuses) the current per-queue snapshot, as the gauges see it. */
   snapshot(): Promise<QueueSla[]>;
-  /** The last CSAT read (refreshing it when stale). */
-  csat(): Promise<Map<string, { average: number; ratings: number }>>;
+  /** The last ClickHouse read of each ticket_facts window (refreshing it when stale): metric values per queue. */
+  facts(): Promise<Map<string, Map<string, MetricValues>>>;
   /** Removes the metrics from the registry. */
   unregister(): void;
 }
@@ -55,27 +70,35 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
-/**
- * Latest CSAT per ticket rated in the last 24 h, averaged per queue; reads one day of one event type (the table's sort key prefix).
- * "Latest" is by the ticket's own order, as on the dashboard (schemas/events.ts, ticket_seq): a re-rating wins whatever its clock.
- */
-export const CSAT_24H_SQL = `
-SELECT queue, avg(rating) AS average, count() AS ratings
-FROM (
-  SELECT ticket_id, any(queue) AS queue, argMax(score, tuple(ticket_seq, occurred_at, event_id)) AS rating
-  FROM events
-  WHERE type = 'csat_rated' AND occurred_at >= now64(3) - INTERVAL 24 HOUR AND score IS NOT NULL
-  GROUP BY ticket_id
-)
-GROUP BY queue`;
-
 export function registerSlaCollectors(opts: SlaCollectorOptions): SlaCollectors {
   const reg = opts.registry ?? processRegistry;
   const cfg = opts.config ?? loadMonitoringConfig();
   const now = opts.now ?? (() => new Date());
   const targets = opts.firstResponseTargets ?? DEFAULT_FIRST_RESPONSE_TARGETS;
-  const csatTarget = Number(cfg.SLA_CSAT_TARGET);
-  if (!Number.isFinite(csatTarget)) throw new Error(`SLA_CSAT_TARGET must be a number, got "${cfg.SLA_CSAT_TARGET}"`);
+  const metrics: MetricRegistry<MetricValues> = opts.metrics ?? (METRICS as unknown as MetricRegistry<MetricValues>);
+  const exported = metrics.metrics.filter((d): d is MetricDefinition & { prometheus: PrometheusExport } => d.prometheus !== undefined);
+  const storeWindows: StoreWindow[] = [
+    ...new Map(exported.flatMap((d): [string, StoreWindow][] => (d.prometheus.window.source === 'store' ? [[d.prometheus.window.window.name, d.prometheus.window.window]] : []))).values(),
+  ];
+  const factsWindows = new Map<string, { window: FactsWindow; keys: string[] }>();
+  for (const d of exported) {
+    const w = d.prometheus.window;
+    if (w.source !== 'ticket_facts') continue;
+    const k = windowKey(w);
+    const entry = factsWindows.get(k) ?? { window: w, keys: [] };
+    entry.keys.push(d.key);
+    factsWindows.set(k, entry);
+  }
+  /** A target's number: a variable of the monitoring configuration overrides the definition's (SLA_CSAT_TARGET). */
+  const targetValue = (d: MetricDefinition): number | undefined => {
+    const t = d.target;
+    if (!t || t.kind === 'sla') return undefined;
+    const configured = t.variable !== undefined ? (cfg as Record<string, unknown>)[t.variable] : undefined;
+    const v = configured === undefined ? t.value : Number(configured);
+    if (!Number.isFinite(v)) throw new Error(`${t.variable} must be a number, got "${String(configured)}"`);
+    return v;
+  };
+  for (const d of exported) targetValue(d); // a bad variable fails at startup, not at the first scrape
 
   const errors = new Counter({
     name: 'support_sla_collector_errors_total',
@@ -97,7 +120,7 @@ export function registerSlaCollectors(opts: SlaCollectorOptions): SlaCollectors 
     const t = Date.now();
     if (cached && t - cached.at < SNAPSHOT_MAX_AGE_MS) return cached.value;
     const value = withTimeout(
-      readSlaSnapshot(opts.db, { now: now(), imminentWindowSeconds: cfg.SLA_IMMINENT_WINDOW, extraQueues: targets.keys() }),
+      readSlaSnapshot(opts.db, { now: now(), imminentWindowSeconds: cfg.SLA_IMMINENT_WINDOW, extraQueues: targets.keys(), windows: storeWindows }),
       QUERY_TIMEOUT_MS,
       'SLA snapshot',
     ).then(
@@ -149,80 +172,105 @@ export function registerSlaCollectors(opts: SlaCollectorOptions): SlaCollectors 
   );
   const resBreached = perQueue('support_sla_resolution_breached_tickets', 'Open tickets past their resolution deadline.', (q) => q.resolutionOverdue);
   const oldest = perQueue('support_oldest_waiting_ticket_seconds', 'Age of the oldest open ticket still waiting for a first response (0 when none waits).', (q) => q.oldestWaitingSeconds);
-  const responses = perQueue('support_first_responses_last_hour', 'First responses given in the last hour (the sample behind the FRT quantiles).', (q) => q.firstResponsesLastHour);
-  const frt = new Gauge({
-    name: 'support_first_response_time_seconds',
-    help: 'First-response time over tickets first answered in the last hour (quantile 0.5 and 0.9); absent when none were.',
-    labelNames: ['queue', 'quantile'],
-    registers: [],
-    async collect() {
-      this.reset();
-      for (const q of await snapshot()) {
-        if (q.frtP50Seconds !== null) this.set({ queue: q.queue, quantile: '0.5' }, q.frtP50Seconds);
-        if (q.frtP90Seconds !== null) this.set({ queue: q.queue, quantile: '0.9' }, q.frtP90Seconds);
-      }
-    },
-  });
-  const frTarget = new Gauge({ name: 'support_sla_first_response_target_seconds', help: 'First-response target per queue in seconds (the desk\'s SLA_TARGETS).', labelNames: ['queue'], registers: [] });
-  for (const [queue, seconds] of targets) frTarget.set({ queue }, seconds);
-  const csatTargetGauge = new Gauge({ name: 'support_csat_target', help: 'CSAT target, 1–5 (SLA_CSAT_TARGET).', registers: [] });
-  csatTargetGauge.set(csatTarget);
 
-  // ---- CSAT from ClickHouse: cached, refreshed in the background ----
-  let csatValue = new Map<string, { average: number; ratings: number }>();
-  let csatAt = 0;
-  let csatInFlight: Promise<void> | undefined;
-  const refreshCsat = (): Promise<void> => {
-    if (!opts.ch) return Promise.resolve();
-    csatInFlight ??= withTimeout(queryRows<{ queue: string; average: number; ratings: number }>(opts.ch, CSAT_24H_SQL), 30_000, 'CSAT read')
-      .then((rows) => {
-        csatValue = new Map(rows.map((r) => [r.queue, { average: Number(r.average), ratings: Number(r.ratings) }]));
-        csatAt = Date.now();
-        lastSuccess.set({ source: 'clickhouse' }, csatAt / 1000);
+  // ---- metric gauges from the definitions ----
+  // The sample behind each live window (e.g. first responses in the last hour, behind the FRT quantiles).
+  const samples = storeWindows.map((w) => perQueue(w.sample.name, w.sample.help, (q) => q.windows?.[w.name]?.n ?? 0));
+
+  // ClickHouse windows: cached, refreshed in the background.
+  let factsValue = new Map<string, Map<string, MetricValues>>();
+  let factsAt = 0;
+  let factsInFlight: Promise<void> | undefined;
+  const refreshFacts = (): Promise<void> => {
+    if (!opts.ch || factsWindows.size === 0) return Promise.resolve();
+    const run = clickHouseRunner(opts.ch);
+    const at = now();
+    factsInFlight ??= withTimeout(
+      Promise.all([...factsWindows].map(async ([k, { window, keys }]) => [k, await windowValues(run, window, keys, at, metrics)] as const)),
+      30_000,
+      'ClickHouse metrics read',
+    )
+      .then((read) => {
+        factsValue = new Map(read);
+        factsAt = Date.now();
+        lastSuccess.set({ source: 'clickhouse' }, factsAt / 1000);
       })
       .catch((e: unknown) => {
         errors.inc({ source: 'clickhouse' });
-        log.warn({ err: e }, 'CSAT read failed; exporting the last values');
+        log.warn({ err: e }, 'ClickHouse metrics read failed; exporting the last values');
       })
       .finally(() => {
-        csatInFlight = undefined;
+        factsInFlight = undefined;
       });
-    return csatInFlight;
+    return factsInFlight;
   };
-  const csat = async () => {
-    const stale = Date.now() - csatAt > cfg.SLA_CSAT_REFRESH * 1000;
-    if (csatAt === 0) await refreshCsat(); // first scrape: wait once so the gauge is not empty
-    else if (stale) void refreshCsat();
-    return csatValue;
+  const facts = async () => {
+    const stale = Date.now() - factsAt > cfg.SLA_CSAT_REFRESH * 1000;
+    if (factsAt === 0) await refreshFacts(); // first scrape: wait once so the gauges are not empty
+    else if (stale) void refreshFacts();
+    return factsValue;
   };
-  const csatAvg = new Gauge({
-    name: 'support_csat_average_24h',
-    help: 'Average CSAT (1–5, latest rating per ticket) over ratings in the last 24 h, per queue.',
-    labelNames: ['queue'],
-    registers: [],
-    async collect() {
-      this.reset();
-      for (const [queue, v] of await csat()) this.set({ queue }, v.average);
-    },
-  });
-  const csatCount = new Gauge({
-    name: 'support_csat_ratings_24h',
-    help: 'Tickets rated in the last 24 h, per queue (the sample behind support_csat_average_24h).',
-    labelNames: ['queue'],
-    registers: [],
-    async collect() {
-      this.reset();
-      for (const [queue, v] of await csat()) this.set({ queue }, v.ratings);
-    },
+
+  // One gauge per exported name: definitions sharing a name differ by constant labels (quantile="0.5" / "0.9").
+  const byName = new Map<string, (MetricDefinition & { prometheus: PrometheusExport })[]>();
+  for (const d of exported) byName.set(d.prometheus.name, [...(byName.get(d.prometheus.name) ?? []), d]);
+  const metricGauges = [...byName].flatMap(([name, defs]) => {
+    const first = defs[0]!.prometheus;
+    const fromStore = defs.every((d) => d.prometheus.window.source === 'store');
+    if (!fromStore && !opts.ch) return []; // no ClickHouse in this process: no such gauge
+    return [
+      new Gauge({
+        name,
+        help: first.help,
+        labelNames: ['queue', ...Object.keys(first.labels ?? {})],
+        registers: [],
+        async collect() {
+          this.reset();
+          const [snap, read] = await Promise.all([fromStore ? snapshot() : [], fromStore ? undefined : facts()]);
+          for (const d of defs) {
+            const w = d.prometheus.window;
+            const labels = d.prometheus.labels ?? {};
+            if (w.source === 'store') {
+              for (const q of snap) {
+                const v = q.windows?.[w.window.name]?.values[w.column];
+                if (v !== null && v !== undefined && Number.isFinite(v)) this.set({ queue: q.queue, ...labels }, v);
+              }
+            } else {
+              for (const [queue, values] of read?.get(windowKey(w)) ?? []) {
+                const v = values[d.key];
+                if (v !== null && v !== undefined) this.set({ queue, ...labels }, v);
+              }
+            }
+          }
+        },
+      }),
+    ];
   });
 
-  const metrics: Metric[] = [open, frBreached, frImminent, resBreached, oldest, responses, frt, frTarget, csatTargetGauge, errors, lastSuccess, ...(opts.ch ? [csatAvg, csatCount] : [])];
-  for (const m of metrics) reg.registerMetric(m);
+  // Targets beside the metrics, so the rules hold no numbers a deployment would change.
+  const targetGauges = exported.flatMap((d) => {
+    const spec = d.prometheus.target;
+    const t = d.target;
+    if (!spec || !t) return [];
+    if (t.kind === 'sla') {
+      const perQueue = t.deadline === 'first_response' ? targets : opts.resolutionTargets;
+      if (!perQueue) return [];
+      const g = new Gauge({ name: spec.name, help: spec.help, labelNames: ['queue'], registers: [] });
+      for (const [queue, seconds] of perQueue) g.set({ queue }, seconds);
+      return [g];
+    }
+    const g = new Gauge({ name: spec.name, help: spec.help, registers: [] });
+    g.set(targetValue(d)!);
+    return [g];
+  });
+
+  const all: Metric[] = [open, frBreached, frImminent, resBreached, oldest, ...samples, ...metricGauges, ...targetGauges, errors, lastSuccess];
+  for (const m of all) reg.registerMetric(m);
   return {
     snapshot,
-    csat,
+    facts,
     unregister: () => {
-      for (const m of metrics) reg.removeSingleMetric((m as unknown as { name: string }).name);
+      for (const m of all) reg.removeSingleMetric((m as unknown as { name: string }).name);
     },
   };
 }

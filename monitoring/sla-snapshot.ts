@@ -6,13 +6,20 @@
  * every scrape (5 s) and `/sla` can show the same numbers a human asks for:
  *   1. open tickets: counts by status, first-response deadlines passed and near,
  *      oldest first-response wait, resolution deadlines passed;
- *   2. first responses given in the last hour: FRT P50/P90.
+ *   2. first responses given in the last hour: FRT P50/P90 — the FRT metric's live
+ *      window, defined with the metric (analytics/metrics/frt.ts `FRT_LAST_HOUR`),
+ *      and any other live window of an exported metric.
  * Queries take `now` as a parameter so tests and the digest can ask about any instant.
+ *
+ * Open, breached, due soon and oldest waiting are the store's current state, not
+ * metrics (analytics/README.md says what counts as one).
  *
  * These definitions (open, first response / resolution breached, due soon,
  * oldest waiting) are also the dashboard's live panel's, computed over
  * ClickHouse (dashboard/api/queries.ts `live`): change them together.
  */
+import type { StoreWindow } from '../analytics/metric.js';
+import { FRT_LAST_HOUR } from '../analytics/metrics/frt.js';
 import type { Queryable } from '../core/postgres.js';
 import { QUEUES } from '../schemas/events.js';
 
@@ -31,6 +38,8 @@ export interface QueueSla {
   frtP50Seconds: number | null;
   frtP90Seconds: number | null;
   firstResponsesLastHour: number;
+  /** Each live window read (by name): its sample size and per-metric columns, for the exporter. */
+  windows?: Record<string, { n: number; values: Record<string, number | null> }>;
 }
 
 export const OPEN_TICKETS_SQL = `
@@ -45,17 +54,8 @@ FROM tickets
 WHERE status <> 'resolved'
 GROUP BY queue, status`;
 
-const FRT_SQL = `
-SELECT queue,
-       count(*)::int AS n,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_response_at - created_at))::float8 AS p50,
-       percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM first_response_at - created_at))::float8 AS p90
-FROM tickets
-WHERE first_response_at > $1::timestamptz - interval '1 hour' AND first_response_at <= $1::timestamptz
-GROUP BY queue`;
-
 interface OpenRow { queue: string; status: string; n: number; fr_overdue: number; fr_due_soon: number; oldest_wait: number; res_overdue: number }
-interface FrtRow { queue: string; n: number; p50: number; p90: number }
+type WindowRow = { queue: string; n: number } & Record<string, unknown>;
 
 function emptyQueue(queue: string): QueueSla {
   return {
@@ -68,6 +68,7 @@ function emptyQueue(queue: string): QueueSla {
     frtP50Seconds: null,
     frtP90Seconds: null,
     firstResponsesLastHour: 0,
+    windows: {},
   };
 }
 
@@ -78,12 +79,13 @@ function emptyQueue(queue: string): QueueSla {
  */
 export async function readSlaSnapshot(
   db: Queryable,
-  opts: { now?: Date; imminentWindowSeconds?: number; extraQueues?: Iterable<string> } = {},
+  opts: { now?: Date; imminentWindowSeconds?: number; extraQueues?: Iterable<string>; windows?: readonly StoreWindow[] } = {},
 ): Promise<QueueSla[]> {
   const now = opts.now ?? new Date();
-  const [open, frt] = await Promise.all([
+  const windows = [...new Map([FRT_LAST_HOUR, ...(opts.windows ?? [])].map((w) => [w.name, w])).values()];
+  const [open, ...read] = await Promise.all([
     db.query<OpenRow>(OPEN_TICKETS_SQL, [now, opts.imminentWindowSeconds ?? 300]),
-    db.query<FrtRow>(FRT_SQL, [now]),
+    ...windows.map((w) => db.query<WindowRow>(w.sql, [now])),
   ]);
   const byQueue = new Map<string, QueueSla>();
   const get = (q: string) => {
@@ -100,11 +102,18 @@ export async function readSlaSnapshot(
     s.oldestWaitingSeconds = Math.max(s.oldestWaitingSeconds, Number(r.oldest_wait));
     s.resolutionOverdue += Number(r.res_overdue);
   }
-  for (const r of frt.rows) {
-    const s = get(r.queue);
-    s.firstResponsesLastHour = Number(r.n);
-    s.frtP50Seconds = Number(r.p50);
-    s.frtP90Seconds = Number(r.p90);
+  windows.forEach((w, i) => {
+    for (const { queue, n, ...columns } of read[i]!.rows) {
+      const values = Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, v === null ? null : Number(v)]));
+      (get(queue).windows ??= {})[w.name] = { n: Number(n), values };
+    }
+  });
+  for (const s of byQueue.values()) {
+    const frt = s.windows?.[FRT_LAST_HOUR.name];
+    if (!frt) continue;
+    s.firstResponsesLastHour = frt.n;
+    s.frtP50Seconds = frt.values.p50 ?? null;
+    s.frtP90Seconds = frt.values.p90 ?? null;
   }
   return [...byQueue.values()].sort((a, b) => a.queue.localeCompare(b.queue));
 }
