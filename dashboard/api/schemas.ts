@@ -4,44 +4,15 @@
  * @fastify/swagger publishes them as the OpenAPI document at /api/docs.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
-import { BREAKDOWN_DIMENSIONS, METRIC_FIELDS, type MetricField } from './metrics-sql.js';
+import type { MetricDefinition, Unit } from '../../analytics/metric.js';
+import { METRICS, type MetricField, type MetricValues, type Registry } from '../../analytics/registry.js';
+import { BREAKDOWN_DIMENSIONS } from '../../analytics/ticket-facts.js';
 import { FRT_BUCKETS } from './queries.js';
 
 const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
 /** A string enum as one `enum` keyword (clear validation messages, compact OpenAPI). */
 const StringEnum = <const V extends readonly string[]>(values: V, description: string) =>
   Type.Unsafe<V[number]>({ type: 'string', enum: [...values], description });
-
-const METRIC_DOCS: Record<MetricField, string> = {
-  tickets_created: 'Tickets created in [from, to)',
-  tickets_resolved: 'Of those, tickets resolved at least once',
-  frt_p50_seconds: 'Median first response time (first human reply − creation), seconds',
-  frt_p90_seconds: '90th percentile first response time, seconds',
-  frt_bh_p50_seconds: 'Median first response time in business hours, seconds',
-  frt_bh_p90_seconds: '90th percentile first response time in business hours, seconds',
-  resolution_p50_seconds: 'Median time to first resolution, seconds',
-  resolution_p90_seconds: '90th percentile time to first resolution, seconds',
-  fcr_rate: 'Resolved with exactly one agent reply and never reopened ÷ resolved with ≥ 1 agent reply',
-  auto_resolution_rate: 'Resolved with no agent reply ÷ resolved',
-  reopen_rate: 'Reopened at least once ÷ resolved',
-  csat_pct: 'Latest CSAT rating 4–5 ÷ rated tickets',
-  csat_avg: 'Average latest CSAT rating (1–5)',
-  csat_responses: 'Tickets with a CSAT rating',
-  csat_response_rate: 'Surveyed tickets that were rated ÷ tickets sent a CSAT survey',
-  nps: 'Net promoter score: 100 × (promoters 9–10 − detractors 0–6) ÷ responses',
-  nps_responses: 'Tickets with an NPS rating',
-  repeat_contact_rate: 'Tickets whose customer had another ticket resolved in the 7 days before ÷ tickets created (as the desk flagged it on ticket_opened)',
-  sla_first_response_met_rate: 'First-response deadlines met ÷ (met + missed); still unanswered past the deadline = missed',
-  sla_resolution_met_rate: 'Resolution deadlines met ÷ (met + missed); still unresolved past the deadline = missed',
-};
-
-export const MetricName = StringEnum(METRIC_FIELDS, 'A metric field of the summary');
-
-const metricProperties = Object.fromEntries(
-  METRIC_FIELDS.map((f) => [f, Nullable(Type.Number({ description: `${METRIC_DOCS[f]}. null when there is no data.` }))]),
-) as unknown as Record<MetricField, TSchema>;
-
-export const MetricsSchema = Type.Object(metricProperties, { $id: 'Metrics', additionalProperties: false, description: 'Analytics of the ticket cohort; rates are fractions 0–1' });
 
 const Instant = (what: string) =>
   Type.String({
@@ -68,10 +39,6 @@ export const BreakdownQuery = Type.Object(
   { by: StringEnum(BREAKDOWN_DIMENSIONS, 'Dimension: the ticket’s current queue, category, agent or language'), ...FilterQuery },
   { additionalProperties: false },
 );
-export const TimeseriesQuery = Type.Object(
-  { metric: MetricName, interval: Type.Optional(StringEnum(['hour', 'day'] as const, 'Bucket size (default day)')), tz: Tz, ...FilterQuery },
-  { additionalProperties: false },
-);
 export const HeatmapQuery = Type.Object({ tz: Tz, ...FilterQuery }, { additionalProperties: false });
 export const FrtQuery = Type.Object(FilterQuery, { additionalProperties: false });
 export const LiveQuery = Type.Object(
@@ -84,20 +51,52 @@ export const LiveQuery = Type.Object(
   { additionalProperties: false },
 );
 
-export const BreakdownRowSchema = Type.Object(
-  {
-    key: Type.String({ description: "The dimension's value; empty = none" }),
-    label: Type.Optional(Type.String({ description: 'by=agent: the agent’s display name ("Anna K."), when the desk has seen them act' })),
-    ...metricProperties,
-  },
-  { additionalProperties: false },
-);
-export const TimeseriesSchema = Type.Object({
-  metric: MetricName,
-  interval: Type.String(),
-  tz: Type.String(),
-  points: Type.Array(Type.Object({ t: Type.String({ format: 'date-time', description: 'bucket start' }), value: Nullable(Type.Number()) })),
-});
+const UNIT_DOC: Record<Unit, string> = {
+  count: 'A count',
+  seconds: 'Seconds',
+  ratio: 'A fraction 0–1',
+  score: '1–5',
+  nps: '−100 to 100',
+};
+/** A metric field's schema, described by its definition. */
+const metricProperty = (d: MetricDefinition) => Nullable(Type.Number({ description: `${d.meaning} ${UNIT_DOC[d.unit]}; null when there is no data.` }));
+
+/**
+ * The schemas that list the metric fields, built from the metric definitions
+ * (analytics/registry.ts): a new definition appears in validation, serialization
+ * and the OpenAPI document by itself.
+ */
+export function metricSchemas<V extends MetricValues>(metrics: Registry<V>) {
+  const MetricName = StringEnum(metrics.keys, 'A metric field of the summary');
+  const metricProperties = Object.fromEntries(metrics.metrics.map((d) => [d.key, metricProperty(d)])) as unknown as Record<keyof V & string, TSchema>;
+  return {
+    MetricName,
+    MetricsSchema: Type.Object(metricProperties, { $id: 'Metrics', additionalProperties: false, description: 'Analytics of the ticket cohort; rates are fractions 0–1' }),
+    BreakdownRowSchema: Type.Object(
+      {
+        key: Type.String({ description: "The dimension's value; empty = none" }),
+        label: Type.Optional(Type.String({ description: 'by=agent: the agent’s display name ("Anna K."), when the desk has seen them act' })),
+        ...metricProperties,
+      },
+      { additionalProperties: false },
+    ),
+    TimeseriesQuery: Type.Object(
+      { metric: MetricName, interval: Type.Optional(StringEnum(['hour', 'day'] as const, 'Bucket size (default day)')), tz: Tz, ...FilterQuery },
+      { additionalProperties: false },
+    ),
+    TimeseriesSchema: Type.Object({
+      metric: MetricName,
+      interval: Type.String(),
+      tz: Type.String(),
+      points: Type.Array(Type.Object({ t: Type.String({ format: 'date-time', description: 'bucket start' }), value: Nullable(Type.Number()) })),
+    }),
+  };
+}
+export type MetricSchemas = ReturnType<typeof metricSchemas>;
+
+const DEFAULT_METRIC_SCHEMAS = metricSchemas(METRICS);
+export const MetricName = DEFAULT_METRIC_SCHEMAS.MetricName as ReturnType<typeof StringEnum<readonly MetricField[]>>;
+export const { MetricsSchema, BreakdownRowSchema, TimeseriesQuery, TimeseriesSchema } = DEFAULT_METRIC_SCHEMAS;
 export const HeatmapSchema = Type.Object({
   tz: Type.String(),
   cells: Type.Array(
