@@ -46,7 +46,8 @@ export async function summary<V extends MetricValues = Metrics>(
   return metrics.valuesFrom(rows[0] ?? {});
 }
 
-export type BreakdownRow<V extends MetricValues = Metrics> = { key: string } & V;
+/** `label`: by agent, the agent's display name ("Anna K.") when the staff table knows it. */
+export type BreakdownRow<V extends MetricValues = Metrics> = { key: string; label?: string } & V;
 
 /** The metrics per value of a dimension (the ticket's current one), busiest first. */
 export async function breakdown<V extends MetricValues = Metrics>(
@@ -63,5 +64,22 @@ export async function breakdown<V extends MetricValues = Metrics>(
     GROUP BY ${dimension.group}
     ORDER BY group_tickets DESC, key ASC`;
   const rows = await run(sql, cohortParams(range, filter, now));
-  return rows.map((r) => ({ key: String(r.key), ...metrics.valuesFrom(r) }));
+  const out: BreakdownRow<V>[] = rows.map((r) => ({ key: String(r.key), ...metrics.valuesFrom(r) }));
+  return by === 'agent' ? withAgentNames(run, out) : out;
+}
+
+/**
+ * Labels agent rows (key = Telegram id) with the agent's display name from `staff`
+ * (schemas/clickhouse/020_staff.sql, synced from the desk's store): the latest name
+ * per id; an agent never named, and "no agent" (''), get no label.
+ */
+export async function withAgentNames<R extends { key: string; label?: string }>(run: QueryRunner, rows: R[]): Promise<R[]> {
+  const ids = rows.filter((r) => r.key !== '').map((r) => Number(r.key));
+  if (ids.length === 0) return rows;
+  const named = await run('SELECT id, argMax(display_name, updated_at) AS name FROM staff WHERE id IN {ids:Array(Int64)} GROUP BY id', { ids });
+  const names = new Map(named.map((n) => [String(n.id), String(n.name)]));
+  return rows.map(({ key, ...rest }) => {
+    const label = names.get(key);
+    return (label ? { key, label, ...rest } : { key, ...rest }) as R;
+  });
 }

@@ -22,7 +22,7 @@ const NOW = new Date('2026-03-02T09:00:30Z');
 const t = (hhmm: string) => new Date(`2026-03-01T${hhmm}:00Z`);
 const ids: number[] = [];
 
-function ticketEvents(o: { id: number; queue: string; category: string; opened: Date; frDue: Date; reply?: Date; resolved?: Date; csat?: number; nps?: number }): SupportEvent[] {
+function ticketEvents(o: { id: number; queue: string; category: string; opened: Date; frDue: Date; reply?: Date; agent?: number; resolved?: Date; csat?: number; nps?: number }): SupportEvent[] {
   const env = { ticket_id: o.id, ticket_created_at: o.opened.toISOString(), customer_id: 9000 + o.id, queue: o.queue, category: o.category, language: 'en' };
   const iso = (d: Date) => d.toISOString();
   const out: SupportEvent[] = [
@@ -31,7 +31,7 @@ function ticketEvents(o: { id: number; queue: string; category: string; opened: 
   ];
   if (o.reply) {
     const s = (o.reply.getTime() - o.opened.getTime()) / 1000;
-    out.push(makeEvent<'message_out'>({ ...env, agent_id: 77, type: 'message_out', occurred_at: iso(o.reply), message_kind: 'text', is_first_response: true, first_response_seconds: s, first_response_bh_seconds: s }));
+    out.push(makeEvent<'message_out'>({ ...env, agent_id: o.agent ?? 77, type: 'message_out', occurred_at: iso(o.reply), message_kind: 'text', is_first_response: true, first_response_seconds: s, first_response_bh_seconds: s }));
   }
   if (o.resolved) {
     const s = (o.resolved.getTime() - o.opened.getTime()) / 1000;
@@ -46,7 +46,7 @@ beforeAll(async () => {
   [db, ch, sandbox] = await Promise.all([openTestStore(tmp.dir), openTestClickHouse(tmp.dir), startSandboxHarness()]);
   const specs = [
     { queue: 'L1', category: 'payment', opened: t('10:00'), frDue: t('10:15'), reply: t('10:05'), resolved: t('11:00'), csat: 5, nps: 10, name: 'Ann' },
-    { queue: 'VIP', category: 'account', opened: t('12:00'), frDue: t('12:05'), reply: t('12:20'), csat: 3, nps: 5, name: 'Bo' },
+    { queue: 'VIP', category: 'account', opened: t('12:00'), frDue: t('12:05'), reply: t('12:20'), agent: 78, csat: 3, nps: 5, name: 'Bo' },
     { queue: 'L1', category: 'payment', opened: t('15:00'), frDue: t('15:15'), name: 'Cy' },
   ];
   const events: SupportEvent[] = [];
@@ -67,6 +67,8 @@ beforeAll(async () => {
   // A ticket of the day before yesterday stays out of the digest.
   events.push(...ticketEvents({ id: 999, queue: 'L2', category: 'ideas', opened: new Date('2026-02-28T10:00:00Z'), frDue: new Date('2026-02-28T10:30:00Z') }));
   await insertRows(ch, 'events', events);
+  // agent 77 acted at the desk, so the staff table names them; agent 78 is known by id only
+  await insertRows(ch, 'staff', [{ id: 77, display_name: 'Anna K.', updated_at: t('09:00').toISOString() }]);
 });
 afterAll(async () => {
   await sandbox?.close();
@@ -117,6 +119,21 @@ describe('digest content', () => {
     expect(text).toContain('• L1: 2 · ');
     expect(text).toContain('payment 2 · account 1');
     expect(text).toContain(`<a href="https://t.me/c/2000000001/502">#${ids[2]}</a> Cy (L1) — 18 h 00 min, still unanswered`);
+  });
+
+  it('names the agents: their display name, else their id; tickets · FRT P90 · CSAT each', async () => {
+    const data = await collectDigest({ run: clickHouseRunner(ch), db, day: yesterdayIn('UTC', NOW), now: NOW });
+    expect(data.agents.map((a) => [a.key, a.label])).toEqual([
+      ['77', 'Anna K.'],
+      ['78', undefined],
+    ]);
+    const text = renderDigest(data, DEFAULT_SUPPORT_CHAT_ID, alertsText());
+    expect(text).toContain('<b>Per agent</b> (tickets · FRT P90 · CSAT)\n• Anna K.: 1 · 5 min · 5.00\n• agent 78: 1 · 20 min · 3.00');
+    expect(text).not.toMatch(/agent 77/);
+    // a name is text in Telegram HTML, never markup
+    const odd = renderDigest({ ...data, agents: [{ ...data.agents[0]!, label: 'Ann <b>& Co' }] }, DEFAULT_SUPPORT_CHAT_ID, alertsText());
+    expect(odd).toContain('• Ann &lt;b&gt;&amp; Co: 1 · ');
+    expect(renderDigest(data, DEFAULT_SUPPORT_CHAT_ID, alertsText('ru'))).toContain('• агент 78: 1 · ');
   });
 });
 

@@ -41,6 +41,8 @@ export interface DigestData {
   totals: Metrics;
   queues: BreakdownRow[];
   categories: BreakdownRow[];
+  /** The busiest agents (by tickets), named by their display name where the staff table has one. */
+  agents: BreakdownRow[];
   worstWaits: WorstWait[];
 }
 
@@ -61,13 +63,15 @@ export async function worstWaits(db: Queryable, range: Range, now: Date, limit =
 }
 
 export async function collectDigest(o: { run: QueryRunner; db: Queryable; day: DigestDay; now: Date }): Promise<DigestData> {
-  const [totals, queues, categories, waits] = await Promise.all([
+  const [totals, queues, categories, agents, waits] = await Promise.all([
     summary(o.run, o.day.range, {}, o.now),
     breakdown(o.run, 'queue', o.day.range, {}, o.now),
     breakdown(o.run, 'category', o.day.range, {}, o.now),
+    breakdown(o.run, 'agent', o.day.range, {}, o.now),
     worstWaits(o.db, o.day.range, o.now),
   ]);
-  return { day: o.day, totals, queues, categories: categories.filter((c) => c.key !== '').slice(0, 5), worstWaits: waits };
+  const named = (rows: BreakdownRow[]) => rows.filter((r) => r.key !== '').slice(0, 5);
+  return { day: o.day, totals, queues, categories: named(categories), agents: named(agents), worstWaits: waits };
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${Math.round(v * 100)} %`);
@@ -95,6 +99,13 @@ export function renderDigest(d: DigestData, supportChatId: number, t: Text): str
   if (d.categories.length) {
     lines.push('', t('digest-top-categories'));
     lines.push(d.categories.map((c) => `${escapeHtml(c.key)} ${c.tickets_created}`).join(' · '));
+  }
+  if (d.agents.length) {
+    lines.push('', t('digest-per-agent'));
+    for (const a of d.agents) {
+      const csat = a.csat_avg === null ? '—' : a.csat_avg.toFixed(2);
+      lines.push(`• ${escapeHtml(a.label ?? t('digest-agent-unnamed', { id: a.key }))}: ${a.tickets_created} · ${dur(a.frt_p90_seconds)} · ${csat}`);
+    }
   }
   if (d.worstWaits.length) {
     lines.push('', t('digest-longest-waits'));

@@ -5,6 +5,7 @@
  * panel are reproducible in tests and consistent with the caller's clock.
  */
 import { queryRows, type ClickHouse } from '../../core/clickhouse.js';
+import { withAgentNames } from '../../analytics/query.js';
 import {
   COUNT_FIELDS,
   DIMENSION_SQL,
@@ -71,21 +72,6 @@ export async function breakdown(run: QueryRunner, by: BreakdownDimension, range:
   const rows = await run(sql, baseParams(range, filter, now));
   const out = rows.map((r) => ({ key: String(r.key), ...metricsFrom(r) }));
   return by === 'agent' ? withAgentNames(run, out) : out;
-}
-
-/**
- * Names the agents of a breakdown from `staff` (schemas/clickhouse/020_staff.sql, synced from the
- * desk's store): the latest name per id; an agent never named, and "no agent", get no label.
- */
-async function withAgentNames(run: QueryRunner, rows: BreakdownRow[]): Promise<BreakdownRow[]> {
-  const ids = rows.filter((r) => r.key !== '').map((r) => Number(r.key));
-  if (ids.length === 0) return rows;
-  const named = await run('SELECT id, argMax(display_name, updated_at) AS name FROM staff WHERE id IN {ids:Array(Int64)} GROUP BY id', { ids });
-  const names = new Map(named.map((n) => [String(n.id), String(n.name)]));
-  return rows.map(({ key, ...metrics }) => {
-    const label = names.get(key);
-    return label ? { key, label, ...metrics } : { key, ...metrics };
-  });
 }
 
 export type Interval = 'hour' | 'day';
