@@ -67,6 +67,8 @@ beforeAll(async () => {
   ch = await openTestClickHouse(tmp.dir);
   // Events as ingested: ingested_at inside the dashboard range too.
   await insertRows(ch, 'events', seedEvents().map((e) => ({ ...e, ingested_at: e.occurred_at })));
+  // agent 77 has acted at the desk (named in `staff`); agent 78 is known by id only
+  await insertRows(ch, 'staff', [{ id: 77, display_name: 'Anna K.', updated_at: FROM.toISOString() }]);
   await insertRows(ch, 'dead_letters', [{ received_at: new Date(FROM.getTime() + 10 * 3600_000).toISOString(), source: 'bus', topic: 'support.events', partition: 0, offset: 1, reason: 'invalid', detail: '/score: too big', payload: '{}' }]);
 });
 afterAll(async () => {
@@ -112,6 +114,21 @@ describe('Grafana dashboards', () => {
       expect(expected, `${p.title}: ${key} is an API field`).not.toBeUndefined();
       if (expected === null) expect(value, p.title).toBeNull();
       else expect(Number(value), p.title).toBeCloseTo(expected!, 9);
+    }
+  });
+
+  it('the Agents dashboard names the agents it can, and shows the others by id', async () => {
+    const panels = (DASHBOARDS.agents.panels as unknown as PanelJson[]).filter((p) => /agent/i.test(p.title) && p.targets[0]?.rawSql);
+    expect(panels.map((p) => p.title)).toEqual([
+      'Per agent (tickets by their latest agent, as the API breaks them down)',
+      'Replies per agent',
+      'Activity per agent (what each agent did in the range)',
+      'CSAT per agent (latest rating per ticket)',
+    ]);
+    for (const p of panels) {
+      const rows = await queryRows<{ agent: string; agent_id?: string }>(ch, expandMacros(p.targets[0]!.rawSql!, { from: FROM, to: TO, intervalSeconds: 3600, vars: { queue: ['L1', 'VIP'] } }));
+      expect(new Set(rows.map((r) => r.agent)), p.title).toEqual(new Set(['Anna K.', 'agent 78']));
+      if ('agent_id' in rows[0]!) expect(rows.find((r) => r.agent === 'Anna K.')?.agent_id, p.title).toBe('77');
     }
   });
 

@@ -12,6 +12,9 @@
  * metric; the remaining event panels count activity (replies, macros, SLA
  * breach events, pipeline throughput), which no metric defines.
  *
+ * Agents are shown by their display name ("Anna K.", the `staff` table synced
+ * from the desk's store), else as "agent <id>".
+ *
  * SQL panels use the ClickHouse plugin's macros ($__timeFilter, $__fromTime,
  * $__toTime, $__timeInterval) and the `queue` variable.
  */
@@ -105,6 +108,22 @@ const COHORT = ['ticket_created_at >= $__fromTime', 'ticket_created_at < $__toTi
 /** The per-queue table of the SLA dashboard and the per-agent table of the Agents dashboard: which metrics they show. */
 const SLA_TABLE: readonly MetricField[] = ['tickets_created', 'frt_p50_seconds', 'frt_p90_seconds', 'sla_first_response_met_rate', 'resolution_p90_seconds', 'sla_resolution_met_rate'];
 const AGENT_TABLE: readonly MetricField[] = ['tickets_created', 'tickets_resolved', 'frt_p50_seconds', 'fcr_rate', 'csat_avg', 'csat_responses'];
+
+/** The agents' display names ("Anna K."), the latest per id: ClickHouse's `staff`, synced from the desk's store. */
+const STAFF_NAMES = 'SELECT id, argMax(display_name, updated_at) AS name FROM staff GROUP BY id';
+
+/**
+ * Shows the agents of a statement by name: its `agent` column (a Telegram id as text) becomes the
+ * display name, "agent <id>" for one never seen acting. Tables keep the id beside it (`id`: agent_id);
+ * a time series keeps its columns first and the name, its series label, last (`nameLast`).
+ */
+function namingAgents(sql: string, orderBy: string, o: { id?: boolean; nameLast?: boolean } = {}): string {
+  const name = `if(s.name != '', s.name, concat('agent ', a.agent)) AS agent${o.id ? ', a.agent AS agent_id' : ''}`;
+  return `SELECT ${o.nameLast ? `a.* EXCEPT (agent), ${name}` : `${name}, a.* EXCEPT (agent)`}
+FROM (${sql}) AS a
+LEFT JOIN (${STAFF_NAMES}) AS s ON s.id = toInt64OrZero(a.agent)
+ORDER BY ${orderBy}`;
+}
 
 /** PromQL of an exported metric for one queue selection: its gauge with its constant labels. */
 function promSelector(d: MetricDefinition): string {
@@ -216,32 +235,32 @@ ORDER BY ${created.key} DESC LIMIT 10`,
       'Per agent (tickets by their latest agent, as the API breaks them down)',
       'table',
       { x: 0, y: 0, w: 24, h: 10 },
-      valuesStatement(metrics, agentTable.map((d) => d.key), { where: agentCohort, groupBy: [GROUP.agent], orderBy: 'tickets_created DESC' }),
+      namingAgents(valuesStatement(metrics, agentTable.map((d) => d.key), { where: agentCohort, groupBy: [GROUP.agent] }), 'tickets_created DESC, agent_id', { id: true }),
       'table',
       tableUnits(agentTable),
     ),
-    sqlPanel(2, 'Replies per agent', 'timeseries', { x: 0, y: 10, w: 12, h: 8 }, `
+    sqlPanel(2, 'Replies per agent', 'timeseries', { x: 0, y: 10, w: 12, h: 8 }, namingAgents(`
       SELECT $__timeInterval(occurred_at) AS time, toString(agent_id) AS agent, count() AS replies FROM events
       WHERE type = 'message_out' AND agent_id != 0 AND $__timeFilter(occurred_at) AND ${Q}
-      GROUP BY time, agent ORDER BY time`, 'time_series'),
+      GROUP BY time, agent`, 'time', { nameLast: true }), 'time_series'),
     sqlPanel(3, 'Macros used', 'table', { x: 12, y: 10, w: 12, h: 8 }, `
       SELECT macro, count() AS uses, uniqExact(agent_id) AS agents FROM events
       WHERE type = 'macro_used' AND $__timeFilter(occurred_at) AND ${Q}
       GROUP BY macro ORDER BY uses DESC LIMIT 20`, 'table'),
-    sqlPanel(4, 'Activity per agent (what each agent did in the range)', 'table', { x: 0, y: 18, w: 12, h: 8 }, `
-      SELECT agent_id,
+    sqlPanel(4, 'Activity per agent (what each agent did in the range)', 'table', { x: 0, y: 18, w: 12, h: 8 }, namingAgents(`
+      SELECT toString(agent_id) AS agent,
              uniqExactIf(ticket_id, type = 'ticket_assigned') AS taken,
              countIf(type = 'message_out') AS replies
       FROM events
       WHERE type IN ('ticket_assigned', 'message_out') AND agent_id != 0
         AND $__timeFilter(occurred_at) AND ${Q}
-      GROUP BY agent_id ORDER BY replies DESC`, 'table'),
+      GROUP BY agent`, 'replies DESC, agent_id', { id: true }), 'table'),
     sqlPanel(
       5,
       'CSAT per agent (latest rating per ticket)',
       'barchart',
       { x: 12, y: 18, w: 12, h: 8 },
-      valuesStatement(metrics, ['csat_avg', 'csat_responses'], { where: agentCohort, groupBy: [GROUP.agent], orderBy: 'csat_avg' }),
+      namingAgents(valuesStatement(metrics, ['csat_avg', 'csat_responses'], { where: agentCohort, groupBy: [GROUP.agent] }), 'csat_avg, a.agent'),
       'table',
     ),
   ]);
