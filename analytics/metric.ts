@@ -127,7 +127,11 @@ export type Target =
     };
 
 export const slaTarget = (deadline: 'first_response' | 'resolution', warnFactor: number): Target => ({ kind: 'sla', deadline, warnFactor });
-export const atLeast = (value: number, o: { warn: number; upTo?: number; source: 'playbook' | 'desk'; variable?: string }): Target => ({ kind: 'at_least', value, ...o });
+export const atLeast = (value: number, o: { warn: number; upTo?: number; source: 'playbook' | 'desk'; variable?: string }): Target => ({
+  kind: 'at_least',
+  value,
+  ...o,
+});
 export const atMost = (value: number, o: { warn: number; source: 'playbook' | 'desk'; variable?: string }): Target => ({ kind: 'at_most', value, ...o });
 
 /** An instant column of a ticket's row and the window before "now" it must fall in. */

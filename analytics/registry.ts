@@ -49,7 +49,9 @@ export function createRegistry<const D extends MetricDefinition>(defs: readonly 
     }
     const p = d.prometheus;
     if (p) {
-      const labels = Object.keys(p.labels ?? {}).sort().join(',');
+      const labels = Object.keys(p.labels ?? {})
+        .sort()
+        .join(',');
       const g = gauges.get(p.name) ?? { help: p.help, labels, seen: new Set<string>() };
       if (g.help !== p.help || g.labels !== labels) throw new Error(`${d.key}: gauge ${p.name} is exported with another help text or other label names`);
       const id = JSON.stringify(p.labels ?? {});
@@ -58,7 +60,8 @@ export function createRegistry<const D extends MetricDefinition>(defs: readonly 
       gauges.set(p.name, g);
     }
   }
-  for (const d of defs) if (d.businessHours && !byKey.has(d.businessHours)) throw new Error(`${d.key}: business-hours variant ${d.businessHours} is not defined`);
+  for (const d of defs)
+    if (d.businessHours && !byKey.has(d.businessHours)) throw new Error(`${d.key}: business-hours variant ${d.businessHours} is not defined`);
   for (const name of aggregates.keys()) if (byKey.has(name)) throw new Error(`aggregate ${name} has the name of a metric`);
 
   const get = (key: string): MetricDefinition => {

@@ -52,7 +52,10 @@ describe('metric values in SQL = the API’s', () => {
     const range = ranges[0]![1];
     const now = new Date(NOW);
     const api = await breakdown(run, 'queue', range, {}, now);
-    const rows = await run(valuesStatement(METRICS, METRIC_FIELDS, { where: COHORT, now: '{now:DateTime64(3)}', groupBy: [GROUP.queue] }), cohortParams(range, {}, now));
+    const rows = await run(
+      valuesStatement(METRICS, METRIC_FIELDS, { where: COHORT, now: '{now:DateTime64(3)}', groupBy: [GROUP.queue] }),
+      cohortParams(range, {}, now),
+    );
     expect(rows.map((r) => String(r.queue)).sort()).toEqual(api.map((r) => r.key).sort());
     for (const r of rows) expectSame(r, api.find((a) => a.key === r.queue)! as unknown as MetricValues, `queue ${String(r.queue)}`);
   });

@@ -2,14 +2,16 @@
  * Configuration documentation, generated from the declarations themselves.
  *
  *   npm run config:docs            prints the Markdown table
- *   npm run config:docs -- --write updates README.md (between the config markers) and .env.example
- *   npm run config:docs -- --check exits 1 when either is out of date
+ *   npm run config:docs -- --write updates README.md (between the config markers) and .env.example,
+ *                                  and the docs generated from the metric definitions (scripts/metrics-docs.ts)
+ *   npm run config:docs -- --check exits 1 when any of them is out of date
  */
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseCli } from '../core/cli.js';
 import { documentedVariables, type DocumentedVariable } from '../core/env.js';
+import { staleMetricDocs, writeMetricDocs } from './metrics-docs.js';
 
 export const ROOT = join(import.meta.dirname, '..');
 const SOURCE_DIRS = ['core', 'bot', 'ingest', 'dashboard', 'sandbox', 'scripts', 'schemas', 'monitoring', 'grafana'];
@@ -86,9 +88,9 @@ export function readmeWithTable(readme: string, table: string): string {
 async function main() {
   const { values } = parseCli({
     usage: 'npm run config:docs -- [--write | --check]',
-    description: 'Prints, writes or checks the configuration table (README.md) and .env.example.',
+    description: 'Prints, writes or checks the configuration table (README.md), .env.example and the docs generated from the metric definitions.',
     options: { write: { type: 'boolean' }, check: { type: 'boolean' } },
-    optionHelp: ['--write  update README.md and .env.example', '--check  exit 1 when they are out of date'],
+    optionHelp: ['--write  update README.md, .env.example and the metric docs', '--check  exit 1 when they are out of date'],
   });
   const vars = await loadAllDeclarations();
   const table = markdownTable(vars);
@@ -101,10 +103,12 @@ async function main() {
     writeFileSync(readmePath, wantedReadme);
     writeFileSync(examplePath, wantedExample);
     console.log(`documented ${vars.length} variables in ${relative(process.cwd(), readmePath)} and .env.example`);
+    const metrics = writeMetricDocs();
+    if (metrics.length) console.log(`rewrote from the metric definitions: ${metrics.join(', ')}`);
   } else if (values.check) {
     let current = '';
     try { current = readFileSync(examplePath, 'utf8'); } catch { /* missing counts as stale */ }
-    const stale = [wantedReadme !== readme && 'README.md', wantedExample !== current && '.env.example'].filter(Boolean);
+    const stale = [...new Set([wantedReadme !== readme && 'README.md', wantedExample !== current && '.env.example', ...staleMetricDocs()].filter(Boolean))];
     if (stale.length) {
       console.error(`out of date: ${stale.join(', ')} — run npm run config:docs -- --write`);
       process.exit(1);

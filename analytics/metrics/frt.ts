@@ -39,7 +39,8 @@ const FRT_GAUGE = {
 export const frtP50 = metric({
   key: 'frt_p50_seconds',
   title: 'FRT P50',
-  meaning: 'Median first response time: the first human reply relayed to the customer minus creation, over the tickets that have one.',
+  meaning:
+    'Median first response time: the first human agent reply relayed to the customer (message_out) minus creation, over the tickets that have one; bot and knowledge-base answers do not count.',
   unit: 'seconds',
   better: 'lower',
   target: slaTarget('first_response', 2),
@@ -70,7 +71,8 @@ export const frtP90 = metric({
 export const frtBhP50 = metric({
   key: 'frt_bh_p50_seconds',
   title: 'FRT P50, business hours',
-  meaning: "Median first response time in business seconds of the ticket's queue calendar (calendar seconds for 24/7 queues).",
+  meaning:
+    "Median first response time in business seconds of the ticket's queue calendar (first_response_bh_seconds of the first reply; calendar seconds for 24/7 queues).",
   unit: 'seconds',
   better: 'lower',
   target: slaTarget('first_response', 2),

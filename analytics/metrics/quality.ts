@@ -12,12 +12,17 @@ export const PROMOTERS = aggregate('promoters', `countIf(${TICKET.nps} >= 9)`);
 export const DETRACTORS = aggregate('detractors', `countIf(${TICKET.npsRated} AND ${TICKET.nps} <= 6)`);
 
 /** The exporter's CSAT window: tickets whose latest rating was given in the last 24 h, by the ticket's current queue. */
-const RATED_LAST_DAY = { source: 'ticket_facts', since: TICKET.csatAt, seconds: 86_400, describe: 'tickets whose latest CSAT rating was given in the last 24 h' } as const;
+const RATED_LAST_DAY = {
+  source: 'ticket_facts',
+  since: TICKET.csatAt,
+  seconds: 86_400,
+  describe: 'tickets whose latest CSAT rating was given in the last 24 h',
+} as const;
 
 export const csatPct = metric({
   key: 'csat_pct',
   title: 'Satisfied',
-  meaning: "Rated tickets whose latest CSAT rating is 4 or 5 ÷ rated tickets.",
+  meaning: 'Rated tickets whose latest CSAT rating is 4 or 5 ÷ rated tickets.',
   unit: 'ratio',
   better: 'higher',
   sql: ratio(CSAT_GOOD, CSAT_N),
@@ -47,7 +52,11 @@ export const csatResponses = metric({
   unit: 'count',
   better: 'higher',
   sql: count(CSAT_N),
-  prometheus: { name: 'support_csat_ratings_24h', help: 'Tickets rated in the last 24 h, per queue (the sample behind support_csat_average_24h).', window: RATED_LAST_DAY },
+  prometheus: {
+    name: 'support_csat_ratings_24h',
+    help: 'Tickets rated in the last 24 h, per queue (the sample behind support_csat_average_24h).',
+    window: RATED_LAST_DAY,
+  },
 });
 
 export const csatResponseRate = metric({

@@ -15,7 +15,8 @@ export const RES_DUE_N = aggregate('res_due_n', `countIf(${TICKET.resDue} != 0 A
 export const slaFirstResponseMetRate = metric({
   key: 'sla_first_response_met_rate',
   title: 'SLA response',
-  meaning: 'First-response deadlines met ÷ (met + missed); a ticket still unanswered past its deadline counts as missed, one not yet due in neither.',
+  meaning:
+    'First-response deadlines met ÷ (met + missed); a ticket still unanswered past its deadline counts as missed, one not yet due in neither; the deadline is ticket_opened’s, or the latest queue_changed’s.',
   unit: 'ratio',
   better: 'higher',
   target: atLeast(0.9, { warn: 0.8, source: 'desk' }),
@@ -26,7 +27,8 @@ export const slaFirstResponseMetRate = metric({
 export const slaResolutionMetRate = metric({
   key: 'sla_resolution_met_rate',
   title: 'SLA resolution',
-  meaning: 'Resolution deadlines met ÷ (met + missed); a ticket still unresolved past its deadline counts as missed, one not yet due in neither.',
+  meaning:
+    'Resolution deadlines met ÷ (met + missed); a ticket still unresolved past its deadline counts as missed, one not yet due in neither; the deadline is ticket_opened’s, or the latest queue_changed’s.',
   unit: 'ratio',
   better: 'higher',
   target: atLeast(0.9, { warn: 0.8, source: 'desk' }),

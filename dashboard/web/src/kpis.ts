@@ -1,40 +1,52 @@
-/** KPI tiles against the playbook's targets (CSAT ≥ 4.5, FCR 60–75 %, repeat contacts ≤ 15 %, SLA met). */
+/**
+ * KPI tiles: each shows one metric with its title, direction and target from the
+ * metric definitions (metrics.generated.ts, generated from analytics/), and a line
+ * of related metrics.
+ */
 import type { Metrics } from './api.js';
 import { DASH, duration, num, pct, signed } from './format.js';
+import { METRIC_INFO, type MetricInfo, type MetricKey } from './metrics.generated.js';
 
 type Status = 'good' | 'warn' | 'bad' | 'neutral';
 
 interface Tile {
   id: string;
-  label: string;
+  /** The metric the tile shows and judges. */
+  metric: MetricKey;
   value: (m: Metrics) => string;
   unit?: (m: Metrics) => string;
   sub: (m: Metrics) => string;
-  target?: string;
-  status?: (m: Metrics) => Status;
 }
 
-const v = (m: Metrics, k: string) => m[k] ?? null;
-/** Higher is better: good at/above `good`, warn at/above `warn`. */
-const atLeast = (k: string, good: number, warn: number) => (m: Metrics): Status => {
-  const x = v(m, k);
-  return x === null ? 'neutral' : x >= good ? 'good' : x >= warn ? 'warn' : 'bad';
-};
-const atMost = (k: string, good: number, warn: number) => (m: Metrics): Status => {
-  const x = v(m, k);
-  return x === null ? 'neutral' : x <= good ? 'good' : x <= warn ? 'warn' : 'bad';
-};
+const v = (m: Metrics, k: MetricKey) => m[k] ?? null;
+
+/** On target at/beyond `good` (in the metric's better direction), near it up to `warn`. */
+export function status(info: MetricInfo, x: number | null): Status {
+  const t = info.target;
+  if (!t || x === null) return 'neutral';
+  const beyond = (a: number, b: number) => (info.better === 'lower' ? a <= b : a >= b);
+  return beyond(x, t.good) ? 'good' : beyond(x, t.warn) ? 'warn' : 'bad';
+}
+
+/** "≤ 15 m", "≥ 4.5", "60–75 %", "≤ 15 %". */
+export function targetText(info: MetricInfo): string {
+  const t = info.target;
+  if (!t) return '';
+  const show = (x: number) => (info.unit === 'seconds' ? duration(x) : info.unit === 'ratio' ? pct(x) : String(x));
+  if (t.upTo !== undefined) return info.unit === 'ratio' ? `${Math.round(t.good * 100)}–${pct(t.upTo)}` : `${t.good}–${t.upTo}`;
+  return `${info.better === 'lower' ? '≤' : '≥'} ${show(t.good)}`;
+}
 
 export const TILES: Tile[] = [
-  { id: 'tickets', label: 'Tickets', value: (m) => num(v(m, 'tickets_created')), sub: (m) => `${num(v(m, 'tickets_resolved'))} resolved · ${pct(v(m, 'auto_resolution_rate'))} automatically` },
-  { id: 'frt', label: 'FRT P50', value: (m) => duration(v(m, 'frt_p50_seconds')), sub: (m) => `P90 ${duration(v(m, 'frt_p90_seconds'))} · business-hours P50 ${duration(v(m, 'frt_bh_p50_seconds'))}`, target: '≤ 15 m', status: atMost('frt_p50_seconds', 900, 1800) },
-  { id: 'resolution', label: 'Resolution P50', value: (m) => duration(v(m, 'resolution_p50_seconds')), sub: (m) => `P90 ${duration(v(m, 'resolution_p90_seconds'))}`, target: '≤ 4 h', status: atMost('resolution_p50_seconds', 14_400, 86_400) },
-  { id: 'csat', label: 'CSAT', value: (m) => num(v(m, 'csat_avg'), 2), unit: () => '/ 5', sub: (m) => `${pct(v(m, 'csat_pct'))} satisfied · ${num(v(m, 'csat_responses'))} ratings (${pct(v(m, 'csat_response_rate'))} response)`, target: '≥ 4.5', status: atLeast('csat_avg', 4.5, 4.0) },
-  { id: 'fcr', label: 'FCR', value: (m) => pct(v(m, 'fcr_rate')), sub: (m) => `first-contact resolution · ${pct(v(m, 'reopen_rate'), 1)} reopened`, target: '60–75 %', status: atLeast('fcr_rate', 0.6, 0.5) },
-  { id: 'repeat', label: 'Repeat contacts', value: (m) => pct(v(m, 'repeat_contact_rate'), 1), sub: () => 'another ticket resolved ≤ 7 d before', target: '≤ 15 %', status: atMost('repeat_contact_rate', 0.15, 0.2) },
-  { id: 'sla-fr', label: 'SLA response', value: (m) => pct(v(m, 'sla_first_response_met_rate'), 1), sub: () => 'deadlines met', target: '≥ 90 %', status: atLeast('sla_first_response_met_rate', 0.9, 0.8) },
-  { id: 'sla-res', label: 'SLA resolution', value: (m) => pct(v(m, 'sla_resolution_met_rate'), 1), sub: () => 'deadlines met', target: '≥ 90 %', status: atLeast('sla_resolution_met_rate', 0.9, 0.8) },
-  { id: 'nps', label: 'NPS', value: (m) => signed(v(m, 'nps')), sub: (m) => `${num(v(m, 'nps_responses'))} responses`, target: '≥ 30', status: atLeast('nps', 30, 0) },
+  { id: 'tickets', metric: 'tickets_created', value: (m) => num(v(m, 'tickets_created')), sub: (m) => `${num(v(m, 'tickets_resolved'))} resolved · ${pct(v(m, 'auto_resolution_rate'))} automatically` },
+  { id: 'frt', metric: 'frt_p50_seconds', value: (m) => duration(v(m, 'frt_p50_seconds')), sub: (m) => `P90 ${duration(v(m, 'frt_p90_seconds'))} · business-hours P50 ${duration(v(m, 'frt_bh_p50_seconds'))}` },
+  { id: 'resolution', metric: 'resolution_p50_seconds', value: (m) => duration(v(m, 'resolution_p50_seconds')), sub: (m) => `P90 ${duration(v(m, 'resolution_p90_seconds'))}` },
+  { id: 'csat', metric: 'csat_avg', value: (m) => num(v(m, 'csat_avg'), 2), unit: () => '/ 5', sub: (m) => `${pct(v(m, 'csat_pct'))} satisfied · ${num(v(m, 'csat_responses'))} ratings (${pct(v(m, 'csat_response_rate'))} response)` },
+  { id: 'fcr', metric: 'fcr_rate', value: (m) => pct(v(m, 'fcr_rate')), sub: (m) => `first-contact resolution · ${pct(v(m, 'reopen_rate'), 1)} reopened` },
+  { id: 'repeat', metric: 'repeat_contact_rate', value: (m) => pct(v(m, 'repeat_contact_rate'), 1), sub: () => 'another ticket resolved ≤ 7 d before' },
+  { id: 'sla-fr', metric: 'sla_first_response_met_rate', value: (m) => pct(v(m, 'sla_first_response_met_rate'), 1), sub: () => 'deadlines met' },
+  { id: 'sla-res', metric: 'sla_resolution_met_rate', value: (m) => pct(v(m, 'sla_resolution_met_rate'), 1), sub: () => 'deadlines met' },
+  { id: 'nps', metric: 'nps', value: (m) => signed(v(m, 'nps')), sub: (m) => `${num(v(m, 'nps_responses'))} responses` },
 ];
 
 const BADGE: Record<Status, string> = { good: 'on target', warn: 'near target', bad: 'off target', neutral: 'no data' };
@@ -42,20 +54,24 @@ const BADGE: Record<Status, string> = { good: 'on target', warn: 'near target', 
 export function renderKpis(container: HTMLElement, m: Metrics | null): void {
   container.innerHTML = '';
   for (const t of TILES) {
-    const status: Status = m && t.status ? t.status(m) : 'neutral';
+    const info: MetricInfo = METRIC_INFO[t.metric];
+    const judged = info.target !== undefined;
+    const st: Status = m && judged ? status(info, v(m, t.metric)) : 'neutral';
     const el = document.createElement('div');
-    el.className = `kpi ${status}`;
+    el.className = `kpi ${st}`;
     el.dataset.kpi = t.id;
+    el.title = info.meaning;
     const value = m ? t.value(m) : DASH;
     el.innerHTML = `
-      <div class="label"><span></span>${t.status ? `<span class="badge"></span>` : ''}</div>
+      <div class="label"><span></span>${judged ? `<span class="badge"></span>` : ''}</div>
       <div class="value"><span class="v"></span><small></small></div>
       <div class="target"></div>`;
-    el.querySelector('.label span')!.textContent = t.label;
-    if (t.status) el.querySelector('.badge')!.textContent = BADGE[status];
+    el.querySelector('.label span')!.textContent = info.title;
+    if (judged) el.querySelector('.badge')!.textContent = BADGE[st];
     el.querySelector('.v')!.textContent = value;
     el.querySelector('small')!.textContent = m && t.unit && value !== DASH ? t.unit(m) : '';
-    el.querySelector('.target')!.textContent = [t.target ? `target ${t.target}` : '', m ? t.sub(m) : ''].filter(Boolean).join(' · ');
+    const target = targetText(info);
+    el.querySelector('.target')!.textContent = [target ? `target ${target}` : '', m ? t.sub(m) : ''].filter(Boolean).join(' · ');
     container.append(el);
   }
 }
