@@ -69,6 +69,18 @@ describe('readSlaSnapshot', () => {
     expect(await findBreachingTickets(db, 'L2', 'first_response_breached', { now: NOW })).toEqual([]);
   });
 
+  it("names a ticket's agent by the display name the desk recorded (staff), none for an unassigned one", async () => {
+    await db.query("INSERT INTO staff (id, display_name) VALUES (504, 'Anna K.')");
+    await db.query('UPDATE tickets SET agent_id = 504 WHERE id = $1', [ids.l1Late]);
+    try {
+      expect((await findBreachingTickets(db, 'L1', 'resolution_breached', { now: NOW }))[0]).toMatchObject({ id: ids.l1Late, agent_id: 504, agent_name: 'Anna K.' });
+      expect((await findBreachingTickets(db, 'VIP', 'first_response_breached', { now: NOW }))[0]).toMatchObject({ agent_id: null, agent_name: null });
+    } finally {
+      await db.query('UPDATE tickets SET agent_id = NULL WHERE id = $1', [ids.l1Late]);
+      await db.query('DELETE FROM staff');
+    }
+  });
+
   it('uses the partial index for open tickets', async () => {
     await db.query('SET enable_seqscan = off');
     const plan = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${OPEN_TICKETS_SQL.replaceAll('$1::timestamptz', 'now()').replaceAll('$2::float8', '300')}`);

@@ -126,6 +126,8 @@ export interface BreachingTicket {
   status: string;
   queue: string;
   agent_id: number | null;
+  /** The agent's display name ("Anna K.", bot/store/staff.ts), when the desk has recorded one. */
+  agent_name?: string | null;
   thread_id: number | null;
   customer_name: string | null;
   created_at: Date;
@@ -160,9 +162,9 @@ export async function findBreachingTickets(
   else if (kind !== 'resolution_breached' && kind !== 'first_response_breached') params.pop();
   const order = kind === 'resolution_breached' ? 't.resolution_due_at' : 't.first_response_due_at';
   const r = await db.query<BreachingTicket>(
-    `SELECT t.id, t.customer_id, t.status, t.queue, t.agent_id, c.thread_id, c.first_name AS customer_name,
+    `SELECT t.id, t.customer_id, t.status, t.queue, t.agent_id, s.display_name AS agent_name, c.thread_id, c.first_name AS customer_name,
             t.created_at, t.first_response_due_at, t.resolution_due_at, count(*) OVER ()::int AS matching
-     FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id
+     FROM tickets t LEFT JOIN customers c ON c.id = t.customer_id LEFT JOIN staff s ON s.id = t.agent_id
      WHERE t.status <> 'resolved' AND t.queue = $1 AND ${where[kind]}
      ORDER BY ${order}, t.id
      LIMIT $2`,

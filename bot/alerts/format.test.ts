@@ -59,6 +59,13 @@ describe('renderFiring', () => {
     expect(m.keyboard?.inline_keyboard.flat().map((b) => ('callback_data' in b ? b.callback_data : ''))).toEqual(['alerts:take:1', 'alerts:mute:VIP']);
   });
 
+  it('names the assigned agent when the desk has recorded their display name (as text), else says "assigned"', () => {
+    const tickets = [ticket(1, { agent_id: 504, agent_name: 'Anna <b>K.' }), ticket(2, { agent_id: 9, agent_name: null })];
+    const lines = renderFiring(alert('FirstResponseSlaBreached', { queue: 'VIP' }), tickets, ctx).text.split('\n');
+    expect(lines).toContain('• <a href="https://t.me/c/2000000001/41">#1</a> Name 1 — overdue since 11:55 · assigned to Anna &lt;b&gt;K.');
+    expect(lines).toContain('• <a href="https://t.me/c/2000000001/42">#2</a> Name 2 — overdue since 11:55 · assigned');
+  });
+
   it("the header counts the tickets it lists, not Prometheus' summary from its last evaluation", () => {
     // The rule's summary was rendered when Prometheus saw one ticket; the store now holds two.
     const stale = alert('FirstResponseSlaBreached', { queue: 'VIP' }, { summary: '1 ticket(s) in VIP waiting past the first-response deadline' });

@@ -53,7 +53,8 @@ function ticketLine(ticket: BreachingTicket, kind: BreachKind | undefined, ctx: 
       : due.getTime() > ctx.now.getTime()
         ? t('alert-due-at', { due: at(due) })
         : t('alert-overdue-since', { due: at(due) });
-  const agent = ticket.agent_id !== null ? ` · ${t('alert-assigned')}` : '';
+  const agent =
+    ticket.agent_id === null ? '' : ticket.agent_name ? ` · ${t('alert-assigned-to', { agent: escapeHtml(ticket.agent_name) })}` : ` · ${t('alert-assigned')}`;
   return `• ${ref} ${who} — ${when}${agent}`;
 }
 

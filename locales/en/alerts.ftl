@@ -47,6 +47,7 @@ alert-not-listed = { $count ->
    *[other] …and { $count } more tickets
 }
 alert-assigned = assigned
+alert-assigned-to = assigned to { $agent }
 alert-no-tickets = No matching tickets right now (answered since the alert fired).
 alert-firing-since = Firing since { $since }
 alert-fired-again = fired again ({ $count }×)

@@ -54,6 +54,7 @@ alert-not-listed = { $count ->
    *[other] …и ещё { $count } тикета
 }
 alert-assigned = назначен
+alert-assigned-to = назначен: { $agent }
 alert-no-tickets = Подходящих тикетов сейчас нет (на них ответили после срабатывания).
 alert-firing-since = Активно с { $since }
 alert-fired-again = сработало снова ({ $count }×)
