@@ -33,8 +33,7 @@ export class BotApiError extends Error {
 export const badRequest = (what: string) => new BotApiError(400, `Bad Request: ${what}`);
 export const forbidden = (what: string) => new BotApiError(403, `Forbidden: ${what}`);
 export const conflict = (what: string) => new BotApiError(409, `Conflict: ${what}`);
-export const tooManyRequests = (retryAfter: number) =>
-  new BotApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
+export const tooManyRequests = (retryAfter: number) => new BotApiError(429, `Too Many Requests: retry after ${retryAfter}`, { retry_after: retryAfter });
 
 /** The errors the sandbox reproduces, named by the situation that causes them. */
 export const TelegramErrors = {
@@ -46,7 +45,7 @@ export const TelegramErrors = {
   topicClosed: () => badRequest('TOPIC_CLOSED'),
   topicIdInvalid: () => badRequest('TOPIC_ID_INVALID'),
   topicNotModified: () => badRequest('TOPIC_NOT_MODIFIED'),
-  topicNameInvalid: () => badRequest('TOPIC_NAME_INVALID'),
+  topicNameEmpty: () => badRequest('name must be non-empty'),
   notAForum: () => badRequest('the chat is not a forum'),
   notEnoughRightsTopics: () => badRequest('not enough rights to create a topic'),
   notEnoughRightsManageTopic: () => badRequest('CHAT_ADMIN_REQUIRED'),

@@ -30,7 +30,11 @@ describe('getUpdates', () => {
     await fx.client.sendCustomerMessage(1002, { text: 'wake up', first_name: 'Ann' });
     const updates = await poll;
     expect(updates).toHaveLength(1);
-    expect(updates[0]!.message).toMatchObject({ text: 'wake up', chat: { id: 1002, type: 'private', first_name: 'Ann' }, from: { id: 1002, is_bot: false, first_name: 'Ann' } });
+    expect(updates[0]!.message).toMatchObject({
+      text: 'wake up',
+      chat: { id: 1002, type: 'private', first_name: 'Ann' },
+      from: { id: 1002, is_bot: false, first_name: 'Ann' },
+    });
   });
 
   it('terminates the waiting poll with 409 when a newer getUpdates arrives, as Telegram does', async () => {
@@ -78,7 +82,7 @@ describe('getUpdates', () => {
   });
 
   it('answers 409 to getUpdates while a webhook is set', async () => {
-    await fx.bot.api.setWebhook('http://127.0.0.1:9/hook');
+    await fx.bot.api.setWebhook('https://desk.example.com/hook');
     const err = await apiError(fx.bot.api.getUpdates());
     expect(err.error_code).toBe(409);
     expect(err.description).toBe("Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first");
@@ -91,7 +95,11 @@ describe('getUpdates', () => {
     await fx.client.blockBot(1001);
     await fx.client.unblockBot(1001);
     const updates = (await fx.bot.api.getUpdates()) as Update[];
-    expect(updates[1]!.my_chat_member).toMatchObject({ chat: { id: 1001 }, old_chat_member: { status: 'member' }, new_chat_member: { status: 'kicked', user: { id: 7000000001 } } });
+    expect(updates[1]!.my_chat_member).toMatchObject({
+      chat: { id: 1001 },
+      old_chat_member: { status: 'member' },
+      new_chat_member: { status: 'kicked', user: { id: 7000000001 } },
+    });
     expect(updates[2]!.my_chat_member).toMatchObject({ new_chat_member: { status: 'member' } });
   });
 });
@@ -107,13 +115,24 @@ describe('paths and tokens', () => {
 
   it('answers 404 Not Found for a malformed token path and for unknown methods', async () => {
     expect(await rawCall(fx.sandbox.url, '/botnotatoken/getMe')).toEqual({ status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } });
-    expect(await rawCall(fx.sandbox.url, `/bot${fx.sandbox.token}/sendTelepathy`)).toEqual({ status: 404, body: { ok: false, error_code: 404, description: 'Not Found' } });
+    expect(await rawCall(fx.sandbox.url, `/bot${fx.sandbox.token}/sendTelepathy`)).toEqual({
+      status: 404,
+      body: { ok: false, error_code: 404, description: 'Not Found' },
+    });
   });
 
   it('accepts urlencoded bodies with JSON-encoded objects', async () => {
     await fx.client.sendCustomerMessage(1001, 'hi');
-    const body = new URLSearchParams({ chat_id: '1001', text: 'form', reply_markup: JSON.stringify({ inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] }) });
-    const { status, body: res } = await rawCall(fx.sandbox.url, `/bot${fx.sandbox.token}/sendMessage`, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const body = new URLSearchParams({
+      chat_id: '1001',
+      text: 'form',
+      reply_markup: JSON.stringify({ inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] }),
+    });
+    const { status, body: res } = await rawCall(fx.sandbox.url, `/bot${fx.sandbox.token}/sendMessage`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     expect(status).toBe(200);
     expect(res).toMatchObject({ ok: true, result: { text: 'form', reply_markup: { inline_keyboard: [[{ text: 'A', callback_data: 'a' }]] } } });
   });
@@ -139,7 +158,11 @@ describe('mounting the Bot API routes on another fastify instance', () => {
     await app.register(botApiRoutes(world, logger('sandbox-test')));
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     try {
-      const form = await rawCall(base, '/bot1:x/getMe', { method: 'POST', body: new URLSearchParams({}), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const form = await rawCall(base, '/bot1:x/getMe', {
+        method: 'POST',
+        body: new URLSearchParams({}),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       expect(form.body).toMatchObject({ ok: true, result: { id: 7000000001 } });
       const bad = await rawCall(base, '/bot1:x/sendMessage', { method: 'POST', body: '{not json', headers: { 'content-type': 'application/json' } });
       expect(bad.status).toBe(400);

@@ -4,6 +4,7 @@
  * thread id is the id of its creation service message, as in Telegram.
  */
 import type { ForumTopic } from 'grammy/types';
+import { MAX_TOPIC_NAME_LENGTH } from '../core/telegram-rules.js';
 import { TelegramErrors } from './errors.js';
 import { createMessage } from './messages.js';
 import type { ChatState, Topic, TgUser } from './state.js';
@@ -11,15 +12,33 @@ import type { World } from './world.js';
 
 /** The six colours Telegram allows for topic icons. */
 export const TOPIC_ICON_COLORS = [0x6fb9f0, 0xffd67e, 0xcb86db, 0x8eee98, 0xff93b2, 0xfb6f5f] as const;
-export const MAX_TOPIC_NAME = 128;
+export const MAX_TOPIC_NAME = MAX_TOPIC_NAME_LENGTH;
 
-export function validateTopicName(name: string | undefined): string {
-  const trimmed = name?.trim() ?? '';
-  if (trimmed === '' || [...trimmed].length > MAX_TOPIC_NAME) throw TelegramErrors.topicNameInvalid();
-  return trimmed;
+/** Unicode spaces TDLib turns into a plain space before anything else (strip_empty_characters). */
+const SPACE_LIKE = /[\u1680\u180e\u2000-\u200a\u202f\u205f\u2800\u3000\ufffc\u{e0000}-\u{e007f}]/gu;
+
+/**
+ * A topic name as Telegram stores it (TDLib clean_name): odd spaces become spaces, the name is trimmed and cut to
+ * 128 characters — a longer name is truncated, not refused — then runs of spaces and newlines become one space.
+ */
+export function cleanTopicName(name: string): string {
+  const cut = [...name.replace(SPACE_LIKE, ' ').trim()].slice(0, MAX_TOPIC_NAME_LENGTH).join('').trim();
+  return cut.replace(/(?:[ \n]|\u00a0)+/g, ' ').trim();
 }
 
-export function createTopic(world: World, chat: ChatState, by: TgUser, spec: { name: string; icon_color?: number; icon_custom_emoji_id?: string; date?: number }): Topic {
+/** The cleaned name, or Telegram's error for a name that is empty once cleaned. */
+export function validateTopicName(name: string | undefined): string {
+  const cleaned = cleanTopicName(name ?? '');
+  if (cleaned === '') throw TelegramErrors.topicNameEmpty();
+  return cleaned;
+}
+
+export function createTopic(
+  world: World,
+  chat: ChatState,
+  by: TgUser,
+  spec: { name: string; icon_color?: number; icon_custom_emoji_id?: string; date?: number },
+): Topic {
   if (chat.type !== 'supergroup' || !chat.info.is_forum) throw TelegramErrors.notAForum();
   const threadId = chat.nextMessageId;
   const topic: Topic = {
@@ -35,7 +54,14 @@ export function createTopic(world: World, chat: ChatState, by: TgUser, spec: { n
   chat.topics.set(threadId, topic);
   const created: Record<string, unknown> = { name: topic.name, icon_color: topic.icon_color };
   if (topic.icon_custom_emoji_id) created.icon_custom_emoji_id = topic.icon_custom_emoji_id;
-  createMessage(world, { chat, from: by, fromBot: by.id === world.bot.id, threadId, content: { extra: { forum_topic_created: created } }, ...(spec.date ? { date: spec.date } : {}) });
+  createMessage(world, {
+    chat,
+    from: by,
+    fromBot: by.id === world.bot.id,
+    threadId,
+    content: { extra: { forum_topic_created: created } },
+    ...(spec.date ? { date: spec.date } : {}),
+  });
   return topic;
 }
 
@@ -51,5 +77,10 @@ export function deleteTopic(chat: ChatState, topic: Topic): void {
 }
 
 export function forumTopicObject(t: Topic): ForumTopic {
-  return { message_thread_id: t.message_thread_id, name: t.name, icon_color: t.icon_color, ...(t.icon_custom_emoji_id ? { icon_custom_emoji_id: t.icon_custom_emoji_id } : {}) };
+  return {
+    message_thread_id: t.message_thread_id,
+    name: t.name,
+    icon_color: t.icon_color,
+    ...(t.icon_custom_emoji_id ? { icon_custom_emoji_id: t.icon_custom_emoji_id } : {}),
+  };
 }

@@ -4,6 +4,9 @@ import { Bot } from 'grammy';
 import { SandboxClient } from './client.js';
 import { startSandbox, type RunningSandbox } from './server.js';
 
+// The receivers here listen on http://127.0.0.1:<port>, which api.telegram.org refuses: these sandboxes
+// run like a local Bot API server (allowInsecureWebhook); sandbox/strictness.test.ts covers the refusals.
+
 interface Receiver {
   url: string;
   received: Array<{ secret: string | undefined; update: Record<string, unknown> }>;
@@ -37,7 +40,7 @@ afterEach(async () => {
 
 describe('webhooks', () => {
   it('POSTs updates in order with the secret token header and reports info', async () => {
-    sandbox = await startSandbox({ webhookRetryMs: 10 });
+    sandbox = await startSandbox({ webhookRetryMs: 10, allowInsecureWebhook: true });
     hook = await receiver();
     const bot = new Bot(sandbox.token, { client: { apiRoot: sandbox.apiRoot } });
     const client = new SandboxClient(sandbox.url);
@@ -52,7 +55,7 @@ describe('webhooks', () => {
   });
 
   it('retries failed deliveries and reports the last error', async () => {
-    sandbox = await startSandbox({ webhookRetryMs: 10 });
+    sandbox = await startSandbox({ webhookRetryMs: 10, allowInsecureWebhook: true });
     hook = await receiver();
     hook.failNext = 2;
     const bot = new Bot(sandbox.token, { client: { apiRoot: sandbox.apiRoot } });
@@ -67,7 +70,7 @@ describe('webhooks', () => {
   });
 
   it('keeps updates while the endpoint is down and delivers them after deleteWebhook via getUpdates', async () => {
-    sandbox = await startSandbox({ webhookRetryMs: 10_000 });
+    sandbox = await startSandbox({ webhookRetryMs: 10_000, allowInsecureWebhook: true });
     const bot = new Bot(sandbox.token, { client: { apiRoot: sandbox.apiRoot } });
     const client = new SandboxClient(sandbox.url);
     await bot.api.setWebhook('http://127.0.0.1:9/unreachable');
@@ -90,7 +93,7 @@ describe('webhooks', () => {
 
 describe('webhook replies', () => {
   it("executes a method returned in the webhook response, as grammY's webhookCallback can do", async () => {
-    sandbox = await startSandbox();
+    sandbox = await startSandbox({ allowInsecureWebhook: true });
     const bot = new Bot(sandbox.token, { client: { apiRoot: sandbox.apiRoot, canUseWebhookReply: (m) => m === 'sendMessage' } });
     bot.on('message:text', (ctx) => ctx.reply(`got ${ctx.message.text}`));
     const { webhookCallback } = await import('grammy');

@@ -11,7 +11,17 @@ import { botUser, DEFAULT_CHAT_IDS, type SandboxChatIds } from './identities.js'
 import { newMediaGroupId } from './ids.js';
 import { FileRegistry } from './media.js';
 import type { ChatIdParam } from './params.js';
-import { newForumChat, newPrivateChat, privateChatInfo, type CallbackAnswerRecord, type ChatState, type MemberStatus, type StoredMessage, type Topic, type TgUser } from './state.js';
+import {
+  newForumChat,
+  newPrivateChat,
+  privateChatInfo,
+  type CallbackAnswerRecord,
+  type ChatState,
+  type MemberStatus,
+  type StoredMessage,
+  type Topic,
+  type TgUser,
+} from './state.js';
 import { SandboxStats } from './stats.js';
 import { UpdateQueue } from './updates.js';
 import { WebhookDeliverer } from './webhook.js';
@@ -34,6 +44,12 @@ export interface WorldOptions {
    * like replies to deleted messages). Bounds memory in long benchmark runs.
    */
   maxMessagesPerChat?: number;
+  /**
+   * Accept webhooks as a local Bot API server in `--local` mode does: HTTP, any port, loopback and private addresses.
+   * Off by default, so setWebhook refuses what api.telegram.org refuses; tests of webhook mode that serve
+   * http://127.0.0.1:<port> turn it on.
+   */
+  allowInsecureWebhook?: boolean;
 }
 
 export interface PendingCallback {
@@ -71,6 +87,7 @@ export class World {
   private readonly historyConversations = new Set<string>();
   readonly strictToken: boolean;
   readonly maxMessagesPerChat: number;
+  readonly allowInsecureWebhook: boolean;
   readonly chats = new Map<number, ChatState>();
   readonly users = new Map<number, TgUser>();
   readonly callbacks = new Map<string, PendingCallback>();
@@ -88,6 +105,7 @@ export class World {
     this.clock = () => this.baseClock() + this.clockOffsetMs;
     this.strictToken = opts.strictToken ?? false;
     this.maxMessagesPerChat = opts.maxMessagesPerChat ?? 200_000;
+    this.allowInsecureWebhook = opts.allowInsecureWebhook ?? false;
     this.faults = new FaultInjector(opts.random ?? Math.random);
     if (opts.floodLimits) {
       const limits = opts.floodLimits === true ? TELEGRAM_FLOOD_LIMITS : { ...TELEGRAM_FLOOD_LIMITS, ...opts.floodLimits };

@@ -5,6 +5,7 @@
  * a bot sees for a doubly-wrong call is the one Telegram would give.
  */
 import type { MessageEntity } from 'grammy/types';
+import { GENERAL_TOPIC_ID } from '../../core/telegram-rules.js';
 import { applyParseMode } from '../formatting.js';
 import { withDetectedEntities } from '../entities.js';
 import { badRequest, TelegramErrors } from '../errors.js';
@@ -28,16 +29,23 @@ export interface Target {
 export function resolveTarget(world: World, p: Params): Target {
   const chat = world.chatForBot(p.chatId(), { forSending: true });
   let threadId = p.int('message_thread_id');
-  if (threadId !== undefined && chat.type === 'supergroup') {
-    // Thread 1 is the General topic, addressed by omitting the thread.
-    if (threadId === 1 && !chat.topics.has(1)) threadId = undefined;
-    else {
+  // The Bot API server reads 0 and negative ids as "no thread".
+  if (threadId !== undefined && threadId <= 0) threadId = undefined;
+  if (threadId !== undefined) {
+    // Private chats of the sandbox have no topics (getMe: has_topics_enabled false), so any thread there is unknown.
+    if (chat.type === 'private') throw TelegramErrors.threadNotFound();
+    if (chat.info.is_forum) {
+      // The General topic is addressed by omitting the thread: Telegram refuses its id.
+      if (threadId === GENERAL_TOPIC_ID) throw TelegramErrors.threadNotFound();
       const topic = world.topicForSending(chat, threadId);
       if (topic.closed && !world.botCanManageTopics(chat)) throw TelegramErrors.topicClosed();
-    }
-  } else if (chat.type === 'private') threadId = undefined;
+    } else threadId = undefined;
+  }
   const target: Target = { chat, ...(threadId !== undefined ? { threadId } : {}) };
-  const rp = p.json<{ message_id?: number; chat_id?: number | string; allow_sending_without_reply?: boolean; quote?: string; quote_position?: number }>('reply_parameters', 'reply parameters');
+  const rp = p.json<{ message_id?: number; chat_id?: number | string; allow_sending_without_reply?: boolean; quote?: string; quote_position?: number }>(
+    'reply_parameters',
+    'reply parameters',
+  );
   const replyId = rp?.message_id ?? p.int('reply_to_message_id');
   if (replyId !== undefined) {
     const allowMissing = rp?.allow_sending_without_reply ?? p.bool('allow_sending_without_reply');
@@ -47,7 +55,8 @@ export function resolveTarget(world: World, p: Params): Target {
     if (replied) {
       target.replyTo = replied;
       // Replying to a topic message without naming the thread posts into that thread.
-      if (target.threadId === undefined && replied.message.message_thread_id !== undefined && replyChat === chat) target.threadId = replied.message.message_thread_id;
+      if (target.threadId === undefined && replied.message.message_thread_id !== undefined && replyChat === chat)
+        target.threadId = replied.message.message_thread_id;
       if (rp?.quote !== undefined) {
         const source = replied.message.text ?? replied.message.caption ?? '';
         const position = rp.quote_position ?? source.indexOf(rp.quote);
@@ -59,17 +68,43 @@ export function resolveTarget(world: World, p: Params): Target {
   return target;
 }
 
-/** Text and entities from `text`/`parse_mode`/`entities`, with detected URLs and commands. */
-export function textContent(p: Params, field: 'text' | 'caption' = 'text'): { text: string; entities?: MessageEntity[] } | undefined {
+/** Text and entities from `text`/`parse_mode`/`entities`, with detected URLs and commands and resolved user mentions. */
+export function textContent(world: World, p: Params, field: 'text' | 'caption' = 'text'): { text: string; entities?: MessageEntity[] } | undefined {
   const raw = p.str(field);
   if (raw === undefined) return undefined;
   const entitiesField = field === 'text' ? 'entities' : 'caption_entities';
   const explicit = p.list<MessageEntity>(entitiesField);
   const parsed = explicit ? undefined : applyParseMode(raw, p.str('parse_mode'));
   const text = parsed?.text ?? raw;
-  const trimmed = trimWithEntities(text, parsed?.entities ?? explicit ?? []);
+  const trimmed = trimWithEntities(text, resolveMentions(world, parsed?.entities ?? explicit ?? []));
   const entities = withDetectedEntities(trimmed.text, trimmed.entities);
   return { text: trimmed.text, ...(entities ? { entities } : {}) };
+}
+
+/** The user id of a `tg://user?id=<id>` link (TDLib LinkManager::get_link_user_id), else undefined. */
+export function mentionedUserId(url: string): number | undefined {
+  const m = /^tg:(?:\/\/)?user\/?\?([^#]*)/i.exec(url);
+  if (!m) return undefined;
+  for (const pair of m[1]!.split('&')) {
+    const [key, value] = pair.split('=');
+    if (key?.toLowerCase() === 'id' && value !== undefined && /^\d+$/.test(value)) return Number(value);
+  }
+  return undefined;
+}
+
+/**
+ * A link to a user (`<a href="tg://user?id=…">`, `[…](tg://user?id=…)`, a text_link to such a URL) or an explicit
+ * text_mention becomes a `text_mention` carrying the User object, as Telegram returns it. A user the bot cannot see
+ * (never met in any of its chats) cannot be mentioned.
+ */
+export function resolveMentions(world: World, entities: MessageEntity[]): MessageEntity[] {
+  return entities.map((e) => {
+    const userId = e.type === 'text_link' ? mentionedUserId(e.url) : e.type === 'text_mention' ? Number(e.user?.id) : undefined;
+    if (userId === undefined) return e;
+    const user = world.users.get(userId);
+    if (!user) throw badRequest('ENTITY_MENTION_USER_INVALID');
+    return { type: 'text_mention', offset: e.offset, length: e.length, user } as MessageEntity;
+  });
 }
 
 /** Telegram strips surrounding whitespace; entities shift with the text. */
@@ -87,15 +122,15 @@ function trimWithEntities(text: string, entities: MessageEntity[]): { text: stri
   return { text: trimmed, entities: shifted };
 }
 
-export function requireText(p: Params): { text: string; entities?: MessageEntity[] } {
-  const t = textContent(p, 'text');
+export function requireText(world: World, p: Params): { text: string; entities?: MessageEntity[] } {
+  const t = textContent(world, p, 'text');
   if (!t || t.text === '') throw TelegramErrors.textEmpty();
   if (t.text.length > MAX_TEXT) throw TelegramErrors.textTooLong();
   return t;
 }
 
-export function captionContent(p: Params): Pick<MessageContent, 'caption' | 'caption_entities'> {
-  const c = textContent(p, 'caption');
+export function captionContent(world: World, p: Params): Pick<MessageContent, 'caption' | 'caption_entities'> {
+  const c = textContent(world, p, 'caption');
   if (!c || c.text === '') return {};
   if (c.text.length > MAX_CAPTION) throw TelegramErrors.captionTooLong();
   return { caption: c.text, ...(c.entities ? { caption_entities: c.entities } : {}) };

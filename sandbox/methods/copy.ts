@@ -9,7 +9,16 @@ import { captionContent, checkFlood, replyMarkup, resolveTarget, sendFromBot, ty
 import type { MethodTable } from './context.js';
 
 /** Service messages (topic created, member joined…) cannot be copied or forwarded. */
-const SERVICE_FIELDS = ['forum_topic_created', 'forum_topic_edited', 'forum_topic_closed', 'forum_topic_reopened', 'new_chat_members', 'left_chat_member', 'pinned_message', 'general_forum_topic_hidden'];
+const SERVICE_FIELDS = [
+  'forum_topic_created',
+  'forum_topic_edited',
+  'forum_topic_closed',
+  'forum_topic_reopened',
+  'new_chat_members',
+  'left_chat_member',
+  'pinned_message',
+  'general_forum_topic_hidden',
+];
 
 function isService(m: TgMessage): boolean {
   return SERVICE_FIELDS.some((f) => m[f] !== undefined);
@@ -43,12 +52,12 @@ function contentOf(m: TgMessage): MessageContent {
 }
 
 /** A copy: same content, caption optionally replaced, no link to the original. */
-function copyContent(m: TgMessage, p: Params | undefined): MessageContent {
+function copyContent(world: World, m: TgMessage, p: Params | undefined): MessageContent {
   const c = contentOf(m);
   if (p?.has('caption') || (p && p.str('caption') === '')) {
     delete c.caption;
     delete c.caption_entities;
-    if (c.media) Object.assign(c, captionContent(p));
+    if (c.media) Object.assign(c, captionContent(world, p));
   }
   return c;
 }
@@ -62,7 +71,8 @@ function forwardContent(m: TgMessage): MessageContent {
 function idList(p: Params): number[] {
   const ids = p.list<number>('message_ids');
   if (!ids || ids.length === 0 || ids.length > 100) throw badRequest('message_ids must contain 1-100 identifiers');
-  for (let i = 1; i < ids.length; i++) if (!(Number(ids[i]) > Number(ids[i - 1]))) throw badRequest('message identifiers must be specified in a strictly increasing order');
+  for (let i = 1; i < ids.length; i++)
+    if (!(Number(ids[i]) > Number(ids[i - 1]))) throw badRequest('message identifiers must be specified in a strictly increasing order');
   return ids.map(Number);
 }
 
@@ -90,7 +100,7 @@ export const copyMethods: MethodTable = {
     const [source] = sourceMessages(world, p, [messageId], TelegramErrors.copyNotFound);
     if (isUncopyable(source!.message)) throw TelegramErrors.cantCopy();
     const markup = replyMarkup(p);
-    const content = copyContent(source!.message, p);
+    const content = copyContent(world, source!.message, p);
     checkFlood(world, target.chat);
     const sent = sendFromBot(world, target, content, markup);
     return { message_id: sent.message_id };
@@ -103,7 +113,7 @@ export const copyMethods: MethodTable = {
     if (sources.length === 0) throw TelegramErrors.cantCopy();
     const removeCaption = p.bool('remove_caption');
     return relayMany(world, target, sources, (m) => {
-      const c = copyContent(m, undefined);
+      const c = copyContent(world, m, undefined);
       if (removeCaption) {
         delete c.caption;
         delete c.caption_entities;

@@ -32,28 +32,36 @@ function inlineMarkupOf(p: Params) {
 }
 
 const REACTIONS = new Set(
-  '👍 👎 ❤ 🔥 🥰 👏 😁 🤔 🤯 😱 🤬 😢 🎉 🤩 🤮 💩 🙏 👌 🕊 🤡 🥱 🥴 😍 🐳 ❤‍🔥 🌚 🌭 💯 🤣 ⚡ 🍌 🏆 💔 🤨 😐 🍓 🍾 💋 🖕 😈 😴 😭 🤓 👻 👨‍💻 👀 🎃 🙈 😇 😨 🤝 ✍ 🤗 🫡 🎅 🎄 ☃ 💅 🤪 🗿 🆒 💘 🙉 🦄 😘 💊 🙊 😎 👾 🤷‍♂ 🤷 🤷‍♀ 😡'.split(' '),
+  '👍 👎 ❤ 🔥 🥰 👏 😁 🤔 🤯 😱 🤬 😢 🎉 🤩 🤮 💩 🙏 👌 🕊 🤡 🥱 🥴 😍 🐳 ❤‍🔥 🌚 🌭 💯 🤣 ⚡ 🍌 🏆 💔 🤨 😐 🍓 🍾 💋 🖕 😈 😴 😭 🤓 👻 👨‍💻 👀 🎃 🙈 😇 😨 🤝 ✍ 🤗 🫡 🎅 🎄 ☃ 💅 🤪 🗿 🆒 💘 🙉 🦄 😘 💊 🙊 😎 👾 🤷‍♂ 🤷 🤷‍♀ 😡'.split(
+    ' ',
+  ),
 );
 
 export const editMethods: MethodTable = {
   editMessageText({ world, params: p }) {
     const { stored } = editable(world, p);
-    const text = requireText(p);
+    const text = requireText(world, p);
     const markup = inlineMarkupOf(p);
     const m = stored.message;
     if (m.text === undefined) throw TelegramErrors.noTextToEdit();
     if (m.text === text.text && same(m.entities, text.entities) && same(m.reply_markup, markup)) throw TelegramErrors.notModified();
     const preview = p.json<Record<string, unknown>>('link_preview_options', 'link preview options');
-    return reviseMessage(world, stored, { text: text.text, entities: text.entities, reply_markup: markup, link_preview_options: preview }, { markEdited: true });
+    return reviseMessage(
+      world,
+      stored,
+      { text: text.text, entities: text.entities, reply_markup: markup, link_preview_options: preview },
+      { markEdited: true },
+    );
   },
 
   editMessageCaption({ world, params: p }) {
     const { stored } = editable(world, p);
     const m = stored.message;
     if (Object.keys(pickMedia(m)).length === 0) throw TelegramErrors.noCaptionToEdit();
-    const caption = captionContent(p);
+    const caption = captionContent(world, p);
     const markup = inlineMarkupOf(p);
-    if (same(m.caption, caption.caption) && same(m.caption_entities, caption.caption_entities) && same(m.reply_markup, markup)) throw TelegramErrors.notModified();
+    if (same(m.caption, caption.caption) && same(m.caption_entities, caption.caption_entities) && same(m.reply_markup, markup))
+      throw TelegramErrors.notModified();
     return reviseMessage(world, stored, { caption: caption.caption, caption_entities: caption.caption_entities, reply_markup: markup }, { markEdited: true });
   },
 

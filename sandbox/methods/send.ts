@@ -5,7 +5,7 @@ import type { MessageContent } from '../messages.js';
 import type { Params } from '../params.js';
 import type { TgMessage } from '../state.js';
 import type { World } from '../world.js';
-import { captionContent, checkFlood, MAX_CAPTION, replyMarkup, requireText, resolveTarget, sendFromBot } from './compose.js';
+import { captionContent, checkFlood, MAX_CAPTION, replyMarkup, requireText, resolveMentions, resolveTarget, sendFromBot } from './compose.js';
 import type { MethodTable } from './context.js';
 import { applyParseMode } from '../formatting.js';
 import { withDetectedEntities } from '../entities.js';
@@ -37,7 +37,7 @@ function sendMedia(kind: FileMediaKind) {
     const target = resolveTarget(world, p);
     const markup = replyMarkup(p);
     const media = world.files.resolve(kind, p.has(kind) ? p.str(kind) : undefined, p.files, kind, mediaExtra(p, kind));
-    const content: MessageContent = { media, ...(kind === 'sticker' || kind === 'video_note' ? {} : captionContent(p)) };
+    const content: MessageContent = { media, ...(kind === 'sticker' || kind === 'video_note' ? {} : captionContent(world, p)) };
     checkFlood(world, target.chat);
     return sendFromBot(world, target, content, markup);
   };
@@ -49,7 +49,8 @@ function sendPlain(kind: 'location' | 'venue' | 'contact') {
     const markup = replyMarkup(p);
     const spec: Record<string, unknown> = {};
     for (const k of ['latitude', 'longitude', 'horizontal_accuracy']) if (p.has(k)) spec[k] = p.num(k);
-    for (const k of ['title', 'address', 'foursquare_id', 'google_place_id', 'phone_number', 'first_name', 'last_name', 'vcard']) if (p.has(k)) spec[k] = p.str(k);
+    for (const k of ['title', 'address', 'foursquare_id', 'google_place_id', 'phone_number', 'first_name', 'last_name', 'vcard'])
+      if (p.has(k)) spec[k] = p.str(k);
     const media = makePlainMedia(kind, spec);
     checkFlood(world, target.chat);
     return sendFromBot(world, target, { media }, markup);
@@ -77,14 +78,14 @@ export function inputMediaContent(world: World, item: InputMedia, p: Params): { 
   const parsed = item.caption_entities ? undefined : applyParseMode(item.caption, item.parse_mode);
   const caption = (parsed?.text ?? item.caption).trim();
   if (caption.length > MAX_CAPTION) throw badRequest('message caption is too long');
-  const entities = withDetectedEntities(caption, parsed?.entities ?? item.caption_entities);
+  const entities = withDetectedEntities(caption, resolveMentions(world, parsed?.entities ?? item.caption_entities ?? []));
   return { media, caption, ...(entities ? { caption_entities: entities } : {}) };
 }
 
 export const sendMethods: MethodTable = {
   sendMessage({ world, params: p }) {
     const target = resolveTarget(world, p);
-    const text = requireText(p);
+    const text = requireText(world, p);
     const markup = replyMarkup(p);
     const preview = p.json<Record<string, unknown>>('link_preview_options', 'link preview options');
     checkFlood(world, target.chat);
@@ -108,7 +109,8 @@ export const sendMethods: MethodTable = {
     const items = p.list<InputMedia>('media');
     if (!items || items.length < 2 || items.length > 10) throw badRequest('wrong number of media specified: must be 2-10');
     const types = new Set(items.map((i) => i.type));
-    if ((types.has('audio') || types.has('document')) && types.size > 1) throw badRequest("MEDIA_GROUP_INVALID: documents and audio can't be mixed with other media");
+    if ((types.has('audio') || types.has('document')) && types.size > 1)
+      throw badRequest("MEDIA_GROUP_INVALID: documents and audio can't be mixed with other media");
     const contents = items.map((item) => inputMediaContent(world, item, p));
     const groupId = world.newMediaGroupId();
     const sent: TgMessage[] = [];
@@ -122,7 +124,19 @@ export const sendMethods: MethodTable = {
   sendChatAction({ world, params: p }) {
     const chat = world.chatForBot(p.chatId(), { forSending: true });
     const action = p.str('action');
-    const known = ['typing', 'upload_photo', 'record_video', 'upload_video', 'record_voice', 'upload_voice', 'upload_document', 'choose_sticker', 'find_location', 'record_video_note', 'upload_video_note'];
+    const known = [
+      'typing',
+      'upload_photo',
+      'record_video',
+      'upload_video',
+      'record_voice',
+      'upload_voice',
+      'upload_document',
+      'choose_sticker',
+      'find_location',
+      'record_video_note',
+      'upload_video_note',
+    ];
     if (!action || !known.includes(action)) throw badRequest('wrong parameter action in request');
     const threadId = p.int('message_thread_id');
     if (threadId !== undefined && chat.type === 'supergroup' && threadId !== 1) world.topicForSending(chat, threadId);

@@ -30,7 +30,11 @@ export const topicMethods: MethodTable = {
     const color = p.int('icon_color');
     if (color !== undefined && !(TOPIC_ICON_COLORS as readonly number[]).includes(color)) throw badRequest('ICON_COLOR_INVALID');
     const emoji = p.str('icon_custom_emoji_id');
-    const topic = createTopic(world, chat, world.bot, { name, ...(color !== undefined ? { icon_color: color } : {}), ...(emoji ? { icon_custom_emoji_id: emoji } : {}) });
+    const topic = createTopic(world, chat, world.bot, {
+      name,
+      ...(color !== undefined ? { icon_color: color } : {}),
+      ...(emoji ? { icon_custom_emoji_id: emoji } : {}),
+    });
     return forumTopicObject(topic);
   },
 
@@ -39,6 +43,8 @@ export const topicMethods: MethodTable = {
     const topic = manageable(world, chat, p);
     const name = p.has('name') ? validateTopicName(p.str('name')) : undefined;
     const emoji = p.str('icon_custom_emoji_id');
+    // Neither a name nor an icon: TDLib answers OK without asking the server.
+    if (name === undefined && emoji === undefined) return true;
     const edited: Record<string, unknown> = {};
     if (name !== undefined && name !== topic.name) edited.name = name;
     if (emoji !== undefined && emoji !== (topic.icon_custom_emoji_id ?? '')) edited.icon_custom_emoji_id = emoji;
@@ -85,7 +91,49 @@ export const topicMethods: MethodTable = {
   },
 
   getForumTopicIconStickers(): Sticker[] {
-    return ['📰', '💡', '⚡️', '🎙', '🔝', '🗣', '🆒', '❗️', '📝', '📆', '📁', '🔎', '📣', '🔥', '❤️', '❓', '📈', '📉', '💎', '💰', '💸', '🪙', '💱', '⁉️', '🎮', '💻', '📱', '🚗', '🏠', '💘', '🎉', '‼️', '🏆', '🏁', '🎬', '🎵', '🔞', '📚', '👑', '⚽️', '🏀'].map((emoji, i) => ({
+    return [
+      '📰',
+      '💡',
+      '⚡️',
+      '🎙',
+      '🔝',
+      '🗣',
+      '🆒',
+      '❗️',
+      '📝',
+      '📆',
+      '📁',
+      '🔎',
+      '📣',
+      '🔥',
+      '❤️',
+      '❓',
+      '📈',
+      '📉',
+      '💎',
+      '💰',
+      '💸',
+      '🪙',
+      '💱',
+      '⁉️',
+      '🎮',
+      '💻',
+      '📱',
+      '🚗',
+      '🏠',
+      '💘',
+      '🎉',
+      '‼️',
+      '🏆',
+      '🏁',
+      '🎬',
+      '🎵',
+      '🔞',
+      '📚',
+      '👑',
+      '⚽️',
+      '🏀',
+    ].map((emoji, i) => ({
       file_id: `CAACAgIAAxUAAWRy${(1000 + i).toString(36)}topicicon`,
       file_unique_id: `AgADtopic${i}`,
       type: 'custom_emoji',

@@ -1,5 +1,6 @@
 /** getUpdates (long polling) and webhook management. */
-import { badRequest, TelegramErrors } from '../errors.js';
+import { INVALID_WEBHOOK_URL, webhookUrlProblem } from '../../core/telegram-rules.js';
+import { BotApiError, badRequest, TelegramErrors } from '../errors.js';
 import type { MethodTable } from './context.js';
 
 /** Telegram caps long polling at 50 s; the sandbox allows what the client asks up to that. */
@@ -23,15 +24,14 @@ export const updateMethods: MethodTable = {
       if (p.bool('drop_pending_updates')) world.updates.dropPending();
       return true;
     }
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw badRequest('bad webhook: Failed to resolve host: Name or service not known');
-    }
-    if (!/^https?:$/.test(parsed.protocol)) throw badRequest('bad webhook: HTTPS url must be provided for webhook');
-    const secret = p.str('secret_token');
-    if (secret !== undefined && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) throw badRequest('bad webhook: secret token contains unallowed characters');
+    // The Bot API server's order: the URL must parse, then the secret, then the webhook is verified
+    // (HTTPS, port, address) — api.telegram.org's rules unless the sandbox runs like a local server.
+    const problem = webhookUrlProblem(url, { localMode: world.allowInsecureWebhook });
+    if (problem === INVALID_WEBHOOK_URL) throw new BotApiError(400, problem);
+    const secret = p.str('secret_token') || undefined;
+    if (secret !== undefined && secret.length > 256) throw badRequest('secret token is too long');
+    if (secret !== undefined && !/^[A-Za-z0-9_-]+$/.test(secret)) throw badRequest('secret token contains unallowed characters');
+    if (problem) throw new BotApiError(400, problem);
     const maxConnections = Math.min(100, Math.max(1, p.int('max_connections') ?? 40));
     const allowed = p.list<string>('allowed_updates');
     world.updates.setAllowedUpdates(allowed);

@@ -32,13 +32,20 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0 });
+  // The desk serves http://127.0.0.1:<port>, which api.telegram.org refuses: the sandbox runs like a local Bot API server.
+  sandbox = await startSandbox({ port: 0, allowInsecureWebhook: true });
   client = new SandboxClient(sandbox.url);
   const port = await freePort();
   url = `http://127.0.0.1:${port}/telegram/webhook`;
   const config = loadBotConfig({ THROTTLE: '0', WEBHOOK_URL: url, WEBHOOK_SECRET: 'wh-secret-123' });
   db = await openDatabase({ DATA_DIR: tmp.dir, DATABASE_URL: undefined, DATABASE_POOL_SIZE: 1 });
-  desk = await createDesk({ db, bus: new MemoryBus(), config, apiRoot: sandbox.apiRoot, features: { composer: new Composer<BotContext>(), hooks: emptyHooks() } });
+  desk = await createDesk({
+    db,
+    bus: new MemoryBus(),
+    config,
+    apiRoot: sandbox.apiRoot,
+    features: { composer: new Composer<BotContext>(), hooks: emptyHooks() },
+  });
   http = await createHttpServer();
   await http.register(webhookPlugin, { bot: desk.bot, url, secret: config.webhookSecret! });
   await http.listen({ port, host: '127.0.0.1' });
@@ -69,7 +76,11 @@ describe('webhook mode', () => {
   it('refuses updates without the secret token', async () => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ update_id: 1 }) });
     expect(res.status).toBe(401);
-    const wrong = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'nope' }, body: JSON.stringify({ update_id: 2 }) });
+    const wrong = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'nope' },
+      body: JSON.stringify({ update_id: 2 }),
+    });
     expect(wrong.status).toBe(401);
   });
 });
