@@ -1,8 +1,12 @@
 /**
- * The desk, assembled: a grammY bot with flood control, per-customer
- * sequential processing, i18n, the features' composer and the core handlers;
- * the services behind `ctx.desk`; the outbox relay. Entry points
- * (bot/main.ts, scripts/start.ts) and tests create it with createDesk().
+ * The desk, assembled in one pass: a grammY bot with flood control,
+ * per-customer sequential processing and i18n; the services behind
+ * `ctx.desk`, each built with what it needs, in dependency order; the one
+ * notifier of ticket changes; the outbox relay; and the composers — the
+ * service features, extra ones (the alerts'), the customer intake and, behind
+ * the agent gate, the ticket card, the agent commands and the agents' replies
+ * — inside one error boundary for desk errors. Tests create it with
+ * createDesk(); the entry points through createDeskService (bot/service.ts).
  */
 import { sequentialize, run, type RunnerHandle } from '@grammyjs/runner';
 import { Bot, Composer, type Context } from 'grammy';
@@ -11,25 +15,30 @@ import { logger as makeLogger, type Logger } from '../core/log.js';
 import type { Db } from '../core/postgres.js';
 import type { BotConfig } from './config.js';
 import type { BotContext, Desk } from './context.js';
+import { logUpdateError, replyWithDeskError } from './error-boundary.js';
+import { agentCommandsFeature } from './features/agent-commands/feature.js';
 import { featureHooks as defaultHooks, featuresComposer as defaultFeatures } from './features/index.js';
-import { agentHandlers } from './features/agent-commands/feature.js';
-import { customerHandlers } from './features/intake/feature.js';
-import { Intake } from './tickets/intake.js';
-import { cardChanged, postCard, refreshCard } from './features/ticket-card/card.js';
+import { intakeFeature } from './features/intake/feature.js';
+import { ticketCardFeature } from './features/ticket-card/feature.js';
+import { topicRepliesFeature } from './features/topic-replies/feature.js';
 import type { FeatureHooks } from './hooks.js';
 import { createI18n } from './i18n.js';
-import { trackBacklog, updatesHandled } from './metrics.js';
+import { trackBacklog } from './metrics.js';
+import { DeskNotifier } from './notifier.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { SlaPolicy } from './sla/policy.js';
 import { CustomerRepo } from './store/customers.js';
 import { MessagePairRepo } from './store/message-pairs.js';
 import { migrateBot } from './store/migrate.js';
 import { Outbox } from './store/outbox.js';
+import { recordStaff } from './store/staff.js';
 import { AgentDirectory } from './telegram/agents.js';
 import { installFloodControl } from './telegram/api.js';
+import { pickLocale } from './telegram/present.js';
 import { Relay } from './telegram/relay.js';
-import { STATUS_EMOJI } from './telegram/topic-title.js';
 import { TopicManager } from './telegram/topics.js';
+import { isAgentUpdate } from './telegram/update.js';
+import { Intake } from './tickets/intake.js';
 import { TicketService } from './tickets/service.js';
 
 /** Updates the desk asks Telegram for. */
@@ -60,6 +69,25 @@ export interface DeskApp {
   stop(): Promise<void>;
 }
 
+/**
+ * The support group's agents: only members act (getChatMember, cached), and
+ * their display name is recorded for the analytics (bot/store/staff.ts);
+ * updates of anyone else there, and of any other group, are left alone.
+ */
+function agentSide(): Composer<BotContext> {
+  const side = new Composer<BotContext>();
+  side.filter(isAgentUpdate).use(
+    async (ctx, next) => {
+      await recordStaff(ctx.desk.db, ctx.desk.outbox, ctx.from!);
+      await next();
+    },
+    ticketCardFeature(),
+    agentCommandsFeature(),
+    topicRepliesFeature(),
+  );
+  return side;
+}
+
 /** Updates of one customer run one at a time: private chats by user, topics by thread. */
 export function sequentialKey(supportChatId: number) {
   return (ctx: Context): string | undefined => {
@@ -82,28 +110,25 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
 
   const features = o.features ?? { composer: defaultFeatures, hooks: defaultHooks };
   const i18n = createI18n({ agentLanguage: config.agentLanguage, supportChatId: config.supportChatId });
-  const agentLocale = i18n.locales.includes(config.agentLanguage) ? config.agentLanguage : 'en';
   const translate = (locale: string, key: string, vars?: Record<string, string | number>) => i18n.t(locale, key, vars);
+  const agentLocale = pickLocale(i18n.locales, config.agentLanguage);
+  const agentText = (key: string, vars?: Record<string, string | number>) => translate(agentLocale, key, vars);
 
+  // The services, each given what it needs.
   const sla = new SlaPolicy(config.sla, config.businessHours, config.defaultQueue);
   const outbox = new Outbox(config.eventsTopic);
   const customers = new CustomerRepo(db);
   const pairs = new MessagePairRepo(db);
   const tickets = new TicketService({
-    db, outbox, sla, categories: config.categories, defaultQueue: config.defaultQueue,
-    repeatContactWindowSeconds: config.repeatContactWindowSeconds, hooks: features.hooks, log,
+    db, outbox, sla, categories: config.categories, defaultQueue: config.defaultQueue, repeatContactWindowSeconds: config.repeatContactWindowSeconds, log,
   });
   const topics = new TopicManager(bot.api, customers, config.supportChatId, config.categories, log);
-  const agentText = (key: string, vars?: Record<string, string | number>) => translate(agentLocale, key, vars);
   const relay = new Relay({ api: bot.api, supportChatId: config.supportChatId, customers, pairs, tickets, topics, albumBufferMs: config.albumBufferMs, agentText, log });
-  const intake = new Intake(features.hooks, i18n.locales);
+  const intake = new Intake({ tickets, customers, relay, categories: config.categories, locales: i18n.locales, translate });
+  const agents = new AgentDirectory(bot.api, config.supportChatId, config.agentCacheTtlMs);
   const services: Desk = {
-    db, config, api: bot.api, tickets, customers, pairs, outbox, relay, topics, intake, sla, agentText, translate, log,
-    agents: new AgentDirectory(bot.api, config.supportChatId, config.agentCacheTtlMs),
-    locales: i18n.locales,
+    db, config, api: bot.api, tickets, customers, pairs, outbox, relay, topics, intake, sla, agents, agentText, translate, locales: i18n.locales, log,
   };
-  intake.desk = services;
-  tickets.hookTarget = services;
 
   const outboxRelay = new OutboxRelay({
     db, bus: o.bus, batchSize: config.outboxBatch, log: log.child({ part: 'outbox' }),
@@ -111,23 +136,10 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
   });
   const untrack = trackBacklog(() => outboxRelay.backlog());
 
-  // Keep the topic title and the card in step with the ticket; publish the new events soon.
-  tickets.listeners.push(async ({ ticket, previous }) => {
-    outboxRelay.kick();
-    // A new ticket of a returning customer takes over their existing topic's title; its card is posted by the handler.
-    const titleChanged = !previous || STATUS_EMOJI[previous.status] !== STATUS_EMOJI[ticket.status] || previous.category !== ticket.category;
-    const showCard = previous !== undefined && cardChanged(previous, ticket);
-    if (!titleChanged && !showCard) return;
-    const customer = await customers.get(ticket.customer_id);
-    if (!customer) return;
-    await topics.syncTitle(ticket, customer);
-    if (showCard) await refreshCard(services, ticket, customer);
-  });
-  // A new topic (the first, or one replacing a deleted topic) gets the open ticket's card, once.
-  topics.onCreated = async (customerId) => {
-    const open = await tickets.findOpen(customerId);
-    if (open) await postCard(services, open);
-  };
+  // Every committed ticket change and every new topic reach the bus, the topic, the customer and the features one way.
+  const notifier = new DeskNotifier({ desk: services, hooks: features.hooks, publishSoon: () => outboxRelay.kick(), log });
+  tickets.subscribe((change) => notifier.ticketChanged(change));
+  topics.subscribe((customerId) => notifier.topicCreated(customerId));
 
   bot.use(sequentialize(sequentialKey(config.supportChatId)));
   bot.use((ctx, next) => {
@@ -135,14 +147,8 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
     return next();
   });
   bot.use(i18n);
-  bot.use(features.composer);
-  for (const c of o.composers ?? []) bot.use(c);
-  bot.use(customerHandlers());
-  bot.use(agentHandlers(config.supportChatId));
-  bot.catch((err) => {
-    updatesHandled.inc({ outcome: 'error' });
-    log.error({ err: err.error, update: err.ctx.update.update_id }, 'update failed');
-  });
+  bot.errorBoundary(replyWithDeskError(), features.composer, ...(o.composers ?? []), intakeFeature(features.hooks.intakeSteps), agentSide());
+  bot.catch(logUpdateError(log));
 
   let runner: RunnerHandle | undefined;
   return {

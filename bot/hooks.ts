@@ -1,10 +1,14 @@
 /**
- * The hooks features plug into (bot/EXTENSION.md §3). The desk runs them after
- * the state change committed; a hook that throws is logged, never fatal.
+ * The hooks features plug into (bot/EXTENSION.md §3). The desk's notifier
+ * (bot/notifier.ts) runs them after the state change committed; a hook that
+ * throws is logged, never fatal.
  */
 import type { Message } from 'grammy/types';
 import type { BotContext, Desk } from './context.js';
 import type { Customer, Ticket } from './store/types.js';
+import type { ReopenReason, ResolvedBy } from './tickets/service.js';
+
+export type { ReopenReason, ResolvedBy };
 
 export type IntakeResult = 'continue' | 'wait';
 
@@ -24,9 +28,6 @@ export interface IntakeStep {
    */
   run(ctx: BotContext, input: IntakeInput): Promise<IntakeResult>;
 }
-
-export type ResolvedBy = 'agent' | 'kb' | 'auto_close' | 'customer';
-export type ReopenReason = 'agent' | 'followup' | 'customer';
 
 export interface TicketResolvedHookEvent {
   ticket: Ticket;

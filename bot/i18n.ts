@@ -30,8 +30,3 @@ export function createI18n(opts: { agentLanguage: string; supportChatId: number;
   i18n.loadLocalesDirSync(opts.directory ?? LOCALES_DIR);
   return i18n;
 }
-
-/** @deprecated pickLocale (bot/telegram/present.ts); kept while bot/handlers/agent.ts moves. */
-export function pick(i18n: { locales: readonly string[] }, code: string | undefined): string {
-  return pickLocale(i18n.locales, code);
-}

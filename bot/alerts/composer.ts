@@ -8,8 +8,8 @@
 import { Composer, InlineKeyboard, type CallbackQueryContext } from 'grammy';
 import { readSlaSnapshot } from '../../monitoring/sla-snapshot.js';
 import type { BotContext } from '../context.js';
+import { replyWithDeskError } from '../error-boundary.js';
 import { isMessageGone } from '../telegram/errors.js';
-import { DeskError } from '../tickets/errors.js';
 import { loadAlertsConfig, type AlertsConfig } from './config.js';
 import { escapeHtml, formatElapsed, hhmm } from '../telegram/present.js';
 import { CALLBACK_MUTE, CALLBACK_TAKE, CALLBACK_UNMUTE, renderSlaOverview } from './format.js';
@@ -35,22 +35,25 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
     });
   });
 
-  inEscalationChat.callbackQuery(new RegExp(`^${CALLBACK_TAKE}(\\d+)$`), async (ctx) => {
+  // A take the desk refuses (no such ticket, resolved) is answered in the escalation chat's words, as a dialog.
+  const takeRefused = replyWithDeskError(
+    (ctx, e) => {
+      const t = ctx.desk.agentText;
+      const why =
+        e.code === 'ticket-not-found' ? t('alert-take-why-not-found') : e.code.startsWith('ticket-') && e.code.includes('resolved') ? t('alert-take-why-resolved') : e.code;
+      return t('alert-take-failed', { id: String(e.detail.ticket ?? ''), why });
+    },
+    { showAlert: true },
+  );
+
+  inEscalationChat.errorBoundary(takeRefused).callbackQuery(new RegExp(`^${CALLBACK_TAKE}(\\d+)$`), async (ctx) => {
     const ticketId = Number(ctx.match[1]);
     const t = ctx.desk.agentText;
     if (!(await ctx.desk.agents.isAgent(ctx.from.id))) {
       await ctx.answerCallbackQuery({ text: t('alert-take-not-agent'), show_alert: true });
       return;
     }
-    try {
-      await ctx.desk.tickets.assign(ticketId, ctx.from.id, { at: now() });
-    } catch (e) {
-      if (!(e instanceof DeskError)) throw e;
-      const why =
-        e.code === 'ticket-not-found' ? t('alert-take-why-not-found') : e.code.startsWith('ticket-') && e.code.includes('resolved') ? t('alert-take-why-resolved') : e.code;
-      await ctx.answerCallbackQuery({ text: t('alert-take-failed', { id: String(ticketId), why }), show_alert: true });
-      return;
-    }
+    await ctx.desk.tickets.assign(ticketId, ctx.from.id, { at: now() });
     await ctx.answerCallbackQuery({ text: t('alert-take-done', { id: String(ticketId) }) });
     await ctx.reply(t('alert-taken-by', { id: String(ticketId), name: escapeHtml(ctx.from.first_name) }), {
       parse_mode: 'HTML',

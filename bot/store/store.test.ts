@@ -13,7 +13,6 @@ import { openDatabase, type Db } from '../../core/postgres.js';
 import { decodeEvent } from '../../schemas/validate.js';
 import type { SupportEvent } from '../../schemas/events.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
-import { emptyHooks } from '../hooks.js';
 import { OutboxRelay } from '../outbox-relay.js';
 import { parseCategories } from '../routing.js';
 import { parseBusinessHours } from '../sla/business-hours.js';
@@ -97,7 +96,7 @@ describe.each(engines)('desk store on %s', (_name, open) => {
     customers = new CustomerRepo(db);
     tickets = new TicketService({
       db, outbox, sla, categories: parseCategories('Payment:payments,Complaint:L2,Ideas', 'L1'), defaultQueue: 'L1',
-      repeatContactWindowSeconds: 7 * 86400, hooks: emptyHooks(), log,
+      repeatContactWindowSeconds: 7 * 86400, log,
     });
   });
   afterAll(async () => db?.close());

@@ -6,7 +6,7 @@
  * row. Everything else is escaped by marked, so agent text can't inject tags.
  */
 import { Marked, type Tokens } from 'marked';
-import { escapeHtml as escape } from './present.js';
+import { escapeHtml } from './present.js';
 
 const marked = new Marked({
   gfm: true,
@@ -28,22 +28,22 @@ const marked = new Marked({
       return `<s>${this.parser.parseInline(tokens)}</s>`;
     },
     codespan({ text }) {
-      return `<code>${escape(text)}</code>`;
+      return `<code>${escapeHtml(text)}</code>`;
     },
     text(token) {
-      return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : escape(token.text);
+      return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : escapeHtml(token.text);
     },
     code({ text }) {
-      return `<pre>${escape(text)}</pre>\n\n`;
+      return `<pre>${escapeHtml(text)}</pre>\n\n`;
     },
     blockquote({ tokens }) {
       return `<blockquote>${this.parser.parse(tokens).trim()}</blockquote>\n\n`;
     },
     link({ href, tokens }) {
-      return `<a href="${escape(href)}">${this.parser.parseInline(tokens)}</a>`;
+      return `<a href="${escapeHtml(href)}">${this.parser.parseInline(tokens)}</a>`;
     },
     image({ href, text }) {
-      return `<a href="${escape(href)}">${escape(text || href)}</a>`;
+      return `<a href="${escapeHtml(href)}">${escapeHtml(text || href)}</a>`;
     },
     br() {
       return '\n';
@@ -52,7 +52,7 @@ const marked = new Marked({
       return '—————\n\n';
     },
     html({ text }) {
-      return escape(text);
+      return escapeHtml(text);
     },
     list(token: Tokens.List) {
       const start = typeof token.start === 'number' ? token.start : 1;

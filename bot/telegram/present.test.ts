@@ -30,7 +30,15 @@ describe('escapeHtml', () => {
 describe('durations', () => {
   it('a promised wait is rounded up to the minute, never "0 min"', () => {
     const en = t('en');
-    expect([0, 59, 60, 61, 3600, 9000, 86400 + 4 * 3600].map((s) => formatDuration(s, en))).toEqual(['1 min', '1 min', '1 min', '2 min', '1 h', '2 h 30 min', '1 d 4 h']);
+    expect([0, 59, 60, 61, 3600, 9000, 86400 + 4 * 3600].map((s) => formatDuration(s, en))).toEqual([
+      '1 min',
+      '1 min',
+      '1 min',
+      '2 min',
+      '1 h',
+      '2 h 30 min',
+      '1 d 4 h',
+    ]);
     expect(formatDuration(9000, t('ru'))).toBe('2 ч 30 мин');
   });
 

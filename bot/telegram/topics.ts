@@ -29,12 +29,7 @@ export class TopicManager {
   private inflight = new Map<number, Promise<number>>();
   /** Last title we set per thread, so unchanged titles cost no API call. */
   private titles = new Map<number, string>();
-  /**
-   * Called once per topic this process created for a customer — the first one
-   * or one replacing a deleted topic (the desk puts the open ticket's card
-   * there). Runs after the creation finished, so it may send through withThread.
-   */
-  onCreated: ((customerId: number, threadId: number) => Promise<void>) | undefined;
+  private onCreated: ((customerId: number, threadId: number) => Promise<void>) | undefined;
 
   constructor(
     private readonly api: Api,
@@ -43,6 +38,17 @@ export class TopicManager {
     private readonly categories: readonly Category[],
     private readonly log: Logger,
   ) {}
+
+  /**
+   * The one receiver (the desk's notifier) of each topic this process created
+   * for a customer — the first one or one replacing a deleted topic (the desk
+   * puts the open ticket's card there). Called after the creation finished, so
+   * it may send through withThread.
+   */
+  subscribe(onCreated: (customerId: number, threadId: number) => Promise<void>): void {
+    if (this.onCreated) throw new Error('TopicManager has a subscriber already');
+    this.onCreated = onCreated;
+  }
 
   titleFor(ticket: Pick<Ticket, 'id' | 'status' | 'category'>, customer: Pick<Customer, 'first_name'>): string {
     const label = this.categories.find((c) => c.key === ticket.category)?.label ?? ticket.category;

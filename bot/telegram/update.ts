@@ -1,11 +1,12 @@
 /**
- * Small helpers every feature uses: the topic an agent acts in, whether an
- * update is an agent's, and desk-wide events.
+ * What an update is about, for the core and the features alike: the customer
+ * and ticket of the topic an agent acts in (`topicTarget`), whether it comes
+ * from an agent, the thread to answer in, the message's date, and answering a
+ * button press.
  */
-import { GrammyError, type Filter } from 'grammy';
-import type { BotContext, Desk } from '../context.js';
+import { GrammyError } from 'grammy';
+import type { BotContext } from '../context.js';
 import type { Customer, Ticket } from '../store/types.js';
-import type { AnyEventInput } from '../store/outbox.js';
 
 export interface TopicTarget {
   customer: Customer;
@@ -26,7 +27,7 @@ export async function topicTarget(ctx: BotContext): Promise<TopicTarget | undefi
   return { customer, ticket, threadId };
 }
 
-/** Agents are members of the support group; everyone else is ignored by the agent commands. */
+/** Whether an update comes from an agent: a person (not a bot or a channel) who is a member of the support group, in that group. */
 export async function isAgentUpdate(ctx: BotContext): Promise<boolean> {
   const from = ctx.from;
   const chatId = ctx.chat?.id ?? ctx.callbackQuery?.message?.chat.id;
@@ -41,15 +42,8 @@ export function inThread(ctx: BotContext): { message_thread_id?: number } {
   return msg && 'is_topic_message' in msg && msg.is_topic_message && msg.message_thread_id !== undefined ? { message_thread_id: msg.message_thread_id } : {};
 }
 
-/** Writes desk-wide (or customer-level) events in their own transaction. */
-export async function appendEvents(desk: Desk, events: AnyEventInput[]): Promise<void> {
-  await desk.db.transaction((tx) => desk.outbox.append(tx, events));
-}
-
 /** The Telegram date of a message as a Date. */
 export const messageDate = (m: { date: number }) => new Date(m.date * 1000);
-
-export type CommandContext = Filter<BotContext, 'message'>;
 
 /**
  * Answers a button press. Telegram refuses answers to presses older than ~15

@@ -1,4 +1,9 @@
-/** Expected refusals of the ticket state machine; handlers turn the code into a localized reply. */
+/**
+ * Expected refusals of the ticket state machine. The desk's error boundary
+ * (bot/error-boundary.ts) turns one into an answer to whoever acted, in their
+ * language (`desk-error-<code>`); a caller to whom a refusal is an expected
+ * race says so with `unlessRefused`.
+ */
 export type DeskErrorCode =
   | 'ticket-not-found'
   | 'ticket-resolved'
@@ -17,6 +22,20 @@ export class DeskError extends Error {
   ) {
     super(`${code} ${JSON.stringify(detail)}`);
     this.name = 'DeskError';
+  }
+}
+
+/**
+ * The change, or undefined when the state machine refused it (a DeskError):
+ * for callers to whom a refusal is an expected race, not an error to answer —
+ * a ticket an agent resolved meanwhile, another ticket of the customer open.
+ */
+export async function unlessRefused<T>(change: Promise<T>): Promise<T | undefined> {
+  try {
+    return await change;
+  } catch (e) {
+    if (e instanceof DeskError) return undefined;
+    throw e;
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * The ticket state machine. Each method is one transaction that updates the
  * ticket and writes the events describing the change into the outbox; after
- * commit it notifies listeners (topic title, ticket card) and feature hooks.
+ * commit it hands the change (`TicketChange`) to its one subscriber, the desk's
+ * notifier (bot/notifier.ts), which tells the bus, the topic, the customer and
+ * the features. The service itself sends nothing to Telegram.
  *
  * Status flow: new → (category picked) waiting_agent → (/take) in_progress
  * → (agent reply) waiting_customer → (customer writes) waiting_agent … → resolved.
@@ -15,7 +17,6 @@
 import type { Db, Queryable } from '../../core/postgres.js';
 import type { Logger } from '../../core/log.js';
 import type { MessageKind, TicketStatus } from '../../schemas/events.js';
-import type { FeatureHooks, ReopenReason, ResolvedBy } from '../hooks.js';
 import { routeQueue, type Category } from '../routing.js';
 import { estimateEtaSeconds, etaPromise } from '../sla/eta.js';
 import { addBusinessSeconds } from '../sla/business-hours.js';
@@ -24,11 +25,17 @@ import type { Outbox, TicketEventInput } from '../store/outbox.js';
 import type { Customer, Ticket } from '../store/types.js';
 import { DeskError, isUniqueViolation } from './errors.js';
 
-export interface TicketChange {
-  ticket: Ticket;
-  previous: Ticket | undefined;
-}
-export type TicketListener = (change: TicketChange) => Promise<void>;
+export type ResolvedBy = 'agent' | 'kb' | 'auto_close' | 'customer';
+export type ReopenReason = 'agent' | 'followup' | 'customer';
+
+/** What a change of an existing ticket was: resolved (by whom), reopened (why), or any other update (category, agent, queue, messages). */
+export type ChangeKind = { kind: 'updated' } | { kind: 'resolved'; by: ResolvedBy } | { kind: 'reopened'; reason: ReopenReason };
+
+/** A committed change of one ticket: what happened, the ticket after it and before it (none when it was opened). */
+export type TicketChange = { ticket: Ticket } & ({ kind: 'opened'; previous: undefined; customer: Customer } | (ChangeKind & { previous: Ticket }));
+
+/** Receives every committed change, in the order of the calls; what it throws is logged, never the caller's. */
+export type TicketSubscriber = (change: TicketChange) => Promise<void>;
 
 export interface TicketServiceOptions {
   db: Db;
@@ -37,11 +44,11 @@ export interface TicketServiceOptions {
   categories: readonly Category[];
   defaultQueue: string;
   repeatContactWindowSeconds: number;
-  hooks: FeatureHooks;
   log: Logger;
 }
 
 const iso = (d: Date) => d.toISOString();
+const UPDATED: ChangeKind = { kind: 'updated' };
 const seconds = (from: Date, to: Date) => Math.max(0, (to.getTime() - from.getTime()) / 1000);
 
 /**
@@ -55,12 +62,15 @@ function eventTime(t: Pick<Ticket, 'created_at'>, at: Date): Date {
 }
 
 export class TicketService {
-  /** Called after every committed change (the desk keeps topic titles and cards in sync here). */
-  readonly listeners: TicketListener[] = [];
-  /** The Desk handed to feature hooks; set by createDesk. */
-  hookTarget: unknown;
+  private subscriber: TicketSubscriber | undefined;
 
   constructor(private readonly o: TicketServiceOptions) {}
+
+  /** The one receiver of committed changes (the desk's notifier); changes before it subscribed are not replayed. */
+  subscribe(subscriber: TicketSubscriber): void {
+    if (this.subscriber) throw new Error('TicketService has a subscriber already: one notifier tells everyone');
+    this.subscriber = subscriber;
+  }
 
   // ---- reads -------------------------------------------------------------
 
@@ -167,8 +177,7 @@ export class TicketService {
       if (!other) throw e;
       return { ticket: other, created: false };
     }
-    await this.notify(ticket, undefined);
-    await this.runHooks('onOpened', this.o.hooks.onOpened, { ticket, customer });
+    await this.notify({ kind: 'opened', ticket, previous: undefined, customer });
     return { ticket, created: true };
   }
 
@@ -176,7 +185,7 @@ export class TicketService {
   async setCategory(ticketId: number, categoryKey: string, o: { at: Date; isVip: boolean }): Promise<Ticket> {
     const category = this.o.categories.find((c) => c.key === categoryKey);
     if (!category) throw new DeskError('unknown-category', { category: categoryKey });
-    return this.change(ticketId, async (tx, t) => {
+    return this.change(ticketId, UPDATED, async (tx, t) => {
       if (t.category !== null) throw new DeskError('category-already-set', { ticket: t.id });
       if (t.status === 'resolved') throw new DeskError('ticket-resolved', { ticket: t.id });
       const at = iso(eventTime(t, o.at));
@@ -208,7 +217,7 @@ export class TicketService {
   }
 
   async assign(ticketId: number, agentId: number, o: { at: Date }): Promise<Ticket> {
-    return this.change(ticketId, async (tx, t) => {
+    return this.change(ticketId, UPDATED, async (tx, t) => {
       if (t.status === 'resolved') throw new DeskError('ticket-resolved', { ticket: t.id });
       const status: TicketStatus = 'in_progress';
       const next = await this.update(tx, t.id, { agent_id: agentId, status, intake_state: t.intake_state === 'done' ? 'done' : t.intake_state });
@@ -220,12 +229,8 @@ export class TicketService {
     });
   }
 
-  /**
-   * `announce` runs after commit and before the onResolved hooks, so the
-   * customer reads "solved" before, say, the rating keyboard a feature sends.
-   */
-  async resolve(ticketId: number, o: { by: ResolvedBy; at: Date; agentId?: number; announce?: (t: Ticket) => Promise<unknown> }): Promise<Ticket> {
-    const ticket = await this.change(ticketId, async (tx, t) => {
+  async resolve(ticketId: number, o: { by: ResolvedBy; at: Date; agentId?: number }): Promise<Ticket> {
+    return this.change(ticketId, { kind: 'resolved', by: o.by }, async (tx, t) => {
       if (t.status === 'resolved') throw new DeskError('ticket-already-resolved', { ticket: t.id });
       const at = eventTime(t, o.at);
       const next = await this.update(tx, t.id, { status: 'resolved', resolved_at: at, resolved_by: o.by, agent_id: t.agent_id ?? o.agentId ?? null });
@@ -243,15 +248,11 @@ export class TicketService {
         ],
       };
     });
-    await o.announce?.(ticket);
-    await this.runHooks('onResolved', this.o.hooks.onResolved, { ticket, by: o.by });
-    return ticket;
   }
 
-  async reopen(ticketId: number, o: { reason: ReopenReason; at: Date; agentId?: number; announce?: (t: Ticket) => Promise<unknown> }): Promise<Ticket> {
-    let ticket: Ticket;
+  async reopen(ticketId: number, o: { reason: ReopenReason; at: Date; agentId?: number }): Promise<Ticket> {
     try {
-      ticket = await this.change(ticketId, async (tx, t) => {
+      return await this.change(ticketId, { kind: 'reopened', reason: o.reason }, async (tx, t) => {
         if (t.status !== 'resolved') throw new DeskError('ticket-not-resolved', { ticket: t.id });
         const next = await this.update(tx, t.id, { status: 'waiting_agent', resolved_at: null, resolved_by: null, reopened_count: t.reopened_count + 1 });
         const agent = o.agentId ?? t.agent_id;
@@ -268,15 +269,12 @@ export class TicketService {
       if (isUniqueViolation(e)) throw new DeskError('customer-has-open-ticket', { ticket: ticketId });
       throw e;
     }
-    await o.announce?.(ticket);
-    await this.runHooks('onReopened', this.o.hooks.onReopened, { ticket, reason: o.reason });
-    return ticket;
   }
 
   /** Moves the ticket to another queue; deadlines are recomputed from the ticket's creation under the new queue's SLA. */
   async escalate(ticketId: number, queue: string, o: { at: Date; agentId?: number }): Promise<Ticket> {
     if (!this.o.sla.hasQueue(queue)) throw new DeskError('unknown-queue', { queue, queues: this.o.sla.queues().join(', ') });
-    return this.change(ticketId, async (tx, t) => {
+    return this.change(ticketId, UPDATED, async (tx, t) => {
       if (t.status === 'resolved') throw new DeskError('ticket-resolved', { ticket: t.id });
       if (t.queue === queue) throw new DeskError('same-queue', { queue });
       const due = this.o.sla.deadlines(queue, t.created_at);
@@ -309,7 +307,7 @@ export class TicketService {
       const done = await this.changeKnown(known, step(known));
       if (done) return done;
     }
-    return this.change(ticketId, async (tx, t) => {
+    return this.change(ticketId, UPDATED, async (tx, t) => {
       const { set, events } = step(t);
       return { next: await this.update(tx, t.id, set), events };
     });
@@ -321,7 +319,7 @@ export class TicketService {
    * The first replier is assigned when nobody took the ticket.
    */
   async recordAgentReply(ticketId: number, m: { agentId: number; kind: MessageKind; at: Date }): Promise<Ticket> {
-    return this.change(ticketId, async (tx, t) => {
+    return this.change(ticketId, UPDATED, async (tx, t) => {
       const first = t.first_response_at === null;
       const at = eventTime(t, m.at);
       const status: TicketStatus = t.status === 'resolved' ? 'resolved' : 'waiting_customer';
@@ -354,8 +352,14 @@ export class TicketService {
 
   // ---- internals ---------------------------------------------------------
 
+  /**
+   * One change in one transaction: the ticket locked, `fn` updates it and
+   * returns its events, the events go into the outbox; after commit, the
+   * change (`what` it was) goes to the subscriber.
+   */
   private async change(
     ticketId: number,
+    what: ChangeKind,
     fn: (tx: Queryable, t: Ticket) => Promise<{ next: Ticket; events: TicketEventInput[] }>,
   ): Promise<Ticket> {
     const { previous, next } = await this.o.db.transaction(async (tx) => {
@@ -365,7 +369,7 @@ export class TicketService {
       await this.o.outbox.appendForTicket(tx, r.next, r.events);
       return { previous: t, next: r.next };
     });
-    await this.notify(next, previous);
+    await this.notify({ ...what, ticket: next, previous });
     return next;
   }
 
@@ -399,27 +403,16 @@ export class TicketService {
       [known.id, known.version, this.o.outbox.topic, String(known.id), JSON.stringify(payloads), ...keys.map((k) => r.set[k])],
     );
     const next = res.rows[0];
-    if (next) await this.notify(next, known);
+    if (next) await this.notify({ kind: 'updated', ticket: next, previous: known });
     return next;
   }
 
-  private async notify(ticket: Ticket, previous: Ticket | undefined): Promise<void> {
-    for (const l of this.listeners) {
-      try {
-        await l({ ticket, previous });
-      } catch (e) {
-        this.o.log.error({ err: e, ticket: ticket.id }, 'ticket listener failed');
-      }
-    }
-  }
-
-  private async runHooks<E>(name: string, hooks: Array<(e: E, desk: never) => Promise<void>>, e: E): Promise<void> {
-    for (const h of hooks) {
-      try {
-        await h(e, this.hookTarget as never);
-      } catch (err) {
-        this.o.log.error({ err, hook: name }, 'feature hook failed');
-      }
+  /** After commit: a failing notification is logged; it never undoes or fails the committed change. */
+  private async notify(change: TicketChange): Promise<void> {
+    try {
+      await this.subscriber?.(change);
+    } catch (err) {
+      this.o.log.error({ err, ticket: change.ticket.id, change: change.kind }, 'ticket change notification failed');
     }
   }
 }

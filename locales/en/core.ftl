@@ -100,10 +100,14 @@ agent-no-ticket = There is no ticket in this topic.
 agent-customer-blocked = ⚠️ The customer blocked the bot: messages can't be delivered until they write again.
 agent-customer-unblocked = ✅ The customer unblocked the bot.
 agent-uncopyable = ⚠️ The customer sent a { $kind } message that can't be shown here.
-agent-error-ticket-resolved = Ticket is already resolved.
-agent-error-ticket-already-resolved = Ticket is already resolved.
-agent-error-ticket-not-resolved = Ticket is not resolved.
-agent-error-customer-has-open-ticket = The customer already has another open ticket.
-agent-error-unknown-queue = Unknown queue "{ $queue }". Queues: { $queues }
-agent-error-same-queue = The ticket is already in { $queue }.
-agent-error-ticket-not-found = Ticket not found.
+
+## Refusals of the ticket state machine (bot/error-boundary.ts): to agents in the support group, to customers in their chat
+desk-error-ticket-resolved = Ticket is already resolved.
+desk-error-ticket-already-resolved = Ticket is already resolved.
+desk-error-ticket-not-resolved = Ticket is not resolved.
+desk-error-customer-has-open-ticket = The customer already has another open ticket.
+desk-error-unknown-queue = Unknown queue "{ $queue }". Queues: { $queues }
+desk-error-same-queue = The ticket is already in { $queue }.
+desk-error-ticket-not-found = Ticket not found.
+desk-error-category-already-set = A topic was chosen for this ticket already.
+desk-error-unknown-category = Unknown topic.

@@ -100,10 +100,14 @@ agent-no-ticket = В этой теме нет обращения.
 agent-customer-blocked = ⚠️ Клиент заблокировал бота: сообщения не доставляются, пока он снова не напишет.
 agent-customer-unblocked = ✅ Клиент разблокировал бота.
 agent-uncopyable = ⚠️ Клиент отправил сообщение типа { $kind }, которое нельзя показать здесь.
-agent-error-ticket-resolved = Обращение уже решено.
-agent-error-ticket-already-resolved = Обращение уже решено.
-agent-error-ticket-not-resolved = Обращение не решено.
-agent-error-customer-has-open-ticket = У клиента уже есть другое открытое обращение.
-agent-error-unknown-queue = Неизвестная очередь «{ $queue }». Очереди: { $queues }
-agent-error-same-queue = Обращение уже в очереди { $queue }.
-agent-error-ticket-not-found = Обращение не найдено.
+
+## Отказы машины состояний обращения (bot/error-boundary.ts): агентам в группе поддержки, клиентам в их чате
+desk-error-ticket-resolved = Обращение уже решено.
+desk-error-ticket-already-resolved = Обращение уже решено.
+desk-error-ticket-not-resolved = Обращение не решено.
+desk-error-customer-has-open-ticket = У клиента уже есть другое открытое обращение.
+desk-error-unknown-queue = Неизвестная очередь «{ $queue }». Очереди: { $queues }
+desk-error-same-queue = Обращение уже в очереди { $queue }.
+desk-error-ticket-not-found = Обращение не найдено.
+desk-error-category-already-set = Тема обращения уже выбрана.
+desk-error-unknown-category = Неизвестная тема.

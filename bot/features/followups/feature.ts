@@ -12,7 +12,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext, Desk } from '../../context.js';
 import type { TicketResolvedHookEvent } from '../../hooks.js';
 import type { Ticket } from '../../store/types.js';
-import { DeskError } from '../../tickets/errors.js';
+import { unlessRefused } from '../../tickets/errors.js';
 import { nextAllowed } from '../../runtime/quiet-hours.js';
 import type { FeatureRuntime } from '../../runtime/runtime.js';
 import type { Job } from '../../scheduler/scheduler.js';
@@ -86,13 +86,8 @@ export function followupsFeature(rt: FeatureRuntime): {
     const cutoff = new Date(now.getTime() - cfg.autoCloseAfterSeconds * 1000);
     const stale = await desk.db.query<Ticket>(`SELECT * FROM tickets WHERE status = 'waiting_customer' AND updated_at < $1 ORDER BY updated_at LIMIT 100`, [cutoff]);
     for (const ticket of stale.rows) {
-      let closed: Ticket;
-      try {
-        closed = await desk.tickets.resolve(ticket.id, { by: 'auto_close', at: now });
-      } catch (e) {
-        if (e instanceof DeskError) continue; // resolved meanwhile
-        throw e;
-      }
+      const closed = await unlessRefused(desk.tickets.resolve(ticket.id, { by: 'auto_close', at: now }));
+      if (!closed) continue; // resolved meanwhile
       const customer = await desk.customers.get(ticket.customer_id);
       const t = customerText(desk, customer, ticket);
       const hours = Math.round(cfg.autoCloseAfterSeconds / 3600);
@@ -126,15 +121,8 @@ export function followupsFeature(rt: FeatureRuntime): {
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     if (!first) return;
     if (helped) return void (await ctx.reply(ctx.t('fu-thanks')));
-    let reopened = false;
-    if (ticket.status === 'resolved') {
-      try {
-        await desk.tickets.reopen(ticket.id, { reason: 'followup', at });
-        reopened = true;
-      } catch (e) {
-        if (!(e instanceof DeskError)) throw e; // another ticket is open
-      }
-    }
+    // Refused when another ticket of the customer is open: the agents hear about it in the topic instead.
+    const reopened = ticket.status === 'resolved' && (await unlessRefused(desk.tickets.reopen(ticket.id, { reason: 'followup', at }))) !== undefined;
     await ctx.reply(ctx.t('fu-reopened', { number: ticket.id }));
     await desk.relay.sendToTopic(ticket.customer_id, desk.agentText(reopened ? 'fu-agent-reopened' : 'fu-agent-not-helped', { number: ticket.id }));
   });

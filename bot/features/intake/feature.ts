@@ -1,22 +1,26 @@
 /**
- * The customer side, in private chats: /start, /status, /help (and the help
+ * The customer intake, in private chats: /start, /status, /help (and the help
  * for any command nobody handled), messages (open or join a ticket and relay
- * to the topic — or hold it when anti-spam says so), edits, the category
- * keyboard, and the bot being blocked or unblocked.
+ * to the topic — or hold it when anti-spam says so), edits, a new ticket's
+ * intake (the features' intake steps, then the category keyboard), and the bot
+ * being blocked or unblocked.
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { BotContext } from '../../context.js';
-import { announceHold, holdOf, isHeld, storeHold } from '../antispam/held.js';
-import type { Ticket } from '../../store/types.js';
+import { currentCustomer, customerContext } from '../../current-customer.js';
+import { withoutPersonalData } from '../../error-boundary.js';
+import type { IntakeResult, IntakeStep } from '../../hooks.js';
+import { etaOverTarget } from '../../metrics.js';
+import type { Customer, Ticket } from '../../store/types.js';
 import { messageKind, textLength } from '../../telegram/message-kind.js';
 import { formatDuration } from '../../telegram/present.js';
-import { etaOverTarget } from '../../metrics.js';
-import { DeskError } from '../../tickets/errors.js';
-import { currentCustomer, customerContext } from '../../current-customer.js';
+import { unlessRefused } from '../../tickets/errors.js';
+import { announceHold, holdOf, isHeld, storeHold } from '../antispam/held.js';
 import { postCard, refreshCard } from '../ticket-card/card.js';
 
-export function customerHandlers(): Composer<BotContext> {
+/** `steps`: the features' intake steps (FeatureHooks.intakeSteps), run in order on a new ticket before the category keyboard. */
+export function intakeFeature(steps: readonly IntakeStep[]): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const pm = composer.chatType('private');
 
@@ -37,7 +41,7 @@ export function customerHandlers(): Composer<BotContext> {
     // Commands are for the bot, never for the agents: one that no handler took gets the help, not silence.
     if (msg.text?.startsWith('/')) return void (await ctx.reply(`${ctx.t('help-unknown-command')}\n\n${ctx.t('help-customer')}`));
     if (messageKind(msg) === 'other' && !msg.text) return; // service messages
-    await onCustomerMessage(ctx, msg);
+    await onCustomerMessage(ctx, msg, steps);
   });
 
   pm.on('edited_message', async (ctx) => {
@@ -53,21 +57,18 @@ export function customerHandlers(): Composer<BotContext> {
     const ticketId = Number(ctx.match[1]);
     const ticket = await desk.tickets.get(ticketId);
     if (!ticket || ticket.customer_id !== ctx.from.id) return;
-    try {
-      // A press has no Telegram date (the keyboard's is when it was sent): processing time, per the clock rule in schemas/events.ts.
-      const updated = await desk.tickets.setCategory(ticketId, ctx.match[2]!, { at: new Date(), isVip: desk.config.vipUserIds.has(ctx.from.id) });
-      const cat = desk.config.categories.find((c) => c.key === updated.category)!;
-      const label = desk.intake.categoryLabel(await ctx.i18n.getLocale(), cat.key, cat.label);
-      await ctx.editMessageText(ctx.t('category-chosen', { category: label })).catch(() => undefined);
-      if (updated.queue !== ticket.queue) {
-        const sent = await ctx.reply(ctx.t('ticket-routed', { number: updated.id, queue: updated.queue, ...(await promisedEta(ctx, updated)) }));
-        await desk.tickets.recordBotReply(updated.id, { replyKind: 'receipt', at: new Date(sent.date * 1000) });
-      }
-      await desk.relay.sendToTopic(updated.customer_id, desk.agentText('agent-category', { category: cat.label, queue: updated.queue }));
-    } catch (e) {
-      if (!(e instanceof DeskError)) throw e;
-      await ctx.editMessageReplyMarkup().catch(() => undefined);
+    // A press has no Telegram date (the keyboard's is when it was sent): processing time, per the clock rule in schemas/events.ts.
+    const updated = await unlessRefused(desk.tickets.setCategory(ticketId, ctx.match[2]!, { at: new Date(), isVip: desk.config.vipUserIds.has(ctx.from.id) }));
+    // Picked already (a second press, another device) or closed meanwhile: the keyboard just goes.
+    if (!updated) return void (await ctx.editMessageReplyMarkup().catch(() => undefined));
+    const cat = desk.config.categories.find((c) => c.key === updated.category)!;
+    const label = desk.intake.categoryLabel(await ctx.i18n.getLocale(), cat.key, cat.label);
+    await ctx.editMessageText(ctx.t('category-chosen', { category: label })).catch(() => undefined);
+    if (updated.queue !== ticket.queue) {
+      const sent = await ctx.reply(ctx.t('ticket-routed', { number: updated.id, queue: updated.queue, ...(await promisedEta(ctx, updated)) }));
+      await desk.tickets.recordBotReply(updated.id, { replyKind: 'receipt', at: new Date(sent.date * 1000) });
     }
+    await desk.relay.sendToTopic(updated.customer_id, desk.agentText('agent-category', { category: cat.label, queue: updated.queue }));
   });
 
   pm.on('my_chat_member', async (ctx) => {
@@ -82,7 +83,7 @@ export function customerHandlers(): Composer<BotContext> {
   return composer;
 }
 
-async function onCustomerMessage(ctx: BotContext, msg: Message): Promise<void> {
+async function onCustomerMessage(ctx: BotContext, msg: Message, steps: readonly IntakeStep[]): Promise<void> {
   const desk = ctx.desk;
   const { customer, openTicket, relayed } = await customerContext(ctx);
   // A redelivered update (restart, retry) was relayed (or held) already: do nothing twice.
@@ -105,7 +106,29 @@ async function onCustomerMessage(ctx: BotContext, msg: Message): Promise<void> {
   else if (!hold) await desk.relay.toTopic(customer.id, ticket.id, msg, { threadId: customer.thread_id, checked: true });
   if (!created) return;
   await sendReceipt(ctx, ticket);
-  await desk.intake.start(ctx, ticket, customer, msg);
+  await runIntake(ctx, steps, { ticket, customer, message: msg });
+}
+
+/**
+ * A new ticket's intake: the features' steps in order (a step that fails is
+ * logged and skipped), then the category keyboard — unless a step waits for
+ * the customer (its button handler calls `desk.intake.continue` later) or
+ * resolved the ticket (the customer said the article helped).
+ */
+async function runIntake(ctx: BotContext, steps: readonly IntakeStep[], input: { ticket: Ticket; customer: Customer; message: Message }): Promise<void> {
+  const desk = ctx.desk;
+  for (const step of steps) {
+    let result: IntakeResult = 'continue';
+    try {
+      result = await step.run(ctx, input);
+    } catch (err) {
+      desk.log.error({ error: withoutPersonalData(err), step: step.name, ticket: input.ticket.id }, 'intake step failed; continuing');
+    }
+    if (result === 'wait') return;
+    const now = await desk.tickets.get(input.ticket.id);
+    if (!now || now.status === 'resolved') return;
+  }
+  await desk.intake.continue(input.ticket.id);
 }
 
 /**

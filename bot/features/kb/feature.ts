@@ -11,7 +11,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext, Desk } from '../../context.js';
 import type { IntakeStep } from '../../hooks.js';
 import type { Ticket } from '../../store/types.js';
-import { DeskError } from '../../tickets/errors.js';
+import { unlessRefused } from '../../tickets/errors.js';
 import type { FeatureRuntime } from '../../runtime/runtime.js';
 import { customerLocale, escapeHtml } from '../../telegram/present.js';
 import { ack, inThread, isAgentUpdate, topicTarget } from '../../telegram/update.js';
@@ -92,11 +92,7 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     if (!answered) return;
     if (solved) {
-      try {
-        await desk.tickets.resolve(ticketId, { by: 'kb', at });
-      } catch (e) {
-        if (!(e instanceof DeskError)) throw e; // an agent resolved it meanwhile
-      }
+      await unlessRefused(desk.tickets.resolve(ticketId, { by: 'kb', at })); // refused: an agent resolved it meanwhile
       await ctx.reply(ctx.t('kb-solved-reply', { number: ticketId }));
       await desk.relay.sendToTopic(ticket.customer_id, desk.agentText('kb-agent-solved', { number: ticketId })).catch(() => undefined);
     } else {

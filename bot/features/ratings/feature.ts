@@ -10,7 +10,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext, Desk } from '../../context.js';
 import type { TicketResolvedHookEvent } from '../../hooks.js';
 import type { Ticket } from '../../store/types.js';
-import { DeskError } from '../../tickets/errors.js';
+import { unlessRefused } from '../../tickets/errors.js';
 import type { FeatureRuntime } from '../../runtime/runtime.js';
 import { customerText } from '../../telegram/present.js';
 import { ack } from '../../telegram/update.js';
@@ -110,16 +110,8 @@ export function ratingsFeature(rt: FeatureRuntime): { composer: Composer<BotCont
     await ack(ctx);
     await ctx.editMessageReplyMarkup().catch(() => undefined);
     const score = (await desk.db.query<{ score: number | null }>(`SELECT score FROM ratings WHERE ticket_id = $1 AND survey = 'csat'`, [ticketId])).rows[0]?.score ?? 0;
-    let reopened = false;
-    if (ticket.status === 'resolved') {
-      try {
-        await desk.tickets.reopen(ticketId, { reason: 'customer', at: rt.clock() });
-        reopened = true;
-      } catch (e) {
-        // Another ticket is open: the agents hear about it in the topic instead.
-        if (!(e instanceof DeskError)) throw e;
-      }
-    }
+    // Refused when another ticket is open: the agents hear about it in the topic instead.
+    const reopened = ticket.status === 'resolved' && (await unlessRefused(desk.tickets.reopen(ticketId, { reason: 'customer', at: rt.clock() }))) !== undefined;
     await desk.relay.sendToTopic(ticket.customer_id, desk.agentText(reopened ? 'rate-agent-followup-reopened' : 'rate-agent-followup', { number: ticketId, score }));
     await ctx.reply(ctx.t('rate-followup-requested'));
   });

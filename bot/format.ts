@@ -1,2 +1,0 @@
-/** @deprecated Moved to bot/telegram/present.ts; kept while bot/handlers/agent.ts moves. */
-export { formatInstant } from './telegram/present.js';
