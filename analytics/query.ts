@@ -34,13 +34,10 @@ export function cohortParams(range: Range, filter: TicketFilter, now: Date): Rec
   };
 }
 
-export async function summary<V extends MetricValues = Metrics>(
-  run: QueryRunner,
-  range: Range,
-  filter: TicketFilter,
-  now: Date,
-  metrics: Registry<V> = METRICS as unknown as Registry<V>,
-): Promise<V> {
+/** The metrics of the tickets created in the range. */
+export async function summary<V extends MetricValues>(run: QueryRunner, range: Range, filter: TicketFilter, now: Date, metrics: Registry<V>): Promise<V>;
+export async function summary(run: QueryRunner, range: Range, filter: TicketFilter, now: Date): Promise<Metrics>;
+export async function summary(run: QueryRunner, range: Range, filter: TicketFilter, now: Date, metrics: Registry<MetricValues> = METRICS): Promise<MetricValues> {
   const sql = `SELECT ${metrics.selectList()} ${ticketsFrom(filter)}`;
   const rows = await run(sql, cohortParams(range, filter, now));
   return metrics.valuesFrom(rows[0] ?? {});
@@ -50,21 +47,30 @@ export async function summary<V extends MetricValues = Metrics>(
 export type BreakdownRow<V extends MetricValues = Metrics> = { key: string; label?: string } & V;
 
 /** The metrics per value of a dimension (the ticket's current one), busiest first. */
-export async function breakdown<V extends MetricValues = Metrics>(
+export async function breakdown<V extends MetricValues>(
   run: QueryRunner,
   by: BreakdownDimension,
   range: Range,
   filter: TicketFilter,
   now: Date,
-  metrics: Registry<V> = METRICS as unknown as Registry<V>,
-): Promise<BreakdownRow<V>[]> {
+  metrics: Registry<V>,
+): Promise<BreakdownRow<V>[]>;
+export async function breakdown(run: QueryRunner, by: BreakdownDimension, range: Range, filter: TicketFilter, now: Date): Promise<BreakdownRow[]>;
+export async function breakdown(
+  run: QueryRunner,
+  by: BreakdownDimension,
+  range: Range,
+  filter: TicketFilter,
+  now: Date,
+  metrics: Registry<MetricValues> = METRICS,
+): Promise<{ key: string; label?: string }[]> {
   const dimension = DIMENSION_SQL[by];
   const sql = `SELECT ${dimension.key} AS key, count() AS group_tickets, ${metrics.selectList()}
     ${ticketsFrom(filter)}
     GROUP BY ${dimension.group}
     ORDER BY group_tickets DESC, key ASC`;
   const rows = await run(sql, cohortParams(range, filter, now));
-  const out: BreakdownRow<V>[] = rows.map((r) => ({ key: String(r.key), ...metrics.valuesFrom(r) }));
+  const out: { key: string; label?: string }[] = rows.map((r) => ({ key: String(r.key), ...metrics.valuesFrom(r) }));
   return by === 'agent' ? withAgentNames(run, out) : out;
 }
 

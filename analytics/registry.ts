@@ -22,8 +22,9 @@ export type MetricValues = Record<string, number | null>;
 export interface Registry<V extends MetricValues = MetricValues> {
   /** In API order. */
   readonly metrics: readonly MetricDefinition[];
-  readonly keys: readonly (keyof V & string)[];
-  has(key: string): key is keyof V & string;
+  /** The API field names, in order (typed by consumers that know the registry: METRIC_FIELDS). */
+  readonly keys: readonly string[];
+  has(key: string): boolean;
   get(key: string): MetricDefinition;
   /** Every aggregate the metrics read, by name. */
   readonly aggregates: ReadonlyMap<string, Aggregate>;
@@ -72,8 +73,8 @@ export function createRegistry<const D extends MetricDefinition>(defs: readonly 
   const keys = defs.map((d) => d.key);
   return {
     metrics: defs,
-    keys: keys as never,
-    has: (key: string): key is never => byKey.has(key),
+    keys,
+    has: (key: string) => byKey.has(key),
     get,
     aggregates,
     selectList(wanted = keys) {
@@ -116,6 +117,6 @@ export const METRICS = createRegistry([
 
 export type Metrics = typeof METRICS extends Registry<infer V> ? V : never;
 export type MetricField = keyof Metrics & string;
-export const METRIC_FIELDS: readonly MetricField[] = METRICS.keys;
+export const METRIC_FIELDS = METRICS.keys as readonly MetricField[];
 /** Whether a unit's values are counts (0, never null, for an empty cohort). */
 export const isCount = (unit: Unit): boolean => unit === 'count';

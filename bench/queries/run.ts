@@ -16,8 +16,8 @@ import { parseCli, runMain } from '../../core/cli.js';
 import { createClickHouse, insertRows, loadClickHouseConfig, queryRows, type ClickHouse } from '../../core/clickhouse.js';
 import { migrate } from '../../core/migrate.js';
 import { buildDashboardServer } from '../../dashboard/server.js';
-import { METRIC_FIELDS, aggregateSelectList, metricsFrom } from '../../dashboard/api/metrics-sql.js';
-import { chTime } from '../../dashboard/api/queries.js';
+import { METRIC_FIELDS, METRICS } from '../../analytics/registry.js';
+import { chTime } from '../../analytics/ticket-facts.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
 
 const { values: args } = parseCli({
@@ -93,7 +93,7 @@ async function rawSummarySql(ch: ClickHouse): Promise<string> {
   if ((perTicket.match(source) ?? []).length !== 1) throw new Error(`${views[0]!.name} does not read events once: ${perTicket}`);
   const cohort = `FROM (SELECT * FROM events FINAL
     WHERE ticket_id != 0 AND ticket_created_at >= {from:DateTime64(3)} AND ticket_created_at < {to:DateTime64(3)})`;
-  return `SELECT ${aggregateSelectList()} FROM (${perTicket.replace(source, cohort)})`;
+  return `SELECT ${METRICS.selectList()} FROM (${perTicket.replace(source, cohort)})`;
 }
 
 const quantile = (xs: number[], p: number) => {
@@ -217,7 +217,7 @@ runMain(async () => {
     const rawMonth = await time(() => queryRows(ch, rawSql, rawParams(month)), 5);
     const rawYear = await time(() => queryRows(ch, rawSql, rawParams(year)), 3);
     const [rawRow] = await queryRows<Record<string, unknown>>(ch, rawSql, rawParams(month));
-    const raw = metricsFrom(rawRow ?? {}) as Record<string, number | null>;
+    const raw = METRICS.valuesFrom(rawRow ?? {}) as Record<string, number | null>;
     const api = (await app.inject({ url: `/api/v1/summary?${qs(month)}` })).json() as Record<string, number | null>;
     const mismatches = METRIC_FIELDS.filter((f) => {
       const a = api[f] ?? null;

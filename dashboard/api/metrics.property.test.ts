@@ -10,7 +10,7 @@ import { BASE, WINDOW_DAYS, deskHistory } from '../../test/analytics/arbitraries
 import { ingest, openAnalyticsDb, resetAnalytics, shuffled, type AnalyticsDb } from '../../test/analytics/chdb.js';
 import { deskEvents } from '../../test/analytics/history.js';
 import { referenceBreakdown, referenceSummary, sameMetrics, type ReferenceQuery } from '../../test/analytics/reference.js';
-import { BREAKDOWN_DIMENSIONS, type TicketFilter } from './metrics-sql.js';
+import { BREAKDOWN_DIMENSIONS, type TicketFilter } from '../../analytics/ticket-facts.js';
 import { breakdown, clickHouseRunner, summary, type BreakdownRow } from './queries.js';
 import { queryRows } from '../../core/clickhouse.js';
 import type { SupportEvent } from '../../schemas/events.js';

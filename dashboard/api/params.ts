@@ -4,7 +4,7 @@
  * 400 whose message says what to fix.
  */
 import type { Range, Interval } from './queries.js';
-import type { TicketFilter } from './metrics-sql.js';
+import type { TicketFilter } from '../../analytics/ticket-facts.js';
 
 export class BadRequest extends Error {
   readonly statusCode = 400;

@@ -13,7 +13,7 @@ import { referenceBreakdown, referenceSummary, sameMetrics } from '../../test/an
 import type { SupportEvent } from '../../schemas/events.js';
 import { loadDashboardConfig } from '../config.js';
 import { buildDashboardServer, isLoopback } from '../server.js';
-import { METRIC_FIELDS, type Metrics } from './metrics-sql.js';
+import { METRIC_FIELDS, type Metrics } from '../../analytics/registry.js';
 
 const NOW = Date.UTC(2026, 2, 2, 12, 0, 0);
 const DAY = 86_400_000;

@@ -22,7 +22,8 @@ import { webAppPlugin } from '../../core/web-app.js';
 import { loadDashboardConfig } from '../config.js';
 import { sendCsv, wantsCsv } from './csv.js';
 import { configuredDimensions } from './dimensions.js';
-import { METRIC_FIELDS, type BreakdownDimension } from './metrics-sql.js';
+import { METRICS, type MetricValues, type Registry } from '../../analytics/registry.js';
+import type { BreakdownDimension } from '../../analytics/ticket-facts.js';
 import { BadRequest, checkBucketCount, parseFilter, parseRange, parseTimeZone } from './params.js';
 import * as q from './queries.js';
 import * as S from './schemas.js';
@@ -41,6 +42,8 @@ export interface AnalyticsPluginOptions {
   defaultQueue?: string;
   /** Clock for SLA outcomes and the live panel (tests pin it). */
   now?: () => Date;
+  /** The metric definitions the API serves (default: analytics/registry.ts; tests add their own). */
+  metrics?: Registry<MetricValues>;
 }
 
 export const DEFAULT_WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'dist');
@@ -104,6 +107,10 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
   const defaults = loadDashboardConfig({}); // the declared defaults, for hosts (tests) that pass no categories
   const dimensions = configuredDimensions(opts.categories ?? defaults.categories, opts.defaultQueue ?? defaults.DEFAULT_QUEUE);
   const runner = q.clickHouseRunner(opts.ch);
+  // Fields, validation, serialization and the OpenAPI document follow the metric definitions.
+  const metrics: Registry<MetricValues> = opts.metrics ?? METRICS;
+  const M = opts.metrics ? S.metricSchemas(opts.metrics) : S.DEFAULT_METRIC_SCHEMAS;
+  const fields = metrics.keys;
   const timed = (endpoint: string): q.QueryRunner => async (sql, params) => {
     const end = queryDuration.startTimer({ endpoint });
     try {
@@ -139,30 +146,30 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
         async () => dimensions,
       );
 
-      api.get<{ Querystring: Static<typeof S.SummaryQuery> }>('/summary', route({ querystring: S.SummaryQuery, response: { 200: S.MetricsSchema } }, 'Metrics of the tickets created in [from, to)', true), async (req, reply) => {
-        const m = await q.summary(timed('summary'), parseRange(req.query), parseFilter(req.query), now());
-        return wantsCsv(req) ? sendCsv(reply, 'summary', [m], METRIC_FIELDS) : m;
+      api.get<{ Querystring: Static<typeof S.SummaryQuery> }>('/summary', route({ querystring: S.SummaryQuery, response: { 200: M.MetricsSchema } }, 'Metrics of the tickets created in [from, to)', true), async (req, reply) => {
+        const m = await q.summary(timed('summary'), parseRange(req.query), parseFilter(req.query), now(), metrics);
+        return wantsCsv(req) ? sendCsv(reply, 'summary', [m], fields) : m;
       });
 
       api.get<{ Querystring: Static<typeof S.BreakdownQuery> }>(
         '/breakdown',
-        route({ querystring: S.BreakdownQuery, response: { 200: { type: 'array', items: S.BreakdownRowSchema } } }, 'The summary metrics per queue, category, agent or language', true),
+        route({ querystring: S.BreakdownQuery, response: { 200: { type: 'array', items: M.BreakdownRowSchema } } }, 'The summary metrics per queue, category, agent or language', true),
         async (req, reply) => {
-          const rows = await q.breakdown(timed('breakdown'), req.query.by as BreakdownDimension, parseRange(req.query), parseFilter(req.query), now());
-          const columns = ['key', ...(req.query.by === 'agent' ? ['label'] : []), ...METRIC_FIELDS];
+          const rows = await q.breakdown(timed('breakdown'), req.query.by as BreakdownDimension, parseRange(req.query), parseFilter(req.query), now(), metrics);
+          const columns = ['key', ...(req.query.by === 'agent' ? ['label'] : []), ...fields];
           return wantsCsv(req) ? sendCsv(reply, `breakdown-${req.query.by}`, rows, columns) : rows;
         },
       );
 
-      api.get<{ Querystring: Static<typeof S.TimeseriesQuery> }>(
+      api.get<{ Querystring: Static<typeof M.TimeseriesQuery> }>(
         '/timeseries',
-        route({ querystring: S.TimeseriesQuery, response: { 200: S.TimeseriesSchema } }, 'One metric per hour or day of ticket creation', true),
+        route({ querystring: M.TimeseriesQuery, response: { 200: M.TimeseriesSchema } }, 'One metric per hour or day of ticket creation', true),
         async (req, reply) => {
           const range = parseRange(req.query);
           const interval = req.query.interval ?? 'day';
           checkBucketCount(range, interval, q.MAX_BUCKETS);
           const tz = parseTimeZone(req.query.tz);
-          const points = await q.timeseries(timed('timeseries'), req.query.metric, interval, tz, range, parseFilter(req.query), now());
+          const points = await q.timeseries(timed('timeseries'), req.query.metric, interval, tz, range, parseFilter(req.query), now(), metrics);
           return wantsCsv(req) ? sendCsv(reply, `timeseries-${req.query.metric}`, points, ['t', 'value']) : { metric: req.query.metric, interval, tz, points };
         },
       );

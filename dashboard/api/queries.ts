@@ -4,75 +4,15 @@
  * `now` is an argument (not ClickHouse's clock) so SLA outcomes and the live
  * panel are reproducible in tests and consistent with the caller's clock.
  */
-import { queryRows, type ClickHouse } from '../../core/clickhouse.js';
-import { withAgentNames } from '../../analytics/query.js';
-import {
-  COUNT_FIELDS,
-  DIMENSION_SQL,
-  METRIC_FIELDS,
-  TICKET,
-  aggregateSelectList,
-  metricsFrom,
-  ticketsFrom,
-  type BreakdownDimension,
-  type MetricField,
-  type Metrics,
-  type TicketFilter,
-} from './metrics-sql.js';
+import { cohortParams, type QueryRunner, type Range } from '../../analytics/query.js';
+import { METRICS, type MetricField, type MetricValues, type Registry } from '../../analytics/registry.js';
+import { chTime, TICKET, ticketsFrom, type TicketFilter } from '../../analytics/ticket-facts.js';
 
-export interface Range {
-  from: Date;
-  to: Date;
-}
+// The cohort statements (summary, breakdown) are the metric definitions' own (analytics/query.ts).
+export { breakdown, clickHouseRunner, summary, type BreakdownRow, type QueryRunner, type Range } from '../../analytics/query.js';
+export { chTime } from '../../analytics/ticket-facts.js';
 
-/** Settings every analytics query runs with (chDB applies them session-wide, so always pass them). */
-const QUERY_SETTINGS = {
-  // a ticket's rows all live in its creation month's partition, so FINAL need not merge across partitions
-  do_not_merge_across_partitions_select_final: 1,
-} as const;
-
-function baseParams(range: Range, filter: TicketFilter, now: Date): Record<string, unknown> {
-  return {
-    from: chTime(range.from),
-    to: chTime(range.to),
-    now: chTime(now),
-    ...(filter.queue !== undefined ? { queue: filter.queue } : {}),
-    ...(filter.category !== undefined ? { category: filter.category } : {}),
-    ...(filter.agent !== undefined ? { agent: filter.agent } : {}),
-  };
-}
-
-/** DateTime64(3) parameter text: ClickHouse parses 'YYYY-MM-DD hh:mm:ss.sss' in UTC. */
-export function chTime(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
-}
-
-export type QueryRunner = (sql: string, params: Record<string, unknown>) => Promise<Record<string, unknown>[]>;
-
-/** Wraps queryRows with the analytics settings; the plugin adds timing metrics around it. */
-export function clickHouseRunner(ch: ClickHouse): QueryRunner {
-  return (sql, params) => queryRows(ch, sql, params, QUERY_SETTINGS);
-}
-
-export async function summary(run: QueryRunner, range: Range, filter: TicketFilter, now: Date): Promise<Metrics> {
-  const sql = `SELECT ${aggregateSelectList()} ${ticketsFrom(filter)}`;
-  const rows = await run(sql, baseParams(range, filter, now));
-  return metricsFrom(rows[0] ?? {});
-}
-
-/** `label`: the agent's display name ("Anna K.") for the agent dimension, when the staff table knows it. */
-export type BreakdownRow = { key: string; label?: string } & Metrics;
-
-export async function breakdown(run: QueryRunner, by: BreakdownDimension, range: Range, filter: TicketFilter, now: Date): Promise<BreakdownRow[]> {
-  const dimension = DIMENSION_SQL[by];
-  const sql = `SELECT ${dimension.key} AS key, ${aggregateSelectList()}
-    ${ticketsFrom(filter)}
-    GROUP BY ${dimension.group}
-    ORDER BY tickets DESC, key ASC`;
-  const rows = await run(sql, baseParams(range, filter, now));
-  const out = rows.map((r) => ({ key: String(r.key), ...metricsFrom(r) }));
-  return by === 'agent' ? withAgentNames(run, out) : out;
-}
+const baseParams = cohortParams;
 
 export type Interval = 'hour' | 'day';
 
@@ -100,22 +40,23 @@ export interface TimeseriesPoint {
   value: number | null;
 }
 
-export async function timeseries(
+export async function timeseries<V extends MetricValues>(
   run: QueryRunner,
-  metric: MetricField,
+  metric: MetricField | (keyof V & string),
   interval: Interval,
   tz: string,
   range: Range,
   filter: TicketFilter,
   now: Date,
+  metrics: Registry<V> = METRICS as unknown as Registry<V>,
 ): Promise<TimeseriesPoint[]> {
   const bucket = interval === 'hour' ? 'toStartOfHour(ticket_created_at, {tz:String})' : 'toStartOfDay(ticket_created_at, {tz:String})';
-  const sql = `SELECT toUnixTimestamp(${bucket}) * 1000 AS bucket_ms, ${aggregateSelectList([metric])}
+  const sql = `SELECT toUnixTimestamp(${bucket}) * 1000 AS bucket_ms, ${metrics.selectList([metric])}
     ${ticketsFrom(filter)}
     GROUP BY bucket_ms`;
   const [rows, buckets] = await Promise.all([run(sql, { ...baseParams(range, filter, now), tz }), bucketStarts(run, range, interval, tz)]);
-  const byBucket = new Map(rows.map((r) => [Number(r.bucket_ms), metricsFrom(r, [metric])[metric]]));
-  const empty = COUNT_FIELDS.has(metric) ? 0 : null;
+  const byBucket = new Map(rows.map((r) => [Number(r.bucket_ms), metrics.valuesFrom(r, [metric])[metric] as number | null]));
+  const empty = metrics.get(metric).unit === 'count' ? 0 : null;
   return buckets.map((b) => ({ t: new Date(b).toISOString(), value: byBucket.get(b) ?? empty }));
 }
 
@@ -308,4 +249,5 @@ export async function live(run: QueryRunner, now: Date, windowSeconds: number, f
   };
 }
 
-export { METRIC_FIELDS, type MetricField, type Metrics, type TicketFilter, type BreakdownDimension };
+export { METRIC_FIELDS, type MetricField, type Metrics } from '../../analytics/registry.js';
+export type { BreakdownDimension, TicketFilter } from '../../analytics/ticket-facts.js';

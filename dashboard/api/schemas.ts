@@ -94,7 +94,7 @@ export function metricSchemas<V extends MetricValues>(metrics: Registry<V>) {
 }
 export type MetricSchemas = ReturnType<typeof metricSchemas>;
 
-const DEFAULT_METRIC_SCHEMAS = metricSchemas(METRICS);
+export const DEFAULT_METRIC_SCHEMAS = metricSchemas(METRICS);
 export const MetricName = DEFAULT_METRIC_SCHEMAS.MetricName as ReturnType<typeof StringEnum<readonly MetricField[]>>;
 export const { MetricsSchema, BreakdownRowSchema, TimeseriesQuery, TimeseriesSchema } = DEFAULT_METRIC_SCHEMAS;
 export const HeatmapSchema = Type.Object({

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT, openTicket, startFeatureHarness, type FeatureHarness } from '../bot/feature-harness.js';
 import { buildDashboardServer } from '../../dashboard/server.js';
-import type { Metrics } from '../../dashboard/api/metrics-sql.js';
+import type { Metrics } from '../../analytics/registry.js';
 import { ingest, openAnalyticsDb, type AnalyticsDb } from './chdb.js';
 import { referenceSummary, sameMetrics } from './reference.js';
 import type { SupportEvent } from '../../schemas/events.js';

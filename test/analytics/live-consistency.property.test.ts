@@ -29,7 +29,7 @@ import type { Customer, Ticket } from '../../bot/store/types.js';
 import { DeskError } from '../../bot/tickets/errors.js';
 import { openDatabase, type Db } from '../../core/postgres.js';
 import { buildDashboardServer } from '../../dashboard/server.js';
-import { TICKET, ticketsFrom } from '../../dashboard/api/metrics-sql.js';
+import { TICKET, ticketsFrom } from '../../analytics/ticket-facts.js';
 import { chTime, clickHouseRunner, summary, type Live } from '../../dashboard/api/queries.js';
 import { registerSlaCollectors } from '../../monitoring/sla-collectors.js';
 import { readSlaSnapshot, TICKET_STATUSES } from '../../monitoring/sla-snapshot.js';

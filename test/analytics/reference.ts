@@ -4,7 +4,8 @@
  * this; a disagreement means one of the two misreads the definition.
  */
 import type { SupportEvent } from '../../schemas/events.js';
-import { METRIC_FIELDS, type BreakdownDimension, type Metrics, type TicketFilter } from '../../dashboard/api/metrics-sql.js';
+import { METRIC_FIELDS, type Metrics } from '../../analytics/registry.js';
+import type { BreakdownDimension, TicketFilter } from '../../analytics/ticket-facts.js';
 
 type Ev = SupportEvent;
 

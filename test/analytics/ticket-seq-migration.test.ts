@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouse, insertRows, loadClickHouseConfig, queryRows, type ClickHouse } from '../../core/clickhouse.js';
 import { DEFAULT_MIGRATIONS_DIR, migrate } from '../../core/migrate.js';
-import { TICKET, ticketsFrom } from '../../dashboard/api/metrics-sql.js';
+import { TICKET, ticketsFrom } from '../../analytics/ticket-facts.js';
 import { chTime, clickHouseRunner, live } from '../../dashboard/api/queries.js';
 import { allEventFields, type SupportEvent } from '../../schemas/events.js';
 import { tmpDataDir } from '../helpers/tmp.js';
