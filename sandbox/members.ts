@@ -1,5 +1,5 @@
 /** ChatMember objects in Telegram's shapes, and membership changes with their chat_member updates. */
-import type { ChatMember } from 'grammy/types';
+import type { ChatMember, ChatMemberAdministrator } from 'grammy/types';
 import type { ChatState, MemberRecord, MemberStatus, TgUser } from './state.js';
 import type { World } from './world.js';
 
@@ -18,7 +18,6 @@ const ADMIN_RIGHTS = {
   can_delete_stories: true,
   can_pin_messages: true,
   can_manage_tags: false,
-  can_send_welcome_messages: false,
 };
 
 export function chatMemberObject(user: TgUser, record: MemberRecord | undefined): ChatMember {
@@ -27,18 +26,46 @@ export function chatMemberObject(user: TgUser, record: MemberRecord | undefined)
     case 'creator':
       return { status, user, is_anonymous: false };
     case 'administrator':
-      return { status, user, ...ADMIN_RIGHTS, can_manage_topics: record?.canManageTopics ?? false };
+      // Bot API 10.1 (sandbox/spec) has no can_send_welcome_messages, which grammY's newer types already require.
+      return { status, user, ...ADMIN_RIGHTS, can_manage_topics: record?.canManageTopics ?? false } as ChatMemberAdministrator;
     case 'kicked':
       return { status, user, until_date: 0 };
     case 'restricted':
-      return { status, user, is_member: true, can_send_messages: false, can_send_audios: false, can_send_documents: false, can_send_photos: false, can_send_videos: false, can_send_video_notes: false, can_send_voice_notes: false, can_send_polls: false, can_send_other_messages: false, can_add_web_page_previews: false, can_react_to_messages: true, can_change_info: false, can_invite_users: false, can_edit_tag: false, can_pin_messages: false, can_manage_topics: false, until_date: 0 };
+      return {
+        status,
+        user,
+        is_member: true,
+        can_send_messages: false,
+        can_send_audios: false,
+        can_send_documents: false,
+        can_send_photos: false,
+        can_send_videos: false,
+        can_send_video_notes: false,
+        can_send_voice_notes: false,
+        can_send_polls: false,
+        can_send_other_messages: false,
+        can_add_web_page_previews: false,
+        can_react_to_messages: true,
+        can_change_info: false,
+        can_invite_users: false,
+        can_edit_tag: false,
+        can_pin_messages: false,
+        can_manage_topics: false,
+        until_date: 0,
+      };
     default:
       return { status, user };
   }
 }
 
 /** Changes a member's status and queues the chat_member (or, for the bot, my_chat_member) update. */
-export function setMembership(world: World, chat: ChatState, user: TgUser, status: MemberStatus, opts: { canManageTopics?: boolean; by?: TgUser; date?: number } = {}): void {
+export function setMembership(
+  world: World,
+  chat: ChatState,
+  user: TgUser,
+  status: MemberStatus,
+  opts: { canManageTopics?: boolean; by?: TgUser; date?: number } = {},
+): void {
   const before = chat.members.get(user.id);
   const oldObj = chatMemberObject(user, before);
   const record: MemberRecord = { user, status, ...(status === 'administrator' ? { canManageTopics: opts.canManageTopics ?? true } : {}) };
