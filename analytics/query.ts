@@ -37,7 +37,13 @@ export function cohortParams(range: Range, filter: TicketFilter, now: Date): Rec
 /** The metrics of the tickets created in the range. */
 export async function summary<V extends MetricValues>(run: QueryRunner, range: Range, filter: TicketFilter, now: Date, metrics: Registry<V>): Promise<V>;
 export async function summary(run: QueryRunner, range: Range, filter: TicketFilter, now: Date): Promise<Metrics>;
-export async function summary(run: QueryRunner, range: Range, filter: TicketFilter, now: Date, metrics: Registry<MetricValues> = METRICS): Promise<MetricValues> {
+export async function summary(
+  run: QueryRunner,
+  range: Range,
+  filter: TicketFilter,
+  now: Date,
+  metrics: Registry<MetricValues> = METRICS,
+): Promise<MetricValues> {
   const sql = `SELECT ${metrics.selectList()} ${ticketsFrom(filter)}`;
   const rows = await run(sql, cohortParams(range, filter, now));
   return metrics.valuesFrom(rows[0] ?? {});

@@ -25,6 +25,8 @@ import { METRICS } from './registry.js';
 import { TICKET } from './ticket-facts.js';
 
 const DAY = 86_400_000;
+/** Grafana's queue variable as the panels write it: `${queue:singlequote}`. */
+const QUEUE_VARIABLE = ['$', '{queue:singlequote}'].join('');
 const NOW = Date.parse('2026-03-10T12:00:00Z');
 const FROM = new Date(NOW - 7 * DAY);
 const TO = new Date(NOW + 1);
@@ -140,7 +142,7 @@ describe('a throwaway metric definition', () => {
     const sec = (d: Date) => Math.floor(d.getTime() / 1000);
     const sql = stat.targets[0]!.rawSql!.replaceAll('$__fromTime', `toDateTime(${sec(FROM)})`)
       .replaceAll('$__toTime', `toDateTime(${sec(TO) + 1})`)
-      .replaceAll('${queue:singlequote}', "'L1','L2','VIP','payments'");
+      .replaceAll(QUEUE_VARIABLE, "'L1','L2','VIP','payments'");
     const [row] = await queryRows<{ vip_share: number }>(db.ch, sql);
     expect(Number(row!.vip_share)).toBeCloseTo(expected, 12);
   });
