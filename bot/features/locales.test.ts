@@ -1,17 +1,26 @@
-/** Every feature text exists in every language, and texts sent as HTML are safe to send as HTML. */
+/**
+ * Every feature text exists in every language, each feature's texts live in its own folder
+ * (bot/features/<feature>/locales/<lang>.ftl), and texts sent as HTML are safe to send as HTML.
+ */
 import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ftlKeys, keysUsedIn } from '../../test/helpers/ftl.js';
+import { featureFtlKeys, keysUsedIn } from '../../test/helpers/ftl.js';
 
 const FEATURES = fileURLToPath(new URL('.', import.meta.url));
 const KEY = /^(kb|rate|fu|autoclose|macro|bc|spam|lang|cmd)-[a-z0-9-]+$/;
 
-describe('features.ftl', () => {
-  const en = ftlKeys('en', 'features.ftl');
-  const ru = ftlKeys('ru', 'features.ftl');
+const merged = (byFeature: Map<string, Map<string, string>>) => new Map([...byFeature.values()].flatMap((keys) => [...keys]));
+
+describe("the features' locales", () => {
+  const enByFeature = featureFtlKeys('en');
+  const ruByFeature = featureFtlKeys('ru');
+  const en = merged(enByFeature);
+  const ru = merged(ruByFeature);
 
   it('has the same keys in English and Russian', () => {
     expect([...ru.keys()].sort()).toEqual([...en.keys()].sort());
+    expect([...ruByFeature.keys()]).toEqual([...enByFeature.keys()]);
   });
 
   it('has every key the features use', () => {
@@ -19,8 +28,25 @@ describe('features.ftl', () => {
     expect(missing).toEqual([]);
   });
 
+  it("keeps each feature's texts in its own folder: the keys its code uses are in its locales", () => {
+    for (const [feature, keys] of enByFeature) {
+      const elsewhere = [...keysUsedIn(join(FEATURES, feature), KEY)].filter((k) => !keys.has(k));
+      expect(elsewhere, feature).toEqual([]);
+    }
+  });
+
   it('keeps texts that go out with parse_mode HTML free of raw < > &', () => {
-    const html = ['kb-suggest-header', 'kb-suggest-question', 'bc-header', 'bc-header-urgent', 'bc-footer', 'bc-preview', 'bc-preview-quiet', 'macro-sent', 'macro-list-header'];
+    const html = [
+      'kb-suggest-header',
+      'kb-suggest-question',
+      'bc-header',
+      'bc-header-urgent',
+      'bc-footer',
+      'bc-preview',
+      'bc-preview-quiet',
+      'macro-sent',
+      'macro-list-header',
+    ];
     // ("->" is Fluent's selector syntax, not text)
     for (const lang of [en, ru]) for (const k of html) expect(lang.get(k)?.replace(/->/g, ''), k).not.toMatch(/[<>&]/);
   });

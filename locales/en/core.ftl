@@ -1,4 +1,4 @@
-# Desk core texts (bot/). Features add features.ftl beside this file.
+# Texts the desk shares (bot/): its customer and agent sides, refusals, durations. Each feature keeps its own in bot/features/<feature>/locales/<lang>.ftl.
 
 ## Customer side
 start-welcome =
