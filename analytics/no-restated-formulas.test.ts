@@ -166,6 +166,8 @@ describe('no consumer restates a metric formula', () => {
   });
 
   it('flags the formulas consumers used to restate, and nothing that is not a metric', () => {
+    /** A placeholder as it stands in a consumer's template literal: `${expr}`. */
+    const P = (expr: string) => ['$', `{${expr}}`].join('');
     const restated = [
       // the Grafana generator's own SQL over events, before the definitions
       "SELECT quantileExact(0.5)(s) AS p50 FROM (SELECT ticket_id, min(first_response_seconds) AS s FROM events WHERE type = 'message_out' GROUP BY ticket_id)",
@@ -178,16 +180,16 @@ describe('no consumer restates a metric formula', () => {
       "SELECT ticket_id, argMax(score, tuple(ticket_seq, occurred_at, event_id)) AS rating FROM events WHERE type = 'csat_rated'",
       'percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM first_response_at - created_at))::float8 AS p90',
       // the API's aggregates written outside analytics/
-      'quantilesExactInclusiveIf(0.5, 0.9)(${TICKET.frt}, ${TICKET.replied})',
-      'countIf(${T.csat} >= 4)',
+      `quantilesExactInclusiveIf(0.5, 0.9)(${P('TICKET.frt')}, ${P('TICKET.replied')})`,
+      `countIf(${P('T.csat')} >= 4)`,
       'sum(repeat_contact)',
     ];
     for (const sql of restated) expect(restatements(sql), sql).not.toEqual([]);
 
     const notMetrics = [
       // live state, in ClickHouse and in the store
-      'countIf(fr_pending_due > {now:DateTime64(3)}) AS at_risk_n, countIf(NOT ${TICKET.replied}) AS unanswered_n',
-      'minIf(tuple(toUnixTimestamp64Milli(ticket_created_at), ticket_id), NOT ${TICKET.replied}) AS oldest',
+      `countIf(fr_pending_due > {now:DateTime64(3)}) AS at_risk_n, countIf(NOT ${P('TICKET.replied')}) AS unanswered_n`,
+      `minIf(tuple(toUnixTimestamp64Milli(ticket_created_at), ticket_id), NOT ${P('TICKET.replied')}) AS oldest`,
       'count(*) FILTER (WHERE first_response_at IS NULL AND first_response_due_at <= $1::timestamptz)::int AS fr_overdue',
       'coalesce(max(extract(epoch FROM $1::timestamptz - created_at)) FILTER (WHERE first_response_at IS NULL), 0)::float8 AS oldest_wait',
       // activity and the pipeline
