@@ -5,7 +5,7 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { featureFtlKeys, keysUsedIn } from '../../test/helpers/ftl.js';
+import { featureFtlKeys, ftlKeys, keysUsedIn } from '../../test/helpers/ftl.js';
 
 const FEATURES = fileURLToPath(new URL('.', import.meta.url));
 const KEY = /^(kb|rate|fu|autoclose|macro|bc|spam|lang|cmd)-[a-z0-9-]+$/;
@@ -18,9 +18,20 @@ describe("the features' locales", () => {
   const en = merged(enByFeature);
   const ru = merged(ruByFeature);
 
-  it('has the same keys in English and Russian', () => {
+  it('has the same keys in English and Russian, in every feature and in the shared core.ftl', () => {
     expect([...ru.keys()].sort()).toEqual([...en.keys()].sort());
     expect([...ruByFeature.keys()]).toEqual([...enByFeature.keys()]);
+    for (const [feature, keys] of enByFeature) expect([...ruByFeature.get(feature)!.keys()].sort(), feature).toEqual([...keys.keys()].sort());
+    expect([...ftlKeys('ru', 'core.ftl').keys()].sort()).toEqual([...ftlKeys('en', 'core.ftl').keys()].sort());
+  });
+
+  it("a feature uses its own texts or the shared core.ftl, never another feature's", () => {
+    const core = ftlKeys('en', 'core.ftl');
+    for (const feature of enByFeature.keys()) {
+      const others = new Set([...enByFeature].filter(([f]) => f !== feature).flatMap(([, keys]) => [...keys.keys()]));
+      const borrowed = [...keysUsedIn(join(FEATURES, feature), /^[a-z][a-z0-9_-]*-[a-z0-9_-]+$/)].filter((k) => others.has(k) && !core.has(k));
+      expect(borrowed, feature).toEqual([]);
+    }
   });
 
   it('has every key the features use', () => {

@@ -1,4 +1,4 @@
-# Command menus, Telegram's "/" menu (bot/features/agent-commands/menu.ts): one line per command of every feature.
+# The agents' commands (bot/features/agent-commands/): the command menus, Telegram's "/" menu (menu.ts: one line per command of every feature), then the replies to the commands.
 
 ## Command menus (Telegram's "/" menu)
 cmd-start = About this support chat
@@ -17,3 +17,35 @@ cmd-find-kb = Search the knowledge base
 cmd-broadcast = Incident broadcast to all customers
 cmd-ban = Stop relaying this customer
 cmd-unban = Relay this customer again
+
+## Replies to the commands
+agent-unknown-command =
+    { $suggestion ->
+        [none] ❓ Unknown command /{ $command }.
+       *[other] ❓ Unknown command /{ $command } — did you mean /{ $suggestion }?
+    }
+
+    Commands:
+    { $commands }
+agent-escalated = ⬆️ Ticket #{ $number } moved { $from } → { $to } by { $agent }. New deadlines: first response { $firstDue }, resolution { $resolutionDue }.
+agent-note-saved = 📌 Note saved (not sent to the customer).
+agent-note-usage = Usage: /note <text>
+agent-escalate-usage = Usage: /escalate <queue>. Queues: { $queues }
+agent-banned = 🚫 Customer banned: their messages are no longer relayed.
+agent-unbanned = ✅ Customer unbanned.
+
+## Replies to the commands
+agent-unknown-command =
+    { $suggestion ->
+        [none] ❓ Unknown command /{ $command }.
+       *[other] ❓ Unknown command /{ $command } — did you mean /{ $suggestion }?
+    }
+
+    Commands:
+    { $commands }
+agent-escalated = ⬆️ Ticket #{ $number } moved { $from } → { $to } by { $agent }. New deadlines: first response { $firstDue }, resolution { $resolutionDue }.
+agent-note-saved = 📌 Note saved (not sent to the customer).
+agent-note-usage = Usage: /note <text>
+agent-escalate-usage = Usage: /escalate <queue>. Queues: { $queues }
+agent-banned = 🚫 Customer banned: their messages are no longer relayed.
+agent-unbanned = ✅ Customer unbanned.

@@ -1,4 +1,4 @@
-# Меню команд, меню «/» в Telegram (bot/features/agent-commands/menu.ts): строка на каждую команду всех функций.
+# Команды агентов (bot/features/agent-commands/): меню команд, меню «/» в Telegram (menu.ts: строка на каждую команду всех функций), затем ответы на команды.
 
 ## Меню команд (меню «/» в Telegram)
 cmd-start = О чате поддержки
@@ -17,3 +17,19 @@ cmd-find-kb = Поиск по базе знаний
 cmd-broadcast = Рассылка всем клиентам об инциденте
 cmd-ban = Больше не пересылать сообщения клиента
 cmd-unban = Снова пересылать сообщения клиента
+
+## Ответы на команды
+agent-unknown-command =
+    { $suggestion ->
+        [none] ❓ Неизвестная команда /{ $command }.
+       *[other] ❓ Неизвестная команда /{ $command } — может быть, /{ $suggestion }?
+    }
+
+    Команды:
+    { $commands }
+agent-escalated = ⬆️ Обращение #{ $number } перенесено { $from } → { $to }: { $agent }. Новые сроки: первый ответ { $firstDue }, решение { $resolutionDue }.
+agent-note-saved = 📌 Заметка сохранена (клиенту не отправлена).
+agent-note-usage = Формат: /note <текст>
+agent-escalate-usage = Формат: /escalate <очередь>. Очереди: { $queues }
+agent-banned = 🚫 Клиент заблокирован: его сообщения больше не пересылаются.
+agent-unbanned = ✅ Клиент разблокирован.
