@@ -36,6 +36,7 @@ import { AgentDirectory } from './telegram/agents.js';
 import { installFloodControl } from './telegram/api.js';
 import { pickLocale } from './telegram/present.js';
 import { Relay } from './telegram/relay.js';
+import { checkCommandLocales, checkWebhookUrl } from './telegram/settings.js';
 import { TopicManager } from './telegram/topics.js';
 import { isAgentUpdate } from './telegram/update.js';
 import { Intake } from './tickets/intake.js';
@@ -102,14 +103,18 @@ export function sequentialKey(supportChatId: number) {
 export async function createDesk(o: DeskOptions): Promise<DeskApp> {
   const { db, config } = o;
   const log = o.log ?? makeLogger('bot');
+  const apiRoot = o.apiRoot ?? config.apiRoot;
+  // Before anything else: a webhook api.telegram.org would refuse is a configuration error, not a silent start.
+  checkWebhookUrl(config.webhookUrl, apiRoot);
   await migrateBot(db, { log: (m) => log.info(m) });
 
-  const apiRoot = o.apiRoot ?? config.apiRoot;
   const bot = new Bot<BotContext>(config.token, { client: apiRoot ? { apiRoot } : {} });
   installFloodControl(bot.api, config.throttle);
 
   const features = o.features ?? { composer: defaultFeatures, hooks: defaultHooks };
   const i18n = createI18n({ agentLanguage: config.agentLanguage, supportChatId: config.supportChatId });
+  // Each locale is published as a command menu (setMyCommands language_code): Telegram accepts only two-letter codes.
+  checkCommandLocales(i18n.locales);
   const translate = (locale: string, key: string, vars?: Record<string, string | number>) => i18n.t(locale, key, vars);
   const agentLocale = pickLocale(i18n.locales, config.agentLanguage);
   const agentText = (key: string, vars?: Record<string, string | number>) => translate(agentLocale, key, vars);
