@@ -33,19 +33,3 @@ agent-note-usage = Usage: /note <text>
 agent-escalate-usage = Usage: /escalate <queue>. Queues: { $queues }
 agent-banned = 🚫 Customer banned: their messages are no longer relayed.
 agent-unbanned = ✅ Customer unbanned.
-
-## Replies to the commands
-agent-unknown-command =
-    { $suggestion ->
-        [none] ❓ Unknown command /{ $command }.
-       *[other] ❓ Unknown command /{ $command } — did you mean /{ $suggestion }?
-    }
-
-    Commands:
-    { $commands }
-agent-escalated = ⬆️ Ticket #{ $number } moved { $from } → { $to } by { $agent }. New deadlines: first response { $firstDue }, resolution { $resolutionDue }.
-agent-note-saved = 📌 Note saved (not sent to the customer).
-agent-note-usage = Usage: /note <text>
-agent-escalate-usage = Usage: /escalate <queue>. Queues: { $queues }
-agent-banned = 🚫 Customer banned: their messages are no longer relayed.
-agent-unbanned = ✅ Customer unbanned.
