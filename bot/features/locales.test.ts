@@ -3,9 +3,11 @@
  * (bot/features/<feature>/locales/<lang>.ftl), and texts sent as HTML are safe to send as HTML.
  */
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { featureFtlKeys, ftlKeys, keysUsedIn } from '../../test/helpers/ftl.js';
+import { localeFiles } from '../i18n.js';
 
 const FEATURES = fileURLToPath(new URL('.', import.meta.url));
 const KEY = /^(kb|rate|fu|autoclose|macro|bc|spam|lang|cmd)-[a-z0-9-]+$/;
@@ -23,6 +25,19 @@ describe("the features' locales", () => {
     expect([...ruByFeature.keys()]).toEqual([...enByFeature.keys()]);
     for (const [feature, keys] of enByFeature) expect([...ruByFeature.get(feature)!.keys()].sort(), feature).toEqual([...keys.keys()].sort());
     expect([...ftlKeys('ru', 'core.ftl').keys()].sort()).toEqual([...ftlKeys('en', 'core.ftl').keys()].sort());
+  });
+
+  it('defines every key once across the shared files and the features', () => {
+    const sources = [...localeFiles().values()].flat();
+    for (const lang of ['en', 'ru']) {
+      const keys = sources
+        .filter((f) => basename(f) === `${lang}.ftl` || basename(dirname(f)) === lang)
+        .flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^([a-z][a-z0-9_-]*) =/gm)].map((m) => m[1]!));
+      expect(
+        keys.filter((k, i) => keys.indexOf(k) !== i),
+        lang,
+      ).toEqual([]);
+    }
   });
 
   it("a feature uses its own texts or the shared core.ftl, never another feature's", () => {
