@@ -12,26 +12,59 @@ import { DEFAULT_CATEGORIES, parseCategories, type Category } from './routing.js
 
 export const SANDBOX_BOT_TOKEN = '7000000001:sandbox-token';
 
+/** Read first: with DEMO=1 an empty BOT_TOKEN counts as unset. */
+const loadDemoEnv = defineConfig('bot', {
+  DEMO: env.bool({
+    default: false,
+    doc: 'npm start: run the demo on purpose — the local Telegram sandbox and the traffic simulator, on the embedded stores only (refused with BOT_TOKEN, DATABASE_URL, CLICKHOUSE_URL, KAFKA_BROKERS or a non-loopback SANDBOX_HOST). npm start with no configuration at all runs it too; npm run bot refuses it.',
+  }),
+});
+
 export const loadBotEnv = defineConfig('bot', {
-  BOT_TOKEN: env.optionalString({ doc: 'Telegram bot token from @BotFather. Unset: the local sandbox bot (token 7000000001:sandbox-token at http://127.0.0.1:$SANDBOX_PORT).', secret: true }),
-  TELEGRAM_API_ROOT: env.url({ doc: 'Bot API root (a local Bot API server, or the sandbox). Unset: api.telegram.org, or the sandbox when BOT_TOKEN is unset.' }),
-  SANDBOX_PORT: env.int({ default: 8081, min: 1, max: 65535, doc: 'Port of the local Telegram sandbox used when BOT_TOKEN is unset.' }),
-  SUPPORT_CHAT_ID: env.int({ default: -1002000000001, doc: 'Forum supergroup where agents work: one topic per customer. The bot must be an admin that can manage topics.' }),
+  BOT_TOKEN: env.botToken({
+    doc: 'Telegram bot token from @BotFather (<bot id>:<about 35 characters>). Required by npm run bot. Unset (npm start with no configuration, or DEMO=1): the demo on the local sandbox bot. Set but empty or malformed: an error, never the demo.',
+    emptyHint: 'or remove the variable (or set DEMO=1) for the demo on the local sandbox',
+  }),
+  TELEGRAM_API_ROOT: env.url({
+    protocols: ['http:', 'https:'],
+    example: 'http://127.0.0.1:8081',
+    doc: 'Bot API root (a local Bot API server, or a sandbox started apart). Unset: api.telegram.org, or, in the demo, the local sandbox.',
+  }),
+  SANDBOX_PORT: env.int({ default: 8081, min: 1, max: 65535, doc: 'Port of the local Telegram sandbox of the demo (npm start without BOT_TOKEN).' }),
+  SUPPORT_CHAT_ID: env.chatId({
+    default: -1002000000001,
+    supergroup: true,
+    doc: 'Forum supergroup where agents work (-100…): one topic per customer. The bot must be an admin that can manage topics.',
+  }),
   WEBHOOK_URL: env.url({ doc: 'Public HTTPS URL Telegram posts updates to (path included). Unset: long polling.' }),
   WEBHOOK_SECRET: env.optionalString({ doc: 'Secret token Telegram sends in X-Telegram-Bot-Api-Secret-Token; required with WEBHOOK_URL.', secret: true }),
-  VIP_USER_IDS: env.list({ doc: 'Comma-separated Telegram user ids routed to the VIP queue (always wins over category routing).' }),
-  CATEGORIES: env.string({ default: DEFAULT_CATEGORIES, doc: 'Category keyboard and routing: "Label:queue,…". A category without ":queue" goes to the default queue (L1).' }),
+  VIP_USER_IDS: env.userIds({ doc: 'Comma-separated Telegram user ids routed to the VIP queue (always wins over category routing).' }),
+  CATEGORIES: env.string({
+    default: DEFAULT_CATEGORIES,
+    doc: 'Category keyboard and routing: "Label:queue,…". A category without ":queue" goes to the default queue (L1).',
+  }),
   DEFAULT_QUEUE: env.string({ default: 'L1', doc: 'Queue of tickets before a category is picked and of categories without a queue.' }),
-  SLA_TARGETS: env.string({ default: DEFAULT_SLA_TARGETS, doc: 'Per queue first-response/resolution targets: "L1=15m/4h,L2=30m/24h,VIP=5m/8h,payments=10m/8h".' }),
-  BUSINESS_HOURS: env.optionalString({ doc: 'Business-hours calendars per queue, ";"-separated: "L1=Mon-Fri 09:00-18:00 Europe/Berlin; L2=Mon-Sat 08:00-20:00 UTC". Queues without one run 24/7.' }),
+  SLA_TARGETS: env.string({
+    default: DEFAULT_SLA_TARGETS,
+    doc: 'Per queue first-response/resolution targets: "L1=15m/4h,L2=30m/24h,VIP=5m/8h,payments=10m/8h".',
+  }),
+  BUSINESS_HOURS: env.optionalString({
+    doc: 'Business-hours calendars per queue, ";"-separated: "L1=Mon-Fri 09:00-18:00 Europe/Berlin; L2=Mon-Sat 08:00-20:00 UTC". Queues without one run 24/7.',
+  }),
   REPEAT_CONTACT_WINDOW: env.duration({ default: '7d', doc: 'A new ticket is a repeat contact when the customer had a ticket resolved this long before.' }),
   AGENT_CACHE_TTL: env.duration({ default: '60s', doc: 'How long a support-group membership check (getChatMember) is cached.' }),
   ALBUM_BUFFER: env.duration({ default: '400ms', doc: 'How long the relay waits for the rest of an album (media_group_id) before copying it as one group.' }),
-  THROTTLE: env.bool({ default: true, doc: "Throttle outgoing Bot API calls to Telegram's flood limits (@grammyjs/transformer-throttler). Off only against a sandbox without flood limits (benchmarks)." }),
+  THROTTLE: env.bool({
+    default: true,
+    doc: "Throttle outgoing Bot API calls to Telegram's flood limits (@grammyjs/transformer-throttler). Off only against a sandbox without flood limits (benchmarks).",
+  }),
   THROTTLE_GLOBAL_PER_SECOND: env.int({ default: 30, min: 1, doc: 'Outgoing messages per second for the whole bot.' }),
   THROTTLE_GROUP_PER_MINUTE: env.int({ default: 20, min: 1, doc: 'Outgoing messages per minute into one group (the support group included).' }),
   THROTTLE_CHAT_PER_SECOND: env.int({ default: 1, min: 1, doc: 'Outgoing messages per second into one private chat.' }),
-  AGENT_LANGUAGE: env.string({ default: 'en', doc: 'Language of the texts the bot posts for agents: the support group and the escalation chat (alerts, /sla, the daily digest); a locales/ directory.' }),
+  AGENT_LANGUAGE: env.string({
+    default: 'en',
+    doc: 'Language of the texts the bot posts for agents: the support group and the escalation chat (alerts, /sla, the daily digest); a locales/ directory.',
+  }),
   OUTBOX_BATCH: env.int({ default: 200, min: 1, max: 10_000, doc: 'Outbox rows published per bus send.' }),
   DATA_DIR: env.string({ default: './data', doc: 'Directory for all embedded state (chDB, PGlite, embedded bus log).' }),
 });
@@ -40,7 +73,10 @@ export interface BotConfig {
   token: string;
   /** undefined → grammY's default (api.telegram.org). */
   apiRoot: string | undefined;
+  /** No BOT_TOKEN: the sandbox's bot, at TELEGRAM_API_ROOT or the local sandbox (SANDBOX_PORT). */
   sandbox: boolean;
+  /** DEMO=1: the demo on purpose (npm start's sandbox and simulator). */
+  demo: boolean;
   supportChatId: number;
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
@@ -61,15 +97,15 @@ export interface BotConfig {
 }
 
 export function loadBotConfig(source?: Record<string, string | undefined>): BotConfig {
-  const e = loadBotEnv(source);
+  const { DEMO: demo } = loadDemoEnv(source);
+  const e = loadBotEnv(source, { emptyIsUnset: demo ? ['BOT_TOKEN'] : [] });
+  if (demo && e.BOT_TOKEN !== undefined)
+    throw new ConfigError(
+      'DEMO',
+      'is set together with BOT_TOKEN: the demo runs the local sandbox instead of Telegram — unset BOT_TOKEN for the demo, or DEMO for Telegram',
+    );
   const sandbox = e.BOT_TOKEN === undefined;
   if (e.WEBHOOK_URL && !e.WEBHOOK_SECRET) throw new ConfigError('WEBHOOK_SECRET', 'must be set when WEBHOOK_URL is set');
-  const vip = new Set<number>();
-  for (const raw of e.VIP_USER_IDS) {
-    const id = Number(raw);
-    if (!Number.isSafeInteger(id)) throw new ConfigError('VIP_USER_IDS', `must list integer user ids, got "${raw}"`);
-    vip.add(id);
-  }
   const wrap = <T>(name: string, f: () => T): T => {
     try {
       return f();
@@ -82,10 +118,11 @@ export function loadBotConfig(source?: Record<string, string | undefined>): BotC
     token: e.BOT_TOKEN ?? SANDBOX_BOT_TOKEN,
     apiRoot: e.TELEGRAM_API_ROOT ?? (sandbox ? `http://127.0.0.1:${e.SANDBOX_PORT}` : undefined),
     sandbox,
+    demo,
     supportChatId: e.SUPPORT_CHAT_ID,
     webhookUrl: e.WEBHOOK_URL,
     webhookSecret: e.WEBHOOK_SECRET,
-    vipUserIds: vip,
+    vipUserIds: new Set(e.VIP_USER_IDS),
     categories: wrap('CATEGORIES', () => parseCategories(e.CATEGORIES, e.DEFAULT_QUEUE)),
     defaultQueue: e.DEFAULT_QUEUE,
     sla: wrap('SLA_TARGETS', () => parseSlaTargets(e.SLA_TARGETS)),
@@ -94,9 +131,34 @@ export function loadBotConfig(source?: Record<string, string | undefined>): BotC
     agentCacheTtlMs: e.AGENT_CACHE_TTL * 1000,
     albumBufferMs: e.ALBUM_BUFFER * 1000,
     eventsTopic: loadBusConfig(source).KAFKA_TOPIC,
-    throttle: { enabled: e.THROTTLE, globalPerSecond: e.THROTTLE_GLOBAL_PER_SECOND, groupPerMinute: e.THROTTLE_GROUP_PER_MINUTE, chatPerSecond: e.THROTTLE_CHAT_PER_SECOND },
+    throttle: {
+      enabled: e.THROTTLE,
+      globalPerSecond: e.THROTTLE_GLOBAL_PER_SECOND,
+      groupPerMinute: e.THROTTLE_GROUP_PER_MINUTE,
+      chatPerSecond: e.THROTTLE_CHAT_PER_SECOND,
+    },
     agentLanguage: e.AGENT_LANGUAGE,
     outboxBatch: e.OUTBOX_BATCH,
     dataDir: e.DATA_DIR,
   };
+}
+
+/**
+ * The configuration of `npm run bot`, the production entry: it serves Telegram and never starts a
+ * sandbox or the demo. Without BOT_TOKEN it runs only against a Bot API that TELEGRAM_API_ROOT names
+ * (a sandbox started apart, as the multi-process test does) — never by falling back on its own.
+ */
+export function loadBotServiceConfig(source?: Record<string, string | undefined>): BotConfig {
+  const c = loadBotConfig(source);
+  if (c.demo)
+    throw new ConfigError(
+      'DEMO',
+      'is for npm start (the demo: the local sandbox and the simulator); npm run bot serves Telegram and never starts a sandbox — unset DEMO',
+    );
+  if (c.sandbox && loadBotEnv(source).TELEGRAM_API_ROOT === undefined)
+    throw new ConfigError(
+      'BOT_TOKEN',
+      'is not set: npm run bot serves Telegram and never starts a sandbox — set BOT_TOKEN to the token from @BotFather (<bot id>:<about 35 characters>); against a sandbox you started, set TELEGRAM_API_ROOT to its URL (e.g. http://127.0.0.1:8081); for the demo, run npm start',
+    );
+  return c;
 }

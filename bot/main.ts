@@ -12,7 +12,7 @@ import { logger } from '../core/log.js';
 import { loadPostgresConfig, openDatabase } from '../core/postgres.js';
 import { alertmanagerPlugin, alertsComposer, registerSlaCollectors, startDailyDigest } from './alerts/index.js';
 import { createDesk } from './app.js';
-import { loadBotConfig } from './config.js';
+import { loadBotServiceConfig } from './config.js';
 import { webhookPlugin } from './http/webhook.js';
 
 runMain(async () => {
@@ -21,7 +21,8 @@ runMain(async () => {
     description: 'Runs the Telegram support desk bot (customers ↔ per-customer forum topics), its outbox relay and HTTP endpoints.',
   });
   const log = logger('bot');
-  const config = loadBotConfig();
+  // Never the sandbox by itself: BOT_TOKEN, or a Bot API named by TELEGRAM_API_ROOT.
+  const config = loadBotServiceConfig();
   const httpConfig = loadHttpConfig();
   const busConfig = loadBusConfig();
   const db = await openDatabase(loadPostgresConfig());
@@ -33,7 +34,11 @@ runMain(async () => {
 
   const http = await createHttpServer({
     healthChecks: {
-      database: async () => (await db.query('SELECT 1').then(() => undefined, (e: unknown) => String(e))),
+      database: async () =>
+        await db.query('SELECT 1').then(
+          () => undefined,
+          (e: unknown) => String(e),
+        ),
     },
   });
   await http.register(alertmanagerPlugin, { desk: desk.services });

@@ -14,14 +14,32 @@ import { createChdbConnection, type ChdbExtension } from 'chdb/connection';
 import { defineConfig, env } from './env.js';
 
 export const loadClickHouseConfig = defineConfig('clickhouse', {
-  CLICKHOUSE_URL: env.url({ doc: 'ClickHouse server HTTP URL (e.g. http://default:pass@clickhouse:8123). Unset: embedded chDB in DATA_DIR/clickhouse.' }),
+  CLICKHOUSE_URL: env.url({
+    protocols: ['http:', 'https:'],
+    example: 'http://desk:PASSWORD@clickhouse:8123',
+    secret: true,
+    doc: 'ClickHouse server HTTP URL (e.g. http://default:pass@clickhouse:8123). Unset: embedded chDB in DATA_DIR/clickhouse.',
+  }),
   CLICKHOUSE_DATABASE: env.string({ default: 'support', doc: 'Database on the ClickHouse server (chDB always uses its own data directory).' }),
   CLICKHOUSE_CLUSTER: env.optionalString({ doc: 'Cluster name: migrations render Replicated*/Distributed engines ON CLUSTER this cluster.' }),
-  CLICKHOUSE_MAX_MEMORY: env.int({ default: 2_000_000_000, min: 100_000_000, doc: 'max_memory_usage per query in bytes, so one heavy query cannot take the process down.' }),
+  CLICKHOUSE_MAX_MEMORY: env.int({
+    default: 2_000_000_000,
+    min: 100_000_000,
+    doc: 'max_memory_usage per query in bytes, so one heavy query cannot take the process down.',
+  }),
   EVENTS_TTL_DAYS: env.int({ default: 730, min: 1, doc: 'Days raw events are kept in ClickHouse (aggregates are kept).' }),
   DATA_DIR: env.string({ default: './data', doc: 'Directory for all embedded state (chDB, PGlite, embedded bus log).' }),
 });
 export type ClickHouseConfig = ReturnType<typeof loadClickHouseConfig>;
+
+// Read by docker-compose only (the Node code gets the password inside CLICKHOUSE_URL); declared here so
+// the README table and .env.example list every password a deployment must set.
+defineConfig('clickhouse', {
+  CLICKHOUSE_PASSWORD: env.optionalString({
+    secret: true,
+    doc: 'docker-compose only: password of the ClickHouse user "desk" (the server, Grafana\'s data source and the CLICKHOUSE_URL compose builds). The Node code does not read it.',
+  }),
+});
 
 export interface ClickHouse {
   client: ClickHouseClient;
@@ -56,7 +74,14 @@ export async function createClickHouse(cfg: ClickHouseConfig = loadClickHouseCon
     await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS \`${cfg.CLICKHOUSE_DATABASE}\`${onCluster}` });
     await bootstrap.close();
     const client = createClient({ url: cfg.CLICKHOUSE_URL, database: cfg.CLICKHOUSE_DATABASE, clickhouse_settings, request_timeout: 60_000 });
-    return { client, mode: 'server', database: cfg.CLICKHOUSE_DATABASE, cluster: cfg.CLICKHOUSE_CLUSTER, settings: clickhouse_settings, close: () => client.close() };
+    return {
+      client,
+      mode: 'server',
+      database: cfg.CLICKHOUSE_DATABASE,
+      cluster: cfg.CLICKHOUSE_CLUSTER,
+      settings: clickhouse_settings,
+      close: () => client.close(),
+    };
   }
   const path = join(cfg.DATA_DIR, 'clickhouse');
   mkdirSync(path, { recursive: true });
@@ -65,7 +90,15 @@ export async function createClickHouse(cfg: ClickHouseConfig = loadClickHouseCon
   const chdbConnection = createChdbConnection({ path });
   const connection = chdbConnection as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'];
   const client = createClient({ connection, clickhouse_settings });
-  return { client, mode: 'chdb', database: 'default', cluster: undefined, chdb: chdbConnection.chdb, settings: clickhouse_settings, close: () => client.close() };
+  return {
+    client,
+    mode: 'chdb',
+    database: 'default',
+    cluster: undefined,
+    chdb: chdbConnection.chdb,
+    settings: clickhouse_settings,
+    close: () => client.close(),
+  };
 }
 
 /** Runs a SELECT and returns its rows as objects. */

@@ -9,8 +9,17 @@ import { metricsPlugin } from './metrics-plugin.js';
 
 /** Every process serves HTTP on one interface and port (in compose each container has its own). */
 export const loadHttpConfig = defineConfig('http', {
-  PORT: env.int({ default: 3000, min: 0, max: 65535, doc: 'HTTP port of the process: dashboard and API (npm start, npm run dashboard), /metrics, /healthz, Telegram and Alertmanager webhooks (bot), /metrics and /healthz (ingest).' }),
-  HOST: env.string({ default: '127.0.0.1', doc: 'Interface the HTTP server listens on. Beyond loopback the analytics API requires ANALYTICS_TOKEN (compose sets 0.0.0.0).' }),
+  PORT: env.int({
+    default: 3000,
+    min: 0,
+    max: 65535,
+    doc: 'HTTP port of the process: dashboard and API (npm start, npm run dashboard), /metrics, /healthz, Telegram and Alertmanager webhooks (bot), /metrics and /healthz (ingest).',
+  }),
+  HOST: env.string({
+    default: '127.0.0.1',
+    form: 'a host name or IP address to listen on (e.g. 127.0.0.1, or 0.0.0.0 for every interface)',
+    doc: 'Interface the HTTP server listens on. Beyond loopback the analytics API requires ANALYTICS_TOKEN (compose sets 0.0.0.0).',
+  }),
 });
 export type HttpConfig = ReturnType<typeof loadHttpConfig>;
 
@@ -23,7 +32,10 @@ export interface HttpServerOptions {
 
 // Request logs are below 'warn': scrapes and dashboard polling would drown the log.
 export async function createHttpServer(opts: HttpServerOptions = {}): Promise<FastifyInstance> {
-  const app: FastifyInstance = Fastify({ loggerInstance: rootLogger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger, bodyLimit: opts.bodyLimit ?? 1_048_576 });
+  const app: FastifyInstance = Fastify({
+    loggerInstance: rootLogger.child({ component: 'http' }, { level: 'warn' }) as FastifyBaseLogger,
+    bodyLimit: opts.bodyLimit ?? 1_048_576,
+  });
   await app.register(metricsPlugin);
   app.get('/healthz', { logLevel: 'warn' }, async (_req, reply) => {
     const failures: Record<string, string> = {};

@@ -12,9 +12,23 @@ import pg from 'pg';
 import { defineConfig, env } from './env.js';
 
 export const loadPostgresConfig = defineConfig('postgres', {
-  DATABASE_URL: env.url({ doc: 'PostgreSQL URL for the bot state (tickets, topics, outbox). Unset: embedded PGlite in DATA_DIR/pglite.' }),
+  DATABASE_URL: env.url({
+    protocols: ['postgres:', 'postgresql:'],
+    example: 'postgres://desk:PASSWORD@localhost:5432/desk',
+    secret: true,
+    doc: 'PostgreSQL URL for the bot state (tickets, topics, outbox). Unset: embedded PGlite in DATA_DIR/pglite.',
+  }),
   DATABASE_POOL_SIZE: env.int({ default: 10, min: 1, doc: 'Connections in the PostgreSQL pool.' }),
   DATA_DIR: env.string({ default: './data', doc: 'Directory for all embedded state (chDB, PGlite, embedded bus log).' }),
+});
+
+// Read by docker-compose only (the Node code gets the password inside DATABASE_URL); declared here so
+// the README table and .env.example list every password a deployment must set.
+defineConfig('postgres', {
+  POSTGRES_PASSWORD: env.optionalString({
+    secret: true,
+    doc: 'docker-compose only: password of the PostgreSQL user "desk"; compose builds DATABASE_URL from it. The Node code does not read it.',
+  }),
 });
 export type PostgresConfig = ReturnType<typeof loadPostgresConfig>;
 

@@ -2,9 +2,27 @@
 import { defineConfig, env } from '../core/env.js';
 
 export const loadStartConfig = defineConfig('start', {
-  SIMULATE: env.bool({ default: true, doc: 'npm start with the sandbox: run the traffic simulator (customers and agents) so the dashboard has living data. 0 turns it off.' }),
-  SIMULATE_HISTORY_DAYS: env.int({ default: 7, min: 0, max: 60, doc: 'npm start with the sandbox: on a fresh DATA_DIR, first replay this many past days of traffic (fast, with past dates).' }),
-  PROMETHEUS_PORT: env.int({ default: 9090, min: 1, max: 65535, doc: 'npm start: port of the embedded Prometheus on 127.0.0.1 (another free port, with a warning, when this one is busy).' }),
-  ALERTMANAGER_PORT: env.int({ default: 9093, min: 1, max: 65535, doc: 'npm start: port of the embedded Alertmanager on 127.0.0.1 (another free port, with a warning, when this one is busy).' }),
+  SIMULATE: env.bool({
+    default: true,
+    doc: 'The demo (npm start with DEMO=1 or no configuration): run the traffic simulator (customers and agents) so the dashboard has living data. 0: the sandbox alone.',
+  }),
+  SIMULATE_HISTORY_DAYS: env.int({
+    default: 7,
+    min: 0,
+    max: 60,
+    doc: 'The demo: on a fresh DATA_DIR, first replay this many past days of traffic (fast, with past dates).',
+  }),
+  PROMETHEUS_PORT: env.int({
+    default: 9090,
+    min: 1,
+    max: 65535,
+    doc: 'npm start: port of the embedded Prometheus on 127.0.0.1 (another free port, with a warning, when this one is busy).',
+  }),
+  ALERTMANAGER_PORT: env.int({
+    default: 9093,
+    min: 1,
+    max: 65535,
+    doc: 'npm start: port of the embedded Alertmanager on 127.0.0.1 (another free port, with a warning, when this one is busy).',
+  }),
   ALERTING: env.bool({ default: true, doc: 'npm start: start Prometheus and Alertmanager when they are on PATH. 0 turns the embedded alerting stack off.' }),
 });

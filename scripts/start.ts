@@ -3,8 +3,9 @@
  *
  * ClickHouse is chDB, the bot state PGlite, the bus an embedded durable log —
  * unless CLICKHOUSE_URL / DATABASE_URL / KAFKA_BROKERS point elsewhere; the
- * code paths are the ones the separate services run. Without BOT_TOKEN the
- * Telegram sandbox stands in for Telegram and the simulator plays customers
+ * code paths are the ones the separate services run. In the demo — DEMO=1, or
+ * no configuration at all (start-mode.ts decides; never an empty BOT_TOKEN) —
+ * the Telegram sandbox stands in for Telegram and the simulator plays customers
  * and agents, so the dashboard shows living data from the first minute. With
  * Prometheus and Alertmanager on PATH, SLA alerts flow end to end.
  */
@@ -32,16 +33,18 @@ import { loadSandboxConfig } from '../sandbox/config.js';
 import { startAlertingStack } from './alerting-stack.js';
 import { bannerFields, bannerLines, modeOf, type BannerFacts } from './banner.js';
 import { loadStartConfig } from './start-config.js';
-
+import { decideStartMode } from './start-mode.js';
 
 async function main(): Promise<void> {
   parseCli({
     usage: 'npm start',
     description:
-      'Runs the whole support desk in one process: Telegram bot (or the local sandbox when BOT_TOKEN is unset), ingest into ClickHouse (chDB unless CLICKHOUSE_URL), the analytics dashboard and API, /metrics, and — when on PATH — Prometheus and Alertmanager.',
+      'Runs the whole support desk in one process: Telegram bot (or the demo — the local sandbox and a simulator — with DEMO=1 or no configuration at all), ingest into ClickHouse (chDB unless CLICKHOUSE_URL), the analytics dashboard and API, /metrics, and — when on PATH — Prometheus and Alertmanager.',
   });
   const log = logger('start');
   const start = loadStartConfig();
+  const mode = decideStartMode();
+  const demo = mode.mode === 'demo' ? mode.why : undefined;
   const chConfig = loadClickHouseConfig();
   const botConfig = loadBotConfig();
   const busConfig = loadBusConfig();
@@ -61,12 +64,17 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
 
   const sandboxConfig = loadSandboxConfig();
-  const sandbox = botConfig.sandbox
-    ? await startSandbox({ port: sandboxConfig.SANDBOX_PORT, host: sandboxConfig.SANDBOX_HOST, floodLimits: sandboxConfig.SANDBOX_FLOOD_LIMITS, dataDir: chConfig.DATA_DIR })
+  const sandbox = demo
+    ? await startSandbox({
+        port: sandboxConfig.SANDBOX_PORT,
+        host: sandboxConfig.SANDBOX_HOST,
+        floodLimits: sandboxConfig.SANDBOX_FLOOD_LIMITS,
+        dataDir: chConfig.DATA_DIR,
+      })
     : undefined;
   if (sandbox) {
     stops.push(['sandbox', () => sandbox.close()]);
-    log.info({ url: sandbox.url }, 'no BOT_TOKEN: Telegram sandbox running (control API documented in sandbox/README.md)');
+    log.info({ url: sandbox.url, why: demo }, 'demo: Telegram sandbox running (control API documented in sandbox/README.md)');
   }
 
   // The sandbox enforces Telegram's flood limits only with SANDBOX_FLOOD_LIMITS=1; without them,
@@ -94,7 +102,13 @@ async function main(): Promise<void> {
     bodyLimit: alertsConfig.ALERT_WEBHOOK_BODY_LIMIT,
     healthChecks: { database: async () => db.query('SELECT 1').then(() => undefined) },
   });
-  await http.register(analyticsPlugin, { ch, token: dashboardConfig.ANALYTICS_TOKEN, liveWindowSeconds: dashboardConfig.DASHBOARD_LIVE_WINDOW, categories: dashboardConfig.categories, defaultQueue: dashboardConfig.DEFAULT_QUEUE });
+  await http.register(analyticsPlugin, {
+    ch,
+    token: dashboardConfig.ANALYTICS_TOKEN,
+    liveWindowSeconds: dashboardConfig.DASHBOARD_LIVE_WINDOW,
+    categories: dashboardConfig.categories,
+    defaultQueue: dashboardConfig.DEFAULT_QUEUE,
+  });
   await http.register(alertmanagerPlugin, { desk: desk.services, token: webhookToken });
   if (botConfig.webhookUrl) await http.register(webhookPlugin, { bot: desk.bot, url: botConfig.webhookUrl, secret: botConfig.webhookSecret! });
   await http.listen({ port, host });

@@ -31,7 +31,21 @@ function run(file: string, args: string[], env: Record<string, string> = {}) {
 describe('command-line interfaces', () => {
   it('covers every TypeScript entry point in package.json', () => {
     expect(entryPoints.map(([n]) => n).sort()).toEqual(
-      ['bench', 'bot', 'build:web', 'chdb-gateway', 'config:docs', 'dashboard', 'import', 'ingest', 'migrate', 'sandbox', 'schemas:export', 'simulate', 'start'].sort(),
+      [
+        'bench',
+        'bot',
+        'build:web',
+        'chdb-gateway',
+        'config:docs',
+        'dashboard',
+        'import',
+        'ingest',
+        'migrate',
+        'sandbox',
+        'schemas:export',
+        'simulate',
+        'start',
+      ].sort(),
     );
   });
 
@@ -73,5 +87,41 @@ describe('command-line interfaces', () => {
     expect(r.stderr).toMatch(message);
     // One line for a person, not a stack trace.
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('demo only on purpose, strict configuration, no secret printed (issue 18)', () => {
+  const token = '110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq';
+  // Out of the way of a desk running on the default ports, should a case not fail at start-up.
+  const quiet = { PORT: '0', SANDBOX_PORT: '18981', ALERTING: '0', SIMULATE: '0' };
+
+  it.each([
+    ['start', { BOT_TOKEN: '' }, /^error: Invalid configuration: BOT_TOKEN is empty: expected a Bot API token from @BotFather/],
+    ['start', { BOT_TOKEN: '123456:hunter2-secret' }, /BOT_TOKEN must be a Bot API token from @BotFather.*not shown/],
+    [
+      'start',
+      { DEMO: '1', DATABASE_URL: 'postgres://desk:hunter2-secret@db.example.com:5432/desk' },
+      /DATABASE_URL is set with DEMO=1: the demo writes simulated tickets; it runs only on the embedded stores — unset DATABASE_URL or DEMO/,
+    ],
+    [
+      'start',
+      { BOT_TOKEN: token, DATABASE_URL: 'postgres://desk:hunter2-secret@db:54x32/desk' },
+      /DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    ],
+    ['start', { DATABASE_URL: 'postgres://desk:hunter2-secret@db.example.com:5432/desk' }, /BOT_TOKEN is not set while DATABASE_URL is/],
+    ['start', { ESCALATION_CHAT_ID: '' }, /ESCALATION_CHAT_ID is empty: expected a Telegram chat id/],
+    ['start', { ALERT_TEAM_LEAD_IDS: '123456789,12a4' }, /ALERT_TEAM_LEAD_IDS must list Telegram user ids.*item 2 of 2, "12a4", is not one/],
+    ['start', { DEMO: '1', SANDBOX_HOST: '0.0.0.0' }, /SANDBOX_HOST must be a loopback address for the demo/],
+    ['bot', { BOT_TOKEN: '' }, /BOT_TOKEN is empty/],
+    ['bot', {}, /BOT_TOKEN is not set: npm run bot serves Telegram and never starts a sandbox/],
+    ['bot', { DEMO: '1' }, /DEMO is for npm start/],
+  ] as const)('npm run %s %j exits 2 with one line naming the variable', (name, env, message) => {
+    const r = run(scripts[name]!.replace(/^tsx /, ''), [], { ...quiet, ...env });
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^error: Invalid configuration: /);
+    expect(r.stderr).toMatch(message);
+    // One line for a person: no stack trace.
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/hunter2|AAHdqTcv/);
   });
 });

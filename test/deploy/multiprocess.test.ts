@@ -48,7 +48,10 @@ async function waitHttp(url: string, what: string, timeoutMs = 90_000): Promise<
   for (;;) {
     const dead = children.find((c) => c.proc.exitCode !== null);
     if (dead) throw new Error(`${dead.name} exited with ${dead.proc.exitCode}:\n${dead.output.join('')}`);
-    const ok = await fetch(url).then((r) => r.ok, () => false);
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`${what} did not come up at ${url}:\n${children.map((c) => `--- ${c.name}\n${c.output.join('')}`).join('\n')}`);
     await new Promise((r) => setTimeout(r, 250));
@@ -56,7 +59,8 @@ async function waitHttp(url: string, what: string, timeoutMs = 90_000): Promise<
 }
 
 beforeAll(async () => {
-  if (!brokers || !databaseUrl) throw new Error('TEST_KAFKA_BROKERS and TEST_DATABASE_URL are required: run `bash scripts/services.sh start` (the README test command does)');
+  if (!brokers || !databaseUrl)
+    throw new Error('TEST_KAFKA_BROKERS and TEST_DATABASE_URL are required: run `bash scripts/services.sh start` (the README test command does)');
   const admin = new pg.Client({ connectionString: databaseUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${dbName}`);
@@ -70,8 +74,22 @@ beforeAll(async () => {
 
   launch('sandbox', 'sandbox/main.ts', { SANDBOX_PORT: String(sandboxPort), DATA_DIR: join(tmp.dir, 'sandbox') });
   await waitHttp(`http://127.0.0.1:${sandboxPort}/sandbox/info`, 'sandbox');
-  launch('bot', 'bot/main.ts', { ...kafka, DATABASE_URL: url.toString(), CLICKHOUSE_URL: gateway.url, SANDBOX_PORT: String(sandboxPort), PORT: String(botPort), DATA_DIR: join(tmp.dir, 'bot') });
-  launch('ingest', 'ingest/main.ts', { ...kafka, KAFKA_GROUP_ID: `mp-ingest-${suffix}`, CLICKHOUSE_URL: gateway.url, PORT: String(ingestPort), DATA_DIR: join(tmp.dir, 'ingest') });
+  // npm run bot never falls back on a sandbox: the one it talks to is named on purpose.
+  launch('bot', 'bot/main.ts', {
+    ...kafka,
+    DATABASE_URL: url.toString(),
+    CLICKHOUSE_URL: gateway.url,
+    TELEGRAM_API_ROOT: `http://127.0.0.1:${sandboxPort}`,
+    PORT: String(botPort),
+    DATA_DIR: join(tmp.dir, 'bot'),
+  });
+  launch('ingest', 'ingest/main.ts', {
+    ...kafka,
+    KAFKA_GROUP_ID: `mp-ingest-${suffix}`,
+    CLICKHOUSE_URL: gateway.url,
+    PORT: String(ingestPort),
+    DATA_DIR: join(tmp.dir, 'ingest'),
+  });
   launch('dashboard', 'dashboard/main.ts', { CLICKHOUSE_URL: gateway.url, PORT: String(dashboardPort), DATA_DIR: join(tmp.dir, 'dashboard') });
   await Promise.all([
     waitHttp(`http://127.0.0.1:${botPort}/healthz`, 'bot'),
