@@ -2,7 +2,8 @@
  * `npm run bot`: the desk as its own service — opens the bot state (PostgreSQL
  * or PGlite), runs its migrations, connects the bus, and serves Telegram by
  * long polling or, with WEBHOOK_URL, by webhook on PORT (with /healthz and
- * /metrics, and the Alertmanager hook of bot/alerts).
+ * /metrics, and the Alertmanager hook of bot/alerts). The desk itself is
+ * wired by createDeskService (bot/service.ts), as under npm start.
  */
 import { createBus, loadBusConfig } from '../core/bus/index.js';
 import { parseCli, runMain } from '../core/cli.js';
@@ -10,10 +11,8 @@ import { createClickHouse, loadClickHouseConfig } from '../core/clickhouse.js';
 import { createHttpServer, loadHttpConfig } from '../core/http.js';
 import { logger } from '../core/log.js';
 import { loadPostgresConfig, openDatabase } from '../core/postgres.js';
-import { alertmanagerPlugin, alertsComposer, registerSlaCollectors, startDailyDigest } from './alerts/index.js';
-import { createDesk } from './app.js';
 import { loadBotServiceConfig } from './config.js';
-import { webhookPlugin } from './http/webhook.js';
+import { createDeskService } from './service.js';
 
 runMain(async () => {
   parseCli({
@@ -27,10 +26,9 @@ runMain(async () => {
   const busConfig = loadBusConfig();
   const db = await openDatabase(loadPostgresConfig());
   const bus = createBus(busConfig);
-  const desk = await createDesk({ db, bus, config, composers: [alertsComposer], eventsPartitions: busConfig.KAFKA_PARTITIONS, log });
   // ClickHouse for the CSAT gauge and the daily digest (the analytics' numbers).
   const ch = await createClickHouse(loadClickHouseConfig());
-  registerSlaCollectors({ db, ch, firstResponseTargets: new Map([...config.sla].map(([q, t]) => [q, t.firstResponseSeconds])) });
+  const desk = await createDeskService({ db, bus, ch, config, eventsPartitions: busConfig.KAFKA_PARTITIONS, log });
 
   const http = await createHttpServer({
     healthChecks: {
@@ -41,11 +39,10 @@ runMain(async () => {
         ),
     },
   });
-  await http.register(alertmanagerPlugin, { desk: desk.services });
-  if (config.webhookUrl) await http.register(webhookPlugin, { bot: desk.bot, url: config.webhookUrl, secret: config.webhookSecret! });
+  await http.register(desk.routes);
   await http.listen({ port: httpConfig.PORT, host: httpConfig.HOST });
   await desk.start();
-  const digest = startDailyDigest(desk.services, ch);
+  desk.startDigest();
   log.info({ port: httpConfig.PORT, mode: config.webhookUrl ? 'webhook' : 'polling', sandbox: config.sandbox }, 'support desk bot running');
 
   let stopping = false;
@@ -54,7 +51,6 @@ runMain(async () => {
     stopping = true;
     log.info({ signal }, 'stopping');
     await http.close();
-    digest.stop();
     await desk.stop();
     await bus.close();
     await db.close();

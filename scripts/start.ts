@@ -19,10 +19,9 @@ import { createHttpServer, loadHttpConfig } from '../core/http.js';
 import { logger, prettyLogs } from '../core/log.js';
 import { migrate } from '../core/migrate.js';
 import { loadPostgresConfig, openDatabase } from '../core/postgres.js';
-import { alertmanagerPlugin, alertsComposer, loadAlertsConfig, registerSlaCollectors, startDailyDigest } from '../bot/alerts/index.js';
-import { createDesk } from '../bot/app.js';
+import { loadAlertsConfig } from '../bot/alerts/index.js';
 import { loadBotConfig } from '../bot/config.js';
-import { webhookPlugin } from '../bot/http/webhook.js';
+import { createDeskService } from '../bot/service.js';
 import { startDemoTraffic } from '../bot/simulator/index.js';
 import { analyticsPlugin } from '../dashboard/api/plugin.js';
 import { assertSafeListen } from '../dashboard/server.js';
@@ -93,11 +92,9 @@ async function main(): Promise<void> {
   const ingest = await startIngest({ bus, ch });
   stops.push(['ingest', () => ingest.stop()]);
 
-  const desk = await createDesk({ db, bus, config: botConfig, composers: [alertsComposer], eventsPartitions: busConfig.KAFKA_PARTITIONS, log: logger('bot') });
-  registerSlaCollectors({ db, ch, firstResponseTargets: new Map([...botConfig.sla].map(([q, t]) => [q, t.firstResponseSeconds])) });
-
   // Embedded alerting needs a webhook token; generate one when none is configured.
   const webhookToken = alertsConfig.ALERTMANAGER_WEBHOOK_TOKEN ?? randomBytes(24).toString('base64url');
+  const desk = await createDeskService({ db, bus, ch, config: botConfig, eventsPartitions: busConfig.KAFKA_PARTITIONS, alertmanagerToken: webhookToken, log: logger('bot') });
   const http = await createHttpServer({
     bodyLimit: alertsConfig.ALERT_WEBHOOK_BODY_LIMIT,
     healthChecks: { database: async () => db.query('SELECT 1').then(() => undefined) },
@@ -109,17 +106,13 @@ async function main(): Promise<void> {
     categories: dashboardConfig.categories,
     defaultQueue: dashboardConfig.DEFAULT_QUEUE,
   });
-  await http.register(alertmanagerPlugin, { desk: desk.services, token: webhookToken });
-  if (botConfig.webhookUrl) await http.register(webhookPlugin, { bot: desk.bot, url: botConfig.webhookUrl, secret: botConfig.webhookSecret! });
+  await http.register(desk.routes);
   await http.listen({ port, host });
   stops.push(['http', () => http.close()]);
 
   await desk.start();
   stops.push(['bot', () => desk.stop()]);
-  const startDigest = () => {
-    const digest = startDailyDigest(desk.services, ch);
-    stops.push(['digest', async () => digest.stop()]);
-  };
+  const startDigest = () => desk.startDigest();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   let alertingFacts: BannerFacts['alerting'] = { off: 'ALERTING=0' };
