@@ -1,8 +1,9 @@
 /**
  * Everything generated from the metric definitions (analytics/) outside code
- * that imports them: the metric tables of README.md and dashboard/README.md, and
- * the web app's typed metric list (dashboard/web/src/metrics.generated.ts: the
- * browser bundle gets titles, units, directions and targets, not the SQL).
+ * that imports them: the metric tables of README.md and dashboard/README.md, the
+ * web app's typed metric list (dashboard/web/src/metrics.generated.ts: the
+ * browser bundle gets titles, units, directions and targets, not the SQL), and
+ * the Grafana dashboards (grafana/dashboards/*.json, as grafana/dashboards.ts writes them).
  * `npm run config:docs -- --write` writes them with the configuration docs,
  * `-- --check` fails when they are stale, and so does analytics/docs.test.ts.
  */
@@ -13,6 +14,7 @@ import type { MetricDefinition } from '../analytics/metric.js';
 import { METRICS, type MetricValues, type Registry } from '../analytics/registry.js';
 import { DEFAULT_SLA_TARGETS, parseSlaTargets, type SlaTarget } from '../bot/sla/policy.js';
 import { loadDashboardConfig } from '../dashboard/config.js';
+import { DASHBOARDS, dashboardJson } from '../grafana/dashboards.js';
 
 const ROOT = join(import.meta.dirname, '..');
 export const WEB_METRIC_LIST = 'dashboard/web/src/metrics.generated.ts';
@@ -76,6 +78,10 @@ export function metricDocs(): { path: string; current: string; wanted: string }[
     { path: 'README.md', current: readme, wanted: withMetricsTable(readme, metricsTable(), 'README.md') },
     { path: 'dashboard/README.md', current: dashboardReadme, wanted: withMetricsTable(dashboardReadme, metricsTableWithViews(), 'dashboard/README.md') },
     { path: WEB_METRIC_LIST, current: read(WEB_METRIC_LIST), wanted: webMetricList() },
+    ...(Object.keys(DASHBOARDS) as (keyof typeof DASHBOARDS)[]).map((name) => {
+      const path = `grafana/dashboards/${name}.json`;
+      return { path, current: read(path), wanted: dashboardJson(name) };
+    }),
   ];
 }
 
