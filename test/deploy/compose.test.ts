@@ -25,7 +25,14 @@ function composeConfig(): { services: Record<string, Service>; volumes: Record<s
   const out = execFileSync('docker-compose', ['-f', join(ROOT, 'docker-compose.yml'), 'config'], {
     cwd: ROOT,
     encoding: 'utf8',
-    env: { PATH: process.env.PATH, BOT_TOKEN: '1:x', SUPPORT_CHAT_ID: '-100', ALERTMANAGER_WEBHOOK_TOKEN: 't', ANALYTICS_TOKEN: 'a' },
+    env: {
+      PATH: process.env.PATH,
+      BOT_TOKEN: '1:x',
+      SUPPORT_CHAT_ID: '-100',
+      ESCALATION_CHAT_ID: '-101',
+      ALERTMANAGER_WEBHOOK_TOKEN: 't',
+      ANALYTICS_TOKEN: 'a',
+    },
   });
   return parse(out);
 }
@@ -53,8 +60,17 @@ describe('docker-compose.yml', () => {
     for (const name of ['bot', 'ingest', 'dashboard']) {
       const keys = Object.keys(cfg.services[name]!.environment ?? {});
       expect(keys.length).toBeGreaterThan(3);
-      expect(keys.filter((k) => !declared.has(k)), `${name} environment`).toEqual([]);
+      expect(
+        keys.filter((k) => !declared.has(k)),
+        `${name} environment`,
+      ).toEqual([]);
     }
+  });
+
+  it('never hands the product an empty value: an unset variable is required (:?), not "" (an empty chat id was chat 0)', () => {
+    const source = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+    expect([...source.matchAll(/\$\{(\w+):?-\}/g)].map((m) => m[1])).toEqual([]);
+    expect(source).toMatch(/ESCALATION_CHAT_ID: \$\{ESCALATION_CHAT_ID:\?/);
   });
 
   it('mounts the project configs that exist in the repository', () => {
@@ -90,7 +106,7 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
   });
 
-  it('gives the bot and the dashboard the same categories, defaulting to the code\'s', () => {
+  it("gives the bot and the dashboard the same categories, defaulting to the code's", () => {
     for (const name of ['bot', 'dashboard']) {
       expect(cfg.services[name]!.environment?.CATEGORIES, name).toBe(DEFAULT_CATEGORIES);
       expect(cfg.services[name]!.environment?.DEFAULT_QUEUE, name).toBe('L1');
