@@ -38,10 +38,31 @@ export function targetText(info: MetricInfo): string {
 }
 
 export const TILES: Tile[] = [
-  { id: 'tickets', metric: 'tickets_created', value: (m) => num(v(m, 'tickets_created')), sub: (m) => `${num(v(m, 'tickets_resolved'))} resolved · ${pct(v(m, 'auto_resolution_rate'))} automatically` },
-  { id: 'frt', metric: 'frt_p50_seconds', value: (m) => duration(v(m, 'frt_p50_seconds')), sub: (m) => `P90 ${duration(v(m, 'frt_p90_seconds'))} · business-hours P50 ${duration(v(m, 'frt_bh_p50_seconds'))}` },
-  { id: 'resolution', metric: 'resolution_p50_seconds', value: (m) => duration(v(m, 'resolution_p50_seconds')), sub: (m) => `P90 ${duration(v(m, 'resolution_p90_seconds'))}` },
-  { id: 'csat', metric: 'csat_avg', value: (m) => num(v(m, 'csat_avg'), 2), unit: () => '/ 5', sub: (m) => `${pct(v(m, 'csat_pct'))} satisfied · ${num(v(m, 'csat_responses'))} ratings (${pct(v(m, 'csat_response_rate'))} response)` },
+  {
+    id: 'tickets',
+    metric: 'tickets_created',
+    value: (m) => num(v(m, 'tickets_created')),
+    sub: (m) => `${num(v(m, 'tickets_resolved'))} resolved · ${pct(v(m, 'auto_resolution_rate'))} automatically`,
+  },
+  {
+    id: 'frt',
+    metric: 'frt_p50_seconds',
+    value: (m) => duration(v(m, 'frt_p50_seconds')),
+    sub: (m) => `P90 ${duration(v(m, 'frt_p90_seconds'))} · business-hours P50 ${duration(v(m, 'frt_bh_p50_seconds'))}`,
+  },
+  {
+    id: 'resolution',
+    metric: 'resolution_p50_seconds',
+    value: (m) => duration(v(m, 'resolution_p50_seconds')),
+    sub: (m) => `P90 ${duration(v(m, 'resolution_p90_seconds'))}`,
+  },
+  {
+    id: 'csat',
+    metric: 'csat_avg',
+    value: (m) => num(v(m, 'csat_avg'), 2),
+    unit: () => '/ 5',
+    sub: (m) => `${pct(v(m, 'csat_pct'))} satisfied · ${num(v(m, 'csat_responses'))} ratings (${pct(v(m, 'csat_response_rate'))} response)`,
+  },
   { id: 'fcr', metric: 'fcr_rate', value: (m) => pct(v(m, 'fcr_rate')), sub: (m) => `first-contact resolution · ${pct(v(m, 'reopen_rate'), 1)} reopened` },
   { id: 'repeat', metric: 'repeat_contact_rate', value: (m) => pct(v(m, 'repeat_contact_rate'), 1), sub: () => 'another ticket resolved ≤ 7 d before' },
   { id: 'sla-fr', metric: 'sla_first_response_met_rate', value: (m) => pct(v(m, 'sla_first_response_met_rate'), 1), sub: () => 'deadlines met' },
