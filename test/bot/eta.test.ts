@@ -18,7 +18,7 @@ const AGENT = 500_002;
 const HOUR = 3600;
 
 async function overTargetCount(queue: string): Promise<number> {
-  const metric = (await registry.getSingleMetricAsJSON?.('desk_eta_over_target_total')) ?? (await registry.getMetricsAsJSON()).find((m) => m.name === 'desk_eta_over_target_total');
+  const metric = (await registry.getMetricsAsJSON()).find((m) => m.name === 'desk_eta_over_target_total');
   return (metric?.values ?? []).filter((v) => v.labels.queue === queue).reduce((n, v) => n + Number(v.value), 0);
 }
 
@@ -27,7 +27,13 @@ async function pastTicket(customerId: number, hoursAgo: number, frtMinutes: numb
   const opened = Math.floor(Date.now() / 1000) - hoursAgo * HOUR;
   await h.client.sendCustomerMessage(customerId, { text: 'How do I change my e-mail?', first_name: 'Past', date: opened });
   const thread = await topicOf(h.client, customerId, h.db);
-  await h.client.sendSupportMessage({ from_id: AGENT, first_name: 'Maria', thread_id: thread, text: 'Settings → Account → E-mail.', date: opened + frtMinutes * 60 });
+  await h.client.sendSupportMessage({
+    from_id: AGENT,
+    first_name: 'Maria',
+    thread_id: thread,
+    text: 'Settings → Account → E-mail.',
+    date: opened + frtMinutes * 60,
+  });
   await h.client.waitForCustomerMessage(customerId, /Settings → Account/);
   await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: '/resolve', date: opened + frtMinutes * 60 + 60 });
 }
