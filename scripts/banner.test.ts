@@ -21,7 +21,14 @@ describe('start-up banner', () => {
   });
 
   it('names the bot and the transport with a real token, and no playground', () => {
-    const real: BannerFacts = { ...demo, sandboxUrl: undefined, simulator: false, telegram: 'webhook', botUsername: 'acme_help_bot', alerting: { off: 'prometheus not found on PATH' } };
+    const real: BannerFacts = {
+      ...demo,
+      sandboxUrl: undefined,
+      simulator: false,
+      telegram: 'webhook',
+      botUsername: 'acme_help_bot',
+      alerting: { off: 'prometheus not found on PATH' },
+    };
     expect(modeOf(real)).toBe('telegram');
     const text = bannerLines(real).join('\n');
     expect(text).toContain('Telegram — @acme_help_bot via webhook');
