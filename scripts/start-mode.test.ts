@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/env.js';
-import { decideStartMode, type StartMode } from './start-mode.js';
+import { tmpDataDir } from '../test/helpers/tmp.js';
+import { decideStartMode, startMode, type StartMode } from './start-mode.js';
 
 const TOKEN = '110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq';
 const PG = 'postgres://desk:hunter2@db.example.com:5432/desk';
@@ -15,13 +18,13 @@ const table: Array<[string, Record<string, string>, StartMode | { error: string;
   ],
   ['DEMO=1 → demo', { DEMO: '1' }, { mode: 'demo', why: 'DEMO=1' }],
   ['DEMO=1 with an empty BOT_TOKEN → demo', { DEMO: '1', BOT_TOKEN: '' }, { mode: 'demo', why: 'DEMO=1' }],
-  ['BOT_TOKEN set → Telegram', { BOT_TOKEN: TOKEN }, { mode: 'telegram' }],
+  ['BOT_TOKEN set → Telegram', { BOT_TOKEN: TOKEN }, { mode: 'telegram', via: 'BOT_TOKEN' }],
   [
     'BOT_TOKEN with external stores → Telegram',
     { BOT_TOKEN: TOKEN, DATABASE_URL: PG, CLICKHOUSE_URL: 'http://ch:8123', KAFKA_BROKERS: 'kafka:9092' },
-    { mode: 'telegram' },
+    { mode: 'telegram', via: 'BOT_TOKEN' },
   ],
-  ['no token, a Bot API named on purpose → no demo', { TELEGRAM_API_ROOT: 'http://127.0.0.1:9999' }, { mode: 'telegram' }],
+  ['no token, a Bot API named on purpose → no demo', { TELEGRAM_API_ROOT: 'http://127.0.0.1:9999' }, { mode: 'telegram', via: 'TELEGRAM_API_ROOT' }],
   ['BOT_TOKEN empty → error', { BOT_TOKEN: '' }, { error: 'BOT_TOKEN', says: /is empty/ }],
   ['BOT_TOKEN malformed → error', { BOT_TOKEN: '123:abc' }, { error: 'BOT_TOKEN', says: /must be a Bot API token/ }],
   ['DEMO=1 with BOT_TOKEN → error', { DEMO: '1', BOT_TOKEN: TOKEN }, { error: 'DEMO', says: /together with BOT_TOKEN/ }],
@@ -54,6 +57,34 @@ const table: Array<[string, Record<string, string>, StartMode | { error: string;
 ];
 
 describe('npm start: the demo only on purpose', () => {
+  it('a DATA_DIR where a desk ran on Telegram never gets the demo, whatever lost the token', () => {
+    for (const env of [{}, { DEMO: '1' }, { DATA_DIR: '/srv/desk' }]) {
+      let error: unknown;
+      try {
+        decideStartMode(env, 'telegram');
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).variable).toBe('DATA_DIR');
+      expect((error as ConfigError).message).toMatch(/holds a desk that ran on Telegram.*the demo writes simulated tickets/);
+    }
+    expect(decideStartMode({ BOT_TOKEN: TOKEN }, 'telegram')).toEqual({ mode: 'telegram', via: 'BOT_TOKEN' });
+  });
+
+  it('DATA_DIR remembers a desk on Telegram: the next start without BOT_TOKEN is refused, not the demo', () => {
+    const tmp = tmpDataDir('desk-start-mode-');
+    afterAll(() => tmp.cleanup());
+    const dir = join(tmp.dir, 'data');
+    expect(startMode({ DATA_DIR: dir })).toEqual({ mode: 'demo', why: 'no configuration' });
+    expect(startMode({ DATA_DIR: dir, TELEGRAM_API_ROOT: 'http://127.0.0.1:9999' })).toEqual({ mode: 'telegram', via: 'TELEGRAM_API_ROOT' });
+    expect(existsSync(join(dir, 'ran-on-telegram')), 'a sandbox named on purpose is not Telegram').toBe(false);
+    expect(startMode({ DATA_DIR: dir, BOT_TOKEN: TOKEN })).toEqual({ mode: 'telegram', via: 'BOT_TOKEN' });
+    expect(() => startMode({ DATA_DIR: dir })).toThrow(/DATA_DIR .* holds a desk that ran on Telegram, and no BOT_TOKEN is set/);
+    expect(() => startMode({ DATA_DIR: dir, DEMO: '1' })).toThrow(/DATA_DIR/);
+    expect(startMode({ DATA_DIR: dir, BOT_TOKEN: TOKEN })).toEqual({ mode: 'telegram', via: 'BOT_TOKEN' });
+  });
+
   it.each(table)('%s', (_what, env, expected) => {
     if ('mode' in expected) {
       expect(decideStartMode(env)).toEqual(expected);

@@ -1,15 +1,19 @@
 /**
  * Which mode `npm start` runs, decided from the configuration before anything
- * starts. Pure (an environment in, a mode or a ConfigError out), so the rules
- * are a table test.
+ * starts. decideStartMode is pure (an environment in, a mode or a ConfigError
+ * out), so the rules are a table test; startMode adds what DATA_DIR remembers.
  *
  * The demo — the local Telegram sandbox and the traffic simulator, which writes
  * a week of simulated tickets — runs only on purpose: with DEMO=1, or when
  * npm start is given no configuration at all (the first run stays
  * `npm install && npm start`). Never because BOT_TOKEN is empty or malformed
  * (loadBotConfig refuses those), never against an external database, ClickHouse
- * or Kafka, never with the sandbox on a non-loopback interface.
+ * or Kafka, never with the sandbox on a non-loopback interface, and never in a
+ * DATA_DIR where a desk ran on Telegram (a BOT_TOKEN lost from the environment
+ * must not turn a real desk's embedded stores into the demo's).
  */
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadBusConfig } from '../core/bus/config.js';
 import { loadClickHouseConfig } from '../core/clickhouse.js';
 import { ConfigError } from '../core/env.js';
@@ -25,8 +29,8 @@ type Env = Record<string, string | undefined>;
 export type StartMode =
   /** The sandbox stands in for Telegram and (with SIMULATE) the simulator plays customers and agents. */
   | { mode: 'demo'; why: 'DEMO=1' | 'no configuration' }
-  /** The bot talks to Telegram (or to the Bot API TELEGRAM_API_ROOT names); no sandbox, no simulator. */
-  | { mode: 'telegram' };
+  /** The bot talks to Telegram with BOT_TOKEN, or to the Bot API TELEGRAM_API_ROOT names; no sandbox, no simulator. */
+  | { mode: 'telegram'; via: 'BOT_TOKEN' | 'TELEGRAM_API_ROOT' };
 
 /** The stores the simulator must never write to: anything but the embedded ones in DATA_DIR. */
 function externalStores(source: Env | undefined): string[] {
@@ -50,10 +54,14 @@ function deskConfiguration(source: Env | undefined): string[] {
   ].filter((v): v is string => v !== false);
 }
 
-export function decideStartMode(source?: Env): StartMode {
+/** What DATA_DIR remembers: 'telegram' once npm start ran a desk on Telegram there. */
+export type DataDirUse = 'telegram' | undefined;
+const TELEGRAM_MARKER = 'ran-on-telegram';
+
+export function decideStartMode(source?: Env, dataDirUse?: DataDirUse): StartMode {
   // Refuses an empty or malformed BOT_TOKEN (unless DEMO=1) and DEMO=1 with a token.
   const bot = loadBotConfig(source);
-  if (!bot.sandbox) return { mode: 'telegram' };
+  if (!bot.sandbox) return { mode: 'telegram', via: 'BOT_TOKEN' };
   const configured = deskConfiguration(source);
 
   if (bot.demo) {
@@ -63,11 +71,19 @@ export function decideStartMode(source?: Env): StartMode {
       throw new ConfigError('TELEGRAM_API_ROOT', 'is set with DEMO=1: the demo runs its own local sandbox — unset TELEGRAM_API_ROOT or DEMO');
   } else if (configured.includes('TELEGRAM_API_ROOT')) {
     // No token, but a Bot API named on purpose (a sandbox started apart): no demo here.
-    return { mode: 'telegram' };
+    return { mode: 'telegram', via: 'TELEGRAM_API_ROOT' };
   } else if (configured.length > 0) {
     throw new ConfigError(
       'BOT_TOKEN',
       `is not set while ${configured.join(', ')} ${configured.length > 1 ? 'are' : 'is'}: a configured npm start runs the desk on Telegram — set BOT_TOKEN to the token from @BotFather (<bot id>:<about 35 characters>). The demo runs only with no configuration at all, or with DEMO=1 on the embedded stores`,
+    );
+  }
+
+  if (dataDirUse === 'telegram') {
+    const dir = loadSandboxConfig(source).DATA_DIR;
+    throw new ConfigError(
+      'DATA_DIR',
+      `(${dir}) holds a desk that ran on Telegram, and ${bot.demo ? 'DEMO=1 is set' : 'no BOT_TOKEN is set'}: the demo writes simulated tickets — ${bot.demo ? 'give the demo another DATA_DIR' : 'set BOT_TOKEN (is your .env loaded?), or give the demo another DATA_DIR'}`,
     );
   }
 
@@ -78,4 +94,19 @@ export function decideStartMode(source?: Env): StartMode {
       `must be a loopback address for the demo (127.0.0.1, ::1 or localhost), got "${host}": the sandbox's control API lets anyone write as any customer or agent`,
     );
   return { mode: 'demo', why: bot.demo ? 'DEMO=1' : 'no configuration' };
+}
+
+/**
+ * npm start's mode for the process environment: decideStartMode with what DATA_DIR remembers, and
+ * DATA_DIR marked once a desk runs on Telegram there, so a later start without BOT_TOKEN refuses the demo.
+ */
+export function startMode(source?: Env): StartMode {
+  const dir = loadSandboxConfig(source).DATA_DIR;
+  const marker = join(dir, TELEGRAM_MARKER);
+  const mode = decideStartMode(source, existsSync(marker) ? 'telegram' : undefined);
+  if (mode.mode === 'telegram' && mode.via === 'BOT_TOKEN' && !existsSync(marker)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(marker, 'npm start ran the desk on Telegram with this DATA_DIR: the demo (and its simulated tickets) is refused here.\n');
+  }
+  return mode;
 }

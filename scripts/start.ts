@@ -32,7 +32,7 @@ import { loadSandboxConfig } from '../sandbox/config.js';
 import { startAlertingStack } from './alerting-stack.js';
 import { bannerFields, bannerLines, modeOf, type BannerFacts } from './banner.js';
 import { loadStartConfig } from './start-config.js';
-import { decideStartMode } from './start-mode.js';
+import { startMode } from './start-mode.js';
 
 async function main(): Promise<void> {
   parseCli({
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   });
   const log = logger('start');
   const start = loadStartConfig();
-  const mode = decideStartMode();
+  const mode = startMode();
   const demo = mode.mode === 'demo' ? mode.why : undefined;
   const chConfig = loadClickHouseConfig();
   const botConfig = loadBotConfig();
@@ -94,7 +94,15 @@ async function main(): Promise<void> {
 
   // Embedded alerting needs a webhook token; generate one when none is configured.
   const webhookToken = alertsConfig.ALERTMANAGER_WEBHOOK_TOKEN ?? randomBytes(24).toString('base64url');
-  const desk = await createDeskService({ db, bus, ch, config: botConfig, eventsPartitions: busConfig.KAFKA_PARTITIONS, alertmanagerToken: webhookToken, log: logger('bot') });
+  const desk = await createDeskService({
+    db,
+    bus,
+    ch,
+    config: botConfig,
+    eventsPartitions: busConfig.KAFKA_PARTITIONS,
+    alertmanagerToken: webhookToken,
+    log: logger('bot'),
+  });
   const http = await createHttpServer({
     bodyLimit: alertsConfig.ALERT_WEBHOOK_BODY_LIMIT,
     healthChecks: { database: async () => db.query('SELECT 1').then(() => undefined) },
