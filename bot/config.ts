@@ -22,7 +22,7 @@ const loadDemoEnv = defineConfig('bot', {
 
 export const loadBotEnv = defineConfig('bot', {
   BOT_TOKEN: env.botToken({
-    doc: 'Telegram bot token from @BotFather (<bot id>:<about 35 characters>). Required by npm run bot. Unset (npm start with no configuration, or DEMO=1): the demo on the local sandbox bot. Set but empty or malformed: an error, never the demo.',
+    doc: 'Telegram bot token from @BotFather (<bot id>:<about 35 characters>); npm run bot requires it. Unset (npm start with no configuration, or DEMO=1): the demo on the local sandbox bot. Set but empty or malformed: an error, never the demo.',
     emptyHint: 'or remove the variable (or set DEMO=1) for the demo on the local sandbox',
   }),
   TELEGRAM_API_ROOT: env.url({

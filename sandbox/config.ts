@@ -1,4 +1,4 @@
-/** Configuration of the standalone sandbox (`npm run sandbox`) and of `npm start` without BOT_TOKEN. */
+/** Configuration of the standalone sandbox (`npm run sandbox`) and of npm start's demo (scripts/start-mode.ts). */
 import { defineConfig, env } from '../core/env.js';
 
 export const loadSandboxConfig = defineConfig('sandbox', {

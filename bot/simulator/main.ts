@@ -1,7 +1,7 @@
 /**
  * `npm run simulate`: plays customers and agents against a running desk
- * through the sandbox (`npm start` without BOT_TOKEN, or `npm run sandbox` +
- * `npm run bot`).
+ * through the sandbox (`npm start`'s demo, or `npm run sandbox` + `npm run bot`
+ * with TELEGRAM_API_ROOT pointing at it).
  */
 import { parseCli, fail, runMain } from '../../core/cli.js';
 import { logger } from '../../core/log.js';
