@@ -1,14 +1,14 @@
 /**
- * The context every desk handler (core, features, alerts) receives:
+ * The context every desk composer (core, features, alerts) receives:
  * grammY's Context, @grammyjs/i18n's translation flavor, and `ctx.desk`,
- * the desk's services (bot/EXTENSION.md §1).
+ * the desk's services (bot/EXTENSION.md §1). Types only, over the services:
+ * no service imports this file, so no composer's import comes back here.
  */
 import type { Api, Context } from 'grammy';
 import type { I18nFlavor } from '@grammyjs/i18n';
 import type { Db } from '../core/postgres.js';
 import type { Logger } from '../core/log.js';
 import type { BotConfig } from './config.js';
-import type { Intake } from './tickets/intake.js';
 import type { SlaPolicy } from './sla/policy.js';
 import type { CustomerRepo } from './store/customers.js';
 import type { MessagePairRepo } from './store/message-pairs.js';
@@ -16,6 +16,7 @@ import type { Outbox } from './store/outbox.js';
 import type { AgentDirectory } from './telegram/agents.js';
 import type { Relay } from './telegram/relay.js';
 import type { TopicManager } from './telegram/topics.js';
+import type { Intake } from './tickets/intake.js';
 import type { TicketService } from './tickets/service.js';
 
 export interface Desk {
