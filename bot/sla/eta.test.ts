@@ -47,8 +47,9 @@ describe('median / roundEtaSeconds', () => {
 
 describe('etaPromise', () => {
   it('never rounds a promise within the target past the target', () => {
-    // Payments: 10-minute SLA, an estimate of 600.4 s used to read "within 11 min".
-    expect(etaPromise(600.4, 600)).toEqual({ seconds: 600, overTarget: false });
+    // Payments: 10-minute SLA; an estimate just under it is said as the target itself.
+    expect(etaPromise(599.6, 600)).toEqual({ seconds: 600, overTarget: false });
+    expect(etaPromise(600, 600)).toEqual({ seconds: 600, overTarget: false });
     expect(etaPromise(590, 600)).toEqual({ seconds: 600, overTarget: false });
     expect(etaPromise(14 * 60 + 10, 15 * 60)).toEqual({ seconds: 15 * 60, overTarget: false });
     expect(etaPromise(61, 900)).toEqual({ seconds: 120, overTarget: false });
@@ -57,6 +58,8 @@ describe('etaPromise', () => {
   it('says so when the queue is slower than its target, with the honest figure', () => {
     // L1: 15-minute SLA, recent answers take ~37 min.
     expect(etaPromise(37 * 60, 15 * 60)).toEqual({ seconds: 40 * 60, overTarget: true });
-    expect(etaPromise(601, 600)).toEqual({ seconds: 660, overTarget: true });
+    // Payments answering in 10 min 40 s: "about 11 min", said as busier than usual rather than as a promise.
+    expect(etaPromise(640, 600)).toEqual({ seconds: 660, overTarget: true });
+    expect(etaPromise(600.4, 600)).toEqual({ seconds: 660, overTarget: true });
   });
 });
