@@ -20,6 +20,7 @@ COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund --loglevel=error && npm cache clean --force
 COPY --from=build /app/core ./core
 COPY --from=build /app/schemas ./schemas
+COPY --from=build /app/analytics ./analytics
 COPY --from=build /app/bot ./bot
 COPY --from=build /app/ingest ./ingest
 COPY --from=build /app/dashboard ./dashboard
