@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/env.js';
 import { tmpDataDir } from '../test/helpers/tmp.js';
-import { decideStartMode, startMode, type StartMode } from './start-mode.js';
+import { decideStartMode, rememberTelegramRun, startMode, type StartMode } from './start-mode.js';
 
 const TOKEN = '110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq';
 const PG = 'postgres://desk:hunter2@db.example.com:5432/desk';
@@ -77,9 +77,16 @@ describe('npm start: the demo only on purpose', () => {
     afterAll(() => tmp.cleanup());
     const dir = join(tmp.dir, 'data');
     expect(startMode({ DATA_DIR: dir })).toEqual({ mode: 'demo', why: 'no configuration' });
-    expect(startMode({ DATA_DIR: dir, TELEGRAM_API_ROOT: 'http://127.0.0.1:9999' })).toEqual({ mode: 'telegram', via: 'TELEGRAM_API_ROOT' });
-    expect(existsSync(join(dir, 'ran-on-telegram')), 'a sandbox named on purpose is not Telegram').toBe(false);
-    expect(startMode({ DATA_DIR: dir, BOT_TOKEN: TOKEN })).toEqual({ mode: 'telegram', via: 'BOT_TOKEN' });
+    rememberTelegramRun(startMode({ DATA_DIR: dir }), { DATA_DIR: dir });
+    const viaRoot = startMode({ DATA_DIR: dir, TELEGRAM_API_ROOT: 'http://127.0.0.1:9999' });
+    expect(viaRoot).toEqual({ mode: 'telegram', via: 'TELEGRAM_API_ROOT' });
+    rememberTelegramRun(viaRoot, { DATA_DIR: dir });
+    expect(startMode({ DATA_DIR: dir }), 'neither the demo nor a sandbox named on purpose is Telegram').toEqual({ mode: 'demo', why: 'no configuration' });
+    const real = startMode({ DATA_DIR: dir, BOT_TOKEN: TOKEN });
+    expect(real).toEqual({ mode: 'telegram', via: 'BOT_TOKEN' });
+    expect(startMode({ DATA_DIR: dir }), 'deciding alone marks nothing').toEqual({ mode: 'demo', why: 'no configuration' });
+    rememberTelegramRun(real, { DATA_DIR: dir, BOT_TOKEN: TOKEN });
+    expect(existsSync(join(dir, 'ran-on-telegram'))).toBe(true);
     expect(() => startMode({ DATA_DIR: dir })).toThrow(/DATA_DIR .* holds a desk that ran on Telegram, and no BOT_TOKEN is set/);
     expect(() => startMode({ DATA_DIR: dir, DEMO: '1' })).toThrow(/DATA_DIR/);
     expect(startMode({ DATA_DIR: dir, BOT_TOKEN: TOKEN })).toEqual({ mode: 'telegram', via: 'BOT_TOKEN' });

@@ -1,7 +1,8 @@
 /**
  * Which mode `npm start` runs, decided from the configuration before anything
  * starts. decideStartMode is pure (an environment in, a mode or a ConfigError
- * out), so the rules are a table test; startMode adds what DATA_DIR remembers.
+ * out), so the rules are a table test; startMode adds what DATA_DIR remembers
+ * (rememberTelegramRun writes it once a desk runs on Telegram there).
  *
  * The demo — the local Telegram sandbox and the traffic simulator, which writes
  * a week of simulated tickets — runs only on purpose: with DEMO=1, or when
@@ -96,17 +97,20 @@ export function decideStartMode(source?: Env, dataDirUse?: DataDirUse): StartMod
   return { mode: 'demo', why: bot.demo ? 'DEMO=1' : 'no configuration' };
 }
 
-/**
- * npm start's mode for the process environment: decideStartMode with what DATA_DIR remembers, and
- * DATA_DIR marked once a desk runs on Telegram there, so a later start without BOT_TOKEN refuses the demo.
- */
+/** npm start's mode for the process environment: decideStartMode with what DATA_DIR remembers. */
 export function startMode(source?: Env): StartMode {
+  return decideStartMode(source, existsSync(join(loadSandboxConfig(source).DATA_DIR, TELEGRAM_MARKER)) ? 'telegram' : undefined);
+}
+
+/**
+ * Called once the desk runs on Telegram with BOT_TOKEN (the bot answered getMe): marks DATA_DIR, so a
+ * later start there without the token refuses the demo instead of writing simulated tickets into it.
+ */
+export function rememberTelegramRun(mode: StartMode, source?: Env): void {
+  if (mode.mode !== 'telegram' || mode.via !== 'BOT_TOKEN') return;
   const dir = loadSandboxConfig(source).DATA_DIR;
   const marker = join(dir, TELEGRAM_MARKER);
-  const mode = decideStartMode(source, existsSync(marker) ? 'telegram' : undefined);
-  if (mode.mode === 'telegram' && mode.via === 'BOT_TOKEN' && !existsSync(marker)) {
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(marker, 'npm start ran the desk on Telegram with this DATA_DIR: the demo (and its simulated tickets) is refused here.\n');
-  }
-  return mode;
+  if (existsSync(marker)) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(marker, 'npm start ran the desk on Telegram with this DATA_DIR: the demo (and its simulated tickets) is refused here.\n');
 }

@@ -32,7 +32,7 @@ import { loadSandboxConfig } from '../sandbox/config.js';
 import { startAlertingStack } from './alerting-stack.js';
 import { bannerFields, bannerLines, modeOf, type BannerFacts } from './banner.js';
 import { loadStartConfig } from './start-config.js';
-import { startMode } from './start-mode.js';
+import { rememberTelegramRun, startMode } from './start-mode.js';
 
 async function main(): Promise<void> {
   parseCli({
@@ -120,6 +120,7 @@ async function main(): Promise<void> {
 
   await desk.start();
   stops.push(['bot', () => desk.stop()]);
+  rememberTelegramRun(mode);
   const startDigest = () => desk.startDigest();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
