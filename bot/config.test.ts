@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../core/env.js';
-import { loadBotConfig, SANDBOX_BOT_TOKEN } from './config.js';
+import { loadAlertsConfig } from './alerts/config.js';
+import { loadBotConfig, loadBotServiceConfig, SANDBOX_BOT_TOKEN } from './config.js';
 import { parseCategories, routeQueue } from './routing.js';
+
+/** A token of the shape @BotFather hands out (not a real one). */
+const TOKEN = '110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq';
+
+/** The ConfigError `load` throws; fails the test when it loads. */
+function configError(load: () => unknown): ConfigError {
+  try {
+    load();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return e as ConfigError;
+  }
+  throw new Error('the configuration was accepted');
+}
 
 describe('bot config', () => {
   it('defaults to the sandbox and the playbook queues', () => {
@@ -17,12 +32,19 @@ describe('bot config', () => {
 
   it('reads a real token, VIPs, categories, SLA targets and business hours', () => {
     const c = loadBotConfig({
-      BOT_TOKEN: '123:abc', SANDBOX_PORT: '9999', VIP_USER_IDS: '42, 43', CATEGORIES: 'Billing:payments,Other',
-      SLA_TARGETS: 'L1=10m/2h,payments=5m/1h', BUSINESS_HOURS: 'L1=Mon-Fri 09:00-18:00 Europe/Berlin',
+      BOT_TOKEN: TOKEN,
+      SANDBOX_PORT: '9999',
+      VIP_USER_IDS: '42, 43',
+      CATEGORIES: 'Billing:payments,Other',
+      SLA_TARGETS: 'L1=10m/2h,payments=5m/1h',
+      BUSINESS_HOURS: 'L1=Mon-Fri 09:00-18:00 Europe/Berlin',
     });
     expect(c.apiRoot).toBeUndefined();
     expect([...c.vipUserIds]).toEqual([42, 43]);
-    expect(c.categories).toEqual([{ key: 'billing', label: 'Billing', queue: 'payments' }, { key: 'other', label: 'Other', queue: 'L1' }]);
+    expect(c.categories).toEqual([
+      { key: 'billing', label: 'Billing', queue: 'payments' },
+      { key: 'other', label: 'Other', queue: 'L1' },
+    ]);
     expect(c.sla.get('L1')!.firstResponseSeconds).toBe(600);
     expect(c.businessHours.get('L1')!.zone).toBe('Europe/Berlin');
   });
@@ -42,6 +64,93 @@ describe('bot config', () => {
     bad({ BUSINESS_HOURS: 'L1=Mon-Fri 09:00-18:00 Mars/Olympus' }, 'BUSINESS_HOURS');
     bad({ CATEGORIES: 'A:bad queue' }, 'CATEGORIES');
     bad({ WEBHOOK_URL: 'https://example.org/tg' }, 'WEBHOOK_SECRET');
+  });
+});
+
+describe('BOT_TOKEN: the demo only on purpose', () => {
+  it('an empty BOT_TOKEN is an error naming it, not the sandbox', () => {
+    for (const raw of ['', '  ']) {
+      const e = configError(() => loadBotConfig({ BOT_TOKEN: raw }));
+      expect(e.variable).toBe('BOT_TOKEN');
+      expect(e.message).toMatch(/^Invalid configuration: BOT_TOKEN is empty: expected a Bot API token from @BotFather/);
+      expect(e.message).toMatch(/DEMO=1/);
+    }
+  });
+
+  it('a malformed BOT_TOKEN is an error that never shows the token', () => {
+    for (const raw of ['123:abc', `${TOKEN} `, `bot${TOKEN}`, TOKEN.replace(':', '-'), TOKEN.slice(0, 30)]) {
+      const e = configError(() => loadBotConfig({ BOT_TOKEN: raw }));
+      expect(e.variable).toBe('BOT_TOKEN');
+      expect(e.message).toMatch(/must be a Bot API token/);
+      expect(e.message).not.toContain(raw.trim());
+      expect(e.message).not.toContain('AAHdqTcv');
+    }
+  });
+
+  it('DEMO=1 runs the sandbox bot, with BOT_TOKEN unset or empty, and refuses a token', () => {
+    for (const env of [{ DEMO: '1' }, { DEMO: '1', BOT_TOKEN: '' }]) {
+      const c = loadBotConfig(env);
+      expect(c).toMatchObject({ demo: true, sandbox: true, token: SANDBOX_BOT_TOKEN, apiRoot: 'http://127.0.0.1:8081' });
+    }
+    expect(configError(() => loadBotConfig({ DEMO: '1', BOT_TOKEN: TOKEN })).variable).toBe('DEMO');
+    expect(loadBotConfig({ BOT_TOKEN: TOKEN })).toMatchObject({ demo: false, sandbox: false, token: TOKEN, apiRoot: undefined });
+  });
+
+  it('npm run bot never falls back on the sandbox: BOT_TOKEN, or a TELEGRAM_API_ROOT named on purpose', () => {
+    const unset = configError(() => loadBotServiceConfig({}));
+    expect(unset.variable).toBe('BOT_TOKEN');
+    expect(unset.message).toMatch(/is not set: npm run bot serves Telegram and never starts a sandbox/);
+    expect(configError(() => loadBotServiceConfig({ DEMO: '1' })).variable).toBe('DEMO');
+    expect(loadBotServiceConfig({ BOT_TOKEN: TOKEN }).token).toBe(TOKEN);
+    expect(loadBotServiceConfig({ TELEGRAM_API_ROOT: 'http://127.0.0.1:9999' })).toMatchObject({ token: SANDBOX_BOT_TOKEN, apiRoot: 'http://127.0.0.1:9999' });
+    const root = configError(() => loadBotServiceConfig({ TELEGRAM_API_ROOT: '127.0.0.1:9999' }));
+    expect(root.variable).toBe('TELEGRAM_API_ROOT');
+    expect(root.message).toMatch(/must be a http:\/\/ or https:\/\/ URL/);
+  });
+});
+
+describe('chat ids and user ids', () => {
+  it('SUPPORT_CHAT_ID: empty, malformed or not a supergroup is an error, never chat 0', () => {
+    const empty = configError(() => loadBotConfig({ SUPPORT_CHAT_ID: '' }));
+    expect(empty.variable).toBe('SUPPORT_CHAT_ID');
+    expect(empty.message).toMatch(/is empty: expected a supergroup id: -100 followed by digits/);
+    expect(configError(() => loadBotConfig({ SUPPORT_CHAT_ID: '-1001234567890x' })).message).toMatch(/SUPPORT_CHAT_ID must be an integer: a supergroup id/);
+    expect(configError(() => loadBotConfig({ SUPPORT_CHAT_ID: '-123456789' })).message).toMatch(/basic group.*Topics/);
+    expect(loadBotConfig({ SUPPORT_CHAT_ID: '-1001234567890' }).supportChatId).toBe(-1001234567890);
+  });
+
+  it('VIP_USER_IDS is validated element by element, naming the bad one', () => {
+    const e = configError(() => loadBotConfig({ VIP_USER_IDS: '42, 4x3, 44' }));
+    expect(e.variable).toBe('VIP_USER_IDS');
+    expect(e.message).toMatch(/item 2 of 3, "4x3", is not one/);
+    expect(configError(() => loadBotConfig({ VIP_USER_IDS: '42,,44' })).message).toMatch(/item 2 of 3 is empty/);
+    expect(configError(() => loadBotConfig({ VIP_USER_IDS: '0x2A' })).message).toMatch(/"0x2A", is not one/);
+    expect([...loadBotConfig({ VIP_USER_IDS: '' }).vipUserIds]).toEqual([]);
+  });
+
+  it('ESCALATION_CHAT_ID: an empty value is an error, not chat 0 where every alert is lost', () => {
+    const e = configError(() => loadAlertsConfig({ ESCALATION_CHAT_ID: '' }));
+    expect(e.variable).toBe('ESCALATION_CHAT_ID');
+    expect(e.message).toMatch(/^Invalid configuration: ESCALATION_CHAT_ID is empty: expected a Telegram chat id: a non-zero integer/);
+    expect(configError(() => loadAlertsConfig({ ESCALATION_CHAT_ID: '0' })).message).toMatch(/0 is no chat/);
+    expect(configError(() => loadAlertsConfig({ ESCALATION_CHAT_ID: 'leads' })).variable).toBe('ESCALATION_CHAT_ID');
+    expect(loadAlertsConfig({ ESCALATION_CHAT_ID: '-1009876543210' }).ESCALATION_CHAT_ID).toBe(-1009876543210);
+  });
+
+  it('ALERT_TEAM_LEAD_IDS: a typo is an error naming the element, not NaN', () => {
+    const e = configError(() => loadAlertsConfig({ ALERT_TEAM_LEAD_IDS: '123456789,12a4' }));
+    expect(e.variable).toBe('ALERT_TEAM_LEAD_IDS');
+    expect(e.message).toMatch(/must list Telegram user ids: positive integers separated by commas .*; item 2 of 2, "12a4", is not one/);
+    expect(loadAlertsConfig({ ALERT_TEAM_LEAD_IDS: '123456789, 987654321' }).ALERT_TEAM_LEAD_IDS).toEqual([123456789, 987654321]);
+    expect(loadAlertsConfig({ ALERT_TEAM_LEAD_IDS: '' }).ALERT_TEAM_LEAD_IDS).toEqual([]);
+  });
+
+  it('empty durations, integers and booleans of the desk are errors, an empty DIGEST_TIME means no digest', () => {
+    for (const name of ['REPEAT_CONTACT_WINDOW', 'THROTTLE', 'THROTTLE_GLOBAL_PER_SECOND', 'SANDBOX_PORT', 'DEFAULT_QUEUE'])
+      expect(configError(() => loadBotConfig({ [name]: '' })).message).toMatch(new RegExp(`^Invalid configuration: ${name} is empty: expected `));
+    for (const name of ['ALERT_MUTE_DURATION', 'ALERT_WEBHOOK_BODY_LIMIT']) expect(configError(() => loadAlertsConfig({ [name]: '' })).variable).toBe(name);
+    expect(loadAlertsConfig({ DIGEST_TIME: '' }).DIGEST_TIME).toBe('');
+    expect(loadAlertsConfig({ ESCALATION_THREAD_ID: '' }).ESCALATION_THREAD_ID).toBeUndefined();
   });
 });
 
