@@ -42,6 +42,7 @@ describe('command-line interfaces', () => {
         'ingest',
         'migrate',
         'sandbox',
+        'schema:snapshot',
         'schemas:export',
         'simulate',
         'start',
