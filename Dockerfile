@@ -29,7 +29,7 @@ COPY --from=build /app/scripts ./scripts
 COPY --from=build /app/kb ./kb
 COPY --from=build /app/macros ./macros
 COPY --from=build /app/locales ./locales
-COPY --from=build /app/monitoring ./monitoring
+COPY --from=build /app/sla ./sla
 COPY --from=build /app/tsconfig.json ./tsconfig.json
 RUN mkdir -p /var/lib/support-desk && chown -R node:node /var/lib/support-desk
 USER node

@@ -101,7 +101,7 @@ export function quantile(q: Aggregate, i: number): ValueExpr {
 }
 
 /**
- * A target. SLA targets are the queue's own (the desk's SLA_TARGETS, `bot/sla/policy.ts`):
+ * A target. SLA targets are the queue's own (the desk's SLA_TARGETS, `sla/policy.ts`):
  * the definition names which deadline, never a number. Other targets are the playbook's
  * (or the desk's own where the playbook names none), optionally overridden by a variable.
  */

@@ -32,7 +32,7 @@ import { TICKET } from './ticket-facts.js';
 
 const ROOT = join(import.meta.dirname, '..');
 /** The consumers of the metric definitions. */
-const CONSUMERS = ['dashboard', 'grafana', 'monitoring', 'bot/alerts', 'bench', 'scripts'];
+const CONSUMERS = ['dashboard', 'grafana', 'sla', 'bot/alerts', 'bench', 'scripts'];
 
 /** ticket_facts' columns, from the schema the migrations produce. */
 function ticketFactsColumns(): Set<string> {

@@ -26,7 +26,7 @@ import { createI18n } from './i18n.js';
 import { trackBacklog } from './metrics.js';
 import { DeskNotifier } from './notifier.js';
 import { OutboxRelay } from './outbox-relay.js';
-import { SlaPolicy } from './sla/policy.js';
+import { SlaPolicy } from '../sla/policy.js';
 import { CustomerRepo } from './store/customers.js';
 import { MessagePairRepo } from './store/message-pairs.js';
 import { migrateBot } from './store/migrate.js';

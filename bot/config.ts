@@ -6,8 +6,8 @@
  */
 import { loadBusConfig } from '../core/bus/config.js';
 import { ConfigError, defineConfig, env } from '../core/env.js';
-import { parseBusinessHours, type BusinessCalendar } from './sla/business-hours.js';
-import { DEFAULT_SLA_TARGETS, parseSlaTargets, type SlaTargets } from './sla/policy.js';
+import { parseBusinessHours, type BusinessCalendar } from '../sla/business-hours.js';
+import { DEFAULT_SLA_TARGETS, parseSlaTargets, type SlaTargets } from '../sla/policy.js';
 import { DEFAULT_CATEGORIES, parseCategories, type Category } from './routing.js';
 
 export const SANDBOX_BOT_TOKEN = '7000000001:sandbox-token';

@@ -9,7 +9,7 @@ import type { I18nFlavor } from '@grammyjs/i18n';
 import type { Db } from '../core/postgres.js';
 import type { Logger } from '../core/log.js';
 import type { BotConfig } from './config.js';
-import type { SlaPolicy } from './sla/policy.js';
+import type { SlaPolicy } from '../sla/policy.js';
 import type { CustomerRepo } from './store/customers.js';
 import type { MessagePairRepo } from './store/message-pairs.js';
 import type { Outbox } from './store/outbox.js';

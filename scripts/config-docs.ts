@@ -14,7 +14,7 @@ import { documentedVariables, type DocumentedVariable } from '../core/env.js';
 import { staleMetricDocs, writeMetricDocs } from './metrics-docs.js';
 
 export const ROOT = join(import.meta.dirname, '..');
-const SOURCE_DIRS = ['core', 'bot', 'ingest', 'dashboard', 'sandbox', 'scripts', 'schemas', 'monitoring', 'grafana'];
+const SOURCE_DIRS = ['core', 'bot', 'ingest', 'dashboard', 'sandbox', 'simulator', 'scripts', 'schemas', 'sla', 'grafana'];
 const START = '<!-- config:start -->';
 const END = '<!-- config:end -->';
 

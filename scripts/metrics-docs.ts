@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { metricsTable, metricsTableWithViews, withMetricsTable } from '../analytics/docs.js';
 import type { MetricDefinition } from '../analytics/metric.js';
 import { METRICS, type MetricValues, type Registry } from '../analytics/registry.js';
-import { DEFAULT_SLA_TARGETS, parseSlaTargets, type SlaTarget } from '../bot/sla/policy.js';
+import { DEFAULT_SLA_TARGETS, parseSlaTargets, type SlaTarget } from '../sla/policy.js';
 import { loadDashboardConfig } from '../dashboard/config.js';
 import { DASHBOARDS, dashboardJson } from '../grafana/dashboards.js';
 

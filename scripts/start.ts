@@ -22,7 +22,7 @@ import { loadPostgresConfig, openDatabase } from '../core/postgres.js';
 import { loadAlertsConfig } from '../bot/alerts/index.js';
 import { loadBotConfig } from '../bot/config.js';
 import { createDeskService } from '../bot/service.js';
-import { startDemoTraffic } from '../bot/simulator/index.js';
+import { startDemoTraffic } from '../simulator/index.js';
 import { analyticsPlugin } from '../dashboard/api/plugin.js';
 import { assertSafeListen } from '../dashboard/server.js';
 import { loadDashboardConfig } from '../dashboard/config.js';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { logger } from '../../core/log.js';
 import type { Db } from '../../core/postgres.js';
-import { openTestStore, seedTicket } from '../../monitoring/test-support.js';
+import { openTestStore, seedTicket } from '../../sla/exporter/test-support.js';
 import { DEFAULT_ESCALATION_CHAT_ID, DEFAULT_SUPPORT_CHAT_ID } from '../../sandbox/identities.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
 import { alertmanagerPlugin } from './alertmanager-plugin.js';

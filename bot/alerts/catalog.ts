@@ -4,7 +4,7 @@
  * locales/<lang>/alerts.ftl. An alert not listed here is still posted,
  * plainly, from its labels and annotations.
  */
-import type { BreachKind } from '../../monitoring/sla-snapshot.js';
+import type { BreachKind } from '../../sla/exporter/snapshot.js';
 
 export interface AlertKind {
   icon: string;

@@ -6,7 +6,7 @@
  *   alerts:unmute:<queue> — "Unmute", under the mute notice: the queue's alerts are posted again now
  */
 import { Composer, InlineKeyboard, type CallbackQueryContext } from 'grammy';
-import { readSlaSnapshot } from '../../monitoring/sla-snapshot.js';
+import { readSlaSnapshot } from '../../sla/exporter/snapshot.js';
 import type { BotContext } from '../context.js';
 import { replyWithDeskError } from '../error-boundary.js';
 import { isMessageGone } from '../telegram/errors.js';

@@ -4,7 +4,7 @@ import { logger } from '../../core/log.js';
 import type { Db } from '../../core/postgres.js';
 import { clickHouseRunner } from '../../dashboard/api/queries.js';
 import { openTestClickHouse } from '../../ingest/test-support.js';
-import { openTestStore, seedTicket } from '../../monitoring/test-support.js';
+import { openTestStore, seedTicket } from '../../sla/exporter/test-support.js';
 import { DEFAULT_ESCALATION_CHAT_ID, DEFAULT_SUPPORT_CHAT_ID } from '../../sandbox/identities.js';
 import type { SupportEvent } from '../../schemas/events.js';
 import { makeEvent } from '../../schemas/validate.js';

@@ -26,7 +26,7 @@ import { createHash } from 'node:crypto';
 import { GrammyError, type Api } from 'grammy';
 import type { Logger } from '../../core/log.js';
 import type { Queryable } from '../../core/postgres.js';
-import { findBreachingTickets, type BreachingTicket } from '../../monitoring/sla-snapshot.js';
+import { findBreachingTickets, type BreachingTicket } from '../../sla/exporter/snapshot.js';
 import { isMessageGone } from '../telegram/errors.js';
 import { messageLink } from '../telegram/present.js';
 import type { AmAlert, AmWebhookPayload } from './alertmanager-schema.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BreachingTicket } from '../../monitoring/sla-snapshot.js';
+import type { BreachingTicket } from '../../sla/exporter/snapshot.js';
 import type { AmAlert } from './alertmanager-schema.js';
 import { escapeHtml, formatElapsed, topicLink } from '../telegram/present.js';
 import { renderFiring, renderNewlyBreached, renderResolved, renderResolvedFollowup, renderSlaOverview } from './format.js';

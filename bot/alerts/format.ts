@@ -4,7 +4,7 @@
  * in the agents' language). No I/O, so every shape is unit-tested.
  */
 import { InlineKeyboard } from 'grammy';
-import type { BreachKind, BreachingTicket, QueueSla } from '../../monitoring/sla-snapshot.js';
+import type { BreachKind, BreachingTicket, QueueSla } from '../../sla/exporter/snapshot.js';
 import { clockTime, escapeHtml, formatElapsed, hhmm, topicLink, type Translate } from '../telegram/present.js';
 import type { AmAlert } from './alertmanager-schema.js';
 import { ALERT_CATALOG } from './catalog.js';

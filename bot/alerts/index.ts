@@ -37,4 +37,4 @@ export { alertmanagerPlugin, type AlertmanagerPluginOptions, type AlertsHookDesk
 export { Escalations } from './escalations.js';
 export { loadAlertsConfig, type AlertsConfig } from './config.js';
 export { createDigestScheduler, type DigestScheduler } from './digest-scheduler.js';
-export { registerSlaCollectors, type SlaCollectorOptions } from '../../monitoring/sla-collectors.js';
+export { registerSlaCollectors, type SlaCollectorOptions } from '../../sla/exporter/collectors.js';

@@ -15,7 +15,7 @@ import { createDesk, type DeskApp } from '../app.js';
 import { loadBotConfig } from '../config.js';
 import { metricsPlugin } from '../../core/metrics-plugin.js';
 import { openDatabase, type Db } from '../../core/postgres.js';
-import { registerSlaCollectors } from '../../monitoring/sla-collectors.js';
+import { registerSlaCollectors } from '../../sla/exporter/collectors.js';
 import { DEFAULT_ESCALATION_CHAT_ID, DEFAULT_SUPPORT_CHAT_ID } from '../../sandbox/identities.js';
 import { SandboxClient, startSandbox, type RunningSandbox } from '../../sandbox/index.js';
 import { startAlertingStack, type AlertingStack } from '../../scripts/alerting-stack.js';

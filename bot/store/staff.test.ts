@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../core/postgres.js';
-import { openTestStore } from '../../monitoring/test-support.js';
+import { openTestStore } from '../../sla/exporter/test-support.js';
 import type { EventOf } from '../../schemas/events.js';
 import { checkEvent } from '../../schemas/validate.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';

@@ -8,7 +8,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { apiThrottler } from '@grammyjs/transformer-throttler';
 import type { Api } from 'grammy';
-import { countTelegramErrors } from '../../monitoring/telegram-metrics.js';
+import { countTelegramErrors } from './telegram-metrics.js';
 import type { BotConfig } from '../config.js';
 
 export function installFloodControl(api: Api, t: BotConfig['throttle']): void {

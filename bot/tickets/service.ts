@@ -18,9 +18,9 @@ import type { Db, Queryable } from '../../core/postgres.js';
 import type { Logger } from '../../core/log.js';
 import type { MessageKind, TicketStatus } from '../../schemas/events.js';
 import { routeQueue, type Category } from '../routing.js';
-import { estimateEtaSeconds, etaPromise } from '../sla/eta.js';
-import { addBusinessSeconds } from '../sla/business-hours.js';
-import type { SlaPolicy } from '../sla/policy.js';
+import { estimateEtaSeconds, etaPromise } from '../../sla/eta.js';
+import { addBusinessSeconds } from '../../sla/business-hours.js';
+import type { SlaPolicy } from '../../sla/policy.js';
 import type { Outbox, TicketEventInput } from '../store/outbox.js';
 import type { Customer, Ticket } from '../store/types.js';
 import { DeskError, isUniqueViolation } from './errors.js';
@@ -94,7 +94,7 @@ export class TicketService {
 
   /**
    * What to tell the customer about their first response: the estimate from
-   * the queue's recent first-response times and its load (bot/sla/eta.ts), kept
+   * the queue's recent first-response times and its load (sla/eta.ts), kept
    * within the SLA target while the queue keeps pace (`etaPromise`), then mapped
    * through the queue's business hours into calendar seconds from `now`.
    */

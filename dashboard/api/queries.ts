@@ -167,7 +167,7 @@ const SLA_STATE = { ok: 0, first_response_breached: 1, resolution_breached: 2, a
  * compares its deadlines with `now`.
  *
  * Open, at risk and breached mean what they mean in the desk's own store
- * (monitoring/sla-snapshot.ts, behind /sla and the Prometheus gauges): open =
+ * (sla/exporter/snapshot.ts, behind /sla and the Prometheus gauges): open =
  * the latest status is not resolved; first response breached = no human reply
  * and its deadline ≤ now; resolution breached = its deadline ≤ now; at risk =
  * no reply and the first-response deadline in (now, now + AT_RISK_SECONDS];

@@ -8,7 +8,7 @@
  * processing time "now". The published events then reach ClickHouse late,
  * shuffled, duplicated and in several inserts. At the same instant:
  *   - the dashboard's /api/v1/live (the HTTP route over ClickHouse),
- *   - the desk's store (monitoring/sla-snapshot.ts),
+ *   - the desk's store (sla/exporter/snapshot.ts),
  *   - /sla, asked in the escalation chat through the Telegram sandbox,
  *   - the Prometheus SLA gauges (/metrics text of the collectors),
  * agree per queue on open tickets (by status), first-response and resolution
@@ -31,8 +31,8 @@ import { openDatabase, type Db } from '../../core/postgres.js';
 import { buildDashboardServer } from '../../dashboard/server.js';
 import { TICKET, ticketsFrom } from '../../analytics/ticket-facts.js';
 import { chTime, clickHouseRunner, summary, type Live } from '../../dashboard/api/queries.js';
-import { registerSlaCollectors } from '../../monitoring/sla-collectors.js';
-import { readSlaSnapshot, TICKET_STATUSES } from '../../monitoring/sla-snapshot.js';
+import { registerSlaCollectors } from '../../sla/exporter/collectors.js';
+import { readSlaSnapshot, TICKET_STATUSES } from '../../sla/exporter/snapshot.js';
 import { DEFAULT_ESCALATION_CHAT_ID, DEFAULT_SUPPORT_CHAT_ID } from '../../sandbox/identities.js';
 import { SandboxClient, startSandbox, type RunningSandbox } from '../../sandbox/index.js';
 import type { SupportEvent } from '../../schemas/events.js';

@@ -5,8 +5,8 @@
  * (passed in by the entry point), the CSAT target from here (its default is the
  * CSAT metric's target).
  */
-import { csatAvg } from '../analytics/metrics/quality.js';
-import { defineConfig, env } from '../core/env.js';
+import { csatAvg } from '../../analytics/metrics/quality.js';
+import { defineConfig, env } from '../../core/env.js';
 
 /** The CSAT metric's target (analytics/metrics/quality.ts), the variable's default. */
 function csatTargetDefault(): string {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Api, GrammyError } from 'grammy';
 import { Counter, Registry } from 'prom-client';
-import { startSandbox, type RunningSandbox } from '../sandbox/index.js';
-import { DEFAULT_ESCALATION_CHAT_ID } from '../sandbox/identities.js';
+import { startSandbox, type RunningSandbox } from '../../sandbox/index.js';
+import { DEFAULT_ESCALATION_CHAT_ID } from '../../sandbox/identities.js';
 import { countTelegramErrors } from './telegram-metrics.js';
 
 let sandbox: RunningSandbox;

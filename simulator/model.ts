@@ -5,7 +5,7 @@
  * shapes the playbook describes (peaks late morning and evening, most
  * questions routine, CSAT mostly high, a few repeat contacts).
  */
-import { KB_PHRASINGS } from '../features/kb/phrasings.js';
+import { KB_PHRASINGS } from '../bot/features/kb/phrasings.js';
 import type { Rng } from './random.js';
 
 export type Lang = 'en' | 'ru';

@@ -3,8 +3,8 @@
  * through the sandbox (`npm start`'s demo, or `npm run sandbox` + `npm run bot`
  * with TELEGRAM_API_ROOT pointing at it).
  */
-import { parseCli, fail, runMain } from '../../core/cli.js';
-import { logger } from '../../core/log.js';
+import { parseCli, fail, runMain } from '../core/cli.js';
+import { logger } from '../core/log.js';
 import { TICKETS_PER_DAY } from './model.js';
 import { startSimulator } from './simulator.js';
 

@@ -18,10 +18,10 @@
  * oldest waiting) are also the dashboard's live panel's, computed over
  * ClickHouse (dashboard/api/queries.ts `live`): change them together.
  */
-import type { StoreWindow } from '../analytics/metric.js';
-import { FRT_LAST_HOUR } from '../analytics/metrics/frt.js';
-import type { Queryable } from '../core/postgres.js';
-import { QUEUES } from '../schemas/events.js';
+import type { StoreWindow } from '../../analytics/metric.js';
+import { FRT_LAST_HOUR } from '../../analytics/metrics/frt.js';
+import type { Queryable } from '../../core/postgres.js';
+import { QUEUES } from '../../schemas/events.js';
 
 export const TICKET_STATUSES = ['new', 'waiting_agent', 'in_progress', 'waiting_customer'] as const;
 

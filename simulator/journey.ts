@@ -5,8 +5,8 @@
  * for the bot's reaction, so the desk does all the real work and records all
  * the real events.
  */
-import type { MessageView } from '../../sandbox/views.js';
-import type { SandboxClient } from '../../sandbox/client.js';
+import type { MessageView } from '../sandbox/views.js';
+import type { SandboxClient } from '../sandbox/client.js';
 import { AGENTS, CATEGORY_KEYS, CATEGORY_WEIGHTS, P, REPLY_TIMES, agentReply, csatScore, customerReply, kbQuestion, npsScore, opening, type Lang } from './model.js';
 import type { Rng } from './random.js';
 import type { Timeline } from './timeline.js';

@@ -19,16 +19,16 @@
  * breaching tickets up itself when an alert fires.
  */
 import { Counter, Gauge, type Metric, type Registry } from 'prom-client';
-import type { FactsWindow, MetricDefinition, PrometheusExport, StoreWindow } from '../analytics/metric.js';
-import { clickHouseRunner } from '../analytics/query.js';
-import { METRICS, type MetricValues, type Registry as MetricRegistry } from '../analytics/registry.js';
-import { windowKey, windowValues } from '../analytics/window.js';
-import type { ClickHouse } from '../core/clickhouse.js';
-import { logger } from '../core/log.js';
-import { registry as processRegistry } from '../core/metrics.js';
-import type { Queryable } from '../core/postgres.js';
+import type { FactsWindow, MetricDefinition, PrometheusExport, StoreWindow } from '../../analytics/metric.js';
+import { clickHouseRunner } from '../../analytics/query.js';
+import { METRICS, type MetricValues, type Registry as MetricRegistry } from '../../analytics/registry.js';
+import { windowKey, windowValues } from '../../analytics/window.js';
+import type { ClickHouse } from '../../core/clickhouse.js';
+import { logger } from '../../core/log.js';
+import { registry as processRegistry } from '../../core/metrics.js';
+import type { Queryable } from '../../core/postgres.js';
 import { DEFAULT_FIRST_RESPONSE_TARGETS, loadMonitoringConfig, type MonitoringConfig } from './config.js';
-import { readSlaSnapshot, TICKET_STATUSES, type QueueSla } from './sla-snapshot.js';
+import { readSlaSnapshot, TICKET_STATUSES, type QueueSla } from './snapshot.js';
 
 const log = logger('sla-collectors');
 

@@ -8,7 +8,7 @@
  */
 import { Counter } from 'prom-client';
 import type { Transformer } from 'grammy';
-import { registry } from '../core/metrics.js';
+import { registry } from '../../core/metrics.js';
 
 export const TELEGRAM_ERRORS_METRIC = 'desk_telegram_errors_total';
 

@@ -27,8 +27,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { logger } from '../../core/log.js';
-import { SandboxClient } from '../../sandbox/client.js';
+import { logger } from '../core/log.js';
+import { SandboxClient } from '../sandbox/client.js';
 import { arrivalsBetween, nextArrival } from './arrivals.js';
 import { answerFollowups, playTicket, type SimCustomer, type TicketOutcome } from './journey.js';
 import { LANG_WEIGHTS, P, TICKETS_PER_DAY, customerName, type Lang } from './model.js';

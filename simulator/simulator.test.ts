@@ -1,7 +1,7 @@
 /** The simulator against the real desk and sandbox: a replayed day lands in the past, live traffic flows. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SupportEvent } from '../../schemas/events.js';
-import { startFeatureHarness, type FeatureHarness } from '../../test/bot/feature-harness.js';
+import type { SupportEvent } from '../schemas/events.js';
+import { startFeatureHarness, type FeatureHarness } from '../test/bot/feature-harness.js';
 import { HOUR_WEIGHTS, TICKETS_PER_DAY, csatScore, loadFactor, npsScore } from './model.js';
 import { Rng } from './random.js';
 import { historyArrivals, liveArrivals, startSimulator } from './simulator.js';

@@ -3,8 +3,8 @@
  * desk's own runner (bot/store/migrate.ts: desk tables + monitoring 040–049)
  * and a terse ticket factory.
  */
-import { openDatabase, type Db, type Queryable } from '../core/postgres.js';
-import { migrateBot } from '../bot/store/migrate.js';
+import { openDatabase, type Db, type Queryable } from '../../core/postgres.js';
+import { migrateBot } from '../../bot/store/migrate.js';
 
 /** Opens PGlite in `dataDir` with every bot migration applied. */
 export async function openTestStore(dataDir: string): Promise<Db> {

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFeatureHarness, type FeatureHarness } from '../../test/bot/feature-harness.js';
+import { startFeatureHarness, type FeatureHarness } from '../test/bot/feature-harness.js';
 import { startDemoTraffic } from './demo.js';
 import type { Simulator } from './simulator.js';
 

@@ -1,9 +1,9 @@
 /**
  * SLA targets per queue and the deadlines they give a ticket. Pure: the
  * clock is always passed in. Deadlines are business-hours aware when the
- * queue has a calendar (bot/sla/business-hours.ts).
+ * queue has a calendar (sla/business-hours.ts).
  */
-import { parseDuration } from '../../core/env.js';
+import { parseDuration } from '../core/env.js';
 import { addBusinessSeconds, businessSecondsBetween, type BusinessCalendar } from './business-hours.js';
 
 export interface SlaTarget {

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify from 'fastify';
 import { Registry } from 'prom-client';
-import type { Db } from '../core/postgres.js';
-import { metricsPlugin } from '../core/metrics-plugin.js';
-import { tmpDataDir } from '../test/helpers/tmp.js';
-import { registerSlaCollectors } from './sla-collectors.js';
-import { findBreachingTickets, OPEN_TICKETS_SQL, readSlaSnapshot } from './sla-snapshot.js';
+import type { Db } from '../../core/postgres.js';
+import { metricsPlugin } from '../../core/metrics-plugin.js';
+import { tmpDataDir } from '../../test/helpers/tmp.js';
+import { registerSlaCollectors } from './collectors.js';
+import { findBreachingTickets, OPEN_TICKETS_SQL, readSlaSnapshot } from './snapshot.js';
 import { openTestStore, seedTicket } from './test-support.js';
-import { insertRows } from '../core/clickhouse.js';
-import { openTestClickHouse } from '../ingest/test-support.js';
-import { makeEvent } from '../schemas/validate.js';
+import { insertRows } from '../../core/clickhouse.js';
+import { openTestClickHouse } from '../../ingest/test-support.js';
+import { makeEvent } from '../../schemas/validate.js';
 
 const tmp = tmpDataDir('sla-collectors-');
 let db: Db;

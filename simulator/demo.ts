@@ -4,7 +4,7 @@
  * only once the replayed history is in — before, it would report an empty
  * yesterday ("No tickets yesterday") that the replay is about to fill.
  */
-import type { Logger } from '../../core/log.js';
+import type { Logger } from '../core/log.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator.js';
 
 export interface DemoTrafficOptions extends SimulatorOptions {
