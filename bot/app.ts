@@ -125,18 +125,52 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
   const customers = new CustomerRepo(db);
   const pairs = new MessagePairRepo(db);
   const tickets = new TicketService({
-    db, outbox, sla, categories: config.categories, defaultQueue: config.defaultQueue, repeatContactWindowSeconds: config.repeatContactWindowSeconds, log,
+    db,
+    outbox,
+    sla,
+    categories: config.categories,
+    defaultQueue: config.defaultQueue,
+    repeatContactWindowSeconds: config.repeatContactWindowSeconds,
+    log,
   });
   const topics = new TopicManager(bot.api, customers, config.supportChatId, config.categories, log);
-  const relay = new Relay({ api: bot.api, supportChatId: config.supportChatId, customers, pairs, tickets, topics, albumBufferMs: config.albumBufferMs, agentText, log });
+  const relay = new Relay({
+    api: bot.api,
+    supportChatId: config.supportChatId,
+    customers,
+    pairs,
+    tickets,
+    topics,
+    albumBufferMs: config.albumBufferMs,
+    agentText,
+    log,
+  });
   const intake = new Intake({ tickets, customers, relay, categories: config.categories, locales: i18n.locales, translate });
   const agents = new AgentDirectory(bot.api, config.supportChatId, config.agentCacheTtlMs);
   const services: Desk = {
-    db, config, api: bot.api, tickets, customers, pairs, outbox, relay, topics, intake, sla, agents, agentText, translate, locales: i18n.locales, log,
+    db,
+    config,
+    api: bot.api,
+    tickets,
+    customers,
+    pairs,
+    outbox,
+    relay,
+    topics,
+    intake,
+    sla,
+    agents,
+    agentText,
+    translate,
+    locales: i18n.locales,
+    log,
   };
 
   const outboxRelay = new OutboxRelay({
-    db, bus: o.bus, batchSize: config.outboxBatch, log: log.child({ part: 'outbox' }),
+    db,
+    bus: o.bus,
+    batchSize: config.outboxBatch,
+    log: log.child({ part: 'outbox' }),
     topics: [{ name: config.eventsTopic, partitions: o.eventsPartitions ?? 6 }],
   });
   const untrack = trackBacklog(() => outboxRelay.backlog());

@@ -26,7 +26,13 @@ export const outboxBacklogGauge = once(
 
 export const relayedMessages = once(
   'desk_relayed_messages_total',
-  () => new Counter({ name: 'desk_relayed_messages_total', help: 'Messages relayed, by direction (in: customer → topic, out: agent → customer)', labelNames: ['direction'] as const, registers: [registry] }),
+  () =>
+    new Counter({
+      name: 'desk_relayed_messages_total',
+      help: 'Messages relayed, by direction (in: customer → topic, out: agent → customer)',
+      labelNames: ['direction'] as const,
+      registers: [registry],
+    }),
 );
 
 export const updatesHandled = once(

@@ -26,7 +26,10 @@ const localPublishers = new WeakMap<Db, Promise<unknown>>();
 function exclusive<T>(db: Db, fn: () => Promise<T>): Promise<T> {
   const prev = localPublishers.get(db) ?? Promise.resolve();
   const next = prev.then(fn, fn);
-  localPublishers.set(db, next.catch(() => undefined));
+  localPublishers.set(
+    db,
+    next.catch(() => undefined),
+  );
   return next;
 }
 
@@ -73,7 +76,8 @@ export class OutboxRelay {
     this.wake?.();
     await this.loop;
     // Publish what the last updates wrote, if the bus takes it; whatever is left waits for the next start.
-    if (this.failures === 0) await this.drain().catch((err: unknown) => this.o.log.warn({ err }, 'outbox left unpublished at stop; the next start publishes it'));
+    if (this.failures === 0)
+      await this.drain().catch((err: unknown) => this.o.log.warn({ err }, 'outbox left unpublished at stop; the next start publishes it'));
     await this.producer?.close().catch(() => undefined);
     this.producer = undefined;
   }
@@ -106,7 +110,8 @@ export class OutboxRelay {
         await this.producer?.close().catch(() => undefined);
         this.producer = undefined;
         const wait = Math.min(maxBackoff, 100 * 2 ** Math.min(this.failures, 10));
-        if (this.failures === 1 || this.failures % 10 === 0) this.o.log.warn({ err, failures: this.failures, retryInMs: wait }, 'outbox publish failed; backing off');
+        if (this.failures === 1 || this.failures % 10 === 0)
+          this.o.log.warn({ err, failures: this.failures, retryInMs: wait }, 'outbox publish failed; backing off');
         await this.sleep(wait, false);
         continue;
       }
@@ -153,9 +158,7 @@ export class OutboxRelay {
   }
 
   private async select(q: Queryable, lock: string): Promise<Row[]> {
-    return (
-      await q.query<Row>(`SELECT id, topic, key, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 ${lock}`, [this.o.batchSize])
-    ).rows;
+    return (await q.query<Row>(`SELECT id, topic, key, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT $1 ${lock}`, [this.o.batchSize])).rows;
   }
 
   private async send(rows: Row[]): Promise<void> {

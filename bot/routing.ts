@@ -18,10 +18,17 @@ export const VIP_QUEUE = 'VIP';
 
 export function parseCategories(text: string, defaultQueue: string): Category[] {
   const out: Category[] = [];
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [label, queue] = part.split(':').map((s) => s.trim());
     if (!label) throw new Error(`empty category in "${text}"`);
-    const key = label.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '').slice(0, 32);
+    const key = label
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_|_$/g, '')
+      .slice(0, 32);
     if (!key) throw new Error(`category "${label}" needs at least one latin letter or digit`);
     if (out.some((c) => c.key === key)) throw new Error(`category "${label}" is listed twice`);
     if (queue !== undefined && !/^[A-Za-z0-9_-]{1,32}$/.test(queue)) throw new Error(`category "${label}" has a bad queue name "${queue}"`);

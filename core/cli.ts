@@ -18,10 +18,23 @@ export interface CliSpec<O extends NonNullable<ParseArgsConfig['options']>> {
 
 export function parseCli<O extends NonNullable<ParseArgsConfig['options']>>(spec: CliSpec<O>, argv = process.argv.slice(2)) {
   const help = () =>
-    [`usage: ${spec.usage}`, '', spec.description, ...(spec.optionHelp?.length ? ['', 'options:', ...spec.optionHelp.map((l) => `  ${l}`)] : []), '  -h, --help  show this help', '', 'Configuration is read from environment variables; see the README table.'].join('\n');
+    [
+      `usage: ${spec.usage}`,
+      '',
+      spec.description,
+      ...(spec.optionHelp?.length ? ['', 'options:', ...spec.optionHelp.map((l) => `  ${l}`)] : []),
+      '  -h, --help  show this help',
+      '',
+      'Configuration is read from environment variables; see the README table.',
+    ].join('\n');
   const parsed = (() => {
     try {
-      return parseArgs({ args: argv, options: { ...spec.options, help: { type: 'boolean', short: 'h' } } as O & { help: { type: 'boolean'; short: 'h' } }, allowPositionals: true, strict: true });
+      return parseArgs({
+        args: argv,
+        options: { ...spec.options, help: { type: 'boolean', short: 'h' } } as O & { help: { type: 'boolean'; short: 'h' } },
+        allowPositionals: true,
+        strict: true,
+      });
     } catch (e) {
       return fail(`${(e as Error).message}\n\n${help()}`);
     }

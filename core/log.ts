@@ -9,7 +9,10 @@ import { pino, type Logger, type TransportSingleOptions } from 'pino';
 import { defineConfig, env } from './env.js';
 
 const loadLogConfig = defineConfig('logging', {
-  LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info', doc: 'Minimum level of the logs on stdout (pino): fatal, error, warn, info, debug, trace or silent.' }),
+  LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, {
+    default: 'info',
+    doc: 'Minimum level of the logs on stdout (pino): fatal, error, warn, info, debug, trace or silent.',
+  }),
   LOG_FORMAT: env.oneOf(['auto', 'json', 'pretty'] as const, {
     default: 'auto',
     doc: 'json: one JSON object per line; pretty: coloured lines for people; auto: pretty when stdout is a terminal, JSON otherwise.',

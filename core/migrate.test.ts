@@ -33,7 +33,10 @@ function migrationsDir(files: Record<string, string>): string {
 }
 
 const opts = { eventsTtlDays: 30 };
-const tables = async () => (await queryRows<{ name: string }>(ch, "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'mt_%' ORDER BY name")).map((r) => r.name);
+const tables = async () =>
+  (await queryRows<{ name: string }>(ch, "SELECT name FROM system.tables WHERE database = currentDatabase() AND name LIKE 'mt_%' ORDER BY name")).map(
+    (r) => r.name,
+  );
 
 describe('migrate', () => {
   it('applies in number order (2 before 10), records each, and is idempotent', async () => {

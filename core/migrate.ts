@@ -41,7 +41,9 @@ export interface RenderOptions {
 export function loadMigrations(dir: string = DEFAULT_MIGRATIONS_DIR): Migration[] {
   const seen = new Map<number, string>();
   const out: Migration[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql') && !f.endsWith('.snapshot.sql')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.sql') && !f.endsWith('.snapshot.sql'))
+    .sort()) {
     const m = /^(\d+)_([\w-]+)\.sql$/.exec(file);
     if (!m) throw new Error(`migration file name must be NNN_name.sql: ${file}`);
     const version = Number(m[1]);
@@ -94,9 +96,12 @@ export async function migrate(ch: ClickHouse, o: RenderOptions & { dir?: string;
     ) ENGINE = ${engine} ORDER BY version`,
   });
   const done = new Map(
-    (await queryRows<{ version: number; checksum: string }>(ch, 'SELECT version, argMax(checksum, applied_at) AS checksum FROM schema_migrations GROUP BY version')).map(
-      (r) => [Number(r.version), r.checksum],
-    ),
+    (
+      await queryRows<{ version: number; checksum: string }>(
+        ch,
+        'SELECT version, argMax(checksum, applied_at) AS checksum FROM schema_migrations GROUP BY version',
+      )
+    ).map((r) => [Number(r.version), r.checksum]),
   );
   const result: MigrateResult = { applied: [], alreadyApplied: [] };
   for (const m of loadMigrations(o.dir)) {

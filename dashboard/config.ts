@@ -14,7 +14,10 @@ const loadDashboardEnv = defineConfig('dashboard', {
   }),
   // The bot's own declarations (bot/config.ts), word for word: the dashboard labels the
   // categories the bot offers, and the registry accepts a second group only with the same default.
-  CATEGORIES: env.string({ default: DEFAULT_CATEGORIES, doc: 'Category keyboard and routing: "Label:queue,…". A category without ":queue" goes to the default queue (L1).' }),
+  CATEGORIES: env.string({
+    default: DEFAULT_CATEGORIES,
+    doc: 'Category keyboard and routing: "Label:queue,…". A category without ":queue" goes to the default queue (L1).',
+  }),
   DEFAULT_QUEUE: env.string({ default: 'L1', doc: 'Queue of tickets before a category is picked and of categories without a queue.' }),
 });
 

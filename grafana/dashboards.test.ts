@@ -37,8 +37,16 @@ function expandMacros(sql: string, o: { from: Date; to: Date; intervalSeconds: n
     .replace(/\$\{(\w+):singlequote\}/g, (_, name: string) => (o.vars[name] ?? []).map((v) => `'${v.replaceAll("'", "\\'")}'`).join(','));
 }
 
-interface Target { rawSql?: string; expr?: string; datasource: { type: string; uid: string } }
-interface PanelJson { id: number; title: string; targets: Target[] }
+interface Target {
+  rawSql?: string;
+  expr?: string;
+  datasource: { type: string; uid: string };
+}
+interface PanelJson {
+  id: number;
+  title: string;
+  targets: Target[];
+}
 
 const sqlPanels = Object.entries(DASHBOARDS).flatMap(([name, d]) =>
   (d.panels as unknown as PanelJson[]).flatMap((p) => p.targets.filter((t) => t.rawSql).map((t) => ({ name: `${name} › ${p.title}`, sql: t.rawSql! }))),
@@ -50,12 +58,44 @@ function seedEvents(): SupportEvent[] {
   for (let i = 1; i <= 6; i++) {
     const queue = i % 3 === 0 ? 'VIP' : 'L1';
     const env = { ticket_id: i, ticket_created_at: at(i), customer_id: 100 + i, queue, category: i % 2 ? 'payment' : 'account', language: 'en' };
-    out.push(makeEvent<'ticket_opened'>({ ...env, type: 'ticket_opened', occurred_at: at(i), first_response_due_at: at(i, 15), resolution_due_at: at(i + 4), is_repeat_contact: false }));
+    out.push(
+      makeEvent<'ticket_opened'>({
+        ...env,
+        type: 'ticket_opened',
+        occurred_at: at(i),
+        first_response_due_at: at(i, 15),
+        resolution_due_at: at(i + 4),
+        is_repeat_contact: false,
+      }),
+    );
     out.push(makeEvent<'category_selected'>({ ...env, type: 'category_selected', occurred_at: at(i, 1) }));
     out.push(makeEvent<'ticket_assigned'>({ ...env, agent_id: 77 + (i % 2), type: 'ticket_assigned', occurred_at: at(i, 2), previous_agent_id: null }));
-    out.push(makeEvent<'message_out'>({ ...env, agent_id: 77 + (i % 2), type: 'message_out', occurred_at: at(i, 5 * i), message_kind: 'text', is_first_response: true, first_response_seconds: 300 * i, first_response_bh_seconds: 300 * i }));
+    out.push(
+      makeEvent<'message_out'>({
+        ...env,
+        agent_id: 77 + (i % 2),
+        type: 'message_out',
+        occurred_at: at(i, 5 * i),
+        message_kind: 'text',
+        is_first_response: true,
+        first_response_seconds: 300 * i,
+        first_response_bh_seconds: 300 * i,
+      }),
+    );
     out.push(makeEvent<'macro_used'>({ ...env, agent_id: 77, type: 'macro_used', occurred_at: at(i, 6), macro: 'receipt' }));
-    if (i % 2) out.push(makeEvent<'ticket_resolved'>({ ...env, agent_id: 77, type: 'ticket_resolved', occurred_at: at(i + 1), resolved_by: 'agent', resolution_seconds: 3600, resolution_bh_seconds: 3600, agent_replies: 1 }));
+    if (i % 2)
+      out.push(
+        makeEvent<'ticket_resolved'>({
+          ...env,
+          agent_id: 77,
+          type: 'ticket_resolved',
+          occurred_at: at(i + 1),
+          resolved_by: 'agent',
+          resolution_seconds: 3600,
+          resolution_bh_seconds: 3600,
+          agent_replies: 1,
+        }),
+      );
     out.push(makeEvent<'csat_rated'>({ ...env, agent_id: 77 + (i % 2), type: 'csat_rated', occurred_at: at(i + 2), score: 1 + (i % 5) }));
     out.push(makeEvent<'nps_rated'>({ ...env, type: 'nps_rated', occurred_at: at(i + 2), score: i + 4 }));
     if (i > 4) out.push(makeEvent<'sla_breached'>({ ...env, type: 'sla_breached', occurred_at: at(i, 15), sla_kind: 'first_response', due_at: at(i, 15) }));
@@ -66,10 +106,25 @@ function seedEvents(): SupportEvent[] {
 beforeAll(async () => {
   ch = await openTestClickHouse(tmp.dir);
   // Events as ingested: ingested_at inside the dashboard range too.
-  await insertRows(ch, 'events', seedEvents().map((e) => ({ ...e, ingested_at: e.occurred_at })));
+  await insertRows(
+    ch,
+    'events',
+    seedEvents().map((e) => ({ ...e, ingested_at: e.occurred_at })),
+  );
   // agent 77 has acted at the desk (named in `staff`); agent 78 is known by id only
   await insertRows(ch, 'staff', [{ id: 77, display_name: 'Anna K.', updated_at: FROM.toISOString() }]);
-  await insertRows(ch, 'dead_letters', [{ received_at: new Date(FROM.getTime() + 10 * 3600_000).toISOString(), source: 'bus', topic: 'support.events', partition: 0, offset: 1, reason: 'invalid', detail: '/score: too big', payload: '{}' }]);
+  await insertRows(ch, 'dead_letters', [
+    {
+      received_at: new Date(FROM.getTime() + 10 * 3600_000).toISOString(),
+      source: 'bus',
+      topic: 'support.events',
+      partition: 0,
+      offset: 1,
+      reason: 'invalid',
+      detail: '/score: too big',
+      payload: '{}',
+    },
+  ]);
 });
 afterAll(async () => {
   await ch?.close();
@@ -84,7 +139,9 @@ describe('Grafana dashboards', () => {
   });
 
   it('have unique uids and panel ids, and use provisioned datasources only', () => {
-    const ds = parse(readFileSync(join(DASHBOARDS_DIR, '..', 'provisioning', 'datasources', 'datasources.yml'), 'utf8')) as { datasources: { uid: string; type: string }[] };
+    const ds = parse(readFileSync(join(DASHBOARDS_DIR, '..', 'provisioning', 'datasources', 'datasources.yml'), 'utf8')) as {
+      datasources: { uid: string; type: string }[];
+    };
     const known = new Set(ds.datasources.map((d) => `${d.type}/${d.uid}`));
     expect(new Set(Object.values(DASHBOARDS).map((d) => d.uid)).size).toBe(4);
     for (const d of Object.values(DASHBOARDS)) {
@@ -108,7 +165,10 @@ describe('Grafana dashboards', () => {
     const stats = (DASHBOARDS.overview.panels as unknown as (PanelJson & { type: string })[]).filter((p) => p.type === 'stat');
     expect(stats.length).toBeGreaterThanOrEqual(5);
     for (const p of stats) {
-      const [row] = await queryRows<Record<string, unknown>>(ch, expandMacros(p.targets[0]!.rawSql!, { from: FROM, to: TO, intervalSeconds: 3600, vars: { queue: ['L1', 'VIP'] } }));
+      const [row] = await queryRows<Record<string, unknown>>(
+        ch,
+        expandMacros(p.targets[0]!.rawSql!, { from: FROM, to: TO, intervalSeconds: 3600, vars: { queue: ['L1', 'VIP'] } }),
+      );
       const [key, value] = Object.entries(row!)[0]!;
       const expected = (api as Record<string, number | null>)[key];
       expect(expected, `${p.title}: ${key} is an API field`).not.toBeUndefined();
@@ -126,7 +186,10 @@ describe('Grafana dashboards', () => {
       'CSAT per agent (latest rating per ticket)',
     ]);
     for (const p of panels) {
-      const rows = await queryRows<{ agent: string; agent_id?: string }>(ch, expandMacros(p.targets[0]!.rawSql!, { from: FROM, to: TO, intervalSeconds: 3600, vars: { queue: ['L1', 'VIP'] } }));
+      const rows = await queryRows<{ agent: string; agent_id?: string }>(
+        ch,
+        expandMacros(p.targets[0]!.rawSql!, { from: FROM, to: TO, intervalSeconds: 3600, vars: { queue: ['L1', 'VIP'] } }),
+      );
       expect(new Set(rows.map((r) => r.agent)), p.title).toEqual(new Set(['Anna K.', 'agent 78']));
       if ('agent_id' in rows[0]!) expect(rows.find((r) => r.agent === 'Anna K.')?.agent_id, p.title).toBe('77');
     }
@@ -134,9 +197,15 @@ describe('Grafana dashboards', () => {
 
   it('counts what was seeded', async () => {
     const opened = (DASHBOARDS.overview.panels as unknown as PanelJson[]).find((p) => p.title === METRICS.get('tickets_created').title)!.targets[0]!.rawSql!;
-    const rows = await queryRows<{ tickets_created: number }>(ch, expandMacros(opened, { from: FROM, to: TO, intervalSeconds: 3600, vars: { queue: ['L1', 'VIP'] } }));
+    const rows = await queryRows<{ tickets_created: number }>(
+      ch,
+      expandMacros(opened, { from: FROM, to: TO, intervalSeconds: 3600, vars: { queue: ['L1', 'VIP'] } }),
+    );
     expect(Number(rows[0]!.tickets_created)).toBe(6);
-    const onlyVip = await queryRows<{ tickets_created: number }>(ch, expandMacros(opened, { from: FROM, to: TO, intervalSeconds: 3600, vars: { queue: ['VIP'] } }));
+    const onlyVip = await queryRows<{ tickets_created: number }>(
+      ch,
+      expandMacros(opened, { from: FROM, to: TO, intervalSeconds: 3600, vars: { queue: ['VIP'] } }),
+    );
     expect(Number(onlyVip[0]!.tickets_created)).toBe(2);
   });
 });

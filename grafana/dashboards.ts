@@ -32,7 +32,12 @@ const PROM = { type: 'prometheus', uid: 'prometheus' } as const;
 const Q = `queue IN (\${queue:singlequote})`;
 
 type Panel = Record<string, unknown>;
-interface Grid { x: number; y: number; w: number; h: number }
+interface Grid {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
 
 function sqlPanel(id: number, title: string, type: string, grid: Grid, rawSql: string, format: 'time_series' | 'table', extra: Panel = {}): Panel {
   return {
@@ -41,7 +46,16 @@ function sqlPanel(id: number, title: string, type: string, grid: Grid, rawSql: s
     type,
     gridPos: grid,
     datasource: CH,
-    targets: [{ refId: 'A', datasource: CH, editorType: 'sql', queryType: format === 'table' ? 'table' : 'timeseries', format: format === 'table' ? 1 : 0, rawSql: rawSql.trim() }],
+    targets: [
+      {
+        refId: 'A',
+        datasource: CH,
+        editorType: 'sql',
+        queryType: format === 'table' ? 'table' : 'timeseries',
+        format: format === 'table' ? 1 : 0,
+        rawSql: rawSql.trim(),
+      },
+    ],
     ...extra,
   };
 }
@@ -106,7 +120,14 @@ function dashboard(uid: string, title: string, panels: Panel[], opts: { variable
 const COHORT = ['ticket_created_at >= $__fromTime', 'ticket_created_at < $__toTime', `${TICKET.queue} IN (\${queue:singlequote})`];
 
 /** The per-queue table of the SLA dashboard and the per-agent table of the Agents dashboard: which metrics they show. */
-const SLA_TABLE: readonly MetricField[] = ['tickets_created', 'frt_p50_seconds', 'frt_p90_seconds', 'sla_first_response_met_rate', 'resolution_p90_seconds', 'sla_resolution_met_rate'];
+const SLA_TABLE: readonly MetricField[] = [
+  'tickets_created',
+  'frt_p50_seconds',
+  'frt_p90_seconds',
+  'sla_first_response_met_rate',
+  'resolution_p90_seconds',
+  'sla_resolution_met_rate',
+];
 const AGENT_TABLE: readonly MetricField[] = ['tickets_created', 'tickets_resolved', 'frt_p50_seconds', 'fcr_rate', 'csat_avg', 'csat_responses'];
 
 /** The agents' display names ("Anna K."), the latest per id: ClickHouse's `staff`, synced from the desk's store. */
@@ -139,10 +160,18 @@ export function buildDashboards<V extends MetricValues>(metrics: Registry<V> = M
   let id = 0;
   const STAT_W = 4;
   const statPanels = stats.map((d, i) =>
-    sqlPanel(++id, d.title, 'stat', { x: (i * STAT_W) % 24, y: Math.floor((i * STAT_W) / 24) * 4, w: STAT_W, h: 4 }, valuesStatement(metrics, [d.key], { where: COHORT }), 'table', {
-      description: d.meaning,
-      ...metricUnit(d),
-    }),
+    sqlPanel(
+      ++id,
+      d.title,
+      'stat',
+      { x: (i * STAT_W) % 24, y: Math.floor((i * STAT_W) / 24) * 4, w: STAT_W, h: 4 },
+      valuesStatement(metrics, [d.key], { where: COHORT }),
+      'table',
+      {
+        description: d.meaning,
+        ...metricUnit(d),
+      },
+    ),
   );
   let y = Math.ceil((stats.length * STAT_W) / 24) * 4;
   const seriesPanels = series.map((d, i) => {
@@ -164,7 +193,14 @@ export function buildDashboards<V extends MetricValues>(metrics: Registry<V> = M
   const overview = dashboard('support-overview', 'Support desk · Overview', [
     ...statPanels,
     ...seriesPanels,
-    sqlPanel(++id, 'Peaks by hour of day', 'barchart', { x: 0, y, w: 12, h: 8 }, valuesStatement(metrics, [created.key], { where: COHORT, groupBy: [['hour', 'toHour(ticket_created_at)']], orderBy: 'hour' }), 'table'),
+    sqlPanel(
+      ++id,
+      'Peaks by hour of day',
+      'barchart',
+      { x: 0, y, w: 12, h: 8 },
+      valuesStatement(metrics, [created.key], { where: COHORT, groupBy: [['hour', 'toHour(ticket_created_at)']], orderBy: 'hour' }),
+      'table',
+    ),
     sqlPanel(
       ++id,
       'Top contact reasons',
@@ -176,15 +212,28 @@ WHERE category != ''
 ORDER BY ${created.key} DESC LIMIT 10`,
       'table',
     ),
-    promPanel(++id, 'Open tickets now', 'timeseries', { x: 0, y: y + 8, w: 24, h: 8 }, [{ expr: 'sum by (queue) (support_tickets_open{queue=~"$queue"})', legend: '{{queue}}' }]),
+    promPanel(++id, 'Open tickets now', 'timeseries', { x: 0, y: y + 8, w: 24, h: 8 }, [
+      { expr: 'sum by (queue) (support_tickets_open{queue=~"$queue"})', legend: '{{queue}}' },
+    ]),
   ]);
 
   const frtP90 = metrics.get('frt_p90_seconds');
   const slaTable = SLA_TABLE.filter((k) => metrics.has(k)).map((k) => metrics.get(k));
   const sla = dashboard('support-sla', 'Support desk · SLA', [
-    promPanel(1, 'First-response SLA breached now', 'stat', { x: 0, y: 0, w: 6, h: 4 }, [{ expr: 'sum(support_sla_first_response_breached_tickets{queue=~"$queue"})', legend: 'breached' }]),
-    promPanel(2, 'Breach within 5 min', 'stat', { x: 6, y: 0, w: 6, h: 4 }, [{ expr: 'sum(support_sla_first_response_imminent_tickets{queue=~"$queue"})', legend: 'imminent' }]),
-    promPanel(3, 'Oldest waiting', 'stat', { x: 12, y: 0, w: 6, h: 4 }, [{ expr: 'max(support_oldest_waiting_ticket_seconds{queue=~"$queue"})', legend: 'oldest' }], unit('s')),
+    promPanel(1, 'First-response SLA breached now', 'stat', { x: 0, y: 0, w: 6, h: 4 }, [
+      { expr: 'sum(support_sla_first_response_breached_tickets{queue=~"$queue"})', legend: 'breached' },
+    ]),
+    promPanel(2, 'Breach within 5 min', 'stat', { x: 6, y: 0, w: 6, h: 4 }, [
+      { expr: 'sum(support_sla_first_response_imminent_tickets{queue=~"$queue"})', legend: 'imminent' },
+    ]),
+    promPanel(
+      3,
+      'Oldest waiting',
+      'stat',
+      { x: 12, y: 0, w: 6, h: 4 },
+      [{ expr: 'max(support_oldest_waiting_ticket_seconds{queue=~"$queue"})', legend: 'oldest' }],
+      unit('s'),
+    ),
     promPanel(
       4,
       `${frtP90.title} (last hour) vs target`,
@@ -201,30 +250,53 @@ ORDER BY ${created.key} DESC LIMIT 10`,
       'Per queue, tickets created in the range',
       'table',
       { x: 12, y: 4, w: 12, h: 8 },
-      valuesStatement(metrics, slaTable.map((d) => d.key), { where: COHORT, groupBy: [GROUP.queue], orderBy: 'queue' }),
+      valuesStatement(
+        metrics,
+        slaTable.map((d) => d.key),
+        { where: COHORT, groupBy: [GROUP.queue], orderBy: 'queue' },
+      ),
       'table',
       tableUnits(slaTable),
     ),
-    sqlPanel(6, 'SLA breaches', 'timeseries', { x: 0, y: 12, w: 12, h: 8 }, `
+    sqlPanel(
+      6,
+      'SLA breaches',
+      'timeseries',
+      { x: 0, y: 12, w: 12, h: 8 },
+      `
       SELECT $__timeInterval(occurred_at) AS time, sla_kind, uniqExact(ticket_id) AS breaches FROM events
       WHERE type = 'sla_breached' AND $__timeFilter(occurred_at) AND ${Q}
-      GROUP BY time, sla_kind ORDER BY time`, 'time_series'),
+      GROUP BY time, sla_kind ORDER BY time`,
+      'time_series',
+    ),
     sqlPanel(
       7,
       'FRT P50 / P90 per day, by ticket creation',
       'timeseries',
       { x: 12, y: 12, w: 12, h: 8 },
-      valuesStatement(metrics, ['frt_p50_seconds', 'frt_p90_seconds'], { where: COHORT, groupBy: [['time', 'toStartOfDay(ticket_created_at)']], orderBy: 'time' }),
+      valuesStatement(metrics, ['frt_p50_seconds', 'frt_p90_seconds'], {
+        where: COHORT,
+        groupBy: [['time', 'toStartOfDay(ticket_created_at)']],
+        orderBy: 'time',
+      }),
       'time_series',
       unit('s'),
     ),
-    sqlPanel(8, 'Worst first responses', 'table', { x: 0, y: 20, w: 24, h: 8 }, `
+    sqlPanel(
+      8,
+      'Worst first responses',
+      'table',
+      { x: 0, y: 20, w: 24, h: 8 },
+      `
       SELECT ticket_id, ${TICKET.queue} AS queue, ${TICKET.category} AS category, ticket_created_at AS created_at, ${TICKET.frDue} AS fr_due,
              if(${TICKET.replied}, ${TICKET.frt}, dateDiff('millisecond', ticket_created_at, now64(3)) / 1000) AS wait_seconds,
              ${TICKET.replied} AS replied
       FROM ticket_facts FINAL
       WHERE ${COHORT.join(' AND ')}
-      ORDER BY wait_seconds DESC LIMIT 20`, 'table', unit('s')),
+      ORDER BY wait_seconds DESC LIMIT 20`,
+      'table',
+      unit('s'),
+    ),
   ]);
 
   const agentTable = AGENT_TABLE.filter((k) => metrics.has(k)).map((k) => metrics.get(k));
@@ -235,26 +307,63 @@ ORDER BY ${created.key} DESC LIMIT 10`,
       'Per agent (tickets by their latest agent, as the API breaks them down)',
       'table',
       { x: 0, y: 0, w: 24, h: 10 },
-      namingAgents(valuesStatement(metrics, agentTable.map((d) => d.key), { where: agentCohort, groupBy: [GROUP.agent] }), 'tickets_created DESC, agent_id', { id: true }),
+      namingAgents(
+        valuesStatement(
+          metrics,
+          agentTable.map((d) => d.key),
+          { where: agentCohort, groupBy: [GROUP.agent] },
+        ),
+        'tickets_created DESC, agent_id',
+        { id: true },
+      ),
       'table',
       tableUnits(agentTable),
     ),
-    sqlPanel(2, 'Replies per agent', 'timeseries', { x: 0, y: 10, w: 12, h: 8 }, namingAgents(`
+    sqlPanel(
+      2,
+      'Replies per agent',
+      'timeseries',
+      { x: 0, y: 10, w: 12, h: 8 },
+      namingAgents(
+        `
       SELECT $__timeInterval(occurred_at) AS time, toString(agent_id) AS agent, count() AS replies FROM events
       WHERE type = 'message_out' AND agent_id != 0 AND $__timeFilter(occurred_at) AND ${Q}
-      GROUP BY time, agent`, 'time', { nameLast: true }), 'time_series'),
-    sqlPanel(3, 'Macros used', 'table', { x: 12, y: 10, w: 12, h: 8 }, `
+      GROUP BY time, agent`,
+        'time',
+        { nameLast: true },
+      ),
+      'time_series',
+    ),
+    sqlPanel(
+      3,
+      'Macros used',
+      'table',
+      { x: 12, y: 10, w: 12, h: 8 },
+      `
       SELECT macro, count() AS uses, uniqExact(agent_id) AS agents FROM events
       WHERE type = 'macro_used' AND $__timeFilter(occurred_at) AND ${Q}
-      GROUP BY macro ORDER BY uses DESC LIMIT 20`, 'table'),
-    sqlPanel(4, 'Activity per agent (what each agent did in the range)', 'table', { x: 0, y: 18, w: 12, h: 8 }, namingAgents(`
+      GROUP BY macro ORDER BY uses DESC LIMIT 20`,
+      'table',
+    ),
+    sqlPanel(
+      4,
+      'Activity per agent (what each agent did in the range)',
+      'table',
+      { x: 0, y: 18, w: 12, h: 8 },
+      namingAgents(
+        `
       SELECT toString(agent_id) AS agent,
              uniqExactIf(ticket_id, type = 'ticket_assigned') AS taken,
              countIf(type = 'message_out') AS replies
       FROM events
       WHERE type IN ('ticket_assigned', 'message_out') AND agent_id != 0
         AND $__timeFilter(occurred_at) AND ${Q}
-      GROUP BY agent`, 'replies DESC, agent_id', { id: true }), 'table'),
+      GROUP BY agent`,
+        'replies DESC, agent_id',
+        { id: true },
+      ),
+      'table',
+    ),
     sqlPanel(
       5,
       'CSAT per agent (latest rating per ticket)',
@@ -271,25 +380,54 @@ ORDER BY ${created.key} DESC LIMIT 10`,
     [
       promPanel(1, 'Ingest lag', 'timeseries', { x: 0, y: 0, w: 8, h: 8 }, [{ expr: 'max(ingest_lag_seconds)', legend: 'lag' }], unit('s')),
       promPanel(2, 'Outbox backlog (unpublished events)', 'timeseries', { x: 8, y: 0, w: 8, h: 8 }, [{ expr: 'sum(desk_outbox_backlog)', legend: 'backlog' }]),
-      promPanel(3, 'Errors', 'timeseries', { x: 16, y: 0, w: 8, h: 8 }, [
-        { expr: 'sum(rate(desk_telegram_errors_total[5m]))', legend: 'Telegram API' },
-        { expr: 'sum(rate(desk_updates_total{outcome="error"}[5m]))', legend: 'bot updates' },
-        { expr: 'sum(rate(ingest_dead_letters_total[5m]))', legend: 'dead letters' },
-      ], unit('reqps')),
-      sqlPanel(4, 'Events ingested per minute', 'timeseries', { x: 0, y: 8, w: 12, h: 8 }, `
+      promPanel(
+        3,
+        'Errors',
+        'timeseries',
+        { x: 16, y: 0, w: 8, h: 8 },
+        [
+          { expr: 'sum(rate(desk_telegram_errors_total[5m]))', legend: 'Telegram API' },
+          { expr: 'sum(rate(desk_updates_total{outcome="error"}[5m]))', legend: 'bot updates' },
+          { expr: 'sum(rate(ingest_dead_letters_total[5m]))', legend: 'dead letters' },
+        ],
+        unit('reqps'),
+      ),
+      sqlPanel(
+        4,
+        'Events ingested per minute',
+        'timeseries',
+        { x: 0, y: 8, w: 12, h: 8 },
+        `
         SELECT $__timeInterval(ingested_at) AS time, type, count() AS events FROM events
         WHERE $__timeFilter(ingested_at)
-        GROUP BY time, type ORDER BY time`, 'time_series'),
-      sqlPanel(5, 'Delivery delay (emitted → ingested) P50 / P99', 'timeseries', { x: 12, y: 8, w: 12, h: 8 }, `
+        GROUP BY time, type ORDER BY time`,
+        'time_series',
+      ),
+      sqlPanel(
+        5,
+        'Delivery delay (emitted → ingested) P50 / P99',
+        'timeseries',
+        { x: 12, y: 8, w: 12, h: 8 },
+        `
         SELECT $__timeInterval(ingested_at) AS time,
                quantile(0.5)(dateDiff('millisecond', emitted_at, ingested_at) / 1000) AS p50,
                quantile(0.99)(dateDiff('millisecond', emitted_at, ingested_at) / 1000) AS p99
         FROM events WHERE $__timeFilter(ingested_at)
-        GROUP BY time ORDER BY time`, 'time_series', unit('s')),
-      sqlPanel(6, 'Dead letters', 'table', { x: 0, y: 16, w: 24, h: 8 }, `
+        GROUP BY time ORDER BY time`,
+        'time_series',
+        unit('s'),
+      ),
+      sqlPanel(
+        6,
+        'Dead letters',
+        'table',
+        { x: 0, y: 16, w: 24, h: 8 },
+        `
         SELECT reason, source, count() AS messages, max(received_at) AS last_seen, any(detail) AS example
         FROM dead_letters WHERE $__timeFilter(received_at)
-        GROUP BY reason, source ORDER BY messages DESC`, 'table'),
+        GROUP BY reason, source ORDER BY messages DESC`,
+        'table',
+      ),
     ],
     { variables: false, refresh: '30s', from: 'now-6h' },
   );

@@ -6,9 +6,18 @@ import { loadBusConfig } from '../core/bus/config.js';
 import { defineConfig, env } from '../core/env.js';
 
 const loadIngestVars = defineConfig('ingest', {
-  INGEST_BATCH_SIZE: env.int({ default: 10_000, min: 1, max: 1_000_000, doc: 'Rows per ClickHouse insert: a batch is written when it holds this many events…' }),
+  INGEST_BATCH_SIZE: env.int({
+    default: 10_000,
+    min: 1,
+    max: 1_000_000,
+    doc: 'Rows per ClickHouse insert: a batch is written when it holds this many events…',
+  }),
   INGEST_BATCH_MS: env.int({ default: 1_000, min: 1, max: 60_000, doc: '…or when its first event has waited this many milliseconds.' }),
-  INGEST_MAX_BUFFER: env.int({ default: 100_000, min: 1_000, doc: 'Events held in memory awaiting insert; above it consumption pauses until inserts catch up.' }),
+  INGEST_MAX_BUFFER: env.int({
+    default: 100_000,
+    min: 1_000,
+    doc: 'Events held in memory awaiting insert; above it consumption pauses until inserts catch up.',
+  }),
   INGEST_RETRY_MAX_MS: env.int({ default: 30_000, min: 100, doc: 'Longest back-off between ClickHouse insert retries (starts at 200 ms, doubles).' }),
 });
 

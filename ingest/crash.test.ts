@@ -33,7 +33,11 @@ async function freePort(): Promise<number> {
   });
 }
 
-function startChild(env: Record<string, string>): { proc: ChildProcess; exited: Promise<{ code: number | null; signal: string | null }>; output: () => string } {
+function startChild(env: Record<string, string>): {
+  proc: ChildProcess;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+  output: () => string;
+} {
   // `node --import tsx` runs main.ts in this one process, so SIGKILL hits the ingest itself.
   const proc = spawn(process.execPath, ['--import', 'tsx', 'ingest/main.ts'], {
     cwd: root,
@@ -83,7 +87,10 @@ describe('ingest process killed mid-stream', () => {
     const N = 20_000;
     const events = makeEvents(N, 500);
     const send = (from: number, to: number) =>
-      producer.send(topic, events.slice(from, to).map((e) => ({ key: String(e.ticket_id), value: JSON.stringify(e) })));
+      producer.send(
+        topic,
+        events.slice(from, to).map((e) => ({ key: String(e.ticket_id), value: JSON.stringify(e) })),
+      );
 
     const first = startChild(env);
     await send(0, 5_000);
@@ -101,11 +108,13 @@ describe('ingest process killed mid-stream', () => {
     const second = startChild(env);
     await producing;
     // Caught up: the group's committed offsets reached the end of every partition.
-    await waitFor(async () => (await metric(port, 'ingest_consumer_lag_messages')) === 0 && ((await metric(port, 'ingest_events_inserted_total')) ?? 0) > 0, 120_000, 200).catch(
-      (e: Error) => {
-        throw new Error(`${e.message}\n${second.output()}`);
-      },
-    );
+    await waitFor(
+      async () => (await metric(port, 'ingest_consumer_lag_messages')) === 0 && ((await metric(port, 'ingest_events_inserted_total')) ?? 0) > 0,
+      120_000,
+      200,
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}\n${second.output()}`);
+    });
     second.proc.kill('SIGTERM');
     expect((await second.exited).code).toBe(0);
     await producer.close();

@@ -37,7 +37,15 @@ export interface DecodedBatch {
 /** Payloads are kept for diagnosis, bounded so one huge message cannot bloat the table. */
 export const MAX_DEAD_PAYLOAD = 64 * 1024;
 
-export function deadLetterRow(source: string, topic: string, partition: number, offset: number, reason: string, detail: string, raw: Buffer | string): DeadLetterRow {
+export function deadLetterRow(
+  source: string,
+  topic: string,
+  partition: number,
+  offset: number,
+  reason: string,
+  detail: string,
+  raw: Buffer | string,
+): DeadLetterRow {
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
   return {
     source,

@@ -34,5 +34,8 @@ export function toDeadLetterMessage(r: Rejected, now = new Date()): OutgoingMess
 export async function publishDeadLetters(producer: BusProducer, topic: string, rejected: readonly Rejected[]): Promise<void> {
   if (rejected.length === 0) return;
   const now = new Date();
-  await producer.send(topic, rejected.map((r) => toDeadLetterMessage(r, now)));
+  await producer.send(
+    topic,
+    rejected.map((r) => toDeadLetterMessage(r, now)),
+  );
 }

@@ -30,9 +30,9 @@ describe('npm run import', () => {
   it('loads valid lines, reports and dead-letters rejected ones, and is idempotent', async () => {
     const events = makeEvents(1_000, 40);
     const lines = events.map((e) => JSON.stringify(e));
-    lines.splice(100, 0, '{"truncated": ');                                                  // line 101
+    lines.splice(100, 0, '{"truncated": '); // line 101
     lines.splice(500, 0, JSON.stringify({ ...events[0], event_id: '0190a0a0-0000-7000-8000-00000000c0de', schema_version: 3 })); // line 501
-    lines.splice(700, 0, '');                                                                // line 701: blank, ignored
+    lines.splice(700, 0, ''); // line 701: blank, ignored
     const { score: _s, ...noScore } = events.find((e) => e.type === 'csat_rated')! as Record<string, unknown>;
     lines.push(JSON.stringify({ ...noScore, event_id: '0190a0a0-0000-7000-8000-00000000beef' })); // line 1004
     const file = join(tmp.dir, 'events.jsonl');
@@ -61,7 +61,10 @@ describe('npm run import', () => {
       // Same blocks, same tokens: the second run wrote nothing, not even unmerged copies.
       const [raw] = await queryRows<{ n: string }>(ch, 'SELECT count() AS n FROM events');
       expect(Number(raw!.n)).toBe(1_000);
-      const dead = await queryRows<{ offset: number; reason: string }>(ch, "SELECT offset, reason FROM dead_letters FINAL WHERE source = 'import' ORDER BY offset");
+      const dead = await queryRows<{ offset: number; reason: string }>(
+        ch,
+        "SELECT offset, reason FROM dead_letters FINAL WHERE source = 'import' ORDER BY offset",
+      );
       expect(dead).toEqual([
         { offset: 101, reason: 'malformed_json' },
         { offset: 501, reason: 'unknown_schema_version' },
@@ -74,7 +77,12 @@ describe('npm run import', () => {
 
   it('exits 0 for a clean file and 2 for bad arguments', () => {
     const file = join(tmp.dir, 'clean.jsonl');
-    writeFileSync(file, makeEvents(3).map((e) => JSON.stringify(e)).join('\n'));
+    writeFileSync(
+      file,
+      makeEvents(3)
+        .map((e) => JSON.stringify(e))
+        .join('\n'),
+    );
     const ok = runImport(file, '--quiet');
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/imported 3 event\(s\).*0 rejected/);

@@ -27,11 +27,7 @@ const USAGE = {
     quiet: { type: 'boolean' as const, short: 'q' },
     show: { type: 'string' as const },
   },
-  optionHelp: [
-    '--dry-run   validate only; write nothing',
-    '-q, --quiet no progress bar',
-    '--show N    list at most N rejected lines (default 20)',
-  ],
+  optionHelp: ['--dry-run   validate only; write nothing', '-q, --quiet no progress bar', '--show N    list at most N rejected lines (default 20)'],
   positionals: { min: 1, max: 1 },
 };
 
@@ -59,7 +55,13 @@ runMain(async () => {
   try {
     if (ch) await migrate(ch, { cluster: chCfg.CLICKHOUSE_CLUSTER, eventsTtlDays: chCfg.EVENTS_TTL_DAYS });
     // Progress goes to stderr and only to a terminal; piped output stays clean.
-    const bar = process.stderr.isTTY && !values.quiet ? new SingleBar({ stream: process.stderr, format: 'import [{bar}] {percentage}% | {value}/{total} bytes | ETA {eta_formatted}' }, Presets.shades_classic) : undefined;
+    const bar =
+      process.stderr.isTTY && !values.quiet
+        ? new SingleBar(
+            { stream: process.stderr, format: 'import [{bar}] {percentage}% | {value}/{total} bytes | ETA {eta_formatted}' },
+            Presets.shades_classic,
+          )
+        : undefined;
     let started = false;
     const summary = await importFile(ch, file, {
       batchSize: cfg.INGEST_BATCH_SIZE,

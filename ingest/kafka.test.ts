@@ -95,9 +95,15 @@ describe('ingest from Kafka', () => {
     const p = await bus.producer();
     const events = makeEvents(5_000, 200);
     for (let i = 0; i < events.length; i += 1_000)
-      await p.send(topic, events.slice(i, i + 1_000).map((e) => ({ key: String(e.ticket_id), value: JSON.stringify(e) })));
+      await p.send(
+        topic,
+        events.slice(i, i + 1_000).map((e) => ({ key: String(e.ticket_id), value: JSON.stringify(e) })),
+      );
     // Producer retries may publish a message twice; ReplacingMergeTree(event_id) must collapse that.
-    await p.send(topic, events.slice(0, 100).map((e) => ({ key: String(e.ticket_id), value: JSON.stringify(e) })));
+    await p.send(
+      topic,
+      events.slice(0, 100).map((e) => ({ key: String(e.ticket_id), value: JSON.stringify(e) })),
+    );
     const ids = `event_id IN (SELECT arrayJoin([${events.map((e) => `'${e.event_id}'`).join(',')}]))`;
     await waitFor(async () => (await eventCounts(ch, ids)).unique === 5_000, 90_000, 250);
     const counts = await eventCounts(ch, ids);

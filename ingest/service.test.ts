@@ -96,7 +96,10 @@ describe('ingest on the embedded bus', () => {
     const again = await startIngest({ bus, ch, config: cfg });
     const c = await bus.producer();
     const late = makeEvents(10);
-    await c.send(topic, late.map((e) => ({ key: String(e.ticket_id), value: JSON.stringify(e) })));
+    await c.send(
+      topic,
+      late.map((e) => ({ key: String(e.ticket_id), value: JSON.stringify(e) })),
+    );
     await waitFor(async () => (await eventCounts(ch, `event_id IN (${late.map((e) => `'${e.event_id}'`).join(',')})`)).rows === 10);
     const [raw] = await queryRows<{ n: string }>(ch, `SELECT count() AS n FROM events WHERE ${ids}`);
     expect(Number(raw!.n)).toBe(1_000); // not even an unmerged duplicate
@@ -129,12 +132,23 @@ describe('ingest on the embedded bus', () => {
       });
     const flaky: ClickHouse = {
       ...ch,
-      client: intercept(ch.client, 'insert', (p: Parameters<ClickHouse['client']['insert']>[0]) => failFirst(p.table, p.clickhouse_settings?.insert_deduplication_token)),
-      ...(ch.chdb ? { chdb: intercept(ch.chdb, 'rawInsert', (p: { table: string; settings?: Record<string, unknown> }) => failFirst(p.table, p.settings?.insert_deduplication_token)) } : {}),
+      client: intercept(ch.client, 'insert', (p: Parameters<ClickHouse['client']['insert']>[0]) =>
+        failFirst(p.table, p.clickhouse_settings?.insert_deduplication_token),
+      ),
+      ...(ch.chdb
+        ? {
+            chdb: intercept(ch.chdb, 'rawInsert', (p: { table: string; settings?: Record<string, unknown> }) =>
+              failFirst(p.table, p.settings?.insert_deduplication_token),
+            ),
+          }
+        : {}),
     };
     const ingest = await startIngest({ bus, ch: flaky, config: config(topic) });
     const events = makeEvents(300);
-    await (await bus.producer()).send(topic, events.map((e) => ({ key: String(e.ticket_id), value: JSON.stringify(e) })));
+    await (await bus.producer()).send(
+      topic,
+      events.map((e) => ({ key: String(e.ticket_id), value: JSON.stringify(e) })),
+    );
     await waitFor(async () => (await eventCounts(ch, `event_id IN (${events.map((e) => `'${e.event_id}'`).join(',')})`)).rows === 300);
     expect(attempts).toBeGreaterThanOrEqual(4);
     // The retries of the failed block carried the same token.

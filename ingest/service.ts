@@ -110,7 +110,11 @@ export async function startIngest(o: StartIngestOptions): Promise<IngestService>
       await publishDeadLetters(producer, cfg.KAFKA_DLQ_TOPIC, decoded.rejected);
       for (const r of decoded.rejected) deadLettersTotal.inc({ reason: r.row.reason, source: bus.kind });
       log.warn(
-        { topic: batch.topic, partition: batch.partition, rejected: decoded.rejected.map((r) => ({ offset: r.row.offset, reason: r.row.reason, detail: r.row.detail })).slice(0, 5) },
+        {
+          topic: batch.topic,
+          partition: batch.partition,
+          rejected: decoded.rejected.map((r) => ({ offset: r.row.offset, reason: r.row.reason, detail: r.row.detail })).slice(0, 5),
+        },
         `${decoded.rejected.length} message(s) dead-lettered`,
       );
     }

@@ -48,7 +48,10 @@ describe('ClickHouse sink', () => {
         dead: [deadLetterRow('import', 'file:abc', 0, 2, 'malformed_json', 'Unexpected token', '{oops')],
       },
     ]);
-    const rows = await queryRows<{ reason: string; payload: string; offset: number }>(ch, "SELECT reason, payload, offset FROM dead_letters WHERE topic = 'file:abc'");
+    const rows = await queryRows<{ reason: string; payload: string; offset: number }>(
+      ch,
+      "SELECT reason, payload, offset FROM dead_letters WHERE topic = 'file:abc'",
+    );
     expect(rows).toEqual([{ reason: 'malformed_json', payload: '{oops', offset: 2 }]);
   });
 

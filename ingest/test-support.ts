@@ -20,7 +20,15 @@ export function makeEvents(n: number, tickets = 50, base = new Date()): SupportE
     out.push(
       i % 5 === 4
         ? makeEvent<'csat_rated'>({ type: 'csat_rated', ticket_id, customer_id: 1000 + ticket_id, queue: 'L1', occurred_at, score: 1 + (i % 5) })
-        : makeEvent<'message_in'>({ type: 'message_in', ticket_id, customer_id: 1000 + ticket_id, queue: 'L1', occurred_at, message_kind: 'text', text_length: i % 300 }),
+        : makeEvent<'message_in'>({
+            type: 'message_in',
+            ticket_id,
+            customer_id: 1000 + ticket_id,
+            queue: 'L1',
+            occurred_at,
+            message_kind: 'text',
+            text_length: i % 300,
+          }),
     );
   }
   return out;
@@ -51,5 +59,8 @@ export function uniqueName(prefix: string): string {
 export function testKafkaBrokers(): string[] {
   const raw = process.env.TEST_KAFKA_BROKERS;
   if (!raw) throw new Error('TEST_KAFKA_BROKERS is not set: run `bash scripts/services.sh start` and export the lines of `bash scripts/services.sh env`');
-  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

@@ -37,7 +37,9 @@ describe('prometheus/ configs', () => {
   });
 
   it('promtool test rules passes every rule unit test', async () => {
-    const tests = readdirSync(join(dir, 'tests')).filter((f) => f.endsWith('.yml')).map((f) => join('tests', f));
+    const tests = readdirSync(join(dir, 'tests'))
+      .filter((f) => f.endsWith('.yml'))
+      .map((f) => join('tests', f));
     expect(tests.length).toBeGreaterThanOrEqual(2);
     const out = await tool('promtool', ['test', 'rules', ...tests]);
     expect(out.match(/SUCCESS/g)?.length).toBe(tests.length);

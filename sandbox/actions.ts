@@ -102,7 +102,7 @@ function profileOf(body: Profile): Profile {
 
 export function customerChat(world: World, userId: number): ChatState {
   const chat = world.chats.get(userId);
-  if (!chat || chat.type !== 'private') throw new ControlError(404, `customer ${userId} has never written to the bot`);
+  if (chat?.type !== 'private') throw new ControlError(404, `customer ${userId} has never written to the bot`);
   return chat;
 }
 
@@ -115,13 +115,26 @@ export function customerWrites(world: World, userId: number, body: WriteBody): S
   if (chat.blocked) setBlocked(world, userId, false, body.date);
   const content = userContent(body);
   const replyTo = replyTarget(world, chat, body.reply_to_message_id);
-  const stored = createMessage(world, { chat, from: user, fromBot: false, ...(body.date !== undefined ? { date: body.date } : {}), ...(replyTo ? { replyTo } : {}), content });
+  const stored = createMessage(world, {
+    chat,
+    from: user,
+    fromBot: false,
+    ...(body.date !== undefined ? { date: body.date } : {}),
+    ...(replyTo ? { replyTo } : {}),
+    content,
+  });
   world.updates.push('message', stored.message);
   return stored;
 }
 
 /** Edits a message the customer (or an agent) sent and queues `edited_message`. */
-export function userEdits(world: World, chat: ChatState, userId: number, messageId: number, body: { text?: string; caption?: string; date?: number }): StoredMessage {
+export function userEdits(
+  world: World,
+  chat: ChatState,
+  userId: number,
+  messageId: number,
+  body: { text?: string; caption?: string; date?: number },
+): StoredMessage {
   const stored = world.message(chat, messageId);
   if (!stored) throw new ControlError(404, `message ${messageId} does not exist in chat ${chat.id}`);
   if (stored.message.from?.id !== userId) throw new ControlError(403, `message ${messageId} was not sent by user ${userId}`);
@@ -197,10 +210,18 @@ function latestBotMessageWithButton(chat: ChatState, label: string, filter: (m: 
  * history) only places its conversation in that past, so the bot's answers to
  * it are dated there. The answer window runs from the real press.
  */
-function press(world: World, user: TgUser, chat: ChatState, stored: StoredMessage, label: string, date: number | undefined): { callback_query_id: string; message_id: number; data: string } {
+function press(
+  world: World,
+  user: TgUser,
+  chat: ChatState,
+  stored: StoredMessage,
+  label: string,
+  date: number | undefined,
+): { callback_query_id: string; message_id: number; data: string } {
   const button = findButton(stored, label);
   if (!button) throw new ControlError(404, `message ${stored.message.message_id} has no button labelled "${label}"`);
-  if (!('callback_data' in button) || typeof button.callback_data !== 'string') throw new ControlError(400, `button "${button.text}" is not a callback button (it has no callback_data)`);
+  if (!('callback_data' in button) || typeof button.callback_data !== 'string')
+    throw new ControlError(400, `button "${button.text}" is not a callback button (it has no callback_data)`);
   world.noteAction(chat.id, stored.message.message_thread_id, date);
   const id = newCallbackQueryId(world.bot.id);
   world.registerCallback({ id, chatId: chat.id, messageId: stored.message.message_id, userId: user.id, pressedAt: world.clock(), answered: false });
@@ -246,7 +267,8 @@ export function customerPressesKeyboard(world: World, userId: number, { text: la
 export function groupChat(world: World, chatId: number | undefined): ChatState {
   const id = chatId ?? world.chatIds.support;
   const chat = world.chats.get(id);
-  if (!chat || chat.type !== 'supergroup') throw new ControlError(404, `chat ${id} is not a sandbox group (known: ${world.chatIds.support}, ${world.chatIds.escalation})`);
+  if (chat?.type !== 'supergroup')
+    throw new ControlError(404, `chat ${id} is not a sandbox group (known: ${world.chatIds.support}, ${world.chatIds.escalation})`);
   return chat;
 }
 
@@ -274,18 +296,30 @@ export function agentWrites(world: World, body: AgentWriteBody): StoredMessage {
   if (threadId !== undefined) {
     const topic = chat.topics.get(threadId);
     if (!topic || topic.deleted) throw new ControlError(400, 'message thread not found');
-    if (topic.closed && status !== 'administrator' && status !== 'creator') throw new ControlError(400, 'TOPIC_CLOSED: only administrators can write into a closed topic');
+    if (topic.closed && status !== 'administrator' && status !== 'creator')
+      throw new ControlError(400, 'TOPIC_CLOSED: only administrators can write into a closed topic');
   }
   const content = userContent(body);
   const replyTo = replyTarget(world, chat, body.reply_to_message_id);
   if (threadId === undefined && replyTo?.message.message_thread_id !== undefined) threadId = replyTo.message.message_thread_id;
   world.noteAction(chat.id, threadId, body.date);
-  const stored = createMessage(world, { chat, from: user, fromBot: false, ...(threadId !== undefined ? { threadId } : {}), ...(body.date !== undefined ? { date: body.date } : {}), ...(replyTo ? { replyTo } : {}), content });
+  const stored = createMessage(world, {
+    chat,
+    from: user,
+    fromBot: false,
+    ...(threadId !== undefined ? { threadId } : {}),
+    ...(body.date !== undefined ? { date: body.date } : {}),
+    ...(replyTo ? { replyTo } : {}),
+    content,
+  });
   world.updates.push('message', stored.message);
   return stored;
 }
 
-export function agentPresses(world: World, body: PressBody & { from_id: number; chat_id?: number; message_id?: number; thread_id?: number; not_member?: boolean }) {
+export function agentPresses(
+  world: World,
+  body: PressBody & { from_id: number; chat_id?: number; message_id?: number; thread_id?: number; not_member?: boolean },
+) {
   const chat = groupChat(world, body.chat_id);
   const user = agentUser(world, chat, body, body.date);
   let stored: StoredMessage | undefined;
@@ -295,12 +329,19 @@ export function agentPresses(world: World, body: PressBody & { from_id: number; 
   } else {
     const thread = body.thread_id === 1 ? undefined : body.thread_id;
     stored = latestBotMessageWithButton(chat, body.text, (m) => body.thread_id === undefined || m.message.message_thread_id === thread);
-    if (!stored) throw new ControlError(404, `no bot message in chat ${chat.id}${body.thread_id !== undefined ? ` thread ${body.thread_id}` : ''} has a button labelled "${body.text}"`);
+    if (!stored)
+      throw new ControlError(
+        404,
+        `no bot message in chat ${chat.id}${body.thread_id !== undefined ? ` thread ${body.thread_id}` : ''} has a button labelled "${body.text}"`,
+      );
   }
   return press(world, user, chat, stored, body.text, body.date);
 }
 
-export function setMember(world: World, body: { user_id: number; status: MemberStatus; chat_id?: number; first_name?: string; can_manage_topics?: boolean }): void {
+export function setMember(
+  world: World,
+  body: { user_id: number; status: MemberStatus; chat_id?: number; first_name?: string; can_manage_topics?: boolean },
+): void {
   const chat = groupChat(world, body.chat_id);
   const user = body.user_id === world.bot.id ? world.bot : world.upsertUser(body.user_id, profileOf(body), `Agent ${body.user_id}`);
   setMembership(world, chat, user, body.status, body.can_manage_topics !== undefined ? { canManageTopics: body.can_manage_topics } : {});

@@ -118,7 +118,10 @@ function send(reply: FastifyReply, result: unknown, world?: World) {
     world?.stats.countError(result.errorCode, result.description);
     return reply.code(result.errorCode).type('application/json').send(JSON.stringify(result.toJSON()));
   }
-  return reply.code(200).type('application/json').send(JSON.stringify({ ok: true, result }));
+  return reply
+    .code(200)
+    .type('application/json')
+    .send(JSON.stringify({ ok: true, result }));
 }
 
 function dropConnection(reply: FastifyReply) {

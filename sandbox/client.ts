@@ -25,7 +25,15 @@ export interface MediaInput {
   venue?: { latitude: number; longitude: number; title: string; address: string; foursquare_id?: string };
   contact?: { phone_number: string; first_name: string; last_name?: string; user_id?: number; vcard?: string };
   /** A quiz without `correct_option_id(s)` behaves like a forwarded one: the bot cannot copy it. */
-  poll?: { question: string; options: string[]; type?: 'regular' | 'quiz'; correct_option_id?: number; correct_option_ids?: number[]; is_anonymous?: boolean; allows_multiple_answers?: boolean };
+  poll?: {
+    question: string;
+    options: string[];
+    type?: 'regular' | 'quiz';
+    correct_option_id?: number;
+    correct_option_ids?: number[];
+    is_anonymous?: boolean;
+    allows_multiple_answers?: boolean;
+  };
   dice?: { emoji?: '🎲' | '🎯' | '🏀' | '⚽' | '🎳' | '🎰'; value?: number };
 }
 
@@ -150,7 +158,9 @@ export class SandboxClient {
   }
 
   private static query(q: Record<string, string | number | boolean | undefined>): string {
-    const parts = Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`);
+    const parts = Object.entries(q)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${k}=${encodeURIComponent(String(v))}`);
     return parts.length ? `?${parts.join('&')}` : '';
   }
 
@@ -171,7 +181,13 @@ export class SandboxClient {
   }
 
   /** The customer's profile, whether they blocked the bot, the reply keyboard shown and the last chat action. */
-  getCustomer(userId: number): Promise<{ user: TgUser; blocked: boolean; messages: number; reply_keyboard?: Record<string, unknown>; last_chat_action?: { action: string; date: number } }> {
+  getCustomer(userId: number): Promise<{
+    user: TgUser;
+    blocked: boolean;
+    messages: number;
+    reply_keyboard?: Record<string, unknown>;
+    last_chat_action?: { action: string; date: number };
+  }> {
     return this.call('GET', `/customers/${userId}`);
   }
 
@@ -213,11 +229,19 @@ export class SandboxClient {
   }
 
   /** An agent presses a button on a bot message in the group (by message_id, or the latest in thread_id/the chat). */
-  pressSupportButton(input: PressOptions & { from_id: number; text: string; message_id?: number; thread_id?: number; chat_id?: number; not_member?: boolean }): Promise<PressResult> {
+  pressSupportButton(
+    input: PressOptions & { from_id: number; text: string; message_id?: number; thread_id?: number; chat_id?: number; not_member?: boolean },
+  ): Promise<PressResult> {
     return this.call('POST', '/support/press', input);
   }
 
-  setMember(input: { user_id: number; status: MemberStatus; chat_id?: number; first_name?: string; can_manage_topics?: boolean }): Promise<{ user_id: number; status: MemberStatus }> {
+  setMember(input: {
+    user_id: number;
+    status: MemberStatus;
+    chat_id?: number;
+    first_name?: string;
+    can_manage_topics?: boolean;
+  }): Promise<{ user_id: number; status: MemberStatus }> {
     return this.call('POST', '/support/members', input);
   }
 
@@ -241,7 +265,10 @@ export class SandboxClient {
 
   /** Any chat's messages (the support group, the escalation chat, a private chat); `threadId` 1 = General. */
   getChatMessages(chatId: number, opts: { threadId?: number; includeDeleted?: boolean; since?: number } = {}): Promise<MessageView[]> {
-    return this.call('GET', `/chats/${chatId}/messages${SandboxClient.query({ thread_id: opts.threadId, include_deleted: opts.includeDeleted, since: opts.since })}`);
+    return this.call(
+      'GET',
+      `/chats/${chatId}/messages${SandboxClient.query({ thread_id: opts.threadId, include_deleted: opts.includeDeleted, since: opts.since })}`,
+    );
   }
 
   // ---- faults, stats, reset ----
@@ -311,7 +338,11 @@ export class SandboxClient {
   }
 
   /** Waits until the bot has sent the customer a message matching `match` (text/caption substring, RegExp or predicate). */
-  async waitForCustomerMessage(userId: number, match: MessageMatch, opts: WaitOptions & { after?: number; from?: 'bot' | 'customer' } = {}): Promise<MessageView> {
+  async waitForCustomerMessage(
+    userId: number,
+    match: MessageMatch,
+    opts: WaitOptions & { after?: number; from?: 'bot' | 'customer' } = {},
+  ): Promise<MessageView> {
     let seen: MessageView[] = [];
     try {
       return await this.waitFor(
@@ -322,16 +353,28 @@ export class SandboxClient {
         { ...opts, what: `a message to customer ${userId} matching ${String(match)}` },
       );
     } catch (e) {
-      if (e instanceof SandboxTimeoutError) throw new SandboxTimeoutError(`a message to customer ${userId} matching ${String(match)}`, opts.timeoutMs ?? 5000, seen.map((m) => `${m.from}: ${m.text ?? m.caption ?? m.media ?? m.service}`));
+      if (e instanceof SandboxTimeoutError)
+        throw new SandboxTimeoutError(
+          `a message to customer ${userId} matching ${String(match)}`,
+          opts.timeoutMs ?? 5000,
+          seen.map((m) => `${m.from}: ${m.text ?? m.caption ?? m.media ?? m.service}`),
+        );
       throw e;
     }
   }
 
   /** Waits for a message in any chat (optionally a thread) matching `match`; by default from the bot. */
-  waitForChatMessage(chatId: number, match: MessageMatch, opts: WaitOptions & { threadId?: number; after?: number; from?: 'bot' | 'agent' | 'customer' | 'any' } = {}): Promise<MessageView> {
+  waitForChatMessage(
+    chatId: number,
+    match: MessageMatch,
+    opts: WaitOptions & { threadId?: number; after?: number; from?: 'bot' | 'agent' | 'customer' | 'any' } = {},
+  ): Promise<MessageView> {
     return this.waitFor(
       async () => {
-        const list = await this.getChatMessages(chatId, { ...(opts.threadId !== undefined ? { threadId: opts.threadId } : {}), ...(opts.after !== undefined ? { since: opts.after } : {}) });
+        const list = await this.getChatMessages(chatId, {
+          ...(opts.threadId !== undefined ? { threadId: opts.threadId } : {}),
+          ...(opts.after !== undefined ? { since: opts.after } : {}),
+        });
         return list.find((m) => (opts.from === 'any' || m.from === (opts.from ?? 'bot')) && matches(m, match));
       },
       { ...opts, what: `a message in chat ${chatId} matching ${String(match)}` },
@@ -340,18 +383,18 @@ export class SandboxClient {
 
   /** Waits for a topic (not deleted) whose name matches, in the support chat unless `chatId` is given. */
   waitForTopic(match: TopicMatch, opts: WaitOptions & { chatId?: number } = {}): Promise<TopicView> {
-    return this.waitFor(
-      async () => (await this.getTopics(opts.chatId)).find((t) => !t.deleted && topicMatches(t, match)),
-      { ...opts, what: `a topic matching ${String(match)}` },
-    );
+    return this.waitFor(async () => (await this.getTopics(opts.chatId)).find((t) => !t.deleted && topicMatches(t, match)), {
+      ...opts,
+      what: `a topic matching ${String(match)}`,
+    });
   }
 
   /** Waits until the bot answered the callback query pressed on `messageId` in the customer's chat. */
   waitForCallbackAnswer(userId: number, messageId: number, opts: WaitOptions = {}) {
-    return this.waitFor(
-      async () => (await this.getCustomerMessages(userId)).find((m) => m.message_id === messageId)?.callback_answers[0],
-      { ...opts, what: `an answer to the callback on message ${messageId}` },
-    );
+    return this.waitFor(async () => (await this.getCustomerMessages(userId)).find((m) => m.message_id === messageId)?.callback_answers[0], {
+      ...opts,
+      what: `an answer to the callback on message ${messageId}`,
+    });
   }
 
   /** Waits until every queued update has been fetched and confirmed by the bot. */

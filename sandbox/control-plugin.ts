@@ -53,10 +53,14 @@ export function controlRoutes(world: World, baseUrl: () => string) {
     }));
 
     // ---- customers ----
-    app.post<{ Params: UserParams; Body: WriteBody }>('/customers/:user_id/messages', { schema: { params: schemas.userParams, body: schemas.customerMessage } }, async (req) => {
-      const stored = customerWrites(world, req.params.user_id, req.body);
-      return { message_id: stored.message.message_id };
-    });
+    app.post<{ Params: UserParams; Body: WriteBody }>(
+      '/customers/:user_id/messages',
+      { schema: { params: schemas.userParams, body: schemas.customerMessage } },
+      async (req) => {
+        const stored = customerWrites(world, req.params.user_id, req.body);
+        return { message_id: stored.message.message_id };
+      },
+    );
 
     app.patch<{ Params: UserParams & { message_id: number }; Body: { text?: string; caption?: string; date?: number } }>(
       '/customers/:user_id/messages/:message_id',
@@ -77,10 +81,17 @@ export function controlRoutes(world: World, baseUrl: () => string) {
       },
     );
 
-    app.get<{ Params: UserParams; Querystring: ChatQuery }>('/customers/:user_id/messages', { schema: { params: schemas.userParams, querystring: schemas.chatQuery } }, async (req) => {
-      const chat = customerChat(world, req.params.user_id);
-      return chatMessages(world, chat, { includeDeleted: req.query.include_deleted === true, ...(req.query.since !== undefined ? { since: req.query.since } : {}) });
-    });
+    app.get<{ Params: UserParams; Querystring: ChatQuery }>(
+      '/customers/:user_id/messages',
+      { schema: { params: schemas.userParams, querystring: schemas.chatQuery } },
+      async (req) => {
+        const chat = customerChat(world, req.params.user_id);
+        return chatMessages(world, chat, {
+          includeDeleted: req.query.include_deleted === true,
+          ...(req.query.since !== undefined ? { since: req.query.since } : {}),
+        });
+      },
+    );
 
     app.get<{ Params: UserParams }>('/customers/:user_id', { schema: { params: schemas.userParams } }, async (req) => {
       const chat = customerChat(world, req.params.user_id);
@@ -93,14 +104,20 @@ export function controlRoutes(world: World, baseUrl: () => string) {
       };
     });
 
-    app.post<{ Params: UserParams; Body: PressBody }>('/customers/:user_id/press', { schema: { params: schemas.userParams, body: schemas.press } }, async (req) =>
-      customerPresses(world, req.params.user_id, req.body),
+    app.post<{ Params: UserParams; Body: PressBody }>(
+      '/customers/:user_id/press',
+      { schema: { params: schemas.userParams, body: schemas.press } },
+      async (req) => customerPresses(world, req.params.user_id, req.body),
     );
 
-    app.post<{ Params: UserParams; Body: PressBody }>('/customers/:user_id/keyboard', { schema: { params: schemas.userParams, body: schemas.press } }, async (req) => {
-      const stored = customerPressesKeyboard(world, req.params.user_id, req.body);
-      return { message_id: stored.message.message_id };
-    });
+    app.post<{ Params: UserParams; Body: PressBody }>(
+      '/customers/:user_id/keyboard',
+      { schema: { params: schemas.userParams, body: schemas.press } },
+      async (req) => {
+        const stored = customerPressesKeyboard(world, req.params.user_id, req.body);
+        return { message_id: stored.message.message_id };
+      },
+    );
 
     app.post<{ Params: UserParams }>('/customers/:user_id/block', { schema: { params: schemas.userParams } }, async (req) => {
       setBlocked(world, req.params.user_id, true);
@@ -115,7 +132,10 @@ export function controlRoutes(world: World, baseUrl: () => string) {
     // ---- support group ----
     app.post<{ Body: AgentWriteBody }>('/support/messages', { schema: { body: schemas.supportMessage } }, async (req) => {
       const stored = agentWrites(world, req.body);
-      return { message_id: stored.message.message_id, ...(stored.message.message_thread_id !== undefined ? { thread_id: stored.message.message_thread_id } : {}) };
+      return {
+        message_id: stored.message.message_id,
+        ...(stored.message.message_thread_id !== undefined ? { thread_id: stored.message.message_thread_id } : {}),
+      };
     });
 
     app.patch<{ Params: { message_id: number }; Body: { text?: string; caption?: string; date?: number; chat_id?: number } }>(
@@ -150,8 +170,10 @@ export function controlRoutes(world: World, baseUrl: () => string) {
       [...groupChat(world, req.query.chat_id).topics.values()].map(topicView),
     );
 
-    app.post<{ Body: { from_id: number; chat_id?: number; name: string; icon_color?: number } }>('/support/topics', { schema: { body: schemas.topicCreate } }, async (req) =>
-      topicView(userCreatesTopic(world, req.body)),
+    app.post<{ Body: { from_id: number; chat_id?: number; name: string; icon_color?: number } }>(
+      '/support/topics',
+      { schema: { body: schemas.topicCreate } },
+      async (req) => topicView(userCreatesTopic(world, req.body)),
     );
 
     app.patch<{ Params: { thread_id: number }; Body: { from_id: number; chat_id?: number; name?: string; closed?: boolean } }>(
@@ -216,7 +238,10 @@ export function controlRoutes(world: World, baseUrl: () => string) {
     const clockView = () => ({ now: world.unixNow(), offset_seconds: world.clockOffsetSeconds });
     app.get('/clock', async () => clockView());
     app.put<{ Body: { unix?: number; advance_seconds?: number } }>('/clock', { schema: { body: schemas.clock } }, async (req) => {
-      world.setClock({ ...(req.body.unix !== undefined ? { unix: req.body.unix } : {}), ...(req.body.advance_seconds !== undefined ? { advanceSeconds: req.body.advance_seconds } : {}) });
+      world.setClock({
+        ...(req.body.unix !== undefined ? { unix: req.body.unix } : {}),
+        ...(req.body.advance_seconds !== undefined ? { advanceSeconds: req.body.advance_seconds } : {}),
+      });
       return clockView();
     });
 

@@ -16,8 +16,18 @@ export const mediaProperties = {
   animation: fileSpec,
   sticker: fileSpec,
   location: { type: 'object', additionalProperties: true, required: ['latitude', 'longitude'], properties: coordinates },
-  venue: { type: 'object', additionalProperties: true, required: ['latitude', 'longitude', 'title', 'address'], properties: { ...coordinates, title: { type: 'string', minLength: 1 }, address: { type: 'string', minLength: 1 } } },
-  contact: { type: 'object', additionalProperties: true, required: ['phone_number', 'first_name'], properties: { phone_number: { type: 'string', minLength: 1 }, first_name: { type: 'string', minLength: 1 } } },
+  venue: {
+    type: 'object',
+    additionalProperties: true,
+    required: ['latitude', 'longitude', 'title', 'address'],
+    properties: { ...coordinates, title: { type: 'string', minLength: 1 }, address: { type: 'string', minLength: 1 } },
+  },
+  contact: {
+    type: 'object',
+    additionalProperties: true,
+    required: ['phone_number', 'first_name'],
+    properties: { phone_number: { type: 'string', minLength: 1 }, first_name: { type: 'string', minLength: 1 } },
+  },
   poll: {
     type: 'object',
     additionalProperties: false,
@@ -32,7 +42,11 @@ export const mediaProperties = {
       allows_multiple_answers: { type: 'boolean' },
     },
   },
-  dice: { type: 'object', additionalProperties: false, properties: { emoji: { enum: ['🎲', '🎯', '🏀', '⚽', '🎳', '🎰'] }, value: { type: 'integer', minimum: 1, maximum: 64 } } },
+  dice: {
+    type: 'object',
+    additionalProperties: false,
+    properties: { emoji: { enum: ['🎲', '🎯', '🏀', '⚽', '🎳', '🎰'] }, value: { type: 'integer', minimum: 1, maximum: 64 } },
+  },
 };
 
 const profile = {
@@ -64,12 +78,40 @@ export const schemas = {
   supportEdit: obj({ text: { type: 'string', maxLength: 4096 }, caption: { type: 'string', maxLength: 1024 }, date: unixDate, chat_id: { type: 'integer' } }),
   reaction: obj({ emoji: { type: 'array', maxItems: 3, items: { type: 'string', minLength: 1 } }, date: unixDate }, ['emoji']),
   press: obj({ text: { type: 'string', minLength: 1 }, date: unixDate }, ['text']),
-  supportMessage: obj({ ...writeProperties, from_id: userId, chat_id: { type: 'integer' }, thread_id: { type: 'integer', minimum: 1 }, not_member: { type: 'boolean' } }, ['from_id']),
-  supportPress: obj({ from_id: userId, chat_id: { type: 'integer' }, message_id: { type: 'integer', minimum: 1 }, thread_id: { type: 'integer', minimum: 1 }, text: { type: 'string', minLength: 1 }, date: unixDate, not_member: { type: 'boolean' } }, ['from_id', 'text']),
-  member: obj({ user_id: userId, status: { enum: ['member', 'administrator', 'creator', 'restricted', 'left', 'kicked'] }, chat_id: { type: 'integer' }, first_name: profile.first_name, can_manage_topics: { type: 'boolean' } }, ['user_id', 'status']),
+  supportMessage: obj(
+    { ...writeProperties, from_id: userId, chat_id: { type: 'integer' }, thread_id: { type: 'integer', minimum: 1 }, not_member: { type: 'boolean' } },
+    ['from_id'],
+  ),
+  supportPress: obj(
+    {
+      from_id: userId,
+      chat_id: { type: 'integer' },
+      message_id: { type: 'integer', minimum: 1 },
+      thread_id: { type: 'integer', minimum: 1 },
+      text: { type: 'string', minLength: 1 },
+      date: unixDate,
+      not_member: { type: 'boolean' },
+    },
+    ['from_id', 'text'],
+  ),
+  member: obj(
+    {
+      user_id: userId,
+      status: { enum: ['member', 'administrator', 'creator', 'restricted', 'left', 'kicked'] },
+      chat_id: { type: 'integer' },
+      first_name: profile.first_name,
+      can_manage_topics: { type: 'boolean' },
+    },
+    ['user_id', 'status'],
+  ),
   topicCreate: obj({ from_id: userId, chat_id: { type: 'integer' }, name: { type: 'string' }, icon_color: { type: 'integer' } }, ['from_id', 'name']),
   topicChange: obj({ from_id: userId, chat_id: { type: 'integer' }, name: { type: 'string' }, closed: { type: 'boolean' } }, ['from_id']),
-  chatQuery: obj({ chat_id: { type: 'integer' }, include_deleted: { type: 'boolean' }, thread_id: { type: 'integer', minimum: 1 }, since: { type: 'integer', minimum: 0 } }),
+  chatQuery: obj({
+    chat_id: { type: 'integer' },
+    include_deleted: { type: 'boolean' },
+    thread_id: { type: 'integer', minimum: 1 },
+    since: { type: 'integer', minimum: 0 },
+  }),
   clock: obj({ unix: { type: 'integer', minimum: 0 }, advance_seconds: { type: 'number' } }),
   fault: obj(
     {

@@ -41,25 +41,37 @@ describe('control API validation', () => {
     expect((await rawCall(fx.sandbox.url, '/sandbox/chats/-42/messages')).status).toBe(404);
     expect((await rawCall(fx.sandbox.url, '/sandbox/support/topics/77', { method: 'DELETE' })).status).toBe(404);
     expect((await post('/support/messages', { from_id: 5, text: 'x', chat_id: -5 })).status).toBe(404);
-    expect(await rawCall(fx.sandbox.url, '/sandbox/nope')).toEqual({ status: 404, body: { error: 'no control endpoint GET /sandbox/nope (see sandbox/README.md)' } });
+    expect(await rawCall(fx.sandbox.url, '/sandbox/nope')).toEqual({
+      status: 404,
+      body: { error: 'no control endpoint GET /sandbox/nope (see sandbox/README.md)' },
+    });
   });
 
   it('fails agent messages into deleted topics and from banned users', async () => {
     const { message_thread_id: t } = await fx.bot.api.createForumTopic(fx.support, 'Ann');
     await fx.client.deleteTopic(t);
-    await expect(fx.client.sendSupportMessage({ from_id: 501, thread_id: t, text: 'x' })).rejects.toMatchObject({ status: 400, reason: 'message thread not found' });
+    await expect(fx.client.sendSupportMessage({ from_id: 501, thread_id: t, text: 'x' })).rejects.toMatchObject({
+      status: 400,
+      reason: 'message thread not found',
+    });
     await fx.client.setMember({ user_id: 502, status: 'kicked' });
     await expect(fx.client.sendSupportMessage({ from_id: 502, text: 'x' })).rejects.toMatchObject({ status: 403 });
   });
 
   it('shows the escalation chat and any private chat through /chats', async () => {
     await fx.client.sendCustomerMessage(1001, 'hi');
-    await fx.bot.api.sendMessage(fx.escalation, '🚨 VIP ticket #3 waiting', { reply_markup: { inline_keyboard: [[{ text: 'Open', url: 'https://desk.example.com/t/3' }]] } });
+    await fx.bot.api.sendMessage(fx.escalation, '🚨 VIP ticket #3 waiting', {
+      reply_markup: { inline_keyboard: [[{ text: 'Open', url: 'https://desk.example.com/t/3' }]] },
+    });
     const msgs = await fx.client.getChatMessages(fx.escalation);
     expect(msgs).toMatchObject([{ from: 'bot', text: '🚨 VIP ticket #3 waiting', buttons: [['Open']] }]);
     expect(await fx.client.getChatMessages(1001)).toMatchObject([{ from: 'customer', text: 'hi' }]);
     const info = await fx.client.getInfo();
-    expect(info).toMatchObject({ token: '7000000001:sandbox-token', chat_ids: { support: -1002000000001, escalation: -1002000000002 }, api_root: fx.sandbox.url });
+    expect(info).toMatchObject({
+      token: '7000000001:sandbox-token',
+      chat_ids: { support: -1002000000001, escalation: -1002000000002 },
+      api_root: fx.sandbox.url,
+    });
   });
 
   it('waits for bot messages and reports what it saw on timeout', async () => {
@@ -100,7 +112,13 @@ describe('faults', () => {
     await fx.client.sendCustomerMessage(1001, 'hi');
     await fx.client.injectFault({ method: 'sendMessage', error_code: 500, probability: 0.5 });
     const outcomes: string[] = [];
-    for (let i = 0; i < 4; i++) outcomes.push(await fx.bot.api.sendMessage(1001, 'x').then(() => 'ok', (e: { error_code: number }) => String(e.error_code)));
+    for (let i = 0; i < 4; i++)
+      outcomes.push(
+        await fx.bot.api.sendMessage(1001, 'x').then(
+          () => 'ok',
+          (e: { error_code: number }) => String(e.error_code),
+        ),
+      );
     expect(outcomes).toEqual(['ok', '500', 'ok', '500']);
     expect(await fx.client.getFaults()).toMatchObject([{ method: 'sendMessage', remaining: null, served: 2 }]);
     await fx.client.clearFaults();

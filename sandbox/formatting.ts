@@ -34,9 +34,22 @@ export function applyParseMode(text: string, parseMode: string | undefined): For
 // ---- HTML ---------------------------------------------------------------------
 
 const HTML_TAGS: Record<string, MessageEntity['type']> = {
-  b: 'bold', strong: 'bold', i: 'italic', em: 'italic', u: 'underline', ins: 'underline',
-  s: 'strikethrough', strike: 'strikethrough', del: 'strikethrough', 'tg-spoiler': 'spoiler',
-  a: 'text_link', code: 'code', pre: 'pre', blockquote: 'blockquote', 'tg-emoji': 'custom_emoji', span: 'spoiler',
+  b: 'bold',
+  strong: 'bold',
+  i: 'italic',
+  em: 'italic',
+  u: 'underline',
+  ins: 'underline',
+  s: 'strikethrough',
+  strike: 'strikethrough',
+  del: 'strikethrough',
+  'tg-spoiler': 'spoiler',
+  a: 'text_link',
+  code: 'code',
+  pre: 'pre',
+  blockquote: 'blockquote',
+  'tg-emoji': 'custom_emoji',
+  span: 'spoiler',
 };
 
 const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"' };
@@ -58,7 +71,11 @@ export function parseHtml(input: string): Formatted {
       const m = /^&(#x[0-9a-fA-F]+|#\d+|[a-zA-Z]+);/.exec(input.slice(i, i + 12));
       if (m) {
         const name = m[1]!;
-        const decoded = name.startsWith('#x') ? String.fromCodePoint(parseInt(name.slice(2), 16)) : name.startsWith('#') ? String.fromCodePoint(Number(name.slice(1))) : NAMED_ENTITIES[name];
+        const decoded = name.startsWith('#x')
+          ? String.fromCodePoint(parseInt(name.slice(2), 16))
+          : name.startsWith('#')
+            ? String.fromCodePoint(Number(name.slice(1)))
+            : NAMED_ENTITIES[name];
         if (decoded !== undefined) {
           out += decoded;
           i += m[0].length;
@@ -146,7 +163,8 @@ export function parseMarkdownV2(input: string): Formatted {
   let lineStart = true;
   let quoteStart: number | undefined;
   const closeQuote = () => {
-    if (quoteStart !== undefined && out.length > quoteStart) entities.push({ type: 'blockquote', offset: quoteStart, length: out.length - quoteStart } as MessageEntity);
+    if (quoteStart !== undefined && out.length > quoteStart)
+      entities.push({ type: 'blockquote', offset: quoteStart, length: out.length - quoteStart } as MessageEntity);
     quoteStart = undefined;
   };
   while (i < input.length) {
@@ -185,7 +203,12 @@ export function parseMarkdownV2(input: string): Formatted {
       body = body.replace(/\\([`\\])/g, '$1');
       const offset = out.length;
       out += body;
-      if (body.length) entities.push((isPre ? { type: 'pre', offset, length: body.length, ...(language ? { language } : {}) } : { type: 'code', offset, length: body.length }) as MessageEntity);
+      if (body.length)
+        entities.push(
+          (isPre
+            ? { type: 'pre', offset, length: body.length, ...(language ? { language } : {}) }
+            : { type: 'code', offset, length: body.length }) as MessageEntity,
+        );
       i = end + fence.length;
       continue;
     }
@@ -197,7 +220,7 @@ export function parseMarkdownV2(input: string): Formatted {
     }
     if (ch === ']') {
       const open = stack[stack.length - 1];
-      if (!open || open.marker !== '[') throw parseError(`Character ']' is reserved and must be escaped with the preceding '\\'`);
+      if (open?.marker !== '[') throw parseError(`Character ']' is reserved and must be escaped with the preceding '\\'`);
       if (input[i + 1] !== '(') throw parseError(`Character '[' is reserved and must be escaped with the preceding '\\'`);
       const end = findUnescaped(input, ')', i + 2);
       if (end === -1) throw parseError(`Can't find end of a URL at byte offset ${byteOffset(input, i + 1)}`);
@@ -205,13 +228,18 @@ export function parseMarkdownV2(input: string): Formatted {
       stack.pop();
       const length = out.length - open.start;
       if (length > 0)
-        entities.push((open.type === 'custom_emoji' ? { type: 'custom_emoji', offset: open.start, length, custom_emoji_id: /id=(\d+)/.exec(url)?.[1] ?? '' } : { type: 'text_link', offset: open.start, length, url }) as MessageEntity);
+        entities.push(
+          (open.type === 'custom_emoji'
+            ? { type: 'custom_emoji', offset: open.start, length, custom_emoji_id: /id=(\d+)/.exec(url)?.[1] ?? '' }
+            : { type: 'text_link', offset: open.start, length, url }) as MessageEntity,
+        );
       i = end + 1;
       continue;
     }
     const marker = input.startsWith('__', i) ? '__' : input.startsWith('||', i) ? '||' : ch === '*' || ch === '_' || ch === '~' ? ch : undefined;
     if (marker) {
-      const type: MessageEntity['type'] = marker === '__' ? 'underline' : marker === '||' ? 'spoiler' : marker === '*' ? 'bold' : marker === '_' ? 'italic' : 'strikethrough';
+      const type: MessageEntity['type'] =
+        marker === '__' ? 'underline' : marker === '||' ? 'spoiler' : marker === '*' ? 'bold' : marker === '_' ? 'italic' : 'strikethrough';
       const openIdx = findLastIndex(stack, (s) => s.marker === marker);
       if (openIdx !== -1) {
         const open = stack[openIdx]!;
@@ -234,7 +262,19 @@ export function parseMarkdownV2(input: string): Formatted {
 }
 
 function entityName(type: string): string {
-  return ({ bold: 'Bold', italic: 'Italic', underline: 'Underline', strikethrough: 'Strikethrough', spoiler: 'Spoiler', text_link: 'TextUrl', custom_emoji: 'CustomEmoji' } as Record<string, string>)[type] ?? type;
+  return (
+    (
+      {
+        bold: 'Bold',
+        italic: 'Italic',
+        underline: 'Underline',
+        strikethrough: 'Strikethrough',
+        spoiler: 'Spoiler',
+        text_link: 'TextUrl',
+        custom_emoji: 'CustomEmoji',
+      } as Record<string, string>
+    )[type] ?? type
+  );
 }
 
 function findUnescaped(s: string, needle: string, from: number): number {

@@ -77,7 +77,8 @@ export function restoreIdCounters(saved: Partial<IdCounters>): void {
   counter = Math.max(counter, saved.file ?? 0);
   callbackCounter = Math.max(callbackCounter, saved.callbackQuery ?? 0);
   pollCounter = Math.max(pollCounter, saved.poll ?? 0);
-  if (saved.mediaGroup !== undefined && /^\d+$/.test(saved.mediaGroup) && BigInt(saved.mediaGroup) > mediaGroupCounter) mediaGroupCounter = BigInt(saved.mediaGroup);
+  if (saved.mediaGroup !== undefined && /^\d+$/.test(saved.mediaGroup) && BigInt(saved.mediaGroup) > mediaGroupCounter)
+    mediaGroupCounter = BigInt(saved.mediaGroup);
 }
 
 /** A stable chat_instance per chat, as Telegram sends in CallbackQuery. */

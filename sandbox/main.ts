@@ -13,7 +13,12 @@ parseCli({
 runMain(async () => {
   const config = loadSandboxConfig();
   const log = logger('sandbox');
-  const sandbox = await startSandbox({ port: config.SANDBOX_PORT, host: config.SANDBOX_HOST, floodLimits: config.SANDBOX_FLOOD_LIMITS, dataDir: config.DATA_DIR });
+  const sandbox = await startSandbox({
+    port: config.SANDBOX_PORT,
+    host: config.SANDBOX_HOST,
+    floodLimits: config.SANDBOX_FLOOD_LIMITS,
+    dataDir: config.DATA_DIR,
+  });
   log.info({ url: sandbox.url, floodLimits: config.SANDBOX_FLOOD_LIMITS, dataDir: config.DATA_DIR }, 'Telegram Bot API sandbox listening');
   const stop = async () => {
     await sandbox.close();

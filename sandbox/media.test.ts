@@ -8,29 +8,59 @@ const fx = useSandbox();
 const CUSTOMER = 1001;
 
 const MEDIA: Array<[keyof MediaInput, Record<string, unknown>, (m: Message) => void]> = [
-  ['photo', {}, (m) => {
-    expect(m.photo!.length).toBeGreaterThan(1);
-    for (const p of m.photo!) expect(p).toMatchObject({ file_id: expect.any(String), file_unique_id: expect.any(String), width: expect.any(Number), height: expect.any(Number) });
-    expect(m.photo![0]!.width).toBeLessThan(m.photo!.at(-1)!.width);
-  }],
-  ['document', { file_name: 'invoice.pdf' }, (m) => expect(m.document).toMatchObject({ file_name: 'invoice.pdf', mime_type: 'application/pdf', file_id: expect.any(String) })],
+  [
+    'photo',
+    {},
+    (m) => {
+      expect(m.photo!.length).toBeGreaterThan(1);
+      for (const p of m.photo!)
+        expect(p).toMatchObject({ file_id: expect.any(String), file_unique_id: expect.any(String), width: expect.any(Number), height: expect.any(Number) });
+      expect(m.photo![0]!.width).toBeLessThan(m.photo!.at(-1)!.width);
+    },
+  ],
+  [
+    'document',
+    { file_name: 'invoice.pdf' },
+    (m) => expect(m.document).toMatchObject({ file_name: 'invoice.pdf', mime_type: 'application/pdf', file_id: expect.any(String) }),
+  ],
   ['voice', { duration: 4 }, (m) => expect(m.voice).toMatchObject({ duration: 4, mime_type: 'audio/ogg' })],
   ['video', {}, (m) => expect(m.video).toMatchObject({ width: expect.any(Number), height: expect.any(Number), duration: expect.any(Number) })],
   ['video_note', {}, (m) => expect(m.video_note).toMatchObject({ length: expect.any(Number), duration: expect.any(Number) })],
   ['sticker', { emoji: '😡' }, (m) => expect(m.sticker).toMatchObject({ type: 'regular', emoji: '😡', is_animated: false, is_video: false })],
-  ['animation', {}, (m) => {
-    expect(m.animation).toMatchObject({ mime_type: 'video/mp4' });
-    // Telegram also sets `document` on animations for backward compatibility.
-    expect(m.document?.file_id).toBe(m.animation!.file_id);
-  }],
+  [
+    'animation',
+    {},
+    (m) => {
+      expect(m.animation).toMatchObject({ mime_type: 'video/mp4' });
+      // Telegram also sets `document` on animations for backward compatibility.
+      expect(m.document?.file_id).toBe(m.animation!.file_id);
+    },
+  ],
   ['audio', { title: 'Song', performer: 'Band' }, (m) => expect(m.audio).toMatchObject({ title: 'Song', performer: 'Band', duration: expect.any(Number) })],
   ['location', { latitude: 52.52, longitude: 13.4 }, (m) => expect(m.location).toEqual({ latitude: 52.52, longitude: 13.4 })],
-  ['venue', { latitude: 1, longitude: 2, title: 'Office', address: 'Main st 1' }, (m) => {
-    expect(m.venue).toMatchObject({ title: 'Office', address: 'Main st 1', location: { latitude: 1, longitude: 2 } });
-    expect(m.location).toEqual({ latitude: 1, longitude: 2 });
-  }],
+  [
+    'venue',
+    { latitude: 1, longitude: 2, title: 'Office', address: 'Main st 1' },
+    (m) => {
+      expect(m.venue).toMatchObject({ title: 'Office', address: 'Main st 1', location: { latitude: 1, longitude: 2 } });
+      expect(m.location).toEqual({ latitude: 1, longitude: 2 });
+    },
+  ],
   ['contact', { phone_number: '+4912345', first_name: 'Ann' }, (m) => expect(m.contact).toEqual({ phone_number: '+4912345', first_name: 'Ann' })],
-  ['poll', { question: 'Which plan?', options: ['Basic', 'Pro'] }, (m) => expect(m.poll).toMatchObject({ question: 'Which plan?', options: [{ text: 'Basic', voter_count: 0 }, { text: 'Pro', voter_count: 0 }], type: 'regular', is_closed: false })],
+  [
+    'poll',
+    { question: 'Which plan?', options: ['Basic', 'Pro'] },
+    (m) =>
+      expect(m.poll).toMatchObject({
+        question: 'Which plan?',
+        options: [
+          { text: 'Basic', voter_count: 0 },
+          { text: 'Pro', voter_count: 0 },
+        ],
+        type: 'regular',
+        is_closed: false,
+      }),
+  ],
   ['dice', { emoji: '🎯', value: 6 }, (m) => expect(m.dice).toEqual({ emoji: '🎯', value: 6 })],
 ];
 
@@ -58,7 +88,7 @@ describe('media', () => {
     expect(view!.media_object).toEqual(original.media_object);
   });
 
-  it("refuses to copy a quiz whose answer the bot does not know, like Telegram", async () => {
+  it('refuses to copy a quiz whose answer the bot does not know, like Telegram', async () => {
     const known = await fx.client.sendCustomerMessage(CUSTOMER, { poll: { question: 'Q?', options: ['a', 'b'], type: 'quiz', correct_option_id: 0 } });
     const forwarded = await fx.client.sendCustomerMessage(CUSTOMER, { poll: { question: 'Q?', options: ['a', 'b'], type: 'quiz' } });
     await expect(fx.bot.api.copyMessage(fx.support, CUSTOMER, known.message_id)).resolves.toHaveProperty('message_id');
@@ -144,7 +174,11 @@ describe('albums', () => {
     const sent = await fx.bot.api.sendPhoto(CUSTOMER, new InputFile(Buffer.from('a')), { caption: 'v1' });
     const captioned = await fx.bot.api.editMessageCaption(CUSTOMER, sent.message_id, { caption: 'v2' });
     expect((captioned as Message).caption).toBe('v2');
-    const replaced = (await fx.bot.api.editMessageMedia(CUSTOMER, sent.message_id, { type: 'document', media: new InputFile(Buffer.from('doc'), 'x.txt'), caption: 'now a doc' })) as Message;
+    const replaced = (await fx.bot.api.editMessageMedia(CUSTOMER, sent.message_id, {
+      type: 'document',
+      media: new InputFile(Buffer.from('doc'), 'x.txt'),
+      caption: 'now a doc',
+    })) as Message;
     expect(replaced.photo).toBeUndefined();
     expect(replaced.document).toMatchObject({ file_name: 'x.txt' });
     expect(replaced.caption).toBe('now a doc');

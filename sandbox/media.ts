@@ -3,21 +3,7 @@
  * fake file with realistic metadata and ids, and file_ids sent back by the bot
  * resolve to the same objects, so copies and re-sends keep their media.
  */
-import type {
-  Animation,
-  Audio,
-  Contact,
-  Dice,
-  Poll,
-  Document,
-  Location,
-  PhotoSize,
-  Sticker,
-  Venue,
-  Video,
-  VideoNote,
-  Voice,
-} from 'grammy/types';
+import type { Animation, Audio, Contact, Dice, Poll, Document, Location, PhotoSize, Sticker, Venue, Video, VideoNote, Voice } from 'grammy/types';
 import { badRequest, TelegramErrors } from './errors.js';
 import { newFileIds, newPollSerial } from './ids.js';
 import type { UploadedFile } from './multipart.js';
@@ -137,7 +123,15 @@ export function makeFileMedia(kind: FileMediaKind, spec: Spec = {}, size?: numbe
       const ids = newFileIds('animation');
       const file_name = str(spec.file_name) ?? 'animation.mp4';
       const mime_type = str(spec.mime_type) ?? 'video/mp4';
-      const animation: Animation = { ...ids, width: num(spec.width, 480), height: num(spec.height, 270), duration: num(spec.duration, 3), file_name, mime_type, file_size };
+      const animation: Animation = {
+        ...ids,
+        width: num(spec.width, 480),
+        height: num(spec.height, 270),
+        duration: num(spec.duration, 3),
+        file_name,
+        mime_type,
+        file_size,
+      };
       return { animation, document: { ...ids, file_name, mime_type, file_size } };
     }
     case 'sticker':
@@ -160,9 +154,18 @@ export function makeFileMedia(kind: FileMediaKind, spec: Spec = {}, size?: numbe
 function mimeFromName(name: string | undefined): string | undefined {
   const ext = name?.split('.').pop()?.toLowerCase();
   const table: Record<string, string> = {
-    pdf: 'application/pdf', txt: 'text/plain', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg',
-    zip: 'application/zip', json: 'application/json', csv: 'text/csv', mp4: 'video/mp4', log: 'text/plain',
-    doc: 'application/msword', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    pdf: 'application/pdf',
+    txt: 'text/plain',
+    png: 'image/png',
+    jpg: 'image/jpeg',
+    jpeg: 'image/jpeg',
+    zip: 'application/zip',
+    json: 'application/json',
+    csv: 'text/csv',
+    mp4: 'video/mp4',
+    log: 'text/plain',
+    doc: 'application/msword',
+    docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
   };
   return ext ? table[ext] : undefined;
 }
@@ -174,7 +177,9 @@ export function makePlainMedia(kind: PlainMediaKind, spec: Spec): MessageMedia {
       const latitude = spec.latitude;
       const longitude = spec.longitude;
       if (typeof latitude !== 'number' || typeof longitude !== 'number') throw badRequest('wrong latitude or longitude specified');
-      return { location: defined({ latitude, longitude, horizontal_accuracy: typeof spec.horizontal_accuracy === 'number' ? spec.horizontal_accuracy : undefined }) };
+      return {
+        location: defined({ latitude, longitude, horizontal_accuracy: typeof spec.horizontal_accuracy === 'number' ? spec.horizontal_accuracy : undefined }),
+      };
     }
     case 'venue': {
       const loc = (spec.location as Spec | undefined) ?? spec;
@@ -182,14 +187,25 @@ export function makePlainMedia(kind: PlainMediaKind, spec: Spec): MessageMedia {
       const title = str(spec.title);
       const address = str(spec.address);
       if (!title || !address) throw badRequest('venue title and address must be non-empty');
-      return { venue: defined({ location: location!, title, address, foursquare_id: str(spec.foursquare_id), google_place_id: str(spec.google_place_id) }), location };
+      return {
+        venue: defined({ location: location!, title, address, foursquare_id: str(spec.foursquare_id), google_place_id: str(spec.google_place_id) }),
+        location,
+      };
     }
     case 'contact': {
       const phone_number = str(spec.phone_number);
       const first_name = str(spec.first_name);
       if (!phone_number) throw badRequest('phone number is empty');
       if (!first_name) throw badRequest('first name is empty');
-      return { contact: defined({ phone_number, first_name, last_name: str(spec.last_name), user_id: typeof spec.user_id === 'number' ? spec.user_id : undefined, vcard: str(spec.vcard) }) };
+      return {
+        contact: defined({
+          phone_number,
+          first_name,
+          last_name: str(spec.last_name),
+          user_id: typeof spec.user_id === 'number' ? spec.user_id : undefined,
+          vcard: str(spec.vcard),
+        }),
+      };
     }
     case 'poll': {
       const question = str(spec.question);
@@ -199,7 +215,11 @@ export function makePlainMedia(kind: PlainMediaKind, spec: Spec): MessageMedia {
       const type = spec.type === 'quiz' ? 'quiz' : 'regular';
       // A quiz's answer is known only when it was created in this chat; a forwarded quiz has none
       // (and then cannot be copied, as in Telegram).
-      const correct = Array.isArray(spec.correct_option_ids) ? spec.correct_option_ids.map(Number) : typeof spec.correct_option_id === 'number' ? [spec.correct_option_id] : undefined;
+      const correct = Array.isArray(spec.correct_option_ids)
+        ? spec.correct_option_ids.map(Number)
+        : typeof spec.correct_option_id === 'number'
+          ? [spec.correct_option_id]
+          : undefined;
       const id = newPollSerial();
       const poll: Poll = {
         id: String(5_000_000_000_000_000_000n + BigInt(id)),
@@ -259,8 +279,17 @@ export class FileRegistry {
       if (!upload) throw badRequest(`there is no ${field} in the request`);
     }
     if (upload) {
-      const fileName = upload.filename && !/^(photo|document|video|audio|voice|video_note|animation|sticker)\.\w+$/.test(upload.filename) ? upload.filename : undefined;
-      const media = makeFileMedia(kind, { ...extra, file_name: extra.file_name ?? fileName ?? (kind === 'document' ? upload.filename : undefined), mime_type: upload.contentType !== 'application/octet-stream' ? upload.contentType : undefined }, upload.size);
+      const fileName =
+        upload.filename && !/^(photo|document|video|audio|voice|video_note|animation|sticker)\.\w+$/.test(upload.filename) ? upload.filename : undefined;
+      const media = makeFileMedia(
+        kind,
+        {
+          ...extra,
+          file_name: extra.file_name ?? fileName ?? (kind === 'document' ? upload.filename : undefined),
+          mime_type: upload.contentType !== 'application/octet-stream' ? upload.contentType : undefined,
+        },
+        upload.size,
+      );
       this.remember(media);
       return media;
     }
@@ -278,6 +307,14 @@ export class FileRegistry {
     }
     if (known.kind === kind) return known.media;
     const doc = known.media[known.kind] as { file_id: string; file_unique_id: string; file_size?: number; file_name?: string; mime_type?: string };
-    return { document: defined({ file_id: doc.file_id, file_unique_id: doc.file_unique_id, file_name: doc.file_name, mime_type: doc.mime_type, file_size: doc.file_size }) };
+    return {
+      document: defined({
+        file_id: doc.file_id,
+        file_unique_id: doc.file_unique_id,
+        file_name: doc.file_name,
+        mime_type: doc.mime_type,
+        file_size: doc.file_size,
+      }),
+    };
   }
 }

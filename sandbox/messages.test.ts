@@ -76,7 +76,9 @@ describe('sendMessage', () => {
     const { message_id } = await fx.client.sendCustomerMessage(CUSTOMER, 'my order is late');
     const reply = await fx.bot.api.sendMessage(CUSTOMER, 'checking', { reply_parameters: { message_id } });
     expect(reply.reply_to_message).toMatchObject({ message_id, text: 'my order is late' });
-    expect((await apiError(fx.bot.api.sendMessage(CUSTOMER, 'x', { reply_parameters: { message_id: 999 } }))).description).toBe('Bad Request: message to be replied not found');
+    expect((await apiError(fx.bot.api.sendMessage(CUSTOMER, 'x', { reply_parameters: { message_id: 999 } }))).description).toBe(
+      'Bad Request: message to be replied not found',
+    );
     const lenient = await fx.bot.api.sendMessage(CUSTOMER, 'x', { reply_parameters: { message_id: 999, allow_sending_without_reply: true } });
     expect(lenient.reply_to_message).toBeUndefined();
     const legacy = await fx.bot.api.sendMessage(CUSTOMER, 'legacy', { reply_to_message_id: message_id } as never);
@@ -135,7 +137,9 @@ describe('edits and deletes', () => {
     const sent = await fx.bot.api.sendMessage(CUSTOMER, 'card', { reply_markup: { inline_keyboard: [[{ text: 'Take', callback_data: 't' }]] } });
     const next = { inline_keyboard: [[{ text: 'Resolve', callback_data: 'r' }]] };
     await fx.bot.api.editMessageReplyMarkup(CUSTOMER, sent.message_id, { reply_markup: next });
-    expect((await apiError(fx.bot.api.editMessageReplyMarkup(CUSTOMER, sent.message_id, { reply_markup: next }))).description).toMatch(/message is not modified/);
+    expect((await apiError(fx.bot.api.editMessageReplyMarkup(CUSTOMER, sent.message_id, { reply_markup: next }))).description).toMatch(
+      /message is not modified/,
+    );
   });
 
   it("reproduces edit errors: missing message, someone else's message, caption on text", async () => {
@@ -143,7 +147,9 @@ describe('edits and deletes', () => {
     expect((await apiError(fx.bot.api.editMessageText(CUSTOMER, 999, 'x'))).description).toBe('Bad Request: message to edit not found');
     expect((await apiError(fx.bot.api.editMessageText(CUSTOMER, message_id, 'x'))).description).toBe("Bad Request: message can't be edited");
     const sent = await fx.bot.api.sendMessage(CUSTOMER, 'plain');
-    expect((await apiError(fx.bot.api.editMessageCaption(CUSTOMER, sent.message_id, { caption: 'c' }))).description).toBe('Bad Request: there is no caption in the message to edit');
+    expect((await apiError(fx.bot.api.editMessageCaption(CUSTOMER, sent.message_id, { caption: 'c' }))).description).toBe(
+      'Bad Request: there is no caption in the message to edit',
+    );
   });
 
   it('queues edited_message when the customer edits', async () => {
@@ -166,7 +172,9 @@ describe('edits and deletes', () => {
   it('sets reactions and pins', async () => {
     const { message_id } = await fx.client.sendCustomerMessage(CUSTOMER, 'thanks!');
     expect(await fx.bot.api.setMessageReaction(CUSTOMER, message_id, [{ type: 'emoji', emoji: '👍' }])).toBe(true);
-    expect((await apiError(fx.bot.api.setMessageReaction(CUSTOMER, message_id, [{ type: 'emoji', emoji: '🦖' as '👍' }]))).description).toBe('Bad Request: REACTION_INVALID');
+    expect((await apiError(fx.bot.api.setMessageReaction(CUSTOMER, message_id, [{ type: 'emoji', emoji: '🦖' as '👍' }]))).description).toBe(
+      'Bad Request: REACTION_INVALID',
+    );
     expect(await fx.bot.api.pinChatMessage(CUSTOMER, message_id)).toBe(true);
     const view = (await fx.client.getCustomerMessages(CUSTOMER))[0]!;
     expect(view).toMatchObject({ pinned: true, reactions: [{ type: 'emoji', emoji: '👍' }] });

@@ -27,7 +27,12 @@ function dataDir(): string {
 async function start(dir: string, opts: SandboxOptions = {}) {
   const sandbox = await startSandbox({ port: 0, dataDir: dir, ...opts });
   running.push(sandbox);
-  return { sandbox, client: new SandboxClient(sandbox.url), bot: new Bot(sandbox.token, { client: { apiRoot: sandbox.apiRoot } }), support: sandbox.world.chatIds.support };
+  return {
+    sandbox,
+    client: new SandboxClient(sandbox.url),
+    bot: new Bot(sandbox.token, { client: { apiRoot: sandbox.apiRoot } }),
+    support: sandbox.world.chatIds.support,
+  };
 }
 
 async function stop(sandbox: RunningSandbox): Promise<void> {
@@ -41,7 +46,10 @@ describe('a restart on the same data directory', () => {
     const a = await start(dir);
     const first = await a.client.sendCustomerMessage(CUSTOMER, { text: 'hello', first_name: 'Ann' });
     const topic = await a.bot.api.createForumTopic(a.support, 'Ann #1');
-    await a.bot.api.sendMessage(a.support, 'card', { message_thread_id: topic.message_thread_id, reply_markup: { inline_keyboard: [[{ text: 'Take', callback_data: 'take:1' }]] } });
+    await a.bot.api.sendMessage(a.support, 'card', {
+      message_thread_id: topic.message_thread_id,
+      reply_markup: { inline_keyboard: [[{ text: 'Take', callback_data: 'take:1' }]] },
+    });
     await a.client.sendSupportMessage({ from_id: AGENT, thread_id: topic.message_thread_id, text: 'on it' });
     const pressA = await a.client.pressSupportButton({ from_id: AGENT, text: 'Take' });
     const photo = await a.bot.api.sendPhoto(CUSTOMER, new InputFile(Buffer.from('receipt')));
@@ -60,7 +68,10 @@ describe('a restart on the same data directory', () => {
     const pending = await b.bot.api.getUpdates({ offset: lastUpdate + 1 });
     expect(pending.map((u) => [u.update_id, u.message?.text])).toEqual([[lastUpdate + 1, 'unconfirmed']]);
     await b.client.sendSupportMessage({ from_id: AGENT + 1, text: 'new agent' });
-    expect((await b.bot.api.getUpdates({ offset: lastUpdate + 2 })).map((u) => Object.keys(u).filter((k) => k !== 'update_id'))).toEqual([['chat_member'], ['message']]);
+    expect((await b.bot.api.getUpdates({ offset: lastUpdate + 2 })).map((u) => Object.keys(u).filter((k) => k !== 'update_id'))).toEqual([
+      ['chat_member'],
+      ['message'],
+    ]);
 
     // Message ids continue in the private chat and in the group; the history is kept.
     const next = await b.client.sendCustomerMessage(CUSTOMER, 'I am back');
@@ -70,10 +81,21 @@ describe('a restart on the same data directory', () => {
     expect(history.map((m) => m.text ?? m.media)).toEqual(['hello', 'photo', 'photo', 'photo', 'unconfirmed', 'I am back']);
     expect(history[0]).toMatchObject({ from: 'customer', from_name: 'Ann' });
     // The topic still exists, so the bot's stored thread id is still valid.
-    expect(await b.client.getTopics()).toEqual([{ thread_id: topic.message_thread_id, name: 'Ann #1', icon_color: topic.icon_color, closed: false, messages: 2 }]);
+    expect(await b.client.getTopics()).toEqual([
+      { thread_id: topic.message_thread_id, name: 'Ann #1', icon_color: topic.icon_color, closed: false, messages: 2 },
+    ]);
     const inTopic = await b.bot.api.sendMessage(b.support, 'still here', { message_thread_id: topic.message_thread_id });
-    expect(inTopic).toMatchObject({ message_thread_id: topic.message_thread_id, is_topic_message: true, reply_to_message: { message_id: topic.message_thread_id } });
-    expect((await b.client.getChatMessages(b.support, { threadId: topic.message_thread_id })).map((m) => m.text ?? m.service)).toEqual(['forum_topic_created', 'card', 'on it', 'still here']);
+    expect(inTopic).toMatchObject({
+      message_thread_id: topic.message_thread_id,
+      is_topic_message: true,
+      reply_to_message: { message_id: topic.message_thread_id },
+    });
+    expect((await b.client.getChatMessages(b.support, { threadId: topic.message_thread_id })).map((m) => m.text ?? m.service)).toEqual([
+      'forum_topic_created',
+      'card',
+      'on it',
+      'still here',
+    ]);
     const newTopic = await b.bot.api.createForumTopic(b.support, 'Bob #2');
     expect(newTopic.message_thread_id).toBeGreaterThan(inTopic.message_id);
     // The agent is still a member (no chat_member update on their next message).
@@ -101,7 +123,9 @@ describe('a restart on the same data directory', () => {
     await a.client.blockBot(CUSTOMER);
     await stop(a.sandbox);
     const b = await start(dir);
-    await expect(b.bot.api.sendMessage(b.support, 'x', { message_thread_id: topic.message_thread_id })).rejects.toMatchObject({ description: 'Bad Request: message thread not found' });
+    await expect(b.bot.api.sendMessage(b.support, 'x', { message_thread_id: topic.message_thread_id })).rejects.toMatchObject({
+      description: 'Bad Request: message thread not found',
+    });
     await expect(b.bot.api.sendMessage(CUSTOMER, 'x')).rejects.toMatchObject({ error_code: 403 });
   });
 
@@ -131,7 +155,11 @@ describe('ids', () => {
     const a = await start(dataDir());
     await a.client.sendCustomerMessage(CUSTOMER, 'hi');
     const photo = await a.bot.api.sendPhoto(CUSTOMER, new InputFile(Buffer.from('p')));
-    const album = () => a.bot.api.sendMediaGroup(CUSTOMER, [1, 2].map(() => ({ type: 'photo' as const, media: photo.photo!.at(-1)!.file_id })));
+    const album = () =>
+      a.bot.api.sendMediaGroup(
+        CUSTOMER,
+        [1, 2].map(() => ({ type: 'photo' as const, media: photo.photo!.at(-1)!.file_id })),
+      );
     const [one, two]: Message[][] = [await album(), await album()];
     expect(one![0]!.media_group_id).toBe(one![1]!.media_group_id);
     expect(two![0]!.media_group_id).not.toBe(one![0]!.media_group_id);

@@ -63,7 +63,9 @@ export function buildSandboxApp(world: World, baseUrl: () => string): FastifyIns
 
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
   const world = new World(opts);
-  const store = opts.dataDir ? new WorldStore(world, opts.dataDir, { limits: opts.persistLimits, saveDelayMs: opts.saveDelayMs, log: logger('sandbox') }) : undefined;
+  const store = opts.dataDir
+    ? new WorldStore(world, opts.dataDir, { limits: opts.persistLimits, saveDelayMs: opts.saveDelayMs, log: logger('sandbox') })
+    : undefined;
   let url = '';
   const app = buildSandboxApp(world, () => url);
   store?.watch(app);

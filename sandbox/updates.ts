@@ -5,16 +5,9 @@
  * updates created after the call, and a single long poll waits at a time — a
  * newer getUpdates terminates the waiting one with 409, as Telegram does.
  */
-import { BotApiError, TelegramErrors } from './errors.js';
+import { type BotApiError, TelegramErrors } from './errors.js';
 
-export type UpdateKind =
-  | 'message'
-  | 'edited_message'
-  | 'callback_query'
-  | 'my_chat_member'
-  | 'chat_member'
-  | 'message_reaction'
-  | 'message_reaction_count';
+export type UpdateKind = 'message' | 'edited_message' | 'callback_query' | 'my_chat_member' | 'chat_member' | 'message_reaction' | 'message_reaction_count';
 
 export interface Update {
   update_id: number;

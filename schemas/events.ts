@@ -108,7 +108,10 @@ export const MessageOut = event(
 );
 export const BotReply = event(
   'bot_reply',
-  { reply_kind: Type.Union([Type.Literal('kb'), Type.Literal('receipt'), Type.Literal('auto'), Type.Literal('macro')]), kb_article_id: Type.Union([Type.String(), Type.Null()]) },
+  {
+    reply_kind: Type.Union([Type.Literal('kb'), Type.Literal('receipt'), Type.Literal('auto'), Type.Literal('macro')]),
+    kb_article_id: Type.Union([Type.String(), Type.Null()]),
+  },
   'An automatic answer from the bot (does not stop the first-response clock)',
 );
 export const StatusChanged = event('status_changed', { from_status: Type.Union([TicketStatus, Type.Null()]), to_status: TicketStatus }, 'Ticket status moved');
@@ -143,7 +146,11 @@ export const TicketReopened = event(
 export const SurveySent = event('survey_sent', { survey: Type.Union([Type.Literal('csat'), Type.Literal('nps')]) }, 'A rating keyboard was sent');
 export const CsatRated = event('csat_rated', { score: Type.Integer({ minimum: 1, maximum: 5 }) }, 'Customer satisfaction, 1–5; the latest per ticket counts');
 export const NpsRated = event('nps_rated', { score: Type.Integer({ minimum: 0, maximum: 10 }) }, 'Net promoter score, 0–10; the latest per ticket counts');
-export const KbSuggested = event('kb_suggested', { kb_article_id: Type.String({ minLength: 1 }), kb_score: Type.Number() }, 'A knowledge-base article was offered');
+export const KbSuggested = event(
+  'kb_suggested',
+  { kb_article_id: Type.String({ minLength: 1 }), kb_score: Type.Number() },
+  'A knowledge-base article was offered',
+);
 export const KbOutcome = event(
   'kb_outcome',
   { kb_article_id: Type.String({ minLength: 1 }), outcome: Type.Union([Type.Literal('solved'), Type.Literal('human')]) },
@@ -187,9 +194,29 @@ export const StaffUpdated = event(
 );
 
 export const EVENT_SCHEMAS = [
-  TicketOpened, MessageIn, MessageOut, BotReply, StatusChanged, TicketAssigned, QueueChanged, CategorySelected,
-  TicketResolved, TicketReopened, SurveySent, CsatRated, NpsRated, KbSuggested, KbOutcome, FollowupSent,
-  FollowupAnswered, SlaWarning, SlaBreached, MacroUsed, BroadcastSent, SpamBlocked, StaffUpdated,
+  TicketOpened,
+  MessageIn,
+  MessageOut,
+  BotReply,
+  StatusChanged,
+  TicketAssigned,
+  QueueChanged,
+  CategorySelected,
+  TicketResolved,
+  TicketReopened,
+  SurveySent,
+  CsatRated,
+  NpsRated,
+  KbSuggested,
+  KbOutcome,
+  FollowupSent,
+  FollowupAnswered,
+  SlaWarning,
+  SlaBreached,
+  MacroUsed,
+  BroadcastSent,
+  SpamBlocked,
+  StaffUpdated,
 ] as const;
 
 /**
@@ -198,7 +225,8 @@ export const EVENT_SCHEMAS = [
  * inserts with input_format_skip_unknown_fields, so a field without a column would be dropped silently.
  */
 export const NOT_IN_EVENTS_TABLE: Readonly<Record<string, string>> = {
-  'staff_updated.display_name': 'a name stays out of `events` (kept for EVENTS_TTL_DAYS, read by every analysis): the ingest writes it to `staff` (schemas/clickhouse/020_staff.sql, ingest/sink.ts)',
+  'staff_updated.display_name':
+    'a name stays out of `events` (kept for EVENTS_TTL_DAYS, read by every analysis): the ingest writes it to `staff` (schemas/clickhouse/020_staff.sql, ingest/sink.ts)',
 };
 
 export const SupportEvent = Type.Union([...EVENT_SCHEMAS], { $id: 'SupportEvent' });
@@ -214,6 +242,7 @@ export const schemaByType: ReadonlyMap<string, TObject> = new Map(EVENT_SCHEMAS.
 export function allEventFields(): Map<string, TSchema> {
   const fields = new Map<string, TSchema>();
   for (const s of EVENT_SCHEMAS)
-    for (const [k, v] of Object.entries(s.properties)) if (!fields.has(k) && !(`${s.properties.type.const}.${k}` in NOT_IN_EVENTS_TABLE)) fields.set(k, v as TSchema);
+    for (const [k, v] of Object.entries(s.properties))
+      if (!fields.has(k) && !(`${s.properties.type.const}.${k}` in NOT_IN_EVENTS_TABLE)) fields.set(k, v as TSchema);
   return fields;
 }

@@ -14,6 +14,6 @@ const { positionals } = parseCli({
 });
 const out = positionals[0] ?? 'schemas/json';
 mkdirSync(out, { recursive: true });
-for (const s of EVENT_SCHEMAS) writeFileSync(join(out, `${s.$id}.schema.json`), JSON.stringify(s, null, 2) + '\n');
-writeFileSync(join(out, 'support-event.schema.json'), JSON.stringify(SupportEvent, null, 2) + '\n');
+for (const s of EVENT_SCHEMAS) writeFileSync(join(out, `${s.$id}.schema.json`), `${JSON.stringify(s, null, 2)}\n`);
+writeFileSync(join(out, 'support-event.schema.json'), `${JSON.stringify(SupportEvent, null, 2)}\n`);
 console.log(`wrote ${EVENT_SCHEMAS.length + 1} schemas to ${out}`);

@@ -13,15 +13,11 @@ const DATE_TIME_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{
 if (!FormatRegistry.Has('uuid')) FormatRegistry.Set('uuid', (v) => UUID_RE.test(v));
 if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (v) => DATE_TIME_RE.test(v) && !Number.isNaN(Date.parse(v)));
 
-const checks = new Map<string, TypeCheck<TObject>>(
-  EVENT_SCHEMAS.map((s) => [s.properties.type.const as string, TypeCompiler.Compile(s as TObject)]),
-);
+const checks = new Map<string, TypeCheck<TObject>>(EVENT_SCHEMAS.map((s) => [s.properties.type.const as string, TypeCompiler.Compile(s as TObject)]));
 
 export type RejectReason = 'malformed_json' | 'not_an_object' | 'unknown_schema_version' | 'unknown_type' | 'invalid';
 
-export type Decoded =
-  | { ok: true; event: SupportEvent }
-  | { ok: false; reason: RejectReason; detail: string };
+export type Decoded = { ok: true; event: SupportEvent } | { ok: false; reason: RejectReason; detail: string };
 
 /** Checks a parsed value; the detail names the first few failing fields. */
 export function checkEvent(value: unknown): Decoded {
@@ -53,7 +49,10 @@ export function decodeEvent(raw: Buffer | string): Decoded {
 }
 
 export class InvalidEventError extends Error {
-  constructor(readonly reason: RejectReason, readonly detail: string) {
+  constructor(
+    readonly reason: RejectReason,
+    readonly detail: string,
+  ) {
     super(`invalid event (${reason}): ${detail}`);
     this.name = 'InvalidEventError';
   }
@@ -65,7 +64,17 @@ export function assertEvent(value: unknown): SupportEvent {
   return d.event;
 }
 
-type EnvelopeDefaults = 'event_id' | 'schema_version' | 'emitted_at' | 'ticket_id' | 'ticket_created_at' | 'customer_id' | 'agent_id' | 'queue' | 'category' | 'language';
+type EnvelopeDefaults =
+  | 'event_id'
+  | 'schema_version'
+  | 'emitted_at'
+  | 'ticket_id'
+  | 'ticket_created_at'
+  | 'customer_id'
+  | 'agent_id'
+  | 'queue'
+  | 'category'
+  | 'language';
 export type EventInput<T extends EventType> = Omit<EventOf<T>, EnvelopeDefaults> & Partial<Pick<EventOf<T>, EnvelopeDefaults>>;
 
 /** Builds a complete, validated event: a fresh UUIDv7, the schema version, emitted_at = now, nulls for absent envelope fields. */

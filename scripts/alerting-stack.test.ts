@@ -57,7 +57,11 @@ describe('rendered configs', () => {
     const am = parse(renderAlertmanagerConfig({ webhookUrl: 'http://127.0.0.1:9999/hooks/alertmanager', tokenFile: '/x/token', groupWait: '1s' }));
     expect(am.route.group_wait).toBe('1s');
     expect(am.route.routes.every((r: { group_wait: string }) => r.group_wait === '1s')).toBe(true);
-    for (const r of am.receivers) expect(r.webhook_configs[0]).toMatchObject({ url: 'http://127.0.0.1:9999/hooks/alertmanager', http_config: { authorization: { credentials_file: '/x/token' } } });
+    for (const r of am.receivers)
+      expect(r.webhook_configs[0]).toMatchObject({
+        url: 'http://127.0.0.1:9999/hooks/alertmanager',
+        http_config: { authorization: { credentials_file: '/x/token' } },
+      });
     expect(am.inhibit_rules).toHaveLength(2);
   });
 
@@ -75,7 +79,10 @@ describe('real Prometheus + Alertmanager → webhook → escalation chat', () =>
     registerSlaCollectors({ db, registry });
     app = Fastify();
     await app.register(metricsPlugin, { registry });
-    await app.register(alertmanagerPlugin, { desk: { db, api: sandbox.api, config: { supportChatId: DEFAULT_SUPPORT_CHAT_ID }, agentText: alertsText() }, config });
+    await app.register(alertmanagerPlugin, {
+      desk: { db, api: sandbox.api, config: { supportChatId: DEFAULT_SUPPORT_CHAT_ID }, agentText: alertsText() },
+      config,
+    });
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
     const port = Number(new URL(address).port);
     prometheusPort = await freePort();
@@ -134,15 +141,25 @@ describe('real Prometheus + Alertmanager → webhook → escalation chat', () =>
     expect(silence.status).toBe(200);
     const now = Date.now();
     await seedTicket(db, { queue: 'L2', createdAt: new Date(now - 40 * 60_000), firstResponseDueAt: new Date(now - 10 * 60_000) });
-    const vip = await seedTicket(db, { queue: 'VIP', createdAt: new Date(now - 6 * 60_000), firstResponseDueAt: new Date(now - 60_000), firstName: 'Vera', threadId: 301 });
+    const vip = await seedTicket(db, {
+      queue: 'VIP',
+      createdAt: new Date(now - 6 * 60_000),
+      firstResponseDueAt: new Date(now - 60_000),
+      firstName: 'Vera',
+      threadId: 301,
+    });
 
-    const posted = await until('the breach message', () => botMessages().find((m) => m.text?.includes('First-response SLA breached') && m.text.includes(`#${vip}`)));
+    const posted = await until('the breach message', () =>
+      botMessages().find((m) => m.text?.includes('First-response SLA breached') && m.text.includes(`#${vip}`)),
+    );
     expect(posted.text).toContain('queue VIP');
     expect(posted.buttons?.flat()).toContain(`Take #${vip}`);
 
     // The agent answers: the gauge drops to 0, Prometheus resolves, the message is edited and a follow-up posted.
     await db.query('UPDATE tickets SET first_response_at = now(), status = $2 WHERE id = $1', [vip, 'waiting_customer']);
-    const followup = await until('the resolved follow-up', () => botMessages().find((m) => m.text?.startsWith('✅ Resolved: First-response SLA breached in VIP')));
+    const followup = await until('the resolved follow-up', () =>
+      botMessages().find((m) => m.text?.startsWith('✅ Resolved: First-response SLA breached in VIP')),
+    );
     expect(followup.reply_to).toBe(posted.message_id);
     const edited = botMessages().find((m) => m.message_id === posted.message_id)!;
     expect(edited.text).toMatch(/^✅ Resolved · First-response SLA breached · queue VIP/);

@@ -105,7 +105,13 @@ export function renderPrometheusConfig(o: { target: string; alertmanager: string
 }
 
 /** prometheus/alertmanager.yml posting to the product on loopback with the token file; optional timers override every route. */
-export function renderAlertmanagerConfig(o: { webhookUrl: string; tokenFile: string; groupWait?: string; groupInterval?: string; repeatInterval?: string }): string {
+export function renderAlertmanagerConfig(o: {
+  webhookUrl: string;
+  tokenFile: string;
+  groupWait?: string;
+  groupInterval?: string;
+  repeatInterval?: string;
+}): string {
   const cfg = parse(readFileSync(join(PROMETHEUS_DIR, 'alertmanager.yml'), 'utf8')) as Yaml;
   const visit = (route: Yaml) => {
     if (o.groupWait) route.group_wait = o.groupWait;
@@ -180,10 +186,19 @@ export async function startAlertingStack(o: AlertingStackOptions): Promise<Alert
   writeFileSync(tokenFile, o.webhookToken, { mode: 0o600 });
   chmodSync(tokenFile, 0o600);
   const target = `${host === '0.0.0.0' ? '127.0.0.1' : host}:${o.port}`;
-  writeFileSync(join(dir, 'prometheus.yml'), renderPrometheusConfig({ target, alertmanager: `127.0.0.1:${amPort}`, scrapeInterval: o.scrapeInterval, evaluationInterval: o.evaluationInterval }));
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    renderPrometheusConfig({ target, alertmanager: `127.0.0.1:${amPort}`, scrapeInterval: o.scrapeInterval, evaluationInterval: o.evaluationInterval }),
+  );
   writeFileSync(
     join(dir, 'alertmanager.yml'),
-    renderAlertmanagerConfig({ webhookUrl: `http://${target}/hooks/alertmanager`, tokenFile, groupWait: o.groupWait, groupInterval: o.groupInterval, repeatInterval: o.repeatInterval }),
+    renderAlertmanagerConfig({
+      webhookUrl: `http://${target}/hooks/alertmanager`,
+      tokenFile,
+      groupWait: o.groupWait,
+      groupInterval: o.groupInterval,
+      repeatInterval: o.repeatInterval,
+    }),
   );
 
   const children: ChildProcess[] = [];
@@ -224,7 +239,10 @@ export async function startAlertingStack(o: AlertingStackOptions): Promise<Alert
     );
     children.push(prom);
     pipeLogs(prom, log, 'prometheus', () => stopping);
-    await Promise.all([waitReady(`http://127.0.0.1:${amPort}/-/ready`, am, 'alertmanager'), waitReady(`http://127.0.0.1:${promPort}/-/ready`, prom, 'prometheus')]);
+    await Promise.all([
+      waitReady(`http://127.0.0.1:${amPort}/-/ready`, am, 'alertmanager'),
+      waitReady(`http://127.0.0.1:${promPort}/-/ready`, prom, 'prometheus'),
+    ]);
   } catch (e) {
     await stop();
     return { enabled: false, reason: (e as Error).message };

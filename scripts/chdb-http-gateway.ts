@@ -21,7 +21,22 @@ import { createChdbConnection } from 'chdb/connection';
 import { parseCli, runMain } from '../core/cli.js';
 
 /** URL parameters that are protocol, not engine settings. */
-const PROTOCOL_PARAMS = new Set(['query', 'database', 'query_id', 'session_id', 'session_timeout', 'session_check', 'role', 'user', 'password', 'compress', 'decompress', 'enable_http_compression', 'wait_end_of_query', 'default_format']);
+const PROTOCOL_PARAMS = new Set([
+  'query',
+  'database',
+  'query_id',
+  'session_id',
+  'session_timeout',
+  'session_check',
+  'role',
+  'user',
+  'password',
+  'compress',
+  'decompress',
+  'enable_http_compression',
+  'wait_end_of_query',
+  'default_format',
+]);
 
 export interface ChdbGateway {
   url: string;
@@ -91,7 +106,16 @@ export async function startChdbGateway(opts: { dataDir: string; port?: number; h
       res.writeHead(200, {
         'content-type': 'text/plain; charset=UTF-8',
         'x-clickhouse-query-id': queryId,
-        'x-clickhouse-summary': JSON.stringify({ read_rows: '0', read_bytes: '0', written_rows: '0', written_bytes: '0', total_rows_to_read: '0', result_rows: '0', result_bytes: String(output.length), elapsed_ns: '0' }),
+        'x-clickhouse-summary': JSON.stringify({
+          read_rows: '0',
+          read_bytes: '0',
+          written_rows: '0',
+          written_bytes: '0',
+          total_rows_to_read: '0',
+          result_rows: '0',
+          result_bytes: String(output.length),
+          elapsed_ns: '0',
+        }),
         ...(gzip ? { 'content-encoding': 'gzip' } : {}),
       });
       res.end(gzip ? gzipSync(output) : output);
@@ -117,7 +141,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   runMain(async () => {
     const { values } = parseCli({
       usage: 'npm run chdb-gateway -- [--port 8123] [--data-dir DIR]',
-      description: 'Serves the ClickHouse HTTP interface over an embedded chDB engine, so several processes can share it (tests, machines without a ClickHouse server).',
+      description:
+        'Serves the ClickHouse HTTP interface over an embedded chDB engine, so several processes can share it (tests, machines without a ClickHouse server).',
       options: { port: { type: 'string' }, 'data-dir': { type: 'string' } },
       optionHelp: ['--port N       port on 127.0.0.1 (default 8123)', '--data-dir DIR  chDB data directory (default ./data/chdb-gateway)'],
     });

@@ -60,7 +60,9 @@ export async function loadAllDeclarations(): Promise<DocumentedVariable[]> {
 const cell = (s: string) => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
 export function markdownTable(vars: DocumentedVariable[]): string {
-  const rows = vars.map((v) => `| \`${v.name}\` | ${v.default === undefined || v.default === '' ? '—' : `\`${cell(v.default)}\``} | ${v.group} | ${cell(v.doc)} |`);
+  const rows = vars.map(
+    (v) => `| \`${v.name}\` | ${v.default === undefined || v.default === '' ? '—' : `\`${cell(v.default)}\``} | ${v.group} | ${cell(v.doc)} |`,
+  );
   return ['| variable | default | part | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
 
@@ -107,7 +109,11 @@ async function main() {
     if (metrics.length) console.log(`rewrote from the metric definitions: ${metrics.join(', ')}`);
   } else if (values.check) {
     let current = '';
-    try { current = readFileSync(examplePath, 'utf8'); } catch { /* missing counts as stale */ }
+    try {
+      current = readFileSync(examplePath, 'utf8');
+    } catch {
+      /* missing counts as stale */
+    }
     const stale = [...new Set([wantedReadme !== readme && 'README.md', wantedExample !== current && '.env.example', ...staleMetricDocs()].filter(Boolean))];
     if (stale.length) {
       console.error(`out of date: ${stale.join(', ')} — run npm run config:docs -- --write`);

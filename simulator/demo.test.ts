@@ -41,7 +41,9 @@ describe('demo traffic', () => {
     const { sim, lines, digestStarts } = demo({ historyDays: 1 });
     const tickets = sim.history!.tickets;
     expect(tickets).toBeGreaterThan(0);
-    expect(lines[0]).toBe(`replaying 1 day of demo history (${tickets} ticket${tickets === 1 ? '' : 's'}) in the background; live traffic is already on — what you send now is dated now`);
+    expect(lines[0]).toBe(
+      `replaying 1 day of demo history (${tickets} ticket${tickets === 1 ? '' : 's'}) in the background; live traffic is already on — what you send now is dated now`,
+    );
     expect(digestStarts).toEqual([]);
 
     expect(await sim.replayed).toBe('replayed');

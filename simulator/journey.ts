@@ -7,7 +7,20 @@
  */
 import type { MessageView } from '../sandbox/views.js';
 import type { SandboxClient } from '../sandbox/client.js';
-import { AGENTS, CATEGORY_KEYS, CATEGORY_WEIGHTS, P, REPLY_TIMES, agentReply, csatScore, customerReply, kbQuestion, npsScore, opening, type Lang } from './model.js';
+import {
+  AGENTS,
+  CATEGORY_KEYS,
+  CATEGORY_WEIGHTS,
+  P,
+  REPLY_TIMES,
+  agentReply,
+  csatScore,
+  customerReply,
+  kbQuestion,
+  npsScore,
+  opening,
+  type Lang,
+} from './model.js';
 import type { Rng } from './random.js';
 import type { Timeline } from './timeline.js';
 
@@ -91,7 +104,10 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer): Promise<Ticket
     if (kb && rng.chance(P.agentFindsArticle)) {
       await agentSays(`/find_kb ${firstText}`.slice(0, 200));
       const list = await client
-        .waitForChatMessage(SUPPORT_CHAT, (m) => m.from === 'bot' && (m.buttons?.flat() ?? []).some((b) => b.startsWith('📄')), { ...wait, threadId: topic.thread_id })
+        .waitForChatMessage(SUPPORT_CHAT, (m) => m.from === 'bot' && (m.buttons?.flat() ?? []).some((b) => b.startsWith('📄')), {
+          ...wait,
+          threadId: topic.thread_id,
+        })
         .catch(() => undefined);
       const label = list?.buttons?.flat()[0];
       if (list && label) {
@@ -128,7 +144,9 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer): Promise<Ticket
   await tl.sleep(rng.lognormal(2, 15));
   before = await lastToCustomer();
   await agentSays('/resolve');
-  const csat = await client.waitForCustomerMessage(c.id, (m) => buttons(m).join() === '1,2,3,4,5', { ...wait, after: before, from: 'bot' }).catch(() => undefined);
+  const csat = await client
+    .waitForCustomerMessage(c.id, (m) => buttons(m).join() === '1,2,3,4,5', { ...wait, after: before, from: 'bot' })
+    .catch(() => undefined);
   if (!csat || !rng.chance(P.csatAnswered)) return 'resolved';
   await tl.sleep(rng.lognormal(3, 60));
   const score = csatScore(rng, frt);
@@ -137,7 +155,9 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer): Promise<Ticket
     await tl.sleep(rng.lognormal(1, 5));
     await press(String(Math.max(1, score - 1)));
   }
-  const nps = await client.waitForCustomerMessage(c.id, (m) => buttons(m).includes('10'), { ...wait, after: csat.message_id, from: 'bot' }).catch(() => undefined);
+  const nps = await client
+    .waitForCustomerMessage(c.id, (m) => buttons(m).includes('10'), { ...wait, after: csat.message_id, from: 'bot' })
+    .catch(() => undefined);
   if (nps && rng.chance(P.npsAnswered)) {
     await tl.sleep(rng.lognormal(0.5, 3));
     await press(String(npsScore(rng)));

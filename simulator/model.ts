@@ -100,24 +100,74 @@ export function customerName(rng: Rng, lang: Lang): string {
 /** Openings that are not knowledge-base questions, by category. */
 const OPENINGS: Record<Lang, Record<CategoryKey, readonly string[]>> = {
   en: {
-    payment: ['I was charged twice for my order', 'Why is there an extra fee on my statement?', 'The payment went through but my balance did not change', 'Can I pay with a bank transfer instead of a card?'],
-    account: ['Please update the name on my profile', 'I want to merge two accounts', 'How do I add a second user to our business account?', 'My profile shows the wrong country'],
+    payment: [
+      'I was charged twice for my order',
+      'Why is there an extra fee on my statement?',
+      'The payment went through but my balance did not change',
+      'Can I pay with a bank transfer instead of a card?',
+    ],
+    account: [
+      'Please update the name on my profile',
+      'I want to merge two accounts',
+      'How do I add a second user to our business account?',
+      'My profile shows the wrong country',
+    ],
     features: ['Is there a dark mode?', 'How do I export my history to Excel?', 'Can I set up recurring transfers?', 'Where do I find the statistics screen?'],
-    complaint: ['Your courier was rude and left the parcel outside', 'I have been waiting for an answer for two days', 'The support agent closed my question without solving it', 'I am very unhappy with the service this month'],
-    ideas: ['It would be great to have Apple Pay', 'Please add notifications for large payments', 'Could you add a widget for the home screen?', 'Suggestion: let us pick the statement currency'],
+    complaint: [
+      'Your courier was rude and left the parcel outside',
+      'I have been waiting for an answer for two days',
+      'The support agent closed my question without solving it',
+      'I am very unhappy with the service this month',
+    ],
+    ideas: [
+      'It would be great to have Apple Pay',
+      'Please add notifications for large payments',
+      'Could you add a widget for the home screen?',
+      'Suggestion: let us pick the statement currency',
+    ],
   },
   ru: {
-    payment: ['С меня дважды списали деньги за заказ', 'Почему в выписке лишняя комиссия?', 'Оплата прошла, а баланс не изменился', 'Можно оплатить банковским переводом вместо карты?'],
-    account: ['Пожалуйста, исправьте имя в профиле', 'Хочу объединить два аккаунта', 'Как добавить второго пользователя в бизнес-аккаунт?', 'В профиле указана не та страна'],
+    payment: [
+      'С меня дважды списали деньги за заказ',
+      'Почему в выписке лишняя комиссия?',
+      'Оплата прошла, а баланс не изменился',
+      'Можно оплатить банковским переводом вместо карты?',
+    ],
+    account: [
+      'Пожалуйста, исправьте имя в профиле',
+      'Хочу объединить два аккаунта',
+      'Как добавить второго пользователя в бизнес-аккаунт?',
+      'В профиле указана не та страна',
+    ],
     features: ['Есть ли тёмная тема?', 'Как выгрузить историю в Excel?', 'Можно настроить регулярные переводы?', 'Где найти экран со статистикой?'],
-    complaint: ['Курьер нагрубил и оставил посылку у двери', 'Жду ответа уже два дня', 'Агент закрыл вопрос, не решив его', 'Очень недоволен сервисом в этом месяце'],
-    ideas: ['Было бы здорово добавить Apple Pay', 'Добавьте уведомления о крупных платежах', 'Сделайте виджет для главного экрана', 'Предложение: дайте выбирать валюту выписки'],
+    complaint: [
+      'Курьер нагрубил и оставил посылку у двери',
+      'Жду ответа уже два дня',
+      'Агент закрыл вопрос, не решив его',
+      'Очень недоволен сервисом в этом месяце',
+    ],
+    ideas: [
+      'Было бы здорово добавить Apple Pay',
+      'Добавьте уведомления о крупных платежах',
+      'Сделайте виджет для главного экрана',
+      'Предложение: дайте выбирать валюту выписки',
+    ],
   },
 };
 
 const AGENT_REPLIES: Record<Lang, readonly string[]> = {
-  en: ['Thanks for waiting — I checked and it is fixed now.', 'I have looked into this: here is what happened and what we did.', 'Could you confirm the date and amount, please?', 'Done! Let me know if anything else comes up.'],
-  ru: ['Спасибо за ожидание — я проверила, теперь всё исправлено.', 'Я разобрался: вот что произошло и что мы сделали.', 'Подтвердите, пожалуйста, дату и сумму.', 'Готово! Если будут ещё вопросы — пишите.'],
+  en: [
+    'Thanks for waiting — I checked and it is fixed now.',
+    'I have looked into this: here is what happened and what we did.',
+    'Could you confirm the date and amount, please?',
+    'Done! Let me know if anything else comes up.',
+  ],
+  ru: [
+    'Спасибо за ожидание — я проверила, теперь всё исправлено.',
+    'Я разобрался: вот что произошло и что мы сделали.',
+    'Подтвердите, пожалуйста, дату и сумму.',
+    'Готово! Если будут ещё вопросы — пишите.',
+  ],
 };
 
 const CUSTOMER_REPLIES: Record<Lang, readonly string[]> = {

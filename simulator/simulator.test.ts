@@ -109,12 +109,15 @@ describe('simulator through the desk', () => {
     const s = sim.stats;
     expect(s.started).toBe(sim.history!.tickets);
     expect(s.started).toBeGreaterThanOrEqual(6);
-    expect(s.lastError ?? "").toBe("");
+    expect(s.lastError ?? '').toBe('');
     expect(s.failed).toBe(0);
     expect(s.outcomes.resolved + s.outcomes.kb + s.outcomes.waiting).toBeGreaterThan(0);
 
     const events = await h.settle();
-    const tickets = await h.db.query<{ created_at: Date; status: string; resolved_by: string | null }>('SELECT created_at, status, resolved_by FROM tickets WHERE customer_id <> $1', [PERSON]);
+    const tickets = await h.db.query<{ created_at: Date; status: string; resolved_by: string | null }>(
+      'SELECT created_at, status, resolved_by FROM tickets WHERE customer_id <> $1',
+      [PERSON],
+    );
     expect(tickets.rows.length).toBe(s.started - s.outcomes.spam);
     const now = Date.now();
     // The replayed day ends where live traffic takes over: when the simulator started.
@@ -145,7 +148,10 @@ describe('simulator through the desk', () => {
     const before = (await h.db.query('SELECT id FROM tickets')).rows.length;
     // 720 a day at 60× speed: about 30 new customers a real minute.
     const sim = startSimulator({ sandboxUrl: h.sandbox.url, perDay: 720, speed: 60, seed: 5, waitMs: 20_000 });
-    await h.client.waitFor(async () => ((await h.db.query('SELECT id FROM tickets')).rows.length > before + 1 ? true : undefined), { timeoutMs: 30_000, what: 'live tickets' });
+    await h.client.waitFor(async () => ((await h.db.query('SELECT id FROM tickets')).rows.length > before + 1 ? true : undefined), {
+      timeoutMs: 30_000,
+      what: 'live tickets',
+    });
     await sim.stop();
     expect(sim.stats.started).toBeGreaterThan(1);
   });

@@ -218,7 +218,12 @@ export function startSimulator(o: SimulatorOptions): Simulator {
     if (sweeping) return;
     sweeping = true;
     for (const [id, w] of awaitingFollowup) if (Date.now() - w.since > FOLLOWUP_WATCH_MS) awaitingFollowup.delete(id);
-    void answerFollowups(client, liveRng, [...awaitingFollowup.values()].map((w) => w.customer), answered)
+    void answerFollowups(
+      client,
+      liveRng,
+      [...awaitingFollowup.values()].map((w) => w.customer),
+      answered,
+    )
       .then((seen) => {
         stats.followupsAnswered += seen.length;
         for (const c of seen) awaitingFollowup.delete(c.id);

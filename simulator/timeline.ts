@@ -47,10 +47,13 @@ export function liveTimeline(signal: AbortSignal, speed: number): Timeline {
     sleep: (minutes) =>
       new Promise<void>((resolve, reject) => {
         if (signal.aborted) return reject(new Aborted());
-        const timer = setTimeout(() => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        }, Math.min(MAX_TIMER_MS, Math.max(0, (minutes * 60_000) / speed)));
+        const timer = setTimeout(
+          () => {
+            signal.removeEventListener('abort', onAbort);
+            resolve();
+          },
+          Math.min(MAX_TIMER_MS, Math.max(0, (minutes * 60_000) / speed)),
+        );
         const onAbort = () => {
           clearTimeout(timer);
           reject(new Aborted());

@@ -52,7 +52,11 @@ export function parseCalendar(text: string): BusinessCalendar {
   const zone = tokens.pop();
   if (!zone || !IANAZone.isValidZone(zone)) throw new Error(`"${text}" must end with an IANA time zone such as Europe/Berlin or UTC`);
   const windows: Window[] = [];
-  const groups = tokens.join(' ').split(',').map((g) => g.trim()).filter(Boolean);
+  const groups = tokens
+    .join(' ')
+    .split(',')
+    .map((g) => g.trim())
+    .filter(Boolean);
   // "Mon,Wed 09:00-12:00": a group without a time takes the next group's time.
   const pendingDays: number[] = [];
   for (const group of groups) {
@@ -87,7 +91,10 @@ export function parseCalendar(text: string): BusinessCalendar {
 /** Parses "L1=Mon-Fri 09:00-18:00 Europe/Berlin; L2=…" into queue → calendar. */
 export function parseBusinessHours(text: string): Map<string, BusinessCalendar> {
   const out = new Map<string, BusinessCalendar>();
-  for (const part of text.split(';').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = part.indexOf('=');
     if (eq <= 0) throw new Error(`"${part}" must look like QUEUE=Mon-Fri 09:00-18:00 Europe/Berlin`);
     const queue = part.slice(0, eq).trim();
@@ -108,7 +115,11 @@ function intervalsOn(cal: BusinessCalendar, day: DateTime): Interval[] {
   for (const w of cal.windows) {
     if (w.weekday !== day.weekday) continue;
     const at = (minute: number, plusDays: number) =>
-      day.plus({ days: plusDays }).set({ hour: Math.floor(minute / 60) % 24, minute: minute % 60, second: 0, millisecond: 0 }).plus({ days: minute >= 1440 ? 1 : 0 }).toMillis();
+      day
+        .plus({ days: plusDays })
+        .set({ hour: Math.floor(minute / 60) % 24, minute: minute % 60, second: 0, millisecond: 0 })
+        .plus({ days: minute >= 1440 ? 1 : 0 })
+        .toMillis();
     const start = at(w.openMinute, 0);
     const end = w.closeMinute > w.openMinute ? at(w.closeMinute, 0) : at(w.closeMinute, 1);
     if (end > start) out.push({ start, end });
@@ -130,7 +141,7 @@ export function addBusinessSeconds(cal: BusinessCalendar | undefined, from: Date
   if (!cal || seconds <= 0) return new Date(from.getTime() + Math.max(0, seconds) * 1000);
   let remaining = seconds * 1000;
   const fromMs = from.getTime();
-  const horizon = fromMs + 86_400_000 * (MAX_DAYS_SCANNED + seconds / 86400 * 7);
+  const horizon = fromMs + 86_400_000 * (MAX_DAYS_SCANNED + (seconds / 86400) * 7);
   for (const iv of intervalsFrom(cal, fromMs)) {
     if (iv.start > horizon) break;
     const start = Math.max(iv.start, fromMs);

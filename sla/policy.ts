@@ -18,7 +18,10 @@ export const DEFAULT_SLA_TARGETS = 'L1=15m/4h,L2=30m/24h,VIP=5m/8h,payments=10m/
 /** Parses "L1=15m/4h,L2=30m/24h". */
 export function parseSlaTargets(text: string): Map<string, SlaTarget> {
   const out = new Map<string, SlaTarget>();
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z0-9_-]+)\s*=\s*([^/]+)\/(.+)$/.exec(part);
     if (!m) throw new Error(`"${part}" must look like QUEUE=15m/4h`);
     const fr = parseDuration(m[2]!);

@@ -46,7 +46,11 @@ runMain(async () => {
     usage: 'npx tsx bench/alerts/run.ts [--breaches 20] [--spacing 10] [--queues 10]',
     description: 'Time from an SLA deadline passing to the escalation message in Telegram, with the shipped alerting configs.',
     options: { breaches: { type: 'string' }, spacing: { type: 'string' }, queues: { type: 'string' } },
-    optionHelp: ['--breaches N   breaches to measure (20)', '--spacing S    seconds between breaches (10)', '--queues Q     queues the breaches rotate over (10)'],
+    optionHelp: [
+      '--breaches N   breaches to measure (20)',
+      '--spacing S    seconds between breaches (10)',
+      '--queues Q     queues the breaches rotate over (10)',
+    ],
   });
   const breaches = int(values.breaches, 20, 'breaches');
   const spacingMs = int(values.spacing, 10, 'spacing') * 1000;
@@ -60,12 +64,23 @@ runMain(async () => {
   registerSlaCollectors({ db, registry, firstResponseTargets: new Map(queues.map((q) => [q, 300])) });
   const http = Fastify();
   await http.register(metricsPlugin, { registry });
-  await http.register(alertmanagerPlugin, { desk: { db, api: tg.api, config: { supportChatId: DEFAULT_SUPPORT_CHAT_ID }, agentText: alertsText() }, config: loadAlertsConfig({ ALERTMANAGER_WEBHOOK_TOKEN: token }) });
+  await http.register(alertmanagerPlugin, {
+    desk: { db, api: tg.api, config: { supportChatId: DEFAULT_SUPPORT_CHAT_ID }, agentText: alertsText() },
+    config: loadAlertsConfig({ ALERTMANAGER_WEBHOOK_TOKEN: token }),
+  });
   const address = await http.listen({ host: '127.0.0.1', port: 0 });
-  const stack = await startAlertingStack({ port: Number(new URL(address).port), webhookToken: token, dataDir: join(tmp.dir, 'alerting'), log: logger('bench-alerts') });
+  const stack = await startAlertingStack({
+    port: Number(new URL(address).port),
+    webhookToken: token,
+    dataDir: join(tmp.dir, 'alerting'),
+    log: logger('bench-alerts'),
+  });
   if (!stack.enabled) throw new Error(`alerting stack unavailable: ${stack.reason}`);
 
-  const shows = (id: number) => tg.messages(DEFAULT_ESCALATION_CHAT_ID).find((m) => m.from === 'bot' && m.text?.includes('First-response SLA breached') && new RegExp(`#${id}\\b`).test(m.text));
+  const shows = (id: number) =>
+    tg
+      .messages(DEFAULT_ESCALATION_CHAT_ID)
+      .find((m) => m.from === 'bot' && m.text?.includes('First-response SLA breached') && new RegExp(`#${id}\\b`).test(m.text));
   const results: { id: number; queue: string; seconds: number; how: 'posted' | 'edited' }[] = [];
   const pending = new Map<number, { due: number; queue: string }>();
 

@@ -61,7 +61,14 @@ async function startSandboxProcess(port: number): Promise<ChildProcess> {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const client = new SandboxClient(`http://127.0.0.1:${port}`);
-  await client.waitFor(async () => client.getInfo().then(() => true, () => undefined), { timeoutMs: 60_000, what: 'the sandbox to listen' });
+  await client.waitFor(
+    async () =>
+      client.getInfo().then(
+        () => true,
+        () => undefined,
+      ),
+    { timeoutMs: 60_000, what: 'the sandbox to listen' },
+  );
   return child;
 }
 
@@ -116,8 +123,24 @@ runMain(async () => {
   const { values } = parseCli({
     usage: 'npx tsx bench/bot/run.ts [--customers N] [--messages N] [--rate N] [--latency-messages N]',
     description: 'Relay throughput (messages/s) and added latency (p50/p99) of the desk against the sandbox without flood limits.',
-    options: { customers: { type: 'string' }, messages: { type: 'string' }, rate: { type: 'string' }, 'latency-messages': { type: 'string' }, 'query-stats': { type: 'boolean' }, 'database-url': { type: 'string' }, 'poll-ms': { type: 'string' } },
-    optionHelp: ['--customers N         customers writing (default 100)', '--messages N          messages in the throughput phase (default 5000)', '--rate N              messages per second in the latency phase (default 100)', '--latency-messages N  messages in the latency phase (default 1000)', '--query-stats         print the SQL statements run per relayed message', '--database-url URL    use this PostgreSQL (a scratch schema) instead of PGlite', '--poll-ms N           pause between the watcher\'s polls of the group (default 2)'],
+    options: {
+      customers: { type: 'string' },
+      messages: { type: 'string' },
+      rate: { type: 'string' },
+      'latency-messages': { type: 'string' },
+      'query-stats': { type: 'boolean' },
+      'database-url': { type: 'string' },
+      'poll-ms': { type: 'string' },
+    },
+    optionHelp: [
+      '--customers N         customers writing (default 100)',
+      '--messages N          messages in the throughput phase (default 5000)',
+      '--rate N              messages per second in the latency phase (default 100)',
+      '--latency-messages N  messages in the latency phase (default 1000)',
+      '--query-stats         print the SQL statements run per relayed message',
+      '--database-url URL    use this PostgreSQL (a scratch schema) instead of PGlite',
+      "--poll-ms N           pause between the watcher's polls of the group (default 2)",
+    ],
   });
   const customers = Number(values.customers ?? 100);
   const total = Number(values.messages ?? 5000);
@@ -190,12 +213,19 @@ runMain(async () => {
       const text = `lat-${i}`;
       const posted = performance.now();
       const seen = watcher.expect(text);
-      pending.push(client.sendCustomerMessage(ids[i % customers]!, text).then(() => seen).then((at) => void latencies.push(at - posted)));
+      pending.push(
+        client
+          .sendCustomerMessage(ids[i % customers]!, text)
+          .then(() => seen)
+          .then((at) => void latencies.push(at - posted)),
+      );
     }
     await Promise.all(pending);
     latencies.sort((a, b) => a - b);
     const lat = { p50: pct(latencies, 50), p90: pct(latencies, 90), p99: pct(latencies, 99), max: latencies.at(-1)! };
-    console.log(`latency at ${rate} msg/s (${latencyMessages} msgs): p50 ${lat.p50.toFixed(1)} ms, p90 ${lat.p90.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms, max ${lat.max.toFixed(1)} ms`);
+    console.log(
+      `latency at ${rate} msg/s (${latencyMessages} msgs): p50 ${lat.p50.toFixed(1)} ms, p90 ${lat.p90.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms, max ${lat.max.toFixed(1)} ms`,
+    );
 
     stats.clear();
     // 3. Throughput: as fast as possible, 32 posts in flight.
@@ -227,7 +257,11 @@ runMain(async () => {
     await desk.services.relay.idle();
     const pairs = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM message_pairs')).rows[0]!.n;
     console.log(`check: ${pairs} message pairs for ${customers + latencyMessages + total} customer messages`);
-    console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model}), load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+    console.log(
+      `machine: ${cpus().length} cores (${cpus()[0]?.model}), load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     await watcher.stop();
     await desk.stop();

@@ -43,7 +43,12 @@ runMain(async () => {
     usage: 'npx tsx bench/ingest/run.ts [--brokers HOST:PORT] [--events N] [--partitions P] [--batch B]',
     description: 'Measures sustained Kafka → ClickHouse ingest (events/s) and the ClickHouse insert ceiling on this machine.',
     options: { brokers: { type: 'string' }, events: { type: 'string' }, partitions: { type: 'string' }, batch: { type: 'string' } },
-    optionHelp: ['--brokers     Kafka bootstrap (default 127.0.0.1:19092, scripts/services.sh)', '--events N    events to push through (default 500000)', '--partitions  topic partitions (default 6)', '--batch B     rows per insert (default 10000)'],
+    optionHelp: [
+      '--brokers     Kafka bootstrap (default 127.0.0.1:19092, scripts/services.sh)',
+      '--events N    events to push through (default 500000)',
+      '--partitions  topic partitions (default 6)',
+      '--batch B     rows per insert (default 10000)',
+    ],
   });
   const brokers = (values.brokers ?? '127.0.0.1:19092').split(',');
   const N = num(values.events, 500_000, 'events');
@@ -58,24 +63,38 @@ runMain(async () => {
   };
 
   try {
-    say(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load average ${loadavg()[0]!.toFixed(1)}`);
+    say(
+      `machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load average ${loadavg()[0]!.toFixed(1)}`,
+    );
     let t = performance.now();
     const events = makeEvents(N, Math.max(1, Math.floor(N / 20)));
     const payloads = events.map((e) => ({ key: String(e.ticket_id), value: JSON.stringify(e) }));
-    say(`generated ${N} events (${(payloads.reduce((s, p) => s + p.value.length, 0) / N).toFixed(0)} bytes each) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    say(
+      `generated ${N} events (${(payloads.reduce((s, p) => s + p.value.length, 0) / N).toFixed(0)} bytes each) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
 
     // 1. Ceiling: the same events straight into ClickHouse, equal batches, one insert at a time,
     //    as the ingest writes them (raw JSON bytes); then, for reference, as objects (insertRows).
     //    Both into the same table; the second pass's rows are duplicates that merge away.
     const bodies: Buffer[] = [];
-    for (let i = 0; i < N; i += batch) bodies.push(Buffer.from(payloads.slice(i, i + batch).map((p) => p.value).join('\n')));
+    for (let i = 0; i < N; i += batch)
+      bodies.push(
+        Buffer.from(
+          payloads
+            .slice(i, i + batch)
+            .map((p) => p.value)
+            .join('\n'),
+        ),
+      );
     t = performance.now();
     let cpu0 = process.cpuUsage();
     for (const body of bodies) await insertJsonEachRow(ch, 'events', body);
     const ceilingSec = (performance.now() - t) / 1000;
     const ceilingCpu = cpuSeconds(cpu0);
     const ceiling = N / ceilingSec;
-    say(`ceiling (insertJsonEachRow, ${batch}-row batches): ${fmt(ceiling)} events/s (${ceilingSec.toFixed(2)} s); ${fmt(N / ceilingCpu)} events per CPU-second`);
+    say(
+      `ceiling (insertJsonEachRow, ${batch}-row batches): ${fmt(ceiling)} events/s (${ceilingSec.toFixed(2)} s); ${fmt(N / ceilingCpu)} events per CPU-second`,
+    );
     t = performance.now();
     cpu0 = process.cpuUsage();
     for (let i = 0; i < N; i += batch) await insertRows(ch, 'events', events.slice(i, i + batch));
@@ -129,9 +148,11 @@ runMain(async () => {
     const steadySec = (end - firstAt!) / 1000;
     const sustained = (N - firstCount) / steadySec;
     const [c] = await queryRows<{ n: string; u: string }>(ch, 'SELECT count() AS n, uniqExact(event_id) AS u FROM events FINAL');
-    say(`ingest: ${N} events in ${totalSec.toFixed(2)} s incl. group join = ${fmt(N / totalSec)} events/s; ` +
-      `sustained (first insert → last) ${fmt(sustained)} events/s = ${(sustained / ceiling).toFixed(2)} of the ceiling; ` +
-      `${fmt(N / ingestCpu)} events per CPU-second of this process (${(ingestCpu / totalSec).toFixed(2)} cores busy; the broker's CPU is extra)`);
+    say(
+      `ingest: ${N} events in ${totalSec.toFixed(2)} s incl. group join = ${fmt(N / totalSec)} events/s; ` +
+        `sustained (first insert → last) ${fmt(sustained)} events/s = ${(sustained / ceiling).toFixed(2)} of the ceiling; ` +
+        `${fmt(N / ingestCpu)} events per CPU-second of this process (${(ingestCpu / totalSec).toFixed(2)} cores busy; the broker's CPU is extra)`,
+    );
     say(`check: FINAL count ${c!.n}, unique ${c!.u} (expected ${N})`);
     if (Number(c!.n) !== N || Number(c!.u) !== N) throw new Error('bench run lost or duplicated events');
     console.log(out.join('\n'));

@@ -135,7 +135,10 @@ async function generate(ch: ClickHouse): Promise<number> {
   const chunk = 1_000_000;
   const t0 = performance.now();
   for (let from = 0; from < total; from += chunk) {
-    await ch.client.command({ query: generateSql(from, Math.min(chunk, total - from)), clickhouse_settings: { max_insert_threads: '2', insert_deduplicate: 0, insert_deduplication_token: `bench-${from}` } });
+    await ch.client.command({
+      query: generateSql(from, Math.min(chunk, total - from)),
+      clickhouse_settings: { max_insert_threads: '2', insert_deduplicate: 0, insert_deduplication_token: `bench-${from}` },
+    });
     process.stderr.write(`\rgenerated ${Math.min(from + chunk, total).toLocaleString('en-US')} / ${total.toLocaleString('en-US')} events`);
   }
   process.stderr.write('\n');
@@ -161,10 +164,14 @@ async function prepareDataSet(dir: string): Promise<{ genSeconds: number; settle
  * 10 M-row bulk load (which made every query ~25 % slower in the same process).
  */
 function prepareInChild(dir: string): { genSeconds: number; settleSeconds: number } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--generate-only', '--data-dir', dir, '--tickets', String(TICKETS)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(import.meta.url), '--generate-only', '--data-dir', dir, '--tickets', String(TICKETS)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`data set generation failed (exit ${r.status ?? r.signal})`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { genSeconds: number; settleSeconds: number };
 }
@@ -232,10 +239,25 @@ runMain(async () => {
       const queue = `fresh${i}`;
       const t0 = performance.now();
       await insertRows(ch, 'events', [
-        { event_id: crypto.randomUUID(), schema_version: 1, type: 'ticket_opened', occurred_at: created, emitted_at: created, ticket_id: 50_000_000 + i, ticket_created_at: created, customer_id: 1, queue, first_response_due_at: created, resolution_due_at: created, is_repeat_contact: false },
+        {
+          event_id: crypto.randomUUID(),
+          schema_version: 1,
+          type: 'ticket_opened',
+          occurred_at: created,
+          emitted_at: created,
+          ticket_id: 50_000_000 + i,
+          ticket_created_at: created,
+          customer_id: 1,
+          queue,
+          first_response_due_at: created,
+          resolution_due_at: created,
+          is_repeat_contact: false,
+        },
       ]);
       for (;;) {
-        const res = (await app.inject({ url: `/api/v1/summary?from=${new Date(END - 2 * 86_400_000).toISOString()}&to=${year.to}&queue=${queue}` })).json() as { tickets_created: number };
+        const res = (await app.inject({ url: `/api/v1/summary?from=${new Date(END - 2 * 86_400_000).toISOString()}&to=${year.to}&queue=${queue}` })).json() as {
+          tickets_created: number;
+        };
         if (res.tickets_created === 1) break;
         await new Promise((r) => setTimeout(r, 10));
       }

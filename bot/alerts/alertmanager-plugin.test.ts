@@ -45,7 +45,12 @@ function payload(...alerts: AmAlert[]): AmWebhookPayload {
   return { version: '4', status: alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved', receiver: 'desk-critical', groupKey: '{}:{}', alerts };
 }
 const post = (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) =>
-  app.inject({ method: 'POST', url: '/hooks/alertmanager', headers: { 'content-type': 'application/json', ...headers }, payload: typeof body === 'string' ? body : JSON.stringify(body) });
+  app.inject({
+    method: 'POST',
+    url: '/hooks/alertmanager',
+    headers: { 'content-type': 'application/json', ...headers },
+    payload: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 const escalation = () => sandbox.messages(DEFAULT_ESCALATION_CHAT_ID).filter((m) => m.from === 'bot');
 const escalationsStore = () => new AlertStore(db);
 
@@ -53,9 +58,21 @@ beforeAll(async () => {
   db = await openTestStore(tmp.dir);
   sandbox = await startSandboxHarness();
   vipTicket = await seedTicket(db, { queue: 'VIP', createdAt: at(-8), firstResponseDueAt: at(-3), firstName: 'Alice <VIP>', threadId: 77 });
-  const escalations = new Escalations({ db, api: sandbox.api, supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('alerts-test'), t: text, now: () => clock });
+  const escalations = new Escalations({
+    db,
+    api: sandbox.api,
+    supportChatId: DEFAULT_SUPPORT_CHAT_ID,
+    config,
+    log: logger('alerts-test'),
+    t: text,
+    now: () => clock,
+  });
   app = Fastify();
-  await app.register(alertmanagerPlugin, { desk: { db, api: sandbox.api, config: { supportChatId: DEFAULT_SUPPORT_CHAT_ID }, agentText: text }, config, escalations });
+  await app.register(alertmanagerPlugin, {
+    desk: { db, api: sandbox.api, config: { supportChatId: DEFAULT_SUPPORT_CHAT_ID }, agentText: text },
+    config,
+    escalations,
+  });
   await app.ready();
 });
 afterAll(async () => {
@@ -176,7 +193,15 @@ describe('escalation messages', () => {
   });
 
   it('between notifications, a newly breached ticket updates the message and gets one reply; an answered one leaves the list', async () => {
-    const escalations = new Escalations({ db, api: sandbox.api, supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('alerts-test'), t: text, now: () => clock });
+    const escalations = new Escalations({
+      db,
+      api: sandbox.api,
+      supportChatId: DEFAULT_SUPPORT_CHAT_ID,
+      config,
+      log: logger('alerts-test'),
+      t: text,
+      now: () => clock,
+    });
     const posted = escalation().length; // the VIP alert posted last, now resolved; fire it anew
     clock = at(30);
     await post(payload(alert('FirstResponseSlaBreached', 'firing', { queue: 'VIP', severity: 'critical' })));
@@ -210,7 +235,16 @@ describe('escalation messages', () => {
 
   it('an unknown alert is posted plainly', async () => {
     const before = escalation().length;
-    const res = await post(payload(alert('DiskAlmostFull', 'firing', { severity: 'warning', instance: 'db-1' }, { annotations: { summary: 'disk 93% full', description: 'free space on /var' } })));
+    const res = await post(
+      payload(
+        alert(
+          'DiskAlmostFull',
+          'firing',
+          { severity: 'warning', instance: 'db-1' },
+          { annotations: { summary: 'disk 93% full', description: 'free space on /var' } },
+        ),
+      ),
+    );
     expect(res.statusCode).toBe(200);
     const m = escalation()[before]!;
     expect(m.text).toContain('⚠️ DiskAlmostFull [warning]');
@@ -220,7 +254,15 @@ describe('escalation messages', () => {
   });
 
   it('a muted queue is recorded but not posted, and its resolution stays quiet', async () => {
-    const escalations = new Escalations({ db, api: sandbox.api, supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('alerts-test'), t: text, now: () => clock });
+    const escalations = new Escalations({
+      db,
+      api: sandbox.api,
+      supportChatId: DEFAULT_SUPPORT_CHAT_ID,
+      config,
+      log: logger('alerts-test'),
+      t: text,
+      now: () => clock,
+    });
     await escalations.store.mute('L2', at(60), 42);
     await seedTicket(db, { queue: 'L2', createdAt: at(-40), firstResponseDueAt: at(-10) });
     const before = escalation().length;
@@ -253,7 +295,8 @@ describe('escalation messages', () => {
 
 describe('an alert message that is gone (deleted by an admin, lost with a restarted sandbox)', () => {
   const FP = 'FirstResponseSlaBreached-GONE';
-  const fresh = () => new Escalations({ db, api: sandbox.api, supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('alerts-test'), t: text, now: () => clock });
+  const fresh = () =>
+    new Escalations({ db, api: sandbox.api, supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('alerts-test'), t: text, now: () => clock });
   const shownIn = async (fp = FP) => (await escalationsStore().get(fp))?.message_id ?? null;
   const remove = async (fp = FP) => sandbox.api.deleteMessage(DEFAULT_ESCALATION_CHAT_ID, (await shownIn(fp))!);
   const firing = (queue = 'GONE') => payload(alert('FirstResponseSlaBreached', 'firing', { queue, severity: 'critical' }));
@@ -346,8 +389,17 @@ describe('an alert message that is gone (deleted by an admin, lost with a restar
       // A team lead talks in the new chat until the next message takes the second alert's remembered id:
       // the first alert's new post gets that id, and the second alert's stale id then names it.
       const collide = rows[1]!.message_id!;
-      for (let last = 0; last < collide - 1; ) last = (await restarted.client.sendSupportMessage({ from_id: 601, chat_id: DEFAULT_ESCALATION_CHAT_ID, text: 'anyone?' })).message_id;
-      const afterRestart = new Escalations({ db, api: restarted.api, supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('alerts-test'), t: text, now: () => clock });
+      for (let last = 0; last < collide - 1; )
+        last = (await restarted.client.sendSupportMessage({ from_id: 601, chat_id: DEFAULT_ESCALATION_CHAT_ID, text: 'anyone?' })).message_id;
+      const afterRestart = new Escalations({
+        db,
+        api: restarted.api,
+        supportChatId: DEFAULT_SUPPORT_CHAT_ID,
+        config,
+        log: logger('alerts-test'),
+        t: text,
+        now: () => clock,
+      });
       await afterRestart.refresh();
 
       const shown = restarted.messages().filter((m) => m.from === 'bot');

@@ -79,7 +79,10 @@ export const alertmanagerPlugin: FastifyPluginAsync<AlertmanagerPluginOptions> =
             type: 'object',
             properties: {
               ok: { type: 'boolean' },
-              outcomes: { type: 'array', items: { type: 'object', properties: { fingerprint: { type: 'string' }, alertname: { type: 'string' }, outcome: { type: 'string' } } } },
+              outcomes: {
+                type: 'array',
+                items: { type: 'object', properties: { fingerprint: { type: 'string' }, alertname: { type: 'string' }, outcome: { type: 'string' } } },
+              },
             },
           },
         },

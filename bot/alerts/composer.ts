@@ -28,11 +28,14 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
       store.activeMutes(at),
       store.firing(),
     ]);
-    await ctx.reply(renderSlaOverview(queues, mutes, firing, at, ctx.desk.agentText, (q) => ctx.desk.sla.calendar(q)?.zone), {
-      parse_mode: 'HTML',
-      link_preview_options: { is_disabled: true },
-      ...(ctx.msg.message_thread_id !== undefined ? { message_thread_id: ctx.msg.message_thread_id } : {}),
-    });
+    await ctx.reply(
+      renderSlaOverview(queues, mutes, firing, at, ctx.desk.agentText, (q) => ctx.desk.sla.calendar(q)?.zone),
+      {
+        parse_mode: 'HTML',
+        link_preview_options: { is_disabled: true },
+        ...(ctx.msg.message_thread_id !== undefined ? { message_thread_id: ctx.msg.message_thread_id } : {}),
+      },
+    );
   });
 
   // A take the desk refuses (no such ticket, resolved) is answered in the escalation chat's words, as a dialog.
@@ -40,7 +43,11 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
     (ctx, e) => {
       const t = ctx.desk.agentText;
       const why =
-        e.code === 'ticket-not-found' ? t('alert-take-why-not-found') : e.code.startsWith('ticket-') && e.code.includes('resolved') ? t('alert-take-why-resolved') : e.code;
+        e.code === 'ticket-not-found'
+          ? t('alert-take-why-not-found')
+          : e.code.startsWith('ticket-') && e.code.includes('resolved')
+            ? t('alert-take-why-resolved')
+            : e.code;
       return t('alert-take-failed', { id: String(e.detail.ticket ?? ''), why });
     },
     { showAlert: true },
@@ -57,7 +64,9 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
     await ctx.answerCallbackQuery({ text: t('alert-take-done', { id: String(ticketId) }) });
     await ctx.reply(t('alert-taken-by', { id: String(ticketId), name: escapeHtml(ctx.from.first_name) }), {
       parse_mode: 'HTML',
-      ...(ctx.callbackQuery.message?.message_id ? { reply_parameters: { message_id: ctx.callbackQuery.message.message_id, allow_sending_without_reply: true } } : {}),
+      ...(ctx.callbackQuery.message?.message_id
+        ? { reply_parameters: { message_id: ctx.callbackQuery.message.message_id, allow_sending_without_reply: true } }
+        : {}),
     });
   });
 
@@ -76,11 +85,16 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
     const until = new Date(now().getTime() + cfg.ALERT_MUTE_DURATION * 1000);
     await new AlertStore(ctx.desk.db).mute(queue, until, ctx.from.id);
     await ctx.answerCallbackQuery({ text: t('alert-muted-answer', { queue, duration: formatElapsed(cfg.ALERT_MUTE_DURATION, t) }) });
-    await ctx.reply(t('alert-muted-notice', { queue: escapeHtml(queue), until: hhmm(until, ctx.desk.sla.calendar(queue)?.zone), name: escapeHtml(ctx.from.first_name) }), {
-      parse_mode: 'HTML',
-      reply_markup: new InlineKeyboard().text(t('alert-unmute', { queue }), `${CALLBACK_UNMUTE}${queue}`),
-      ...(ctx.callbackQuery.message?.message_id ? { reply_parameters: { message_id: ctx.callbackQuery.message.message_id, allow_sending_without_reply: true } } : {}),
-    });
+    await ctx.reply(
+      t('alert-muted-notice', { queue: escapeHtml(queue), until: hhmm(until, ctx.desk.sla.calendar(queue)?.zone), name: escapeHtml(ctx.from.first_name) }),
+      {
+        parse_mode: 'HTML',
+        reply_markup: new InlineKeyboard().text(t('alert-unmute', { queue }), `${CALLBACK_UNMUTE}${queue}`),
+        ...(ctx.callbackQuery.message?.message_id
+          ? { reply_parameters: { message_id: ctx.callbackQuery.message.message_id, allow_sending_without_reply: true } }
+          : {}),
+      },
+    );
   });
 
   inEscalationChat.callbackQuery(new RegExp(`^${CALLBACK_UNMUTE}${QUEUE}$`), async (ctx) => {
@@ -90,7 +104,11 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
     await new AlertStore(ctx.desk.db).unmute(queue);
     await ctx.answerCallbackQuery({ text: t('alert-unmuted-answer', { queue }) });
     // the notice loses its button and says who lifted the mute
-    const notice = t('alert-unmuted-notice', { queue: escapeHtml(queue), time: hhmm(now(), ctx.desk.sla.calendar(queue)?.zone), name: escapeHtml(ctx.from.first_name) });
+    const notice = t('alert-unmuted-notice', {
+      queue: escapeHtml(queue),
+      time: hhmm(now(), ctx.desk.sla.calendar(queue)?.zone),
+      name: escapeHtml(ctx.from.first_name),
+    });
     try {
       await ctx.editMessageText(notice, { parse_mode: 'HTML' });
     } catch (e) {

@@ -86,7 +86,11 @@ export function createDigestScheduler(o: DigestSchedulerOptions): DigestSchedule
         link_preview_options: { is_disabled: true },
         ...(o.config.ESCALATION_THREAD_ID !== undefined ? { message_thread_id: o.config.ESCALATION_THREAD_ID } : {}),
       });
-      await o.db.query('UPDATE alert_digests SET sent_at = now(), chat_id = $2, message_id = $3 WHERE digest_date = $1', [day.date, o.config.ESCALATION_CHAT_ID, msg.message_id]);
+      await o.db.query('UPDATE alert_digests SET sent_at = now(), chat_id = $2, message_id = $3 WHERE digest_date = $1', [
+        day.date,
+        o.config.ESCALATION_CHAT_ID,
+        msg.message_id,
+      ]);
       o.log.info({ date: day.date, tickets: data.totals.tickets_created }, 'daily digest sent');
       return day.date;
     } catch (e) {

@@ -22,20 +22,59 @@ const NOW = new Date('2026-03-02T09:00:30Z');
 const t = (hhmm: string) => new Date(`2026-03-01T${hhmm}:00Z`);
 const ids: number[] = [];
 
-function ticketEvents(o: { id: number; queue: string; category: string; opened: Date; frDue: Date; reply?: Date; agent?: number; resolved?: Date; csat?: number; nps?: number }): SupportEvent[] {
+function ticketEvents(o: {
+  id: number;
+  queue: string;
+  category: string;
+  opened: Date;
+  frDue: Date;
+  reply?: Date;
+  agent?: number;
+  resolved?: Date;
+  csat?: number;
+  nps?: number;
+}): SupportEvent[] {
   const env = { ticket_id: o.id, ticket_created_at: o.opened.toISOString(), customer_id: 9000 + o.id, queue: o.queue, category: o.category, language: 'en' };
   const iso = (d: Date) => d.toISOString();
   const out: SupportEvent[] = [
-    makeEvent<'ticket_opened'>({ ...env, type: 'ticket_opened', occurred_at: iso(o.opened), first_response_due_at: iso(o.frDue), resolution_due_at: iso(new Date(o.opened.getTime() + 4 * 3600_000)), is_repeat_contact: false }),
+    makeEvent<'ticket_opened'>({
+      ...env,
+      type: 'ticket_opened',
+      occurred_at: iso(o.opened),
+      first_response_due_at: iso(o.frDue),
+      resolution_due_at: iso(new Date(o.opened.getTime() + 4 * 3600_000)),
+      is_repeat_contact: false,
+    }),
     makeEvent<'category_selected'>({ ...env, type: 'category_selected', occurred_at: iso(o.opened) }),
   ];
   if (o.reply) {
     const s = (o.reply.getTime() - o.opened.getTime()) / 1000;
-    out.push(makeEvent<'message_out'>({ ...env, agent_id: o.agent ?? 77, type: 'message_out', occurred_at: iso(o.reply), message_kind: 'text', is_first_response: true, first_response_seconds: s, first_response_bh_seconds: s }));
+    out.push(
+      makeEvent<'message_out'>({
+        ...env,
+        agent_id: o.agent ?? 77,
+        type: 'message_out',
+        occurred_at: iso(o.reply),
+        message_kind: 'text',
+        is_first_response: true,
+        first_response_seconds: s,
+        first_response_bh_seconds: s,
+      }),
+    );
   }
   if (o.resolved) {
     const s = (o.resolved.getTime() - o.opened.getTime()) / 1000;
-    out.push(makeEvent<'ticket_resolved'>({ ...env, type: 'ticket_resolved', occurred_at: iso(o.resolved), resolved_by: 'agent', resolution_seconds: s, resolution_bh_seconds: s, agent_replies: 1 }));
+    out.push(
+      makeEvent<'ticket_resolved'>({
+        ...env,
+        type: 'ticket_resolved',
+        occurred_at: iso(o.resolved),
+        resolved_by: 'agent',
+        resolution_seconds: s,
+        resolution_bh_seconds: s,
+        agent_replies: 1,
+      }),
+    );
   }
   if (o.csat) out.push(makeEvent<'csat_rated'>({ ...env, type: 'csat_rated', occurred_at: iso(o.resolved ?? o.opened), score: o.csat }));
   if (o.nps !== undefined) out.push(makeEvent<'nps_rated'>({ ...env, type: 'nps_rated', occurred_at: iso(o.resolved ?? o.opened), score: o.nps }));
@@ -141,7 +180,17 @@ describe('digest scheduler', () => {
   const config = { DIGEST_TIME: '09:00', DIGEST_TIMEZONE: 'UTC', ESCALATION_CHAT_ID: DEFAULT_ESCALATION_CHAT_ID, ESCALATION_THREAD_ID: undefined };
   const digests = () => sandbox.messages(DEFAULT_ESCALATION_CHAT_ID).filter((m) => m.text?.startsWith('📊 Daily digest'));
   const scheduler = (now: Date) =>
-    createDigestScheduler({ db, api: sandbox.api, run: clickHouseRunner(ch), supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('digest-test'), t: alertsText(), now: () => now, autoStart: false });
+    createDigestScheduler({
+      db,
+      api: sandbox.api,
+      run: clickHouseRunner(ch),
+      supportChatId: DEFAULT_SUPPORT_CHAT_ID,
+      config,
+      log: logger('digest-test'),
+      t: alertsText(),
+      now: () => now,
+      autoStart: false,
+    });
 
   it('does nothing before DIGEST_TIME', async () => {
     expect(await scheduler(new Date('2026-03-02T08:59:00Z')).tick()).toBeUndefined();
@@ -156,7 +205,9 @@ describe('digest scheduler', () => {
     // "Restart" later the same day: the recorded digest is not sent again.
     expect(await scheduler(new Date('2026-03-02T17:00:00Z')).tick()).toBeUndefined();
     expect(digests()).toHaveLength(1);
-    const row = (await db.query<{ sent_at: Date | null; message_id: number }>('SELECT sent_at, message_id FROM alert_digests WHERE digest_date = $1', ['2026-03-01'])).rows[0];
+    const row = (
+      await db.query<{ sent_at: Date | null; message_id: number }>('SELECT sent_at, message_id FROM alert_digests WHERE digest_date = $1', ['2026-03-01'])
+    ).rows[0];
     expect(row?.sent_at).not.toBeNull();
     expect(Number(row?.message_id)).toBe(digests()[0]!.message_id);
   });

@@ -94,7 +94,8 @@ export function renderDigest(d: DigestData, supportChatId: number, t: Text): str
   ];
   if (d.queues.length) {
     lines.push('', t('digest-per-queue'));
-    for (const q of d.queues) lines.push(`• ${escapeHtml(q.key || '—')}: ${q.tickets_created} · ${dur(q.frt_p90_seconds)} · ${pct(q.sla_first_response_met_rate)}`);
+    for (const q of d.queues)
+      lines.push(`• ${escapeHtml(q.key || '—')}: ${q.tickets_created} · ${dur(q.frt_p90_seconds)} · ${pct(q.sla_first_response_met_rate)}`);
   }
   if (d.categories.length) {
     lines.push('', t('digest-top-categories'));
@@ -111,7 +112,9 @@ export function renderDigest(d: DigestData, supportChatId: number, t: Text): str
     lines.push('', t('digest-longest-waits'));
     for (const w of d.worstWaits) {
       const ref = w.thread_id !== null ? `<a href="${topicLink(supportChatId, w.thread_id)}">#${w.id}</a>` : `#${w.id}`;
-      lines.push(`• ${ref} ${escapeHtml(w.customer_name?.trim() || '')} (${escapeHtml(w.queue)}) — ${formatElapsed(w.wait_seconds, t)}${w.answered ? '' : t('digest-still-unanswered')}`);
+      lines.push(
+        `• ${ref} ${escapeHtml(w.customer_name?.trim() || '')} (${escapeHtml(w.queue)}) — ${formatElapsed(w.wait_seconds, t)}${w.answered ? '' : t('digest-still-unanswered')}`,
+      );
     }
   }
   if (m.tickets_created === 0) lines.push('', t('digest-no-tickets'));

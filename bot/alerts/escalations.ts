@@ -32,15 +32,7 @@ import { messageLink } from '../telegram/present.js';
 import type { AmAlert, AmWebhookPayload } from './alertmanager-schema.js';
 import { ALERT_CATALOG } from './catalog.js';
 import type { AlertsConfig } from './config.js';
-import {
-  renderFiring,
-  renderNewlyBreached,
-  renderResolved,
-  renderResolvedFollowup,
-  type FormatContext,
-  type RenderedMessage,
-  type Text,
-} from './format.js';
+import { renderFiring, renderNewlyBreached, renderResolved, renderResolvedFollowup, type FormatContext, type RenderedMessage, type Text } from './format.js';
 import { AlertStore, type AlertMessageRow } from './store.js';
 
 export interface EscalationsOptions {
@@ -197,12 +189,22 @@ export class Escalations {
     const kind = ALERT_CATALOG[alert.labels.alertname];
     const queue = alert.labels.queue;
     if (!kind?.tickets || !queue) return { list: [], total: 0 };
-    const list = await findBreachingTickets(this.o.db, queue, kind.tickets, { now: this.now(), imminentWindowSeconds: this.o.imminentWindowSeconds, limit: TICKETS_SHOWN });
+    const list = await findBreachingTickets(this.o.db, queue, kind.tickets, {
+      now: this.now(),
+      imminentWindowSeconds: this.o.imminentWindowSeconds,
+      limit: TICKETS_SHOWN,
+    });
     return { list, total: list[0]?.matching ?? 0 };
   }
 
   private context(queue: string | null, now: Date): FormatContext {
-    return { supportChatId: this.o.supportChatId, now, t: this.o.t, muteSeconds: this.o.config.ALERT_MUTE_DURATION, zone: queue ? this.o.zoneOf?.(queue) : undefined };
+    return {
+      supportChatId: this.o.supportChatId,
+      now,
+      t: this.o.t,
+      muteSeconds: this.o.config.ALERT_MUTE_DURATION,
+      zone: queue ? this.o.zoneOf?.(queue) : undefined,
+    };
   }
 
   /** One rendering for the post, the repeat and the refresh, so an unchanged alert re-renders identically. */
@@ -229,7 +231,9 @@ export class Escalations {
     const shownIn = existing ? this.messageOf(existing) : null;
     const stillFiring = existing?.status === 'firing';
     const refire =
-      existing?.status === 'resolved' && existing.resolved_at !== null && now.getTime() - new Date(existing.resolved_at).getTime() < this.o.config.ALERT_FLAP_WINDOW * 1000;
+      existing?.status === 'resolved' &&
+      existing.resolved_at !== null &&
+      now.getTime() - new Date(existing.resolved_at).getTime() < this.o.config.ALERT_FLAP_WINDOW * 1000;
     const episode: Episode =
       existing && (stillFiring || refire)
         ? { alert, startsAt: new Date(existing.starts_at), fireCount: existing.fire_count + (refire ? 1 : 0) }
@@ -297,7 +301,9 @@ export class Escalations {
     const firedAt = new Date(existing.starts_at);
     // A muted queue gets its message edited (silent) but no new post.
     const muted = existing.queue ? await this.store.mutedUntil(existing.queue, now) : undefined;
-    const resolved = renderResolved(alert, existing.ticket_ids, firedAt, resolvedAt, this.o.t, { zone: existing.queue ? this.o.zoneOf?.(existing.queue) : undefined });
+    const resolved = renderResolved(alert, existing.ticket_ids, firedAt, resolvedAt, this.o.t, {
+      zone: existing.queue ? this.o.zoneOf?.(existing.queue) : undefined,
+    });
     let messageId = this.messageOf(existing);
     let followup = false;
     if (messageId !== null) {

@@ -39,13 +39,22 @@ describe('formatting helpers', () => {
   });
   it('escapes HTML and writes durations for humans', () => {
     expect(escapeHtml('<b>&"')).toBe('&lt;b&gt;&amp;&quot;');
-    expect([formatElapsed(42, en), formatElapsed(180, en), formatElapsed(3900, en), formatElapsed(3 * 86400 + 7200, en)]).toEqual(['42 s', '3 min', '1 h 05 min', '3 d 2 h']);
+    expect([formatElapsed(42, en), formatElapsed(180, en), formatElapsed(3900, en), formatElapsed(3 * 86400 + 7200, en)]).toEqual([
+      '42 s',
+      '3 min',
+      '1 h 05 min',
+      '3 d 2 h',
+    ]);
   });
 });
 
 describe('renderFiring', () => {
   it('a breach lists tickets most overdue first, with Take buttons for unassigned ones and Mute', () => {
-    const m = renderFiring(alert('FirstResponseSlaBreached', { queue: 'VIP', severity: 'critical' }), [ticket(1), ticket(2, { agent_id: 9, customer_name: '<script>' })], ctx);
+    const m = renderFiring(
+      alert('FirstResponseSlaBreached', { queue: 'VIP', severity: 'critical' }),
+      [ticket(1), ticket(2, { agent_id: 9, customer_name: '<script>' })],
+      ctx,
+    );
     expect(m.text.split('\n')).toEqual([
       '🔴 <b>First-response SLA breached</b> · queue <b>VIP</b>',
       '2 tickets wait past their first-response deadline.',
@@ -75,7 +84,9 @@ describe('renderFiring', () => {
     expect(text.match(/^• /gm)).toHaveLength(2);
     expect(renderFiring(stale, [ticket(1)], ctx).text).toContain('1 ticket waits past its first-response deadline.');
     expect(renderFiring(alert('ResolutionSlaBreached', { queue: 'L1' }), [ticket(1)], ctx).text).toContain('1 open ticket is past its resolution deadline.');
-    expect(renderFiring(alert('FirstResponseSlaImminent', { queue: 'L1' }), [ticket(1), ticket(2), ticket(3)], ctx).text).toContain('3 tickets are about to miss their first-response deadline.');
+    expect(renderFiring(alert('FirstResponseSlaImminent', { queue: 'L1' }), [ticket(1), ticket(2), ticket(3)], ctx).text).toContain(
+      '3 tickets are about to miss their first-response deadline.',
+    );
   });
 
   it('a list cut at its limit says how many more tickets match', () => {
@@ -104,13 +115,20 @@ describe('renderFiring', () => {
   });
 
   it('the Mute button names the configured mute duration', () => {
-    const label = (muteSeconds: number) => renderFiring(alert('FirstResponseSlaBreached', { queue: 'L2' }), [], { ...ctx, muteSeconds }).keyboard?.inline_keyboard.flat().map((b) => b.text);
+    const label = (muteSeconds: number) =>
+      renderFiring(alert('FirstResponseSlaBreached', { queue: 'L2' }), [], { ...ctx, muteSeconds })
+        .keyboard?.inline_keyboard.flat()
+        .map((b) => b.text);
     expect(label(2 * 3600)).toEqual(['🔕 Mute L2 2 h']);
     expect(label(30 * 60)).toEqual(['🔕 Mute L2 30 min']);
   });
 
   it('imminent breaches say when they are due; slow first responses since when they wait', () => {
-    const m = renderFiring(alert('FirstResponseSlaImminent', { queue: 'L1' }), [ticket(3, { first_response_due_at: new Date(now.getTime() + 120_000), queue: 'L1' })], ctx);
+    const m = renderFiring(
+      alert('FirstResponseSlaImminent', { queue: 'L1' }),
+      [ticket(3, { first_response_due_at: new Date(now.getTime() + 120_000), queue: 'L1' })],
+      ctx,
+    );
     expect(m.text).toContain('#3</a> Name 3 — due 12:02');
     const p90 = renderFiring(alert('FirstResponseP90AboveTarget', { queue: 'L1' }, { summary: 'FRT P90 in L1 is 12m' }), [ticket(4)], ctx);
     expect(p90.text).toContain('FRT P90 in L1 is 12m');
@@ -140,11 +158,23 @@ describe('resolution and /sla', () => {
 
   it('/sla marks breached, imminent and quiet queues and mutes', () => {
     const q = (queue: string, o: Partial<Parameters<typeof renderSlaOverview>[0][number]>) => ({
-      queue, open: { new: 0, waiting_agent: 1, in_progress: 0, waiting_customer: 0 }, firstResponseOverdue: 0, firstResponseDueSoon: 0,
-      oldestWaitingSeconds: 0, resolutionOverdue: 0, frtP50Seconds: null, frtP90Seconds: null, firstResponsesLastHour: 0, ...o,
+      queue,
+      open: { new: 0, waiting_agent: 1, in_progress: 0, waiting_customer: 0 },
+      firstResponseOverdue: 0,
+      firstResponseDueSoon: 0,
+      oldestWaitingSeconds: 0,
+      resolutionOverdue: 0,
+      frtP50Seconds: null,
+      frtP90Seconds: null,
+      firstResponsesLastHour: 0,
+      ...o,
     });
     const text = renderSlaOverview(
-      [q('L1', { frtP50Seconds: 60, frtP90Seconds: 600, firstResponsesLastHour: 4 }), q('VIP', { firstResponseOverdue: 1, oldestWaitingSeconds: 700 }), q('L2', { firstResponseDueSoon: 2 })],
+      [
+        q('L1', { frtP50Seconds: 60, frtP90Seconds: 600, firstResponsesLastHour: 4 }),
+        q('VIP', { firstResponseOverdue: 1, oldestWaitingSeconds: 700 }),
+        q('L2', { firstResponseDueSoon: 2 }),
+      ],
       new Map([['L1', new Date('2026-03-02T13:00:00Z')]]),
       [{ alertname: 'OutboxStuck', queue: null }],
       now,
@@ -158,7 +188,7 @@ describe('resolution and /sla', () => {
   });
 });
 
-describe('in the agents\' language (AGENT_LANGUAGE=ru)', () => {
+describe("in the agents' language (AGENT_LANGUAGE=ru)", () => {
   const ruCtx = { ...ctx, t: ru };
 
   it('a breach, its buttons and its resolution read in Russian', () => {
@@ -174,14 +204,24 @@ describe('in the agents\' language (AGENT_LANGUAGE=ru)', () => {
   });
 
   it('counts the tickets of a breach with Russian plural forms', () => {
-    const head = (n: number) => renderFiring(alert('FirstResponseSlaBreached', { queue: 'L1' }), Array.from({ length: n }, (_, i) => ticket(i + 1)), ruCtx).text.split('\n')[1];
+    const head = (n: number) =>
+      renderFiring(
+        alert('FirstResponseSlaBreached', { queue: 'L1' }),
+        Array.from({ length: n }, (_, i) => ticket(i + 1)),
+        ruCtx,
+      ).text.split('\n')[1];
     expect(head(1)).toBe('1 тикет ждёт дольше срока первого ответа.');
     expect(head(3)).toBe('3 тикета ждут дольше срока первого ответа.');
     expect(head(5)).toBe('5 тикетов ждут дольше срока первого ответа.');
   });
 
   it('counts newly breached tickets with Russian plural forms', () => {
-    const more = (n: number) => renderNewlyBreached(alert('FirstResponseSlaBreached', { queue: 'L1' }), Array.from({ length: n }, (_, i) => ticket(i + 1)), ruCtx).text.split('\n')[0];
+    const more = (n: number) =>
+      renderNewlyBreached(
+        alert('FirstResponseSlaBreached', { queue: 'L1' }),
+        Array.from({ length: n }, (_, i) => ticket(i + 1)),
+        ruCtx,
+      ).text.split('\n')[0];
     expect(more(1)).toContain('ещё 1 тикет');
     expect(more(3)).toContain('ещё 3 тикета');
     expect(more(5)).toContain('ещё 5 тикетов');
@@ -190,7 +230,6 @@ describe('in the agents\' language (AGENT_LANGUAGE=ru)', () => {
   });
 
   it('every alert of the catalog has a title in every language', () => {
-    for (const t of [en, ru])
-      for (const name of Object.keys(ALERT_CATALOG)) expect(t(`alert-${name}`), name).not.toBe(`alert-${name}`);
+    for (const t of [en, ru]) for (const name of Object.keys(ALERT_CATALOG)) expect(t(`alert-${name}`), name).not.toBe(`alert-${name}`);
   });
 });

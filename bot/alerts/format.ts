@@ -111,7 +111,10 @@ export function renderFiring(alert: AmAlert, tickets: readonly BreachingTicket[]
     }
   }
   const since = new Date(alert.startsAt);
-  lines.push('', `<i>${t('alert-firing-since', { since: hhmm(since, ctx.zone) })}${opts.refired ? ` · ${t('alert-fired-again', { count: String(opts.refired) })}` : ''}${severity && kind ? ` · ${escapeHtml(severity)}` : ''}</i>`);
+  lines.push(
+    '',
+    `<i>${t('alert-firing-since', { since: hhmm(since, ctx.zone) })}${opts.refired ? ` · ${t('alert-fired-again', { count: String(opts.refired) })}` : ''}${severity && kind ? ` · ${escapeHtml(severity)}` : ''}</i>`,
+  );
 
   const kb = new InlineKeyboard();
   let buttons = 0;
@@ -132,7 +135,9 @@ export function renderNewlyBreached(alert: AmAlert, tickets: readonly BreachingT
   const { t } = ctx;
   const kind = ALERT_CATALOG[alert.labels.alertname];
   const title = kind ? alertTitle(alert.labels.alertname, t) : alert.labels.alertname;
-  const lines = [`${kind?.icon ?? '⚠️'} <b>${escapeHtml(title)}</b> · ${escapeHtml(alert.labels.queue ?? '')}: ${t('alert-more-tickets', { count: tickets.length })}`];
+  const lines = [
+    `${kind?.icon ?? '⚠️'} <b>${escapeHtml(title)}</b> · ${escapeHtml(alert.labels.queue ?? '')}: ${t('alert-more-tickets', { count: tickets.length })}`,
+  ];
   for (const ticket of tickets) lines.push(ticketLine(ticket, kind?.tickets, ctx));
   const kb = new InlineKeyboard();
   const takeable = tickets.filter((x) => x.agent_id === null).slice(0, 3);
@@ -148,7 +153,14 @@ export interface ResolvedOptions {
 }
 
 /** The original message once the alert resolved (buttons removed). */
-export function renderResolved(alert: AmAlert, ticketIds: readonly number[], firedAt: Date, resolvedAt: Date, t: Text, opts: ResolvedOptions = {}): RenderedMessage {
+export function renderResolved(
+  alert: AmAlert,
+  ticketIds: readonly number[],
+  firedAt: Date,
+  resolvedAt: Date,
+  t: Text,
+  opts: ResolvedOptions = {},
+): RenderedMessage {
   const name = alert.labels.alertname;
   const queue = alert.labels.queue;
   const title = ALERT_CATALOG[name] ? alertTitle(name, t) : name;
@@ -165,7 +177,10 @@ export function renderResolved(alert: AmAlert, ticketIds: readonly number[], fir
 export function renderResolvedFollowup(alert: AmAlert, firedAt: Date, resolvedAt: Date, t: Text): string {
   const name = alert.labels.alertname;
   const queue = alert.labels.queue;
-  const vars = { title: escapeHtml(ALERT_CATALOG[name] ? alertTitle(name, t) : name), duration: formatElapsed((resolvedAt.getTime() - firedAt.getTime()) / 1000, t) };
+  const vars = {
+    title: escapeHtml(ALERT_CATALOG[name] ? alertTitle(name, t) : name),
+    duration: formatElapsed((resolvedAt.getTime() - firedAt.getTime()) / 1000, t),
+  };
   return queue ? t('alert-resolved-followup-queue', { ...vars, queue: escapeHtml(queue) }) : t('alert-resolved-followup', vars);
 }
 

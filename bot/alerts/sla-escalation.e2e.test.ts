@@ -48,7 +48,14 @@ beforeAll(async () => {
   const config = loadBotConfig({ THROTTLE: '0', VIP_USER_IDS: `${VIP},${VIP2},${VIP3}`, LOG_LEVEL: 'warn' });
   // A 1 s refresh: a new breach or a vanished message is acted on within a second.
   const alertsConfig = loadAlertsConfig({ ALERTMANAGER_WEBHOOK_TOKEN: TOKEN, ALERT_TEAM_LEAD_IDS: String(LEAD), ALERT_REFRESH_INTERVAL: '1s' });
-  desk = await createDesk({ db, bus: new MemoryBus(), config, apiRoot: sandbox.apiRoot, composers: [createAlertsComposer(alertsConfig)], features: noFeatures() });
+  desk = await createDesk({
+    db,
+    bus: new MemoryBus(),
+    config,
+    apiRoot: sandbox.apiRoot,
+    composers: [createAlertsComposer(alertsConfig)],
+    features: noFeatures(),
+  });
 
   const registry = new Registry();
   registerSlaCollectors({ db, registry, firstResponseTargets: new Map([...config.sla].map(([q, t]) => [q, t.firstResponseSeconds])) });
@@ -67,7 +74,8 @@ beforeAll(async () => {
   });
   if (!stack.enabled) throw new Error(`alerting stack did not start: ${stack.reason}`);
   await desk.start();
-  for (const chat_id of [DEFAULT_SUPPORT_CHAT_ID, DEFAULT_ESCALATION_CHAT_ID]) await tg.setMember({ user_id: AGENT, status: 'member', chat_id, first_name: 'Agent Smith' });
+  for (const chat_id of [DEFAULT_SUPPORT_CHAT_ID, DEFAULT_ESCALATION_CHAT_ID])
+    await tg.setMember({ user_id: AGENT, status: 'member', chat_id, first_name: 'Agent Smith' });
   await tg.setMember({ user_id: LEAD, status: 'administrator', chat_id: DEFAULT_ESCALATION_CHAT_ID, first_name: 'Lead' });
 });
 afterAll(async () => {
@@ -87,14 +95,24 @@ describe('VIP first-response breach → escalation chat → answer → resolved'
     const tenMinutesAgo = Math.floor(Date.now() / 1000) - 600;
     await tg.sendCustomerMessage(VIP, { text: 'My payment failed twice', first_name: 'Valentina', language_code: 'en', date: tenMinutesAgo });
     const ticket = await tg.waitFor(
-      async () => (await db.query<{ id: number; queue: string; first_response_due_at: Date }>('SELECT id, queue, first_response_due_at FROM tickets WHERE customer_id = $1', [VIP])).rows[0],
+      async () =>
+        (
+          await db.query<{ id: number; queue: string; first_response_due_at: Date }>(
+            'SELECT id, queue, first_response_due_at FROM tickets WHERE customer_id = $1',
+            [VIP],
+          )
+        ).rows[0],
       { timeoutMs: 20_000, what: 'the ticket' },
     );
     ticketId = ticket.id;
     expect(ticket.queue).toBe('VIP');
     expect(new Date(ticket.first_response_due_at).getTime()).toBeLessThan(Date.now());
 
-    const msg = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, (m) => Boolean(m.text?.includes('First-response SLA breached') && m.text.includes(`#${ticketId}`)), { timeoutMs: 60_000 });
+    const msg = await tg.waitForChatMessage(
+      DEFAULT_ESCALATION_CHAT_ID,
+      (m) => Boolean(m.text?.includes('First-response SLA breached') && m.text.includes(`#${ticketId}`)),
+      { timeoutMs: 60_000 },
+    );
     alertMessageId = msg.message_id;
     expect(msg.text).toContain('queue VIP');
     expect(msg.text).toContain('1 ticket waits past its first-response deadline.');
@@ -114,11 +132,18 @@ describe('VIP first-response breach → escalation chat → answer → resolved'
 
   it('Take assigns the ticket to the agent who pressed it; Mute needs a team lead', async () => {
     await tg.pressSupportButton({ from_id: AGENT, chat_id: DEFAULT_ESCALATION_CHAT_ID, message_id: alertMessageId, text: `Take #${ticketId}` });
-    await tg.waitFor(async () => (await db.query<{ agent_id: number }>('SELECT agent_id FROM tickets WHERE id = $1', [ticketId])).rows[0]?.agent_id === AGENT || undefined, { timeoutMs: 20_000, what: 'the assignment' });
+    await tg.waitFor(
+      async () => (await db.query<{ agent_id: number }>('SELECT agent_id FROM tickets WHERE id = $1', [ticketId])).rows[0]?.agent_id === AGENT || undefined,
+      { timeoutMs: 20_000, what: 'the assignment' },
+    );
     await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, `#${ticketId} taken by Agent Smith`, { timeoutMs: 20_000 });
 
     await tg.pressSupportButton({ from_id: AGENT, chat_id: DEFAULT_ESCALATION_CHAT_ID, message_id: alertMessageId, text: '🔕 Mute VIP 1 h' });
-    await tg.waitFor(async () => ((await escalation()).find((m) => m.message_id === alertMessageId)?.callback_answers.some((a) => a.text?.includes('Only team leads'))) || undefined, { timeoutMs: 20_000, what: 'the refusal' });
+    await tg.waitFor(
+      async () =>
+        (await escalation()).find((m) => m.message_id === alertMessageId)?.callback_answers.some((a) => a.text?.includes('Only team leads')) || undefined,
+      { timeoutMs: 20_000, what: 'the refusal' },
+    );
     expect((await db.query('SELECT 1 FROM alert_mutes WHERE queue = $1', ['VIP'])).rows).toHaveLength(0);
   }, 60_000);
 
@@ -126,7 +151,11 @@ describe('VIP first-response breach → escalation chat → answer → resolved'
     const { rows } = await db.query<{ thread_id: number }>('SELECT thread_id FROM customers WHERE id = $1', [VIP]);
     await tg.sendSupportMessage({ from_id: AGENT, thread_id: rows[0]!.thread_id, text: 'Hi Valentina, I am on it' });
     await tg.waitForCustomerMessage(VIP, 'I am on it', { timeoutMs: 20_000 });
-    const followup = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, (m) => Boolean(m.text?.startsWith('✅ Resolved: First-response SLA breached in VIP')), { timeoutMs: 60_000 });
+    const followup = await tg.waitForChatMessage(
+      DEFAULT_ESCALATION_CHAT_ID,
+      (m) => Boolean(m.text?.startsWith('✅ Resolved: First-response SLA breached in VIP')),
+      { timeoutMs: 60_000 },
+    );
     expect(followup.reply_to).toBe(alertMessageId);
     const original = (await escalation()).find((m) => m.message_id === alertMessageId)!;
     expect(original.text).toMatch(/^✅ Resolved · First-response SLA breached · queue VIP/);
@@ -137,8 +166,15 @@ describe('VIP first-response breach → escalation chat → answer → resolved'
 
   it('the queue breaching again soon posts a new message, the latest in the chat, replying to the old one; a team lead mutes the queue from it', async () => {
     await tg.sendCustomerMessage(VIP2, { text: 'KYC stuck', first_name: 'Viktor', language_code: 'en', date: Math.floor(Date.now() / 1000) - 600 });
-    const ticket2 = await tg.waitFor(async () => (await db.query<{ id: number }>('SELECT id FROM tickets WHERE customer_id = $1', [VIP2])).rows[0]?.id, { timeoutMs: 20_000, what: 'the second ticket' });
-    const refired = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, (m) => m.message_id !== alertMessageId && Boolean(m.text?.includes('First-response SLA breached') && m.text.includes(`#${ticket2}`)), { timeoutMs: 60_000 });
+    const ticket2 = await tg.waitFor(async () => (await db.query<{ id: number }>('SELECT id FROM tickets WHERE customer_id = $1', [VIP2])).rows[0]?.id, {
+      timeoutMs: 20_000,
+      what: 'the second ticket',
+    });
+    const refired = await tg.waitForChatMessage(
+      DEFAULT_ESCALATION_CHAT_ID,
+      (m) => m.message_id !== alertMessageId && Boolean(m.text?.includes('First-response SLA breached') && m.text.includes(`#${ticket2}`)),
+      { timeoutMs: 60_000 },
+    );
     refiredId = refired.message_id;
     // A new message notifies, and it is what the chat shows last: not the "✅ Resolved" of before.
     expect((await escalation()).at(-1)!.message_id).toBe(refiredId);
@@ -158,21 +194,35 @@ describe('VIP first-response breach → escalation chat → answer → resolved'
 
     // Unmute, from the notice: refused to an agent, done for the team lead
     await tg.pressSupportButton({ from_id: AGENT, chat_id: DEFAULT_ESCALATION_CHAT_ID, message_id: notice.message_id, text: '🔔 Unmute VIP' });
-    await tg.waitFor(async () => ((await escalation()).find((m) => m.message_id === notice.message_id)?.callback_answers.some((a) => a.text?.includes('Only team leads'))) || undefined, { timeoutMs: 20_000, what: 'the refusal' });
+    await tg.waitFor(
+      async () =>
+        (await escalation()).find((m) => m.message_id === notice.message_id)?.callback_answers.some((a) => a.text?.includes('Only team leads')) || undefined,
+      { timeoutMs: 20_000, what: 'the refusal' },
+    );
     expect((await db.query('SELECT 1 FROM alert_mutes WHERE queue = $1', ['VIP'])).rows).toHaveLength(1);
     await tg.pressSupportButton({ from_id: LEAD, chat_id: DEFAULT_ESCALATION_CHAT_ID, message_id: notice.message_id, text: '🔔 Unmute VIP' });
-    const edited = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, (m) => m.message_id === notice.message_id && Boolean(m.text?.includes('posted again')), { timeoutMs: 20_000 });
+    const edited = await tg.waitForChatMessage(
+      DEFAULT_ESCALATION_CHAT_ID,
+      (m) => m.message_id === notice.message_id && Boolean(m.text?.includes('posted again')),
+      { timeoutMs: 20_000 },
+    );
     expect(edited.buttons ?? []).toEqual([]);
     expect((await db.query('SELECT 1 FROM alert_mutes WHERE queue = $1', ['VIP'])).rows).toHaveLength(0);
   }, 120_000);
 
   it('a mute notice that is gone when the mute is lifted: the unmute is said in a new message', async () => {
     await tg.pressSupportButton({ from_id: LEAD, chat_id: DEFAULT_ESCALATION_CHAT_ID, message_id: refiredId, text: '🔕 Mute VIP 1 h' });
-    const notice = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, (m) => Boolean(m.text?.includes('Alerts of VIP muted until') && m.buttons?.length), { timeoutMs: 20_000 });
+    const notice = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, (m) => Boolean(m.text?.includes('Alerts of VIP muted until') && m.buttons?.length), {
+      timeoutMs: 20_000,
+    });
     // Deleted between the press and the edit: Telegram answers the edit with this.
     await tg.injectFault({ method: 'editMessageText', error_code: 400, description: 'Bad Request: message to edit not found', count: 1 });
     await tg.pressSupportButton({ from_id: LEAD, chat_id: DEFAULT_ESCALATION_CHAT_ID, message_id: notice.message_id, text: '🔔 Unmute VIP' });
-    const said = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, (m) => m.message_id > notice.message_id && Boolean(m.text?.includes('Alerts of VIP are posted again')), { timeoutMs: 20_000 });
+    const said = await tg.waitForChatMessage(
+      DEFAULT_ESCALATION_CHAT_ID,
+      (m) => m.message_id > notice.message_id && Boolean(m.text?.includes('Alerts of VIP are posted again')),
+      { timeoutMs: 20_000 },
+    );
     expect(said.from).toBe('bot');
     expect((await db.query('SELECT 1 FROM alert_mutes WHERE queue = $1', ['VIP'])).rows).toHaveLength(0);
   }, 60_000);
@@ -180,13 +230,21 @@ describe('VIP first-response breach → escalation chat → answer → resolved'
   it('an alert message deleted from the chat is posted again, with the current tickets, on the next refresh', async () => {
     await desk.services.api.deleteMessage(DEFAULT_ESCALATION_CHAT_ID, refiredId);
     await tg.sendCustomerMessage(VIP3, { text: 'Card blocked', first_name: 'Vera', language_code: 'en', date: Math.floor(Date.now() / 1000) - 600 });
-    const ticket3 = await tg.waitFor(async () => (await db.query<{ id: number }>('SELECT id FROM tickets WHERE customer_id = $1', [VIP3])).rows[0]?.id, { timeoutMs: 20_000, what: 'the third ticket' });
-    const again = await tg.waitForChatMessage(DEFAULT_ESCALATION_CHAT_ID, (m) => m.message_id > refiredId && Boolean(m.text?.includes('First-response SLA breached') && m.text.includes(`#${ticket3}`)), { timeoutMs: 60_000 });
+    const ticket3 = await tg.waitFor(async () => (await db.query<{ id: number }>('SELECT id FROM tickets WHERE customer_id = $1', [VIP3])).rows[0]?.id, {
+      timeoutMs: 20_000,
+      what: 'the third ticket',
+    });
+    const again = await tg.waitForChatMessage(
+      DEFAULT_ESCALATION_CHAT_ID,
+      (m) => m.message_id > refiredId && Boolean(m.text?.includes('First-response SLA breached') && m.text.includes(`#${ticket3}`)),
+      { timeoutMs: 60_000 },
+    );
     expect(again.text).toContain('2 tickets wait past their first-response deadline.');
     expect(again.text).toContain('Viktor');
     expect(again.text).toContain('Vera');
     expect((await escalation()).at(-1)!.message_id).toBe(again.message_id);
-    const row = (await db.query<{ message_id: string }>(`SELECT message_id FROM alert_messages WHERE alertname = 'FirstResponseSlaBreached' AND queue = 'VIP'`)).rows[0];
+    const row = (await db.query<{ message_id: string }>(`SELECT message_id FROM alert_messages WHERE alertname = 'FirstResponseSlaBreached' AND queue = 'VIP'`))
+      .rows[0];
     expect(Number(row?.message_id)).toBe(again.message_id);
   }, 120_000);
 });

@@ -69,7 +69,20 @@ export class AlertStore {
          last_fired_at = $9,
          resolved_at = NULL,
          updated_at = now()`,
-      [a.fingerprint, a.alertname, a.queue, a.severity, a.chatId, a.messageId, a.ticketIds, a.startsAt, a.at, a.postedNow, JSON.stringify(a.alert), a.fireCount],
+      [
+        a.fingerprint,
+        a.alertname,
+        a.queue,
+        a.severity,
+        a.chatId,
+        a.messageId,
+        a.ticketIds,
+        a.startsAt,
+        a.at,
+        a.postedNow,
+        JSON.stringify(a.alert),
+        a.fireCount,
+      ],
     );
   }
 
@@ -105,7 +118,10 @@ export class AlertStore {
    * message: forget those. Their alerts are posted anew by the refresher.
    */
   async forgetMessagesFrom(chatId: number, messageId: number): Promise<number> {
-    const r = await this.db.query('UPDATE alert_messages SET message_id = NULL, updated_at = now() WHERE chat_id = $1 AND message_id >= $2', [chatId, messageId]);
+    const r = await this.db.query('UPDATE alert_messages SET message_id = NULL, updated_at = now() WHERE chat_id = $1 AND message_id >= $2', [
+      chatId,
+      messageId,
+    ]);
     return r.rowCount;
   }
 
@@ -143,5 +159,11 @@ export class AlertStore {
 /** bigint[] comes back as strings from some drivers; ids fit in a number. */
 function normalize(r: AlertMessageRow): AlertMessageRow {
   const alert = typeof r.alert === 'string' ? (JSON.parse(r.alert) as AmAlert) : r.alert;
-  return { ...r, alert, ticket_ids: (r.ticket_ids ?? []).map(Number), message_id: r.message_id === null ? null : Number(r.message_id), chat_id: Number(r.chat_id) };
+  return {
+    ...r,
+    alert,
+    ticket_ids: (r.ticket_ids ?? []).map(Number),
+    message_id: r.message_id === null ? null : Number(r.message_id),
+    chat_id: Number(r.chat_id),
+  };
 }

@@ -54,7 +54,9 @@ async function playEveryFeature(): Promise<void> {
   await c.waitForCustomerMessage(9002, /порекомендуете/);
   await c.pressCustomerButton(9002, '10');
   await c.waitForCustomerMessage(9002, /очень важно/);
-  await c.waitFor(async () => ((await h.db.query(`SELECT 1 FROM feature_jobs WHERE kind = 'followup'`)).rows.length > 0 ? true : undefined), { what: 'follow-up scheduled' });
+  await c.waitFor(async () => ((await h.db.query(`SELECT 1 FROM feature_jobs WHERE kind = 'followup'`)).rows.length > 0 ? true : undefined), {
+    what: 'follow-up scheduled',
+  });
   await h.runJobs(new Date(Date.now() + 25 * HOUR));
   await c.waitForCustomerMessage(9002, /Наше решение помогло/);
   await c.pressCustomerButton(9002, '👎 Нет');
@@ -88,7 +90,10 @@ describe('feature events in ClickHouse', () => {
     expect(ingestConfig.KAFKA_TOPIC).toBe(h.config.eventsTopic);
     await bus.ensureTopics([{ name: h.config.eventsTopic, partitions: 2 }]);
     const producer = await bus.producer();
-    await producer.send(h.config.eventsTopic, h.bus.sent.map((m) => ({ key: m.key, value: m.value })));
+    await producer.send(
+      h.config.eventsTopic,
+      h.bus.sent.map((m) => ({ key: m.key, value: m.value })),
+    );
     await producer.close();
     ingest = await startIngest({ bus, ch, config: ingestConfig });
 
@@ -101,16 +106,30 @@ describe('feature events in ClickHouse', () => {
       { timeoutMs: 60_000, what: `${published} events in ClickHouse` },
     );
 
-    const rows = (type: string, cols: string) => queryRows<Record<string, unknown>>(ch, `SELECT ${cols} FROM events FINAL WHERE type = {type:String} ORDER BY customer_id, occurred_at, event_id`, { type });
+    const rows = (type: string, cols: string) =>
+      queryRows<Record<string, unknown>>(ch, `SELECT ${cols} FROM events FINAL WHERE type = {type:String} ORDER BY customer_id, occurred_at, event_id`, {
+        type,
+      });
     const envelope = 'ticket_id, customer_id, queue, language, ticket_created_at';
 
     expect(await rows('kb_suggested', `${envelope}, kb_article_id, kb_score`)).toEqual([
-      expect.objectContaining({ customer_id: 9001, queue: 'L1', language: 'en', kb_article_id: 'limits', kb_score: expect.any(Number), ticket_created_at: expect.any(String) }),
+      expect.objectContaining({
+        customer_id: 9001,
+        queue: 'L1',
+        language: 'en',
+        kb_article_id: 'limits',
+        kb_score: expect.any(Number),
+        ticket_created_at: expect.any(String),
+      }),
     ]);
     expect(await rows('kb_outcome', 'customer_id, kb_article_id, outcome')).toEqual([{ customer_id: 9001, kb_article_id: 'limits', outcome: 'solved' }]);
     expect(await rows('bot_reply', 'reply_kind, kb_article_id')).toContainEqual({ reply_kind: 'kb', kb_article_id: 'limits' });
     const resolved = await rows('ticket_resolved', 'customer_id, resolved_by, resolution_seconds, agent_replies');
-    expect(resolved.map((r) => [r.customer_id, r.resolved_by])).toEqual([[9001, 'kb'], [9002, 'agent'], [9003, 'auto_close']]);
+    expect(resolved.map((r) => [r.customer_id, r.resolved_by])).toEqual([
+      [9001, 'kb'],
+      [9002, 'agent'],
+      [9003, 'auto_close'],
+    ]);
     expect(resolved.every((r) => typeof r.resolution_seconds === 'number')).toBe(true);
 
     expect(await rows('macro_used', 'customer_id, agent_id, macro')).toEqual([
@@ -123,12 +142,16 @@ describe('feature events in ClickHouse', () => {
       { customer_id: 9002, survey: 'csat', language: 'ru' },
       { customer_id: 9002, survey: 'nps', language: 'ru' },
     ]);
-    expect(await rows('csat_rated', `${envelope}, agent_id, score`)).toEqual([expect.objectContaining({ customer_id: 9002, agent_id: AGENT, score: 5, queue: 'L1' })]);
+    expect(await rows('csat_rated', `${envelope}, agent_id, score`)).toEqual([
+      expect.objectContaining({ customer_id: 9002, agent_id: AGENT, score: 5, queue: 'L1' }),
+    ]);
     expect(await rows('nps_rated', 'customer_id, score')).toEqual([{ customer_id: 9002, score: 10 }]);
     expect(await rows('followup_sent', 'customer_id')).toEqual([{ customer_id: 9002 }]);
     expect(await rows('followup_answered', 'customer_id, helped')).toEqual([{ customer_id: 9002, helped: false }]);
     expect(await rows('ticket_reopened', 'customer_id, reason')).toEqual([{ customer_id: 9002, reason: 'followup' }]);
-    expect(await rows('spam_blocked', 'ticket_id, customer_id, reason, language')).toEqual([{ ticket_id: expect.any(Number), customer_id: 9004, reason: 'link', language: 'en' }]);
+    expect(await rows('spam_blocked', 'ticket_id, customer_id, reason, language')).toEqual([
+      { ticket_id: expect.any(Number), customer_id: 9004, reason: 'link', language: 'en' },
+    ]);
     expect((await rows('spam_blocked', 'ticket_id'))[0]!.ticket_id).not.toBe(0);
     expect(await rows('broadcast_sent', 'ticket_id, agent_id, broadcast_id, recipients, delivered, failed, opted_out')).toEqual([
       { ticket_id: 0, agent_id: AGENT, broadcast_id: expect.stringMatching(/^\d+$/), recipients: 4, delivered: 4, failed: 0, opted_out: 0 },

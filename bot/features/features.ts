@@ -46,10 +46,12 @@ export function createFeatures(config: FeaturesConfig = loadFeaturesConfig(), op
   composer.use(followups.composer);
   composer.use(macrosFeature(rt));
 
-  const started = <E>(fn: (e: E, desk: Desk) => Promise<void>) => async (e: E, desk: Desk) => {
-    await rt.start(desk);
-    await fn(e, desk);
-  };
+  const started =
+    <E>(fn: (e: E, desk: Desk) => Promise<void>) =>
+    async (e: E, desk: Desk) => {
+      await rt.start(desk);
+      await fn(e, desk);
+    };
   const hooks: FeatureHooks = {
     intakeSteps: [kb.intakeStep],
     onOpened: [],

@@ -6,23 +6,50 @@ import { ConfigError, defineConfig, env } from '../../core/env.js';
 import { parseQuietHours, type QuietHours } from './quiet-hours.js';
 
 export const loadFeaturesEnv = defineConfig('features', {
-  KB_DIR: env.string({ default: 'kb', doc: 'Knowledge base: Markdown articles, kb/<lang>/<id>.md (first heading = title; front matter keywords:, lang:). Reloaded on change.' }),
+  KB_DIR: env.string({
+    default: 'kb',
+    doc: 'Knowledge base: Markdown articles, kb/<lang>/<id>.md (first heading = title; front matter keywords:, lang:). Reloaded on change.',
+  }),
   KB_AUTO_ANSWER: env.bool({ default: true, doc: "Answer a new ticket's first message with a matching KB article (Solved / Talk to a human)." }),
-  KB_MIN_SCORE: env.int({ default: 40, min: 1, doc: 'BM25+ score the best article needs for an automatic answer (the KB quality test calibrates it: on-topic phrasings score ≥ 60, off-topic ≤ 30).' }),
+  KB_MIN_SCORE: env.int({
+    default: 40,
+    min: 1,
+    doc: 'BM25+ score the best article needs for an automatic answer (the KB quality test calibrates it: on-topic phrasings score ≥ 60, off-topic ≤ 30).',
+  }),
   MACROS_DIR: env.string({ default: 'macros', doc: 'Agent macros: macros/<lang>/<name>.md templates with {name} {ticket} {eta} {agent}.' }),
   CSAT_ENABLED: env.bool({ default: true, doc: 'Ask for a 1–5 rating after an agent resolves a ticket.' }),
   NPS_ENABLED: env.bool({ default: true, doc: 'Ask the 0–10 "would you recommend us" question after the CSAT rating.' }),
   FOLLOWUP_DELAY: env.duration({ default: '24h', doc: 'How long after resolution the bot asks "Did it help?" (0 turns follow-ups off).' }),
   AUTO_CLOSE_AFTER: env.duration({ default: '72h', doc: 'A ticket waiting on the customer this long is closed with a note (0 turns it off).' }),
   QUIET_HOURS: env.optionalString({ doc: 'Hours when non-urgent messages (follow-ups, non-urgent broadcasts) wait, e.g. "22:00-08:00". Unset: none.' }),
-  QUIET_HOURS_TZ: env.string({ default: 'UTC', doc: 'IANA time zone of QUIET_HOURS (the desk\'s customers\' zone, e.g. Europe/Moscow).' }),
-  SCHEDULER_POLL_INTERVAL: env.duration({ default: '2s', doc: 'How often the feature scheduler looks for due jobs (follow-ups, auto-close, deferred broadcasts).' }),
-  SPAM_RATE_LIMIT: env.int({ default: 8, min: 1, doc: 'Messages of a customer relayed per SPAM_RATE_WINDOW; more are queued and relayed in order as the window allows.' }),
+  QUIET_HOURS_TZ: env.string({ default: 'UTC', doc: "IANA time zone of QUIET_HOURS (the desk's customers' zone, e.g. Europe/Moscow)." }),
+  SCHEDULER_POLL_INTERVAL: env.duration({
+    default: '2s',
+    doc: 'How often the feature scheduler looks for due jobs (follow-ups, auto-close, deferred broadcasts).',
+  }),
+  SPAM_RATE_LIMIT: env.int({
+    default: 8,
+    min: 1,
+    doc: 'Messages of a customer relayed per SPAM_RATE_WINDOW; more are queued and relayed in order as the window allows.',
+  }),
   SPAM_RATE_WINDOW: env.duration({ default: '30s', doc: 'Window of SPAM_RATE_LIMIT.' }),
-  SPAM_NEWCOMER_MESSAGES: env.int({ default: 3, min: 0, doc: 'A customer with fewer real messages than this has links and media held until an agent releases them on the ticket card.' }),
-  SPAM_NEWCOMER_AGE: env.duration({ default: '10m', doc: 'A customer younger than this (first contact) has links and media held until an agent releases them on the ticket card.' }),
-  SPAM_DUPLICATE_WINDOW: env.duration({ default: '2m', doc: 'The same text or file sent again within this window is collapsed (not relayed again); 0 turns the check off.' }),
-  BROADCAST_PROGRESS_INTERVAL: env.duration({ default: '15s', doc: 'How often a running broadcast edits its status message in the support group (edits share the group\'s ~20/min budget).' }),
+  SPAM_NEWCOMER_MESSAGES: env.int({
+    default: 3,
+    min: 0,
+    doc: 'A customer with fewer real messages than this has links and media held until an agent releases them on the ticket card.',
+  }),
+  SPAM_NEWCOMER_AGE: env.duration({
+    default: '10m',
+    doc: 'A customer younger than this (first contact) has links and media held until an agent releases them on the ticket card.',
+  }),
+  SPAM_DUPLICATE_WINDOW: env.duration({
+    default: '2m',
+    doc: 'The same text or file sent again within this window is collapsed (not relayed again); 0 turns the check off.',
+  }),
+  BROADCAST_PROGRESS_INTERVAL: env.duration({
+    default: '15s',
+    doc: "How often a running broadcast edits its status message in the support group (edits share the group's ~20/min budget).",
+  }),
 });
 
 export interface FeaturesConfig {

@@ -44,10 +44,7 @@ export class FeatureRuntime {
   files(): Promise<{ kb: KnowledgeBase; macros: MacroLibrary }> {
     this.loaded ??= (async () => {
       const watch = this.o.watchFiles !== false;
-      const [kb, macros] = await Promise.all([
-        KnowledgeBase.open({ dir: this.config.kbDir, watch }),
-        MacroLibrary.open(this.config.macrosDir, { watch }),
-      ]);
+      const [kb, macros] = await Promise.all([KnowledgeBase.open({ dir: this.config.kbDir, watch }), MacroLibrary.open(this.config.macrosDir, { watch })]);
       return { kb, macros };
     })();
     return this.loaded;

@@ -86,7 +86,10 @@ export class Scheduler {
 
   /** Cancels pending jobs of a kind for a ticket (e.g. a follow-up once the ticket reopened). */
   async cancel(kind: string, ticketId: number, q: Queryable = this.db): Promise<number> {
-    const r = await q.query(`UPDATE feature_jobs SET status = 'cancelled', finished_at = now() WHERE kind = $1 AND ticket_id = $2 AND status = 'pending'`, [kind, ticketId]);
+    const r = await q.query(`UPDATE feature_jobs SET status = 'cancelled', finished_at = now() WHERE kind = $1 AND ticket_id = $2 AND status = 'pending'`, [
+      kind,
+      ticketId,
+    ]);
     return r.rowCount;
   }
 
@@ -164,7 +167,10 @@ export class Scheduler {
       if (!handler) throw new Error(`no handler for job kind "${job.kind}"`);
       const result = await handler(job, now);
       if (result && 'retryAt' in result) {
-        await this.db.query(`UPDATE feature_jobs SET status = 'pending', due_at = $2, locked_until = NULL, attempts = 0 WHERE id = $1`, [job.id, result.retryAt]);
+        await this.db.query(`UPDATE feature_jobs SET status = 'pending', due_at = $2, locked_until = NULL, attempts = 0 WHERE id = $1`, [
+          job.id,
+          result.retryAt,
+        ]);
       } else {
         await this.db.query(`UPDATE feature_jobs SET status = 'done', finished_at = $2, locked_until = NULL WHERE id = $1`, [job.id, now]);
       }

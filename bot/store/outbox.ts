@@ -9,7 +9,9 @@ import { makeEvent, type EventInput } from '../../schemas/validate.js';
 import type { Ticket } from './types.js';
 
 /** An event's own fields; the envelope (ids, ticket cohort fields, the order inside the ticket) is filled in. */
-export type TicketEventInput = { [T in EventType]: Omit<EventInput<T>, 'ticket_id' | 'ticket_created_at' | 'ticket_seq' | 'customer_id' | 'queue' | 'category' | 'language'> & { type: T } }[EventType];
+export type TicketEventInput = {
+  [T in EventType]: Omit<EventInput<T>, 'ticket_id' | 'ticket_created_at' | 'ticket_seq' | 'customer_id' | 'queue' | 'category' | 'language'> & { type: T };
+}[EventType];
 export type AnyEventInput = { [T in EventType]: EventInput<T> & { type: T } }[EventType];
 
 export class Outbox {
@@ -43,7 +45,10 @@ export class Outbox {
   /** Writes arbitrary events (desk-wide ones have ticket_id null). */
   async append(tx: Queryable, inputs: readonly AnyEventInput[]): Promise<void> {
     const now = new Date();
-    await this.insert(tx, inputs.map((i) => makeEvent(i as EventInput<EventType>, now)));
+    await this.insert(
+      tx,
+      inputs.map((i) => makeEvent(i as EventInput<EventType>, now)),
+    );
   }
 
   private async insert(tx: Queryable, events: readonly SupportEvent[]): Promise<void> {

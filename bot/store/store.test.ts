@@ -95,8 +95,13 @@ describe.each(engines)('desk store on %s', (_name, open) => {
     expect((await migrateBot(db)).applied).toEqual([]); // idempotent
     customers = new CustomerRepo(db);
     tickets = new TicketService({
-      db, outbox, sla, categories: parseCategories('Payment:payments,Complaint:L2,Ideas', 'L1'), defaultQueue: 'L1',
-      repeatContactWindowSeconds: 7 * 86400, log,
+      db,
+      outbox,
+      sla,
+      categories: parseCategories('Payment:payments,Complaint:L2,Ideas', 'L1'),
+      defaultQueue: 'L1',
+      repeatContactWindowSeconds: 7 * 86400,
+      log,
     });
   });
   afterAll(async () => db?.close());
@@ -130,8 +135,20 @@ describe.each(engines)('desk store on %s', (_name, open) => {
 
     const ev = await outboxEvents(ticket.id);
     expect(ev.map((e) => e.type)).toEqual([
-      'ticket_opened', 'status_changed', 'message_in', 'category_selected', 'queue_changed', 'status_changed',
-      'ticket_assigned', 'message_out', 'status_changed', 'message_out', 'ticket_assigned', 'status_changed', 'ticket_resolved', 'status_changed',
+      'ticket_opened',
+      'status_changed',
+      'message_in',
+      'category_selected',
+      'queue_changed',
+      'status_changed',
+      'ticket_assigned',
+      'message_out',
+      'status_changed',
+      'message_out',
+      'ticket_assigned',
+      'status_changed',
+      'ticket_resolved',
+      'status_changed',
     ]);
     const first = ev.find((e) => e.type === 'message_out' && e.is_first_response) as Extract<SupportEvent, { type: 'message_out' }>;
     expect(first.first_response_seconds).toBe((replyAt.getTime() - t0.getTime()) / 1000);

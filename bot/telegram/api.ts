@@ -18,7 +18,13 @@ export function installFloodControl(api: Api, t: BotConfig['throttle']): void {
     api.config.use(
       apiThrottler({
         global: { reservoir: t.globalPerSecond, reservoirRefreshAmount: t.globalPerSecond, reservoirRefreshInterval: 1000 },
-        group: { maxConcurrent: 1, minTime: Math.ceil(60_000 / t.groupPerMinute / 3), reservoir: t.groupPerMinute, reservoirRefreshAmount: t.groupPerMinute, reservoirRefreshInterval: 60_000 },
+        group: {
+          maxConcurrent: 1,
+          minTime: Math.ceil(60_000 / t.groupPerMinute / 3),
+          reservoir: t.groupPerMinute,
+          reservoirRefreshAmount: t.groupPerMinute,
+          reservoirRefreshInterval: 60_000,
+        },
         out: { maxConcurrent: 1, minTime: Math.ceil(1000 / t.chatPerSecond) },
       }),
     );

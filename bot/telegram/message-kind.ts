@@ -2,7 +2,22 @@
 import type { Message } from 'grammy/types';
 import type { MessageKind } from '../../schemas/events.js';
 
-const ORDER: MessageKind[] = ['text', 'photo', 'document', 'voice', 'audio', 'video', 'video_note', 'sticker', 'animation', 'venue', 'location', 'contact', 'poll', 'dice'];
+const ORDER: MessageKind[] = [
+  'text',
+  'photo',
+  'document',
+  'voice',
+  'audio',
+  'video',
+  'video_note',
+  'sticker',
+  'animation',
+  'venue',
+  'location',
+  'contact',
+  'poll',
+  'dice',
+];
 
 export function messageKind(m: Message): MessageKind {
   // animation messages also carry `document`, and venues carry `location`: check the specific ones first.

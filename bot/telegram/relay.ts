@@ -94,7 +94,14 @@ export class Relay {
       return;
     }
     await this.o.pairs.save(
-      pending.map((m, i) => ({ source_chat_id: chatId, source_message_id: m.message_id, target_chat_id: this.o.supportChatId, target_message_id: copied[i]!, ticket_id: ticketId, direction: 'in' as const })),
+      pending.map((m, i) => ({
+        source_chat_id: chatId,
+        source_message_id: m.message_id,
+        target_chat_id: this.o.supportChatId,
+        target_message_id: copied[i]!,
+        ticket_id: ticketId,
+        direction: 'in' as const,
+      })),
     );
   }
 
@@ -120,7 +127,14 @@ export class Relay {
       throw e;
     }
     await this.o.pairs.save(
-      pending.map((m, i) => ({ source_chat_id: this.o.supportChatId, source_message_id: m.message_id, target_chat_id: customerId, target_message_id: copied[i]!, ticket_id: ticketId, direction: 'out' as const })),
+      pending.map((m, i) => ({
+        source_chat_id: this.o.supportChatId,
+        source_message_id: m.message_id,
+        target_chat_id: customerId,
+        target_message_id: copied[i]!,
+        ticket_id: ticketId,
+        direction: 'out' as const,
+      })),
     );
     for (const m of pending) {
       await this.o.tickets.recordAgentReply(ticketId, { agentId: m.from!.id, kind: messageKind(m), at: new Date(m.date * 1000) });
@@ -146,7 +160,10 @@ export class Relay {
       if (msg.text !== undefined) {
         await this.o.api.editMessageText(pair.target_chat_id, pair.target_message_id, msg.text, { entities: msg.entities as MessageEntity[] | undefined });
       } else if (msg.caption !== undefined || hasCaptionSlot(msg)) {
-        await this.o.api.editMessageCaption(pair.target_chat_id, pair.target_message_id, { caption: msg.caption ?? '', caption_entities: msg.caption_entities });
+        await this.o.api.editMessageCaption(pair.target_chat_id, pair.target_message_id, {
+          caption: msg.caption ?? '',
+          caption_entities: msg.caption_entities,
+        });
       }
     } catch (e) {
       if (isHarmlessEditError(e)) return;
@@ -226,7 +243,13 @@ export class Relay {
     return counterpart === undefined ? undefined : { message_id: counterpart, allow_sending_without_reply: true };
   }
 
-  private async copy(toChat: number, fromChat: number, msgs: Message[], other: { message_thread_id?: number }, reply: ReplyParameters | undefined): Promise<number[]> {
+  private async copy(
+    toChat: number,
+    fromChat: number,
+    msgs: Message[],
+    other: { message_thread_id?: number },
+    reply: ReplyParameters | undefined,
+  ): Promise<number[]> {
     if (msgs.length === 1) {
       try {
         return [(await this.o.api.copyMessage(toChat, fromChat, msgs[0]!.message_id, { ...other, reply_parameters: reply })).message_id];
@@ -235,14 +258,21 @@ export class Relay {
         return [(await this.o.api.copyMessage(toChat, fromChat, msgs[0]!.message_id, other)).message_id];
       }
     }
-    const ids = await this.o.api.copyMessages(toChat, fromChat, msgs.map((m) => m.message_id), other);
+    const ids = await this.o.api.copyMessages(
+      toChat,
+      fromChat,
+      msgs.map((m) => m.message_id),
+      other,
+    );
     return ids.map((m) => m.message_id);
   }
 
   private async markBlocked(customerId: number): Promise<void> {
     if (await this.o.customers.setBlockedBot(customerId, true)) {
       this.o.log.info({ customerId }, 'customer blocked the bot');
-      await this.sendToTopic(customerId, this.o.agentText('agent-customer-blocked')).catch((err: unknown) => this.o.log.error({ err }, 'could not tell agents about a block'));
+      await this.sendToTopic(customerId, this.o.agentText('agent-customer-blocked')).catch((err: unknown) =>
+        this.o.log.error({ err }, 'could not tell agents about a block'),
+      );
     }
   }
 }

@@ -37,7 +37,7 @@ export function truncateUtf8(s: string, maxBytes: number, ellipsis = '…'): str
 export function topicTitle(t: { status: TicketStatus; firstName: string; ticketId: number; category?: string | null }): string {
   const name = t.firstName.replace(/\s+/g, ' ').trim() || '—';
   const head = `${STATUS_EMOJI[t.status]} `;
-  const tail = ` · #${t.ticketId}` + (t.category ? ` · ${t.category}` : '');
+  const tail = ` · #${t.ticketId}${t.category ? ` · ${t.category}` : ''}`;
   // The name gives way first; the ticket number and category are what agents scan for.
   const nameBudget = TOPIC_TITLE_MAX_BYTES - utf8Bytes(head) - utf8Bytes(tail);
   if (nameBudget >= 8) return head + truncateUtf8(name, nameBudget) + tail;

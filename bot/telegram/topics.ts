@@ -60,7 +60,10 @@ export class TopicManager {
     const running = this.inflight.get(customerId);
     if (running) return running;
     const creation = this.createOnce(customerId, title).finally(() => this.inflight.delete(customerId));
-    this.inflight.set(customerId, creation.then((c) => c.threadId));
+    this.inflight.set(
+      customerId,
+      creation.then((c) => c.threadId),
+    );
     const { threadId, created } = await creation;
     // Only the call that created the topic follows up; callers that joined it (or found it) do not.
     if (created) await this.onCreated?.(customerId, threadId).catch((err: unknown) => this.log.error({ err, customerId }, 'topic creation follow-up failed'));
@@ -86,7 +89,10 @@ export class TopicManager {
         const { set, evicted } = await this.customers.setThread(customerId, threadId, token);
         if (!set) this.log.warn({ customerId, threadId }, 'topic lease expired while creating the topic; keeping the other one');
         if (evicted.length)
-          this.log.warn({ customerId, threadId, staleCustomers: evicted }, 'the new topic has an id other customers were mapped to: their mapping was stale (support group replaced or sandbox restarted) and is dropped');
+          this.log.warn(
+            { customerId, threadId, staleCustomers: evicted },
+            'the new topic has an id other customers were mapped to: their mapping was stale (support group replaced or sandbox restarted) and is dropped',
+          );
         this.titles.set(threadId, title);
         const current = (await this.customers.get(customerId))!.thread_id ?? threadId;
         return { threadId: current, created: set && current === threadId };

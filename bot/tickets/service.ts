@@ -110,10 +110,10 @@ export class TicketService {
          ORDER BY first_response_at DESC LIMIT 20`,
         [queue],
       ),
-      this.o.db.query<{ n: number }>(
-        `SELECT count(DISTINCT agent_id)::int AS n FROM tickets WHERE queue = $1 AND first_response_at > $2`,
-        [queue, new Date(now.getTime() - 3600_000)],
-      ),
+      this.o.db.query<{ n: number }>(`SELECT count(DISTINCT agent_id)::int AS n FROM tickets WHERE queue = $1 AND first_response_at > $2`, [
+        queue,
+        new Date(now.getTime() - 3600_000),
+      ]),
     ]);
     const targetSeconds = this.o.sla.target(queue).firstResponseSeconds;
     const business = estimateEtaSeconds({
@@ -190,7 +190,10 @@ export class TicketService {
       if (t.status === 'resolved') throw new DeskError('ticket-resolved', { ticket: t.id });
       const at = iso(eventTime(t, o.at));
       const route = routeQueue({ isVip: o.isVip, category, defaultQueue: this.o.defaultQueue });
-      const due = route.queue === t.queue ? { firstResponseDueAt: t.first_response_due_at, resolutionDueAt: t.resolution_due_at } : this.o.sla.deadlines(route.queue, t.created_at);
+      const due =
+        route.queue === t.queue
+          ? { firstResponseDueAt: t.first_response_due_at, resolutionDueAt: t.resolution_due_at }
+          : this.o.sla.deadlines(route.queue, t.created_at);
       const status: TicketStatus = t.status === 'new' ? 'waiting_agent' : t.status;
       const next = await this.update(tx, t.id, {
         category: category.key,
@@ -203,8 +206,13 @@ export class TicketService {
       const events: TicketEventInput[] = [{ type: 'category_selected', occurred_at: at }];
       if (route.queue !== t.queue)
         events.push({
-          type: 'queue_changed', occurred_at: at, from_queue: t.queue, to_queue: route.queue, reason: route.reason,
-          first_response_due_at: iso(due.firstResponseDueAt), resolution_due_at: iso(due.resolutionDueAt),
+          type: 'queue_changed',
+          occurred_at: at,
+          from_queue: t.queue,
+          to_queue: route.queue,
+          reason: route.reason,
+          first_response_due_at: iso(due.firstResponseDueAt),
+          resolution_due_at: iso(due.resolutionDueAt),
         });
       if (status !== t.status) events.push({ type: 'status_changed', occurred_at: at, from_status: t.status, to_status: status });
       return { next, events };
@@ -239,7 +247,10 @@ export class TicketService {
         next,
         events: [
           {
-            type: 'ticket_resolved', occurred_at: iso(at), agent_id: agent, resolved_by: o.by,
+            type: 'ticket_resolved',
+            occurred_at: iso(at),
+            agent_id: agent,
+            resolved_by: o.by,
             resolution_seconds: seconds(t.created_at, at),
             resolution_bh_seconds: this.o.sla.businessSeconds(t.queue, t.created_at, at),
             agent_replies: t.agent_replies,
@@ -283,8 +294,14 @@ export class TicketService {
         next,
         events: [
           {
-            type: 'queue_changed', occurred_at: iso(eventTime(t, o.at)), agent_id: o.agentId ?? t.agent_id, from_queue: t.queue, to_queue: queue, reason: 'escalation',
-            first_response_due_at: iso(due.firstResponseDueAt), resolution_due_at: iso(due.resolutionDueAt),
+            type: 'queue_changed',
+            occurred_at: iso(eventTime(t, o.at)),
+            agent_id: o.agentId ?? t.agent_id,
+            from_queue: t.queue,
+            to_queue: queue,
+            reason: 'escalation',
+            first_response_due_at: iso(due.firstResponseDueAt),
+            resolution_due_at: iso(due.resolutionDueAt),
           },
         ],
       };
@@ -332,7 +349,11 @@ export class TicketService {
       const events: TicketEventInput[] = [];
       if (t.agent_id === null) events.push({ type: 'ticket_assigned', occurred_at: iso(at), agent_id: m.agentId, previous_agent_id: null });
       events.push({
-        type: 'message_out', occurred_at: iso(at), agent_id: m.agentId, message_kind: m.kind, is_first_response: first,
+        type: 'message_out',
+        occurred_at: iso(at),
+        agent_id: m.agentId,
+        message_kind: m.kind,
+        is_first_response: first,
         first_response_seconds: first ? seconds(t.created_at, at) : null,
         first_response_bh_seconds: first ? this.o.sla.businessSeconds(t.queue, t.created_at, at) : null,
       });
@@ -346,7 +367,9 @@ export class TicketService {
     await this.o.db.transaction(async (tx) => {
       const t = await this.get(ticketId, tx);
       if (!t) throw new DeskError('ticket-not-found', { ticket: ticketId });
-      await this.o.outbox.appendForTicket(tx, t, [{ type: 'bot_reply', occurred_at: iso(eventTime(t, r.at)), reply_kind: r.replyKind, kb_article_id: r.kbArticleId ?? null }]);
+      await this.o.outbox.appendForTicket(tx, t, [
+        { type: 'bot_reply', occurred_at: iso(eventTime(t, r.at)), reply_kind: r.replyKind, kb_article_id: r.kbArticleId ?? null },
+      ]);
     });
   }
 
@@ -376,7 +399,10 @@ export class TicketService {
   private async update(tx: Queryable, id: number, set: Partial<Omit<Ticket, 'id'>>): Promise<Ticket> {
     const keys = Object.keys(set) as (keyof typeof set)[];
     const assignments = keys.map((k, i) => `${k} = $${i + 2}`);
-    const r = await tx.query<Ticket>(`UPDATE tickets SET ${assignments.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 RETURNING *`, [id, ...keys.map((k) => set[k])]);
+    const r = await tx.query<Ticket>(`UPDATE tickets SET ${assignments.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1 RETURNING *`, [
+      id,
+      ...keys.map((k) => set[k]),
+    ]);
     return r.rows[0]!;
   }
 

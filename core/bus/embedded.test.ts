@@ -12,7 +12,13 @@ let n = 0;
 const freshDir = () => join(tmp.dir, `bus-${++n}`);
 
 /** Runs a consumer until `until` returns true for everything it saw. */
-async function consumeUntil(bus: Bus, group: string, topic: string, until: (seen: ConsumedMessage[]) => boolean, onBatch?: (b: ConsumedMessage[]) => Promise<void>) {
+async function consumeUntil(
+  bus: Bus,
+  group: string,
+  topic: string,
+  until: (seen: ConsumedMessage[]) => boolean,
+  onBatch?: (b: ConsumedMessage[]) => Promise<void>,
+) {
   const seen: ConsumedMessage[] = [];
   const c = await bus.consumer(group);
   let done!: () => void;
@@ -52,7 +58,10 @@ describe('embedded bus', () => {
     const dir = freshDir();
     let bus = createEmbeddedBus({ dir, defaultPartitions: 1 });
     const p = await bus.producer();
-    await p.send('t', Array.from({ length: 10 }, (_, i) => ({ key: 'k', value: `a${i}` })));
+    await p.send(
+      't',
+      Array.from({ length: 10 }, (_, i) => ({ key: 'k', value: `a${i}` })),
+    );
     const first = await consumeUntil(bus, 'g', 't', (s) => s.length >= 10);
     expect(first.map((m) => m.value!.toString())).toEqual(Array.from({ length: 10 }, (_, i) => `a${i}`));
     await bus.close();
@@ -102,7 +111,10 @@ describe('embedded bus', () => {
   it('drops a torn record at the tail on open and keeps everything before it', async () => {
     const dir = freshDir();
     let bus = createEmbeddedBus({ dir, defaultPartitions: 1 });
-    await (await bus.producer()).send('t', [{ key: null, value: 'one' }, { key: null, value: 'two' }]);
+    await (await bus.producer()).send('t', [
+      { key: null, value: 'one' },
+      { key: null, value: 'two' },
+    ]);
     await bus.close();
     const file = join(dir, 'topics', 't', '0', '00000000000000000000.log');
     const before = statSync(file).size;
@@ -177,7 +189,10 @@ describe('embedded bus', () => {
   it('opens a partition log written before segments existed', async () => {
     const dir = freshDir();
     let bus = createEmbeddedBus({ dir, defaultPartitions: 1 });
-    await (await bus.producer()).send('t', [{ key: null, value: 'old-1' }, { key: null, value: 'old-2' }]);
+    await (await bus.producer()).send('t', [
+      { key: null, value: 'old-1' },
+      { key: null, value: 'old-2' },
+    ]);
     await bus.close();
     // the earlier layout: DIR/topics/<topic>/<p>.log
     renameSync(join(dir, 'topics', 't', '0', '00000000000000000000.log'), join(dir, 'topics', 't', '0.log'));

@@ -431,10 +431,15 @@ export function createEmbeddedBus(o: EmbeddedBusOptions): Bus {
           backoff = firstBackoff;
           const deletable = pl.oldestDeletableEnd;
           if (deletable !== null && next >= deletable)
-            await deleteConsumedSegments(pl).catch((e: unknown) => log.warn({ err: e, topic: pl.topic, partition: pl.partition }, 'could not delete consumed segments'));
+            await deleteConsumedSegments(pl).catch((e: unknown) =>
+              log.warn({ err: e, topic: pl.topic, partition: pl.partition }, 'could not delete consumed segments'),
+            );
         } catch (e) {
           if (!running) break;
-          log.warn({ err: e, topic: pl.topic, partition: pl.partition, offset: next, retryInMs: backoff }, 'eachBatch failed; the batch will be delivered again');
+          log.warn(
+            { err: e, topic: pl.topic, partition: pl.partition, offset: next, retryInMs: backoff },
+            'eachBatch failed; the batch will be delivered again',
+          );
           await sleep(backoff);
           backoff = Math.min(backoff * 2, maxBackoff);
         }

@@ -11,7 +11,16 @@
  * handler resolved, i.e. after the rows are in ClickHouse. A handler that
  * throws leaves the offsets where they were, so the messages come again.
  */
-import { Kafka, Partitioners, logLevel as KafkaLogLevel, type Consumer, type ITopicPartitionConfig, type IHeaders, type LogEntry, type Producer } from 'kafkajs';
+import {
+  Kafka,
+  Partitioners,
+  logLevel as KafkaLogLevel,
+  type Consumer,
+  type ITopicPartitionConfig,
+  type IHeaders,
+  type LogEntry,
+  type Producer,
+} from 'kafkajs';
 import { logger } from '../log.js';
 import type { BatchControl, Bus, BusConsumer, BusProducer, ConsumedBatch, ConsumedMessage, OutgoingMessage, PartitionLag, RunOptions } from './types.js';
 
@@ -31,7 +40,8 @@ function kafkaLogCreator() {
     const { message, ...rest } = entry;
     if (level === KafkaLogLevel.ERROR) log.error(rest, message);
     else if (level === KafkaLogLevel.WARN) log.warn(rest, message);
-    else if (level === KafkaLogLevel.INFO) log.debug(rest, message); // kafkajs is chatty at INFO (every join, every fetch-manager start)
+    else if (level === KafkaLogLevel.INFO)
+      log.debug(rest, message); // kafkajs is chatty at INFO (every join, every fetch-manager start)
     else log.trace(rest, message);
   };
 }
@@ -140,9 +150,14 @@ export function createKafkaBus(o: KafkaBusOptions): Bus {
     kind: 'kafka',
 
     async producer() {
-      const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false,
+      const producer = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: false,
         // kafkajs: an idempotent producer must not give up (EoS); a send waits out a broker outage with capped back-off.
-        retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 } });
+        retry: { retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 10_000 },
+      });
       await producer.connect();
       const p = new KafkaProducer(producer);
       const handle = { close: () => p.close() };

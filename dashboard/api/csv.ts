@@ -16,8 +16,5 @@ export function sendCsv(reply: FastifyReply, name: string, rows: readonly object
     // null → empty cell; booleans as 1/0 so spreadsheets can sum them
     cast: { boolean: (v) => (v ? '1' : '0'), number: (v) => String(v) },
   });
-  return reply
-    .type('text/csv; charset=utf-8')
-    .header('content-disposition', `attachment; filename="${name}.csv"`)
-    .send(text);
+  return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(text);
 }

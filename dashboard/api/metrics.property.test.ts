@@ -58,7 +58,10 @@ function expectMatchesReference(s: Snapshot, events: SupportEvent[]): void {
   BREAKDOWN_DIMENSIONS.forEach((by, i) => {
     const ref = referenceBreakdown(events, by, QUERIES[0]!);
     const got = s.breakdowns[i]!;
-    expect(got.map((r) => r.key), `breakdown keys by ${by}`).toEqual(ref.map((r) => r.key));
+    expect(
+      got.map((r) => r.key),
+      `breakdown keys by ${by}`,
+    ).toEqual(ref.map((r) => r.key));
     got.forEach((row, j) => expect(sameMetrics(row, ref[j]!), `breakdown by ${by}, key "${row.key}"`).toEqual([]));
   });
 }
@@ -66,7 +69,10 @@ function expectMatchesReference(s: Snapshot, events: SupportEvent[]): void {
 function expectSameSnapshot(a: Snapshot, b: Snapshot, label: string): void {
   a.summaries.forEach((s, i) => expect(sameMetrics(s, b.summaries[i]!), `${label}: summary ${QUERIES[i]!.label}`).toEqual([]));
   a.breakdowns.forEach((rows, i) => {
-    expect(b.breakdowns[i]!.map((r) => r.key), `${label}: breakdown keys`).toEqual(rows.map((r) => r.key));
+    expect(
+      b.breakdowns[i]!.map((r) => r.key),
+      `${label}: breakdown keys`,
+    ).toEqual(rows.map((r) => r.key));
     rows.forEach((r, j) => expect(sameMetrics(r, b.breakdowns[i]![j]!), `${label}: breakdown ${BREAKDOWN_DIMENSIONS[i]} ${r.key}`).toEqual([]));
   });
 }

@@ -25,9 +25,26 @@ const MIN = 60_000;
 /** Open tickets in their own queue so the live panel's numbers are exact. */
 function liveTicket(id: number, createdMinAgo: number, frDueMin: number, extra: Partial<TicketSpec> = {}): TicketSpec {
   return {
-    id, customer: 9000 + id, createdAt: NOW - createdMinAgo * MIN, queue: 'LIVE', language: 'en', category: null, opened: true,
-    frDueMin, resDueMin: 240, queueChange: null, botReplies: [], agent: null, replies: [], frtBhFactor: 1, lifecycle: [],
-    csatSurveyAt: null, csat: [], npsSurveyAt: null, nps: [], ...extra,
+    id,
+    customer: 9000 + id,
+    createdAt: NOW - createdMinAgo * MIN,
+    queue: 'LIVE',
+    language: 'en',
+    category: null,
+    opened: true,
+    frDueMin,
+    resDueMin: 240,
+    queueChange: null,
+    botReplies: [],
+    agent: null,
+    replies: [],
+    frtBhFactor: 1,
+    lifecycle: [],
+    csatSurveyAt: null,
+    csat: [],
+    npsSurveyAt: null,
+    nps: [],
+    ...extra,
   };
 }
 
@@ -146,7 +163,10 @@ describe('GET /api/v1/timeseries', () => {
   });
 
   it('day buckets follow the requested time zone', async () => {
-    const body = (await get(`/api/v1/timeseries?metric=tickets_created&interval=day&tz=Asia/Kolkata&${range}`)).json() as { tz: string; points: { t: string }[] };
+    const body = (await get(`/api/v1/timeseries?metric=tickets_created&interval=day&tz=Asia/Kolkata&${range}`)).json() as {
+      tz: string;
+      points: { t: string }[];
+    };
     expect(body.tz).toBe('Asia/Kolkata');
     expect(body.points[1]!.t).toMatch(/T18:30:00\.000Z$/); // local midnight at UTC+5:30
   });
@@ -174,7 +194,9 @@ describe('GET /api/v1/heatmap and /frt-distribution', () => {
 describe('GET /api/v1/live', () => {
   it('counts open, at-risk and breached tickets and lists them', async () => {
     const body = (await get('/api/v1/live?queue=LIVE')).json() as {
-      open_tickets: number; at_risk: number; breached: number;
+      open_tickets: number;
+      at_risk: number;
+      breached: number;
       oldest_waiting: { ticket_id: number } | null;
       tickets: { ticket_id: number; state: string; sla: string; overdue_seconds: number }[];
     };
@@ -252,7 +274,9 @@ describe('GET /api/v1/dimensions', () => {
     } finally {
       await secured.close();
     }
-    const doc = (await get('/api/docs/json')).json() as { paths: Record<string, { get: { security: unknown; responses: Record<string, { content: Record<string, { schema: { properties: object } }> }> } }> };
+    const doc = (await get('/api/docs/json')).json() as {
+      paths: Record<string, { get: { security: unknown; responses: Record<string, { content: Record<string, { schema: { properties: object } }> }> } }>;
+    };
     const op = doc.paths['/api/v1/dimensions']!.get;
     expect(op.security).toEqual([{ bearerAuth: [] }]);
     expect(Object.keys(op.responses['200']!.content['application/json']!.schema.properties)).toEqual(['categories', 'queues']);
@@ -327,7 +351,9 @@ describe('auth', () => {
 
   it('refuses to serve beyond loopback without a token', async () => {
     await expect(buildDashboardServer({ ch: db.ch, host: '0.0.0.0', webRoot: false })).rejects.toThrow(/ANALYTICS_TOKEN/);
-    await expect(buildDashboardServer({ ch: db.ch, host: '192.168.1.10', webRoot: false })).rejects.toThrow(/ANALYTICS_TOKEN must be set when HOST \(192\.168\.1\.10\)/);
+    await expect(buildDashboardServer({ ch: db.ch, host: '192.168.1.10', webRoot: false })).rejects.toThrow(
+      /ANALYTICS_TOKEN must be set when HOST \(192\.168\.1\.10\)/,
+    );
     expect(isLoopback('127.0.0.1')).toBe(true);
     expect(isLoopback('::1')).toBe(true);
     expect(isLoopback('localhost')).toBe(true);
@@ -340,7 +366,15 @@ describe('OpenAPI and /metrics', () => {
     const doc = (await get('/api/docs/json')).json() as { openapi: string; paths: Record<string, unknown>; components: { securitySchemes: object } };
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ['/api/v1/breakdown', '/api/v1/dimensions', '/api/v1/frt-distribution', '/api/v1/heatmap', '/api/v1/live', '/api/v1/summary', '/api/v1/timeseries'].sort(),
+      [
+        '/api/v1/breakdown',
+        '/api/v1/dimensions',
+        '/api/v1/frt-distribution',
+        '/api/v1/heatmap',
+        '/api/v1/live',
+        '/api/v1/summary',
+        '/api/v1/timeseries',
+      ].sort(),
     );
     expect(doc.components.securitySchemes).toHaveProperty('bearerAuth');
     const ui = await get('/api/docs/');

@@ -91,7 +91,10 @@ function route(schema: FastifySchema & { querystring: unknown }, summary: string
       security: [{ bearerAuth: [] }],
       response: {
         200: csv
-          ? { description: 'OK (JSON, or CSV with format=csv / Accept: text/csv)', content: { 'application/json': { schema: okJson }, 'text/csv': { schema: { type: 'string' } } } }
+          ? {
+              description: 'OK (JSON, or CSV with format=csv / Accept: text/csv)',
+              content: { 'application/json': { schema: okJson }, 'text/csv': { schema: { type: 'string' } } },
+            }
           : okJson,
         400: S.ErrorSchema,
         401: { type: 'object', properties: { error: { type: 'string' } } },
@@ -111,18 +114,24 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
   const metrics: Registry<MetricValues> = opts.metrics ?? METRICS;
   const M = opts.metrics ? S.metricSchemas(opts.metrics) : S.DEFAULT_METRIC_SCHEMAS;
   const fields = metrics.keys;
-  const timed = (endpoint: string): q.QueryRunner => async (sql, params) => {
-    const end = queryDuration.startTimer({ endpoint });
-    try {
-      return await runner(sql, params);
-    } finally {
-      end();
-    }
-  };
+  const timed =
+    (endpoint: string): q.QueryRunner =>
+    async (sql, params) => {
+      const end = queryDuration.startTimer({ endpoint });
+      try {
+        return await runner(sql, params);
+      } finally {
+        end();
+      }
+    };
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Support desk analytics API', version: '1', description: 'Ticket analytics and SLA state from ClickHouse aggregates. Rates are fractions 0–1, durations seconds, null = no data.' },
+      info: {
+        title: 'Support desk analytics API',
+        version: '1',
+        description: 'Ticket analytics and SLA state from ClickHouse aggregates. Rates are fractions 0–1, durations seconds, null = no data.',
+      },
       components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'ANALYTICS_TOKEN' } } },
     },
   });
@@ -131,29 +140,49 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
   await app.register(
     async (api: FastifyInstance) => {
       if (opts.token) {
-        await api.register(bearerAuth, { keys: new Set([opts.token]), addHook: true, errorResponse: () => ({ error: 'missing or invalid bearer token (Authorization: Bearer $ANALYTICS_TOKEN)' }) });
+        await api.register(bearerAuth, {
+          keys: new Set([opts.token]),
+          addHook: true,
+          errorResponse: () => ({ error: 'missing or invalid bearer token (Authorization: Bearer $ANALYTICS_TOKEN)' }),
+        });
       }
       api.setValidatorCompiler(strictValidator());
       api.setErrorHandler((err: Error & { statusCode?: number }, request, reply) => {
         const status = err.statusCode ?? 500;
         if (status >= 500) request.log.error({ err }, 'analytics request failed');
-        return reply.code(status).send({ statusCode: status, error: status === 400 ? 'Bad Request' : status === 401 ? 'Unauthorized' : 'Internal Server Error', message: status >= 500 ? 'analytics query failed; see the server log' : err.message });
+        return reply.code(status).send({
+          statusCode: status,
+          error: status === 400 ? 'Bad Request' : status === 401 ? 'Unauthorized' : 'Internal Server Error',
+          message: status >= 500 ? 'analytics query failed; see the server log' : err.message,
+        });
       });
 
       api.get(
         '/dimensions',
-        route({ querystring: S.DimensionsQuery, response: { 200: S.DimensionsSchema } }, 'Labels of the configured categories and queues, for showing the keys the other endpoints use', false),
+        route(
+          { querystring: S.DimensionsQuery, response: { 200: S.DimensionsSchema } },
+          'Labels of the configured categories and queues, for showing the keys the other endpoints use',
+          false,
+        ),
         async () => dimensions,
       );
 
-      api.get<{ Querystring: Static<typeof S.SummaryQuery> }>('/summary', route({ querystring: S.SummaryQuery, response: { 200: M.MetricsSchema } }, 'Metrics of the tickets created in [from, to)', true), async (req, reply) => {
-        const m = await q.summary(timed('summary'), parseRange(req.query), parseFilter(req.query), now(), metrics);
-        return wantsCsv(req) ? sendCsv(reply, 'summary', [m], fields) : m;
-      });
+      api.get<{ Querystring: Static<typeof S.SummaryQuery> }>(
+        '/summary',
+        route({ querystring: S.SummaryQuery, response: { 200: M.MetricsSchema } }, 'Metrics of the tickets created in [from, to)', true),
+        async (req, reply) => {
+          const m = await q.summary(timed('summary'), parseRange(req.query), parseFilter(req.query), now(), metrics);
+          return wantsCsv(req) ? sendCsv(reply, 'summary', [m], fields) : m;
+        },
+      );
 
       api.get<{ Querystring: Static<typeof S.BreakdownQuery> }>(
         '/breakdown',
-        route({ querystring: S.BreakdownQuery, response: { 200: { type: 'array', items: M.BreakdownRowSchema } } }, 'The summary metrics per queue, category, agent or language', true),
+        route(
+          { querystring: S.BreakdownQuery, response: { 200: { type: 'array', items: M.BreakdownRowSchema } } },
+          'The summary metrics per queue, category, agent or language',
+          true,
+        ),
         async (req, reply) => {
           const rows = await q.breakdown(timed('breakdown'), req.query.by as BreakdownDimension, parseRange(req.query), parseFilter(req.query), now(), metrics);
           const columns = ['key', ...(req.query.by === 'agent' ? ['label'] : []), ...fields];
@@ -195,7 +224,11 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
 
       api.get<{ Querystring: Static<typeof S.LiveQuery> }>(
         '/live',
-        route({ querystring: S.LiveQuery, response: { 200: S.LiveSchema } }, 'Open tickets now: by queue and status, oldest waiting, at risk and breached', true),
+        route(
+          { querystring: S.LiveQuery, response: { 200: S.LiveSchema } },
+          'Open tickets now: by queue and status, oldest waiting, at risk and breached',
+          true,
+        ),
         async (req, reply) => {
           const l = await q.live(timed('live'), now(), liveWindowSeconds, parseFilter(req.query));
           return wantsCsv(req) ? sendCsv(reply, 'live', l.by_queue, ['queue', 'status', 'open', 'at_risk', 'breached']) : l;
@@ -206,7 +239,8 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
   );
 
   const webRoot = opts.webRoot ?? DEFAULT_WEB_ROOT;
-  if (webRoot !== false) await app.register(webAppPlugin, { root: webRoot, mountPath: '/', title: 'The analytics dashboard', buildCommand: 'npm run build:web' });
+  if (webRoot !== false)
+    await app.register(webAppPlugin, { root: webRoot, mountPath: '/', title: 'The analytics dashboard', buildCommand: 'npm run build:web' });
 };
 
 export default analyticsPlugin;

@@ -212,7 +212,12 @@ export async function live(run: QueryRunner, now: Date, windowSeconds: number, f
     .slice(0, listLimit);
   const waiting = byQueue
     .filter((r) => Number(r.unanswered_n) > 0)
-    .map((r) => ({ queue: String(r.queue), status: String(r.status), since: Number((r.oldest as [number, number])[0]), ticket_id: Number((r.oldest as [number, number])[1]) }))
+    .map((r) => ({
+      queue: String(r.queue),
+      status: String(r.status),
+      since: Number((r.oldest as [number, number])[0]),
+      ticket_id: Number((r.oldest as [number, number])[1]),
+    }))
     .sort((a, b) => a.since - b.since || a.ticket_id - b.ticket_id);
   const o = waiting[0];
   const rows: LiveQueueRow[] = byQueue.map((r) => ({
@@ -232,7 +237,13 @@ export async function live(run: QueryRunner, now: Date, windowSeconds: number, f
     at_risk: sum('at_risk'),
     breached: sum('breached'),
     oldest_waiting: o
-      ? { ticket_id: o.ticket_id, queue: o.queue, status: o.status, waiting_since: new Date(o.since).toISOString(), waiting_seconds: Math.max(0, (now.getTime() - o.since) / 1000) }
+      ? {
+          ticket_id: o.ticket_id,
+          queue: o.queue,
+          status: o.status,
+          waiting_since: new Date(o.since).toISOString(),
+          waiting_seconds: Math.max(0, (now.getTime() - o.since) / 1000),
+        }
       : null,
     by_queue: rows,
     tickets: tickets.map(({ queue, status, u: [dueMs, ticketId, state, agentId, createdMs] }) => ({

@@ -71,7 +71,11 @@ export function metricSchemas<V extends MetricValues>(metrics: Registry<V>) {
   const metricProperties = Object.fromEntries(metrics.metrics.map((d) => [d.key, metricProperty(d)])) as unknown as Record<keyof V & string, TSchema>;
   return {
     MetricName,
-    MetricsSchema: Type.Object(metricProperties, { $id: 'Metrics', additionalProperties: false, description: 'Analytics of the ticket cohort; rates are fractions 0–1' }),
+    MetricsSchema: Type.Object(metricProperties, {
+      $id: 'Metrics',
+      additionalProperties: false,
+      description: 'Analytics of the ticket cohort; rates are fractions 0–1',
+    }),
     BreakdownRowSchema: Type.Object(
       {
         key: Type.String({ description: "The dimension's value; empty = none" }),
@@ -100,12 +104,19 @@ export const { MetricsSchema, BreakdownRowSchema, TimeseriesQuery, TimeseriesSch
 export const HeatmapSchema = Type.Object({
   tz: Type.String(),
   cells: Type.Array(
-    Type.Object({ weekday: Type.Integer({ minimum: 1, maximum: 7, description: '1 = Monday' }), hour: Type.Integer({ minimum: 0, maximum: 23 }), tickets: Type.Integer() }),
+    Type.Object({
+      weekday: Type.Integer({ minimum: 1, maximum: 7, description: '1 = Monday' }),
+      hour: Type.Integer({ minimum: 0, maximum: 23 }),
+      tickets: Type.Integer(),
+    }),
   ),
 });
 export const FrtDistributionSchema = Type.Array(
   Type.Object({
-    bucket: StringEnum(FRT_BUCKETS.map(([b]) => b), 'bucket label'),
+    bucket: StringEnum(
+      FRT_BUCKETS.map(([b]) => b),
+      'bucket label',
+    ),
     min_seconds: Type.Number(),
     max_seconds: Nullable(Type.Number()),
     tickets: Type.Integer(),
@@ -130,7 +141,13 @@ export const LiveSchema = Type.Object({
   at_risk: Type.Integer(),
   breached: Type.Integer(),
   oldest_waiting: Nullable(
-    Type.Object({ ticket_id: Type.Integer(), queue: Type.String(), status: Type.String(), waiting_since: Type.String({ format: 'date-time' }), waiting_seconds: Type.Number() }),
+    Type.Object({
+      ticket_id: Type.Integer(),
+      queue: Type.String(),
+      status: Type.String(),
+      waiting_since: Type.String({ format: 'date-time' }),
+      waiting_seconds: Type.Number(),
+    }),
   ),
   by_queue: Type.Array(
     Type.Object({
@@ -150,14 +167,33 @@ export const DimensionsQuery = Type.Object({}, { additionalProperties: false });
 export const DimensionsSchema = Type.Object(
   {
     categories: Type.Array(
-      Type.Object({ key: Type.String({ description: 'As the data carries it: the `category` filter and breakdown key' }), label: Type.String({ description: 'Its label in CATEGORIES' }), queue: Type.String({ description: 'The queue it routes to' }) }, { additionalProperties: false }),
+      Type.Object(
+        {
+          key: Type.String({ description: 'As the data carries it: the `category` filter and breakdown key' }),
+          label: Type.String({ description: 'Its label in CATEGORIES' }),
+          queue: Type.String({ description: 'The queue it routes to' }),
+        },
+        { additionalProperties: false },
+      ),
       { description: 'The configured categories (CATEGORIES), in configured order' },
     ),
-    queues: Type.Array(Type.Object({ key: Type.String({ description: 'As the data carries it: the `queue` filter and breakdown key' }), label: Type.String({ description: 'Name to show' }) }, { additionalProperties: false }), {
-      description: 'The queues the configuration routes to: each category’s, DEFAULT_QUEUE and VIP',
-    }),
+    queues: Type.Array(
+      Type.Object(
+        {
+          key: Type.String({ description: 'As the data carries it: the `queue` filter and breakdown key' }),
+          label: Type.String({ description: 'Name to show' }),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        description: 'The queues the configuration routes to: each category’s, DEFAULT_QUEUE and VIP',
+      },
+    ),
   },
-  { additionalProperties: false, description: 'Labels of the configured categories and queues; keys found in the data but not listed here are not configured (any more)' },
+  {
+    additionalProperties: false,
+    description: 'Labels of the configured categories and queues; keys found in the data but not listed here are not configured (any more)',
+  },
 );
 
 export const ErrorSchema = Type.Object({ statusCode: Type.Integer(), error: Type.String(), message: Type.String() });

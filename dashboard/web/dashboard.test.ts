@@ -41,7 +41,16 @@ const webOut = tmpDataDir('desk-web-');
 async function launch(): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profile.dir, {
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     deviceScaleFactor: 1,
   });
 }

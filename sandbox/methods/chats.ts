@@ -14,7 +14,14 @@ export const chatMethods: MethodTable = {
     };
     const info = chat.info;
     if (chat.type === 'private') {
-      return { id: info.id, type: 'private', first_name: info.first_name ?? '', ...(info.last_name ? { last_name: info.last_name } : {}), ...(info.username ? { username: info.username } : {}), ...common };
+      return {
+        id: info.id,
+        type: 'private',
+        first_name: info.first_name ?? '',
+        ...(info.last_name ? { last_name: info.last_name } : {}),
+        ...(info.username ? { username: info.username } : {}),
+        ...common,
+      };
     }
     const pinned = chat.pinned.at(-1);
     const pinnedMessage = pinned !== undefined ? world.message(chat, pinned)?.message : undefined;
@@ -24,7 +31,22 @@ export const chatMethods: MethodTable = {
       title: info.title ?? '',
       ...(info.is_forum ? { is_forum: true as const } : {}),
       ...common,
-      permissions: { can_send_messages: true, can_send_audios: true, can_send_documents: true, can_send_photos: true, can_send_videos: true, can_send_video_notes: true, can_send_voice_notes: true, can_send_polls: true, can_send_other_messages: true, can_add_web_page_previews: true, can_change_info: false, can_invite_users: true, can_pin_messages: false, can_manage_topics: false },
+      permissions: {
+        can_send_messages: true,
+        can_send_audios: true,
+        can_send_documents: true,
+        can_send_photos: true,
+        can_send_videos: true,
+        can_send_video_notes: true,
+        can_send_voice_notes: true,
+        can_send_polls: true,
+        can_send_other_messages: true,
+        can_add_web_page_previews: true,
+        can_change_info: false,
+        can_invite_users: true,
+        can_pin_messages: false,
+        can_manage_topics: false,
+      },
       ...(pinnedMessage ? { pinned_message: pinnedMessage as unknown as NonNullable<ChatFullInfo['pinned_message']> } : {}),
     } as ChatFullInfo;
   },

@@ -31,7 +31,10 @@ describe('serving the playground', () => {
   beforeAll(async () => {
     app = Fastify();
     // As in sandbox/server.ts: the control API (with its catch-all under /sandbox/) beside the playground.
-    app.register(controlRoutes(world, () => 'http://sandbox.test'), { prefix: '/sandbox' });
+    app.register(
+      controlRoutes(world, () => 'http://sandbox.test'),
+      { prefix: '/sandbox' },
+    );
     app.register(playgroundRoutes(world, { root }));
     await app.ready();
   });
@@ -44,7 +47,10 @@ describe('serving the playground', () => {
     expect(before.body).toContain('npm run build:playground');
 
     mkdirSync(join(root, 'assets'), { recursive: true });
-    writeFileSync(join(root, 'index.html'), '<!doctype html><title>playground build 1</title><script type="module" src="/sandbox/playground/assets/main-1a2b.js"></script>');
+    writeFileSync(
+      join(root, 'index.html'),
+      '<!doctype html><title>playground build 1</title><script type="module" src="/sandbox/playground/assets/main-1a2b.js"></script>',
+    );
     writeFileSync(join(root, 'assets', 'main-1a2b.js'), 'console.log("playground")');
     const page = await app.inject('/sandbox/');
     expect(page.statusCode).toBe(200);
@@ -137,10 +143,14 @@ describe('the playground in Chromium against a real desk', () => {
 
     const payment = customerLog().getByRole('button', { name: '💳 Payment' });
     await payment.waitFor();
-    expect(await customerLog().locator('.msg.in .kb-button').allInnerTexts()).toEqual(expect.arrayContaining(['💳 Payment', '👤 Account', '✨ Features', '😞 Complaint', '💡 Ideas']));
+    expect(await customerLog().locator('.msg.in .kb-button').allInnerTexts()).toEqual(
+      expect.arrayContaining(['💳 Payment', '👤 Account', '✨ Features', '😞 Complaint', '💡 Ideas']),
+    );
     await payment.click();
     await customerLog().locator('.msg.in', { hasText: 'payments queue' }).waitFor();
-    const ticket = (await d.db.query<{ id: number; category: string; queue: string }>('SELECT id, category, queue FROM tickets WHERE customer_id = $1', [CUSTOMER])).rows[0]!;
+    const ticket = (
+      await d.db.query<{ id: number; category: string; queue: string }>('SELECT id, category, queue FROM tickets WHERE customer_id = $1', [CUSTOMER])
+    ).rows[0]!;
     expect(ticket).toMatchObject({ category: 'payment', queue: 'payments' });
   });
 
@@ -152,7 +162,9 @@ describe('the playground in Chromium against a real desk', () => {
     await topicButton.click();
     expect(await page.locator('#thread-title').innerText()).toMatch(/Olga/);
     await threadLog().locator('.msg', { hasText: 'My payment failed' }).waitFor();
-    const card = threadLog().locator('.msg', { hasText: /Ticket #\d+/ }).first();
+    const card = threadLog()
+      .locator('.msg', { hasText: /Ticket #\d+/ })
+      .first();
     expect(await card.locator('.kb-button').allInnerTexts()).toEqual(['📝 Take', '🏁 Resolve']);
 
     // A new agent joins the support group from the page, then answers in the topic.
@@ -180,7 +192,9 @@ describe('the playground in Chromium against a real desk', () => {
     // Slash commands are just text.
     await page.getByLabel('Message in the topic, as the agent').fill('/note card issuer declined twice');
     await page.getByLabel('Message in the topic, as the agent').press('Enter');
-    await threadLog().locator('.msg.in', { hasText: /Note saved/ }).waitFor();
+    await threadLog()
+      .locator('.msg.in', { hasText: /Note saved/ })
+      .waitFor();
   });
 
   it('uploads a photo and a document as the customer; both are listed in the chat and relayed to the topic', async () => {
@@ -231,7 +245,9 @@ describe('the playground in Chromium against a real desk', () => {
     expect(await formatted.locator('.text i').innerText()).toBe('it');
     expect(await formatted.locator('.text code').innerText()).toBe('code');
     expect(await formatted.locator('.text .spoiler').innerText()).toBe('secret');
-    expect(await formatted.locator('.text a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')))).toEqual(['https://example.com/help']);
+    expect(await formatted.locator('.text a').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).getAttribute('href')))).toEqual([
+      'https://example.com/help',
+    ]);
     expect(await formatted.locator('.text').innerText()).toContain('trap');
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
   });

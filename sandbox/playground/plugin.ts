@@ -39,7 +39,8 @@ export function playgroundRoutes(world: World, opts: PlaygroundOptions = {}) {
     app.get<{ Querystring: { customer?: number } }>(
       `${PLAYGROUND_FILES_PATH}api/people`,
       { schema: { querystring: { type: 'object', additionalProperties: false, properties: { customer: { type: 'integer', minimum: 1 } } } } },
-      async (req, reply) => reply.header('cache-control', 'no-store').send(playgroundPeople(world, req.query.customer !== undefined ? { customerId: req.query.customer } : {})),
+      async (req, reply) =>
+        reply.header('cache-control', 'no-store').send(playgroundPeople(world, req.query.customer !== undefined ? { customerId: req.query.customer } : {})),
     );
   };
 }

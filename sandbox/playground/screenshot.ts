@@ -24,8 +24,24 @@ async function seedOthers(d: PlaygroundDesk): Promise<void> {
   await tg.setMember({ user_id: MARIA.id, status: 'member', first_name: MARIA.first_name });
   await tg.setMember({ user_id: 9_100_002, status: 'member', first_name: 'Tom' });
   const others = [
-    { id: 2001, name: 'Liam', text: 'How do I change the e-mail on my account?', category: '👤 Account', ago: 50, answer: 'Hi Liam! Settings → Profile → E-mail; we send a code to the new address.', resolve: true },
-    { id: 2002, name: 'Sofia', text: 'The app crashes when I upload a PDF', category: '✨ Features', ago: 30, answer: 'Thanks Sofia, could you tell me the app version?', take: true },
+    {
+      id: 2001,
+      name: 'Liam',
+      text: 'How do I change the e-mail on my account?',
+      category: '👤 Account',
+      ago: 50,
+      answer: 'Hi Liam! Settings → Profile → E-mail; we send a code to the new address.',
+      resolve: true,
+    },
+    {
+      id: 2002,
+      name: 'Sofia',
+      text: 'The app crashes when I upload a PDF',
+      category: '✨ Features',
+      ago: 30,
+      answer: 'Thanks Sofia, could you tell me the app version?',
+      take: true,
+    },
     { id: 2003, name: 'Ahmed', text: 'Nobody answers me, where is my refund?', category: undefined, ago: 25 },
   ];
   for (const c of others) {

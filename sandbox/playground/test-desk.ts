@@ -18,7 +18,16 @@ import { SandboxClient, startSandbox, type RunningSandbox } from '../index.js';
 /** Headless Chromium as this project runs it (dashboard/web/dashboard.test.ts). */
 export const CHROMIUM = {
   executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
 };
 
 /** A picture a customer would send: a phone screenshot of a declined payment, drawn in the page. */
@@ -83,9 +92,23 @@ export async function startPlaygroundDesk(opts: { port?: number } = {}): Promise
   const db = await openDatabase({ DATA_DIR: tmp.dir, DATABASE_URL: undefined, DATABASE_POOL_SIZE: 1 });
   const config = loadBotConfig({ THROTTLE: '0', ALBUM_BUFFER: '150ms', LOG_LEVEL: 'warn' });
   const alertsConfig = loadAlertsConfig({});
-  const desk = await createDesk({ db, bus: new MemoryBus(), config, apiRoot: sandbox.apiRoot, composers: [createAlertsComposer(alertsConfig)], features: noFeatures() });
+  const desk = await createDesk({
+    db,
+    bus: new MemoryBus(),
+    config,
+    apiRoot: sandbox.apiRoot,
+    composers: [createAlertsComposer(alertsConfig)],
+    features: noFeatures(),
+  });
   await desk.start();
-  const escalations = new Escalations({ db, api: desk.services.api, supportChatId: config.supportChatId, config: alertsConfig, log: logger('playground-test'), t: desk.services.agentText });
+  const escalations = new Escalations({
+    db,
+    api: desk.services.api,
+    supportChatId: config.supportChatId,
+    config: alertsConfig,
+    log: logger('playground-test'),
+    t: desk.services.agentText,
+  });
   return {
     sandbox,
     client,

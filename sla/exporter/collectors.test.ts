@@ -25,10 +25,24 @@ beforeAll(async () => {
   await seedTicket(db, { queue: 'VIP', createdAt: min(0), firstResponseDueAt: min(20) });
   // L1: answered in 4 and 10 minutes within the last hour, in progress; one past resolution.
   await seedTicket(db, { queue: 'L1', status: 'in_progress', createdAt: min(-30), firstResponseAt: min(-26), firstResponseDueAt: min(-15) });
-  ids.l1Late = await seedTicket(db, { queue: 'L1', status: 'waiting_customer', createdAt: min(-300), firstResponseAt: min(-290), firstResponseDueAt: min(-285), resolutionDueAt: min(-60) });
+  ids.l1Late = await seedTicket(db, {
+    queue: 'L1',
+    status: 'waiting_customer',
+    createdAt: min(-300),
+    firstResponseAt: min(-290),
+    firstResponseDueAt: min(-285),
+    resolutionDueAt: min(-60),
+  });
   await seedTicket(db, { queue: 'L1', status: 'in_progress', createdAt: min(-20), firstResponseAt: min(-10), firstResponseDueAt: min(-5) });
   // Resolved tickets never count as open, even past their deadlines.
-  await seedTicket(db, { queue: 'L1', status: 'resolved', createdAt: min(-100), firstResponseDueAt: min(-85), resolutionDueAt: min(-10), resolvedAt: min(-50) });
+  await seedTicket(db, {
+    queue: 'L1',
+    status: 'resolved',
+    createdAt: min(-100),
+    firstResponseDueAt: min(-85),
+    resolutionDueAt: min(-10),
+    resolvedAt: min(-50),
+  });
   // A queue the exporter does not know in advance.
   await seedTicket(db, { queue: 'legal', createdAt: min(-40), firstResponseDueAt: min(-10) });
 });
@@ -73,7 +87,11 @@ describe('readSlaSnapshot', () => {
     await db.query("INSERT INTO staff (id, display_name) VALUES (504, 'Anna K.')");
     await db.query('UPDATE tickets SET agent_id = 504 WHERE id = $1', [ids.l1Late]);
     try {
-      expect((await findBreachingTickets(db, 'L1', 'resolution_breached', { now: NOW }))[0]).toMatchObject({ id: ids.l1Late, agent_id: 504, agent_name: 'Anna K.' });
+      expect((await findBreachingTickets(db, 'L1', 'resolution_breached', { now: NOW }))[0]).toMatchObject({
+        id: ids.l1Late,
+        agent_id: 504,
+        agent_name: 'Anna K.',
+      });
       expect((await findBreachingTickets(db, 'VIP', 'first_response_breached', { now: NOW }))[0]).toMatchObject({ agent_id: null, agent_name: null });
     } finally {
       await db.query('UPDATE tickets SET agent_id = NULL WHERE id = $1', [ids.l1Late]);
@@ -139,12 +157,14 @@ describe('CSAT over 24 h from ClickHouse', () => {
       const rate = (ticket: number, queue: string, score: number, min: number) =>
         makeEvent<'csat_rated'>({ type: 'csat_rated', ticket_id: ticket, ticket_created_at: created, queue, occurred_at: ago(min), score });
       await insertRows(ch, 'events', [
-        rate(1, 'L1', 2, 120), rate(1, 'L1', 5, 60), // re-rated: the latest (5) counts
+        rate(1, 'L1', 2, 120),
+        rate(1, 'L1', 5, 60), // re-rated: the latest (5) counts
         rate(2, 'L1', 4, 30),
         rate(3, 'VIP', 3, 10),
         rate(4, 'VIP', 1, 25 * 60), // older than 24 h
         // re-rated with a clock that runs behind (a replayed date): the ticket's order decides, not the clock
-        { ...rate(5, 'L2', 5, 30), ticket_seq: 4 }, { ...rate(5, 'L2', 1, 90), ticket_seq: 6 },
+        { ...rate(5, 'L2', 5, 30), ticket_seq: 4 },
+        { ...rate(5, 'L2', 1, 90), ticket_seq: 6 },
       ]);
       const registry = new Registry();
       registerSlaCollectors({ db, ch, registry, config: { SLA_CSAT_TARGET: '4.5', SLA_IMMINENT_WINDOW: 300, SLA_CSAT_REFRESH: 60 } });

@@ -78,7 +78,11 @@ export function registerSlaCollectors(opts: SlaCollectorOptions): SlaCollectors 
   const metrics: MetricRegistry<MetricValues> = opts.metrics ?? (METRICS as unknown as MetricRegistry<MetricValues>);
   const exported = metrics.metrics.filter((d): d is MetricDefinition & { prometheus: PrometheusExport } => d.prometheus !== undefined);
   const storeWindows: StoreWindow[] = [
-    ...new Map(exported.flatMap((d): [string, StoreWindow][] => (d.prometheus.window.source === 'store' ? [[d.prometheus.window.window.name, d.prometheus.window.window]] : []))).values(),
+    ...new Map(
+      exported.flatMap((d): [string, StoreWindow][] =>
+        d.prometheus.window.source === 'store' ? [[d.prometheus.window.window.name, d.prometheus.window.window]] : [],
+      ),
+    ).values(),
   ];
   const factsWindows = new Map<string, { window: FactsWindow; keys: string[] }>();
   for (const d of exported) {
@@ -164,14 +168,22 @@ export function registerSlaCollectors(opts: SlaCollectorOptions): SlaCollectors 
       for (const q of await snapshot()) for (const s of TICKET_STATUSES) this.set({ queue: q.queue, status: s }, q.open[s] ?? 0);
     },
   });
-  const frBreached = perQueue('support_sla_first_response_breached_tickets', 'Open tickets still without a first response past their first-response deadline.', (q) => q.firstResponseOverdue);
+  const frBreached = perQueue(
+    'support_sla_first_response_breached_tickets',
+    'Open tickets still without a first response past their first-response deadline.',
+    (q) => q.firstResponseOverdue,
+  );
   const frImminent = perQueue(
     'support_sla_first_response_imminent_tickets',
     `Open tickets without a first response whose deadline is within SLA_IMMINENT_WINDOW (${cfg.SLA_IMMINENT_WINDOW} s).`,
     (q) => q.firstResponseDueSoon,
   );
   const resBreached = perQueue('support_sla_resolution_breached_tickets', 'Open tickets past their resolution deadline.', (q) => q.resolutionOverdue);
-  const oldest = perQueue('support_oldest_waiting_ticket_seconds', 'Age of the oldest open ticket still waiting for a first response (0 when none waits).', (q) => q.oldestWaitingSeconds);
+  const oldest = perQueue(
+    'support_oldest_waiting_ticket_seconds',
+    'Age of the oldest open ticket still waiting for a first response (0 when none waits).',
+    (q) => q.oldestWaitingSeconds,
+  );
 
   // ---- metric gauges from the definitions ----
   // The sample behind each live window (e.g. first responses in the last hour, behind the FRT quantiles).
@@ -206,7 +218,8 @@ export function registerSlaCollectors(opts: SlaCollectorOptions): SlaCollectors 
   };
   const facts = async () => {
     const stale = Date.now() - factsAt > cfg.SLA_CSAT_REFRESH * 1000;
-    if (factsAt === 0) await refreshFacts(); // first scrape: wait once so the gauges are not empty
+    if (factsAt === 0)
+      await refreshFacts(); // first scrape: wait once so the gauges are not empty
     else if (stale) void refreshFacts();
     return factsValue;
   };

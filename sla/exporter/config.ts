@@ -16,12 +16,18 @@ function csatTargetDefault(): string {
 }
 
 export const loadMonitoringConfig = defineConfig('monitoring', {
-  SLA_CSAT_TARGET: env.string({ default: csatTargetDefault(), form: 'a number from 1 to 5 (e.g. 4.5)', doc: 'CSAT target (1–5) exported as support_csat_target; the CSAT alert fires below it.' }),
+  SLA_CSAT_TARGET: env.string({
+    default: csatTargetDefault(),
+    form: 'a number from 1 to 5 (e.g. 4.5)',
+    doc: 'CSAT target (1–5) exported as support_csat_target; the CSAT alert fires below it.',
+  }),
   SLA_IMMINENT_WINDOW: env.duration({ default: '5m', doc: 'A ticket counts as "breach imminent" this long before its first-response deadline.' }),
-  SLA_CSAT_REFRESH: env.duration({ default: '60s', doc: 'How often the 24 h CSAT gauge re-reads ClickHouse (scrapes between refreshes reuse the last value).' }),
+  SLA_CSAT_REFRESH: env.duration({
+    default: '60s',
+    doc: 'How often the 24 h CSAT gauge re-reads ClickHouse (scrapes between refreshes reuse the last value).',
+  }),
 });
 export type MonitoringConfig = ReturnType<typeof loadMonitoringConfig>;
-
 
 /** The playbook's first-response targets, used when the entry point passes none (seconds). */
 export const DEFAULT_FIRST_RESPONSE_TARGETS: ReadonlyMap<string, number> = new Map([

@@ -54,7 +54,15 @@ FROM tickets
 WHERE status <> 'resolved'
 GROUP BY queue, status`;
 
-interface OpenRow { queue: string; status: string; n: number; fr_overdue: number; fr_due_soon: number; oldest_wait: number; res_overdue: number }
+interface OpenRow {
+  queue: string;
+  status: string;
+  n: number;
+  fr_overdue: number;
+  fr_due_soon: number;
+  oldest_wait: number;
+  res_overdue: number;
+}
 type WindowRow = { queue: string; n: number } & Record<string, unknown>;
 
 function emptyQueue(queue: string): QueueSla {
@@ -170,5 +178,11 @@ export async function findBreachingTickets(
      LIMIT $2`,
     params,
   );
-  return r.rows.map((t) => ({ ...t, matching: Number(t.matching), created_at: new Date(t.created_at), first_response_due_at: new Date(t.first_response_due_at), resolution_due_at: new Date(t.resolution_due_at) }));
+  return r.rows.map((t) => ({
+    ...t,
+    matching: Number(t.matching),
+    created_at: new Date(t.created_at),
+    first_response_due_at: new Date(t.first_response_due_at),
+    resolution_due_at: new Date(t.resolution_due_at),
+  }));
 }

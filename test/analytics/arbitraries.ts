@@ -19,7 +19,10 @@ export const ticketSpec = (id: number): fc.Arbitrary<TicketSpec> =>
     opened: fc.constantFrom(true, true, true, false),
     frDueMin: fc.constantFrom(5, 15, 30),
     resDueMin: fc.constantFrom(60, 240, 1440),
-    queueChange: fc.option(fc.record({ at: minutes(60), to: fc.constantFrom(...QUEUES), frDueMin: fc.constantFrom(10, 60), resDueMin: fc.constantFrom(120, 2880) }), { nil: null }),
+    queueChange: fc.option(
+      fc.record({ at: minutes(60), to: fc.constantFrom(...QUEUES), frDueMin: fc.constantFrom(10, 60), resDueMin: fc.constantFrom(120, 2880) }),
+      { nil: null },
+    ),
     botReplies: fc.array(minutes(30), { maxLength: 2 }),
     agent: fc.option(fc.integer({ min: 100, max: 103 }), { nil: null }),
     replies: fc.array(minutes(2000), { maxLength: 3 }),

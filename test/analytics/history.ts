@@ -66,7 +66,12 @@ export function ticketEvents(t: TicketSpec): SupportEvent[] {
   if (t.opened)
     steps.push({
       min: 0,
-      emit: () => ({ type: 'ticket_opened', first_response_due_at: iso(t.createdAt + t.frDueMin * MIN), resolution_due_at: iso(t.createdAt + t.resDueMin * MIN), is_repeat_contact: false }),
+      emit: () => ({
+        type: 'ticket_opened',
+        first_response_due_at: iso(t.createdAt + t.frDueMin * MIN),
+        resolution_due_at: iso(t.createdAt + t.resDueMin * MIN),
+        is_repeat_contact: false,
+      }),
     });
   if (t.category) {
     const c = t.category;
@@ -79,7 +84,14 @@ export function ticketEvents(t: TicketSpec): SupportEvent[] {
       emit: () => {
         const from = queue;
         queue = qc.to;
-        return { type: 'queue_changed', from_queue: from, to_queue: qc.to, reason: 'escalation', first_response_due_at: iso(t.createdAt + qc.frDueMin * MIN), resolution_due_at: iso(t.createdAt + qc.resDueMin * MIN) };
+        return {
+          type: 'queue_changed',
+          from_queue: from,
+          to_queue: qc.to,
+          reason: 'escalation',
+          first_response_due_at: iso(t.createdAt + qc.frDueMin * MIN),
+          resolution_due_at: iso(t.createdAt + qc.resDueMin * MIN),
+        };
       },
     });
   }
@@ -107,7 +119,13 @@ export function ticketEvents(t: TicketSpec): SupportEvent[] {
       min: m,
       emit: (when) =>
         i % 2 === 0
-          ? { type: 'ticket_resolved', resolved_by: 'agent', resolution_seconds: (when - t.createdAt) / 1000, resolution_bh_seconds: (when - t.createdAt) / 1000, agent_replies: 0 }
+          ? {
+              type: 'ticket_resolved',
+              resolved_by: 'agent',
+              resolution_seconds: (when - t.createdAt) / 1000,
+              resolution_bh_seconds: (when - t.createdAt) / 1000,
+              agent_replies: 0,
+            }
           : { type: 'ticket_reopened', reason: 'customer' },
     }),
   );
@@ -148,7 +166,9 @@ export function ticketEvents(t: TicketSpec): SupportEvent[] {
  * flag and the definition agree.)
  */
 export function flagRepeatContacts(events: SupportEvent[]): SupportEvent[] {
-  const resolutions = events.filter((e) => e.type === 'ticket_resolved').map((e) => ({ customer: e.customer_id, ticket: e.ticket_id, at: Date.parse(e.occurred_at) }));
+  const resolutions = events
+    .filter((e) => e.type === 'ticket_resolved')
+    .map((e) => ({ customer: e.customer_id, ticket: e.ticket_id, at: Date.parse(e.occurred_at) }));
   return events.map((e) => {
     if (e.type !== 'ticket_opened') return e;
     const created = Date.parse(e.ticket_created_at!);

@@ -112,17 +112,37 @@ function metricsOf(cohort: Ticket[], all: Map<number, Ticket>, resolutions: { cu
   const fr = cohort.map((x) => slaOutcome(x.firstReply, x.frDue)).filter((x): x is boolean => x !== null);
   const res = cohort.map((x) => slaOutcome(x.firstResolved, x.resDue)).filter((x): x is boolean => x !== null);
   // judged at creation by the desk, so known once the ticket_opened event has arrived
-  const repeat = cohort.filter((x) => x.opened && resolutions.some((r) => r.customer === x.customer && r.ticket !== x.id && r.at >= x.created - 7 * 86_400_000 && r.at < x.created));
+  const repeat = cohort.filter(
+    (x) => x.opened && resolutions.some((r) => r.customer === x.customer && r.ticket !== x.id && r.at >= x.created - 7 * 86_400_000 && r.at < x.created),
+  );
   void all;
   const m: Metrics = {
     tickets_created: cohort.length,
     tickets_resolved: resolved.length,
-    frt_p50_seconds: quantileInclusive(cohort.filter((x) => x.firstReply !== null).map((x) => secs(x.firstReply!, x.created)), 0.5),
-    frt_p90_seconds: quantileInclusive(cohort.filter((x) => x.firstReply !== null).map((x) => secs(x.firstReply!, x.created)), 0.9),
-    frt_bh_p50_seconds: quantileInclusive(cohort.filter((x) => x.frtBh !== null).map((x) => x.frtBh!), 0.5),
-    frt_bh_p90_seconds: quantileInclusive(cohort.filter((x) => x.frtBh !== null).map((x) => x.frtBh!), 0.9),
-    resolution_p50_seconds: quantileInclusive(resolved.map((x) => secs(x.firstResolved!, x.created)), 0.5),
-    resolution_p90_seconds: quantileInclusive(resolved.map((x) => secs(x.firstResolved!, x.created)), 0.9),
+    frt_p50_seconds: quantileInclusive(
+      cohort.filter((x) => x.firstReply !== null).map((x) => secs(x.firstReply!, x.created)),
+      0.5,
+    ),
+    frt_p90_seconds: quantileInclusive(
+      cohort.filter((x) => x.firstReply !== null).map((x) => secs(x.firstReply!, x.created)),
+      0.9,
+    ),
+    frt_bh_p50_seconds: quantileInclusive(
+      cohort.filter((x) => x.frtBh !== null).map((x) => x.frtBh!),
+      0.5,
+    ),
+    frt_bh_p90_seconds: quantileInclusive(
+      cohort.filter((x) => x.frtBh !== null).map((x) => x.frtBh!),
+      0.9,
+    ),
+    resolution_p50_seconds: quantileInclusive(
+      resolved.map((x) => secs(x.firstResolved!, x.created)),
+      0.5,
+    ),
+    resolution_p90_seconds: quantileInclusive(
+      resolved.map((x) => secs(x.firstResolved!, x.created)),
+      0.9,
+    ),
     fcr_rate: ratio(withReply.filter((x) => x.replyIds.size === 1 && !x.reopened).length, withReply.length),
     auto_resolution_rate: ratio(resolved.filter((x) => x.replyIds.size === 0).length, resolved.length),
     reopen_rate: ratio(cohort.filter((x) => x.reopened).length, resolved.length),

@@ -12,9 +12,18 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const ticketOf = async (customer: number) =>
-  (await h.db.query<{ id: number; queue: string; status: string; first_response_due_at: Date; resolution_due_at: Date; created_at: Date; category: string | null; agent_id: number | null }>(
-    'SELECT * FROM tickets WHERE customer_id = $1 ORDER BY id DESC LIMIT 1', [customer],
-  )).rows[0]!;
+  (
+    await h.db.query<{
+      id: number;
+      queue: string;
+      status: string;
+      first_response_due_at: Date;
+      resolution_due_at: Date;
+      created_at: Date;
+      category: string | null;
+      agent_id: number | null;
+    }>('SELECT * FROM tickets WHERE customer_id = $1 ORDER BY id DESC LIMIT 1', [customer])
+  ).rows[0]!;
 
 async function openTicket(customer: number, text: string, extra: Record<string, unknown> = {}) {
   await h.client.sendCustomerMessage(customer, { text, first_name: `C${customer}`, ...extra });

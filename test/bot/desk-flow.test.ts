@@ -74,7 +74,7 @@ describe('agent side', () => {
     const out = events.filter((e) => e.type === 'message_out');
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ is_first_response: true, agent_id: AGENT, message_kind: 'text', queue: 'payments', category: 'payment' });
-    const fr = out[0] as Extract<typeof out[0], { type: 'message_out' }>;
+    const fr = out[0] as Extract<(typeof out)[0], { type: 'message_out' }>;
     expect(fr.first_response_seconds).toBeGreaterThanOrEqual(30);
     expect(fr.first_response_bh_seconds).toBe(fr.first_response_seconds);
     const t = (await h.db.query<{ status: string; agent_id: number }>('SELECT status, agent_id FROM tickets WHERE customer_id = 1001')).rows[0]!;

@@ -24,7 +24,9 @@ export interface FeatureHarness extends Harness {
   thread(customerId: number): Promise<number>;
 }
 
-export async function startFeatureHarness(o: { env?: Record<string, string>; botEnv?: Record<string, string>; sandbox?: SandboxOptions } = {}): Promise<FeatureHarness> {
+export async function startFeatureHarness(
+  o: { env?: Record<string, string>; botEnv?: Record<string, string>; sandbox?: SandboxOptions } = {},
+): Promise<FeatureHarness> {
   let features: Features | undefined;
   const make = () => (features = createFeatures(loadFeaturesConfig({ ...o.env }), { manualScheduler: true, watchFiles: false }));
   const h = await startHarness({ env: o.botEnv, sandbox: o.sandbox, features: make });
@@ -33,16 +35,28 @@ export async function startFeatureHarness(o: { env?: Record<string, string>; bot
   fh.runJobs = (at = new Date()) => features!.runtime.scheduler.runDue(at);
   fh.eventsOf = async <T extends EventType>(type: T) => (await h.settle()).filter((e: SupportEvent): e is EventOf<T> => e.type === type);
   fh.thread = (customerId: number) =>
-    h.client.waitFor(async () => (await h.db.query<{ thread_id: number | null }>('SELECT thread_id FROM customers WHERE id = $1', [customerId])).rows[0]?.thread_id ?? undefined, {
-      what: `topic of ${customerId}`,
-      timeoutMs: 10_000,
-    });
+    h.client.waitFor(
+      async () =>
+        (await h.db.query<{ thread_id: number | null }>('SELECT thread_id FROM customers WHERE id = $1', [customerId])).rows[0]?.thread_id ?? undefined,
+      {
+        what: `topic of ${customerId}`,
+        timeoutMs: 10_000,
+      },
+    );
   return fh;
 }
 
 /** Opens a ticket for a customer with a message the KB does not answer, and picks a category. */
-export async function openTicket(h: FeatureHarness, customerId: number, o: { name?: string; language?: string; text?: string } = {}): Promise<{ ticketId: number; thread: number }> {
-  await h.client.sendCustomerMessage(customerId, { text: o.text ?? 'hello, I have a question about my contract', first_name: o.name ?? `Customer ${customerId}`, language_code: o.language ?? 'en' });
+export async function openTicket(
+  h: FeatureHarness,
+  customerId: number,
+  o: { name?: string; language?: string; text?: string } = {},
+): Promise<{ ticketId: number; thread: number }> {
+  await h.client.sendCustomerMessage(customerId, {
+    text: o.text ?? 'hello, I have a question about my contract',
+    first_name: o.name ?? `Customer ${customerId}`,
+    language_code: o.language ?? 'en',
+  });
   const thread = await h.thread(customerId);
   const ticketId = await h.client.waitFor(
     async () => (await h.db.query<{ id: number }>(`SELECT id FROM tickets WHERE customer_id = $1 AND status <> 'resolved'`, [customerId])).rows[0]?.id,

@@ -80,7 +80,17 @@ export interface Harness {
  * pass their own (`features`), built with `createFeatures(config, { clock })`.
  */
 export function coreTestFeatures(env: Record<string, string> = {}): Features {
-  return createFeatures(loadFeaturesConfig({ KB_AUTO_ANSWER: '0', SPAM_NEWCOMER_MESSAGES: '0', SPAM_NEWCOMER_AGE: '0', SPAM_RATE_LIMIT: '100000', SPAM_DUPLICATE_WINDOW: '0', ...env }), { watchFiles: false });
+  return createFeatures(
+    loadFeaturesConfig({
+      KB_AUTO_ANSWER: '0',
+      SPAM_NEWCOMER_MESSAGES: '0',
+      SPAM_NEWCOMER_AGE: '0',
+      SPAM_RATE_LIMIT: '100000',
+      SPAM_DUPLICATE_WINDOW: '0',
+      ...env,
+    }),
+    { watchFiles: false },
+  );
 }
 
 /** No features at all: the desk core's own contract, deterministic (no CSAT after a resolve, no KB answer). */
@@ -105,11 +115,21 @@ export async function startHarness(
   let desk = await createDesk({ db, bus, config, apiRoot: sandbox.apiRoot, features: features() });
   await desk.start();
   const h: Harness = {
-    bus, config, dataDir: tmp.dir,
-    get sandbox() { return sandbox; },
-    get client() { return client; },
-    get db() { return db; },
-    get desk() { return desk; },
+    bus,
+    config,
+    dataDir: tmp.dir,
+    get sandbox() {
+      return sandbox;
+    },
+    get client() {
+      return client;
+    },
+    get db() {
+      return db;
+    },
+    get desk() {
+      return desk;
+    },
     async restart(o = {}) {
       await desk.stop();
       await db.close();
@@ -139,6 +159,9 @@ export async function startHarness(
 }
 
 export const topicOf = async (client: SandboxClient, customerId: number, db: Db): Promise<number> => {
-  const r = await client.waitFor(async () => (await db.query<{ thread_id: number | null }>('SELECT thread_id FROM customers WHERE id = $1', [customerId])).rows[0]?.thread_id ?? undefined, { what: `topic of ${customerId}`, timeoutMs: 10_000 });
+  const r = await client.waitFor(
+    async () => (await db.query<{ thread_id: number | null }>('SELECT thread_id FROM customers WHERE id = $1', [customerId])).rows[0]?.thread_id ?? undefined,
+    { what: `topic of ${customerId}`, timeoutMs: 10_000 },
+  );
   return r;
 };

@@ -16,7 +16,9 @@ function testFeatures() {
     name: 'suggest',
     async run(ctx, { ticket, message }) {
       if (!/password/i.test(message.text ?? '')) return 'continue';
-      await ctx.reply('Try the reset link.', { reply_markup: new InlineKeyboard().text('Solved', `t:ok:${ticket.id}`).text('Need a human', `t:human:${ticket.id}`) });
+      await ctx.reply('Try the reset link.', {
+        reply_markup: new InlineKeyboard().text('Solved', `t:ok:${ticket.id}`).text('Need a human', `t:human:${ticket.id}`),
+      });
       await ctx.desk.tickets.recordBotReply(ticket.id, { replyKind: 'kb', kbArticleId: 'reset', at: new Date() });
       return 'wait';
     },

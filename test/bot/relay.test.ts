@@ -36,7 +36,10 @@ describe('customer → topic', () => {
     it(`relays ${kind}`, async () => {
       const sent = await h.client.sendCustomerMessage(C, input);
       const copy = await h.client.waitFor(async () => {
-        const r = await h.db.query<{ target_message_id: number }>('SELECT target_message_id FROM message_pairs WHERE source_chat_id = $1 AND source_message_id = $2', [C, sent.message_id]);
+        const r = await h.db.query<{ target_message_id: number }>(
+          'SELECT target_message_id FROM message_pairs WHERE source_chat_id = $1 AND source_message_id = $2',
+          [C, sent.message_id],
+        );
         return r.rows[0]?.target_message_id;
       });
       const m = await inTopic((x) => x.message_id === copy);

@@ -10,7 +10,8 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const ticketKey = (ticketId: number | null) => (ticketId === null ? null : String(ticketId));
-const pairsOf = async (chat: number) => (await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM message_pairs WHERE source_chat_id = $1', [chat])).rows[0]!.n;
+const pairsOf = async (chat: number) =>
+  (await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM message_pairs WHERE source_chat_id = $1', [chat])).rows[0]!.n;
 
 describe('Telegram faults', () => {
   it('with 429s and 5xx on 30 % of calls every message arrives exactly once and in order, both ways', async () => {
@@ -72,7 +73,17 @@ describe('bus outage', () => {
     await h.client.waitFor(async () => (await h.desk.outboxRelay.backlog()) === 0 || undefined, { timeoutMs: 30_000, what: 'the outbox to drain' });
     const events = h.bus.events();
     const ticketEvents = events.filter((e) => e.customer_id === 5101);
-    expect(ticketEvents.map((e) => e.type)).toEqual(['ticket_opened', 'status_changed', 'message_in', 'bot_reply', 'ticket_assigned', 'message_out', 'status_changed', 'ticket_resolved', 'status_changed']);
+    expect(ticketEvents.map((e) => e.type)).toEqual([
+      'ticket_opened',
+      'status_changed',
+      'message_in',
+      'bot_reply',
+      'ticket_assigned',
+      'message_out',
+      'status_changed',
+      'ticket_resolved',
+      'status_changed',
+    ]);
     const total = (await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n;
     expect(new Set(events.map((e) => e.event_id)).size).toBe(total);
     // keyed by ticket; desk-wide events (the agent's staff_updated) have no ticket and no key

@@ -17,7 +17,8 @@ afterAll(async () => h?.close());
 
 const latestTicket = async (customer: number) =>
   (await h.db.query<{ id: number; status: string }>('SELECT id, status FROM tickets WHERE customer_id = $1 ORDER BY id DESC LIMIT 1', [customer])).rows[0]!;
-const cardsIn = async (thread: number, ticket: number) => (await h.client.getChatMessages(SUPPORT, { threadId: thread })).filter((m) => m.from === 'bot' && (m.text ?? '').startsWith(`🎫 Ticket #${ticket}`));
+const cardsIn = async (thread: number, ticket: number) =>
+  (await h.client.getChatMessages(SUPPORT, { threadId: thread })).filter((m) => m.from === 'bot' && (m.text ?? '').startsWith(`🎫 Ticket #${ticket}`));
 
 describe('restart of the sandbox and the desk', () => {
   it("returning customers' messages reach their topics, and agents' answers reach them", async () => {

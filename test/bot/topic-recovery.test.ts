@@ -19,7 +19,12 @@ afterAll(async () => h?.close());
 const hasButtons = (m: MessageView) => (m.buttons ?? []).some((row) => row.length > 0);
 const isCardOf = (ticketId: number) => (m: MessageView) => m.from === 'bot' && (m.text ?? '').startsWith(`🎫 Ticket #${ticketId}`);
 const ticketRow = async (customer: number) =>
-  (await h.db.query<{ id: number; status: string; agent_id: number | null; card_message_id: number | null }>('SELECT id, status, agent_id, card_message_id FROM tickets WHERE customer_id = $1 ORDER BY id DESC LIMIT 1', [customer])).rows[0]!;
+  (
+    await h.db.query<{ id: number; status: string; agent_id: number | null; card_message_id: number | null }>(
+      'SELECT id, status, agent_id, card_message_id FROM tickets WHERE customer_id = $1 ORDER BY id DESC LIMIT 1',
+      [customer],
+    )
+  ).rows[0]!;
 
 async function openTicket(customer: number): Promise<{ thread: number; ticket: number }> {
   await h.client.sendCustomerMessage(customer, { text: 'first question', first_name: `Rec${customer}` });
@@ -86,7 +91,9 @@ describe('a stale card', () => {
     // As if a newer card had replaced this one while its buttons could not be removed.
     await h.db.query('UPDATE tickets SET card_message_id = card_message_id + 100000 WHERE id = $1', [ticket]);
     const press = await h.client.pressSupportButton({ from_id: AGENT, text: 'Take', message_id: card.message_id });
-    const answer = await h.client.waitFor(async () => (await h.client.getChatMessages(SUPPORT, { threadId: thread })).find((m) => m.message_id === press.message_id)?.callback_answers[0]);
+    const answer = await h.client.waitFor(
+      async () => (await h.client.getChatMessages(SUPPORT, { threadId: thread })).find((m) => m.message_id === press.message_id)?.callback_answers[0],
+    );
     expect(answer.text).toMatch(/out of date/);
     await h.settle();
     expect((await ticketRow(customer)).agent_id).toBeNull();

@@ -13,13 +13,27 @@ export type AgentCommand = (typeof AGENT_COMMANDS)[number];
 
 /** Words agents reach for that mean one of the commands: hints only, not aliases (one name per action). */
 const AGENT_GUESSES: Record<string, AgentCommand> = {
-  close: 'resolve', done: 'resolve', solve: 'resolve', solved: 'resolve', finish: 'resolve',
-  assign: 'take', claim: 'take', open: 'reopen', comment: 'note',
-  move: 'escalate', transfer: 'escalate', macro: 'm', kb: 'find_kb', search: 'find_kb', block: 'ban', unblock: 'unban',
+  close: 'resolve',
+  done: 'resolve',
+  solve: 'resolve',
+  solved: 'resolve',
+  finish: 'resolve',
+  assign: 'take',
+  claim: 'take',
+  open: 'reopen',
+  comment: 'note',
+  move: 'escalate',
+  transfer: 'escalate',
+  macro: 'm',
+  kb: 'find_kb',
+  search: 'find_kb',
+  block: 'ban',
+  unblock: 'unban',
 };
 
 const commandDescription = (desk: Desk, locale: string, command: string) => desk.translate(locale, `cmd-${command.replace('_', '-')}`);
-const menu = (desk: Desk, locale: string, names: readonly string[]): BotCommand[] => names.map((command) => ({ command, description: commandDescription(desk, locale, command) }));
+const menu = (desk: Desk, locale: string, names: readonly string[]): BotCommand[] =>
+  names.map((command) => ({ command, description: commandDescription(desk, locale, command) }));
 
 /** "/take — Take the ticket of this topic", one line per agent command, in the agents' language. */
 export function agentCommandList(desk: Desk): string {

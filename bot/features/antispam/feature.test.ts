@@ -5,19 +5,30 @@ import { AGENT, SUPPORT, startFeatureHarness, type FeatureHarness } from '../../
 const WINDOW_MS = 10 * 60_000;
 let h: FeatureHarness;
 beforeAll(async () => {
-  h = await startFeatureHarness({ env: { SPAM_RATE_LIMIT: '5', SPAM_RATE_WINDOW: '10m', SPAM_NEWCOMER_MESSAGES: '2', SPAM_NEWCOMER_AGE: '0', SPAM_DUPLICATE_WINDOW: '2m', KB_AUTO_ANSWER: '0' } });
+  h = await startFeatureHarness({
+    env: {
+      SPAM_RATE_LIMIT: '5',
+      SPAM_RATE_WINDOW: '10m',
+      SPAM_NEWCOMER_MESSAGES: '2',
+      SPAM_NEWCOMER_AGE: '0',
+      SPAM_DUPLICATE_WINDOW: '2m',
+      KB_AUTO_ANSWER: '0',
+    },
+  });
 });
 afterAll(async () => h?.close());
 
 // rows.length: PGlite reports rowCount 0 for SELECTs.
 const tickets = async (customerId: number) => (await h.db.query<{ id: number }>('SELECT id FROM tickets WHERE customer_id = $1', [customerId])).rows;
-const blocked = async (customerId: number) =>
-  (await h.eventsOf('spam_blocked')).filter((e) => e.customer_id === customerId).map((e) => e.reason);
+const blocked = async (customerId: number) => (await h.eventsOf('spam_blocked')).filter((e) => e.customer_id === customerId).map((e) => e.reason);
 const topic = (thread: number) => h.client.getChatMessages(SUPPORT, { threadId: thread });
 const card = (thread: number, ticketId: number) =>
-  h.client.waitForChatMessage(SUPPORT, (m) => m.from === 'bot' && (m.text ?? '').includes(`Ticket #${ticketId}`) && (m.buttons?.length ?? 0) > 0, { threadId: thread });
+  h.client.waitForChatMessage(SUPPORT, (m) => m.from === 'bot' && (m.text ?? '').includes(`Ticket #${ticketId}`) && (m.buttons?.length ?? 0) > 0, {
+    threadId: thread,
+  });
 const heldRows = async (customerId: number) =>
-  (await h.db.query<{ reason: string; state: string }>('SELECT reason, state FROM held_messages WHERE customer_id = $1 ORDER BY message_id', [customerId])).rows;
+  (await h.db.query<{ reason: string; state: string }>('SELECT reason, state FROM held_messages WHERE customer_id = $1 ORDER BY message_id', [customerId]))
+    .rows;
 
 describe('newcomers', () => {
   it('a first message that is a photo opens the ticket; the photo is held for the agents with its caption shown, and one tap releases it', async () => {
@@ -30,7 +41,11 @@ describe('newcomers', () => {
 
     const note = await h.client.waitForChatMessage(SUPPORT, /photo held: new customer/, { threadId: thread });
     expect(note.text).toContain('payment failed, see screenshot');
-    const held = await h.client.waitForChatMessage(SUPPORT, (m) => (m.text ?? '').includes(`Ticket #${ticket!.id}`) && /Held from a new customer: 1/.test(m.text ?? ''), { threadId: thread });
+    const held = await h.client.waitForChatMessage(
+      SUPPORT,
+      (m) => (m.text ?? '').includes(`Ticket #${ticket!.id}`) && /Held from a new customer: 1/.test(m.text ?? ''),
+      { threadId: thread },
+    );
     expect(held.buttons?.flat()).toContain('📎 Release held (1)');
     await h.settle();
     expect((await topic(thread)).some((m) => m.media === 'photo')).toBe(false);
@@ -50,7 +65,10 @@ describe('newcomers', () => {
     await h.client.pressSupportButton({ from_id: AGENT, message_id: held.message_id, text: '📎 Release held (1)' }).catch(() => undefined);
     await h.settle();
     expect((await topic(thread)).filter((m) => m.media === 'photo')).toHaveLength(1);
-    const pair = await h.db.query<{ target_message_id: number }>('SELECT target_message_id FROM message_pairs WHERE source_chat_id = 7001 AND target_message_id = $1', [copy.message_id]);
+    const pair = await h.db.query<{ target_message_id: number }>(
+      'SELECT target_message_id FROM message_pairs WHERE source_chat_id = 7001 AND target_message_id = $1',
+      [copy.message_id],
+    );
     expect(pair.rows).toHaveLength(1);
   });
 
@@ -71,7 +89,11 @@ describe('newcomers', () => {
     await h.client.sendCustomerMessage(7005, { document: { file_name: 'invoice.pdf' }, first_name: 'Res', language_code: 'en' });
     const thread = await h.thread(7005);
     const [ticket] = await tickets(7005);
-    const held = await h.client.waitForChatMessage(SUPPORT, (m) => (m.text ?? '').includes(`Ticket #${ticket!.id}`) && /Held from a new customer: 1/.test(m.text ?? ''), { threadId: thread });
+    const held = await h.client.waitForChatMessage(
+      SUPPORT,
+      (m) => (m.text ?? '').includes(`Ticket #${ticket!.id}`) && /Held from a new customer: 1/.test(m.text ?? ''),
+      { threadId: thread },
+    );
     await h.client.waitForCustomerMessage(7005, /What is your question about/);
     await h.settle();
     await h.restart();
@@ -85,7 +107,11 @@ describe('newcomers', () => {
     await h.client.sendCustomerMessage(7008, { photo: {}, media_group_id: 'album-7008' });
     const thread = await h.thread(7008);
     const [ticket] = await tickets(7008);
-    const held = await h.client.waitForChatMessage(SUPPORT, (m) => (m.text ?? '').includes(`Ticket #${ticket!.id}`) && /Held from a new customer: 2/.test(m.text ?? ''), { threadId: thread });
+    const held = await h.client.waitForChatMessage(
+      SUPPORT,
+      (m) => (m.text ?? '').includes(`Ticket #${ticket!.id}`) && /Held from a new customer: 2/.test(m.text ?? ''),
+      { threadId: thread },
+    );
     await h.client.waitForCustomerMessage(7008, /What is your question about/);
     await h.settle();
     expect((await topic(thread)).filter((m) => /photo held: new customer/.test(m.text ?? ''))).toHaveLength(1);
@@ -129,7 +155,8 @@ describe('duplicates and floods', () => {
 
   it('queues a flood: messages over the limit are held with one note, then relayed in order, exactly once, as the window allows', async () => {
     const t0 = Math.floor(Date.now() / 1000);
-    for (let i = 1; i <= 8; i++) await h.client.sendCustomerMessage(7003, { text: `message number ${i}`, first_name: 'Flo', language_code: 'en', date: t0 + i });
+    for (let i = 1; i <= 8; i++)
+      await h.client.sendCustomerMessage(7003, { text: `message number ${i}`, first_name: 'Flo', language_code: 'en', date: t0 + i });
     const thread = await h.thread(7003);
     await h.client.waitForChatMessage(SUPPORT, 'message number 5', { threadId: thread });
     await h.settle();

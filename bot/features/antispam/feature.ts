@@ -102,7 +102,8 @@ export function antispamFeature(rt: FeatureRuntime): Composer<BotContext> {
         reason: 'rate_limit',
         releaseAt: dueAt,
         // One job per held message (a job releases every due message of the customer; later ones find none left).
-        inTx: (tx, held) => rt.scheduler.schedule({ kind: RELEASE_JOB, dedupKey: `${RELEASE_JOB}:${held.id}`, dueAt, payload: { customerId } }, tx).then(() => undefined),
+        inTx: (tx, held) =>
+          rt.scheduler.schedule({ kind: RELEASE_JOB, dedupKey: `${RELEASE_JOB}:${held.id}`, dueAt, payload: { customerId } }, tx).then(() => undefined),
         after: async () => {
           window.setWaiting(customerId, await queuedCount(desk.db, customerId));
           await notify(ctx, 'rate_limit', 'spam-rate-limit');

@@ -78,7 +78,17 @@ export async function storeHold(desk: Desk, ticket: Ticket, msg: Message, hold: 
       `INSERT INTO held_messages (customer_id, message_id, ticket_id, reason, kind, media_group_id, reply_to_message_id, sent_at, release_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT (customer_id, message_id) DO NOTHING RETURNING *`,
-      [ticket.customer_id, msg.message_id, ticket.id, hold.reason, messageKind(msg), msg.media_group_id ?? null, msg.reply_to_message?.message_id ?? null, at, hold.releaseAt],
+      [
+        ticket.customer_id,
+        msg.message_id,
+        ticket.id,
+        hold.reason,
+        messageKind(msg),
+        msg.media_group_id ?? null,
+        msg.reply_to_message?.message_id ?? null,
+        at,
+        hold.releaseAt,
+      ],
     );
     const held = r.rows[0];
     if (!held) return undefined;
@@ -100,7 +110,9 @@ export async function announceHold(desk: Desk, held: HeldMessage, msg: Message, 
 
 /** How many links and media of the ticket wait for an agent (the card shows them, with a Release button). */
 export async function heldForAgents(db: Queryable, ticketId: number): Promise<number> {
-  const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM held_messages WHERE ticket_id = $1 AND state = 'held' AND release_at IS NULL`, [ticketId]);
+  const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM held_messages WHERE ticket_id = $1 AND state = 'held' AND release_at IS NULL`, [
+    ticketId,
+  ]);
   return r.rows[0]?.n ?? 0;
 }
 
@@ -120,10 +132,10 @@ export async function releaseForAgents(desk: Desk, ticketId: number): Promise<nu
  */
 export async function releaseQueued(desk: Desk, customerId: number, now: Date): Promise<void> {
   const rows = (
-    await desk.db.query<HeldMessage>(
-      `SELECT * FROM held_messages WHERE customer_id = $1 AND state = 'held' AND release_at <= $2 ORDER BY message_id`,
-      [customerId, now],
-    )
+    await desk.db.query<HeldMessage>(`SELECT * FROM held_messages WHERE customer_id = $1 AND state = 'held' AND release_at <= $2 ORDER BY message_id`, [
+      customerId,
+      now,
+    ])
   ).rows;
   if (rows.length === 0) return;
   if ((await desk.customers.get(customerId))?.banned) return settle(desk.db, rows, 'discarded');
@@ -132,7 +144,9 @@ export async function releaseQueued(desk: Desk, customerId: number, now: Date): 
 
 /** How many of the customer's messages wait for their slot. */
 export async function queuedCount(db: Queryable, customerId: number): Promise<number> {
-  const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM held_messages WHERE customer_id = $1 AND state = 'held' AND release_at IS NOT NULL`, [customerId]);
+  const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM held_messages WHERE customer_id = $1 AND state = 'held' AND release_at IS NOT NULL`, [
+    customerId,
+  ]);
   return r.rows[0]?.n ?? 0;
 }
 
@@ -183,7 +197,11 @@ function asMessage(row: HeldMessage): Message {
 /** An album is noted once in the topic, at its first held part. */
 async function laterAlbumPart(db: Queryable, row: HeldMessage): Promise<boolean> {
   if (row.media_group_id === null) return false;
-  const r = await db.query('SELECT 1 FROM held_messages WHERE customer_id = $1 AND media_group_id = $2 AND message_id < $3 LIMIT 1', [row.customer_id, row.media_group_id, row.message_id]);
+  const r = await db.query('SELECT 1 FROM held_messages WHERE customer_id = $1 AND media_group_id = $2 AND message_id < $3 LIMIT 1', [
+    row.customer_id,
+    row.media_group_id,
+    row.message_id,
+  ]);
   return r.rows.length > 0;
 }
 

@@ -67,7 +67,14 @@ describe('textWithLinkHosts', () => {
         { type: 'text_link', offset: 37, length: 4, url: 'https://pay.example/login' },
       ],
     } as unknown as Message;
-    expect(textWithLinkHosts(m)).toEqual([{ text: 'pay at ' }, { host: 'evil.example' }, { text: ' or ' }, { text: 'here ' }, { host: 'pay.example' }, { text: ' now' }]);
+    expect(textWithLinkHosts(m)).toEqual([
+      { text: 'pay at ' },
+      { host: 'evil.example' },
+      { text: ' or ' },
+      { text: 'here ' },
+      { host: 'pay.example' },
+      { text: ' now' },
+    ]);
   });
 
   it('reads a caption’s own entities, and a link without a scheme', () => {

@@ -32,7 +32,7 @@ export function textWithLinkHosts(m: Message): Array<{ text: string } | { host: 
     const url = e.type === 'text_link' ? e.url : text.slice(e.offset, e.offset + e.length);
     parts.push({ host: hostOf(url) });
     // A text_link's own words are what the customer wrote: keep them, the host follows.
-    if (e.type === 'text_link') parts.splice(parts.length - 1, 0, { text: text.slice(e.offset, e.offset + e.length) + ' ' });
+    if (e.type === 'text_link') parts.splice(parts.length - 1, 0, { text: `${text.slice(e.offset, e.offset + e.length)} ` });
     at = e.offset + e.length;
   }
   if (at < text.length) parts.push({ text: text.slice(at) });
@@ -51,8 +51,14 @@ function hostOf(url: string): string {
 export function duplicateKey(m: Message): string | undefined {
   const text = (m.text ?? m.caption ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
   const file =
-    m.photo?.at(-1)?.file_unique_id ?? m.document?.file_unique_id ?? m.video?.file_unique_id ?? m.voice?.file_unique_id ??
-    m.audio?.file_unique_id ?? m.animation?.file_unique_id ?? m.video_note?.file_unique_id ?? m.sticker?.file_unique_id;
+    m.photo?.at(-1)?.file_unique_id ??
+    m.document?.file_unique_id ??
+    m.video?.file_unique_id ??
+    m.voice?.file_unique_id ??
+    m.audio?.file_unique_id ??
+    m.animation?.file_unique_id ??
+    m.video_note?.file_unique_id ??
+    m.sticker?.file_unique_id;
   if (!text && !file) return undefined;
   return `${file ?? ''}|${text}`;
 }
@@ -61,7 +67,10 @@ export function duplicateKey(m: Message): string | undefined {
 export class RecentMessages {
   private readonly last = new Map<number, { key: string; at: number }>();
 
-  constructor(private readonly windowMs: number, private readonly maxCustomers = 100_000) {}
+  constructor(
+    private readonly windowMs: number,
+    private readonly maxCustomers = 100_000,
+  ) {}
 
   /** True when the same key came from the customer within the window; records the key either way. */
   isRepeat(customerId: number, key: string, at: number): boolean {
@@ -148,7 +157,11 @@ export class RelayWindow {
 
   /** After a restart: the slots (release times) the customer's waiting messages take. */
   restore(customerId: number, slotTimes: readonly number[], messages: number): void {
-    this.remember(this.slots, customerId, [...(this.slots.get(customerId) ?? []), ...slotTimes].sort((a, b) => a - b));
+    this.remember(
+      this.slots,
+      customerId,
+      [...(this.slots.get(customerId) ?? []), ...slotTimes].sort((a, b) => a - b),
+    );
     this.setWaiting(customerId, messages);
   }
 

@@ -35,7 +35,11 @@ const received = async (id: number, pattern: RegExp) => (await h.client.getCusto
 
 describe('broadcast', () => {
   it('previews the audience, sends on confirm to everyone who has not opted out, in their language, within the flood limits', async () => {
-    await h.client.sendSupportMessage({ from_id: AGENT, first_name: 'Lead', text: '/broadcast Card payments are delayed by about 30 minutes. Your money is safe.' });
+    await h.client.sendSupportMessage({
+      from_id: AGENT,
+      first_name: 'Lead',
+      text: '/broadcast Card payments are delayed by about 30 minutes. Your money is safe.',
+    });
     const preview = await h.client.waitForChatMessage(SUPPORT, /Broadcast #\d+ preview/);
     expect(preview.text).toContain('36 recipients, 2 opted out');
     expect(preview.text).toContain('Card payments are delayed');
@@ -49,7 +53,8 @@ describe('broadcast', () => {
       const got = await received(id, /Card payments are delayed/);
       const eligible = !OPTED_OUT.includes(id) && id !== BLOCKED && id !== BANNED;
       expect(got.length, `customer ${id}`).toBe(eligible ? 1 : 0);
-      if (eligible) expect(got[0]!.text).toMatch(id % 2 ? /^📣 Service update[\s\S]*\/unsubscribe to stop/ : /^📣 Новости сервиса[\s\S]*\/unsubscribe — отписаться/);
+      if (eligible)
+        expect(got[0]!.text).toMatch(id % 2 ? /^📣 Service update[\s\S]*\/unsubscribe to stop/ : /^📣 Новости сервиса[\s\S]*\/unsubscribe — отписаться/);
     }
     // The throttler kept every send inside Telegram's limits.
     const stats = await h.client.getStats();

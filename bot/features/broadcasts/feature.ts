@@ -82,10 +82,21 @@ export function broadcastsFeature(rt: FeatureRuntime): Composer<BotContext> {
     if (!text) return void (await ctx.reply(desk.agentText('bc-usage'), inThread(ctx)));
     // Header and footer must still fit in one Telegram message (4096 characters).
     if (text.length > MAX_TEXT) return void (await ctx.reply(desk.agentText('bc-too-long', { max: MAX_TEXT, length: text.length }), inThread(ctx)));
-    const id = (await desk.db.query<{ id: number }>('INSERT INTO broadcasts (text, urgent, created_by) VALUES ($1, $2, $3) RETURNING id', [text, urgent, ctx.from!.id])).rows[0]!.id;
+    const id = (
+      await desk.db.query<{ id: number }>('INSERT INTO broadcasts (text, urgent, created_by) VALUES ($1, $2, $3) RETURNING id', [text, urgent, ctx.from!.id])
+    ).rows[0]!.id;
     const aud = await audience(desk);
-    const msg = await ctx.reply(previewText(desk, rt, { id, text, urgent }, aud), { ...inThread(ctx), parse_mode: 'HTML', reply_markup: previewKeyboard(desk, id, urgent) });
-    await desk.db.query('UPDATE broadcasts SET status_chat_id = $2, status_thread_id = $3, status_message_id = $4 WHERE id = $1', [id, msg.chat.id, msg.message_thread_id ?? null, msg.message_id]);
+    const msg = await ctx.reply(previewText(desk, rt, { id, text, urgent }, aud), {
+      ...inThread(ctx),
+      parse_mode: 'HTML',
+      reply_markup: previewKeyboard(desk, id, urgent),
+    });
+    await desk.db.query('UPDATE broadcasts SET status_chat_id = $2, status_thread_id = $3, status_message_id = $4 WHERE id = $1', [
+      id,
+      msg.chat.id,
+      msg.message_thread_id ?? null,
+      msg.message_id,
+    ]);
   });
 
   agents.callbackQuery(/^bc:(ok|no|urgent):(\d+)$/, async (ctx) => {
@@ -93,7 +104,7 @@ export function broadcastsFeature(rt: FeatureRuntime): Composer<BotContext> {
     const id = Number(ctx.match[2]);
     const action = ctx.match[1];
     const b = (await desk.db.query<BroadcastRow>('SELECT * FROM broadcasts WHERE id = $1', [id])).rows[0];
-    if (!b || b.status !== 'draft') return void (await ack(ctx, { text: desk.agentText('bc-not-draft') }));
+    if (b?.status !== 'draft') return void (await ack(ctx, { text: desk.agentText('bc-not-draft') }));
     if (action === 'no') {
       await desk.db.query(`UPDATE broadcasts SET status = 'cancelled' WHERE id = $1 AND status = 'draft'`, [id]);
       await ack(ctx);
@@ -111,7 +122,11 @@ export function broadcastsFeature(rt: FeatureRuntime): Composer<BotContext> {
     const due = b.urgent ? now : nextAllowed(rt.config.quietHours, now);
     const deferred = due > now;
     const claimed = await desk.db.transaction(async (tx) => {
-      const r = await tx.query(`UPDATE broadcasts SET status = $2, scheduled_for = $3 WHERE id = $1 AND status = 'draft'`, [id, deferred ? 'scheduled' : 'sending', due]);
+      const r = await tx.query(`UPDATE broadcasts SET status = $2, scheduled_for = $3 WHERE id = $1 AND status = 'draft'`, [
+        id,
+        deferred ? 'scheduled' : 'sending',
+        due,
+      ]);
       if (r.rowCount === 0) return false;
       await rt.scheduler.schedule({ kind: BROADCAST_JOB, dedupKey: `broadcast:${id}`, dueAt: due, payload: { broadcastId: id } }, tx);
       return true;
@@ -142,7 +157,9 @@ function previewText(desk: Desk, rt: FeatureRuntime, b: { id: number; text: stri
     quiet ? desk.agentText('bc-preview-quiet') : '',
     '',
     escapeHtml(b.text),
-  ].filter((l, i) => l !== '' || i === 2).join('\n');
+  ]
+    .filter((l, i) => l !== '' || i === 2)
+    .join('\n');
 }
 
 function previewKeyboard(desk: Desk, id: number, urgent: boolean): InlineKeyboard {
@@ -167,7 +184,14 @@ async function runBroadcast(desk: Desk, rt: FeatureRuntime, job: Job, now: Date)
   const editStatus = async (key: string, final: boolean) => {
     if (b.status_chat_id === null || b.status_message_id === null) return;
     const c = await counts(desk, id, final);
-    const text = desk.agentText(key, { id, sent: c.delivered + c.failed, total: aud.recipients.length, delivered: c.delivered, failed: c.failed, optedOut: aud.optedOut });
+    const text = desk.agentText(key, {
+      id,
+      sent: c.delivered + c.failed,
+      total: aud.recipients.length,
+      delivered: c.delivered,
+      failed: c.failed,
+      optedOut: aud.optedOut,
+    });
     await desk.api.editMessageText(b.status_chat_id, b.status_message_id, text).catch((err: unknown) => {
       if (final) desk.log.warn({ err, broadcast: id }, 'could not edit the broadcast status');
     });
@@ -187,7 +211,10 @@ async function runBroadcast(desk: Desk, rt: FeatureRuntime, job: Job, now: Date)
   const worker = async () => {
     for (let c = queue.shift(); c; c = queue.shift()) {
       // Written before the send: a resumed broadcast skips everyone it already tried.
-      const claimed = await desk.db.query(`INSERT INTO broadcast_deliveries (broadcast_id, customer_id, status) VALUES ($1, $2, 'sending') ON CONFLICT DO NOTHING`, [id, c.id]);
+      const claimed = await desk.db.query(
+        `INSERT INTO broadcast_deliveries (broadcast_id, customer_id, status) VALUES ($1, $2, 'sending') ON CONFLICT DO NOTHING`,
+        [id, c.id],
+      );
       if (claimed.rowCount === 0) continue;
       const t = customerText(desk, c);
       let ok = false;
@@ -197,7 +224,11 @@ async function runBroadcast(desk: Desk, rt: FeatureRuntime, job: Job, now: Date)
       } catch (err) {
         desk.log.warn({ err, broadcast: id, customer: c.id }, 'broadcast delivery failed');
       }
-      await desk.db.query(`UPDATE broadcast_deliveries SET status = $3, updated_at = now() WHERE broadcast_id = $1 AND customer_id = $2`, [id, c.id, ok ? 'delivered' : 'failed']);
+      await desk.db.query(`UPDATE broadcast_deliveries SET status = $3, updated_at = now() WHERE broadcast_id = $1 AND customer_id = $2`, [
+        id,
+        c.id,
+        ok ? 'delivered' : 'failed',
+      ]);
       progress();
     }
   };
@@ -207,15 +238,23 @@ async function runBroadcast(desk: Desk, rt: FeatureRuntime, job: Job, now: Date)
   const c = await counts(desk, id, true);
   const finished = rt.clock();
   const wasDone = await desk.db.transaction(async (tx) => {
-    const r = await tx.query(
-      `UPDATE broadcasts SET status = 'done', delivered = $2, failed = $3, finished_at = $4 WHERE id = $1 AND status = 'sending'`,
-      [id, c.delivered, c.failed, finished],
-    );
+    const r = await tx.query(`UPDATE broadcasts SET status = 'done', delivered = $2, failed = $3, finished_at = $4 WHERE id = $1 AND status = 'sending'`, [
+      id,
+      c.delivered,
+      c.failed,
+      finished,
+    ]);
     if (r.rowCount === 0) return false;
     await desk.outbox.append(tx, [
       {
-        type: 'broadcast_sent', occurred_at: finished.toISOString(), agent_id: b.created_by,
-        broadcast_id: String(id), recipients: aud.recipients.length, delivered: c.delivered, failed: c.failed, opted_out: aud.optedOut,
+        type: 'broadcast_sent',
+        occurred_at: finished.toISOString(),
+        agent_id: b.created_by,
+        broadcast_id: String(id),
+        recipients: aud.recipients.length,
+        delivered: c.delivered,
+        failed: c.failed,
+        opted_out: aud.optedOut,
       },
     ]);
     return true;
@@ -236,4 +275,3 @@ async function counts(desk: Desk, id: number, final = false): Promise<{ delivere
   );
   return r.rows[0] ?? { delivered: 0, failed: 0 };
 }
-

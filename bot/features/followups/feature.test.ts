@@ -19,11 +19,15 @@ async function resolvedByAgent(customerId: number, language = 'en') {
   await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: '/resolve' });
   await h.client.waitFor(async () => ((await status(ticketId)) === 'resolved' ? true : undefined), { what: 'resolved' });
   // The follow-up is scheduled by the onResolved hook, which runs after the resolution committed.
-  await h.client.waitFor(async () => ((await h.db.query(`SELECT 1 FROM feature_jobs WHERE kind = 'followup' AND ticket_id = $1`, [ticketId])).rows.length > 0 ? true : undefined), { what: 'follow-up scheduled' });
+  await h.client.waitFor(
+    async () => ((await h.db.query(`SELECT 1 FROM feature_jobs WHERE kind = 'followup' AND ticket_id = $1`, [ticketId])).rows.length > 0 ? true : undefined),
+    { what: 'follow-up scheduled' },
+  );
   return { ticketId, thread };
 }
 const status = async (id: number) => (await h.db.query<{ status: string }>('SELECT status FROM tickets WHERE id = $1', [id])).rows[0]?.status;
-const followupsTo = async (customerId: number) => (await h.client.getCustomerMessages(customerId)).filter((m) => /Did our solution help|Наше решение помогло/.test(m.text ?? ''));
+const followupsTo = async (customerId: number) =>
+  (await h.client.getCustomerMessages(customerId)).filter((m) => /Did our solution help|Наше решение помогло/.test(m.text ?? ''));
 
 describe('follow-up', () => {
   it('asks "Did it help?" FOLLOWUP_DELAY after the resolution, not before; "No" reopens the ticket with ❗️', async () => {

@@ -54,7 +54,7 @@ export function followupsFeature(rt: FeatureRuntime): {
     const payload = job.payload as unknown as FollowupPayload;
     const ticket = job.ticket_id === null ? undefined : await desk.tickets.get(job.ticket_id);
     // Reopened (or resolved again later) since: this follow-up is stale.
-    if (!ticket || ticket.status !== 'resolved' || ticket.resolved_at?.toISOString() !== payload.resolvedAt) return;
+    if (ticket?.status !== 'resolved' || ticket.resolved_at?.toISOString() !== payload.resolvedAt) return;
     const allowed = nextAllowed(cfg.quietHours, now);
     if (allowed > now) return { retryAt: allowed };
     const customer = await desk.customers.get(ticket.customer_id);
@@ -84,7 +84,9 @@ export function followupsFeature(rt: FeatureRuntime): {
     if (cfg.autoCloseAfterSeconds <= 0 || now.getTime() - lastSweep < 30_000) return;
     lastSweep = now.getTime();
     const cutoff = new Date(now.getTime() - cfg.autoCloseAfterSeconds * 1000);
-    const stale = await desk.db.query<Ticket>(`SELECT * FROM tickets WHERE status = 'waiting_customer' AND updated_at < $1 ORDER BY updated_at LIMIT 100`, [cutoff]);
+    const stale = await desk.db.query<Ticket>(`SELECT * FROM tickets WHERE status = 'waiting_customer' AND updated_at < $1 ORDER BY updated_at LIMIT 100`, [
+      cutoff,
+    ]);
     for (const ticket of stale.rows) {
       const closed = await unlessRefused(desk.tickets.resolve(ticket.id, { by: 'auto_close', at: now }));
       if (!closed) continue; // resolved meanwhile

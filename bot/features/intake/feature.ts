@@ -143,9 +143,13 @@ async function promisedEta(ctx: BotContext, ticket: Ticket): Promise<{ eta: stri
 }
 
 async function sendReceipt(ctx: BotContext, ticket: Ticket): Promise<void> {
-  const sent = await ctx.desk.relay.sendToCustomer(ticket.customer_id, ctx.t('ticket-receipt', { number: ticket.id, queue: ticket.queue, ...(await promisedEta(ctx, ticket)) }), {
-    reply_markup: new InlineKeyboard().text('ℹ️ /status', 'desk:status'),
-  });
+  const sent = await ctx.desk.relay.sendToCustomer(
+    ticket.customer_id,
+    ctx.t('ticket-receipt', { number: ticket.id, queue: ticket.queue, ...(await promisedEta(ctx, ticket)) }),
+    {
+      reply_markup: new InlineKeyboard().text('ℹ️ /status', 'desk:status'),
+    },
+  );
   if (sent) await ctx.desk.tickets.recordBotReply(ticket.id, { replyKind: 'receipt', at: new Date(sent.date * 1000) });
 }
 

@@ -32,13 +32,12 @@ export function parseArticle(id: string, source: string, path: string, defaultLa
   const headingAt = lines.findIndex((l) => /^#\s+\S/.test(l));
   if (headingAt < 0) throw new ArticleError(`${path}: no "# Title" heading`);
   const title = lines[headingAt]!.replace(/^#\s+/, '').trim();
-  const body = lines.slice(headingAt + 1).join('\n').trim();
+  const body = lines
+    .slice(headingAt + 1)
+    .join('\n')
+    .trim();
   const kw = data.keywords;
-  const keywords = Array.isArray(kw)
-    ? kw.map(String)
-    : typeof kw === 'string'
-      ? kw.split(',')
-      : [];
+  const keywords = Array.isArray(kw) ? kw.map(String) : typeof kw === 'string' ? kw.split(',') : [];
   const lang = typeof data.lang === 'string' && data.lang.trim() ? data.lang.trim().toLowerCase() : defaultLang;
   return { id, lang, title, keywords: keywords.map((k) => k.trim()).filter(Boolean), body, path };
 }

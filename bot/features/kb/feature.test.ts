@@ -9,7 +9,12 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const ticketOf = async (customerId: number) =>
-  (await h.db.query<{ id: number; status: string; resolved_by: string | null; intake_state: string }>('SELECT id, status, resolved_by, intake_state FROM tickets WHERE customer_id = $1 ORDER BY id DESC LIMIT 1', [customerId])).rows[0]!;
+  (
+    await h.db.query<{ id: number; status: string; resolved_by: string | null; intake_state: string }>(
+      'SELECT id, status, resolved_by, intake_state FROM tickets WHERE customer_id = $1 ORDER BY id DESC LIMIT 1',
+      [customerId],
+    )
+  ).rows[0]!;
 
 describe('automatic answer from the knowledge base', () => {
   it('answers a matching first message with the article and resolves on "✅ Solved" without an agent', async () => {

@@ -37,17 +37,20 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
       if (!top || top.score < rt.config.kbMinScore) return 'continue';
       const desk = ctx.desk;
       const article = top.article;
-      const keyboard = new InlineKeyboard()
-        .text(ctx.t('kb-button-solved'), `kb:ok:${ticket.id}`)
-        .text(ctx.t('kb-button-human'), `kb:human:${ticket.id}`);
+      const keyboard = new InlineKeyboard().text(ctx.t('kb-button-solved'), `kb:ok:${ticket.id}`).text(ctx.t('kb-button-human'), `kb:human:${ticket.id}`);
       const body = articleHtml(article);
-      let sent;
+      let sent: Awaited<ReturnType<Desk['relay']['sendToCustomer']>>;
       if (body.length <= MAX_INLINE_ARTICLE) {
         sent = await desk.relay.sendToCustomer(ticket.customer_id, `${ctx.t('kb-suggest-header')}\n\n${body}\n\n${ctx.t('kb-suggest-question')}`, {
-          parse_mode: 'HTML', reply_markup: keyboard, link_preview_options: { is_disabled: true },
+          parse_mode: 'HTML',
+          reply_markup: keyboard,
+          link_preview_options: { is_disabled: true },
         });
       } else {
-        await desk.relay.sendToCustomer(ticket.customer_id, `${ctx.t('kb-suggest-header')}\n\n${body}`, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+        await desk.relay.sendToCustomer(ticket.customer_id, `${ctx.t('kb-suggest-header')}\n\n${body}`, {
+          parse_mode: 'HTML',
+          link_preview_options: { is_disabled: true },
+        });
         sent = await desk.relay.sendToCustomer(ticket.customer_id, ctx.t('kb-suggest-question'), { reply_markup: keyboard });
       }
       if (!sent) return 'continue'; // blocked the bot: nothing to wait for
@@ -58,7 +61,9 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
            ON CONFLICT (ticket_id) DO NOTHING`,
           [ticket.id, article.id, article.lang, top.score, sent.message_id, at],
         );
-        await desk.outbox.appendForTicket(tx, ticket, [{ type: 'kb_suggested', occurred_at: at.toISOString(), kb_article_id: article.id, kb_score: round(top.score) }]);
+        await desk.outbox.appendForTicket(tx, ticket, [
+          { type: 'kb_suggested', occurred_at: at.toISOString(), kb_article_id: article.id, kb_score: round(top.score) },
+        ]);
       });
       await desk.tickets.recordBotReply(ticket.id, { replyKind: 'kb', kbArticleId: article.id, at });
       await desk.relay
@@ -85,7 +90,10 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
         [ticketId, solved ? 'solved' : 'human', at],
       );
       const row = r.rows[0];
-      if (row) await desk.outbox.appendForTicket(tx, ticket, [{ type: 'kb_outcome', occurred_at: at.toISOString(), kb_article_id: row.article_id, outcome: solved ? 'solved' : 'human' }]);
+      if (row)
+        await desk.outbox.appendForTicket(tx, ticket, [
+          { type: 'kb_outcome', occurred_at: at.toISOString(), kb_article_id: row.article_id, outcome: solved ? 'solved' : 'human' },
+        ]);
       return row;
     });
     await ack(ctx);
@@ -117,7 +125,10 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
     const keyboard = new InlineKeyboard();
     for (const h of hits) keyboard.text(`📄 ${h.article.title}`.slice(0, 64), target ? `kbs:${h.article.id}` : `kbv:${h.article.id}`).row();
     const lines = hits.map((h, i) => `${i + 1}. ${h.article.title} (${h.article.id}, ${Math.round(h.score)})`);
-    await ctx.reply(`${desk.agentText(target ? 'kb-find-results' : 'kb-find-results-general', { query })}\n${lines.join('\n')}`, { ...inThread(ctx), reply_markup: keyboard });
+    await ctx.reply(`${desk.agentText(target ? 'kb-find-results' : 'kb-find-results-general', { query })}\n${lines.join('\n')}`, {
+      ...inThread(ctx),
+      reply_markup: keyboard,
+    });
   });
 
   // A tap in a customer's topic: send the article to that customer.
@@ -154,7 +165,9 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
  */
 async function recordAgentArticle(desk: Desk, ticket: Ticket, agentId: number, articleId: string, at: Date): Promise<void> {
   const updated = await desk.tickets.recordAgentReply(ticket.id, { agentId, kind: 'text', at });
-  await desk.db.transaction((tx) => desk.outbox.appendForTicket(tx, updated, [{ type: 'macro_used', occurred_at: at.toISOString(), agent_id: agentId, macro: `kb:${articleId}`.slice(0, 64) }]));
+  await desk.db.transaction((tx) =>
+    desk.outbox.appendForTicket(tx, updated, [{ type: 'macro_used', occurred_at: at.toISOString(), agent_id: agentId, macro: `kb:${articleId}`.slice(0, 64) }]),
+  );
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;

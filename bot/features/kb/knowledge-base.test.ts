@@ -79,10 +79,16 @@ describe('the shipped knowledge base', async () => {
       const correct = tops.filter((t, i) => t?.article.id === set[i]!.article).length;
       const answered = tops.filter((t) => t && t.score >= MIN_SCORE);
       const answeredCorrect = tops.filter((t, i) => t && t.score >= MIN_SCORE && t.article.id === set[i]!.article).length;
-      return { precision: correct / set.length, autoPrecision: answered.length ? answeredCorrect / answered.length : 1, coverage: answered.length / set.length };
+      return {
+        precision: correct / set.length,
+        autoPrecision: answered.length ? answeredCorrect / answered.length : 1,
+        coverage: answered.length / set.length,
+      };
     };
     const r = score(KB_HOLDOUT);
-    console.log(`KB held-out set (${KB_HOLDOUT.length} phrasings): precision@1 ${r.precision.toFixed(3)}, auto-answer precision ${r.autoPrecision.toFixed(3)}, coverage ${r.coverage.toFixed(3)}`);
+    console.log(
+      `KB held-out set (${KB_HOLDOUT.length} phrasings): precision@1 ${r.precision.toFixed(3)}, auto-answer precision ${r.autoPrecision.toFixed(3)}, coverage ${r.coverage.toFixed(3)}`,
+    );
     expect(r.precision).toBeGreaterThanOrEqual(0.75);
     expect(r.autoPrecision).toBeGreaterThanOrEqual(0.9);
   });
@@ -110,7 +116,13 @@ describe('reloading', () => {
     const kb = await KnowledgeBase.open({ dir: tmp.dir, debounceMs: 50 });
     try {
       expect(kb.search('where can I park')[0]?.article.id).toBe('parking');
-      const reloaded = () => new Promise<void>((resolve) => { const off = kb.onReload(() => { off(); resolve(); }); });
+      const reloaded = () =>
+        new Promise<void>((resolve) => {
+          const off = kb.onReload(() => {
+            off();
+            resolve();
+          });
+        });
 
       let next = reloaded();
       writeFileSync(join(tmp.dir, 'en', 'wifi.md'), '---\nkeywords: [internet, password]\n---\n# Guest Wi-Fi\n\nNetwork "guests".');

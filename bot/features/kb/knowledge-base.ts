@@ -68,11 +68,10 @@ export class KnowledgeBase {
   }
 
   private startWatching(): void {
-    this.unwatch = watchMarkdownDir(
-      this.opts.dir,
-      () => void this.reload().catch((e: unknown) => log.error({ err: e }, 'knowledge base reload failed')),
-      { debounceMs: this.opts.debounceMs ?? 300, log },
-    );
+    this.unwatch = watchMarkdownDir(this.opts.dir, () => void this.reload().catch((e: unknown) => log.error({ err: e }, 'knowledge base reload failed')), {
+      debounceMs: this.opts.debounceMs ?? 300,
+      log,
+    });
   }
 
   close(): void {

@@ -24,7 +24,9 @@ export function macrosFeature(rt: FeatureRuntime): Composer<BotContext> {
     const target = await topicTarget(ctx);
     const locale = target ? customerLocale(desk.locales, target.customer, target.ticket) : desk.config.agentLanguage;
     if (!name) {
-      const list = macros.list(locale).map((m) => `• <code>/m ${escapeHtml(m.name)}</code> — ${escapeHtml(m.title)}${m.status === 'waiting_customer' ? ' ⏳' : ''}`);
+      const list = macros
+        .list(locale)
+        .map((m) => `• <code>/m ${escapeHtml(m.name)}</code> — ${escapeHtml(m.title)}${m.status === 'waiting_customer' ? ' ⏳' : ''}`);
       return void (await ctx.reply(`${desk.agentText('macro-list-header')}\n${list.join('\n')}`, { ...inThread(ctx), parse_mode: 'HTML' }));
     }
     const macro = macros.get(name, locale);
@@ -41,7 +43,11 @@ export function macrosFeature(rt: FeatureRuntime): Composer<BotContext> {
       desk.outbox.appendForTicket(tx, updated, [{ type: 'macro_used', occurred_at: at.toISOString(), agent_id: ctx.from!.id, macro: macro.name }]),
     );
     // The topic shows what the customer received, like any relayed reply.
-    await ctx.reply(`${desk.agentText('macro-sent', { name: macro.name, lang: macro.lang })}\n\n${html}`, { ...inThread(ctx), parse_mode: 'HTML', link_preview_options: { is_disabled: true } });
+    await ctx.reply(`${desk.agentText('macro-sent', { name: macro.name, lang: macro.lang })}\n\n${html}`, {
+      ...inThread(ctx),
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+    });
   });
 
   return composer;

@@ -42,7 +42,10 @@ export class MacroLibrary {
     const lib = new MacroLibrary(dir);
     await lib.reload();
     if (o.watch !== false)
-      lib.unwatch = watchMarkdownDir(dir, () => void lib.reload().catch((e: unknown) => log.error({ err: e }, 'macro reload failed')), { debounceMs: 300, log });
+      lib.unwatch = watchMarkdownDir(dir, () => void lib.reload().catch((e: unknown) => log.error({ err: e }, 'macro reload failed')), {
+        debounceMs: 300,
+        log,
+      });
     return lib;
   }
 

@@ -67,7 +67,10 @@ describe('NPS', () => {
     await h.client.pressCustomerButton(3002, '4');
     await h.client.waitForCustomerMessage(3002, 'Спасибо за 4!');
     const nps = await h.client.waitForCustomerMessage(3002, /порекомендуете нас другу/);
-    expect(nps.buttons).toEqual([['0', '1', '2', '3', '4', '5'], ['6', '7', '8', '9', '10']]);
+    expect(nps.buttons).toEqual([
+      ['0', '1', '2', '3', '4', '5'],
+      ['6', '7', '8', '9', '10'],
+    ]);
 
     await h.client.pressCustomerButton(3002, '9');
     await h.client.waitForCustomerMessage(3002, 'это очень важно для нас');

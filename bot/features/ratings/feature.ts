@@ -42,9 +42,13 @@ export function ratingsFeature(rt: FeatureRuntime): { composer: Composer<BotCont
       [ticket.id, survey, customer.id, at],
     );
     if (fresh.rowCount === 0) return;
-    const sent = await desk.relay.sendToCustomer(customer.id, t(`rate-${survey}-question`, { number: ticket.id }), { reply_markup: surveyKeyboard(survey, ticket.id) });
+    const sent = await desk.relay.sendToCustomer(customer.id, t(`rate-${survey}-question`, { number: ticket.id }), {
+      reply_markup: surveyKeyboard(survey, ticket.id),
+    });
     if (!sent) return;
-    await desk.db.transaction((tx) => desk.outbox.appendForTicket(tx, ticket, [{ type: 'survey_sent', occurred_at: new Date(sent.date * 1000).toISOString(), survey }]));
+    await desk.db.transaction((tx) =>
+      desk.outbox.appendForTicket(tx, ticket, [{ type: 'survey_sent', occurred_at: new Date(sent.date * 1000).toISOString(), survey }]),
+    );
   }
 
   const onResolved = async ({ ticket, by }: TicketResolvedHookEvent, desk: Desk): Promise<void> => {
@@ -71,9 +75,10 @@ export function ratingsFeature(rt: FeatureRuntime): { composer: Composer<BotCont
          ON CONFLICT (ticket_id, survey) DO UPDATE SET score = EXCLUDED.score, rated_at = EXCLUDED.rated_at`,
         [ticketId, survey, ticket.customer_id, score, at],
       );
-      const event = survey === 'csat'
-        ? { type: 'csat_rated' as const, occurred_at: at.toISOString(), score }
-        : { type: 'nps_rated' as const, occurred_at: at.toISOString(), score };
+      const event =
+        survey === 'csat'
+          ? { type: 'csat_rated' as const, occurred_at: at.toISOString(), score }
+          : { type: 'nps_rated' as const, occurred_at: at.toISOString(), score };
       await desk.outbox.appendForTicket(tx, ticket, [event]);
       return prev.rows[0]?.score ?? null;
     });
@@ -82,7 +87,9 @@ export function ratingsFeature(rt: FeatureRuntime): { composer: Composer<BotCont
     await ack(ctx, { text: ctx.t(changed ? 'rate-changed' : 'rate-recorded', { score }) });
     // The question stays with its keyboard (to change the answer); it shows the current choice.
     await ctx
-      .editMessageText(`${ctx.t(`rate-${survey}-question`, { number: ticketId })}\n\n${ctx.t('rate-your-answer', { score })}`, { reply_markup: surveyKeyboard(survey, ticketId) })
+      .editMessageText(`${ctx.t(`rate-${survey}-question`, { number: ticketId })}\n\n${ctx.t('rate-your-answer', { score })}`, {
+        reply_markup: surveyKeyboard(survey, ticketId),
+      })
       .catch(() => undefined);
 
     if (survey === 'csat') {
@@ -90,7 +97,10 @@ export function ratingsFeature(rt: FeatureRuntime): { composer: Composer<BotCont
       const isLow = score <= LOW_CSAT;
       if (!changed || (isLow && !wasLow)) {
         const reply = isLow
-          ? { text: ctx.t('rate-thanks-low', { score }), other: { reply_markup: new InlineKeyboard().text(ctx.t('rate-button-followup'), `rate:help:${ticketId}`) } }
+          ? {
+              text: ctx.t('rate-thanks-low', { score }),
+              other: { reply_markup: new InlineKeyboard().text(ctx.t('rate-button-followup'), `rate:help:${ticketId}`) },
+            }
           : { text: ctx.t('rate-thanks-high', { score }), other: {} };
         await ctx.reply(reply.text, reply.other);
       }
@@ -109,10 +119,14 @@ export function ratingsFeature(rt: FeatureRuntime): { composer: Composer<BotCont
     if (!ticket || ticket.customer_id !== ctx.from.id) return void (await ack(ctx));
     await ack(ctx);
     await ctx.editMessageReplyMarkup().catch(() => undefined);
-    const score = (await desk.db.query<{ score: number | null }>(`SELECT score FROM ratings WHERE ticket_id = $1 AND survey = 'csat'`, [ticketId])).rows[0]?.score ?? 0;
+    const score =
+      (await desk.db.query<{ score: number | null }>(`SELECT score FROM ratings WHERE ticket_id = $1 AND survey = 'csat'`, [ticketId])).rows[0]?.score ?? 0;
     // Refused when another ticket is open: the agents hear about it in the topic instead.
     const reopened = ticket.status === 'resolved' && (await unlessRefused(desk.tickets.reopen(ticketId, { reason: 'customer', at: rt.clock() }))) !== undefined;
-    await desk.relay.sendToTopic(ticket.customer_id, desk.agentText(reopened ? 'rate-agent-followup-reopened' : 'rate-agent-followup', { number: ticketId, score }));
+    await desk.relay.sendToTopic(
+      ticket.customer_id,
+      desk.agentText(reopened ? 'rate-agent-followup-reopened' : 'rate-agent-followup', { number: ticketId, score }),
+    );
     await ctx.reply(ctx.t('rate-followup-requested'));
   });
 

@@ -29,7 +29,9 @@ export async function renderCard(desk: Desk, ticket: Ticket, customer: Customer,
   const cal = desk.sla.calendar(ticket.queue);
   const earlier = (await desk.tickets.history(customer.id, 6)).filter((h) => h.id !== ticket.id).slice(0, 5);
   const history = earlier.length
-    ? earlier.map((h) => `#${h.id} ${h.category ?? ''} ${h.status === 'resolved' ? '🏁' : '📝'} ${formatInstant(h.created_at).slice(0, 10)}`.replace(/\s+/g, ' ')).join(', ')
+    ? earlier
+        .map((h) => `#${h.id} ${h.category ?? ''} ${h.status === 'resolved' ? '🏁' : '📝'} ${formatInstant(h.created_at).slice(0, 10)}`.replace(/\s+/g, ' '))
+        .join(', ')
     : t('agent-card-none');
   const category = desk.config.categories.find((c) => c.key === ticket.category)?.label ?? ticket.category;
   let agent = t('agent-card-none');
@@ -105,7 +107,12 @@ async function placeCard(desk: Desk, ticketId: number, threadId: number): Promis
     );
     throw e;
   }
-  const kept = await desk.db.query('UPDATE tickets SET card_message_id = $4 WHERE id = $1 AND card_chat_id = $2 AND card_thread_id = $3', [ticketId, chatId, threadId, messageId]);
+  const kept = await desk.db.query('UPDATE tickets SET card_message_id = $4 WHERE id = $1 AND card_chat_id = $2 AND card_thread_id = $3', [
+    ticketId,
+    chatId,
+    threadId,
+    messageId,
+  ]);
   // Another topic claimed the card meanwhile: this one is already stale.
   if (kept.rowCount === 0) await disableCard(desk, messageId);
   // A card of an older support group is left alone: its id means nothing in this chat.

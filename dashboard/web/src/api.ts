@@ -17,7 +17,10 @@ export type Dimensions = Static<typeof DimensionsSchema>;
 const TOKEN_KEY = 'analytics-token';
 
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }

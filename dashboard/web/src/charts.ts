@@ -11,7 +11,18 @@ import type { FrtBucket, Heatmap, Timeseries } from './api.js';
 import { WEEKDAYS, duration, num } from './format.js';
 import { onThemeChange, palette } from './theme.js';
 
-echarts.use([BarChart, LineChart, HeatmapChart, GridComponent, TooltipComponent, LegendComponent, VisualMapComponent, MarkPointComponent, MarkLineComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  HeatmapChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  VisualMapComponent,
+  MarkPointComponent,
+  MarkLineComponent,
+  CanvasRenderer,
+]);
 
 type Option = echarts.EChartsCoreOption;
 
@@ -27,7 +38,10 @@ export class ChartCard {
   /** Draws `build()`; `points` is how many data points it shows (tests read it from data-points). */
   show(build: () => Option, points: number, emptyText = 'No tickets in this range'): void {
     this.el.dataset.points = String(points);
-    if (points === 0) return this.message(emptyText, false);
+    if (points === 0) {
+      this.message(emptyText, false);
+      return;
+    }
     this.build = build;
     this.render();
   }
@@ -67,7 +81,13 @@ function withTheme(o: Option): Option {
 
 function axis(extra: object = {}): object {
   const p = palette();
-  return { axisLine: { lineStyle: { color: p.grid } }, axisLabel: { color: p.muted }, splitLine: { lineStyle: { color: p.grid, type: 'dashed' } }, axisTick: { show: false }, ...extra };
+  return {
+    axisLine: { lineStyle: { color: p.grid } },
+    axisLabel: { color: p.muted },
+    splitLine: { lineStyle: { color: p.grid, type: 'dashed' } },
+    axisTick: { show: false },
+    ...extra,
+  };
 }
 
 const timeLabel = (iso: string, hourly: boolean) => {
@@ -82,7 +102,10 @@ export function volumeOption(ts: Timeseries, hourly: boolean): () => Option {
   return () => {
     const p = palette();
     const values = ts.points.map((x) => x.value ?? 0);
-    const peaks = [...values.keys()].sort((a, b) => values[b]! - values[a]!).slice(0, 3).filter((i) => values[i]! > 0);
+    const peaks = [...values.keys()]
+      .sort((a, b) => values[b]! - values[a]!)
+      .slice(0, 3)
+      .filter((i) => values[i]! > 0);
     return {
       tooltip: { trigger: 'axis', backgroundColor: p.surface, borderColor: p.border, textStyle: { color: p.text } },
       grid: { left: 8, right: 48, top: 40, bottom: 8, containLabel: true },
@@ -102,7 +125,13 @@ export function volumeOption(ts: Timeseries, hourly: boolean): () => Option {
             itemStyle: { color: p.series[1] },
             data: peaks.map((i) => ({ name: 'peak', coord: [i, values[i]], value: values[i] })),
           },
-          markLine: { silent: true, symbol: 'none', lineStyle: { color: p.muted, type: 'dotted' }, label: { color: p.muted, formatter: 'avg {c}' }, data: [{ type: 'average', name: 'average' }] },
+          markLine: {
+            silent: true,
+            symbol: 'none',
+            lineStyle: { color: p.muted, type: 'dotted' },
+            label: { color: p.muted, formatter: 'avg {c}' },
+            data: [{ type: 'average', name: 'average' }],
+          },
         },
       ],
     };
@@ -119,8 +148,25 @@ export function frtTrendOption(p50: Timeseries, p90: Timeseries, hourly: boolean
       xAxis: { type: 'category', data: p50.points.map((x) => timeLabel(x.t, hourly)), boundaryGap: false, ...axis({ splitLine: { show: false } }) },
       yAxis: { type: 'value', ...axis({ axisLabel: { color: p.muted, formatter: (v: number) => duration(v) } }) },
       series: [
-        { name: 'P50', type: 'line', smooth: true, showSymbol: false, connectNulls: true, data: p50.points.map((x) => x.value), areaStyle: { opacity: 0.12 }, lineStyle: { width: 2.5 } },
-        { name: 'P90', type: 'line', smooth: true, showSymbol: false, connectNulls: true, data: p90.points.map((x) => x.value), lineStyle: { width: 2, type: 'dashed' } },
+        {
+          name: 'P50',
+          type: 'line',
+          smooth: true,
+          showSymbol: false,
+          connectNulls: true,
+          data: p50.points.map((x) => x.value),
+          areaStyle: { opacity: 0.12 },
+          lineStyle: { width: 2.5 },
+        },
+        {
+          name: 'P90',
+          type: 'line',
+          smooth: true,
+          showSymbol: false,
+          connectNulls: true,
+          data: p90.points.map((x) => x.value),
+          lineStyle: { width: 2, type: 'dashed' },
+        },
       ],
     };
   };
@@ -139,9 +185,24 @@ export function heatmapOption(h: Heatmap): () => Option {
         formatter: (x: { data: [number, number, number] }) => `${WEEKDAYS[x.data[1]]} ${String(x.data[0]).padStart(2, '0')}:00 — <b>${x.data[2]}</b> tickets`,
       },
       grid: { left: 8, right: 8, top: 8, bottom: 44, containLabel: true },
-      xAxis: { type: 'category', data: Array.from({ length: 24 }, (_, i) => String(i).padStart(2, '0')), ...axis({ splitArea: { show: false }, splitLine: { show: false } }) },
+      xAxis: {
+        type: 'category',
+        data: Array.from({ length: 24 }, (_, i) => String(i).padStart(2, '0')),
+        ...axis({ splitArea: { show: false }, splitLine: { show: false } }),
+      },
       yAxis: { type: 'category', data: WEEKDAYS, inverse: true, ...axis({ splitLine: { show: false } }) },
-      visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, itemWidth: 10, inRange: { color: p.heat }, textStyle: { color: p.muted } },
+      visualMap: {
+        min: 0,
+        max,
+        calculable: false,
+        orient: 'horizontal',
+        left: 'center',
+        bottom: 0,
+        itemHeight: 120,
+        itemWidth: 10,
+        inRange: { color: p.heat },
+        textStyle: { color: p.muted },
+      },
       series: [
         {
           type: 'heatmap',
@@ -159,7 +220,13 @@ export function frtDistributionOption(buckets: FrtBucket[]): () => Option {
     const p = palette();
     const colors = [p.good, p.good, p.series[0], p.warn, p.bad, p.bad];
     return {
-      tooltip: { trigger: 'axis', backgroundColor: p.surface, borderColor: p.border, textStyle: { color: p.text }, valueFormatter: (v: unknown) => `${num(v as number)} tickets` },
+      tooltip: {
+        trigger: 'axis',
+        backgroundColor: p.surface,
+        borderColor: p.border,
+        textStyle: { color: p.text },
+        valueFormatter: (v: unknown) => `${num(v as number)} tickets`,
+      },
       xAxis: { type: 'category', data: buckets.map((b) => b.bucket), ...axis({ splitLine: { show: false } }) },
       yAxis: { type: 'value', minInterval: 1, ...axis() },
       series: [
@@ -168,7 +235,13 @@ export function frtDistributionOption(buckets: FrtBucket[]): () => Option {
           type: 'bar',
           barMaxWidth: 40,
           data: buckets.map((b, i) => ({ value: b.tickets, itemStyle: { color: colors[i], borderRadius: [4, 4, 0, 0] } })),
-          label: { show: true, position: 'top', color: p.muted, fontSize: 11, formatter: (x: { dataIndex: number }) => (buckets[x.dataIndex]!.share === null ? '' : `${Math.round(buckets[x.dataIndex]!.share! * 100)}%`) },
+          label: {
+            show: true,
+            position: 'top',
+            color: p.muted,
+            fontSize: 11,
+            formatter: (x: { dataIndex: number }) => (buckets[x.dataIndex]!.share === null ? '' : `${Math.round(buckets[x.dataIndex]!.share! * 100)}%`),
+          },
         },
       ],
     };
@@ -197,14 +270,28 @@ export function categoryOption(
           const title = document.createElement('b');
           title.className = 'tooltip-name';
           title.textContent = name(r.key);
-          box.append(title, document.createElement('br'), `${num(r.tickets_created)} tickets`, document.createElement('br'), `CSAT ${num(r.csat_avg, 2)} · FRT P50 ${duration(r.frt_p50_seconds)}`);
+          box.append(
+            title,
+            document.createElement('br'),
+            `${num(r.tickets_created)} tickets`,
+            document.createElement('br'),
+            `CSAT ${num(r.csat_avg, 2)} · FRT P50 ${duration(r.frt_p50_seconds)}`,
+          );
           return box;
         },
       },
       grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
       xAxis: { type: 'value', minInterval: 1, ...axis() },
       yAxis: { type: 'category', data: top.map((r) => name(r.key)), ...axis({ splitLine: { show: false } }) },
-      series: [{ type: 'bar', data: top.map((r) => r.tickets_created), barMaxWidth: 22, itemStyle: { borderRadius: [0, 4, 4, 0], color: p.series[0] }, label: { show: true, position: 'right', color: p.muted } }],
+      series: [
+        {
+          type: 'bar',
+          data: top.map((r) => r.tickets_created),
+          barMaxWidth: 22,
+          itemStyle: { borderRadius: [0, 4, 4, 0], color: p.series[0] },
+          label: { show: true, position: 'right', color: p.muted },
+        },
+      ],
     };
   };
 }

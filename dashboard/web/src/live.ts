@@ -4,7 +4,13 @@ import { duration, num } from './format.js';
 import { palette } from './theme.js';
 
 const STATUS_ORDER = ['new', 'waiting_agent', 'in_progress', 'waiting_customer', 'unknown'];
-const STATUS_LABEL: Record<string, string> = { new: 'new', waiting_agent: 'waiting for agent', in_progress: 'in progress', waiting_customer: 'waiting for customer', unknown: 'unknown' };
+const STATUS_LABEL: Record<string, string> = {
+  new: 'new',
+  waiting_agent: 'waiting for agent',
+  in_progress: 'in progress',
+  waiting_customer: 'waiting for customer',
+  unknown: 'unknown',
+};
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls = '', text = ''): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);

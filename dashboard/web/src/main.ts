@@ -3,12 +3,36 @@
  * parallel (each panel shows its own loading, empty or error state), refreshes
  * on a timer, and asks for the API token when the server wants one.
  */
-import { ApiError, downloadCsv, getJson, token, type BreakdownRow, type Dimensions, type FrtBucket, type Heatmap, type Live, type Metrics, type Timeseries } from './api.js';
+import {
+  ApiError,
+  downloadCsv,
+  getJson,
+  token,
+  type BreakdownRow,
+  type Dimensions,
+  type FrtBucket,
+  type Heatmap,
+  type Live,
+  type Metrics,
+  type Timeseries,
+} from './api.js';
 import { ChartCard, categoryOption, frtDistributionOption, frtTrendOption, heatmapOption, volumeOption } from './charts.js';
 import { renderKpis } from './kpis.js';
 import { Labels, type Dimension } from './labels.js';
 import { renderLive } from './live.js';
-import { apiRange, bucketInterval, dayRange, isPreset, presetPeriod, rangeLabel, readFilters, timeZone, withDate, writeFilters, type Filters } from './state.js';
+import {
+  apiRange,
+  bucketInterval,
+  dayRange,
+  isPreset,
+  presetPeriod,
+  rangeLabel,
+  readFilters,
+  timeZone,
+  withDate,
+  writeFilters,
+  type Filters,
+} from './state.js';
 import { MetricTable } from './tables.js';
 import { initTheme, toggleTheme } from './theme.js';
 
@@ -46,7 +70,8 @@ function syncControls(now = new Date()): void {
   const days = dayRange(filters, now);
   ($('from') as HTMLInputElement).value = days.from;
   ($('to') as HTMLInputElement).value = days.to;
-  for (const b of document.querySelectorAll<HTMLButtonElement>('#presets button')) b.setAttribute('aria-pressed', String(isPreset(filters, b.dataset.preset!, now)));
+  for (const b of document.querySelectorAll<HTMLButtonElement>('#presets button'))
+    b.setAttribute('aria-pressed', String(isPreset(filters, b.dataset.preset!, now)));
   fillSelect($('queue') as HTMLSelectElement, 'queue', filters.queue, 'All queues');
   fillSelect($('category') as HTMLSelectElement, 'category', filters.category, 'All categories');
   $('range-label').textContent = rangeLabel(filters, now, timeZone(), labels);
@@ -135,7 +160,8 @@ async function loadAll(): Promise<void> {
           getJson<Timeseries>('timeseries', at({ metric: 'frt_p50_seconds', interval: frtHourly ? 'hour' : 'day', tz }), signal),
           getJson<Timeseries>('timeseries', at({ metric: 'frt_p90_seconds', interval: frtHourly ? 'hour' : 'day', tz }), signal),
         ]),
-      ([p50, p90]) => charts.frt.show(frtTrendOption(p50, p90, frtHourly), p50.points.filter((p) => p.value !== null).length, 'No answered tickets in this range'),
+      ([p50, p90]) =>
+        charts.frt.show(frtTrendOption(p50, p90, frtHourly), p50.points.filter((p) => p.value !== null).length, 'No answered tickets in this range'),
       fail(charts.frt),
     ),
     panel(
@@ -151,7 +177,10 @@ async function loadAll(): Promise<void> {
     panel(
       () => named.then(() => getJson<BreakdownRow[]>('breakdown', at({ by: 'category' }), signal)),
       (rows) => {
-        labels.see('category', rows.map((r) => r.key));
+        labels.see(
+          'category',
+          rows.map((r) => r.key),
+        );
         charts.category.show(categoryOption(rows as never, labels.category), rows.length);
       },
       fail(charts.category),
@@ -159,12 +188,19 @@ async function loadAll(): Promise<void> {
     panel(
       () => named.then(() => getJson<BreakdownRow[]>('breakdown', at({ by: 'queue' }), signal)),
       (rows) => {
-        labels.see('queue', rows.map((r) => r.key));
+        labels.see(
+          'queue',
+          rows.map((r) => r.key),
+        );
         queueTable.show(rows);
       },
       (m) => queueTable.message(m, true),
     ),
-    panel(() => getJson<BreakdownRow[]>('breakdown', at({ by: 'agent' }), signal), (rows) => agentTable.show(rows), (m) => agentTable.message(m, true)),
+    panel(
+      () => getJson<BreakdownRow[]>('breakdown', at({ by: 'agent' }), signal),
+      (rows) => agentTable.show(rows),
+      (m) => agentTable.message(m, true),
+    ),
     loadLive(signal),
   ]);
   if (gen !== generation) return;
@@ -221,7 +257,8 @@ const CSV: Record<string, () => [string, Record<string, string | undefined>]> = 
 function wire(): void {
   for (const b of document.querySelectorAll<HTMLButtonElement>('#presets button'))
     b.addEventListener('click', () => setFilters({ ...filters, period: presetPeriod(b.dataset.preset!, new Date()) }));
-  for (const input of ['from', 'to'] as const) $(input).addEventListener('change', (e) => setFilters(withDate(filters, input, (e.target as HTMLInputElement).value, new Date())));
+  for (const input of ['from', 'to'] as const)
+    $(input).addEventListener('change', (e) => setFilters(withDate(filters, input, (e.target as HTMLInputElement).value, new Date())));
   $('queue').addEventListener('change', (e) => setFilters({ ...filters, queue: (e.target as HTMLSelectElement).value }));
   $('category').addEventListener('change', (e) => setFilters({ ...filters, category: (e.target as HTMLSelectElement).value }));
   $('filters').addEventListener('submit', (e) => e.preventDefault());

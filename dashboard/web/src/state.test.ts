@@ -77,7 +77,11 @@ describe('calendar-day ranges', () => {
 
   it('a date input turns the rolling window into the days it showed, then edits them', () => {
     const rolling = filters('range=24h&queue=L1');
-    expect(withDate(rolling, 'from', '2026-02-20', AFTER_MIDNIGHT)).toEqual({ period: { kind: 'days', from: '2026-02-20', to: '2026-03-02' }, queue: 'L1', category: '' });
+    expect(withDate(rolling, 'from', '2026-02-20', AFTER_MIDNIGHT)).toEqual({
+      period: { kind: 'days', from: '2026-02-20', to: '2026-03-02' },
+      queue: 'L1',
+      category: '',
+    });
     expect(withDate(rolling, 'to', '2026-02-20', AFTER_MIDNIGHT).period).toEqual({ kind: 'days', from: '2026-02-20', to: '2026-02-20' });
     expect(withDate(rolling, 'from', '', AFTER_MIDNIGHT)).toBe(rolling); // a cleared input changes nothing
     expect(rangeLabel(filters('from=2026-02-20&to=2026-03-02'), AFTER_MIDNIGHT, 'UTC', new Labels())).toBe('20 Feb 2026 – 2 Mar 2026 · UTC');
@@ -88,9 +92,23 @@ describe('labels', () => {
   it('configured labels, humanised unknown keys, options by name', () => {
     const labels = new Labels();
     expect(labels.category('billing_issue')).toBe('Billing issue');
-    labels.configure({ categories: [{ key: 'payment', label: 'Payment', queue: 'payments' }, { key: 'account', label: 'Account', queue: 'L1' }], queues: [{ key: 'payments', label: 'Payments' }, { key: 'L1', label: 'L1' }] });
+    labels.configure({
+      categories: [
+        { key: 'payment', label: 'Payment', queue: 'payments' },
+        { key: 'account', label: 'Account', queue: 'L1' },
+      ],
+      queues: [
+        { key: 'payments', label: 'Payments' },
+        { key: 'L1', label: 'L1' },
+      ],
+    });
     labels.see('category', ['payment', 'old_complaints', '']);
-    expect(labels.options('category', 'gone')).toEqual([['account', 'Account'], ['gone', 'Gone'], ['old_complaints', 'Old complaints'], ['payment', 'Payment']]);
+    expect(labels.options('category', 'gone')).toEqual([
+      ['account', 'Account'],
+      ['gone', 'Gone'],
+      ['old_complaints', 'Old complaints'],
+      ['payment', 'Payment'],
+    ]);
     expect(labels.category('')).toBe('uncategorised');
     expect(labels.queue('')).toBe('none');
     expect(labels.queue('VIP')).toBe('VIP');

@@ -58,7 +58,8 @@ export function parseFilters(search: string, now: Date): Filters {
   const period: Period = isRolling(range)
     ? { kind: 'rolling', range }
     : isDate(from) && isDate(to)
-      ? { kind: 'days', from, to: to < from ? from : to }
+      ? // biome-ignore lint/complexity/useMathMinMax: ISO date strings compare as text; Math.max would give NaN
+        { kind: 'days', from, to: to < from ? from : to }
       : presetPeriod('7d', now);
   return { period, queue: p.get('queue') ?? '', category: p.get('category') ?? '' };
 }
@@ -119,7 +120,12 @@ export function rangeLabel(f: Filters, now: Date, tz: string, name: { queue(k: s
   const day = (s: string) => new Date(`${s}T00:00:00`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
   let period: string;
   if (f.period.kind === 'rolling') {
-    const since = new Date(now.getTime() - ROLLING[f.period.range]).toLocaleString('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+    const since = new Date(now.getTime() - ROLLING[f.period.range]).toLocaleString('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
     period = `${ROLLING_TEXT[f.period.range]} (since ${since})`;
   } else period = `${day(f.period.from)} – ${day(f.period.to)}`;
   return [period, tz, f.queue ? `queue ${name.queue(f.queue)}` : '', f.category ? name.category(f.category) : ''].filter(Boolean).join(' · ');

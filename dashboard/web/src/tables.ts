@@ -10,7 +10,8 @@ interface Column {
   tone?: (x: number | null) => '' | 'good' | 'warn' | 'bad';
 }
 
-const tone = (good: (x: number) => boolean, warn: (x: number) => boolean) => (x: number | null) => (x === null ? '' : good(x) ? 'good' : warn(x) ? 'warn' : 'bad');
+const tone = (good: (x: number) => boolean, warn: (x: number) => boolean) => (x: number | null) =>
+  x === null ? '' : good(x) ? 'good' : warn(x) ? 'warn' : 'bad';
 
 export const METRIC_COLUMNS: Column[] = [
   { key: 'tickets_created', label: 'Tickets', fmt: (x) => num(x) },
@@ -18,11 +19,43 @@ export const METRIC_COLUMNS: Column[] = [
   { key: 'frt_p50_seconds', label: 'FRT P50', fmt: duration },
   { key: 'frt_p90_seconds', label: 'FRT P90', fmt: duration },
   { key: 'resolution_p50_seconds', label: 'Resolution P50', fmt: duration },
-  { key: 'fcr_rate', label: 'FCR', fmt: (x) => pct(x), tone: tone((x) => x >= 0.6, (x) => x >= 0.5) },
-  { key: 'csat_avg', label: 'CSAT', fmt: (x) => num(x, 2), tone: tone((x) => x >= 4.5, (x) => x >= 4) },
+  {
+    key: 'fcr_rate',
+    label: 'FCR',
+    fmt: (x) => pct(x),
+    tone: tone(
+      (x) => x >= 0.6,
+      (x) => x >= 0.5,
+    ),
+  },
+  {
+    key: 'csat_avg',
+    label: 'CSAT',
+    fmt: (x) => num(x, 2),
+    tone: tone(
+      (x) => x >= 4.5,
+      (x) => x >= 4,
+    ),
+  },
   { key: 'reopen_rate', label: 'Reopened', fmt: (x) => pct(x, 1) },
-  { key: 'sla_first_response_met_rate', label: 'SLA 1st resp.', fmt: (x) => pct(x), tone: tone((x) => x >= 0.9, (x) => x >= 0.8) },
-  { key: 'sla_resolution_met_rate', label: 'SLA resol.', fmt: (x) => pct(x), tone: tone((x) => x >= 0.9, (x) => x >= 0.8) },
+  {
+    key: 'sla_first_response_met_rate',
+    label: 'SLA 1st resp.',
+    fmt: (x) => pct(x),
+    tone: tone(
+      (x) => x >= 0.9,
+      (x) => x >= 0.8,
+    ),
+  },
+  {
+    key: 'sla_resolution_met_rate',
+    label: 'SLA resol.',
+    fmt: (x) => pct(x),
+    tone: tone(
+      (x) => x >= 0.9,
+      (x) => x >= 0.8,
+    ),
+  },
 ];
 
 export class MetricTable {
@@ -49,7 +82,10 @@ export class MetricTable {
   }
 
   private render(): void {
-    if (this.rows.length === 0) return this.message('No tickets in this range', false);
+    if (this.rows.length === 0) {
+      this.message('No tickets in this range', false);
+      return;
+    }
     this.el.dataset.state = 'data';
     const sorted = [...this.rows].sort((a, b) => {
       const x = a[this.sortKey] ?? -Infinity;

@@ -3,7 +3,11 @@
 type Attrs = Record<string, string | number | boolean | undefined>;
 
 /** `h('div', { class: 'x' }, 'text', child)`: strings become text nodes, never markup. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Array<Node | string | null | undefined | false>): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Array<Node | string | null | undefined | false>
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false) continue;
@@ -82,6 +86,15 @@ const PEER_COLORS = ['#e17076', '#eda86c', '#a695e7', '#7bc862', '#6ec9cb', '#65
 export const peerColor = (id: number) => PEER_COLORS[Math.abs(id) % PEER_COLORS.length]!;
 
 export function initials(name: string): string {
-  const words = name.replace(/[^\p{L}\p{N}\s]/gu, '').trim().split(/\s+/).filter(Boolean);
-  return (words.slice(0, 2).map((w) => [...w][0]!.toUpperCase()).join('') || '?');
+  const words = name
+    .replace(/[^\p{L}\p{N}\s]/gu, '')
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean);
+  return (
+    words
+      .slice(0, 2)
+      .map((w) => [...w][0]!.toUpperCase())
+      .join('') || '?'
+  );
 }

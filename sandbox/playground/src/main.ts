@@ -105,7 +105,9 @@ function dashboardLink(): void {
   }
   // The sandbox does not know where the dashboard runs; `npm start` serves it on PORT (3000) of the same host.
   a.href = href ?? `${location.protocol}//${location.hostname}:3000/`;
-  a.title = href ? 'The analytics dashboard' : 'The dashboard of `npm start` (PORT, default 3000); open the playground with ?dashboard=<url> to point elsewhere';
+  a.title = href
+    ? 'The analytics dashboard'
+    : 'The dashboard of `npm start` (PORT, default 3000); open the playground with ?dashboard=<url> to point elsewhere';
 }
 
 // ---- customer ---------------------------------------------------------------------
@@ -128,15 +130,22 @@ function renderCustomerHead(typing = false): void {
   avatar.textContent = initials(c.first_name);
   avatar.style.background = peerColor(c.id);
   $('customer-name').textContent = c.first_name;
-  $('customer-sub').textContent = typing ? `${state.botName} is typing…` : `id ${c.id}${c.language_code ? ` · ${c.language_code}` : ''} · private chat with ${state.botName}`;
+  $('customer-sub').textContent = typing
+    ? `${state.botName} is typing…`
+    : `id ${c.id}${c.language_code ? ` · ${c.language_code}` : ''} · private chat with ${state.botName}`;
 }
 
 function renderCustomerPicker(): void {
   const select = $<HTMLSelectElement>('customer-select');
   const listed = state.people?.customers ?? [];
-  const options = listed.some((c) => c.id === state.customer.id) ? [] : [h('option', { value: state.customer.id }, `${state.customer.first_name} · ${state.customer.id} (new)`)];
+  const options = listed.some((c) => c.id === state.customer.id)
+    ? []
+    : [h('option', { value: state.customer.id }, `${state.customer.first_name} · ${state.customer.id} (new)`)];
   for (const c of listed) options.push(h('option', { value: c.id }, `${c.name} · ${c.id}${c.blocked ? ' · blocked the bot' : ''}`));
-  const more = state.people && state.people.customers_total > listed.length ? [h('option', { disabled: true, value: '' }, `… ${state.people.customers_total - listed.length} older customers (open by id with + New)`)] : [];
+  const more =
+    state.people && state.people.customers_total > listed.length
+      ? [h('option', { disabled: true, value: '' }, `… ${state.people.customers_total - listed.length} older customers (open by id with + New)`)]
+      : [];
   select.replaceChildren(...options, ...more);
   select.value = String(state.customer.id);
 }
@@ -325,7 +334,13 @@ async function writeInGroup(chatId: number, input: HTMLInputElement, threadId?: 
   if (!text) return;
   const ok = await act('Sending', async () => {
     await ensureMember(chatId);
-    await client.sendSupportMessage({ from_id: state.agent.id, first_name: state.agent.first_name, chat_id: chatId, text, ...(threadId !== undefined && threadId !== GENERAL ? { thread_id: threadId } : {}) });
+    await client.sendSupportMessage({
+      from_id: state.agent.id,
+      first_name: state.agent.first_name,
+      chat_id: chatId,
+      text,
+      ...(threadId !== undefined && threadId !== GENERAL ? { thread_id: threadId } : {}),
+    });
   });
   if (ok) input.value = '';
 }
@@ -354,12 +369,21 @@ function renderTopics(): void {
       const button = h(
         'button',
         { type: 'button', class: 'topic', 'aria-current': selected ? 'true' : undefined, 'data-thread-id': t.thread_id },
-        h('span', { class: 'topic-icon', style: `background: ${topicColor(t.icon_color)}`, 'aria-hidden': 'true' }, t.thread_id === GENERAL ? '#' : initials(t.name).slice(0, 1)),
+        h(
+          'span',
+          { class: 'topic-icon', style: `background: ${topicColor(t.icon_color)}`, 'aria-hidden': 'true' },
+          t.thread_id === GENERAL ? '#' : initials(t.name).slice(0, 1),
+        ),
         h(
           'span',
           { class: 'topic-text' },
           h('span', { class: 'topic-name' }, t.name),
-          h('span', { class: 'topic-sub' }, t.thread_id === GENERAL ? 'the group itself' : `#${t.thread_id} · ${t.messages} message${t.messages === 1 ? '' : 's'}`, t.closed ? h('span', { class: 'closed' }, ' · closed') : null),
+          h(
+            'span',
+            { class: 'topic-sub' },
+            t.thread_id === GENERAL ? 'the group itself' : `#${t.thread_id} · ${t.messages} message${t.messages === 1 ? '' : 's'}`,
+            t.closed ? h('span', { class: 'closed' }, ' · closed') : null,
+          ),
         ),
       );
       button.addEventListener('click', () => selectTopic(t.thread_id));
@@ -432,7 +456,10 @@ function markEscalationSeen(): void {
 
 function selectTab(tab: 'forum' | 'escalation'): void {
   state.tab = tab;
-  for (const [t, panel] of [['forum', 'panel-forum'], ['escalation', 'panel-escalation']] as const) {
+  for (const [t, panel] of [
+    ['forum', 'panel-forum'],
+    ['escalation', 'panel-escalation'],
+  ] as const) {
     const button = $(`tab-${t}`);
     button.setAttribute('aria-selected', String(t === tab));
     button.tabIndex = t === tab ? 0 : -1;

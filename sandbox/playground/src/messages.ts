@@ -35,7 +35,12 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
 
 function fileTile(icon: string, title: string, detail: string): HTMLElement {
-  return h('div', { class: 'file' }, h('span', { class: 'file-icon', 'aria-hidden': 'true' }, icon), h('span', { class: 'file-text' }, h('span', { class: 'file-name' }, title), h('span', { class: 'file-detail' }, detail)));
+  return h(
+    'div',
+    { class: 'file' },
+    h('span', { class: 'file-icon', 'aria-hidden': 'true' }, icon),
+    h('span', { class: 'file-text' }, h('span', { class: 'file-name' }, title), h('span', { class: 'file-detail' }, detail)),
+  );
 }
 
 function mediaBlock(m: MessageView, previews: ReadonlyMap<string, string>): HTMLElement | undefined {
@@ -48,16 +53,29 @@ function mediaBlock(m: MessageView, previews: ReadonlyMap<string, string>): HTML
       const hgt = num(o.height) ?? 1;
       const src = o.file_unique_id ? previews.get(o.file_unique_id) : undefined;
       if (src) return h('img', { class: 'photo', src, alt: m.caption ? `Photo: ${m.caption}` : 'Photo', width: w, height: hgt, loading: 'lazy' });
-      return h('div', { class: 'photo placeholder', role: 'img', 'aria-label': `Photo ${w}×${hgt}`, style: `aspect-ratio: ${w} / ${hgt}` }, h('span', { 'aria-hidden': 'true' }, '🖼'), h('span', {}, `Photo · ${w}×${hgt}${size ? ` · ${size}` : ''}`));
+      return h(
+        'div',
+        { class: 'photo placeholder', role: 'img', 'aria-label': `Photo ${w}×${hgt}`, style: `aspect-ratio: ${w} / ${hgt}` },
+        h('span', { 'aria-hidden': 'true' }, '🖼'),
+        h('span', {}, `Photo · ${w}×${hgt}${size ? ` · ${size}` : ''}`),
+      );
     }
     case 'document':
       return fileTile('📄', str(o.file_name) ?? 'File', [size, str(o.mime_type)].filter(Boolean).join(' · '));
     case 'video':
-      return fileTile('🎬', str(o.file_name) ?? 'Video', [duration(num(o.duration) ?? 0), `${num(o.width)}×${num(o.height)}`, size].filter(Boolean).join(' · '));
+      return fileTile(
+        '🎬',
+        str(o.file_name) ?? 'Video',
+        [duration(num(o.duration) ?? 0), `${num(o.width)}×${num(o.height)}`, size].filter(Boolean).join(' · '),
+      );
     case 'animation':
       return fileTile('🎞', 'GIF', [duration(num(o.duration) ?? 0), size].filter(Boolean).join(' · '));
     case 'audio':
-      return fileTile('🎵', [str(o.performer), str(o.title)].filter(Boolean).join(' — ') || str(o.file_name) || 'Audio', [duration(num(o.duration) ?? 0), size].filter(Boolean).join(' · '));
+      return fileTile(
+        '🎵',
+        [str(o.performer), str(o.title)].filter(Boolean).join(' — ') || str(o.file_name) || 'Audio',
+        [duration(num(o.duration) ?? 0), size].filter(Boolean).join(' · '),
+      );
     case 'voice':
       return fileTile('🎤', 'Voice message', duration(num(o.duration) ?? 0));
     case 'video_note':
@@ -77,7 +95,12 @@ function mediaBlock(m: MessageView, previews: ReadonlyMap<string, string>): HTML
       return fileTile('👤', [str(o.first_name), str(o.last_name)].filter(Boolean).join(' '), str(o.phone_number) ?? '');
     case 'poll': {
       const options = Array.isArray(o.options) ? (o.options as { text: string }[]) : [];
-      return h('div', { class: 'poll' }, h('div', { class: 'poll-q' }, `📊 ${str(o.question) ?? 'Poll'}`), h('ul', {}, ...options.map((op) => h('li', {}, op.text))));
+      return h(
+        'div',
+        { class: 'poll' },
+        h('div', { class: 'poll-q' }, `📊 ${str(o.question) ?? 'Poll'}`),
+        h('ul', {}, ...options.map((op) => h('li', {}, op.text))),
+      );
     }
     case 'dice':
       return h('div', { class: 'sticker', role: 'img', 'aria-label': `Dice: ${num(o.value)}` }, `${str(o.emoji) ?? '🎲'}`, h('small', {}, ` ${num(o.value)}`));
@@ -98,7 +121,13 @@ function keyboard(m: MessageView, ctx: LogContext): HTMLElement | undefined {
         { class: 'kb-row' },
         ...row.map((b) => {
           const href = b.url ? safeHref(b.url) : undefined;
-          if (href) return h('a', { class: 'kb-button', href, target: '_blank', rel: 'noopener noreferrer' }, b.text, h('span', { class: 'kb-corner', 'aria-hidden': 'true' }, '↗'));
+          if (href)
+            return h(
+              'a',
+              { class: 'kb-button', href, target: '_blank', rel: 'noopener noreferrer' },
+              b.text,
+              h('span', { class: 'kb-corner', 'aria-hidden': 'true' }, '↗'),
+            );
           const button = h('button', { type: 'button', class: 'kb-button', disabled: !b.callback_data && !b.copy_text }, b.text);
           button.addEventListener('click', () => ctx.onPress(m, b));
           return button;
@@ -110,13 +139,23 @@ function keyboard(m: MessageView, ctx: LogContext): HTMLElement | undefined {
 
 function quote(target: MessageView | undefined, id: number): HTMLElement {
   const text = target ? (target.text ?? target.caption ?? (target.media ? `[${target.media}]` : '')) : '';
-  return h('div', { class: 'reply-ref' }, h('span', { class: 'reply-name' }, target?.from_name ?? `message ${id}`), h('span', { class: 'reply-text' }, text.slice(0, 120)));
+  return h(
+    'div',
+    { class: 'reply-ref' },
+    h('span', { class: 'reply-name' }, target?.from_name ?? `message ${id}`),
+    h('span', { class: 'reply-text' }, text.slice(0, 120)),
+  );
 }
 
 function messageItem(m: MessageView, ctx: LogContext, firstOfDay: boolean, replied: MessageView | undefined): HTMLElement {
   const day = firstOfDay ? h('div', { class: 'day' }, h('span', {}, dayLabel(m.date))) : null;
   if (m.service) {
-    return h('li', { class: 'msg service', 'data-message-id': m.message_id }, day, h('div', { class: 'service-pill' }, SERVICE_TEXT[m.service] ?? m.service.replaceAll('_', ' ')));
+    return h(
+      'li',
+      { class: 'msg service', 'data-message-id': m.message_id },
+      day,
+      h('div', { class: 'service-pill' }, SERVICE_TEXT[m.service] ?? m.service.replaceAll('_', ' ')),
+    );
   }
   const own = ctx.isOwn(m);
   // dir=auto: a Persian or Arabic message reads right to left, as in Telegram.
@@ -124,7 +163,12 @@ function messageItem(m: MessageView, ctx: LogContext, firstOfDay: boolean, repli
   appendFormatted(body, m.text ?? m.caption ?? '', (m.entities ?? []) as Entity[]);
   const sender =
     ctx.showSender && !own
-      ? h('div', { class: 'sender', style: `color: ${m.from === 'bot' ? '#3390ec' : peerColor(m.from_id)}` }, m.from_name, m.from === 'bot' ? h('span', { class: 'bot-tag' }, 'bot') : null)
+      ? h(
+          'div',
+          { class: 'sender', style: `color: ${m.from === 'bot' ? '#3390ec' : peerColor(m.from_id)}` },
+          m.from_name,
+          m.from === 'bot' ? h('span', { class: 'bot-tag' }, 'bot') : null,
+        )
       : null;
   const meta = h(
     'span',
