@@ -11,7 +11,7 @@ import { DateTime } from 'luxon';
 import type { Api } from 'grammy';
 import type { Logger } from '../../core/log.js';
 import type { Queryable } from '../../core/postgres.js';
-import type { QueryRunner } from '../../dashboard/api/queries.js';
+import type { QueryRunner } from '../../analytics/query.js';
 import type { AlertsConfig } from './config.js';
 import { collectDigest, renderDigest, yesterdayIn } from './digest.js';
 import type { Text } from './format.js';

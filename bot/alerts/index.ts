@@ -8,7 +8,7 @@
 import { Composer } from 'grammy';
 import type { ClickHouse } from '../../core/clickhouse.js';
 import { logger } from '../../core/log.js';
-import { clickHouseRunner } from '../../dashboard/api/queries.js';
+import { clickHouseRunner } from '../../analytics/query.js';
 import type { BotContext, Desk } from '../context.js';
 import { createAlertsComposer } from './composer.js';
 import { loadAlertsConfig } from './config.js';
