@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertRows, type ClickHouse } from '../../core/clickhouse.js';
 import { logger } from '../../core/log.js';
 import type { Db } from '../../core/postgres.js';
-import { clickHouseRunner } from '../../dashboard/api/queries.js';
+import { clickHouseRunner } from '../../analytics/query.js';
 import { openTestClickHouse } from '../../ingest/test-support.js';
 import { openTestStore, seedTicket } from '../../sla/exporter/test-support.js';
 import { DEFAULT_ESCALATION_CHAT_ID, DEFAULT_SUPPORT_CHAT_ID } from '../../sandbox/identities.js';
