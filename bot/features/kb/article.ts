@@ -5,7 +5,7 @@
  * (`kb/en/refunds.md`, `kb/ru/refunds.md`), so analytics count one article
  * across languages.
  */
-import matter from 'gray-matter';
+import { parseFrontMatter } from '../../runtime/front-matter.js';
 
 export interface KbArticle {
   /** Language-neutral id, e.g. "refunds" — what `kb_article_id` carries. */
@@ -25,9 +25,9 @@ export class ArticleError extends Error {}
  * @param defaultLang the language of the folder the file sits in (kb/<lang>/…), used when front matter has no `lang:`.
  */
 export function parseArticle(id: string, source: string, path: string, defaultLang: string): KbArticle {
-  // gray-matter caches by content; pass an options object to get a fresh parse each time.
-  const parsed = matter(source, {});
-  const data = parsed.data as Record<string, unknown>;
+  // YAML/JSON only: `---js` front matter is refused, never evaluated.
+  const parsed = parseFrontMatter(source, path);
+  const data = parsed.data;
   const lines = parsed.content.split(/\r?\n/);
   const headingAt = lines.findIndex((l) => /^#\s+\S/.test(l));
   if (headingAt < 0) throw new ArticleError(`${path}: no "# Title" heading`);

@@ -5,10 +5,10 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import matter from 'gray-matter';
 import { logger } from '../../../core/log.js';
 import { escapeHtml } from '../../telegram/present.js';
 import { markdownToTelegramHtml } from '../../telegram/markdown.js';
+import { parseFrontMatter } from '../../runtime/front-matter.js';
 import { watchMarkdownDir } from '../../runtime/watch-dir.js';
 
 const log = logger('macros');
@@ -66,8 +66,15 @@ export class MacroLibrary {
         log.warn({ file }, 'macro file name must be lower-case letters, digits, - or _; skipped');
         continue;
       }
-      const parsed = matter(await readFile(join(this.dir, file), 'utf8'), {});
-      const data = parsed.data as Record<string, unknown>;
+      let parsed: ReturnType<typeof parseFrontMatter>;
+      try {
+        // YAML/JSON only: `---js` front matter is refused, never evaluated.
+        parsed = parseFrontMatter(await readFile(join(this.dir, file), 'utf8'), file);
+      } catch (e) {
+        log.error({ err: e, file }, 'skipping a macro that cannot be read');
+        continue;
+      }
+      const data = parsed.data;
       const macro: Macro = {
         name,
         lang,
