@@ -33,6 +33,43 @@ describe('topicTitle', () => {
     expect(title.startsWith('❗️ Bo · #7 · x')).toBe(true);
   });
 
+  it('strips bidi and zero-width control characters from the name (and the category)', () => {
+    const controls = [
+      '\u200B',
+      '\u200C',
+      '\u200D',
+      '\u200E',
+      '\u200F',
+      '\u202A',
+      '\u202B',
+      '\u202C',
+      '\u202D',
+      '\u202E',
+      '\u2066',
+      '\u2067',
+      '\u2068',
+      '\u2069',
+      '\uFEFF',
+      '\u061C',
+    ];
+    for (const c of controls) {
+      expect(topicTitle({ status: 'new', firstName: `${c}An${c}na${c}`, ticketId: 5 }), `U+${c.codePointAt(0)!.toString(16)}`).toBe('❗️ Anna · #5');
+    }
+    // The classic spoof: a right-to-left override that makes "Anna · #5 · gpj.exe" read differently.
+    const spoof = topicTitle({ status: 'new', firstName: 'Anna\u202E\u2066 · #1 · Refund', ticketId: 9, category: 'Pay\u202Ement' });
+    expect(spoof).toBe('❗️ Anna · #1 · Refund · #9 · Payment');
+    expect(spoof).not.toMatch(/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF\u061C]/);
+    // A name of nothing but invisible characters becomes the dash.
+    expect(topicTitle({ status: 'new', firstName: '\u200B\u202E\uFEFF', ticketId: 3 })).toBe('❗️ — · #3');
+  });
+
+  it('keeps the joiners that are part of an emoji sequence or a Persian word', () => {
+    expect(topicTitle({ status: 'new', firstName: '👨‍👩‍👧 Ann', ticketId: 1 })).toBe('❗️ 👨‍👩‍👧 Ann · #1');
+    expect(topicTitle({ status: 'new', firstName: 'می\u200Cخواهم', ticketId: 1 })).toBe('❗️ می\u200Cخواهم · #1');
+    // …but not a joiner hiding inside a Latin name.
+    expect(topicTitle({ status: 'new', firstName: 'A\u200Dnna', ticketId: 1 })).toBe('❗️ Anna · #1');
+  });
+
   it('uses a dash for an empty name', () => {
     expect(topicTitle({ status: 'new', firstName: '  ', ticketId: 3 })).toBe('❗️ — · #3');
   });
