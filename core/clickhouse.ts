@@ -37,7 +37,11 @@ export type ClickHouseConfig = ReturnType<typeof loadClickHouseConfig>;
 defineConfig('clickhouse', {
   CLICKHOUSE_PASSWORD: env.optionalString({
     secret: true,
-    doc: 'docker-compose only: password of the ClickHouse user "desk" (the server, Grafana\'s data source and the CLICKHOUSE_URL compose builds). The Node code does not read it.',
+    doc: 'docker-compose only, required there: password of the ClickHouse writer user "desk" (the server, and the CLICKHOUSE_URL compose builds for the bot and the ingest). The Node code does not read it.',
+  }),
+  CLICKHOUSE_READONLY_PASSWORD: env.optionalString({
+    secret: true,
+    doc: 'docker-compose only, required there: password of the read-only ClickHouse user "desk_readonly" (deploy/clickhouse/users.d/readonly.xml) that Grafana\'s data source and the dashboard\'s CLICKHOUSE_URL use. The Node code does not read it.',
   }),
 });
 
@@ -65,14 +69,21 @@ function baseSettings(cfg: ClickHouseConfig): ClickHouseSettings {
   };
 }
 
-export async function createClickHouse(cfg: ClickHouseConfig = loadClickHouseConfig()): Promise<ClickHouse> {
+export interface CreateClickHouseOptions {
+  /** Create CLICKHOUSE_DATABASE on a server first (default). false for a read-only user, which may not run DDL. */
+  createDatabase?: boolean;
+}
+
+export async function createClickHouse(cfg: ClickHouseConfig = loadClickHouseConfig(), opts: CreateClickHouseOptions = {}): Promise<ClickHouse> {
   const clickhouse_settings = baseSettings(cfg);
   if (cfg.CLICKHOUSE_URL) {
-    // Create the database first through a client bound to `default`.
-    const bootstrap = createClient({ url: cfg.CLICKHOUSE_URL, clickhouse_settings });
-    const onCluster = cfg.CLICKHOUSE_CLUSTER ? ` ON CLUSTER '${cfg.CLICKHOUSE_CLUSTER}'` : '';
-    await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS \`${cfg.CLICKHOUSE_DATABASE}\`${onCluster}` });
-    await bootstrap.close();
+    if (opts.createDatabase !== false) {
+      // Create the database first through a client bound to `default`.
+      const bootstrap = createClient({ url: cfg.CLICKHOUSE_URL, clickhouse_settings });
+      const onCluster = cfg.CLICKHOUSE_CLUSTER ? ` ON CLUSTER '${cfg.CLICKHOUSE_CLUSTER}'` : '';
+      await bootstrap.command({ query: `CREATE DATABASE IF NOT EXISTS \`${cfg.CLICKHOUSE_DATABASE}\`${onCluster}` });
+      await bootstrap.close();
+    }
     const client = createClient({ url: cfg.CLICKHOUSE_URL, database: cfg.CLICKHOUSE_DATABASE, clickhouse_settings, request_timeout: 60_000 });
     return {
       client,

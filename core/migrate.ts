@@ -130,3 +130,45 @@ export async function migrate(ch: ClickHouse, o: RenderOptions & { dir?: string;
   }
   return result;
 }
+
+/**
+ * The migrations of `dir` that `schema_migrations` does not record yet, read with a SELECT only — so a
+ * read-only user can tell whether the schema its queries need is there (no table yet: all of them).
+ */
+export async function pendingMigrations(ch: ClickHouse, dir?: string): Promise<Migration[]> {
+  let done: Set<number>;
+  try {
+    done = new Set((await queryRows<{ version: number }>(ch, 'SELECT DISTINCT version FROM schema_migrations')).map((r) => Number(r.version)));
+  } catch (e) {
+    // UNKNOWN_TABLE (60) / UNKNOWN_DATABASE (81): nothing applied yet.
+    const code = String((e as { code?: unknown }).code ?? '');
+    if (code !== '60' && code !== '81' && !/UNKNOWN_TABLE|UNKNOWN_DATABASE|does ?n[o']t exist/i.test((e as Error).message)) throw e;
+    done = new Set();
+  }
+  return loadMigrations(dir).filter((m) => !done.has(m.version));
+}
+
+/**
+ * For a process that does not migrate (a read-only ClickHouse user, e.g. the dashboard in docker-compose):
+ * waits until another process (the ingest) has applied every migration this code knows, or fails after
+ * `timeoutMs` naming what is missing.
+ */
+export async function waitForMigrations(
+  ch: ClickHouse,
+  o: { timeoutMs: number; intervalMs?: number; dir?: string; log?: (msg: string) => void },
+): Promise<void> {
+  const deadline = Date.now() + o.timeoutMs;
+  let logged = false;
+  for (;;) {
+    const pending = await pendingMigrations(ch, o.dir);
+    if (pending.length === 0) return;
+    const names = pending.map((m) => `${m.version}_${m.name}`).join(', ');
+    if (Date.now() >= deadline)
+      throw new Error(
+        `ClickHouse schema is not current after ${Math.round(o.timeoutMs / 1000)} s: migrations ${names} are not applied. This process does not migrate; start the ingest (it applies them) or run npm run migrate.`,
+      );
+    if (!logged) o.log?.(`waiting for ClickHouse migrations ${names} (applied by the ingest or npm run migrate)`);
+    logged = true;
+    await new Promise((r) => setTimeout(r, o.intervalMs ?? 2000));
+  }
+}

@@ -27,7 +27,7 @@ export const loadPostgresConfig = defineConfig('postgres', {
 defineConfig('postgres', {
   POSTGRES_PASSWORD: env.optionalString({
     secret: true,
-    doc: 'docker-compose only: password of the PostgreSQL user "desk"; compose builds DATABASE_URL from it. The Node code does not read it.',
+    doc: 'docker-compose only, required there: password of the PostgreSQL user "desk"; compose builds DATABASE_URL from it. The Node code does not read it.',
   }),
 });
 export type PostgresConfig = ReturnType<typeof loadPostgresConfig>;

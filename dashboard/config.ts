@@ -8,6 +8,10 @@ const loadDashboardEnv = defineConfig('dashboard', {
     doc: 'Bearer token for /api/v1/*. Required when HOST is not a loopback address; the web app asks for it.',
     secret: true,
   }),
+  DASHBOARD_MIGRATE: env.bool({
+    default: true,
+    doc: 'Create the ClickHouse database and apply the migrations at start-up. 0: only read — for a read-only ClickHouse user (docker-compose sets 0 and gives the dashboard "desk_readonly"); the dashboard then waits up to 5 minutes for the ingest or npm run migrate to apply them.',
+  }),
   DASHBOARD_LIVE_WINDOW: env.duration({
     default: '30d',
     doc: 'How far back (by creation time) the live panel looks for open tickets; older open tickets are treated as abandoned.',

@@ -4,13 +4,14 @@ import { parseCli, runMain } from '../core/cli.js';
 import { createClickHouse, loadClickHouseConfig } from '../core/clickhouse.js';
 import { loadHttpConfig } from '../core/http.js';
 import { rootLogger } from '../core/log.js';
-import { migrate } from '../core/migrate.js';
+import { migrate, waitForMigrations } from '../core/migrate.js';
 import { loadDashboardConfig } from './config.js';
 import { assertSafeListen, buildDashboardServer } from './server.js';
 
 parseCli({
   usage: 'npm run dashboard',
-  description: 'Serves the analytics API (/api/v1, docs at /api/docs), the dashboard web app and /metrics, after applying ClickHouse migrations.',
+  description:
+    'Serves the analytics API (/api/v1, docs at /api/docs), the dashboard web app and /metrics, after applying ClickHouse migrations (DASHBOARD_MIGRATE=0: waits for them instead, for a read-only ClickHouse user).',
 });
 
 runMain(async () => {
@@ -19,8 +20,10 @@ runMain(async () => {
   assertSafeListen(HOST, cfg.ANALYTICS_TOKEN);
   const chCfg = loadClickHouseConfig();
   const log = rootLogger.child({ component: 'dashboard' });
-  const ch = await createClickHouse(chCfg);
-  await migrate(ch, { cluster: chCfg.CLICKHOUSE_CLUSTER, eventsTtlDays: chCfg.EVENTS_TTL_DAYS, log: (m) => log.info(m) });
+  // DASHBOARD_MIGRATE=0 (docker-compose): a read-only ClickHouse user, which may run no DDL; the ingest migrates.
+  const ch = await createClickHouse(chCfg, { createDatabase: cfg.DASHBOARD_MIGRATE });
+  if (cfg.DASHBOARD_MIGRATE) await migrate(ch, { cluster: chCfg.CLICKHOUSE_CLUSTER, eventsTtlDays: chCfg.EVENTS_TTL_DAYS, log: (m) => log.info(m) });
+  else await waitForMigrations(ch, { timeoutMs: 5 * 60_000, log: (m) => log.info(m) });
   const app = await buildDashboardServer({
     ch,
     host: HOST,

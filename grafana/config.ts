@@ -7,6 +7,6 @@ import { defineConfig, env } from '../core/env.js';
 defineConfig('grafana', {
   GRAFANA_ADMIN_PASSWORD: env.optionalString({
     secret: true,
-    doc: 'docker-compose only: password of Grafana\'s "admin" user. The Node code does not read it.',
+    doc: 'docker-compose only, required there: password of Grafana\'s "admin" user (set on Grafana\'s first start; anonymous access is off). The Node code does not read it.',
   }),
 });
