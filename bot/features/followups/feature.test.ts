@@ -102,6 +102,31 @@ describe('follow-up', () => {
   });
 });
 
+describe('forged follow-up callbacks', () => {
+  async function forge(customerId: number, data: string, text: string) {
+    await h.desk.bot.api.sendMessage(customerId, `forged ${data}`, { reply_markup: { inline_keyboard: [[{ text, callback_data: data }]] } });
+    await h.client.waitForCustomerMessage(customerId, `forged ${data}`);
+    const press = await h.client.pressCustomerButton(customerId, text);
+    return h.client.waitForCallbackAnswer(customerId, press.message_id);
+  }
+
+  it('a "No" for a follow-up that was never sent (or does not exist) changes nothing and is answered politely', async () => {
+    const { ticketId } = await resolvedByAgent(4006);
+    const resolvedAt = (await h.db.query<{ resolved_at: Date }>('SELECT resolved_at FROM tickets WHERE id = $1', [ticketId])).rows[0]!.resolved_at;
+    // The row a send writes first, left without sent_at: the message never went out.
+    const id = (await h.db.query<{ id: number }>('INSERT INTO followups (ticket_id, resolved_at) VALUES ($1, $2) RETURNING id', [ticketId, resolvedAt]))
+      .rows[0]!.id;
+    const answer = await forge(4006, `fu:${id}:n`, 'no!');
+    expect(answer.text).toMatch(/no longer available/i);
+    const missing = await forge(4006, `fu:${Number(id) + 10_000}:n`, 'no!!');
+    expect(missing.text).toMatch(/no longer available/i);
+    expect(await status(ticketId)).toBe('resolved');
+    expect((await h.db.query('SELECT answered_at FROM followups WHERE id = $1', [id])).rows[0]).toEqual({ answered_at: null });
+    const events = (await h.settle()).filter((e) => e.ticket_id === ticketId);
+    expect(events.filter((e) => e.type === 'followup_answered' || e.type === 'ticket_reopened')).toEqual([]);
+  });
+});
+
 describe('auto-close', () => {
   it('closes a ticket that waited on the customer for AUTO_CLOSE_AFTER, with a note to both sides and no survey', async () => {
     const { ticketId, thread } = await openTicket(h, 4101);

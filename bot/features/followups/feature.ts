@@ -110,9 +110,10 @@ export function followupsFeature(rt: FeatureRuntime): {
     const id = Number(ctx.match[1]);
     const helped = ctx.match[2] === 'y';
     const at = rt.clock();
-    const row = (await desk.db.query<{ ticket_id: number }>('SELECT ticket_id FROM followups WHERE id = $1', [id])).rows[0];
+    // Only a follow-up that actually went out (sent_at set after delivery) can be answered; a crafted or stale `fu:<id>:n` changes nothing.
+    const row = (await desk.db.query<{ ticket_id: number }>('SELECT ticket_id FROM followups WHERE id = $1 AND sent_at IS NOT NULL', [id])).rows[0];
     const ticket = row ? await desk.tickets.get(row.ticket_id) : undefined;
-    if (!ticket || ticket.customer_id !== ctx.from.id) return void (await ack(ctx));
+    if (!ticket || ticket.customer_id !== ctx.from.id) return void (await ack(ctx, { text: ctx.t('fu-not-offered') }));
     // The first answer counts; a second tap changes nothing.
     const first = await desk.db.transaction(async (tx) => {
       const r = await tx.query('UPDATE followups SET helped = $2, answered_at = $3 WHERE id = $1 AND answered_at IS NULL', [id, helped, at]);

@@ -84,3 +84,47 @@ describe('NPS', () => {
     expect(events.find((e) => e.type === 'nps_rated')).toMatchObject({ language: 'ru', customer_id: 3002 });
   });
 });
+
+describe('forged rating callbacks', () => {
+  /** A message from the bot carrying a button the desk never offered for this ticket (an old client, a crafted update). */
+  async function forge(customerId: number, data: string, text: string) {
+    await h.desk.bot.api.sendMessage(customerId, `forged ${data}`, { reply_markup: { inline_keyboard: [[{ text, callback_data: data }]] } });
+    await h.client.waitForCustomerMessage(customerId, `forged ${data}`);
+    const press = await h.client.pressCustomerButton(customerId, text);
+    return h.client.waitForCallbackAnswer(customerId, press.message_id);
+  }
+
+  it('a CSAT/NPS press for a ticket that got no survey changes nothing and is answered politely', async () => {
+    // An open ticket: no survey has been sent for it.
+    const { ticketId, thread } = await openTicket(h, 3003);
+    await h.client.sendSupportMessage({ from_id: AGENT, first_name: 'Maria', thread_id: thread, text: 'Looking into it' });
+    await h.client.waitForCustomerMessage(3003, 'Looking into it');
+    const before = (await h.settle()).filter((e) => e.ticket_id === ticketId).length;
+    const answer = await forge(3003, `rate:csat:${ticketId}:5`, 'five');
+    expect(answer.text).toMatch(/no longer|not available/i);
+    const answerNps = await forge(3003, `rate:nps:${ticketId}:10`, 'ten');
+    expect(answerNps.text).toMatch(/no longer|not available/i);
+    const help = await forge(3003, `rate:help:${ticketId}`, 'help me');
+    expect(help.text).toMatch(/no longer|not available/i);
+    expect((await h.db.query('SELECT * FROM ratings WHERE ticket_id = $1', [ticketId])).rows).toEqual([]);
+    const after = (await h.settle()).filter((e) => e.ticket_id === ticketId);
+    expect(after.length).toBe(before);
+    expect(after.filter((e) => e.type === 'csat_rated' || e.type === 'nps_rated' || e.type === 'ticket_reopened')).toEqual([]);
+    expect(after.filter((e) => e.type === 'survey_sent')).toEqual([]);
+  });
+
+  it('an NPS press before the NPS survey was sent, and a follow-up request after a high score, change nothing', async () => {
+    const { ticketId } = await resolvedByAgent(3004);
+    await h.client.waitForCustomerMessage(3004, new RegExp(`How would you rate our help with ticket #${ticketId}`));
+    // The CSAT survey went out, the NPS one did not (it follows the first CSAT answer).
+    const nps = await forge(3004, `rate:nps:${ticketId}:0`, 'zero');
+    expect(nps.text).toMatch(/no longer|not available/i);
+    expect(await rating(ticketId, 'nps')).toBeUndefined();
+    await h.client.pressCustomerButton(3004, '5');
+    await h.client.waitForCustomerMessage(3004, 'Thank you for the 5!');
+    // A high score offers no follow-up: a crafted "contact me" does not reopen the ticket.
+    const help = await forge(3004, `rate:help:${ticketId}`, 'help me');
+    expect(help.text).toMatch(/no longer|not available/i);
+    expect((await h.db.query<{ status: string }>('SELECT status FROM tickets WHERE id = $1', [ticketId])).rows[0]!.status).toBe('resolved');
+  });
+});

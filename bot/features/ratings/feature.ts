@@ -18,6 +18,7 @@ import { ack } from '../../telegram/update.js';
 export type Survey = 'csat' | 'nps';
 const RANGE: Record<Survey, [number, number]> = { csat: [1, 5], nps: [0, 10] };
 const LOW_CSAT = 3;
+const NOT_OFFERED = Symbol('not offered');
 
 export function surveyKeyboard(survey: Survey, ticketId: number): InlineKeyboard {
   const [lo, hi] = RANGE[survey];
@@ -45,7 +46,11 @@ export function ratingsFeature(rt: FeatureRuntime): { composer: Composer<BotCont
     const sent = await desk.relay.sendToCustomer(customer.id, t(`rate-${survey}-question`, { number: ticket.id }), {
       reply_markup: surveyKeyboard(survey, ticket.id),
     });
-    if (!sent) return;
+    if (!sent) {
+      // Not delivered: not offered either, so no press can count against it.
+      await desk.db.query('DELETE FROM ratings WHERE ticket_id = $1 AND survey = $2 AND score IS NULL', [ticket.id, survey]);
+      return;
+    }
     await desk.db.transaction((tx) =>
       desk.outbox.appendForTicket(tx, ticket, [{ type: 'survey_sent', occurred_at: new Date(sent.date * 1000).toISOString(), survey }]),
     );
@@ -68,13 +73,12 @@ export function ratingsFeature(rt: FeatureRuntime): { composer: Composer<BotCont
     const ticket = await desk.tickets.get(ticketId);
     if (!ticket || ticket.customer_id !== ctx.from.id || score < lo || score > hi) return void (await ack(ctx));
     const at = rt.clock();
+    // Only a survey the desk sent for this ticket can be answered (its ratings row is written when it is sent):
+    // a crafted `rate:csat:<id>:5` for a ticket that got none changes nothing.
     const previous = await desk.db.transaction(async (tx) => {
       const prev = await tx.query<{ score: number | null }>('SELECT score FROM ratings WHERE ticket_id = $1 AND survey = $2 FOR UPDATE', [ticketId, survey]);
-      await tx.query(
-        `INSERT INTO ratings (ticket_id, survey, customer_id, score, sent_at, rated_at) VALUES ($1, $2, $3, $4, $5, $5)
-         ON CONFLICT (ticket_id, survey) DO UPDATE SET score = EXCLUDED.score, rated_at = EXCLUDED.rated_at`,
-        [ticketId, survey, ticket.customer_id, score, at],
-      );
+      if (prev.rows.length === 0) return NOT_OFFERED;
+      await tx.query('UPDATE ratings SET score = $3, rated_at = $4 WHERE ticket_id = $1 AND survey = $2', [ticketId, survey, score, at]);
       const event =
         survey === 'csat'
           ? { type: 'csat_rated' as const, occurred_at: at.toISOString(), score }
@@ -83,6 +87,7 @@ export function ratingsFeature(rt: FeatureRuntime): { composer: Composer<BotCont
       return prev.rows[0]?.score ?? null;
     });
 
+    if (previous === NOT_OFFERED) return void (await ack(ctx, { text: ctx.t('rate-not-offered') }));
     const changed = previous !== null;
     await ack(ctx, { text: ctx.t(changed ? 'rate-changed' : 'rate-recorded', { score }) });
     // The question stays with its keyboard (to change the answer); it shows the current choice.
@@ -117,10 +122,12 @@ export function ratingsFeature(rt: FeatureRuntime): { composer: Composer<BotCont
     const ticketId = Number(ctx.match[1]);
     const ticket = await desk.tickets.get(ticketId);
     if (!ticket || ticket.customer_id !== ctx.from.id) return void (await ack(ctx));
+    const score = (await desk.db.query<{ score: number | null }>(`SELECT score FROM ratings WHERE ticket_id = $1 AND survey = 'csat'`, [ticketId])).rows[0]
+      ?.score;
+    // The button is offered only after a low CSAT answer: anything else is a stale or crafted press.
+    if (score === null || score === undefined || score > LOW_CSAT) return void (await ack(ctx, { text: ctx.t('rate-not-offered') }));
     await ack(ctx);
     await ctx.editMessageReplyMarkup().catch(() => undefined);
-    const score =
-      (await desk.db.query<{ score: number | null }>(`SELECT score FROM ratings WHERE ticket_id = $1 AND survey = 'csat'`, [ticketId])).rows[0]?.score ?? 0;
     // Refused when another ticket is open: the agents hear about it in the topic instead.
     const reopened = ticket.status === 'resolved' && (await unlessRefused(desk.tickets.reopen(ticketId, { reason: 'customer', at: rt.clock() }))) !== undefined;
     await desk.relay.sendToTopic(

@@ -6,6 +6,7 @@ fu-button-yes = 👍 Yes, it helped
 fu-button-no = 👎 No
 fu-thanks = Great, thank you for letting us know! 🙌
 fu-reopened = Sorry to hear that. Ticket #{ $number } is open again — an agent will get back to you here.
+fu-not-offered = Thank you! This question is no longer available.
 autoclose-customer = We haven't heard back from you for { $hours } hours, so we've closed ticket #{ $number }. If you still need help, just write here — we'll pick it up.
 
 ## Follow-up — agents

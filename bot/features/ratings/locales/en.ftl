@@ -13,6 +13,7 @@ rate-followup-requested = Done — an agent will get back to you in this chat.
 rate-nps-thanks-promoter = Thank you, that means a lot to us! 💙
 rate-nps-thanks-passive = Thank you! We'll keep working to earn a 10.
 rate-nps-thanks-detractor = Thank you for the honest answer. If you tell us what to improve, we'll pass it to the team.
+rate-not-offered = Thank you! This survey is no longer available.
 
 ## Ratings — agents
 rate-agent-low = ⚠️ The customer rated ticket #{ $number }: { $score }/5.

@@ -13,6 +13,7 @@ rate-followup-requested = Готово — агент ответит вам в �
 rate-nps-thanks-promoter = Спасибо, это очень важно для нас! 💙
 rate-nps-thanks-passive = Спасибо! Будем стараться заслужить 10.
 rate-nps-thanks-detractor = Спасибо за честный ответ. Если расскажете, что улучшить, мы передадим это команде.
+rate-not-offered = Спасибо! Этот опрос больше не доступен.
 
 ## Оценки — агенты
 rate-agent-low = ⚠️ Клиент оценил обращение #{ $number }: { $score }/5.
