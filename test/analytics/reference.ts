@@ -109,7 +109,12 @@ function metricsOf(cohort: Ticket[], all: Map<number, Ticket>, resolutions: { cu
   const nps = cohort.filter((x) => x.nps !== null);
   const surveyed = cohort.filter((x) => x.csatSurveyed);
   const slaOutcome = (done: number | null, due: number | null) => (due === null ? null : done !== null ? done <= due : now > due ? false : null);
-  const fr = cohort.map((x) => slaOutcome(x.firstReply, x.frDue)).filter((x): x is boolean => x !== null);
+  // Settled before anyone had to answer (a knowledge-base answer the customer accepted, say): no first-response deadline at stake.
+  const settledUnanswered = (x: Ticket) => x.firstReply === null && x.firstResolved !== null && x.frDue !== null && x.firstResolved <= x.frDue;
+  const fr = cohort
+    .filter((x) => !settledUnanswered(x))
+    .map((x) => slaOutcome(x.firstReply, x.frDue))
+    .filter((x): x is boolean => x !== null);
   const res = cohort.map((x) => slaOutcome(x.firstResolved, x.resDue)).filter((x): x is boolean => x !== null);
   // judged at creation by the desk, so known once the ticket_opened event has arrived
   const repeat = cohort.filter(

@@ -33,7 +33,7 @@ export const METRIC_INFO = {
   nps: {"title":"NPS","meaning":"Net promoter score: 100 × (promoters 9–10 − detractors 0–6) ÷ responses, the latest rating per ticket.","unit":"nps","better":"higher","target":{"good":30,"warn":0}},
   nps_responses: {"title":"NPS responses","meaning":"Tickets with an NPS rating.","unit":"count","better":"higher"},
   repeat_contact_rate: {"title":"Repeat contacts","meaning":"Tickets whose customer had another ticket resolved in the 7 days before (as the desk flagged it on ticket_opened) ÷ tickets created.","unit":"ratio","better":"lower","target":{"good":0.15,"warn":0.2}},
-  sla_first_response_met_rate: {"title":"SLA response","meaning":"First-response deadlines met ÷ (met + missed); a ticket still unanswered past its deadline counts as missed, one not yet due in neither; the deadline is ticket_opened’s, or the latest queue_changed’s.","unit":"ratio","better":"higher","target":{"good":0.9,"warn":0.8}},
+  sla_first_response_met_rate: {"title":"SLA response","meaning":"First-response deadlines met ÷ (met + missed); a ticket still unanswered past its deadline counts as missed, one not yet due — or settled without a human answer before its deadline (a knowledge-base answer accepted) — in neither; the deadline is ticket_opened’s, or the latest queue_changed’s.","unit":"ratio","better":"higher","target":{"good":0.9,"warn":0.8}},
   sla_resolution_met_rate: {"title":"SLA resolution","meaning":"Resolution deadlines met ÷ (met + missed); a ticket still unresolved past its deadline counts as missed, one not yet due in neither; the deadline is ticket_opened’s, or the latest queue_changed’s.","unit":"ratio","better":"higher","target":{"good":0.9,"warn":0.8}},
 } as const satisfies Record<string, MetricInfo>;
 
