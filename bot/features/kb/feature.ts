@@ -17,6 +17,7 @@ import { customerLocale, escapeHtml } from '../../telegram/present.js';
 import { ack, inThread, isAgentUpdate, topicTarget } from '../../telegram/update.js';
 import { markdownToTelegramHtml } from '../../telegram/markdown.js';
 import type { KbArticle } from './article.js';
+import { capKbQuery } from './search.js';
 
 /** Telegram's message limit, less room for the header and question around the article. */
 const MAX_INLINE_ARTICLE = 3600;
@@ -115,7 +116,8 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
 
   agents.command('find_kb', async (ctx) => {
     const desk = ctx.desk;
-    const query = ctx.match.trim();
+    // Capped here too, so the "nothing found for …" reply never echoes a 4096-character query.
+    const query = capKbQuery(ctx.match.trim());
     if (!query) return void (await ctx.reply(desk.agentText('kb-find-usage'), inThread(ctx)));
     const target = await topicTarget(ctx);
     const { kb } = await rt.files();

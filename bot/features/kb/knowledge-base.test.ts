@@ -1,11 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import MiniSearch from 'minisearch';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { tmpDataDir } from '../../../test/helpers/tmp.js';
 import { loadFeaturesConfig } from '../../runtime/config.js';
 import { parseArticle } from './article.js';
 import { KnowledgeBase } from './knowledge-base.js';
+import { capKbQuery, KB_QUERY_MAX_CHARS } from './search.js';
 import { KB_HOLDOUT, KB_PHRASINGS, OFF_TOPIC_PHRASINGS, type Phrasing } from './phrasings.js';
 
 const SHIPPED_KB = fileURLToPath(new URL('../../../kb', import.meta.url));
@@ -98,6 +100,26 @@ describe('the shipped knowledge base', async () => {
     expect(kb.search('KYC', { language: 'en' })[0]?.article).toMatchObject({ id: 'kyc-verification', lang: 'en' });
     // Telegram says en, the customer writes Russian: the words decide.
     expect(kb.search('забыл пароль', { language: 'en' })[0]?.article).toMatchObject({ id: 'password-reset', lang: 'ru' });
+  });
+
+  it('caps the query at KB_QUERY_MAX_CHARS before analysing it (auto-answer, /find_kb, any search)', () => {
+    expect(KB_QUERY_MAX_CHARS).toBe(500);
+    const seen: string[] = [];
+    const spy = vi.spyOn(MiniSearch.prototype, 'search').mockImplementation(function (this: MiniSearch, q) {
+      seen.push(String(q));
+      return [];
+    });
+    try {
+      kb.search(`refund ${'lorem ipsum '.repeat(100_000)}`, { language: 'en' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(seen.length).toBeGreaterThan(0);
+    for (const q of seen) expect(q.length).toBeLessThanOrEqual(KB_QUERY_MAX_CHARS);
+    // Words past the cap are not searched for; the ones before it still are.
+    expect(kb.search(`${'zzzz '.repeat(120)}refund`, { language: 'en' })).toEqual([]);
+    expect(kb.search(`refund ${'zzzz '.repeat(120)}`, { language: 'en' })[0]?.article.id).toBe('refunds');
+    expect(capKbQuery(`${'a'.repeat(499)}👍👍`)).toBe(`${'a'.repeat(499)}`);
   });
 
   it('treats ё as е and tolerates a typo', () => {

@@ -21,6 +21,21 @@ export interface KbSearchOptions {
   limit?: number;
 }
 
+/**
+ * The most of a query the KB looks at (UTF-16 units). Customers' messages and
+ * `/find_kb` can be 4096 characters (and a caption or a forged update more);
+ * no question needs more than this, and tokenising, stemming and fuzzy
+ * matching grow with every extra word.
+ */
+export const KB_QUERY_MAX_CHARS = 500;
+
+/** `query` cut to KB_QUERY_MAX_CHARS, never inside a surrogate pair. */
+export function capKbQuery(query: string): string {
+  if (query.length <= KB_QUERY_MAX_CHARS) return query;
+  const cut = query.slice(0, KB_QUERY_MAX_CHARS);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
+}
+
 type Doc = { id: string; title: string; keywords: string; body: string };
 
 /** Title and keywords say what an article is about; the body only supports. */
@@ -77,7 +92,9 @@ export class KbSearch {
    * then the others when that finds nothing), and returns each article in the
    * language the customer reads.
    */
-  search(query: string, opts: KbSearchOptions = {}): KbHit[] {
+  search(rawQuery: string, opts: KbSearchOptions = {}): KbHit[] {
+    // Every search (auto-answer, /find_kb, …) goes through here: capped before anything analyses it.
+    const query = capKbQuery(rawQuery);
     const written = detectLanguage(query);
     const order = unique([written, opts.language, ...this.indexes.keys()]).filter((l) => this.indexes.has(l));
     const show = displayLanguage(query, written, opts.language);
