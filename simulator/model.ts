@@ -55,8 +55,10 @@ export const P = {
   kbSolved: 0.62,
   /** A ticket comes from a customer seen in the last days (repeat contact). */
   repeat: 0.12,
-  /** A first message is spam (a link from a newcomer): held back by anti-spam. */
-  spam: 0.01,
+  /** A newcomer's first message carries a photo or a link: anti-spam opens the ticket but holds the message on the ticket card. */
+  held: 0.04,
+  /** …and it is real spam (a money-making link): the agent resolves it as spam instead of releasing it. */
+  spam: 0.25,
   /** Agent's first answer is the receipt macro / asks for details. */
   receiptMacro: 0.2,
   needDetails: 0.12,
@@ -73,8 +75,12 @@ export const P = {
   /** A customer changes the CSAT they gave. */
   csatChanged: 0.05,
   followupAnswered: 0.6,
+  /** "Did it help?" answered yes; no reopens the ticket, which an agent answers and resolves again. */
   followupHelped: 0.88,
 } as const;
+
+/** The journey's probabilities: the model's `P`, or a test's own (e.g. spam forced on). */
+export type Probabilities = { readonly [K in keyof typeof P]: number };
 
 /** CSAT 1–5: mostly 5s; slow first responses pull it down. */
 export function csatScore(rng: Rng, firstResponseMinutes: number): number {

@@ -118,14 +118,15 @@ describe('simulator through the desk', () => {
       'SELECT created_at, status, resolved_by FROM tickets WHERE customer_id <> $1',
       [PERSON],
     );
-    expect(tickets.rows.length).toBe(s.started - s.outcomes.spam);
+    // Every ticket the simulator started is a ticket in the desk: spam too (held on its card, resolved as spam by an agent).
+    expect(tickets.rows.length).toBe(s.started);
     const now = Date.now();
     // The replayed day ends where live traffic takes over: when the simulator started.
     for (const t of tickets.rows) {
       expect(t.created_at.getTime()).toBeLessThanOrEqual(started);
       expect(t.created_at.getTime()).toBeGreaterThanOrEqual(started - 24 * 3600_000 - 1000);
     }
-    expect(tickets.rows.filter((t) => t.resolved_by === 'agent').length).toBe(s.outcomes.resolved);
+    expect(tickets.rows.filter((t) => t.resolved_by === 'agent').length).toBe(s.outcomes.resolved + s.outcomes.spam);
     expect(tickets.rows.filter((t) => t.resolved_by === 'kb').length).toBe(s.outcomes.kb);
 
     const replies = events.filter((e) => e.type === 'message_out');
@@ -142,6 +143,61 @@ describe('simulator through the desk', () => {
     expect(firstReceipt.size).toBeGreaterThan(0);
     for (const e of [...firstReceipt.values(), ...events.filter((x) => x.type === 'kb_suggested')]) expect(sinceCreated(e)).toBeLessThan(600);
     expect(Math.max(...frts)).toBeLessThan(12 * 3600);
+  });
+
+  it('plays every ticket to its end: held messages released or resolved as spam, "Didn\'t help" answered again, no phantom tickets', async () => {
+    // Spam and "Didn't help" forced on, and many back-and-forth rounds (where a late reply used to open a phantom ticket).
+    const sim = startSimulator({
+      sandboxUrl: h.sandbox.url,
+      historyDays: 1,
+      perDay: 12,
+      live: false,
+      seed: 23,
+      waitMs: 20_000,
+      speed: 3000,
+      followupSweepMs: 200,
+      p: { held: 0.6, spam: 0.4, extraRound: 0.8, followupAnswered: 1, followupHelped: 0 },
+    });
+    expect(await sim.replayed).toBe('replayed');
+    const s = sim.stats;
+    // The desk's "Did it help?" for the replayed resolutions, FOLLOWUP_DELAY after them; every one is answered no.
+    await h.runJobs(new Date(Date.now() + 25 * 3600_000));
+    await h.client.waitFor(async () => (s.followupsAnswered >= s.outcomes.resolved && s.reopenedResolved + s.failed >= s.reopened) || undefined, {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: 'the reopened tickets resolved again',
+    });
+    await sim.stop();
+    expect(s.lastError ?? '').toBe('');
+    expect(s.failed).toBe(0);
+    expect(s.outcomes.lost).toBe(0);
+    expect(s.outcomes.spam).toBeGreaterThan(0);
+    expect(s.released).toBeGreaterThan(0);
+    expect(s.held).toBe(s.outcomes.spam + s.released);
+    expect(s.reopened).toBe(s.outcomes.resolved);
+    expect(s.reopenedResolved).toBe(s.reopened);
+    expect(s.reopened).toBeGreaterThan(0);
+
+    const played = sim.customers();
+    const rows = (
+      await h.db.query<{ customer_id: string; status: string; resolved_by: string | null }>(
+        'SELECT customer_id::text, status, resolved_by FROM tickets WHERE customer_id = ANY($1::bigint[]) ORDER BY id',
+        [[...played.keys()]],
+      )
+    ).rows;
+    const byCustomer = new Map<number, typeof rows>();
+    for (const r of rows) byCustomer.set(Number(r.customer_id), [...(byCustomer.get(Number(r.customer_id)) ?? []), r]);
+    // No phantom tickets: each customer has exactly the tickets the simulator started for them…
+    for (const [id, r] of played) expect({ id, tickets: byCustomer.get(id)?.length ?? 0 }).toEqual({ id, tickets: r.tickets });
+    // …and none is left open but the last one of a customer it left waiting on purpose.
+    for (const [id, list] of byCustomer) {
+      const open = list.filter((t) => t.status !== 'resolved');
+      expect({ id, open: open.length }).toEqual({ id, open: played.get(id)!.waiting ? 1 : 0 });
+      if (open.length > 0) expect(open[0]).toBe(list.at(-1));
+    }
+    expect(rows.filter((t) => t.status === 'resolved').length).toBe(s.started - s.outcomes.waiting);
+    const reopened = (await h.eventsOf('ticket_reopened')).filter((e) => e.reason === 'followup' && played.has(Number(e.customer_id)));
+    expect(reopened.length).toBe(s.reopened);
   });
 
   it('plays live traffic until stopped', async () => {

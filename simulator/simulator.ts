@@ -10,7 +10,11 @@
  *   `dataDir`, the replay runs once per data directory (a marker file).
  * - live: plays from the start, alongside the replay, in real time (`speed`
  *   > 1 compresses the waits); each ticket plays out as people would.
- * Follow-up questions the desk sends later are answered by a sweep.
+ * Follow-up questions the desk sends later are answered by a sweep; a ticket
+ * reopened by "Didn't help" is answered and resolved again on the live
+ * timeline. Every ticket the simulator opens is played to its end (resolved
+ * by an agent or the knowledge base, or resolved as spam) unless it is left
+ * waiting on the customer on purpose (it auto-closes later).
  *
  * Speed: unthrottled, a ticket takes ~0.5 s to replay; with the desk's
  * throttler on (THROTTLE=1), the support group's ~20 calls a minute bound the
@@ -30,8 +34,8 @@ import { join } from 'node:path';
 import { logger } from '../core/log.js';
 import { SandboxClient } from '../sandbox/client.js';
 import { arrivalsBetween, nextArrival } from './arrivals.js';
-import { answerFollowups, playTicket, type SimCustomer, type TicketOutcome } from './journey.js';
-import { LANG_WEIGHTS, P, TICKETS_PER_DAY, customerName, type Lang } from './model.js';
+import { answerFollowups, playReopened, playTicket, type SimCustomer, type TicketNotes, type TicketOutcome } from './journey.js';
+import { LANG_WEIGHTS, P, TICKETS_PER_DAY, customerName, type Lang, type Probabilities } from './model.js';
 import { Rng } from './random.js';
 import { Aborted, liveTimeline, replayTimeline, simulatorAbort, type Timeline } from './timeline.js';
 
@@ -54,14 +58,26 @@ export interface SimulatorOptions {
   maxConcurrent?: number;
   /** How long to wait for the bot's reaction before giving up on a ticket. */
   waitMs?: number;
+  /** The model's probabilities overridden (a test forces spam or "Didn't help" on). */
+  p?: Partial<Probabilities>;
+  /** How often to look for follow-up questions (default 20 s). */
+  followupSweepMs?: number;
 }
 
 export interface SimulatorStats {
+  /** Tickets the simulator opened (each a ticket in the desk, spam included). */
   started: number;
+  /** How they ended: spam is a ticket resolved as spam by an agent; waiting ones auto-close later. */
   outcomes: Record<TicketOutcome, number>;
   failed: number;
+  /** Tickets whose first message anti-spam held (a newcomer's photo or link), and of those the agents released. */
+  held: number;
+  released: number;
   /** Follow-up questions seen (answered or, like real customers often do, ignored). */
   followupsAnswered: number;
+  /** Tickets reopened by "Didn't help", and of those answered and resolved again. */
+  reopened: number;
+  reopenedResolved: number;
   /** Why the last ticket that did not play out stopped (for the operator's log). */
   lastError?: string;
 }
@@ -69,8 +85,14 @@ export interface SimulatorStats {
 /** The history this run replays. */
 export interface HistoryPlan {
   days: number;
-  /** New tickets the replay plays (a few are spam the desk holds back). */
+  /** New tickets the replay plays (a few are spam an agent resolves as such). */
   tickets: number;
+}
+
+/** What the simulator did with one customer: tickets it opened for them, and whether it left the last one waiting on them. */
+export interface CustomerRecord {
+  tickets: number;
+  waiting: boolean;
 }
 
 /** How the replay ended: played to the end, nothing to replay (none asked, or done before for this data directory), or stopped. */
@@ -82,6 +104,8 @@ export interface Simulator {
   history: HistoryPlan | undefined;
   /** Resolves when the replay is over (at once without one). */
   replayed: Promise<ReplayEnd>;
+  /** The simulator's customers by id (for checking the desk opened no ticket it didn't). */
+  customers(): Map<number, CustomerRecord>;
   stop(): Promise<void>;
 }
 
@@ -120,7 +144,18 @@ export function startSimulator(o: SimulatorOptions): Simulator {
   const perDay = o.perDay ?? TICKETS_PER_DAY;
   // Up to maxConcurrent live tickets sleep on it at once (the replay's virtual clock does not listen).
   const abort = simulatorAbort(o.maxConcurrent ?? MAX_CONCURRENT);
-  const stats: SimulatorStats = { started: 0, outcomes: { spam: 0, kb: 0, resolved: 0, waiting: 0, lost: 0 }, failed: 0, followupsAnswered: 0 };
+  const p: Probabilities = { ...P, ...o.p };
+  const stats: SimulatorStats = {
+    started: 0,
+    outcomes: { spam: 0, kb: 0, resolved: 0, waiting: 0, lost: 0 },
+    failed: 0,
+    held: 0,
+    released: 0,
+    followupsAnswered: 0,
+    reopened: 0,
+    reopenedResolved: 0,
+  };
+  const records = new Map<number, CustomerRecord>();
   const customers: SimCustomer[] = [];
   /** Customers whose resolved ticket will get a "Did it help?", with when (real time) they were resolved. */
   const awaitingFollowup = new Map<number, { customer: SimCustomer; since: number }>();
@@ -152,22 +187,34 @@ export function startSimulator(o: SimulatorOptions): Simulator {
     return c;
   };
 
+  const failed = (e: unknown, c: SimCustomer, what: string) => {
+    stats.failed++;
+    stats.lastError = String((e as Error).message ?? e).slice(0, 500);
+    log.debug({ err: e, customer: c.id }, what);
+  };
+
   const play = async (rng: Rng, tl: Timeline, c: SimCustomer) => {
     stats.started++;
     busy.add(c.id);
+    const record = records.get(c.id) ?? { tickets: 0, waiting: false };
+    record.tickets++;
+    records.set(c.id, record);
+    const notes: TicketNotes = {};
     try {
-      const outcome = await playTicket({ client, rng, tl, waitMs }, c);
+      const outcome = await playTicket({ client, rng, tl, waitMs, p }, c, notes);
       stats.outcomes[outcome]++;
       if (outcome === 'resolved') awaitingFollowup.set(c.id, { customer: c, since: Date.now() });
-      if (outcome === 'waiting') c.open = true;
+      // Waiting on the customer: their next message would join it. A spammer does not come back either.
+      if (outcome === 'waiting' || outcome === 'spam') c.open = true;
+      record.waiting = outcome === 'waiting';
     } catch (e) {
       c.open = true; // in an unknown state: don't bring them back
       if (e instanceof Aborted || abort.signal.aborted) return;
-      stats.failed++;
       stats.outcomes.lost++;
-      stats.lastError = String((e as Error).message ?? e).slice(0, 500);
-      log.debug({ err: e, customer: c.id }, 'a simulated ticket did not play out');
+      failed(e, c, 'a simulated ticket did not play out');
     } finally {
+      if (notes.held) stats.held++;
+      if (notes.released) stats.released++;
       busy.delete(c.id);
       lastPlayed.set(c.id, Date.now());
     }
@@ -211,11 +258,34 @@ export function startSimulator(o: SimulatorOptions): Simulator {
     }
   }
 
+  // A ticket reopened by "Didn't help" is played on the live timeline: the press has no date, the reopen is now.
+  const reopenedTl = liveTimeline(abort.signal, o.speed ?? 1);
+  const replayReopened = (u: Parameters<typeof playReopened>[1]) => {
+    const c = u.customer;
+    stats.reopened++;
+    busy.add(c.id);
+    const run = playReopened({ client, rng: liveRng, tl: reopenedTl, waitMs, p }, u)
+      .then(() => {
+        stats.reopenedResolved++;
+        awaitingFollowup.set(c.id, { customer: c, since: Date.now() });
+      })
+      .catch((e: unknown) => {
+        c.open = true; // in an unknown state: don't bring them back
+        if (!(e instanceof Aborted || abort.signal.aborted)) failed(e, c, 'a reopened ticket did not play out');
+      })
+      .finally(() => {
+        busy.delete(c.id);
+        lastPlayed.set(c.id, Date.now());
+        running.delete(run);
+      });
+    running.add(run);
+  };
+
   // "Did it help?" arrives FOLLOWUP_DELAY after a resolution: look for it now and then.
   // Bounded: a customer leaves the list once their question was seen, or after FOLLOWUP_WATCH without one.
   let sweeping = false;
   const sweep = setInterval(() => {
-    if (sweeping) return;
+    if (sweeping || abort.signal.aborted) return;
     sweeping = true;
     for (const [id, w] of awaitingFollowup) if (Date.now() - w.since > FOLLOWUP_WATCH_MS) awaitingFollowup.delete(id);
     void answerFollowups(
@@ -223,14 +293,17 @@ export function startSimulator(o: SimulatorOptions): Simulator {
       liveRng,
       [...awaitingFollowup.values()].map((w) => w.customer),
       answered,
+      // Saying no reopens the ticket: not while another ticket of theirs is in play.
+      { p, mayReopen: (c) => !busy.has(c.id) && !c.open },
     )
-      .then((seen) => {
+      .then(({ seen, unhelped }) => {
         stats.followupsAnswered += seen.length;
         for (const c of seen) awaitingFollowup.delete(c.id);
+        if (!abort.signal.aborted) for (const u of unhelped) replayReopened(u);
       })
       .catch(() => undefined)
       .finally(() => (sweeping = false));
-  }, 20_000);
+  }, o.followupSweepMs ?? 20_000);
 
   const stopped = (e: unknown) => {
     if (!(e instanceof Aborted)) log.error({ err: e }, 'simulator stopped on an error');
@@ -245,6 +318,7 @@ export function startSimulator(o: SimulatorOptions): Simulator {
     stats,
     history,
     replayed,
+    customers: () => new Map([...records].map(([id, r]) => [id, { ...r }])),
     async stop() {
       abort.abort();
       clearInterval(sweep);
