@@ -11,7 +11,9 @@ import { createClickHouse, loadClickHouseConfig } from '../core/clickhouse.js';
 import { createHttpServer, loadHttpConfig } from '../core/http.js';
 import { logger } from '../core/log.js';
 import { loadPostgresConfig, openDatabase } from '../core/postgres.js';
+import { loadAlertsConfig } from './alerts/index.js';
 import { loadBotServiceConfig } from './config.js';
+import { selfCheckApi, startupSelfCheck, storeProbes } from './self-check.js';
 import { createDeskService } from './service.js';
 
 runMain(async () => {
@@ -24,10 +26,21 @@ runMain(async () => {
   const config = loadBotServiceConfig();
   const httpConfig = loadHttpConfig();
   const busConfig = loadBusConfig();
-  const db = await openDatabase(loadPostgresConfig());
+  const pgConfig = loadPostgresConfig();
+  const chConfig = loadClickHouseConfig();
+  const db = await openDatabase(pgConfig);
   const bus = createBus(busConfig);
   // ClickHouse for the CSAT gauge and the daily digest (the analytics' numbers).
-  const ch = await createClickHouse(loadClickHouseConfig());
+  const ch = await createClickHouse(chConfig);
+  // The world the configuration names (bot/self-check.ts): a wrong one exits here, one out of reach runs degraded.
+  const selfCheck = await startupSelfCheck({
+    api: selfCheckApi(config.token, config.apiRoot),
+    apiRoot: config.apiRoot,
+    supportChatId: config.supportChatId,
+    escalationChatId: loadAlertsConfig().ESCALATION_CHAT_ID,
+    stores: storeProbes({ db, ch, databaseUrl: pgConfig.DATABASE_URL, clickhouseUrl: chConfig.CLICKHOUSE_URL }),
+    log,
+  });
   const desk = await createDeskService({ db, bus, ch, config, eventsPartitions: busConfig.KAFKA_PARTITIONS, log });
 
   const http = await createHttpServer({
@@ -37,6 +50,7 @@ runMain(async () => {
           () => undefined,
           (e: unknown) => String(e),
         ),
+      'self-check': async () => selfCheck.problem(),
     },
   });
   await http.register(desk.routes);
@@ -50,6 +64,7 @@ runMain(async () => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
+    selfCheck.stop();
     await http.close();
     await desk.stop();
     await bus.close();

@@ -245,6 +245,11 @@ export class SandboxClient {
     return this.call('POST', '/support/members', input);
   }
 
+  /** The support group's (or chat_id's) settings: is_forum false makes it a group without topics. */
+  setChat(input: { is_forum: boolean; chat_id?: number }): Promise<{ chat_id: number; is_forum: boolean }> {
+    return this.call('PATCH', '/support/chat', input);
+  }
+
   getTopics(chatId?: number): Promise<TopicView[]> {
     return this.call('GET', `/support/topics${SandboxClient.query({ chat_id: chatId })}`);
   }

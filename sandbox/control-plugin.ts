@@ -166,6 +166,14 @@ export function controlRoutes(world: World, baseUrl: () => string) {
       },
     );
 
+    // The support (or escalation) chat's own settings: is_forum false is a group without topics, for the desk's self-check tests.
+    app.patch<{ Body: { chat_id?: number; is_forum: boolean } }>('/support/chat', { schema: { body: schemas.chatSettings } }, async (req) => {
+      const chat = groupChat(world, req.body.chat_id);
+      if (req.body.is_forum) chat.info.is_forum = true;
+      else delete chat.info.is_forum;
+      return { chat_id: chat.id, is_forum: chat.info.is_forum === true };
+    });
+
     app.get<{ Querystring: ChatQuery }>('/support/topics', { schema: { querystring: schemas.chatQuery } }, async (req) =>
       [...groupChat(world, req.query.chat_id).topics.values()].map(topicView),
     );

@@ -104,6 +104,7 @@ export const schemas = {
     },
     ['user_id', 'status'],
   ),
+  chatSettings: obj({ chat_id: { type: 'integer' }, is_forum: { type: 'boolean' } }, ['is_forum']),
   topicCreate: obj({ from_id: userId, chat_id: { type: 'integer' }, name: { type: 'string' }, icon_color: { type: 'integer' } }, ['from_id', 'name']),
   topicChange: obj({ from_id: userId, chat_id: { type: 'integer' }, name: { type: 'string' }, closed: { type: 'boolean' } }, ['from_id']),
   chatQuery: obj({

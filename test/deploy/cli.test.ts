@@ -38,6 +38,7 @@ describe('command-line interfaces', () => {
         'chdb-gateway',
         'config:docs',
         'dashboard',
+        'doctor',
         'import',
         'ingest',
         'migrate',

@@ -1,0 +1,360 @@
+/**
+ * The start-up self-check (issue 18, item 1): before the desk serves anyone it
+ * asks Telegram and the stores whether the world it was configured for exists —
+ * the token works (getMe), SUPPORT_CHAT_ID is a forum supergroup, the bot is an
+ * administrator there with "Manage topics", the escalation chat is reachable,
+ * ClickHouse and PostgreSQL answer. Each problem is one line naming the
+ * variable, what was found and how to fix it.
+ *
+ * Two kinds of problem: a wrong world (a wrong id, a group without topics,
+ * missing rights, a refused token) is `fail` — the entry points exit non-zero
+ * with the lines (SelfCheckError, printed like a ConfigError, no stack); a world
+ * that is only out of reach for now (network down, a store not answering, 5xx)
+ * is `degraded` — retried with back-off, shown on /healthz, and the desk runs.
+ * `npm run doctor` (scripts/doctor.ts) runs the same checks and prints a table.
+ *
+ * can_delete_messages and can_pin_messages are not required: no feature of the
+ * desk deletes or pins messages in the support group (checked by grep of bot/:
+ * no deleteMessage, pinChatMessage or deleteForumTopic calls). The topic per
+ * customer needs can_manage_topics.
+ */
+import { Api, GrammyError, HttpError } from 'grammy';
+import type { ChatFullInfo, UserFromGetMe } from 'grammy/types';
+import { ConfigError } from '../core/env.js';
+import type { Logger } from '../core/log.js';
+
+export type CheckStatus = 'ok' | 'fail' | 'degraded' | 'skipped';
+
+export interface CheckResult {
+  /** Short name of the check, the doctor table's first column. */
+  check: string;
+  status: CheckStatus;
+  /** The variable a problem is about (SUPPORT_CHAT_ID, BOT_TOKEN, …). */
+  variable?: string;
+  /** What was found; for a problem, a whole sentence naming the variable, the finding and the fix. */
+  detail: string;
+}
+
+/** A store to probe: a failing probe is `degraded` (a store can come back), never fatal. */
+export interface StoreProbe {
+  check: string;
+  variable: string;
+  /** Where it is, for the message — never with credentials (see safeOrigin). */
+  where: string;
+  /** Undefined: not checked (an embedded store the process opens itself), reported as skipped with `skipReason`. */
+  probe?: () => Promise<unknown>;
+  skipReason?: string;
+}
+
+export interface SelfCheckOptions {
+  /** A plain Bot API client (no retries: the self-check classifies the errors itself). */
+  api: Api;
+  supportChatId: number;
+  escalationChatId: number;
+  /** For messages: where the Bot API is (undefined: api.telegram.org). */
+  apiRoot?: string | undefined;
+  stores?: StoreProbe[];
+}
+
+/** The Bot API client the self-check and the doctor use: bounded time per call, no retries. */
+export function selfCheckApi(token: string, apiRoot: string | undefined, timeoutSeconds = 10): Api {
+  return new Api(token, { ...(apiRoot ? { apiRoot } : {}), timeoutSeconds });
+}
+
+/** A URL's scheme, host and port only: user names, passwords and paths stay out of messages. */
+export function safeOrigin(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}`;
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+const TELEGRAM = 'https://api.telegram.org';
+
+function telegramWhere(apiRoot: string | undefined): string {
+  return apiRoot ? `the Bot API at ${safeOrigin(apiRoot)}` : `Telegram (${TELEGRAM})`;
+}
+
+/** A Bot API failure that can heal by itself: no answer at all, 5xx, or flood control. */
+function healable(e: unknown): boolean {
+  if (e instanceof HttpError) return true;
+  if (e instanceof GrammyError) return e.error_code >= 500 || e.error_code === 429;
+  return true; // anything else (timeouts, aborted fetches) is the network, not the configuration
+}
+
+function reason(e: unknown): string {
+  if (e instanceof GrammyError) return `${e.error_code} ${e.description}`;
+  if (e instanceof HttpError) return String((e.error as Error | undefined)?.message ?? e.message);
+  return e instanceof Error ? e.message : String(e);
+}
+
+function degraded(check: string, variable: string, what: string, e: unknown): CheckResult {
+  return { check, status: 'degraded', variable, detail: `${what} does not answer (${reason(e)}): retrying with back-off; check the network` };
+}
+
+const skipped = (check: string, why: string): CheckResult => ({ check, status: 'skipped', detail: why });
+
+/** Runs every check once; never throws. */
+export async function selfCheck(o: SelfCheckOptions): Promise<CheckResult[]> {
+  const results = await telegramChecks(o);
+  for (const store of o.stores ?? []) results.push(await storeCheck(store));
+  return results;
+}
+
+async function telegramChecks(o: SelfCheckOptions): Promise<CheckResult[]> {
+  const out: CheckResult[] = [];
+  const where = telegramWhere(o.apiRoot);
+  let me: UserFromGetMe;
+  try {
+    me = await o.api.getMe();
+    out.push({ check: 'bot token (getMe)', status: 'ok', detail: `@${me.username} (id ${me.id})` });
+  } catch (e) {
+    if (healable(e)) out.push(degraded('bot token (getMe)', 'BOT_TOKEN', where, e));
+    else
+      out.push({
+        check: 'bot token (getMe)',
+        status: 'fail',
+        variable: 'BOT_TOKEN',
+        detail: `BOT_TOKEN is refused by ${where} (${reason(e)}): copy the token again from @BotFather (/mybots → the bot → API Token)`,
+      });
+    const why = 'not checked: getMe did not succeed';
+    out.push(skipped('support chat', why), skipped('bot rights in support chat', why), skipped('escalation chat', why));
+    return out;
+  }
+
+  const bot = `@${me.username}`;
+  const support = o.supportChatId;
+  const supportOk = await (async () => {
+    let chat: ChatFullInfo;
+    try {
+      chat = await o.api.getChat(support);
+    } catch (e) {
+      if (healable(e)) out.push(degraded('support chat', 'SUPPORT_CHAT_ID', where, e));
+      else
+        out.push({
+          check: 'support chat',
+          status: 'fail',
+          variable: 'SUPPORT_CHAT_ID',
+          detail: `SUPPORT_CHAT_ID=${support} is not a chat ${bot} is in (Telegram: "${reason(e)}"): add ${bot} to the support group and set SUPPORT_CHAT_ID to the group's id (-100…)`,
+        });
+      return false;
+    }
+    const problem = supportChatProblem(chat, bot);
+    if (problem) {
+      out.push({ check: 'support chat', status: 'fail', variable: 'SUPPORT_CHAT_ID', detail: `SUPPORT_CHAT_ID=${support} ${problem}` });
+      return false;
+    }
+    out.push({ check: 'support chat', status: 'ok', detail: `"${'title' in chat ? chat.title : ''}", a supergroup with topics` });
+    return true;
+  })();
+
+  if (!supportOk) out.push(skipped('bot rights in support chat', 'not checked: the support chat is not usable'));
+  else {
+    try {
+      const member = await o.api.getChatMember(support, me.id);
+      const problem = rightsProblem(member, bot);
+      out.push(
+        problem
+          ? { check: 'bot rights in support chat', status: 'fail', variable: 'SUPPORT_CHAT_ID', detail: `SUPPORT_CHAT_ID=${support}: ${problem}` }
+          : {
+              check: 'bot rights in support chat',
+              status: 'ok',
+              detail: `${member.status} with can_manage_topics (can_delete_messages and can_pin_messages: not needed, no feature deletes or pins)`,
+            },
+      );
+    } catch (e) {
+      out.push(
+        healable(e)
+          ? degraded('bot rights in support chat', 'SUPPORT_CHAT_ID', where, e)
+          : {
+              check: 'bot rights in support chat',
+              status: 'fail',
+              variable: 'SUPPORT_CHAT_ID',
+              detail: `SUPPORT_CHAT_ID=${support}: Telegram refuses to show ${bot}'s rights there ("${reason(e)}"): make ${bot} an administrator of the group with "Manage topics"`,
+            },
+      );
+    }
+  }
+
+  const escalation = o.escalationChatId;
+  try {
+    const chat = await o.api.getChat(escalation);
+    out.push({ check: 'escalation chat', status: 'ok', detail: `"${'title' in chat && chat.title ? chat.title : chat.id}" (${chat.type})` });
+  } catch (e) {
+    out.push(
+      healable(e)
+        ? degraded('escalation chat', 'ESCALATION_CHAT_ID', where, e)
+        : {
+            check: 'escalation chat',
+            status: 'fail',
+            variable: 'ESCALATION_CHAT_ID',
+            detail: `ESCALATION_CHAT_ID=${escalation} is not reachable (Telegram: "${reason(e)}"): add ${bot} to the escalation chat and set ESCALATION_CHAT_ID to its id — otherwise every SLA alert and daily digest is lost`,
+          },
+    );
+  }
+  return out;
+}
+
+/** What is wrong with the support chat for a desk that opens a topic per customer; undefined when it is a forum supergroup. */
+function supportChatProblem(chat: ChatFullInfo, bot: string): string | undefined {
+  switch (chat.type) {
+    case 'private':
+      return `is a private chat, not the support group: set SUPPORT_CHAT_ID to the id of the agents' group (-100…), where ${bot} is an administrator`;
+    case 'channel':
+      return `is a channel, not a group: create a group for the agents, enable Topics in its settings, make ${bot} an administrator and set SUPPORT_CHAT_ID to its id`;
+    case 'group':
+      return 'is a basic group without topics: enable Topics in the group settings (Telegram then makes it a supergroup with a new id, -100…) and set SUPPORT_CHAT_ID to the new id';
+    default:
+      return chat.is_forum ? undefined : 'is a group without topics: enable Topics in the group settings';
+  }
+}
+
+function rightsProblem(member: Awaited<ReturnType<Api['getChatMember']>>, bot: string): string | undefined {
+  if (member.status === 'creator') return undefined;
+  if (member.status !== 'administrator')
+    return `${bot} is not an administrator there (status: ${member.status}): promote it to administrator with the right "Manage topics" — the desk opens a topic per customer`;
+  if (!member.can_manage_topics)
+    return `${bot} is an administrator without the right "Manage topics" (can_manage_topics): enable "Manage topics" in its administrator rights — the desk opens a topic per customer`;
+  return undefined;
+}
+
+async function storeCheck(s: StoreProbe): Promise<CheckResult> {
+  if (!s.probe) return skipped(s.check, s.skipReason ?? 'not checked');
+  try {
+    await s.probe();
+    return { check: s.check, status: 'ok', detail: `answers (${s.where})` };
+  } catch (e) {
+    return {
+      check: s.check,
+      status: 'degraded',
+      variable: s.variable,
+      detail: `${s.variable} (${s.where}) does not answer (${reason(e)}): retrying with back-off; start the server or fix ${s.variable}`,
+    };
+  }
+}
+
+/** The problems as lines, one per problem (fatal first). */
+export function problemLines(results: readonly CheckResult[]): string[] {
+  const rank = (r: CheckResult) => (r.status === 'fail' ? 0 : 1);
+  return results
+    .filter((r) => r.status === 'fail' || r.status === 'degraded')
+    .sort((a, b) => rank(a) - rank(b))
+    .map((r) => (r.status === 'degraded' ? `(degraded) ${r.detail}` : r.detail));
+}
+
+/**
+ * The fatal problems of a self-check, for runMain: a ConfigError (printed as "error: …", exit code 2, no stack)
+ * whose message is one line per problem.
+ */
+export class SelfCheckError extends ConfigError {
+  constructor(readonly results: readonly CheckResult[]) {
+    const fatal = results.filter((r) => r.status === 'fail');
+    super(fatal[0]?.variable ?? 'self-check', 'failed');
+    this.name = 'SelfCheckError';
+    this.message = [
+      `the start-up self-check found ${fatal.length === 1 ? 'a problem' : `${fatal.length} problems`} (npm run doctor shows every check):`,
+      ...fatal.map((r) => `  ${r.detail}`),
+    ].join('\n');
+  }
+}
+
+/** A table: check | status | detail, columns padded; for npm run doctor. */
+export function formatTable(results: readonly CheckResult[]): string {
+  const rows = [['check', 'status', 'detail'], ...results.map((r) => [r.check, r.status, r.detail])];
+  const w0 = Math.max(...rows.map((r) => r[0]!.length));
+  const w1 = Math.max(...rows.map((r) => r[1]!.length));
+  const line = (r: string[]) => `${r[0]!.padEnd(w0)} | ${r[1]!.padEnd(w1)} | ${r[2]}`;
+  return [line(rows[0]!), `${'-'.repeat(w0)}-+-${'-'.repeat(w1)}-+-${'-'.repeat(8)}`, ...rows.slice(1).map(line)].join('\n');
+}
+
+export interface StartupCheckOptions extends SelfCheckOptions {
+  log: Logger;
+  /** Back-off of the retries of healable problems: first delay, cap, and how many retries before the desk starts degraded. */
+  retry?: { firstMs?: number; maxMs?: number; attemptsBeforeStart?: number };
+}
+
+export interface SelfCheckMonitor {
+  /** The last results. */
+  results(): readonly CheckResult[];
+  /** For /healthz: undefined when all is well, else the problems, one per line. */
+  problem(): string | undefined;
+  stop(): void;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The entry points' self-check: fatal problems throw SelfCheckError; healable ones are retried with back-off
+ * (a few times before the start, then in the background until healed) and reported as degraded — logged, and
+ * on /healthz through the returned monitor's problem().
+ */
+export async function startupSelfCheck(o: StartupCheckOptions): Promise<SelfCheckMonitor> {
+  const firstMs = o.retry?.firstMs ?? 1000;
+  const maxMs = o.retry?.maxMs ?? 60_000;
+  const attempts = o.retry?.attemptsBeforeStart ?? 3;
+  let results = await selfCheck(o);
+  let delay = firstMs;
+  for (let i = 0; i < attempts && !results.some((r) => r.status === 'fail') && results.some((r) => r.status === 'degraded'); i++) {
+    o.log.warn({ problems: problemLines(results), retryInMs: delay }, 'self-check: degraded, retrying');
+    await sleep(delay);
+    delay = Math.min(delay * 2, maxMs);
+    results = await selfCheck(o);
+  }
+  if (results.some((r) => r.status === 'fail')) throw new SelfCheckError(results);
+
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const loop = () => {
+    if (stopped || !results.some((r) => r.status === 'degraded')) return;
+    timer = setTimeout(async () => {
+      results = await selfCheck(o);
+      const lines = problemLines(results);
+      if (lines.length === 0) o.log.info('self-check: every check passes again');
+      else if (results.some((r) => r.status === 'fail')) o.log.error({ problems: lines }, 'self-check: a problem the desk cannot heal (run npm run doctor)');
+      else o.log.warn({ problems: lines, retryInMs: delay }, 'self-check: still degraded');
+      delay = Math.min(delay * 2, maxMs);
+      loop();
+    }, delay);
+    timer.unref();
+  };
+  if (results.some((r) => r.status === 'degraded')) {
+    o.log.warn({ problems: problemLines(results) }, 'self-check: starting degraded; retrying in the background');
+    loop();
+  } else o.log.info({ checks: results.filter((r) => r.status === 'ok').length }, 'self-check passed');
+  return {
+    results: () => results,
+    problem: () => {
+      const lines = problemLines(results);
+      return lines.length ? lines.join('\n') : undefined;
+    },
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
+
+/** The probes of the desk's two stores as the entry points have them open: a SELECT 1 each. */
+export function storeProbes(o: {
+  db: { query(sql: string): Promise<unknown> };
+  ch: { client: { query(q: { query: string; format: 'JSONEachRow' }): Promise<{ json(): Promise<unknown> }> } };
+  databaseUrl: string | undefined;
+  clickhouseUrl: string | undefined;
+}): StoreProbe[] {
+  return [
+    {
+      check: 'PostgreSQL',
+      variable: 'DATABASE_URL',
+      where: o.databaseUrl ? safeOrigin(o.databaseUrl) : 'PGlite, embedded',
+      probe: () => o.db.query('SELECT 1'),
+    },
+    {
+      check: 'ClickHouse',
+      variable: 'CLICKHOUSE_URL',
+      where: o.clickhouseUrl ? safeOrigin(o.clickhouseUrl) : 'chDB, embedded',
+      probe: async () => (await o.ch.client.query({ query: 'SELECT 1', format: 'JSONEachRow' })).json(),
+    },
+  ];
+}
