@@ -37,18 +37,44 @@ export function parseRange(q: { from: string; to: string }): Range {
   return { from, to };
 }
 
-export function parseFilter(q: { queue?: string | undefined; category?: string | undefined; agent?: number | undefined }): TicketFilter {
-  return { queue: q.queue, category: q.category, agent: q.agent };
+/** Telegram user ids are positive and fit in 52 bits; ClickHouse fails (a 500) on what does not fit its Int64. */
+export const AGENT_ID_MAX = Number.MAX_SAFE_INTEGER;
+export const AGENT_ID_REASON = `agent must be a Telegram user id (an integer from 1 to ${AGENT_ID_MAX})`;
+
+export function parseAgent(agent: number | undefined): number | undefined {
+  if (agent === undefined) return undefined;
+  if (!Number.isSafeInteger(agent) || agent < 1) throw new BadRequest(`${AGENT_ID_REASON}, got ${agent}`);
+  return agent;
 }
 
+export function parseFilter(q: { queue?: string | undefined; category?: string | undefined; agent?: number | undefined }): TicketFilter {
+  return { queue: q.queue, category: q.category, agent: parseAgent(q.agent) };
+}
+
+const TZ_REASON = 'tz must be an IANA time zone such as UTC or Europe/Berlin';
+let knownZones: Set<string> | undefined;
+
+/**
+ * A zone ClickHouse will accept. Intl takes names in any case ("europe/berlin")
+ * but ClickHouse does not, so a wrongly cased name is a 400 naming the right
+ * one. Returns the canonical name for ClickHouse: an alias Intl knows
+ * (Asia/Kolkata, US/Pacific, Etc/UTC) becomes the zone it links to.
+ */
 export function parseTimeZone(raw: string | undefined): string {
   if (raw === undefined) return 'UTC';
+  let canonical: string;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: raw }); // throws RangeError for an unknown zone
-    return raw;
+    canonical = new Intl.DateTimeFormat('en-US', { timeZone: raw }).resolvedOptions().timeZone; // throws RangeError for an unknown zone
   } catch {
-    throw new BadRequest(`tz must be an IANA time zone such as UTC or Europe/Berlin, got "${raw}"`);
+    throw new BadRequest(`${TZ_REASON}, got "${raw}"`);
   }
+  if (raw === canonical) return raw;
+  knownZones ??= new Set(Intl.supportedValuesOf('timeZone'));
+  if (knownZones.has(raw)) return raw;
+  const lower = raw.toLowerCase();
+  const sameButCase = canonical.toLowerCase() === lower ? canonical : [...knownZones].find((z) => z.toLowerCase() === lower);
+  if (sameButCase) throw new BadRequest(`${TZ_REASON} (names are case-sensitive), got "${raw}" — did you mean "${sameButCase}"?`);
+  return canonical;
 }
 
 const BUCKET_MS: Record<Interval, number> = { hour: 3_600_000, day: 86_400_000 };

@@ -328,6 +328,16 @@ describe('bad parameters → 400 with the reason', () => {
     ['/api/v1/timeseries?metric=nps&interval=hour&from=2020-01-01&to=2026-01-01', /buckets requested; at most 10000/],
     [`/api/v1/breakdown?by=planet&${range}`, /by must be one of queue, category, agent, language/],
     [`/api/v1/summary?${range}&format=xml`, /format must be one of json, csv/],
+    // Integers that are not Telegram ids (ClickHouse's Int64 would fail on them: a 500 before).
+    [`/api/v1/summary?${range}&agent=1e29`, /agent must be a Telegram user id/],
+    [`/api/v1/summary?${range}&agent=99999999999999999999`, /agent must be a Telegram user id/],
+    [`/api/v1/summary?${range}&agent=-5`, /agent must be a Telegram user id/],
+    [`/api/v1/breakdown?by=queue&${range}&agent=1e29`, /agent must be a Telegram user id/],
+    ['/api/v1/live?agent=1e29', /agent must be a Telegram user id/],
+    // A zone Intl accepts case-insensitively but ClickHouse does not (a 500 before): the canonical name is in the reason.
+    [`/api/v1/timeseries?metric=nps&tz=europe/berlin&${range}`, /tz must be an IANA time zone .*did you mean "Europe\/Berlin"/],
+    [`/api/v1/heatmap?tz=europe/berlin&${range}`, /did you mean "Europe\/Berlin"/],
+    [`/api/v1/heatmap?tz=utc&${range}`, /did you mean "UTC"/],
   ])('%s', async (url, reason) => {
     const res = await get(url);
     expect(res.statusCode).toBe(400);

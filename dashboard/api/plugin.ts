@@ -24,7 +24,7 @@ import { sendCsv, wantsCsv } from './csv.js';
 import { configuredDimensions } from './dimensions.js';
 import { METRICS, type MetricValues, type Registry } from '../../analytics/registry.js';
 import type { BreakdownDimension } from '../../analytics/ticket-facts.js';
-import { BadRequest, checkBucketCount, parseFilter, parseRange, parseTimeZone } from './params.js';
+import { AGENT_ID_REASON, BadRequest, checkBucketCount, parseFilter, parseRange, parseTimeZone } from './params.js';
 import * as q from './queries.js';
 import * as S from './schemas.js';
 
@@ -66,6 +66,7 @@ function formatValidationErrors(errors: FastifySchemaValidationError[], dataVar:
     if (allowed) return `${field} must be one of ${allowed.join(', ')}`;
     if (e.keyword === 'additionalProperties') return `unknown parameter ${(e.params as { additionalProperty?: string }).additionalProperty}`;
     if (e.keyword === 'required') return `${field} is required`;
+    if (field === 'agent' && (e.keyword === 'minimum' || e.keyword === 'maximum')) return AGENT_ID_REASON;
     return `${field} ${e.message ?? 'is invalid'}`;
   });
   return new BadRequest(parts.join('; '));
@@ -199,7 +200,10 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
           checkBucketCount(range, interval, q.MAX_BUCKETS);
           const tz = parseTimeZone(req.query.tz);
           const points = await q.timeseries(timed('timeseries'), req.query.metric, interval, tz, range, parseFilter(req.query), now(), metrics);
-          return wantsCsv(req) ? sendCsv(reply, `timeseries-${req.query.metric}`, points, ['t', 'value']) : { metric: req.query.metric, interval, tz, points };
+          // The zone as asked for (an alias stays an alias); ClickHouse got its canonical name.
+          return wantsCsv(req)
+            ? sendCsv(reply, `timeseries-${req.query.metric}`, points, ['t', 'value'])
+            : { metric: req.query.metric, interval, tz: req.query.tz ?? tz, points };
         },
       );
 
@@ -209,7 +213,7 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
         async (req, reply) => {
           const tz = parseTimeZone(req.query.tz);
           const cells = await q.heatmap(timed('heatmap'), tz, parseRange(req.query), parseFilter(req.query), now());
-          return wantsCsv(req) ? sendCsv(reply, 'heatmap', cells, ['weekday', 'hour', 'tickets']) : { tz, cells };
+          return wantsCsv(req) ? sendCsv(reply, 'heatmap', cells, ['weekday', 'hour', 'tickets']) : { tz: req.query.tz ?? tz, cells };
         },
       );
 

@@ -28,7 +28,7 @@ export const FilterQuery = {
   to: Instant('End of the cohort (exclusive)'),
   queue: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: "The ticket's current queue" })),
   category: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: "The ticket's category" })),
-  agent: Type.Optional(Type.Integer({ description: "Telegram user id of the ticket's agent" })),
+  agent: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: "Telegram user id of the ticket's agent" })),
   format: Format,
 };
 
