@@ -177,6 +177,18 @@ export const SpamBlocked = event(
   { reason: Type.Union([Type.Literal('rate_limit'), Type.Literal('link'), Type.Literal('media'), Type.Literal('duplicate'), Type.Literal('banned')]) },
   'A customer message was held back by anti-spam',
 );
+/** What kind of secret: a Luhn-valid card number, a CVV, a 2FA/SMS code, a password, a BIP-39 seed phrase (bot/features/secrets/). */
+const SecretKind = Type.Union([Type.Literal('card'), Type.Literal('cvv'), Type.Literal('code'), Type.Literal('password'), Type.Literal('seed_phrase')]);
+export const SecretMasked = event(
+  'secret_masked',
+  { reason: SecretKind },
+  "A secret in a customer's message was masked before the agents saw it (one event per kind masked in the message)",
+);
+export const SecretRequestHeld = event(
+  'secret_request_held',
+  { agent_id: TelegramId, reason: Type.Union([Type.Literal('cvv'), Type.Literal('code'), Type.Literal('password'), Type.Literal('seed_phrase')]) },
+  "An agent's reply asking the customer for a secret was held, not sent",
+);
 
 /**
  * The agent dimension's label: the desk's store (bot/store/staff.ts) saw an agent for the first time or
@@ -216,6 +228,8 @@ export const EVENT_SCHEMAS = [
   MacroUsed,
   BroadcastSent,
   SpamBlocked,
+  SecretMasked,
+  SecretRequestHeld,
   StaffUpdated,
 ] as const;
 

@@ -14,6 +14,7 @@ import { kbFeature } from './kb/feature.js';
 import { languageFeature } from './language/feature.js';
 import { macrosFeature } from './macros/feature.js';
 import { ratingsFeature } from './ratings/feature.js';
+import { secretsFeature } from './secrets/feature.js';
 import { FeatureRuntime, type FeaturesOptions } from '../runtime/runtime.js';
 
 export interface Features {
@@ -39,6 +40,8 @@ export function createFeatures(config: FeaturesConfig = loadFeaturesConfig(), op
   });
   // Anti-spam first: what it holds back reaches neither the other features nor the desk.
   composer.use(antispamFeature(rt));
+  // Secrets next: a customer's secret is masked before anything relays it; an agent's request for one is held.
+  composer.use(secretsFeature());
   composer.use(languageFeature());
   composer.use(broadcastsFeature(rt));
   composer.use(kb.composer);

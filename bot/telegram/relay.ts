@@ -105,6 +105,52 @@ export class Relay {
     );
   }
 
+  /**
+   * A customer's message whose secrets were masked (bot/features/secrets/): the topic gets `body` (the note and
+   * the masked text) instead of the original — sent as a new text, or for media the copy with `body` as its
+   * caption — so nothing of the original reaches the agents. Album parts go one by one.
+   */
+  toTopicMasked(customerId: number, ticketId: number, msg: Message, body: string, hint: RelayHint = {}): Promise<void> {
+    return this.queue.run(`c:${customerId}`, () => this.copyMasked(customerId, ticketId, msg, body, hint));
+  }
+
+  private async copyMasked(customerId: number, ticketId: number, msg: Message, body: string, hint: RelayHint): Promise<void> {
+    if (!hint.checked && (await this.o.pairs.bySource(msg.chat.id, msg.message_id))) return;
+    const chatId = msg.chat.id;
+    const reply = await this.replyTo(msg, chatId);
+    const title = async () => {
+      const [c, t] = await Promise.all([this.o.customers.get(customerId), this.o.tickets.get(ticketId)]);
+      return this.o.topics.titleFor(t!, c!);
+    };
+    const sent = await this.o.topics.withThread(
+      customerId,
+      title,
+      (thread) =>
+        msg.text !== undefined
+          ? this.o.api.sendMessage(this.o.supportChatId, body.slice(0, 4096), {
+              message_thread_id: thread,
+              reply_parameters: reply,
+              link_preview_options: { is_disabled: true },
+            })
+          : this.o.api.copyMessage(this.o.supportChatId, chatId, msg.message_id, {
+              message_thread_id: thread,
+              reply_parameters: reply,
+              caption: body.slice(0, 1024),
+            }),
+      hint.threadId ?? undefined,
+    );
+    await this.o.pairs.save([
+      {
+        source_chat_id: chatId,
+        source_message_id: msg.message_id,
+        target_chat_id: this.o.supportChatId,
+        target_message_id: sent.message_id,
+        ticket_id: ticketId,
+        direction: 'in' as const,
+      },
+    ]);
+  }
+
   // ---- topic → customer ----------------------------------------------------
 
   /**

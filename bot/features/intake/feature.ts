@@ -17,6 +17,7 @@ import { messageKind, textLength } from '../../telegram/message-kind.js';
 import { formatDuration } from '../../telegram/present.js';
 import { unlessRefused } from '../../tickets/errors.js';
 import { announceHold, holdOf, isHeld, storeHold } from '../antispam/held.js';
+import { maskedEdit, maskedOf, relayMasked } from '../secrets/masked.js';
 import { postCard, refreshCard } from '../ticket-card/card.js';
 
 /** `steps`: the features' intake steps (FeatureHooks.intakeSteps), run in order on a new ticket before the category keyboard. */
@@ -47,7 +48,9 @@ export function intakeFeature(steps: readonly IntakeStep[]): Composer<BotContext
   pm.on('edited_message', async (ctx) => {
     const c = await ctx.desk.customers.get(ctx.from.id);
     if (!c || c.banned) return;
-    await ctx.desk.relay.editInTopic(c.id, ctx.editedMessage);
+    // An edit that holds a secret edits the copy with its masked text (features/secrets/).
+    const masked = maskedOf(ctx);
+    await ctx.desk.relay.editInTopic(c.id, masked ? maskedEdit(ctx.desk, ctx.editedMessage, masked) : ctx.editedMessage);
   });
 
   pm.callbackQuery(/^desk:cat:(\d+):(\w+)$/, async (ctx) => {
@@ -88,7 +91,9 @@ async function onCustomerMessage(ctx: BotContext, msg: Message, steps: readonly 
   const { customer, openTicket, relayed } = await customerContext(ctx);
   // A redelivered update (restart, retry) was relayed (or held) already: do nothing twice.
   if (relayed || customer.banned) return;
-  const hold = holdOf(ctx);
+  // A message with a secret is masked (features/secrets/) and never held: a held message is later copied as it was.
+  const masked = maskedOf(ctx);
+  const hold = masked ? undefined : holdOf(ctx);
   if (hold && (await isHeld(desk.db, customer.id, msg.message_id))) return;
   if (customer.blocked_bot && (await desk.customers.setBlockedBot(customer.id, false)))
     await desk.relay.sendToTopic(customer.id, desk.agentText('agent-customer-unblocked')).catch(() => undefined);
@@ -103,6 +108,7 @@ async function onCustomerMessage(ctx: BotContext, msg: Message, steps: readonly 
   else if (held && held.release_at === null) await refreshCard(desk, ticket, customer);
   await desk.tickets.recordCustomerMessage(ticket.id, { kind: messageKind(msg), textLength: textLength(msg), at }, created ? undefined : ticket);
   if (held) await announceHold(desk, held, msg, hold);
+  else if (masked) await relayMasked(desk, ticket, msg, masked, customer.thread_id);
   else if (!hold) await desk.relay.toTopic(customer.id, ticket.id, msg, { threadId: customer.thread_id, checked: true });
   if (!created) return;
   await sendReceipt(ctx, ticket);
