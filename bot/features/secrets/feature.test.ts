@@ -9,7 +9,8 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 
 const topic = (thread: number) => h.client.getChatMessages(SUPPORT, { threadId: thread });
-const everywhere = async (thread: number) => JSON.stringify(await topic(thread));
+/** Every text and caption in the topic, edits applied. */
+const everywhere = async (thread: number) => (await topic(thread)).map((m) => `${m.text ?? ''}\n${m.caption ?? ''}`).join('\n');
 
 describe('a customer who pastes a secret', () => {
   it('opens a ticket with a card number: the topic gets "•••• 1111" under a 🔒 masked note, never the number; the customer is warned; secret_masked counted', async () => {
@@ -51,6 +52,18 @@ describe('a customer who pastes a secret', () => {
         .map((e) => e.reason)
         .sort(),
     ).toEqual(['code', 'password']);
+  });
+});
+
+describe('a photo whose caption holds a secret', () => {
+  it('is copied with the masked caption instead of its own', async () => {
+    const { thread } = await openTicket(h, 8004, { name: 'Sara', language: 'en' });
+    await h.client.sendCustomerMessage(8004, { photo: {}, caption: 'back of my card, cvv 737' });
+    const copy = await h.client.waitForChatMessage(SUPPORT, (m) => m.media === 'photo', { threadId: thread });
+    expect(copy.caption).toMatch(/^🔒 masked/);
+    expect(copy.caption).toContain('back of my card, cvv •••');
+    expect(await everywhere(thread)).not.toContain('737');
+    expect((await h.eventsOf('secret_masked')).filter((e) => e.customer_id === 8004).map((e) => e.reason)).toEqual(['cvv']);
   });
 });
 
