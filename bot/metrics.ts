@@ -55,3 +55,15 @@ export function trackBacklog(source: () => Promise<number>): () => void {
   backlogSources.add(source);
   return () => backlogSources.delete(source);
 }
+
+/** The start-up self-check's degraded checks (bot/self-check.ts): 1 while a check is out of reach and retried. */
+export const selfCheckDegraded = once(
+  'desk_self_check_degraded',
+  () =>
+    new Gauge({
+      name: 'desk_self_check_degraded',
+      help: 'Checks of the start-up self-check that are degraded (the Bot API or a store out of reach, retried with back-off): 1, else 0',
+      labelNames: ['check'] as const,
+      registers: [registry],
+    }),
+);

@@ -22,6 +22,7 @@ import { Api, GrammyError, HttpError } from 'grammy';
 import type { ChatFullInfo, UserFromGetMe } from 'grammy/types';
 import { ConfigError } from '../core/env.js';
 import type { Logger } from '../core/log.js';
+import { selfCheckDegraded } from './metrics.js';
 
 export type CheckStatus = 'ok' | 'fail' | 'degraded' | 'skipped';
 
@@ -287,20 +288,25 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The entry points' self-check: fatal problems throw SelfCheckError; healable ones are retried with back-off
- * (a few times before the start, then in the background until healed) and reported as degraded — logged, and
- * on /healthz through the returned monitor's problem().
+ * (a few times before the start, then in the background until healed) and reported as degraded — logged, on
+ * /healthz through the returned monitor's problem(), and as desk_self_check_degraded (alert DeskDegraded).
  */
 export async function startupSelfCheck(o: StartupCheckOptions): Promise<SelfCheckMonitor> {
   const firstMs = o.retry?.firstMs ?? 1000;
   const maxMs = o.retry?.maxMs ?? 60_000;
   const attempts = o.retry?.attemptsBeforeStart ?? 3;
-  let results = await selfCheck(o);
+  let results: CheckResult[] = [];
+  const run = async () => {
+    results = await selfCheck(o);
+    for (const r of results) selfCheckDegraded.set({ check: r.check }, r.status === 'degraded' ? 1 : 0);
+  };
+  await run();
   let delay = firstMs;
   for (let i = 0; i < attempts && !results.some((r) => r.status === 'fail') && results.some((r) => r.status === 'degraded'); i++) {
     o.log.warn({ problems: problemLines(results), retryInMs: delay }, 'self-check: degraded, retrying');
     await sleep(delay);
     delay = Math.min(delay * 2, maxMs);
-    results = await selfCheck(o);
+    await run();
   }
   if (results.some((r) => r.status === 'fail')) throw new SelfCheckError(results);
 
@@ -309,7 +315,7 @@ export async function startupSelfCheck(o: StartupCheckOptions): Promise<SelfChec
   const loop = () => {
     if (stopped || !results.some((r) => r.status === 'degraded')) return;
     timer = setTimeout(async () => {
-      results = await selfCheck(o);
+      await run();
       const lines = problemLines(results);
       if (lines.length === 0) o.log.info('self-check: every check passes again');
       else if (results.some((r) => r.status === 'fail')) o.log.error({ problems: lines }, 'self-check: a problem the desk cannot heal (run npm run doctor)');

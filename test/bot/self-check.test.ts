@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatTable, problemLines, SelfCheckError, selfCheck, selfCheckApi, startupSelfCheck, type SelfCheckOptions } from '../../bot/self-check.js';
 import { logger } from '../../core/log.js';
+import { registry } from '../../core/metrics.js';
 import { freePort } from '../../scripts/alerting-stack.js';
 import { SandboxClient } from '../../sandbox/client.js';
 import { SANDBOX_BOT_ID } from '../../sandbox/identities.js';
@@ -25,7 +26,7 @@ let support: number;
 let escalation: number;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, strictToken: true });
+  sandbox = await startSandbox({ port: 0 });
   client = new SandboxClient(sandbox.url);
   support = sandbox.world.chatIds.support;
   escalation = sandbox.world.chatIds.escalation;
@@ -106,6 +107,8 @@ describe('self-check through the sandbox', () => {
   });
 
   it('a refused token names BOT_TOKEN without printing it', async () => {
+    // What api.telegram.org answers to a revoked or mistyped token.
+    await client.injectFault({ method: 'getMe', error_code: 401 });
     const r = await check('bot token (getMe)', { api: selfCheckApi('7000000001:wrong-secret', sandbox.apiRoot, 5) });
     expect(r.status).toBe('fail');
     expect(r.detail).toMatch(/^BOT_TOKEN is refused by the Bot API at http:\/\/127\.0\.0\.1:\d+ \(401 Unauthorized\): copy the token again from @BotFather/);
@@ -141,8 +144,10 @@ describe('self-check through the sandbox', () => {
     expect(monitor.problem()).toBe(
       '(degraded) DATABASE_URL (postgres://db:5432) does not answer (connect ECONNREFUSED 10.0.0.5:5432): retrying with back-off; start the server or fix DATABASE_URL',
     );
+    expect(await registry.getSingleMetricAsString('desk_self_check_degraded')).toContain('desk_self_check_degraded{check="PostgreSQL"} 1');
     up = true;
     await expect.poll(() => monitor.problem(), { timeout: 2000 }).toBeUndefined();
+    expect(await registry.getSingleMetricAsString('desk_self_check_degraded')).toContain('desk_self_check_degraded{check="PostgreSQL"} 0');
     monitor.stop();
   });
 
@@ -188,6 +193,20 @@ describe('entry points', () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toBe(
       'error: the start-up self-check found a problem (npm run doctor shows every check):\n  SUPPORT_CHAT_ID=-1002000000001 is a group without topics: enable Topics in the group settings',
+    );
+  }, 120_000);
+
+  it('npm start (on Telegram: BOT_TOKEN) exits non-zero with the line when the escalation chat is unreachable', async () => {
+    await client.setMember({ user_id: SANDBOX_BOT_ID, status: 'left', chat_id: escalation });
+    const r = await run('scripts/start.ts', {
+      BOT_TOKEN: '7000000001:AAEsandboxSandboxSandboxSandbox12345',
+      DATA_DIR: join(tmp.dir, 'start'),
+      ALERTING: '0',
+      SANDBOX_PORT: String(await freePort()),
+    });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      'error: the start-up self-check found a problem (npm run doctor shows every check):\n  ESCALATION_CHAT_ID=-1002000000002 is not reachable (Telegram: "400 Bad Request: chat not found"): add @support_desk_bot to the escalation chat and set ESCALATION_CHAT_ID to its id — otherwise every SLA alert and daily digest is lost',
     );
   }, 120_000);
 
