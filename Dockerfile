@@ -34,6 +34,7 @@ COPY --from=build /app/tsconfig.json ./tsconfig.json
 RUN mkdir -p /var/lib/support-desk && chown -R node:node /var/lib/support-desk
 USER node
 EXPOSE 3000
+# Beyond loopback (compose: HOST=0.0.0.0) /healthz needs the analytics token, so the check sends it when set.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=5 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+  CMD node -e "const t=process.env.ANALYTICS_TOKEN;fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz',{headers:t?{authorization:'Bearer '+t}:{}}).then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 CMD ["node", "--import", "tsx", "bot/main.ts"]

@@ -6,21 +6,16 @@
 import type { FastifyInstance } from 'fastify';
 import { queryRows, type ClickHouse } from '../core/clickhouse.js';
 import { ConfigError } from '../core/env.js';
-import { createHttpServer } from '../core/http.js';
+import { createHttpServer, isLoopback } from '../core/http.js';
 import { analyticsPlugin, type AnalyticsPluginOptions } from './api/plugin.js';
+
+/** Kept here for the importers that decide about the API's exposure (scripts/start-mode.ts). */
+export { isLoopback };
 
 export interface DashboardServerOptions extends Omit<AnalyticsPluginOptions, 'ch'> {
   ch: ClickHouse;
   /** The interface the server will listen on: decides whether a token is mandatory. */
   host?: string;
-}
-
-export function isLoopback(host: string): boolean {
-  const h = host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
 }
 
 /** Refuses an unauthenticated API on a non-loopback interface (a configuration error: one line, naming the variable). */
@@ -36,6 +31,9 @@ export async function buildDashboardServer(o: DashboardServerOptions): Promise<F
   assertSafeListen(o.host ?? '127.0.0.1', o.token);
   const { host: _host, ...pluginOpts } = o;
   const app = await createHttpServer({
+    // Beyond loopback /metrics, /healthz and /api/docs need the token too.
+    host: o.host ?? '127.0.0.1',
+    token: o.token,
     healthChecks: {
       clickhouse: async () => {
         try {

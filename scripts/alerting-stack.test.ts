@@ -54,6 +54,10 @@ describe('rendered configs', () => {
     expect(prom.scrape_configs[0].static_configs[0].targets).toEqual(['127.0.0.1:9999']);
     expect(prom.alerting.alertmanagers[0].static_configs[0].targets).toEqual(['127.0.0.1:9998']);
     expect(prom.rule_files[0]).toMatch(/\/prometheus\/rules\/\*\.yml$/);
+    // No analytics token: the scrape sends none (the product on loopback serves /metrics openly).
+    expect(prom.scrape_configs[0].authorization).toBeUndefined();
+    const withToken = parse(renderPrometheusConfig({ target: '0.0.0.0:9999', alertmanager: '127.0.0.1:9998', metricsTokenFile: '/x/metrics-token' }));
+    expect(withToken.scrape_configs[0].authorization).toEqual({ type: 'Bearer', credentials_file: '/x/metrics-token' });
     const am = parse(renderAlertmanagerConfig({ webhookUrl: 'http://127.0.0.1:9999/hooks/alertmanager', tokenFile: '/x/token', groupWait: '1s' }));
     expect(am.route.group_wait).toBe('1s');
     expect(am.route.routes.every((r: { group_wait: string }) => r.group_wait === '1s')).toBe(true);

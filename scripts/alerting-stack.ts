@@ -20,6 +20,8 @@ export interface AlertingStackOptions {
   /** The product's HTTP port: scraped at /metrics, and where Alertmanager posts /hooks/alertmanager. */
   port: number;
   webhookToken: string;
+  /** ANALYTICS_TOKEN when set: Prometheus scrapes /metrics with it (needed beyond loopback). */
+  metricsToken?: string | undefined;
   /** Directory for the rendered configs and both tools' data (e.g. DATA_DIR/alerting); created if missing. */
   dataDir: string;
   /** Interface the product listens on (default 127.0.0.1). */
@@ -85,8 +87,17 @@ async function preferredOrFreePort(preferred: number | undefined, variable: stri
 
 type Yaml = Record<string, unknown>;
 
-/** prometheus/prometheus.yml with loopback targets, absolute rule paths and optional intervals. */
-export function renderPrometheusConfig(o: { target: string; alertmanager: string; scrapeInterval?: string; evaluationInterval?: string }): string {
+/**
+ * prometheus/prometheus.yml with loopback targets, absolute rule paths and optional intervals; the scrape
+ * authorization reads `metricsTokenFile` (the analytics token), or is dropped when there is none.
+ */
+export function renderPrometheusConfig(o: {
+  target: string;
+  alertmanager: string;
+  scrapeInterval?: string;
+  evaluationInterval?: string;
+  metricsTokenFile?: string | undefined;
+}): string {
   const cfg = parse(readFileSync(join(PROMETHEUS_DIR, 'prometheus.yml'), 'utf8')) as Yaml;
   const global = cfg.global as Yaml;
   if (o.scrapeInterval) global.scrape_interval = o.scrapeInterval;
@@ -95,6 +106,8 @@ export function renderPrometheusConfig(o: { target: string; alertmanager: string
   (cfg.alerting as { alertmanagers: { static_configs: { targets: string[] }[] }[] }).alertmanagers = [{ static_configs: [{ targets: [o.alertmanager] }] }];
   for (const job of cfg.scrape_configs as Yaml[]) {
     job.static_configs = [{ targets: [o.target] }];
+    if (o.metricsTokenFile) job.authorization = { type: 'Bearer', credentials_file: o.metricsTokenFile };
+    else delete job.authorization;
     if (o.scrapeInterval) {
       job.scrape_interval = o.scrapeInterval;
       // The timeout must not exceed the interval.
@@ -185,10 +198,22 @@ export async function startAlertingStack(o: AlertingStackOptions): Promise<Alert
   const tokenFile = join(dir, 'webhook-token');
   writeFileSync(tokenFile, o.webhookToken, { mode: 0o600 });
   chmodSync(tokenFile, 0o600);
+  let metricsTokenFile: string | undefined;
+  if (o.metricsToken) {
+    metricsTokenFile = join(dir, 'metrics-token');
+    writeFileSync(metricsTokenFile, o.metricsToken, { mode: 0o600 });
+    chmodSync(metricsTokenFile, 0o600);
+  }
   const target = `${host === '0.0.0.0' ? '127.0.0.1' : host}:${o.port}`;
   writeFileSync(
     join(dir, 'prometheus.yml'),
-    renderPrometheusConfig({ target, alertmanager: `127.0.0.1:${amPort}`, scrapeInterval: o.scrapeInterval, evaluationInterval: o.evaluationInterval }),
+    renderPrometheusConfig({
+      target,
+      alertmanager: `127.0.0.1:${amPort}`,
+      scrapeInterval: o.scrapeInterval,
+      evaluationInterval: o.evaluationInterval,
+      metricsTokenFile,
+    }),
   );
   writeFileSync(
     join(dir, 'alertmanager.yml'),

@@ -144,6 +144,8 @@ async function main(): Promise<void> {
       port,
       host,
       webhookToken,
+      // Beyond loopback /metrics needs the analytics token: Prometheus scrapes with it when it is set.
+      metricsToken: dashboardConfig.ANALYTICS_TOKEN,
       dataDir: join(chConfig.DATA_DIR, 'alerting'),
       prometheusPort: start.PROMETHEUS_PORT,
       alertmanagerPort: start.ALERTMANAGER_PORT,

@@ -359,6 +359,20 @@ describe('auth', () => {
     }
   });
 
+  it('puts /metrics, /healthz and /api/docs behind the token beyond loopback, and leaves them open on loopback', async () => {
+    const secured = await buildDashboardServer({ ch: db.ch, host: '0.0.0.0', token: 's3cret', now: () => new Date(NOW), webRoot: false });
+    try {
+      for (const url of ['/metrics', '/healthz', '/api/docs', '/api/docs/json']) {
+        expect((await secured.inject({ url })).statusCode, url).toBe(401);
+        expect((await secured.inject({ url, headers: { authorization: 'Bearer wrong' } })).statusCode, url).toBe(401);
+        expect((await secured.inject({ url, headers: { authorization: 'Bearer s3cret' } })).statusCode, url).toBe(200);
+        expect((await get(url)).statusCode, `loopback ${url}`).toBe(200);
+      }
+    } finally {
+      await secured.close();
+    }
+  });
+
   it('refuses to serve beyond loopback without a token', async () => {
     await expect(buildDashboardServer({ ch: db.ch, host: '0.0.0.0', webRoot: false })).rejects.toThrow(/ANALYTICS_TOKEN/);
     await expect(buildDashboardServer({ ch: db.ch, host: '192.168.1.10', webRoot: false })).rejects.toThrow(

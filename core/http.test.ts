@@ -1,0 +1,59 @@
+/** The process server's own routes: open on loopback, behind the bearer token beyond it. */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { createHttpServer, isOpsRoute } from './http.js';
+
+const apps: FastifyInstance[] = [];
+async function server(o: Parameters<typeof createHttpServer>[0]) {
+  const app = await createHttpServer(o);
+  app.get('/api/docs', async () => 'docs');
+  app.get('/api/docs/json', async () => ({ openapi: '3.0.0' }));
+  app.get('/api/v1/ping', async () => 'pong');
+  apps.push(app);
+  return app;
+}
+afterEach(async () => {
+  for (const a of apps.splice(0)) await a.close();
+});
+
+const OPS = ['/metrics', '/healthz', '/api/docs', '/api/docs/json'];
+
+describe('/metrics, /healthz and /api/docs', () => {
+  it('are open on a loopback interface', async () => {
+    for (const host of ['127.0.0.1', '::1', 'localhost']) {
+      const app = await server({ host, token: 's3cret' });
+      for (const url of OPS) expect((await app.inject({ url })).statusCode, `${host} ${url}`).toBe(200);
+    }
+  });
+
+  it('need the bearer token beyond loopback', async () => {
+    const app = await server({ host: '0.0.0.0', token: 's3cret' });
+    for (const url of OPS) {
+      const anon = await app.inject({ url });
+      expect(anon.statusCode, url).toBe(401);
+      expect(anon.body).not.toMatch(/process_|"ok"/);
+      expect((await app.inject({ url, headers: { authorization: 'Bearer wrong' } })).statusCode, url).toBe(401);
+      expect((await app.inject({ url, headers: { authorization: 'Basic czNjcmV0' } })).statusCode, url).toBe(401);
+      expect((await app.inject({ url, headers: { authorization: 'Bearer s3cret' } })).statusCode, url).toBe(200);
+    }
+    // Spelled differently, the same route is still guarded (or does not exist).
+    for (const url of ['/metrics?x=1', '/%6Detrics', '/healthz#']) expect([401, 404]).toContain((await app.inject({ url })).statusCode);
+    expect((await app.inject({ url: '/metrics/' })).statusCode).not.toBe(200);
+    // Other routes keep their own rules.
+    expect((await app.inject({ url: '/api/v1/ping' })).statusCode).toBe(200);
+  });
+
+  it('answer 401 to everyone beyond loopback while no token is set', async () => {
+    const app = await server({ host: '192.168.1.10', token: undefined });
+    for (const url of OPS) {
+      const res = await app.inject({ url });
+      expect(res.statusCode, url).toBe(401);
+      expect(res.json()).toEqual({ error: expect.stringMatching(/ANALYTICS_TOKEN/) });
+    }
+  });
+
+  it('isOpsRoute names exactly those routes', () => {
+    expect(['/metrics', '/healthz', '/api/docs', '/api/docs/static/index.html'].every(isOpsRoute)).toBe(true);
+    expect(['/api/v1/summary', '/api/docsx', '/', '/hooks/alertmanager', undefined].some(isOpsRoute)).toBe(false);
+  });
+});
