@@ -1,5 +1,5 @@
 /** The process server's own routes: open on loopback, behind the bearer token beyond it. */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createHttpServer, isOpsRoute } from './http.js';
 
@@ -55,5 +55,39 @@ describe('/metrics, /healthz and /api/docs', () => {
   it('isOpsRoute names exactly those routes', () => {
     expect(['/metrics', '/healthz', '/api/docs', '/api/docs/static/index.html'].every(isOpsRoute)).toBe(true);
     expect(['/api/v1/summary', '/api/docsx', '/', '/hooks/alertmanager', undefined].some(isOpsRoute)).toBe(false);
+  });
+});
+
+describe('/healthz failures', () => {
+  it('name the failing check generically; the details go to the log, without credentials', async () => {
+    const app = await server({
+      host: '127.0.0.1',
+      healthChecks: {
+        database: async () => 'error: password authentication failed for user "desk" (postgres://desk:hunter2@db.internal:5432/desk)',
+        clickhouse: async () => {
+          throw new Error('connect ECONNREFUSED 10.0.0.5:8123 (http://desk:s3cr3t@clickhouse:8123)');
+        },
+        fine: async () => undefined,
+      },
+    });
+    const logged: unknown[][] = [];
+    const warn = vi.spyOn(app.log, 'warn').mockImplementation((...args: unknown[]) => void logged.push(args));
+    try {
+      const res = await app.inject({ url: '/healthz' });
+      expect(res.statusCode).toBe(503);
+      expect(res.json()).toEqual({ ok: false, failures: { database: 'database unreachable', clickhouse: 'clickhouse unreachable' } });
+      for (const raw of ['hunter2', 's3cr3t', 'ECONNREFUSED', 'password authentication', 'db.internal', '10.0.0.5']) expect(res.body).not.toContain(raw);
+      // The operator still learns why, from the log — with the URLs' passwords masked.
+      const text = JSON.stringify(logged);
+      expect(text).toContain('password authentication failed');
+      expect(text).toContain('ECONNREFUSED');
+      expect(text).not.toContain('hunter2');
+      expect(text).not.toContain('s3cr3t');
+      // A failure that repeats on every poll is logged once, not every 10 seconds.
+      await app.inject({ url: '/healthz' });
+      expect(logged).toHaveLength(2);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

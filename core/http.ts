@@ -45,6 +45,11 @@ export function isOpsRoute(routeUrl: string | undefined): boolean {
   return routeUrl === '/metrics' || routeUrl === '/healthz' || routeUrl === '/api/docs' || routeUrl?.startsWith('/api/docs/') === true;
 }
 
+/** `scheme://user:password@host` → `scheme://***@host`, anywhere in `text`. */
+export function maskUrlCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/@]+@/gi, '$1***@');
+}
+
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /** `Authorization: Bearer <token>`, compared in constant time. */
@@ -93,11 +98,19 @@ export async function createHttpServer(opts: HttpServerOptions = {}): Promise<Fa
     });
   }
   await app.register(metricsPlugin);
+  // What failed, by name only: raw driver errors name hosts, users and sometimes URLs with passwords.
+  // The reason goes to the log (credentials in URLs masked), once per change rather than on every poll.
+  const lastLogged = new Map<string, string>();
   app.get('/healthz', { logLevel: 'warn' }, async (_req, reply) => {
     const failures: Record<string, string> = {};
     for (const [name, check] of Object.entries(opts.healthChecks ?? {})) {
-      const err = await check().catch((e: unknown) => String(e));
-      if (err) failures[name] = err;
+      const err = await check().catch((e: unknown) => (e instanceof Error ? e.message : String(e)) || 'failed');
+      if (err) {
+        failures[name] = `${name} unreachable`;
+        const reason = maskUrlCredentials(err);
+        if (lastLogged.get(name) !== reason) app.log.warn({ check: name, reason }, 'health check failed');
+        lastLogged.set(name, reason);
+      } else if (lastLogged.delete(name)) app.log.warn({ check: name }, 'health check recovered');
     }
     const ok = Object.keys(failures).length === 0;
     return reply.code(ok ? 200 : 503).send({ ok, ...(ok ? {} : { failures }) });
