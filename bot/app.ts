@@ -110,6 +110,16 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
 
   const bot = new Bot<BotContext>(config.token, { client: apiRoot ? { apiRoot } : {} });
   installFloodControl(bot.api, config.throttle);
+  // Outermost: a getUpdates that failed for good (after the retries) is logged here, through the redacting
+  // logger — the runner's own console.error would print the request URL, bot token included.
+  bot.api.config.use(async (prev, method, payload, signal) => {
+    try {
+      return await prev(method, payload, signal);
+    } catch (err) {
+      if (method === 'getUpdates' && !signal?.aborted) log.warn({ err }, 'fetching updates failed; polling retries');
+      throw err;
+    }
+  });
 
   const features = o.features ?? { composer: defaultFeatures, hooks: defaultHooks };
   const i18n = createI18n({ agentLanguage: config.agentLanguage, supportChatId: config.supportChatId });
@@ -204,8 +214,8 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
         return;
       }
       await bot.api.deleteWebhook();
-      runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] } } });
-      log.info({ username: bot.botInfo.username }, 'long polling started');
+      runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] }, silent: true } });
+      log.info({ bot: bot.botInfo.username }, 'long polling started');
     },
     async stop() {
       if (runner?.isRunning()) await runner.stop();

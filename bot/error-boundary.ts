@@ -4,7 +4,7 @@
  * ticket state machine refusing a change (already resolved, unknown queue, …)
  * — becomes an answer to whoever acted, in their language: a toast under a
  * pressed button, else a reply in the thread. Anything else goes on to
- * `bot.catch` (`logUpdateError`), which logs it without personal data.
+ * `bot.catch` (`logUpdateError`), which logs it without personal data (core/log.ts).
  */
 import { GrammyError, type BotError } from 'grammy';
 import type { Logger } from '../core/log.js';
@@ -40,7 +40,8 @@ export function replyWithDeskError(text: DeskErrorText = deskErrorText, o: { sho
 export function logUpdateError(log: Logger) {
   return (err: BotError<BotContext>): void => {
     updatesHandled.inc({ outcome: 'error' });
-    log.error({ error: withoutPersonalData(err.error), update: err.ctx.update.update_id }, 'update failed');
+    // core/log.ts reduces the context to its ids and blanks what it carried (a name, a text) out of the error.
+    log.error({ err: err.error, ctx: err.ctx }, 'update failed');
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError } from './env.js';
+import { describeError } from './redact.js';
 
 export interface CliSpec<O extends NonNullable<ParseArgsConfig['options']>> {
   /** e.g. "npm run import -- FILE.jsonl [--dry-run]" */
@@ -58,7 +59,8 @@ export function fail(message: string): never {
 export function runMain(main: () => Promise<unknown>): void {
   main().catch((e: unknown) => {
     if (e instanceof ConfigError) fail(e.message);
-    console.error(e);
+    // Without what the error carried (a payload, a request URL's bot token): core/log.ts's redaction.
+    console.error(describeError(e));
     process.exit(1);
   });
 }

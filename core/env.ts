@@ -248,6 +248,41 @@ export interface DocumentedVariable {
 
 const registry = new Map<string, DocumentedVariable>();
 
+/** Values of secret variables read by a loader (whatever its source), for the logs' redaction. */
+const loadedSecrets = new Set<string>();
+/** Shorter values would blank ordinary words out of the logs; no real secret is this short. */
+const MIN_SECRET_LENGTH = 6;
+
+function rememberSecret(into: Set<string>, raw: string): void {
+  const value = raw.trim();
+  if (value.length >= MIN_SECRET_LENGTH) into.add(value);
+  // A URL's password (DATABASE_URL, CLICKHOUSE_URL) appears alone in drivers' errors too, percent-encoded or not.
+  try {
+    const password = new URL(value).password;
+    if (password.length >= MIN_SECRET_LENGTH) into.add(password);
+    if (decodeURIComponent(password).length >= MIN_SECRET_LENGTH) into.add(decodeURIComponent(password));
+  } catch {
+    // not a URL
+  }
+}
+
+/**
+ * The values of every variable declared `secret: true` — those a loader has read (from the
+ * environment or another source) and those set in the environment — so core/log.ts can blank them out
+ * of every log line. Read on each use: declarations and loads happen after the logger exists.
+ */
+export function secretValues(): string[] {
+  const fromEnv = [...registry.values()].flatMap((v) => (v.secret && process.env[v.name] ? [process.env[v.name]!] : []));
+  // Every log line asks: worked out again only when something changed.
+  const key = `${loadedSecrets.size}\0${fromEnv.join('\0')}`;
+  if (secretsCache?.key === key) return secretsCache.values;
+  const out = new Set(loadedSecrets);
+  for (const raw of fromEnv) rememberSecret(out, raw);
+  secretsCache = { key, values: [...out] };
+  return secretsCache.values;
+}
+let secretsCache: { key: string; values: string[] } | undefined;
+
 /**
  * Declares a group of variables and returns a loader. The loader validates all
  * of them at once and throws a ConfigError naming the first bad variable and
@@ -270,6 +305,7 @@ export function defineConfig<S extends SpecMap>(group: string, specs: S) {
     const out: Record<string, unknown> = {};
     for (const [name, s] of Object.entries(specs)) {
       let raw = source[name];
+      if (s.secret && raw) rememberSecret(loadedSecrets, raw);
       if (raw !== undefined && raw.trim() === '' && s.empty !== 'value') {
         if (s.empty === 'error' && !o.emptyIsUnset?.includes(name)) throw emptyError(name, s);
         raw = undefined;
