@@ -173,7 +173,7 @@ describe('simulator through the desk', () => {
     expect(s.outcomes.lost).toBe(0);
     expect(s.outcomes.spam).toBeGreaterThan(0);
     expect(s.released).toBeGreaterThan(0);
-    expect(s.held).toBe(s.outcomes.spam + s.released);
+    expect(s.held).toBeGreaterThanOrEqual(s.outcomes.spam + s.released); // a held question the knowledge base answers ends there
     expect(s.reopened).toBe(s.outcomes.resolved);
     expect(s.reopenedResolved).toBe(s.reopened);
     expect(s.reopened).toBeGreaterThan(0);
