@@ -4,19 +4,20 @@
  * Alertmanager config and where each kind of alert is routed.
  */
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 
 const run = promisify(execFile);
 const dir = dirname(fileURLToPath(import.meta.url));
 
-async function tool(cmd: string, args: string[], streams: 'both' | 'stdout' = 'both'): Promise<string> {
+async function tool(cmd: string, args: string[], streams: 'both' | 'stdout' = 'both', cwd = dir): Promise<string> {
   try {
-    const { stdout, stderr } = await run(cmd, args, { cwd: dir });
+    const { stdout, stderr } = await run(cmd, args, { cwd });
     return streams === 'stdout' ? stdout : stdout + stderr;
   } catch (e) {
     const err = e as Error & { stdout?: string; stderr?: string };
@@ -26,7 +27,23 @@ async function tool(cmd: string, args: string[], streams: 'both' | 'stdout' = 'b
 
 describe('prometheus/ configs', () => {
   it('promtool check config accepts prometheus.yml and its rules', async () => {
-    const out = await tool('promtool', ['check', 'config', 'prometheus.yml']);
+    // The scrape token is a file compose writes in the Prometheus container (docker-compose.yml); promtool
+    // checks that it exists, so the shipped config is checked beside its rules with that one path pointed
+    // at a scratch file.
+    const cfg = parse(readFileSync(join(dir, 'prometheus.yml'), 'utf8')) as { scrape_configs: { authorization?: { credentials_file?: string } }[] };
+    const tokenFiles = new Set(cfg.scrape_configs.map((j) => j.authorization?.credentials_file));
+    expect([...tokenFiles]).toEqual(['/prometheus/analytics-token']);
+    const scratch = mkdtempSync(join(tmpdir(), 'promtool-'));
+    let out: string;
+    try {
+      writeFileSync(join(scratch, 'analytics-token'), 'token');
+      for (const j of cfg.scrape_configs) j.authorization!.credentials_file = join(scratch, 'analytics-token');
+      writeFileSync(join(scratch, 'prometheus.yml'), stringify(cfg));
+      symlinkSync(join(dir, 'rules'), join(scratch, 'rules'));
+      out = await tool('promtool', ['check', 'config', 'prometheus.yml'], 'both', scratch);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
     expect(out).toContain('SUCCESS: prometheus.yml is valid prometheus config file syntax');
     // Every rule file is found with all its rules (a YAML slip that drops a rule shows as a smaller count).
     for (const file of readdirSync(join(dir, 'rules')).filter((f) => f.endsWith('.yml'))) {

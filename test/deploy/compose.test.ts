@@ -266,4 +266,10 @@ describe('docker-compose.yml', () => {
       });
     });
   });
+
+  it('gives every service that listens beyond loopback the analytics token, and Prometheus the same to scrape with', () => {
+    for (const name of ['bot', 'ingest', 'dashboard', 'prometheus']) expect(cfg.services[name]!.environment?.ANALYTICS_TOKEN, name).toBeTruthy();
+    const prom = cfg.services.prometheus as Service & { entrypoint?: string[] };
+    expect(prom.command?.join(' ')).toContain('> /prometheus/analytics-token');
+  });
 });
