@@ -12,11 +12,25 @@
  * run a relay and exactly one publishes at a time (keeping key order). PGlite
  * is single-process: relays on it take turns through an in-process lock, and
  * no transaction is held across the bus call (it would block every query).
+ *
+ * Published rows are kept for OUTBOX_RETENTION (a replay or an investigation
+ * can still read them), then pruned: every pruneEveryMs the loop deletes
+ * published rows older than the retention, in batches of pruneBatch — never
+ * an unpublished row, and never more than a few batches per pass so a large
+ * first prune cannot stall publishing.
  */
 import type { Bus, BusProducer } from '../core/bus/types.js';
+import { defineConfig, env } from '../core/env.js';
 import type { Logger } from '../core/log.js';
 import type { Db, Queryable } from '../core/postgres.js';
 import { outboxBacklog } from './store/outbox.js';
+
+export const loadOutboxConfig = defineConfig('bot', {
+  OUTBOX_RETENTION: env.duration({
+    default: '7d',
+    doc: 'How long published outbox rows are kept before the relay prunes them (in batches, once a minute); unpublished rows are never pruned.',
+  }),
+});
 
 const PUBLISHER_LOCK = 7_000_000_002;
 const COALESCE_MS = 100;
@@ -43,7 +57,16 @@ export interface OutboxRelayOptions {
   /** Idle poll interval; kick() publishes sooner. */
   pollMs?: number;
   maxBackoffMs?: number;
+  /** Published rows older than this are deleted; undefined: OUTBOX_RETENTION (default 7 days); null: kept forever. */
+  retentionMs?: number | null;
+  /** How often the loop prunes (default 60 s). */
+  pruneEveryMs?: number;
+  /** Rows deleted per statement (default 1000). */
+  pruneBatch?: number;
 }
+
+/** Batches one prune pass deletes at most; the rest waits for the next pass. */
+const PRUNE_BATCHES_PER_PASS = 10;
 
 interface Row {
   id: number;
@@ -60,8 +83,15 @@ export class OutboxRelay {
   private failures = 0;
   /** Rows published by this relay since start (for logs and tests). */
   published = 0;
+  /** Published rows this relay deleted since start (for logs and tests). */
+  pruned = 0;
+  private nextPruneAt = 0;
 
-  constructor(private readonly o: OutboxRelayOptions) {}
+  private readonly retentionMs: number | null;
+
+  constructor(private readonly o: OutboxRelayOptions) {
+    this.retentionMs = o.retentionMs === undefined ? loadOutboxConfig().OUTBOX_RETENTION * 1000 : o.retentionMs;
+  }
 
   start(): void {
     if (this.running) return;
@@ -115,10 +145,46 @@ export class OutboxRelay {
         await this.sleep(wait, false);
         continue;
       }
+      await this.maybePrune();
       if (sent === 0) await this.sleep(poll, true);
       // A partial batch means we are caught up: let a few more events gather instead of one query per event.
       else if (sent < this.o.batchSize) await this.sleep(COALESCE_MS, false);
     }
+  }
+
+  private async maybePrune(): Promise<void> {
+    if (this.retentionMs === null || Date.now() < this.nextPruneAt) return;
+    this.nextPruneAt = Date.now() + (this.o.pruneEveryMs ?? 60_000);
+    try {
+      const n = await this.prune();
+      if (n > 0) this.o.log.debug({ rows: n }, 'outbox: pruned published rows past retention');
+    } catch (err) {
+      this.o.log.warn({ err }, 'outbox prune failed; retrying at the next pass');
+    }
+  }
+
+  /**
+   * Deletes published rows older than the retention, pruneBatch rows per statement and at most
+   * PRUNE_BATCHES_PER_PASS statements; returns how many it deleted. Unpublished rows are never touched.
+   */
+  async prune(retentionMs = this.retentionMs): Promise<number> {
+    if (retentionMs === null) return 0;
+    const batch = this.o.pruneBatch ?? 1000;
+    let total = 0;
+    for (let i = 0; i < PRUNE_BATCHES_PER_PASS; i++) {
+      const r = await this.o.db.query(
+        `DELETE FROM outbox WHERE id IN (
+           SELECT id FROM outbox
+            WHERE published_at IS NOT NULL AND published_at < now() - $1::double precision * interval '1 millisecond'
+            ORDER BY published_at LIMIT $2)`,
+        [retentionMs, batch],
+      );
+      const n = r.rowCount ?? 0;
+      total += n;
+      if (n < batch) break;
+    }
+    this.pruned += total;
+    return total;
   }
 
   /** Waits `ms`; kick() cuts an idle wait short, but not a back-off (new events must not hammer a bus that is down). */
