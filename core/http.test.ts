@@ -1,7 +1,7 @@
 /** The process server's own routes: open on loopback, behind the bearer token beyond it. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { createHttpServer, isOpsRoute } from './http.js';
+import { createHttpServer, degradedWhile, isOpsRoute, SELF_CHECK_DEGRADED } from './http.js';
 
 const apps: FastifyInstance[] = [];
 async function server(o: Parameters<typeof createHttpServer>[0]) {
@@ -75,7 +75,15 @@ describe('/healthz failures', () => {
     try {
       const res = await app.inject({ url: '/healthz' });
       expect(res.statusCode).toBe(503);
-      expect(res.json()).toEqual({ ok: false, failures: { database: 'database unreachable', clickhouse: 'clickhouse unreachable' } });
+      expect(res.json()).toEqual({
+        ok: false,
+        status: 'down',
+        checks: {
+          database: { state: 'down', reason: 'database unreachable' },
+          clickhouse: { state: 'down', reason: 'clickhouse unreachable' },
+          fine: { state: 'ok' },
+        },
+      });
       for (const raw of ['hunter2', 's3cr3t', 'ECONNREFUSED', 'password authentication', 'db.internal', '10.0.0.5']) expect(res.body).not.toContain(raw);
       // The operator still learns why, from the log — with the URLs' passwords masked.
       const text = JSON.stringify(logged);
@@ -89,5 +97,87 @@ describe('/healthz failures', () => {
     } finally {
       warn.mockRestore();
     }
+  });
+});
+
+describe('/healthz states', () => {
+  it('lists every check as ok with 200 when all pass, and with no checks at all', async () => {
+    const app = await server({ host: '127.0.0.1', healthChecks: { database: async () => undefined, bus: async () => undefined } });
+    const res = await app.inject({ url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ ok: true, status: 'ok', checks: { database: { state: 'ok' }, bus: { state: 'ok' } } });
+    const bare = await server({ host: '127.0.0.1' });
+    expect((await bare.inject({ url: '/healthz' })).json()).toEqual({ ok: true, status: 'ok', checks: {} });
+  });
+
+  it('a degraded check keeps 200 (the process serves, retrying) and says why without the raw detail', async () => {
+    let problem: string | undefined = 'ESCALATION_CHAT_ID=-100… does not answer (connect ETIMEDOUT 149.154.167.220:443): retrying';
+    const app = await server({
+      host: '127.0.0.1',
+      healthChecks: { database: async () => undefined, 'self-check': degradedWhile(() => problem, SELF_CHECK_DEGRADED) },
+    });
+    const warn = vi.spyOn(app.log, 'warn').mockImplementation(() => undefined);
+    try {
+      const res = await app.inject({ url: '/healthz' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({
+        ok: true,
+        status: 'degraded',
+        checks: { database: { state: 'ok' }, 'self-check': { state: 'degraded', reason: SELF_CHECK_DEGRADED } },
+      });
+      for (const raw of ['ETIMEDOUT', '149.154', 'ESCALATION_CHAT_ID=']) expect(res.body).not.toContain(raw);
+      expect(JSON.stringify(warn.mock.calls)).toContain('ETIMEDOUT');
+      problem = undefined;
+      expect((await app.inject({ url: '/healthz' })).json()).toMatchObject({ status: 'ok', checks: { 'self-check': { state: 'ok' } } });
+      expect(JSON.stringify(warn.mock.calls.at(-1))).toContain('recovered');
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('down wins over degraded: 503, each check with its own state and reason', async () => {
+    const app = await server({
+      host: '127.0.0.1',
+      healthChecks: {
+        database: async () => 'connect ECONNREFUSED 127.0.0.1:5432',
+        'self-check': degradedWhile(() => 'getMe: fetch failed', SELF_CHECK_DEGRADED),
+        bus: async () => ({ state: 'degraded', reason: 'bus unreachable; events wait in the outbox' }),
+        broken: (() => {
+          throw new Error('thrown synchronously');
+        }) as never,
+      },
+    });
+    vi.spyOn(app.log, 'warn').mockImplementation(() => undefined);
+    const res = await app.inject({ url: '/healthz' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({
+      ok: false,
+      status: 'down',
+      checks: {
+        database: { state: 'down', reason: 'database unreachable' },
+        'self-check': { state: 'degraded', reason: SELF_CHECK_DEGRADED },
+        bus: { state: 'degraded', reason: 'bus unreachable; events wait in the outbox' },
+        broken: { state: 'down', reason: 'broken unreachable' },
+      },
+    });
+    expect(res.body).not.toMatch(/ECONNREFUSED|fetch failed|thrown synchronously/);
+  });
+
+  it('a check that does not answer in time is down, and /healthz still answers', async () => {
+    const app = await server({
+      host: '127.0.0.1',
+      healthTimeoutMs: 50,
+      healthChecks: { database: () => new Promise<undefined>(() => undefined), clickhouse: async () => undefined },
+    });
+    vi.spyOn(app.log, 'warn').mockImplementation(() => undefined);
+    const started = Date.now();
+    const res = await app.inject({ url: '/healthz' });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({
+      ok: false,
+      status: 'down',
+      checks: { database: { state: 'down', reason: 'database: no answer within 0.05 s' }, clickhouse: { state: 'ok' } },
+    });
   });
 });

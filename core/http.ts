@@ -59,11 +59,65 @@ export function hasBearer(req: FastifyRequest, token: string): boolean {
 }
 export type HttpConfig = ReturnType<typeof loadHttpConfig>;
 
+/**
+ * A check's state on /healthz: `ok`; `degraded` — something is out of reach and retried, but the process
+ * serves; `down` — the process cannot serve (its database does not answer).
+ */
+export type HealthState = 'ok' | 'degraded' | 'down';
+/**
+ * What a check found. `reason` is shown on /healthz, so it is a short fixed phrase, never raw error
+ * text (driver errors name hosts, users, URLs with passwords); `detail` goes to the log only.
+ */
+export interface HealthResult {
+  state: HealthState;
+  reason?: string;
+  detail?: string;
+}
+/**
+ * undefined: ok. A string: down — the string is the detail for the log, the body says "<name> unreachable".
+ * A HealthResult for a degraded state or a reason of the check's own. A check that throws is down; one
+ * that has not answered within HEALTH_CHECK_TIMEOUT_MS is down ("no answer").
+ */
+export type HealthCheck = () => Promise<string | undefined | HealthResult>;
+export const HEALTH_CHECK_TIMEOUT_MS = 3000;
+/** The reason /healthz gives for the start-up self-check's degraded state (bot/self-check.ts). */
+export const SELF_CHECK_DEGRADED = 'a start-up check is out of reach; retried with back-off (npm run doctor says which)';
+
+/** A check that is degraded (not down) while `problem` returns something: the process serves meanwhile. */
+export function degradedWhile(problem: () => string | undefined, reason: string): HealthCheck {
+  return async () => {
+    const detail = problem();
+    return detail ? { state: 'degraded', reason, detail } : undefined;
+  };
+}
+
+async function runCheck(name: string, check: HealthCheck, timeoutMs: number): Promise<HealthResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<HealthResult>((resolve) => {
+    timer = setTimeout(() => resolve({ state: 'down', reason: `${name}: no answer within ${timeoutMs / 1000} s`, detail: 'timed out' }), timeoutMs);
+  });
+  try {
+    const r = await Promise.race([
+      Promise.resolve()
+        .then(check)
+        .then(
+          (v): HealthResult => (v === undefined ? { state: 'ok' } : typeof v === 'string' ? { state: 'down', detail: v || 'failed' } : v),
+          (e: unknown): HealthResult => ({ state: 'down', detail: (e instanceof Error ? e.message : String(e)) || 'failed' }),
+        ),
+      timeout,
+    ]);
+    if (r.state === 'ok') return { state: 'ok' };
+    return { ...r, reason: r.reason ?? (r.state === 'down' ? `${name} unreachable` : `${name} degraded`) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface HttpServerOptions {
   /** Bodies above this are refused with 413 (webhooks stay small). */
   bodyLimit?: number;
-  /** Extra health checks: each returns an error message or undefined. */
-  healthChecks?: Record<string, () => Promise<string | undefined>>;
+  /** Health checks by name (see HealthCheck); /healthz lists each with its state. */
+  healthChecks?: Record<string, HealthCheck>;
   /**
    * The interface the server listens on (default: HOST) and the bearer token (default: ANALYTICS_TOKEN).
    * Beyond loopback, /metrics, /healthz and /api/docs need `Authorization: Bearer <token>` — and answer
@@ -71,6 +125,8 @@ export interface HttpServerOptions {
    */
   host?: string;
   token?: string | undefined;
+  /** A health check that has not answered by then is down (default HEALTH_CHECK_TIMEOUT_MS). */
+  healthTimeoutMs?: number;
 }
 
 // Request logs are below 'warn': scrapes and dashboard polling would drown the log.
@@ -98,22 +154,27 @@ export async function createHttpServer(opts: HttpServerOptions = {}): Promise<Fa
     });
   }
   await app.register(metricsPlugin);
-  // What failed, by name only: raw driver errors name hosts, users and sometimes URLs with passwords.
-  // The reason goes to the log (credentials in URLs masked), once per change rather than on every poll.
+  // Every check with its state and a short reason; the raw reason goes to the log (credentials in URLs
+  // masked), once per change rather than on every poll. 200 while the process serves (every check ok or
+  // only degraded: something out of reach is retried meanwhile); 503 when a check is down.
   const lastLogged = new Map<string, string>();
+  const timeoutMs = opts.healthTimeoutMs ?? HEALTH_CHECK_TIMEOUT_MS;
   app.get('/healthz', { logLevel: 'warn' }, async (_req, reply) => {
-    const failures: Record<string, string> = {};
-    for (const [name, check] of Object.entries(opts.healthChecks ?? {})) {
-      const err = await check().catch((e: unknown) => (e instanceof Error ? e.message : String(e)) || 'failed');
-      if (err) {
-        failures[name] = `${name} unreachable`;
-        const reason = maskUrlCredentials(err);
-        if (lastLogged.get(name) !== reason) app.log.warn({ check: name, reason }, 'health check failed');
-        lastLogged.set(name, reason);
+    const entries = Object.entries(opts.healthChecks ?? {});
+    const results = await Promise.all(entries.map(([name, check]) => runCheck(name, check, timeoutMs)));
+    const checks: Record<string, { state: HealthState; reason?: string }> = {};
+    entries.forEach(([name], i) => {
+      const r = results[i]!;
+      checks[name] = r.reason ? { state: r.state, reason: r.reason } : { state: r.state };
+      if (r.state !== 'ok') {
+        const reason = maskUrlCredentials(r.detail ?? r.reason ?? '');
+        if (lastLogged.get(name) !== `${r.state}: ${reason}`) app.log.warn({ check: name, state: r.state, reason }, 'health check failed');
+        lastLogged.set(name, `${r.state}: ${reason}`);
       } else if (lastLogged.delete(name)) app.log.warn({ check: name }, 'health check recovered');
-    }
-    const ok = Object.keys(failures).length === 0;
-    return reply.code(ok ? 200 : 503).send({ ok, ...(ok ? {} : { failures }) });
+    });
+    const states = results.map((r) => r.state);
+    const status: HealthState = states.includes('down') ? 'down' : states.includes('degraded') ? 'degraded' : 'ok';
+    return reply.code(status === 'down' ? 503 : 200).send({ ok: status !== 'down', status, checks });
   });
   return app;
 }
