@@ -17,6 +17,13 @@ import { tmpDataDir } from '../test/helpers/tmp.js';
 import { clickHouseRunner, summary } from '../analytics/query.js';
 import { METRICS } from '../analytics/registry.js';
 import { DASHBOARDS, DASHBOARDS_DIR, dashboardJson } from './dashboards.js';
+import { Registry } from 'prom-client';
+import { registry as processRegistry } from '../core/metrics.js';
+import { registerSlaCollectors } from '../sla/exporter/collectors.js';
+import '../bot/metrics.js';
+import '../ingest/metrics.js';
+import '../dashboard/api/plugin.js';
+import { countTelegramErrors } from '../bot/telegram/telegram-metrics.js';
 
 const tmp = tmpDataDir('grafana-sql-');
 let ch: ClickHouse;
@@ -143,7 +150,7 @@ describe('Grafana dashboards', () => {
       datasources: { uid: string; type: string }[];
     };
     const known = new Set(ds.datasources.map((d) => `${d.type}/${d.uid}`));
-    expect(new Set(Object.values(DASHBOARDS).map((d) => d.uid)).size).toBe(4);
+    expect(new Set(Object.values(DASHBOARDS).map((d) => d.uid)).size).toBe(Object.keys(DASHBOARDS).length);
     for (const d of Object.values(DASHBOARDS)) {
       const panels = d.panels as unknown as PanelJson[];
       expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
@@ -158,6 +165,53 @@ describe('Grafana dashboards', () => {
     const rows = await queryRows(ch, expanded);
     expect(Array.isArray(rows)).toBe(true);
     expect(rows.length, 'the seeded day should show up').toBeGreaterThan(0);
+  });
+
+  it('Prometheus panels use only metrics some process registers', () => {
+    // What the processes register: the desk (bot/metrics.ts, the Telegram error counter), the ingest, the
+    // dashboard API, and the SLA exporter's gauges (in a registry of their own, as a test may).
+    countTelegramErrors();
+    const sla = new Registry();
+    registerSlaCollectors({ db: {} as never, ch: {} as never, registry: sla });
+    const registered = new Map<string, string>();
+    for (const m of [...processRegistry.getMetricsAsArray(), ...sla.getMetricsAsArray()]) registered.set(m.name, String(m.type));
+    const known = (name: string) => {
+      if (registered.has(name)) return true;
+      const base = name.replace(/_(bucket|sum|count)$/, '');
+      return base !== name && ['histogram', 'summary'].includes(registered.get(base) ?? '');
+    };
+    const used = new Set<string>();
+    for (const d of Object.values(DASHBOARDS))
+      for (const p of d.panels as unknown as PanelJson[])
+        for (const t of p.targets.filter((t) => t.expr)) {
+          const names = promMetricNames(t.expr!);
+          expect(names.length, `${d.title} › ${p.title}: ${t.expr}`).toBeGreaterThan(0);
+          for (const n of names) {
+            used.add(n);
+            expect(known(n), `${d.title} › ${p.title}: ${n} is registered by no process`).toBe(true);
+          }
+        }
+    // The health dashboard shows what the operator needs (issue 18, item 9).
+    const health = (DASHBOARDS.health.panels as unknown as PanelJson[]).flatMap((p) => p.targets.flatMap((t) => promMetricNames(t.expr ?? '')));
+    for (const n of [
+      'desk_updates_total',
+      'desk_outbox_backlog',
+      'ingest_lag_seconds',
+      'ingest_events_inserted_total',
+      'ingest_dead_letters_total',
+      'desk_telegram_errors_total',
+      'desk_self_check_degraded',
+    ])
+      expect(health, n).toContain(n);
+    expect((DASHBOARDS.health.panels as unknown as PanelJson[]).every((p) => p.targets.every((t) => t.datasource.type === 'prometheus'))).toBe(true);
+    expect(used.size).toBeGreaterThanOrEqual(15);
+  });
+
+  it('promMetricNames finds the metric names of an expression, not its functions or labels', () => {
+    expect(promMetricNames('sum by (method, code) (rate(desk_telegram_errors_total{code!="429"}[5m]))')).toEqual(['desk_telegram_errors_total']);
+    expect(promMetricNames('sum(desk_self_check_degraded) or vector(0)')).toEqual(['desk_self_check_degraded']);
+    expect(promMetricNames('max by (queue) (a_b{quantile="0.9",queue=~"$queue"}) / on (queue) c_d')).toEqual(['a_b', 'c_d']);
+    expect(promMetricNames('histogram_quantile(0.99, sum by (le) (rate(x_seconds_bucket[5m])))')).toEqual(['x_seconds_bucket']);
   });
 
   it('metric stats equal the API summary of the same tickets (both from the metric definitions)', async () => {
@@ -209,3 +263,18 @@ describe('Grafana dashboards', () => {
     expect(Number(onlyVip[0]!.tickets_created)).toBe(2);
   });
 });
+
+const PROMQL_WORDS = new Set(['by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'and', 'or', 'unless', 'offset', 'inf', 'nan']);
+/** The metric names a PromQL expression reads: identifiers that are not functions, keywords, labels or strings. */
+function promMetricNames(expr: string): string[] {
+  const bare = expr
+    .replace(/"(?:[^"\\]|\\.)*"/g, '""')
+    .replace(/\{[^}]*\}/g, '')
+    .replace(/\[[^\]]*\]/g, '')
+    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, '');
+  const names = [...bare.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*(?!\s*\()/g)]
+    .filter((m) => !/[0-9.]$/.test(bare.slice(0, m.index)) && !/[a-zA-Z0-9_:]/.test(bare[m.index + m[0].length] ?? ''))
+    .map((m) => m[0])
+    .filter((w) => !PROMQL_WORDS.has(w.toLowerCase()));
+  return [...new Set(names)];
+}

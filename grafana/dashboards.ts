@@ -1,5 +1,5 @@
 /**
- * The Grafana dashboards (Overview, SLA, Agents, Pipeline), as code: one source
+ * The Grafana dashboards (Overview, SLA, Agents, Pipeline, Health), as code: one source
  * for grafana/dashboards/*.json (`npx tsx grafana/dashboards.ts` rewrites them;
  * a test fails when they are stale) and for the test that runs every SQL panel
  * on chDB.
@@ -432,7 +432,165 @@ ORDER BY ${created.key} DESC LIMIT 10`,
     { variables: false, refresh: '30s', from: 'now-6h' },
   );
 
-  return { overview, sla, agents, pipeline };
+  const health = dashboard('support-health', 'Support desk · Health', healthPanels(), { variables: false, refresh: '30s', from: 'now-6h' });
+
+  return { overview, sla, agents, pipeline, health };
+}
+
+/**
+ * The operator's view (issue 18, item 9): is the desk taking updates, are events leaving the outbox and reaching
+ * ClickHouse, what is dead-lettered, what Telegram refuses, and what the start-up self-check finds out of reach.
+ * Prometheus only, over metrics the processes register (bot/metrics.ts, bot/telegram/telegram-metrics.ts,
+ * ingest/metrics.ts; grafana/dashboards.test.ts checks every name).
+ */
+function healthPanels(): Panel[] {
+  const thresholds = (red: number) => ({
+    thresholds: {
+      mode: 'absolute',
+      steps: [
+        { color: 'green', value: null },
+        { color: 'red', value: red },
+      ],
+    },
+  });
+  const stat = (u: string, red: number) => ({ fieldConfig: { defaults: { unit: u, ...thresholds(red) }, overrides: [] } });
+  let id = 0;
+  return [
+    promPanel(
+      ++id,
+      'Self-check degraded',
+      'stat',
+      { x: 0, y: 0, w: 4, h: 4 },
+      [{ expr: 'sum(desk_self_check_degraded) or vector(0)', legend: 'degraded checks' }],
+      {
+        description: 'Start-up checks out of reach and retried with back-off (Telegram, a chat, a store); /healthz says degraded meanwhile.',
+        ...stat('none', 1),
+      },
+    ),
+    promPanel(++id, 'Outbox backlog', 'stat', { x: 4, y: 0, w: 4, h: 4 }, [{ expr: 'sum(desk_outbox_backlog)', legend: 'unpublished' }], {
+      description: 'Events written to the outbox and not yet published to the bus.',
+      ...stat('none', 1000),
+    }),
+    promPanel(++id, 'Ingest lag', 'stat', { x: 8, y: 0, w: 4, h: 4 }, [{ expr: 'max(ingest_lag_seconds)', legend: 'lag' }], {
+      description: 'How far ClickHouse is behind the bus: 0 when caught up.',
+      ...stat('s', 60),
+    }),
+    promPanel(
+      ++id,
+      'Dead letters (1 h)',
+      'stat',
+      { x: 12, y: 0, w: 4, h: 4 },
+      [{ expr: 'sum(increase(ingest_dead_letters_total[1h]))', legend: 'dead letters' }],
+      {
+        description: 'Messages the ingest rejected to the dead-letter topic and table in the last hour.',
+        ...stat('none', 1),
+      },
+    ),
+    promPanel(
+      ++id,
+      'Telegram errors (5 m)',
+      'stat',
+      { x: 16, y: 0, w: 4, h: 4 },
+      [{ expr: 'sum(increase(desk_telegram_errors_total[5m]))', legend: 'errors' }],
+      { description: 'Failed Bot API calls, every attempt (retried ones included).', ...stat('none', 10) },
+    ),
+    promPanel(
+      ++id,
+      'Update errors (5 m)',
+      'stat',
+      { x: 20, y: 0, w: 4, h: 4 },
+      [{ expr: 'sum(increase(desk_updates_total{outcome="error"}[5m]))', legend: 'errors' }],
+      { description: 'Telegram updates whose handling failed.', ...stat('none', 1) },
+    ),
+    promPanel(
+      ++id,
+      'Updates handled, by outcome',
+      'timeseries',
+      { x: 0, y: 4, w: 12, h: 8 },
+      [{ expr: 'sum by (outcome) (rate(desk_updates_total[5m]))', legend: '{{outcome}}' }],
+      unit('reqps'),
+    ),
+    promPanel(
+      ++id,
+      'Messages relayed, by direction',
+      'timeseries',
+      { x: 12, y: 4, w: 12, h: 8 },
+      [{ expr: 'sum by (direction) (rate(desk_relayed_messages_total[5m]))', legend: '{{direction}}' }],
+      unit('reqps'),
+    ),
+    promPanel(
+      ++id,
+      'Outbox backlog (unpublished events)',
+      'timeseries',
+      { x: 0, y: 12, w: 12, h: 8 },
+      [{ expr: 'sum(desk_outbox_backlog)', legend: 'backlog' }],
+      unit('none'),
+    ),
+    promPanel(
+      ++id,
+      'Ingest lag',
+      'timeseries',
+      { x: 12, y: 12, w: 12, h: 8 },
+      [
+        { expr: 'max(ingest_lag_seconds)', legend: 'seconds behind the bus' },
+        { expr: 'sum(ingest_consumer_lag_messages)', legend: 'messages behind (right axis)' },
+      ],
+      {
+        fieldConfig: {
+          defaults: { unit: 's' },
+          overrides: [
+            {
+              matcher: { id: 'byName', options: 'messages behind (right axis)' },
+              properties: [
+                { id: 'unit', value: 'none' },
+                { id: 'custom.axisPlacement', value: 'right' },
+              ],
+            },
+          ],
+        },
+      },
+    ),
+    promPanel(
+      ++id,
+      'Ingest throughput',
+      'timeseries',
+      { x: 0, y: 20, w: 12, h: 8 },
+      [
+        { expr: 'sum(rate(ingest_messages_consumed_total[5m]))', legend: 'consumed from the bus' },
+        { expr: 'sum(rate(ingest_events_inserted_total[5m]))', legend: 'inserted into ClickHouse' },
+      ],
+      unit('reqps'),
+    ),
+    promPanel(++id, 'Ingest trouble', 'timeseries', { x: 12, y: 20, w: 12, h: 8 }, [
+      { expr: 'sum(rate(ingest_clickhouse_insert_errors_total[5m]))', legend: 'ClickHouse insert errors/s' },
+      { expr: 'max(ingest_consumer_paused)', legend: 'consumer paused' },
+      { expr: 'sum(ingest_buffer_rows)', legend: 'rows buffered' },
+    ]),
+    promPanel(
+      ++id,
+      'Dead letters, by reason',
+      'timeseries',
+      { x: 0, y: 28, w: 12, h: 8 },
+      [{ expr: 'sum by (reason, source) (increase(ingest_dead_letters_total[5m]))', legend: '{{reason}} ({{source}})' }],
+      unit('none'),
+    ),
+    promPanel(
+      ++id,
+      'Telegram errors, by method',
+      'timeseries',
+      { x: 12, y: 28, w: 12, h: 8 },
+      [{ expr: 'sum by (method, code) (rate(desk_telegram_errors_total[5m]))', legend: '{{method}} {{code}}' }],
+      unit('reqps'),
+    ),
+    promPanel(
+      ++id,
+      'Self-check degraded, by check',
+      'timeseries',
+      { x: 0, y: 36, w: 24, h: 6 },
+      [{ expr: 'max by (check) (desk_self_check_degraded)', legend: '{{check}}' }],
+      { description: '1 while the start-up self-check finds the check out of reach (alert DeskDegraded).', ...unit('none') },
+    ),
+  ];
 }
 
 export const DASHBOARDS = buildDashboards();
