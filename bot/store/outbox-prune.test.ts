@@ -132,7 +132,9 @@ describe.each(engines)('outbox pruning on %s', (_name, open) => {
   });
 
   it('the prune query can use the published_at index (migration 090)', async () => {
-    const r = await db.query<{ indexname: string }>("SELECT indexname FROM pg_indexes WHERE tablename = 'outbox' AND indexname = 'outbox_published_at'");
+    const r = await db.query<{ indexname: string }>(
+      "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'outbox' AND indexname = 'outbox_published_at'",
+    );
     expect(r.rows).toHaveLength(1);
   });
 });
