@@ -31,6 +31,7 @@ import { CustomerRepo } from './store/customers.js';
 import { MessagePairRepo } from './store/message-pairs.js';
 import { migrateBot } from './store/migrate.js';
 import { Outbox } from './store/outbox.js';
+import { roleGuard, StaffRoles } from './roles.js';
 import { recordStaff } from './store/staff.js';
 import { AgentDirectory } from './telegram/agents.js';
 import { installFloodControl } from './telegram/api.js';
@@ -157,6 +158,14 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
   });
   const intake = new Intake({ tickets, customers, relay, categories: config.categories, locales: i18n.locales, translate });
   const agents = new AgentDirectory(bot.api, config.supportChatId, config.agentCacheTtlMs);
+  const roles = new StaffRoles({
+    api: bot.api,
+    agents,
+    supportChatId: config.supportChatId,
+    teamLeadIds: config.teamLeadIds,
+    adminIds: config.adminIds,
+    cacheTtlMs: config.agentCacheTtlMs,
+  });
   const services: Desk = {
     db,
     config,
@@ -170,6 +179,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
     intake,
     sla,
     agents,
+    roles,
     agentText,
     translate,
     locales: i18n.locales,
@@ -196,7 +206,8 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
     return next();
   });
   bot.use(i18n);
-  bot.errorBoundary(replyWithDeskError(), features.composer, ...(o.composers ?? []), intakeFeature(features.hooks.intakeSteps), agentSide());
+  // roleGuard first: every staff command and button is authorised (bot/roles.ts) before any composer sees it.
+  bot.errorBoundary(replyWithDeskError(), roleGuard(), features.composer, ...(o.composers ?? []), intakeFeature(features.hooks.intakeSteps), agentSide());
   bot.catch(logUpdateError(log));
 
   let runner: RunnerHandle | undefined;

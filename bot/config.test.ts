@@ -137,12 +137,17 @@ describe('chat ids and user ids', () => {
     expect(loadAlertsConfig({ ESCALATION_CHAT_ID: '-1009876543210' }).ESCALATION_CHAT_ID).toBe(-1009876543210);
   });
 
-  it('ALERT_TEAM_LEAD_IDS: a typo is an error naming the element, not NaN', () => {
-    const e = configError(() => loadAlertsConfig({ ALERT_TEAM_LEAD_IDS: '123456789,12a4' }));
+  it('ALERT_TEAM_LEAD_IDS: a typo is an error naming the element, not NaN; it is the older name of TEAM_LEAD_IDS', () => {
+    const e = configError(() => loadBotConfig({ ALERT_TEAM_LEAD_IDS: '123456789,12a4' }));
     expect(e.variable).toBe('ALERT_TEAM_LEAD_IDS');
     expect(e.message).toMatch(/must list Telegram user ids: positive integers separated by commas .*; item 2 of 2, "12a4", is not one/);
-    expect(loadAlertsConfig({ ALERT_TEAM_LEAD_IDS: '123456789, 987654321' }).ALERT_TEAM_LEAD_IDS).toEqual([123456789, 987654321]);
-    expect(loadAlertsConfig({ ALERT_TEAM_LEAD_IDS: '' }).ALERT_TEAM_LEAD_IDS).toEqual([]);
+    expect([...loadBotConfig({ ALERT_TEAM_LEAD_IDS: '123456789, 987654321' }).teamLeadIds]).toEqual([123456789, 987654321]);
+    expect([...loadBotConfig({ ALERT_TEAM_LEAD_IDS: '' }).teamLeadIds]).toEqual([]);
+    // One source: TEAM_LEAD_IDS wins when both are set.
+    expect([...loadBotConfig({ TEAM_LEAD_IDS: '5', ALERT_TEAM_LEAD_IDS: '6' }).teamLeadIds]).toEqual([5]);
+    expect(configError(() => loadBotConfig({ TEAM_LEAD_IDS: '1,x' })).variable).toBe('TEAM_LEAD_IDS');
+    expect(configError(() => loadBotConfig({ ADMIN_IDS: '-3' })).variable).toBe('ADMIN_IDS');
+    expect([...loadBotConfig({ ADMIN_IDS: '7,8' }).adminIds]).toEqual([7, 8]);
   });
 
   it('empty durations, integers and booleans of the desk are errors, an empty DIGEST_TIME means no digest', () => {

@@ -52,7 +52,17 @@ export const loadBotEnv = defineConfig('bot', {
     doc: 'Business-hours calendars per queue, ";"-separated: "L1=Mon-Fri 09:00-18:00 Europe/Berlin; L2=Mon-Sat 08:00-20:00 UTC". Queues without one run 24/7.',
   }),
   REPEAT_CONTACT_WINDOW: env.duration({ default: '7d', doc: 'A new ticket is a repeat contact when the customer had a ticket resolved this long before.' }),
-  AGENT_CACHE_TTL: env.duration({ default: '60s', doc: 'How long a support-group membership check (getChatMember) is cached.' }),
+  AGENT_CACHE_TTL: env.duration({
+    default: '60s',
+    doc: "How long a support-group membership check (getChatMember) and the group's administrators list are cached; a chat_member update forgets the entry at once.",
+  }),
+  TEAM_LEAD_IDS: env.userIds({
+    doc: "Telegram user ids of team leads (broadcasts, bans, muting alerts, configuration commands; an urgent broadcast needs two). Unset: the support group's administrators.",
+  }),
+  ALERT_TEAM_LEAD_IDS: env.userIds({ doc: 'Older name of TEAM_LEAD_IDS, read when TEAM_LEAD_IDS is unset.' }),
+  ADMIN_IDS: env.userIds({
+    doc: "Telegram user ids of admins (/audit, role changes; an admin may do what a team lead may). Unset: the support group's administrators.",
+  }),
   ALBUM_BUFFER: env.duration({ default: '400ms', doc: 'How long the relay waits for the rest of an album (media_group_id) before copying it as one group.' }),
   THROTTLE: env.bool({
     default: true,
@@ -87,6 +97,10 @@ export interface BotConfig {
   businessHours: ReadonlyMap<string, BusinessCalendar>;
   repeatContactWindowSeconds: number;
   agentCacheTtlMs: number;
+  /** TEAM_LEAD_IDS (else ALERT_TEAM_LEAD_IDS); empty: the support group's administrators (bot/roles.ts). */
+  teamLeadIds: ReadonlySet<number>;
+  /** ADMIN_IDS; empty: the support group's administrators. */
+  adminIds: ReadonlySet<number>;
   albumBufferMs: number;
   /** Bus topic of the events (KAFKA_TOPIC, shared with the ingest). */
   eventsTopic: string;
@@ -129,6 +143,8 @@ export function loadBotConfig(source?: Record<string, string | undefined>): BotC
     businessHours: wrap('BUSINESS_HOURS', () => parseBusinessHours(e.BUSINESS_HOURS ?? '')),
     repeatContactWindowSeconds: e.REPEAT_CONTACT_WINDOW,
     agentCacheTtlMs: e.AGENT_CACHE_TTL * 1000,
+    teamLeadIds: new Set(e.TEAM_LEAD_IDS.length > 0 ? e.TEAM_LEAD_IDS : e.ALERT_TEAM_LEAD_IDS),
+    adminIds: new Set(e.ADMIN_IDS),
     albumBufferMs: e.ALBUM_BUFFER * 1000,
     eventsTopic: loadBusConfig(source).KAFKA_TOPIC,
     throttle: {

@@ -13,6 +13,7 @@ import type { SlaPolicy } from '../sla/policy.js';
 import type { CustomerRepo } from './store/customers.js';
 import type { MessagePairRepo } from './store/message-pairs.js';
 import type { Outbox } from './store/outbox.js';
+import type { StaffRoles } from './roles.js';
 import type { AgentDirectory } from './telegram/agents.js';
 import type { Relay } from './telegram/relay.js';
 import type { TopicManager } from './telegram/topics.js';
@@ -30,6 +31,8 @@ export interface Desk {
   relay: Relay;
   topics: TopicManager;
   agents: AgentDirectory;
+  /** Agent, team lead, admin (bot/roles.ts); check with `authorize(ctx, action)`. */
+  roles: StaffRoles;
   intake: Intake;
   sla: SlaPolicy;
   /** Translates for agents (AGENT_LANGUAGE), outside a customer's context. */

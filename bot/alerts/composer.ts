@@ -2,10 +2,11 @@
  * Telegram side of escalations, installed by createDesk({ composers }):
  *   /sla                  — live SLA state per queue (escalation chat only)
  *   alerts:take:<ticket>  — "Take #N" under an alert: assigns the ticket to the agent who pressed it
+ * Who may press what is bot/roles.ts (roleGuard): Take needs an agent, Mute and Unmute a team lead.
  *   alerts:mute:<queue>   — "Mute 1 h": the queue's alerts are recorded but not posted for ALERT_MUTE_DURATION
  *   alerts:unmute:<queue> — "Unmute", under the mute notice: the queue's alerts are posted again now
  */
-import { Composer, InlineKeyboard, type CallbackQueryContext } from 'grammy';
+import { Composer, InlineKeyboard } from 'grammy';
 import { readSlaSnapshot } from '../../sla/exporter/snapshot.js';
 import type { BotContext } from '../context.js';
 import { replyWithDeskError } from '../error-boundary.js';
@@ -18,7 +19,6 @@ import { AlertStore } from './store.js';
 export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now: () => Date = () => new Date()): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   const inEscalationChat = composer.filter((ctx) => ctx.chat?.id === cfg.ESCALATION_CHAT_ID);
-  const teamLeads = new Set(cfg.ALERT_TEAM_LEAD_IDS.map(Number));
 
   inEscalationChat.command('sla', async (ctx) => {
     const store = new AlertStore(ctx.desk.db);
@@ -56,10 +56,6 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
   inEscalationChat.errorBoundary(takeRefused).callbackQuery(new RegExp(`^${CALLBACK_TAKE}(\\d+)$`), async (ctx) => {
     const ticketId = Number(ctx.match[1]);
     const t = ctx.desk.agentText;
-    if (!(await ctx.desk.agents.isAgent(ctx.from.id))) {
-      await ctx.answerCallbackQuery({ text: t('alert-take-not-agent'), show_alert: true });
-      return;
-    }
     await ctx.desk.tickets.assign(ticketId, ctx.from.id, { at: now() });
     await ctx.answerCallbackQuery({ text: t('alert-take-done', { id: String(ticketId) }) });
     await ctx.reply(t('alert-taken-by', { id: String(ticketId), name: escapeHtml(ctx.from.first_name) }), {
@@ -71,17 +67,9 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
   });
 
   const QUEUE = '([A-Za-z0-9_-]{1,32})';
-  /** Mute and Unmute are for team leads (ALERT_TEAM_LEAD_IDS; empty: anyone in the chat); others get `refusal` as an alert. */
-  async function isTeamLeadElseRefuse(ctx: CallbackQueryContext<BotContext>, refusal: string): Promise<boolean> {
-    if (teamLeads.size === 0 || teamLeads.has(ctx.from.id)) return true;
-    await ctx.answerCallbackQuery({ text: ctx.desk.agentText(refusal), show_alert: true });
-    return false;
-  }
-
   inEscalationChat.callbackQuery(new RegExp(`^${CALLBACK_MUTE}${QUEUE}$`), async (ctx) => {
     const queue = ctx.match[1]!;
     const t = ctx.desk.agentText;
-    if (!(await isTeamLeadElseRefuse(ctx, 'alert-mute-not-lead'))) return;
     const until = new Date(now().getTime() + cfg.ALERT_MUTE_DURATION * 1000);
     await new AlertStore(ctx.desk.db).mute(queue, until, ctx.from.id);
     await ctx.answerCallbackQuery({ text: t('alert-muted-answer', { queue, duration: formatElapsed(cfg.ALERT_MUTE_DURATION, t) }) });
@@ -100,7 +88,6 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
   inEscalationChat.callbackQuery(new RegExp(`^${CALLBACK_UNMUTE}${QUEUE}$`), async (ctx) => {
     const queue = ctx.match[1]!;
     const t = ctx.desk.agentText;
-    if (!(await isTeamLeadElseRefuse(ctx, 'alert-unmute-not-lead'))) return;
     await new AlertStore(ctx.desk.db).unmute(queue);
     await ctx.answerCallbackQuery({ text: t('alert-unmuted-answer', { queue }) });
     // the notice loses its button and says who lifted the mute

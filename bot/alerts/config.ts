@@ -18,9 +18,6 @@ const loadAlertsEnv = defineConfig('alerts', {
     doc: 'How often firing alert messages are re-checked against the ticket store between Alertmanager notifications (new breaches get a reply; a message that is gone is posted again).',
   }),
   ALERT_MUTE_DURATION: env.duration({ default: '1h', doc: 'How long the Mute button under an escalation message silences that queue in Telegram.' }),
-  ALERT_TEAM_LEAD_IDS: env.userIds({
-    doc: 'Telegram user ids allowed to mute and unmute queues from escalation messages. Empty: anyone in the escalation chat.',
-  }),
   ALERT_WEBHOOK_BODY_LIMIT: env.int({ default: 1_048_576, min: 1024, doc: 'Largest Alertmanager webhook body accepted, in bytes (larger → 413).' }),
   DIGEST_TIME: env.string({
     default: '09:00',

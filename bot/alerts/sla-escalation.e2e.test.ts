@@ -45,9 +45,9 @@ beforeAll(async () => {
   sandbox = await startSandbox({ port: 0 });
   tg = new SandboxClient(sandbox.url);
   db = await openDatabase({ DATA_DIR: tmp.dir, DATABASE_URL: undefined, DATABASE_POOL_SIZE: 1 });
-  const config = loadBotConfig({ THROTTLE: '0', VIP_USER_IDS: `${VIP},${VIP2},${VIP3}`, LOG_LEVEL: 'warn' });
+  const config = loadBotConfig({ THROTTLE: '0', VIP_USER_IDS: `${VIP},${VIP2},${VIP3}`, LOG_LEVEL: 'warn', TEAM_LEAD_IDS: String(LEAD) });
   // A 1 s refresh: a new breach or a vanished message is acted on within a second.
-  const alertsConfig = loadAlertsConfig({ ALERTMANAGER_WEBHOOK_TOKEN: TOKEN, ALERT_TEAM_LEAD_IDS: String(LEAD), ALERT_REFRESH_INTERVAL: '1s' });
+  const alertsConfig = loadAlertsConfig({ ALERTMANAGER_WEBHOOK_TOKEN: TOKEN, ALERT_REFRESH_INTERVAL: '1s' });
   desk = await createDesk({
     db,
     bus: new MemoryBus(),
@@ -141,7 +141,7 @@ describe('VIP first-response breach → escalation chat → answer → resolved'
     await tg.pressSupportButton({ from_id: AGENT, chat_id: DEFAULT_ESCALATION_CHAT_ID, message_id: alertMessageId, text: '🔕 Mute VIP 1 h' });
     await tg.waitFor(
       async () =>
-        (await escalation()).find((m) => m.message_id === alertMessageId)?.callback_answers.some((a) => a.text?.includes('Only team leads')) || undefined,
+        (await escalation()).find((m) => m.message_id === alertMessageId)?.callback_answers.some((a) => a.text?.includes('Only a team lead')) || undefined,
       { timeoutMs: 20_000, what: 'the refusal' },
     );
     expect((await db.query('SELECT 1 FROM alert_mutes WHERE queue = $1', ['VIP'])).rows).toHaveLength(0);
@@ -196,7 +196,7 @@ describe('VIP first-response breach → escalation chat → answer → resolved'
     await tg.pressSupportButton({ from_id: AGENT, chat_id: DEFAULT_ESCALATION_CHAT_ID, message_id: notice.message_id, text: '🔔 Unmute VIP' });
     await tg.waitFor(
       async () =>
-        (await escalation()).find((m) => m.message_id === notice.message_id)?.callback_answers.some((a) => a.text?.includes('Only team leads')) || undefined,
+        (await escalation()).find((m) => m.message_id === notice.message_id)?.callback_answers.some((a) => a.text?.includes('Only a team lead')) || undefined,
       { timeoutMs: 20_000, what: 'the refusal' },
     );
     expect((await db.query('SELECT 1 FROM alert_mutes WHERE queue = $1', ['VIP'])).rows).toHaveLength(1);

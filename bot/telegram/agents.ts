@@ -1,6 +1,8 @@
 /**
- * Who is an agent: a member of the support group, asked with getChatMember
- * and cached briefly (membership changes are rare, commands are frequent).
+ * Who is an agent: a member of the support group — not restricted, not left
+ * or kicked — asked with getChatMember and cached briefly (membership changes
+ * are rare, commands are frequent); a chat_member update forgets the entry at
+ * once (bot/roles.ts roleGuard), so one who left is refused on their next press.
  */
 import { GrammyError, type Api } from 'grammy';
 
@@ -22,7 +24,8 @@ export class AgentDirectory {
     let isAgent = false;
     try {
       const m = await this.api.getChatMember(this.supportChatId, userId);
-      isAgent = MEMBER_STATUSES.has(m.status) || (m.status === 'restricted' && m.is_member);
+      // A restricted member is muted in the group by its admins: no agent of the desk either.
+      isAgent = MEMBER_STATUSES.has(m.status);
     } catch (e) {
       // "user not found" (400) means not a member; anything else (network, 5xx after retries) is not an
       // answer — rethrow rather than shut a real agent out for the whole cache period.

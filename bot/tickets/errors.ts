@@ -13,7 +13,13 @@ export type DeskErrorCode =
   | 'unknown-queue'
   | 'same-queue'
   | 'category-already-set'
-  | 'unknown-category';
+  | 'unknown-category'
+  /** bot/roles.ts: the one who acted lacks the role the action needs. */
+  | 'role-agent'
+  | 'role-team_lead'
+  | 'role-admin'
+  /** An urgent broadcast waits for a second team lead's press. */
+  | 'broadcast-second-lead';
 
 export class DeskError extends Error {
   constructor(

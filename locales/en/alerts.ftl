@@ -64,17 +64,14 @@ alert-resolved-followup-queue = ✅ Resolved: { $title } in { $queue } after { $
 alert-refired-below = 🔁 Fired again at { $time }: <a href="{ $link }">see the new message</a>
 
 ## Buttons under alerts
-alert-take-not-agent = Only agents of the support group can take tickets.
 alert-take-failed = Cannot take #{ $id }: { $why }.
 alert-take-why-not-found = no such ticket
 alert-take-why-resolved = it is already resolved
 alert-take-done = Ticket #{ $id } is yours.
 alert-taken-by = 🙋 #{ $id } taken by { $name }.
-alert-mute-not-lead = Only team leads can mute a queue.
 alert-muted-answer = { $queue } muted for { $duration }.
 alert-muted-notice = 🔕 Alerts of <b>{ $queue }</b> muted until { $until } by { $name }. They are still recorded; /sla shows the live state.
 alert-unmute = 🔔 Unmute { $queue }
-alert-unmute-not-lead = Only team leads can unmute a queue.
 alert-unmuted-answer = { $queue } unmuted.
 alert-unmuted-notice = 🔔 Alerts of <b>{ $queue }</b> are posted again: unmuted at { $time } by { $name }.
 

@@ -33,3 +33,7 @@ desk-error-same-queue = The ticket is already in { $queue }.
 desk-error-ticket-not-found = Ticket not found.
 desk-error-category-already-set = A topic was chosen for this ticket already.
 desk-error-unknown-category = Unknown topic.
+desk-error-role-agent = Only agents of the support group can do this (members who are not restricted).
+desk-error-role-team_lead = Only a team lead can do this.
+desk-error-role-admin = Only an admin can do this.
+desk-error-broadcast-second-lead = Waiting for a second team lead: an urgent broadcast to all customers needs another team lead to press Urgent.

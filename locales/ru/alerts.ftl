@@ -73,17 +73,14 @@ alert-resolved-followup-queue = ✅ Решено: { $title } в { $queue } за 
 alert-refired-below = 🔁 Сработало снова в { $time }: <a href="{ $link }">см. новое сообщение</a>
 
 ## Кнопки под алертами
-alert-take-not-agent = Брать тикеты могут только агенты группы поддержки.
 alert-take-failed = Не удалось взять #{ $id }: { $why }.
 alert-take-why-not-found = такого тикета нет
 alert-take-why-resolved = он уже решён
 alert-take-done = Тикет #{ $id } теперь ваш.
 alert-taken-by = 🙋 #{ $id } взял(а) { $name }.
-alert-mute-not-lead = Заглушать очередь могут только тимлиды.
 alert-muted-answer = { $queue } заглушена на { $duration }.
 alert-muted-notice = 🔕 Алерты очереди <b>{ $queue }</b> заглушены до { $until } ({ $name }). Они по-прежнему записываются; /sla показывает текущее состояние.
 alert-unmute = 🔔 Включить { $queue }
-alert-unmute-not-lead = Включать очередь могут только тимлиды.
 alert-unmuted-answer = Алерты { $queue } снова включены.
 alert-unmuted-notice = 🔔 Алерты очереди <b>{ $queue }</b> снова публикуются: включил(а) { $name } в { $time }.
 

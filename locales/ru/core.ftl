@@ -33,3 +33,7 @@ desk-error-same-queue = Обращение уже в очереди { $queue }.
 desk-error-ticket-not-found = Обращение не найдено.
 desk-error-category-already-set = Тема обращения уже выбрана.
 desk-error-unknown-category = Неизвестная тема.
+desk-error-role-agent = Это могут только агенты группы поддержки (участники без ограничений).
+desk-error-role-team_lead = Это может только тимлид.
+desk-error-role-admin = Это может только администратор.
+desk-error-broadcast-second-lead = Ждём второго тимлида: срочную рассылку всем клиентам должен подтвердить другой тимлид кнопкой «Срочно».

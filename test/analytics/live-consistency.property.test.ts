@@ -66,8 +66,8 @@ beforeAll(async () => {
   sandbox = await startSandbox({ port: 0, floodLimits: false });
   tg = new SandboxClient(sandbox.url);
   db = await openDatabase({ DATA_DIR: tmp.dir, DATABASE_URL: undefined, DATABASE_POOL_SIZE: 1 });
-  config = loadBotConfig({ THROTTLE: '0', LOG_LEVEL: 'warn', VIP_USER_IDS: String(VIP_CUSTOMER) });
-  const alertsConfig = loadAlertsConfig({ ALERT_TEAM_LEAD_IDS: String(LEAD) });
+  config = loadBotConfig({ THROTTLE: '0', LOG_LEVEL: 'warn', VIP_USER_IDS: String(VIP_CUSTOMER), TEAM_LEAD_IDS: String(LEAD) });
+  const alertsConfig = loadAlertsConfig({});
   bus = new MemoryBus();
   desk = await createDesk({
     db,

@@ -7,7 +7,8 @@ const AGENT = 500_003;
 const VIP = 3999;
 
 beforeAll(async () => {
-  h = await startHarness({ env: { VIP_USER_IDS: String(VIP), BUSINESS_HOURS: 'L2=Mon-Fri 09:00-18:00 Europe/Berlin' } });
+  // AGENT is also a team lead: /ban needs one (bot/roles.ts).
+  h = await startHarness({ env: { VIP_USER_IDS: String(VIP), BUSINESS_HOURS: 'L2=Mon-Fri 09:00-18:00 Europe/Berlin', TEAM_LEAD_IDS: String(AGENT) } });
 });
 afterAll(async () => h?.close());
 

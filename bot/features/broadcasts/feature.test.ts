@@ -12,13 +12,15 @@ const OPTED_OUT = [8001, 8002];
 const BLOCKED = 8003;
 const BANNED = 8004;
 const HOUR = 3600_000;
+/** The second team lead of the two-person rule for urgent broadcasts (AGENT is the first). */
+const LEAD2 = 700_002;
 
 beforeAll(async () => {
   // Telegram's global (30/s) and per-chat (1/s) limits, which a broadcast must respect, are enforced
   // by the sandbox and kept by the desk's throttler; the group limit is raised so the many previews
   // and status edits of these tests don't wait for minutes.
   h = await startFeatureHarness({
-    botEnv: { THROTTLE: '1', THROTTLE_GROUP_PER_MINUTE: '600' },
+    botEnv: { THROTTLE: '1', THROTTLE_GROUP_PER_MINUTE: '600', TEAM_LEAD_IDS: `${AGENT},${LEAD2}` },
     sandbox: { floodLimits: { groupPerMinute: 600 } },
     env: { BROADCAST_PROGRESS_INTERVAL: '0s' },
   });
@@ -67,7 +69,10 @@ describe('broadcast', () => {
   it('counts a failed delivery and does not send twice when run again', async () => {
     await h.client.sendSupportMessage({ from_id: AGENT, text: '/broadcast --urgent Service restored.' });
     const preview = await h.client.waitForChatMessage(SUPPORT, /Broadcast #\d+ preview[\s\S]*Service restored/);
-    expect(preview.text).toContain('🚨 Urgent.');
+    // Two-person rule: --urgent asks for it, a second team lead's press makes it urgent.
+    expect(preview.text).toContain('waiting for a second team lead');
+    await h.client.pressSupportButton({ from_id: LEAD2, message_id: preview.message_id, text: '🚨 Urgent: off' });
+    await h.client.waitForChatMessage(SUPPORT, (m) => m.message_id === preview.message_id && /🚨 Urgent\./.test(m.text ?? ''));
     // The first delivery finds the customer gone (8005, the lowest eligible id; later broadcasts skip them).
     await h.client.injectFault({ method: 'sendMessage', error_code: 403, description: 'Forbidden: bot was blocked by the user', count: 1 });
     await h.client.pressSupportButton({ from_id: AGENT, message_id: preview.message_id, text: '✅ Confirm' });
@@ -103,6 +108,8 @@ describe('broadcast', () => {
       await h.client.sendSupportMessage({ from_id: AGENT, text: '/broadcast Login outage, we are on it.' });
       const urgent = await h.client.waitForChatMessage(SUPPORT, /Broadcast #\d+ preview[\s\S]*Login outage/);
       await h.client.pressSupportButton({ from_id: AGENT, message_id: urgent.message_id, text: '🚨 Urgent: off' });
+      await h.client.waitForChatMessage(SUPPORT, (m) => m.message_id === urgent.message_id && /waiting for a second team lead/.test(m.text ?? ''));
+      await h.client.pressSupportButton({ from_id: LEAD2, message_id: urgent.message_id, text: '🚨 Urgent: off' });
       await h.client.waitForChatMessage(SUPPORT, (m) => m.message_id === urgent.message_id && /🚨 Urgent\./.test(m.text ?? ''));
       await h.client.pressSupportButton({ from_id: AGENT, message_id: urgent.message_id, text: '✅ Confirm' });
       await h.client.waitForChatMessage(SUPPORT, (m) => m.message_id === urgent.message_id && /finished/.test(m.text ?? ''), { timeoutMs: 30_000 });

@@ -4,7 +4,12 @@
  * preview with the audience and Confirm / Urgent / Cancel. On confirm the
  * message goes to every customer who has not opted out (/unsubscribe), is not
  * banned and has not blocked the bot, each in their language's frame.
- * Non-urgent broadcasts wait for the end of QUIET_HOURS. Sending runs as a
+ * Non-urgent broadcasts wait for the end of QUIET_HOURS. Who may broadcast is
+ * bot/roles.ts (a team lead; the guard authorises /broadcast and every bc:
+ * button). Two-person rule: Urgent (the button, or --urgent) by one team lead
+ * only asks for it — the preview and their press say "waiting for a second
+ * team lead" — and the broadcast becomes urgent when another team lead presses
+ * Urgent; confirmed before that, it goes out as a normal one. Sending runs as a
  * scheduler job (durable: a restart resumes where it stopped, and the
  * per-recipient row written before each send means nobody gets it twice),
  * paced by the API's throttler, with progress edited into the status message
@@ -18,6 +23,7 @@ import type { FeatureRuntime } from '../../runtime/runtime.js';
 import type { Job } from '../../scheduler/scheduler.js';
 import { customerText, escapeHtml } from '../../telegram/present.js';
 import { ack, inThread, isAgentUpdate, topicTarget } from '../../telegram/update.js';
+import { DeskError } from '../../tickets/errors.js';
 
 export const BROADCAST_JOB = 'broadcast';
 /** Sends in flight at once; the throttler below paces them to Telegram's limits. */
@@ -28,6 +34,7 @@ interface BroadcastRow {
   id: number;
   text: string;
   urgent: boolean;
+  urgent_requested_by: number | null;
   created_by: number;
   status: 'draft' | 'cancelled' | 'scheduled' | 'sending' | 'done';
   status_chat_id: number | null;
@@ -82,14 +89,20 @@ export function broadcastsFeature(rt: FeatureRuntime): Composer<BotContext> {
     if (!text) return void (await ctx.reply(desk.agentText('bc-usage'), inThread(ctx)));
     // Header and footer must still fit in one Telegram message (4096 characters).
     if (text.length > MAX_TEXT) return void (await ctx.reply(desk.agentText('bc-too-long', { max: MAX_TEXT, length: text.length }), inThread(ctx)));
+    // --urgent asks for it: urgent only once a second team lead presses Urgent.
+    const requestedBy = urgent ? ctx.from!.id : null;
     const id = (
-      await desk.db.query<{ id: number }>('INSERT INTO broadcasts (text, urgent, created_by) VALUES ($1, $2, $3) RETURNING id', [text, urgent, ctx.from!.id])
+      await desk.db.query<{ id: number }>('INSERT INTO broadcasts (text, urgent, urgent_requested_by, created_by) VALUES ($1, false, $2, $3) RETURNING id', [
+        text,
+        requestedBy,
+        ctx.from!.id,
+      ])
     ).rows[0]!.id;
     const aud = await audience(desk);
-    const msg = await ctx.reply(previewText(desk, rt, { id, text, urgent }, aud), {
+    const msg = await ctx.reply(previewText(desk, rt, { id, text, urgent: false, urgent_requested_by: requestedBy }, aud), {
       ...inThread(ctx),
       parse_mode: 'HTML',
-      reply_markup: previewKeyboard(desk, id, urgent),
+      reply_markup: previewKeyboard(desk, id, false),
     });
     await desk.db.query('UPDATE broadcasts SET status_chat_id = $2, status_thread_id = $3, status_message_id = $4 WHERE id = $1', [
       id,
@@ -111,12 +124,24 @@ export function broadcastsFeature(rt: FeatureRuntime): Composer<BotContext> {
       return void (await ctx.editMessageText(desk.agentText('bc-cancelled', { id })).catch(() => undefined));
     }
     if (action === 'urgent') {
-      const urgent = !b.urgent;
-      await desk.db.query('UPDATE broadcasts SET urgent = $2 WHERE id = $1', [id, urgent]);
-      await ack(ctx);
-      return void (await ctx
-        .editMessageText(previewText(desk, rt, { ...b, urgent }, await audience(desk)), { parse_mode: 'HTML', reply_markup: previewKeyboard(desk, id, urgent) })
-        .catch(() => undefined));
+      const by = ctx.from.id;
+      // Off again: any team lead. On: the first press asks, a second team lead's press makes it urgent.
+      const r = await desk.db.query<BroadcastRow>(
+        `UPDATE broadcasts SET
+           urgent = CASE WHEN urgent THEN false WHEN urgent_requested_by IS NOT NULL AND urgent_requested_by <> $2 THEN true ELSE false END,
+           urgent_requested_by = CASE WHEN urgent THEN NULL ELSE coalesce(urgent_requested_by, $2) END
+         WHERE id = $1 AND status = 'draft' RETURNING *`,
+        [id, by],
+      );
+      const next = r.rows[0];
+      if (!next) return void (await ack(ctx, { text: desk.agentText('bc-not-draft') }));
+      const edit = ctx
+        .editMessageText(previewText(desk, rt, next, await audience(desk)), { parse_mode: 'HTML', reply_markup: previewKeyboard(desk, id, next.urgent) })
+        .catch(() => undefined);
+      await edit;
+      // Asked for, not yet confirmed by someone else: the refusal's reason goes under the button.
+      if (!next.urgent && next.urgent_requested_by !== null) throw new DeskError('broadcast-second-lead', { broadcast: id });
+      return void (await ack(ctx));
     }
     const now = rt.clock();
     const due = b.urgent ? now : nextAllowed(rt.config.quietHours, now);
@@ -150,10 +175,16 @@ export function broadcastsFeature(rt: FeatureRuntime): Composer<BotContext> {
   return composer;
 }
 
-function previewText(desk: Desk, rt: FeatureRuntime, b: { id: number; text: string; urgent: boolean }, aud: Audience): string {
+function previewText(
+  desk: Desk,
+  rt: FeatureRuntime,
+  b: { id: number; text: string; urgent: boolean; urgent_requested_by: number | null },
+  aud: Audience,
+): string {
   const quiet = !b.urgent && isQuiet(rt.config.quietHours, rt.clock());
+  const urgent = b.urgent ? 'yes' : b.urgent_requested_by !== null ? 'pending' : 'no';
   return [
-    desk.agentText('bc-preview', { id: b.id, recipients: aud.recipients.length, optedOut: aud.optedOut, urgent: b.urgent ? 'yes' : 'no' }),
+    desk.agentText('bc-preview', { id: b.id, recipients: aud.recipients.length, optedOut: aud.optedOut, urgent }),
     quiet ? desk.agentText('bc-preview-quiet') : '',
     '',
     escapeHtml(b.text),

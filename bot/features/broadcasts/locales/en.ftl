@@ -13,6 +13,7 @@ bc-too-long = The broadcast is { $length } characters long; { $max } at most fit
 bc-not-in-topic = Broadcasts are sent from the General topic (or a staff topic), not from a customer's topic.
 bc-preview = 📣 Broadcast #{ $id } preview — { $recipients } recipients, { $optedOut } opted out. { $urgent ->
         [yes] 🚨 Urgent.
+        [pending] 🚨 Urgent asked for — waiting for a second team lead to press Urgent.
        *[no] Not urgent.
     }
 bc-preview-quiet = 🌙 Quiet hours now: a non-urgent broadcast starts when they end.
