@@ -25,6 +25,8 @@ import type { FeatureHooks } from './hooks.js';
 import { createI18n } from './i18n.js';
 import { trackBacklog } from './metrics.js';
 import { DeskNotifier } from './notifier.js';
+import { loadAlertsConfig } from './alerts/config.js';
+import { DeliveryRepair, type EscalationTarget } from './delivery-repair.js';
 import { OutboxRelay } from './outbox-relay.js';
 import { SlaPolicy } from '../sla/policy.js';
 import { CustomerRepo } from './store/customers.js';
@@ -56,6 +58,8 @@ export interface DeskOptions {
   composers?: Composer<BotContext>[];
   /** Defaults to bot/features/index.ts. */
   features?: { composer: Composer<BotContext>; hooks: FeatureHooks };
+  /** Where held customer messages are announced (bot/delivery-repair.ts); default ESCALATION_CHAT_ID/ESCALATION_THREAD_ID. */
+  escalation?: EscalationTarget;
   /** Partitions of the events topic if the relay creates it (KAFKA_PARTITIONS). */
   eventsPartitions?: number;
   log?: Logger;
@@ -185,6 +189,17 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
     locales: i18n.locales,
     log,
   };
+  // Customer messages that cannot reach the support group wait here, and are delivered once it works again.
+  const deliveries = new DeliveryRepair({
+    desk: services,
+    escalation: () => {
+      if (o.escalation) return o.escalation;
+      const a = loadAlertsConfig();
+      return { chatId: a.ESCALATION_CHAT_ID, ...(a.ESCALATION_THREAD_ID ? { threadId: a.ESCALATION_THREAD_ID } : {}) };
+    },
+    log: log.child({ part: 'deliveries' }),
+  });
+  relay.holdWith(deliveries);
 
   const outboxRelay = new OutboxRelay({
     db,
@@ -219,6 +234,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
       await bot.init();
       for (const h of features.hooks.onStart ?? []) await h(services);
       outboxRelay.start();
+      await deliveries.start();
       if (config.webhookUrl) {
         await bot.api.setWebhook(config.webhookUrl, { secret_token: config.webhookSecret, allowed_updates: [...ALLOWED_UPDATES] });
         log.info({ url: config.webhookUrl }, 'webhook registered');
@@ -231,6 +247,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
     async stop() {
       if (runner?.isRunning()) await runner.stop();
       await relay.idle();
+      await deliveries.stop();
       for (const h of features.hooks.onStop ?? []) await h().catch((err: unknown) => log.error({ err }, 'feature stop failed'));
       await outboxRelay.stop();
       untrack();

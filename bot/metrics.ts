@@ -67,3 +67,26 @@ export const selfCheckDegraded = once(
       registers: [registry],
     }),
 );
+
+/** Sources of held customer messages (bot/delivery-repair.ts) of the desks in this process. */
+const awaitingSources = new Set<() => Promise<number>>();
+
+export const messagesAwaitingDelivery = once(
+  'desk_messages_awaiting_delivery',
+  () =>
+    new Gauge({
+      name: 'desk_messages_awaiting_delivery',
+      help: 'Customer messages that could not reach the support group yet (e.g. its topics cannot be created) and wait for the repair loop',
+      registers: [registry],
+      async collect() {
+        let n = 0;
+        for (const f of awaitingSources) n += await f().catch(() => 0);
+        this.set(n);
+      },
+    }),
+);
+
+export function trackAwaitingDelivery(source: () => Promise<number>): () => void {
+  awaitingSources.add(source);
+  return () => awaitingSources.delete(source);
+}

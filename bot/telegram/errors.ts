@@ -30,3 +30,11 @@ export function isReplyGone(e: unknown): boolean {
 export function isMessageGone(e: unknown): boolean {
   return e instanceof GrammyError && e.error_code === 400 && /message to edit not found|message can't be edited|MESSAGE_ID_INVALID/i.test(e.description);
 }
+
+/**
+ * The one copy failure that is permanent: the original cannot be copied ("message to copy not found": the
+ * customer deleted it; "message can't be copied": e.g. a quiz poll). Every other failure is retried.
+ */
+export function isUncopyable(e: unknown): boolean {
+  return e instanceof GrammyError && e.error_code === 400 && /message to copy not found|message can't be copied/i.test(e.description);
+}

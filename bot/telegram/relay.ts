@@ -12,13 +12,14 @@
  * - A customer who blocked the bot is marked (customers.blocked_bot) and the
  *   agents are told once; such sends are not retried.
  */
-import { GrammyError, type Api } from 'grammy';
+import type { Api } from 'grammy';
 import type { Message, MessageEntity, ReplyParameters } from 'grammy/types';
 import type { Logger } from '../../core/log.js';
 import type { CustomerRepo } from '../store/customers.js';
 import type { MessagePairRepo } from '../store/message-pairs.js';
+import type { Ticket } from '../store/types.js';
 import type { TicketService } from '../tickets/service.js';
-import { isBlockedByUser, isHarmlessEditError, isReplyGone } from './errors.js';
+import { isBlockedByUser, isHarmlessEditError, isReplyGone, isUncopyable } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { messageKind } from './message-kind.js';
 import type { TopicManager } from './topics.js';
@@ -47,6 +48,18 @@ export interface RelayHint {
   checked?: boolean;
 }
 
+/**
+ * Where customer messages wait while they cannot reach the support group (bot/delivery-repair.ts): a customer
+ * with messages waiting has every later one queued behind them, so the topic gets them in order.
+ */
+export interface DeliveryHolds {
+  isWaiting(customerId: number): boolean;
+  /** Keeps `msgs` for the repair; `cause`: the failure that stopped their delivery (none: queued behind others). */
+  hold(customerId: number, ticketId: number, msgs: Message[], cause?: unknown): Promise<void>;
+  /** A new ticket's card could not be posted (its topic could not be created). */
+  cardFailed(ticket: Ticket, cause: unknown): Promise<void>;
+}
+
 interface PendingAlbum {
   messages: Message[];
   timer: NodeJS.Timeout | undefined;
@@ -56,8 +69,53 @@ interface PendingAlbum {
 export class Relay {
   private readonly queue = new KeyedQueue();
   private readonly albums = new Map<string, PendingAlbum>();
+  private holds: DeliveryHolds | undefined;
 
   constructor(private readonly o: RelayOptions) {}
+
+  /** Installs the store of messages waiting for delivery (the desk's DeliveryRepair). */
+  holdWith(holds: DeliveryHolds): void {
+    this.holds = holds;
+  }
+
+  /** A new ticket's card could not be posted: the repair posts it (rethrows without a repair installed). */
+  async cardFailed(ticket: Ticket, cause: unknown): Promise<void> {
+    if (!this.holds) throw cause;
+    await this.holds.cardFailed(ticket, cause);
+  }
+
+  /** Runs `job` in the customer's relay order: after what is queued for them, before anything queued later. */
+  exclusive<T>(customerId: number, job: () => Promise<T>): Promise<T> {
+    return this.queue.run(`c:${customerId}`, job);
+  }
+
+  /**
+   * Copies one waiting customer message (by id, from their private chat) into their topic, creating the topic
+   * if needed, unless message_pairs has it already. Call inside exclusive(); throws what the copy threw.
+   */
+  async copyWaiting(customerId: number, ticketId: number, messageId: number, replyToMessageId: number | null): Promise<void> {
+    if (await this.o.pairs.bySource(customerId, messageId)) return;
+    const counterpart = replyToMessageId === null ? undefined : await this.o.pairs.counterpart(customerId, replyToMessageId);
+    const reply = counterpart === undefined ? undefined : { message_id: counterpart, allow_sending_without_reply: true };
+    const title = async () => {
+      const [c, t] = await Promise.all([this.o.customers.get(customerId), this.o.tickets.get(ticketId)]);
+      return this.o.topics.titleFor(t!, c!);
+    };
+    const stub = { message_id: messageId, chat: { id: customerId, type: 'private' } } as Message;
+    const [copied] = await this.o.topics.withThread(customerId, title, (thread) =>
+      this.copy(this.o.supportChatId, customerId, [stub], { message_thread_id: thread }, reply),
+    );
+    await this.o.pairs.save([
+      {
+        source_chat_id: customerId,
+        source_message_id: messageId,
+        target_chat_id: this.o.supportChatId,
+        target_message_id: copied!,
+        ticket_id: ticketId,
+        direction: 'in' as const,
+      },
+    ]);
+  }
 
   // ---- customer → topic ----------------------------------------------------
 
@@ -72,6 +130,8 @@ export class Relay {
   private async copyIn(customerId: number, ticketId: number, batch: Message[], hint: RelayHint): Promise<void> {
     const pending = hint.checked && batch.length === 1 ? batch : await this.notYetRelayed(batch);
     if (pending.length === 0) return;
+    // Earlier messages of this customer wait for delivery: this one waits behind them (order kept).
+    if (this.holds?.isWaiting(customerId)) return this.holds.hold(customerId, ticketId, pending);
     const chatId = pending[0]!.chat.id;
     const reply = await this.replyTo(pending[0]!, chatId);
     const title = async () => {
@@ -87,7 +147,12 @@ export class Relay {
         hint.threadId ?? undefined,
       );
     } catch (e) {
-      if (!(e instanceof GrammyError) || e.error_code !== 400) throw e;
+      // Anything but a message that cannot be copied is retried: the topic cannot be created (wrong chat, topics
+      // off, no can_manage_topics), Telegram failed for good after the retries… The repair delivers it later.
+      if (!isUncopyable(e)) {
+        if (!this.holds) throw e;
+        return this.holds.hold(customerId, ticketId, pending, e);
+      }
       // Some messages cannot be copied (e.g. a quiz poll): tell the agents instead of losing it silently.
       this.o.log.warn({ err: e, customerId }, 'customer message could not be copied');
       await this.sendToTopic(customerId, this.o.agentText('agent-uncopyable', { kind: messageKind(pending[0]!) }));

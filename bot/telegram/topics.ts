@@ -60,10 +60,10 @@ export class TopicManager {
     const running = this.inflight.get(customerId);
     if (running) return running;
     const creation = this.createOnce(customerId, title).finally(() => this.inflight.delete(customerId));
-    this.inflight.set(
-      customerId,
-      creation.then((c) => c.threadId),
-    );
+    const shared = creation.then((c) => c.threadId);
+    // Callers that join get the failure; when none does, it is not an unhandled rejection (this call throws it).
+    shared.catch(() => undefined);
+    this.inflight.set(customerId, shared);
     const { threadId, created } = await creation;
     // Only the call that created the topic follows up; callers that joined it (or found it) do not.
     if (created) await this.onCreated?.(customerId, threadId).catch((err: unknown) => this.log.error({ err, customerId }, 'topic creation follow-up failed'));

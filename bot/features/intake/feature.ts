@@ -104,7 +104,8 @@ async function onCustomerMessage(ctx: BotContext, msg: Message, steps: readonly 
   // A held message joins the ticket like any other; only its copy into the topic waits (held.ts).
   // The hold is stored first, so a new ticket's card shows it from the start.
   const held = hold && (await storeHold(desk, ticket, msg, hold));
-  if (created) await postCard(desk, ticket);
+  // A card that cannot be posted (the topic cannot be created) is the repair's job: the customer still gets the receipt.
+  if (created) await postCard(desk, ticket).catch((e: unknown) => desk.relay.cardFailed(ticket, e));
   else if (held && held.release_at === null) await refreshCard(desk, ticket, customer);
   await desk.tickets.recordCustomerMessage(ticket.id, { kind: messageKind(msg), textLength: textLength(msg), at }, created ? undefined : ticket);
   if (held) await announceHold(desk, held, msg, hold);
