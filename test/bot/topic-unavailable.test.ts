@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registry } from '../../core/metrics.js';
-import { DEFAULT_ESCALATION_CHAT_ID } from '../../sandbox/identities.js';
+import { DEFAULT_ESCALATION_CHAT_ID, SANDBOX_BOT_ID } from '../../sandbox/identities.js';
 import type { MessageView } from '../../sandbox/index.js';
 import { startHarness, SUPPORT, topicOf, type Harness } from './harness.js';
 
@@ -94,6 +94,19 @@ describe('topics cannot be created', () => {
     await h.settle();
     await expectDelivered(a, [a1!, a2!]);
     await expectDelivered(b, [b1!]);
+  }, 90_000);
+
+  it('the bot lost can_manage_topics: the same, and the escalation chat names the reason', async () => {
+    const [a, b] = [18_501, 18_502];
+    await h.client.setMember({ user_id: SANDBOX_BOT_ID, status: 'administrator', can_manage_topics: false });
+    const before = (await h.client.getChatMessages(DEFAULT_ESCALATION_CHAT_ID)).length;
+    const [a1, b1, a2] = await writeWhileBroken(a, b, 'rights');
+    const told = (await h.client.getChatMessages(DEFAULT_ESCALATION_CHAT_ID)).slice(before).filter((m) => /Topics cannot be created/.test(m.text ?? ''));
+    expect(told).toHaveLength(1);
+    await h.client.setMember({ user_id: SANDBOX_BOT_ID, status: 'administrator', can_manage_topics: true });
+    await expectDelivered(a, [a1!, a2!]);
+    await expectDelivered(b, [b1!]);
+    expect(await waiting()).toBe(0);
   }, 90_000);
 
   it('a held message the customer deleted meanwhile is the one permanent failure: the agents get a note, the rest is delivered', async () => {
