@@ -205,6 +205,33 @@ export const StaffUpdated = event(
   "An agent's display name, first seen or changed (the ingest writes it to `staff`)",
 );
 
+export const StaffAction = event(
+  'staff_action',
+  {
+    agent_id: TelegramId,
+    reason: Type.Union(
+      [
+        'take',
+        'reply',
+        'note',
+        'resolve',
+        'reopen',
+        'escalate',
+        'ban',
+        'unban',
+        'broadcast',
+        'mute',
+        'unmute',
+        'role_change',
+        'data_export',
+        'data_deletion',
+      ].map((k) => Type.Literal(k)),
+      { description: 'the action kind (bot/audit.ts); agent_id is who acted' },
+    ),
+  },
+  'A staff action, as written to the audit log (bot/audit.ts) in the same transaction',
+);
+
 export const EVENT_SCHEMAS = [
   TicketOpened,
   MessageIn,
@@ -231,6 +258,7 @@ export const EVENT_SCHEMAS = [
   SecretMasked,
   SecretRequestHeld,
   StaffUpdated,
+  StaffAction,
 ] as const;
 
 /**

@@ -1,6 +1,7 @@
 /**
  * Telegram side of escalations, installed by createDesk({ composers }):
  *   /sla                  — live SLA state per queue (escalation chat only)
+ *   /audit                — the staff's audit trail (admins; bot/audit.ts)
  *   alerts:take:<ticket>  — "Take #N" under an alert: assigns the ticket to the agent who pressed it
  * Who may press what is bot/roles.ts (roleGuard): Take needs an agent, Mute and Unmute a team lead.
  *   alerts:mute:<queue>   — "Mute 1 h": the queue's alerts are recorded but not posted for ALERT_MUTE_DURATION
@@ -8,6 +9,7 @@
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import { readSlaSnapshot } from '../../sla/exporter/snapshot.js';
+import { answerAudit, recordAudit } from '../audit.js';
 import type { BotContext } from '../context.js';
 import { replyWithDeskError } from '../error-boundary.js';
 import { isMessageGone } from '../telegram/errors.js';
@@ -37,6 +39,9 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
       },
     );
   });
+
+  // The audit trail, for admins (bot/roles.ts refuses anyone else).
+  inEscalationChat.command('audit', (ctx) => answerAudit(ctx, ctx.match));
 
   // A take the desk refuses (no such ticket, resolved) is answered in the escalation chat's words, as a dialog.
   const takeRefused = replyWithDeskError(
@@ -71,7 +76,10 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
     const queue = ctx.match[1]!;
     const t = ctx.desk.agentText;
     const until = new Date(now().getTime() + cfg.ALERT_MUTE_DURATION * 1000);
-    await new AlertStore(ctx.desk.db).mute(queue, until, ctx.from.id);
+    await ctx.desk.db.transaction(async (tx) => {
+      await new AlertStore(tx).mute(queue, until, ctx.from.id);
+      await recordAudit(tx, ctx.desk.outbox, { actorId: ctx.from.id, action: 'mute', at: now(), detail: { queue, seconds: cfg.ALERT_MUTE_DURATION } });
+    });
     await ctx.answerCallbackQuery({ text: t('alert-muted-answer', { queue, duration: formatElapsed(cfg.ALERT_MUTE_DURATION, t) }) });
     await ctx.reply(
       t('alert-muted-notice', { queue: escapeHtml(queue), until: hhmm(until, ctx.desk.sla.calendar(queue)?.zone), name: escapeHtml(ctx.from.first_name) }),
@@ -88,7 +96,10 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
   inEscalationChat.callbackQuery(new RegExp(`^${CALLBACK_UNMUTE}${QUEUE}$`), async (ctx) => {
     const queue = ctx.match[1]!;
     const t = ctx.desk.agentText;
-    await new AlertStore(ctx.desk.db).unmute(queue);
+    await ctx.desk.db.transaction(async (tx) => {
+      await new AlertStore(tx).unmute(queue);
+      await recordAudit(tx, ctx.desk.outbox, { actorId: ctx.from.id, action: 'unmute', at: now(), detail: { queue } });
+    });
     await ctx.answerCallbackQuery({ text: t('alert-unmuted-answer', { queue }) });
     // the notice loses its button and says who lifted the mute
     const notice = t('alert-unmuted-notice', {

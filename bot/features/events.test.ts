@@ -23,7 +23,8 @@ let bus: Bus;
 let ingest: IngestService;
 
 beforeAll(async () => {
-  h = await startFeatureHarness({ env: { SPAM_NEWCOMER_MESSAGES: '1', SPAM_NEWCOMER_AGE: '0' } });
+  // AGENT broadcasts: a team lead's action (bot/roles.ts).
+  h = await startFeatureHarness({ env: { SPAM_NEWCOMER_MESSAGES: '1', SPAM_NEWCOMER_AGE: '0' }, botEnv: { TEAM_LEAD_IDS: String(AGENT) } });
   const cfg = loadClickHouseConfig({ DATA_DIR: chDir.dir });
   ch = await createClickHouse(cfg);
   await migrate(ch, { eventsTtlDays: cfg.EVENTS_TTL_DAYS });
@@ -156,5 +157,7 @@ describe('feature events in ClickHouse', () => {
     expect(await rows('broadcast_sent', 'ticket_id, agent_id, broadcast_id, recipients, delivered, failed, opted_out')).toEqual([
       { ticket_id: 0, agent_id: AGENT, broadcast_id: expect.stringMatching(/^\d+$/), recipients: 4, delivered: 4, failed: 0, opted_out: 0 },
     ]);
+    // The audited broadcast (bot/audit.ts): who, and the action kind in `reason`.
+    expect(await rows('staff_action', 'ticket_id, agent_id, reason')).toContainEqual({ ticket_id: 0, agent_id: AGENT, reason: 'broadcast' });
   });
 });

@@ -23,6 +23,7 @@ import { addBusinessSeconds } from '../../sla/business-hours.js';
 import type { SlaPolicy } from '../../sla/policy.js';
 import type { Outbox, TicketEventInput } from '../store/outbox.js';
 import type { Customer, Ticket } from '../store/types.js';
+import { recordAudit, type AuditAction } from '../audit.js';
 import { DeskError, isUniqueViolation } from './errors.js';
 
 export type ResolvedBy = 'agent' | 'kb' | 'auto_close' | 'customer';
@@ -225,57 +226,72 @@ export class TicketService {
   }
 
   async assign(ticketId: number, agentId: number, o: { at: Date }): Promise<Ticket> {
-    return this.change(ticketId, UPDATED, async (tx, t) => {
-      if (t.status === 'resolved') throw new DeskError('ticket-resolved', { ticket: t.id });
-      const status: TicketStatus = 'in_progress';
-      const next = await this.update(tx, t.id, { agent_id: agentId, status, intake_state: t.intake_state === 'done' ? 'done' : t.intake_state });
-      const at = iso(eventTime(t, o.at));
-      const events: TicketEventInput[] = [];
-      if (t.agent_id !== agentId) events.push({ type: 'ticket_assigned', occurred_at: at, agent_id: agentId, previous_agent_id: t.agent_id });
-      if (t.status !== status) events.push({ type: 'status_changed', occurred_at: at, agent_id: agentId, from_status: t.status, to_status: status });
-      return { next, events };
-    });
+    return this.change(
+      ticketId,
+      UPDATED,
+      async (tx, t) => {
+        if (t.status === 'resolved') throw new DeskError('ticket-resolved', { ticket: t.id });
+        const status: TicketStatus = 'in_progress';
+        const next = await this.update(tx, t.id, { agent_id: agentId, status, intake_state: t.intake_state === 'done' ? 'done' : t.intake_state });
+        const at = iso(eventTime(t, o.at));
+        const events: TicketEventInput[] = [];
+        if (t.agent_id !== agentId) events.push({ type: 'ticket_assigned', occurred_at: at, agent_id: agentId, previous_agent_id: t.agent_id });
+        if (t.status !== status) events.push({ type: 'status_changed', occurred_at: at, agent_id: agentId, from_status: t.status, to_status: status });
+        return { next, events };
+      },
+      { actorId: agentId, action: 'take', at: o.at },
+    );
   }
 
   async resolve(ticketId: number, o: { by: ResolvedBy; at: Date; agentId?: number }): Promise<Ticket> {
-    return this.change(ticketId, { kind: 'resolved', by: o.by }, async (tx, t) => {
-      if (t.status === 'resolved') throw new DeskError('ticket-already-resolved', { ticket: t.id });
-      const at = eventTime(t, o.at);
-      const next = await this.update(tx, t.id, { status: 'resolved', resolved_at: at, resolved_by: o.by, agent_id: t.agent_id ?? o.agentId ?? null });
-      const agent = o.agentId ?? t.agent_id;
-      return {
-        next,
-        events: [
-          {
-            type: 'ticket_resolved',
-            occurred_at: iso(at),
-            agent_id: agent,
-            resolved_by: o.by,
-            resolution_seconds: seconds(t.created_at, at),
-            resolution_bh_seconds: this.o.sla.businessSeconds(t.queue, t.created_at, at),
-            agent_replies: t.agent_replies,
-          },
-          { type: 'status_changed', occurred_at: iso(at), agent_id: agent, from_status: t.status, to_status: 'resolved' },
-        ],
-      };
-    });
+    return this.change(
+      ticketId,
+      { kind: 'resolved', by: o.by },
+      async (tx, t) => {
+        if (t.status === 'resolved') throw new DeskError('ticket-already-resolved', { ticket: t.id });
+        const at = eventTime(t, o.at);
+        const next = await this.update(tx, t.id, { status: 'resolved', resolved_at: at, resolved_by: o.by, agent_id: t.agent_id ?? o.agentId ?? null });
+        const agent = o.agentId ?? t.agent_id;
+        return {
+          next,
+          events: [
+            {
+              type: 'ticket_resolved',
+              occurred_at: iso(at),
+              agent_id: agent,
+              resolved_by: o.by,
+              resolution_seconds: seconds(t.created_at, at),
+              resolution_bh_seconds: this.o.sla.businessSeconds(t.queue, t.created_at, at),
+              agent_replies: t.agent_replies,
+            },
+            { type: 'status_changed', occurred_at: iso(at), agent_id: agent, from_status: t.status, to_status: 'resolved' },
+          ],
+        };
+      },
+      o.by === 'agent' && o.agentId !== undefined ? { actorId: o.agentId, action: 'resolve', at: o.at } : undefined,
+    );
   }
 
   async reopen(ticketId: number, o: { reason: ReopenReason; at: Date; agentId?: number }): Promise<Ticket> {
     try {
-      return await this.change(ticketId, { kind: 'reopened', reason: o.reason }, async (tx, t) => {
-        if (t.status !== 'resolved') throw new DeskError('ticket-not-resolved', { ticket: t.id });
-        const next = await this.update(tx, t.id, { status: 'waiting_agent', resolved_at: null, resolved_by: null, reopened_count: t.reopened_count + 1 });
-        const agent = o.agentId ?? t.agent_id;
-        const at = iso(eventTime(t, o.at));
-        return {
-          next,
-          events: [
-            { type: 'ticket_reopened', occurred_at: at, agent_id: agent, reason: o.reason },
-            { type: 'status_changed', occurred_at: at, agent_id: agent, from_status: 'resolved', to_status: 'waiting_agent' },
-          ],
-        };
-      });
+      return await this.change(
+        ticketId,
+        { kind: 'reopened', reason: o.reason },
+        async (tx, t) => {
+          if (t.status !== 'resolved') throw new DeskError('ticket-not-resolved', { ticket: t.id });
+          const next = await this.update(tx, t.id, { status: 'waiting_agent', resolved_at: null, resolved_by: null, reopened_count: t.reopened_count + 1 });
+          const agent = o.agentId ?? t.agent_id;
+          const at = iso(eventTime(t, o.at));
+          return {
+            next,
+            events: [
+              { type: 'ticket_reopened', occurred_at: at, agent_id: agent, reason: o.reason },
+              { type: 'status_changed', occurred_at: at, agent_id: agent, from_status: 'resolved', to_status: 'waiting_agent' },
+            ],
+          };
+        },
+        o.reason === 'agent' && o.agentId !== undefined ? { actorId: o.agentId, action: 'reopen', at: o.at } : undefined,
+      );
     } catch (e) {
       if (isUniqueViolation(e)) throw new DeskError('customer-has-open-ticket', { ticket: ticketId });
       throw e;
@@ -285,27 +301,32 @@ export class TicketService {
   /** Moves the ticket to another queue; deadlines are recomputed from the ticket's creation under the new queue's SLA. */
   async escalate(ticketId: number, queue: string, o: { at: Date; agentId?: number }): Promise<Ticket> {
     if (!this.o.sla.hasQueue(queue)) throw new DeskError('unknown-queue', { queue, queues: this.o.sla.queues().join(', ') });
-    return this.change(ticketId, UPDATED, async (tx, t) => {
-      if (t.status === 'resolved') throw new DeskError('ticket-resolved', { ticket: t.id });
-      if (t.queue === queue) throw new DeskError('same-queue', { queue });
-      const due = this.o.sla.deadlines(queue, t.created_at);
-      const next = await this.update(tx, t.id, { queue, first_response_due_at: due.firstResponseDueAt, resolution_due_at: due.resolutionDueAt });
-      return {
-        next,
-        events: [
-          {
-            type: 'queue_changed',
-            occurred_at: iso(eventTime(t, o.at)),
-            agent_id: o.agentId ?? t.agent_id,
-            from_queue: t.queue,
-            to_queue: queue,
-            reason: 'escalation',
-            first_response_due_at: iso(due.firstResponseDueAt),
-            resolution_due_at: iso(due.resolutionDueAt),
-          },
-        ],
-      };
-    });
+    return this.change(
+      ticketId,
+      UPDATED,
+      async (tx, t) => {
+        if (t.status === 'resolved') throw new DeskError('ticket-resolved', { ticket: t.id });
+        if (t.queue === queue) throw new DeskError('same-queue', { queue });
+        const due = this.o.sla.deadlines(queue, t.created_at);
+        const next = await this.update(tx, t.id, { queue, first_response_due_at: due.firstResponseDueAt, resolution_due_at: due.resolutionDueAt });
+        return {
+          next,
+          events: [
+            {
+              type: 'queue_changed',
+              occurred_at: iso(eventTime(t, o.at)),
+              agent_id: o.agentId ?? t.agent_id,
+              from_queue: t.queue,
+              to_queue: queue,
+              reason: 'escalation',
+              first_response_due_at: iso(due.firstResponseDueAt),
+              resolution_due_at: iso(due.resolutionDueAt),
+            },
+          ],
+        };
+      },
+      o.agentId !== undefined ? { actorId: o.agentId, action: 'escalate', at: o.at } : undefined,
+    );
   }
 
   /**
@@ -336,30 +357,35 @@ export class TicketService {
    * The first replier is assigned when nobody took the ticket.
    */
   async recordAgentReply(ticketId: number, m: { agentId: number; kind: MessageKind; at: Date }): Promise<Ticket> {
-    return this.change(ticketId, UPDATED, async (tx, t) => {
-      const first = t.first_response_at === null;
-      const at = eventTime(t, m.at);
-      const status: TicketStatus = t.status === 'resolved' ? 'resolved' : 'waiting_customer';
-      const next = await this.update(tx, t.id, {
-        agent_replies: t.agent_replies + 1,
-        first_response_at: first ? at : t.first_response_at,
-        agent_id: t.agent_id ?? m.agentId,
-        status,
-      });
-      const events: TicketEventInput[] = [];
-      if (t.agent_id === null) events.push({ type: 'ticket_assigned', occurred_at: iso(at), agent_id: m.agentId, previous_agent_id: null });
-      events.push({
-        type: 'message_out',
-        occurred_at: iso(at),
-        agent_id: m.agentId,
-        message_kind: m.kind,
-        is_first_response: first,
-        first_response_seconds: first ? seconds(t.created_at, at) : null,
-        first_response_bh_seconds: first ? this.o.sla.businessSeconds(t.queue, t.created_at, at) : null,
-      });
-      if (status !== t.status) events.push({ type: 'status_changed', occurred_at: iso(at), agent_id: m.agentId, from_status: t.status, to_status: status });
-      return { next, events };
-    });
+    return this.change(
+      ticketId,
+      UPDATED,
+      async (tx, t) => {
+        const first = t.first_response_at === null;
+        const at = eventTime(t, m.at);
+        const status: TicketStatus = t.status === 'resolved' ? 'resolved' : 'waiting_customer';
+        const next = await this.update(tx, t.id, {
+          agent_replies: t.agent_replies + 1,
+          first_response_at: first ? at : t.first_response_at,
+          agent_id: t.agent_id ?? m.agentId,
+          status,
+        });
+        const events: TicketEventInput[] = [];
+        if (t.agent_id === null) events.push({ type: 'ticket_assigned', occurred_at: iso(at), agent_id: m.agentId, previous_agent_id: null });
+        events.push({
+          type: 'message_out',
+          occurred_at: iso(at),
+          agent_id: m.agentId,
+          message_kind: m.kind,
+          is_first_response: first,
+          first_response_seconds: first ? seconds(t.created_at, at) : null,
+          first_response_bh_seconds: first ? this.o.sla.businessSeconds(t.queue, t.created_at, at) : null,
+        });
+        if (status !== t.status) events.push({ type: 'status_changed', occurred_at: iso(at), agent_id: m.agentId, from_status: t.status, to_status: status });
+        return { next, events };
+      },
+      { actorId: m.agentId, action: 'reply', at: m.at, detail: { kind: m.kind } },
+    );
   }
 
   /** An automatic answer the customer saw (receipt, KB, macro): never stops the first-response clock. */
@@ -384,12 +410,15 @@ export class TicketService {
     ticketId: number,
     what: ChangeKind,
     fn: (tx: Queryable, t: Ticket) => Promise<{ next: Ticket; events: TicketEventInput[] }>,
+    /** A staff member's action: its audit row and staff_action event go into the same transaction (bot/audit.ts). */
+    audit?: { actorId: number; action: AuditAction; at: Date; detail?: Record<string, string | number | boolean | null> },
   ): Promise<Ticket> {
     const { previous, next } = await this.o.db.transaction(async (tx) => {
       const t = (await tx.query<Ticket>('SELECT * FROM tickets WHERE id = $1 FOR UPDATE', [ticketId])).rows[0];
       if (!t) throw new DeskError('ticket-not-found', { ticket: ticketId });
       const r = await fn(tx, t);
       await this.o.outbox.appendForTicket(tx, r.next, r.events);
+      if (audit) await recordAudit(tx, this.o.outbox, { ...audit, at: eventTime(t, audit.at) }, r.next);
       return { previous: t, next: r.next };
     });
     await this.notify({ ...what, ticket: next, previous });

@@ -37,3 +37,9 @@ desk-error-role-agent = Only agents of the support group can do this (members wh
 desk-error-role-team_lead = Only a team lead can do this.
 desk-error-role-admin = Only an admin can do this.
 desk-error-broadcast-second-lead = Waiting for a second team lead: an urgent broadcast to all customers needs another team lead to press Urgent.
+
+## The audit trail (bot/audit.ts): /audit, for admins
+audit-usage = Usage: /audit, /audit @<user id> or /audit #<ticket>.
+audit-empty = No staff actions recorded yet.
+audit-header = 🧾 The last { $count } staff actions, newest first:
+audit-not-in-topic = /audit works in the General topic or the escalation chat, not in a customer's topic.

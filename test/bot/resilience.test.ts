@@ -81,8 +81,11 @@ describe('bus outage', () => {
       'ticket_assigned',
       'message_out',
       'status_changed',
+      // the agent's reply and resolve, as audited staff actions (bot/audit.ts)
+      'staff_action',
       'ticket_resolved',
       'status_changed',
+      'staff_action',
     ]);
     const total = (await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox')).rows[0]!.n;
     expect(new Set(events.map((e) => e.event_id)).size).toBe(total);

@@ -9,6 +9,7 @@
  * customer hears of a resolve or reopen from the desk's notifier.
  */
 import { Composer } from 'grammy';
+import { answerAudit, recordAudit } from '../../audit.js';
 import type { BotContext, Desk } from '../../context.js';
 import { formatInstant } from '../../telegram/present.js';
 import { inThread, messageDate, topicTarget, type TopicTarget } from '../../telegram/update.js';
@@ -41,23 +42,30 @@ export function agentCommandsFeature(): Composer<BotContext> {
   );
 
   agents.command('note', (ctx) =>
-    inTopic(ctx, async (desk, { ticket }) => {
+    inTopic(ctx, async (desk, { ticket, customer }) => {
       const text = ctx.match.trim();
       if (!text) return void (await ctx.reply(desk.agentText('agent-note-usage'), inThread(ctx)));
-      await desk.db.query('INSERT INTO notes (ticket_id, agent_id, message_id, text) VALUES ($1, $2, $3, $4)', [
-        ticket?.id ?? null,
-        ctx.from!.id,
-        ctx.msg.message_id,
-        text,
-      ]);
+      await desk.db.transaction(async (tx) => {
+        await tx.query('INSERT INTO notes (ticket_id, agent_id, message_id, text) VALUES ($1, $2, $3, $4)', [
+          ticket?.id ?? null,
+          ctx.from!.id,
+          ctx.msg.message_id,
+          text,
+        ]);
+        await recordAudit(tx, desk.outbox, { actorId: ctx.from!.id, action: 'note', customerId: customer.id, at: messageDate(ctx.msg) }, ticket);
+      });
       await ctx.reply(desk.agentText('agent-note-saved'), inThread(ctx));
     }),
   );
 
   agents.command(['ban', 'unban'], (ctx) =>
-    inTopic(ctx, async (desk, { customer }) => {
+    inTopic(ctx, async (desk, { customer, ticket }) => {
       const ban = ctx.msg.text.startsWith('/ban');
-      await desk.customers.setBanned(customer.id, ban);
+      await desk.db.transaction(async (tx) => {
+        await desk.customers.setBanned(customer.id, ban, tx);
+        const entry = { actorId: ctx.from!.id, action: ban ? 'ban' : 'unban', customerId: customer.id, at: messageDate(ctx.msg) } as const;
+        await recordAudit(tx, desk.outbox, entry, ticket);
+      });
       await ctx.reply(desk.agentText(ban ? 'agent-banned' : 'agent-unbanned'), inThread(ctx));
     }),
   );
@@ -82,6 +90,12 @@ export function agentCommandsFeature(): Composer<BotContext> {
       );
     }),
   );
+
+  // The audit trail, for admins (the role guard refuses anyone else): in the General topic, not a customer's.
+  agents.command('audit', async (ctx) => {
+    if (await topicTarget(ctx)) return void (await ctx.reply(ctx.desk.agentText('audit-not-in-topic'), inThread(ctx)));
+    await answerAudit(ctx, ctx.match);
+  });
 
   // Every command of the features and the core was handled before this point: anything left is none of the desk's.
   agents.on('message:text', async (ctx, next) => (ctx.msg.text.startsWith('/') ? answerUnknownCommand(ctx, ctx.msg.text) : next()));

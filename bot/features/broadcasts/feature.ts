@@ -17,6 +17,7 @@
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import { DateTime } from 'luxon';
+import { recordAudit, textHash } from '../../audit.js';
 import type { BotContext, Desk } from '../../context.js';
 import { isQuiet, nextAllowed } from '../../runtime/quiet-hours.js';
 import type { FeatureRuntime } from '../../runtime/runtime.js';
@@ -146,6 +147,7 @@ export function broadcastsFeature(rt: FeatureRuntime): Composer<BotContext> {
     const now = rt.clock();
     const due = b.urgent ? now : nextAllowed(rt.config.quietHours, now);
     const deferred = due > now;
+    const aud = await audience(desk);
     const claimed = await desk.db.transaction(async (tx) => {
       const r = await tx.query(`UPDATE broadcasts SET status = $2, scheduled_for = $3 WHERE id = $1 AND status = 'draft'`, [
         id,
@@ -153,6 +155,13 @@ export function broadcastsFeature(rt: FeatureRuntime): Composer<BotContext> {
         due,
       ]);
       if (r.rowCount === 0) return false;
+      // The audit keeps the text's hash and the audience's size, never the text.
+      await recordAudit(tx, desk.outbox, {
+        actorId: ctx.from.id,
+        action: 'broadcast',
+        at: now,
+        detail: { broadcast: id, text_sha256: textHash(b.text), audience: aud.recipients.length, urgent: b.urgent, second_lead: b.urgent_requested_by },
+      });
       await rt.scheduler.schedule({ kind: BROADCAST_JOB, dedupKey: `broadcast:${id}`, dueAt: due, payload: { broadcastId: id } }, tx);
       return true;
     });

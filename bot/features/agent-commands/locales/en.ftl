@@ -17,6 +17,7 @@ cmd-find-kb = Search the knowledge base
 cmd-broadcast = Incident broadcast to all customers
 cmd-ban = Stop relaying this customer
 cmd-unban = Relay this customer again
+cmd-audit = The last staff actions (admins): /audit @user id or /audit #ticket
 
 ## Replies to the commands
 agent-unknown-command =

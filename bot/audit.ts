@@ -1,0 +1,106 @@
+/**
+ * The staff's audit trail (issue 17, item 2): every staff action is a row of
+ * the append-only `audit_log` (bot/store/migrations/101_audit_log.sql) and a
+ * `staff_action` event, both written in the transaction of the action itself
+ * (the ticket service's change, the note's insert, the ban, the broadcast's
+ * claim). Ids, hashes and counts only — never a text or a name. The code has
+ * no UPDATE or DELETE of it; a trigger refuses them.
+ *
+ * `/audit` (admins; the escalation chat or the support group's General
+ * topic): the last 20 actions, `/audit @<user id>` by one person,
+ * `/audit #<ticket>` of one ticket.
+ */
+import { createHash } from 'node:crypto';
+import type { Queryable } from '../core/postgres.js';
+import type { BotContext } from './context.js';
+import type { Outbox } from './store/outbox.js';
+import type { Ticket } from './store/types.js';
+import { formatInstant } from './telegram/present.js';
+import { inThread } from './telegram/update.js';
+
+export type AuditAction =
+  | 'take'
+  | 'reply'
+  | 'note'
+  | 'resolve'
+  | 'reopen'
+  | 'escalate'
+  | 'ban'
+  | 'unban'
+  | 'broadcast'
+  | 'mute'
+  | 'unmute'
+  | 'role_change'
+  | 'data_export'
+  | 'data_deletion';
+
+export interface AuditEntry {
+  actorId: number;
+  action: AuditAction;
+  ticketId?: number | null;
+  customerId?: number | null;
+  /** Ids, hashes, counts — never a text or a name. */
+  detail?: Record<string, string | number | boolean | null>;
+  at?: Date;
+}
+
+export const AUDIT_LIST_LIMIT = 20;
+
+/** sha256 of a text, hex: what the audit keeps of a broadcast. */
+export const textHash = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** Appends the row and its `staff_action` event, in the caller's transaction (`ticket`: the ticket as changed, for the event's ticket fields). */
+export async function recordAudit(tx: Queryable, outbox: Outbox, e: AuditEntry, ticket?: Ticket): Promise<void> {
+  const at = e.at ?? new Date();
+  const ticketId = ticket?.id ?? e.ticketId ?? null;
+  const customerId = ticket?.customer_id ?? e.customerId ?? null;
+  await tx.query('INSERT INTO audit_log (at, actor_id, action, ticket_id, customer_id, detail) VALUES ($1, $2, $3, $4, $5, $6)', [
+    at,
+    e.actorId,
+    e.action,
+    ticketId,
+    customerId,
+    JSON.stringify(e.detail ?? {}),
+  ]);
+  const event = { type: 'staff_action' as const, occurred_at: at.toISOString(), agent_id: e.actorId, reason: e.action };
+  if (ticket) await outbox.appendForTicket(tx, ticket, [event]);
+  else await outbox.append(tx, [event]);
+}
+
+interface AuditRow {
+  id: number;
+  at: Date;
+  actor_id: number;
+  action: string;
+  ticket_id: number | null;
+  customer_id: number | null;
+  detail: Record<string, unknown> | string;
+}
+
+/** `/audit [@user id | #ticket]`: the last actions, newest first. Authorised by the role guard (admins). */
+export async function answerAudit(ctx: BotContext, arg: string): Promise<void> {
+  const desk = ctx.desk;
+  const t = desk.agentText;
+  const m = /^(?:@(\d+)|#(\d+))?$/.exec(arg.trim());
+  if (!m) return void (await ctx.reply(t('audit-usage'), inThread(ctx)));
+  const where = m[1] ? 'WHERE actor_id = $2' : m[2] ? 'WHERE ticket_id = $2' : '';
+  const params: unknown[] = [AUDIT_LIST_LIMIT, ...(m[1] ? [Number(m[1])] : m[2] ? [Number(m[2])] : [])];
+  const rows = (await desk.db.query<AuditRow>(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT $1`, params)).rows;
+  if (rows.length === 0) return void (await ctx.reply(t('audit-empty'), inThread(ctx)));
+  const lines = rows.map((r) => {
+    const detail = typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : r.detail;
+    const extra = Object.entries(detail ?? {})
+      .map(([k, v]) => `${k}=${typeof v === 'string' && v.length > 12 ? `${v.slice(0, 12)}…` : String(v)}`)
+      .join(' ');
+    return [
+      formatInstant(new Date(r.at), undefined),
+      `${r.action}`,
+      `by ${r.actor_id}`,
+      r.ticket_id !== null ? `#${r.ticket_id}` : r.customer_id !== null ? `customer ${r.customer_id}` : '',
+      extra,
+    ]
+      .filter(Boolean)
+      .join(' · ');
+  });
+  await ctx.reply(`${t('audit-header', { count: rows.length })}\n${lines.join('\n')}`, inThread(ctx));
+}
