@@ -6,17 +6,12 @@
  * claim). Ids, hashes and counts only — never a text or a name. The code has
  * no UPDATE or DELETE of it; a trigger refuses them.
  *
- * `/audit` (admins; the escalation chat or the support group's General
- * topic): the last 20 actions, `/audit @<user id>` by one person,
- * `/audit #<ticket>` of one ticket.
+ * `/audit` (admins) reads it: bot/audit-command.ts.
  */
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../core/postgres.js';
-import type { BotContext } from './context.js';
 import type { Outbox } from './store/outbox.js';
 import type { Ticket } from './store/types.js';
-import { formatInstant } from './telegram/present.js';
-import { inThread } from './telegram/update.js';
 
 export type AuditAction =
   | 'take'
@@ -67,7 +62,7 @@ export async function recordAudit(tx: Queryable, outbox: Outbox, e: AuditEntry, 
   else await outbox.append(tx, [event]);
 }
 
-interface AuditRow {
+export interface AuditRow {
   id: number;
   at: Date;
   actor_id: number;
@@ -75,32 +70,4 @@ interface AuditRow {
   ticket_id: number | null;
   customer_id: number | null;
   detail: Record<string, unknown> | string;
-}
-
-/** `/audit [@user id | #ticket]`: the last actions, newest first. Authorised by the role guard (admins). */
-export async function answerAudit(ctx: BotContext, arg: string): Promise<void> {
-  const desk = ctx.desk;
-  const t = desk.agentText;
-  const m = /^(?:@(\d+)|#(\d+))?$/.exec(arg.trim());
-  if (!m) return void (await ctx.reply(t('audit-usage'), inThread(ctx)));
-  const where = m[1] ? 'WHERE actor_id = $2' : m[2] ? 'WHERE ticket_id = $2' : '';
-  const params: unknown[] = [AUDIT_LIST_LIMIT, ...(m[1] ? [Number(m[1])] : m[2] ? [Number(m[2])] : [])];
-  const rows = (await desk.db.query<AuditRow>(`SELECT * FROM audit_log ${where} ORDER BY id DESC LIMIT $1`, params)).rows;
-  if (rows.length === 0) return void (await ctx.reply(t('audit-empty'), inThread(ctx)));
-  const lines = rows.map((r) => {
-    const detail = typeof r.detail === 'string' ? (JSON.parse(r.detail) as Record<string, unknown>) : r.detail;
-    const extra = Object.entries(detail ?? {})
-      .map(([k, v]) => `${k}=${typeof v === 'string' && v.length > 12 ? `${v.slice(0, 12)}…` : String(v)}`)
-      .join(' ');
-    return [
-      formatInstant(new Date(r.at), undefined),
-      `${r.action}`,
-      `by ${r.actor_id}`,
-      r.ticket_id !== null ? `#${r.ticket_id}` : r.customer_id !== null ? `customer ${r.customer_id}` : '',
-      extra,
-    ]
-      .filter(Boolean)
-      .join(' · ');
-  });
-  await ctx.reply(`${t('audit-header', { count: rows.length })}\n${lines.join('\n')}`, inThread(ctx));
 }

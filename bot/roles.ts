@@ -6,15 +6,12 @@
  *   team lead  — TEAM_LEAD_IDS (ALERT_TEAM_LEAD_IDS is its older name); unset: the support group's administrators
  *   admin      — ADMIN_IDS; unset: the support group's administrators (getChatAdministrators, cached likewise)
  *
- * An admin may do what a team lead may. `ACTION_ROLE` says which role each action needs; `authorize(ctx,
- * action)` throws a DeskError (`role-<role>`) the desk's error boundary answers with the reason.
- * `roleGuard()` (installed once in bot/app.ts, before every composer) maps each staff command and button
- * to its action (`actionOf`) and authorises it, so no handler repeats the check.
+ * An admin may do what a team lead may. `ACTION_ROLE` says which role each action needs; the one check
+ * that applies it to an update is `authorize` in bot/role-guard.ts (a service the context holds lives here;
+ * what reads the context lives there, so the context's types never import back into a composer).
  */
-import { Composer, GrammyError, type Api } from 'grammy';
-import type { BotContext } from './context.js';
+import { GrammyError, type Api } from 'grammy';
 import type { AgentDirectory } from './telegram/agents.js';
-import { DeskError } from './tickets/errors.js';
 
 export type Role = 'agent' | 'team_lead' | 'admin';
 
@@ -119,43 +116,4 @@ export class StaffRoles {
     this.o.agents.invalidate(userId);
     this.admins = undefined;
   }
-}
-
-/** The one authorisation check: returns when `ctx.from` may do `action`, else throws the refusal with its reason. */
-export async function authorize(ctx: BotContext, action: Action): Promise<void> {
-  const role = ACTION_ROLE[action];
-  const from = ctx.from;
-  if (from && !from.is_bot && !ctx.msg?.sender_chat && (await ctx.desk.roles.has(from.id, role))) return;
-  throw new DeskError(`role-${role}`, { action });
-}
-
-/** The action a staff command or button is, or undefined (customers' private chats, other messages). */
-export function actionOf(ctx: BotContext): Action | undefined {
-  const chat = ctx.chat ?? ctx.callbackQuery?.message?.chat;
-  if (!chat || chat.type === 'private') return undefined;
-  const data = ctx.callbackQuery?.data;
-  if (data !== undefined) return CALLBACK_ACTION.find(([re]) => re.test(data))?.[1];
-  const text = ctx.msg?.text;
-  const m = text ? /^\/([A-Za-z0-9_]+)(?:@(\S+))?(?:\s|$)/.exec(text) : null;
-  if (!m) return undefined;
-  if (m[2] !== undefined && m[2].toLowerCase() !== ctx.me.username.toLowerCase()) return undefined;
-  return COMMAND_ACTION[m[1]!.toLowerCase()];
-}
-
-/**
- * Before every composer: keeps the role caches fresh from the support group's chat_member updates and
- * authorises every staff command and button. Inside the error boundary, so a refusal is answered.
- */
-export function roleGuard(): Composer<BotContext> {
-  const guard = new Composer<BotContext>();
-  guard.on('chat_member', async (ctx, next) => {
-    if (ctx.chat.id === ctx.desk.config.supportChatId) ctx.desk.roles.invalidate(ctx.chatMember.new_chat_member.user.id);
-    await next();
-  });
-  guard.use(async (ctx, next) => {
-    const action = actionOf(ctx);
-    if (action !== undefined) await authorize(ctx, action);
-    await next();
-  });
-  return guard;
 }

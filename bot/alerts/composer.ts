@@ -9,7 +9,8 @@
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import { readSlaSnapshot } from '../../sla/exporter/snapshot.js';
-import { answerAudit, recordAudit } from '../audit.js';
+import { answerAudit } from '../audit-command.js';
+import { recordAudit } from '../audit.js';
 import type { BotContext } from '../context.js';
 import { replyWithDeskError } from '../error-boundary.js';
 import { isMessageGone } from '../telegram/errors.js';

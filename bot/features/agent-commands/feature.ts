@@ -9,7 +9,8 @@
  * customer hears of a resolve or reopen from the desk's notifier.
  */
 import { Composer } from 'grammy';
-import { answerAudit, recordAudit } from '../../audit.js';
+import { answerAudit } from '../../audit-command.js';
+import { recordAudit } from '../../audit.js';
 import type { BotContext, Desk } from '../../context.js';
 import { formatInstant } from '../../telegram/present.js';
 import { inThread, messageDate, topicTarget, type TopicTarget } from '../../telegram/update.js';
