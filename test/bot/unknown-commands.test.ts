@@ -33,6 +33,9 @@ describe('customers', () => {
     await h.client.sendCustomerMessage(8003, { text: 'my card was charged twice', first_name: 'Una', language_code: 'en' });
     const thread = await topicOf(h.client, 8003, h.db);
     await h.client.waitForChatMessage(SUPPORT, 'my card was charged twice', { threadId: thread });
+    // The receipt and the category keyboard of that first message must be out before we count replies.
+    await h.client.waitForCustomerMessage(8003, /Ticket #\d+ created/);
+    await h.settle();
     const { message_id } = await h.client.sendCustomerMessage(8003, { text: '/foo bar' });
     const reply = await h.client.waitForCustomerMessage(8003, /don't know that command/, { after: message_id });
     expect(reply.text).toMatch(/\/status/);
@@ -55,6 +58,9 @@ describe('agents', () => {
     await h.client.sendCustomerMessage(8010, { text: 'please close my account', first_name: 'Cal', language_code: 'en' });
     const thread = await topicOf(h.client, 8010, h.db);
     await h.client.waitForChatMessage(SUPPORT, 'please close my account', { threadId: thread });
+    // Everything the first message brings the customer (receipt, category keyboard) is out before we count.
+    await h.client.waitForCustomerMessage(8010, /Ticket #\d+ created/);
+    await h.settle();
     const before = (await h.client.getCustomerMessages(8010)).length;
 
     await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: '/close' });
