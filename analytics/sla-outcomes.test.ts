@@ -7,36 +7,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest, openAnalyticsDb, type AnalyticsDb } from '../test/analytics/chdb.js';
-import { ticketEvents, type TicketSpec } from '../test/analytics/history.js';
+import { quietTicket, ticketEvents, type TicketSpec } from '../test/analytics/history.js';
 import { clickHouseRunner, summary } from './query.js';
 
 const T0 = Date.parse('2026-03-02T10:00:00Z');
 const NOW = new Date(T0 + 6 * 3600_000);
-const base: Omit<TicketSpec, 'id' | 'customer'> = {
-  createdAt: T0,
-  queue: 'L1',
-  language: 'en',
-  category: null,
-  opened: true,
-  frDueMin: 15,
-  resDueMin: 240,
-  queueChange: null,
-  botReplies: [0],
-  agent: null,
-  replies: [],
-  frtBhFactor: 1,
-  lifecycle: [],
-  csatSurveyAt: null,
-  csat: [],
-  npsSurveyAt: null,
-  nps: [],
-};
+const base = { createdAt: T0, botReplies: [0] };
 const tickets: TicketSpec[] = [
-  { ...base, id: 1, customer: 11, agent: 501, replies: [10], lifecycle: [30] }, // answered in time: met
-  { ...base, id: 2, customer: 12, agent: 501, replies: [40], lifecycle: [60] }, // answered late: missed
-  { ...base, id: 3, customer: 13 }, // never answered, still open past the deadline: missed
-  { ...base, id: 4, customer: 14, lifecycle: [2] }, // KB answer accepted after 2 min: neither
-  { ...base, id: 5, customer: 15, lifecycle: [90] }, // closed without an answer after the deadline: missed
+  quietTicket({ ...base, id: 1, customer: 11, agent: 501, replies: [10], lifecycle: [30] }), // answered in time: met
+  quietTicket({ ...base, id: 2, customer: 12, agent: 501, replies: [40], lifecycle: [60] }), // answered late: missed
+  quietTicket({ ...base, id: 3, customer: 13 }), // never answered, still open past the deadline: missed
+  quietTicket({ ...base, id: 4, customer: 14, lifecycle: [2] }), // KB answer accepted after 2 min: neither
+  quietTicket({ ...base, id: 5, customer: 15, lifecycle: [90] }), // closed without an answer after the deadline: missed
 ];
 
 let db: AnalyticsDb;

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertRows } from '../../core/clickhouse.js';
 import { ingest, openAnalyticsDb, type AnalyticsDb } from '../../test/analytics/chdb.js';
-import { deskEvents, seededDesk, type TicketSpec } from '../../test/analytics/history.js';
+import { deskEvents, quietTicket, seededDesk, type TicketSpec } from '../../test/analytics/history.js';
 import { referenceBreakdown, referenceSummary, sameMetrics } from '../../test/analytics/reference.js';
 import type { SupportEvent } from '../../schemas/events.js';
 import { loadDashboardConfig } from '../config.js';
@@ -24,28 +24,7 @@ const MIN = 60_000;
 
 /** Open tickets in their own queue so the live panel's numbers are exact. */
 function liveTicket(id: number, createdMinAgo: number, frDueMin: number, extra: Partial<TicketSpec> = {}): TicketSpec {
-  return {
-    id,
-    customer: 9000 + id,
-    createdAt: NOW - createdMinAgo * MIN,
-    queue: 'LIVE',
-    language: 'en',
-    category: null,
-    opened: true,
-    frDueMin,
-    resDueMin: 240,
-    queueChange: null,
-    botReplies: [],
-    agent: null,
-    replies: [],
-    frtBhFactor: 1,
-    lifecycle: [],
-    csatSurveyAt: null,
-    csat: [],
-    npsSurveyAt: null,
-    nps: [],
-    ...extra,
-  };
+  return quietTicket({ id, customer: 9000 + id, createdAt: NOW - createdMinAgo * MIN, queue: 'LIVE', frDueMin, ...extra });
 }
 
 let db: AnalyticsDb;

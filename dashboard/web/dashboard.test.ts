@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM } from '../../test/helpers/chromium.js';
 import { insertRows } from '../../core/clickhouse.js';
 import { ingest, openAnalyticsDb, type AnalyticsDb } from '../../test/analytics/chdb.js';
 import { deskEvents, seededDesk } from '../../test/analytics/history.js';
@@ -39,20 +40,7 @@ const webOut = tmpDataDir('desk-web-');
 
 /** Chromium with a fresh profile directory (playwright passes it as --user-data-dir). */
 async function launch(): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profile.dir, {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    deviceScaleFactor: 1,
-  });
+  return chromium.launchPersistentContext(profile.dir, { ...CHROMIUM, deviceScaleFactor: 1 });
 }
 
 /** A page that records console errors; closing it forgets what the app stored (theme, token). */

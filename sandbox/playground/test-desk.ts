@@ -15,20 +15,7 @@ import { MemoryBus, noFeatures } from '../../test/bot/harness.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
 import { SandboxClient, startSandbox, type RunningSandbox } from '../index.js';
 
-/** Headless Chromium as this project runs it (dashboard/web/dashboard.test.ts). */
-export const CHROMIUM = {
-  executablePath: '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-};
+export { CHROMIUM } from '../../test/helpers/chromium.js';
 
 /** A picture a customer would send: a phone screenshot of a declined payment, drawn in the page. */
 export async function receiptPng(page: Page, width = 360, height = 480): Promise<Buffer> {

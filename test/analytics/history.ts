@@ -41,6 +41,29 @@ export interface TicketSpec {
   nps: { at: number; score: number }[];
 }
 
+/** A ticket that only opens, in L1 with the default deadlines: tests spell out whatever else happens to it. */
+export function quietTicket(t: Pick<TicketSpec, 'id' | 'customer' | 'createdAt'> & Partial<TicketSpec>): TicketSpec {
+  return {
+    queue: 'L1',
+    language: 'en',
+    category: null,
+    opened: true,
+    frDueMin: 15,
+    resDueMin: 240,
+    queueChange: null,
+    botReplies: [],
+    agent: null,
+    replies: [],
+    frtBhFactor: 1,
+    lifecycle: [],
+    csatSurveyAt: null,
+    csat: [],
+    npsSurveyAt: null,
+    nps: [],
+    ...t,
+  };
+}
+
 let counter = 0;
 /** Deterministic, valid UUIDv7-shaped ids (unique per process). */
 export function nextEventId(): string {

@@ -13,7 +13,7 @@ import { TICKET, ticketsFrom } from '../../analytics/ticket-facts.js';
 import { chTime, clickHouseRunner, live } from '../../dashboard/api/queries.js';
 import { allEventFields, type SupportEvent } from '../../schemas/events.js';
 import { tmpDataDir } from '../helpers/tmp.js';
-import { deskEvents, nextEventId, type TicketSpec } from './history.js';
+import { deskEvents, nextEventId, quietTicket, type TicketSpec } from './history.js';
 
 const tmp = tmpDataDir('ticket-seq-migration-');
 let ch: ClickHouse;
@@ -30,28 +30,7 @@ function migrationsBefore(version: number): string {
   return dir;
 }
 
-const spec = (id: number, extra: Partial<TicketSpec>): TicketSpec => ({
-  id,
-  customer: 100 + id,
-  createdAt: NOW - 600 * MIN,
-  queue: 'L1',
-  language: 'en',
-  category: null,
-  opened: true,
-  frDueMin: 15,
-  resDueMin: 240,
-  queueChange: null,
-  botReplies: [],
-  agent: null,
-  replies: [],
-  frtBhFactor: 1,
-  lifecycle: [],
-  csatSurveyAt: null,
-  csat: [],
-  npsSurveyAt: null,
-  nps: [],
-  ...extra,
-});
+const spec = (id: number, extra: Partial<TicketSpec>): TicketSpec => quietTicket({ id, customer: 100 + id, createdAt: NOW - 600 * MIN, ...extra });
 
 /** Events as producers wrote them before ticket_seq existed. */
 const withoutSeq = (events: SupportEvent[]) => events.map(({ ticket_seq: _, ...e }) => e as SupportEvent);
