@@ -144,12 +144,18 @@ describe.each(engines)('desk store on %s', (_name, open) => {
       'ticket_assigned',
       'message_out',
       'status_changed',
+      'staff_action',
       'message_out',
+      'staff_action',
       'ticket_assigned',
       'status_changed',
+      'staff_action',
       'ticket_resolved',
       'status_changed',
+      'staff_action',
     ]);
+    // Each agent action is on the audit trail too, by who acted (the audit log's staff_action events).
+    expect(ev.filter((e) => e.type === 'staff_action').map((e) => e.agent_id)).toEqual([77, 77, 78, 78]);
     const first = ev.find((e) => e.type === 'message_out' && e.is_first_response) as Extract<SupportEvent, { type: 'message_out' }>;
     expect(first.first_response_seconds).toBe((replyAt.getTime() - t0.getTime()) / 1000);
     expect(first.first_response_bh_seconds).toBe(20 * 60);

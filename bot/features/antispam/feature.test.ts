@@ -6,6 +6,8 @@ const WINDOW_MS = 10 * 60_000;
 let h: FeatureHarness;
 beforeAll(async () => {
   h = await startFeatureHarness({
+    // Banning needs a team lead (bot/roles.ts); the agent of these tests is one.
+    botEnv: { TEAM_LEAD_IDS: String(AGENT) },
     env: {
       SPAM_RATE_LIMIT: '5',
       SPAM_RATE_WINDOW: '10m',
