@@ -1,22 +1,19 @@
 /**
- * Outbox pruning (OUTBOX_RETENTION) on PGlite and, with TEST_DATABASE_URL, on PostgreSQL:
+ * Outbox pruning (OUTBOX_RETENTION) on PGlite and PostgreSQL (TEST_DATABASE_URL, test/helpers/stores.ts):
  * published rows older than the retention go, in bounded batches; unpublished rows — however
  * old — and recently published ones stay; the relay's loop prunes on its own.
  */
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bus, BusProducer } from '../../core/bus/types.js';
 import { logger } from '../../core/log.js';
-import { openDatabase, type Db } from '../../core/postgres.js';
+import type { Db } from '../../core/postgres.js';
+import { storeEngines } from '../../test/helpers/stores.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
 import { OutboxRelay } from '../outbox-relay.js';
 import { migrateBot } from './migrate.js';
 
-const databaseUrl = process.env.TEST_DATABASE_URL;
 const log = logger('outbox-prune-test');
 const tmp = tmpDataDir('desk-outbox-prune-');
-const schema = `desk_prune_test_${randomUUID().slice(0, 8)}`;
 const DAY = 86_400_000;
 
 const nullBus: Bus = {
@@ -29,28 +26,12 @@ const nullBus: Bus = {
   close: async () => undefined,
 };
 
-const engines: Array<[string, () => Promise<Db>]> = [['pglite', () => openDatabase({ DATA_DIR: tmp.dir, DATABASE_URL: undefined, DATABASE_POOL_SIZE: 1 })]];
-if (databaseUrl)
-  engines.push([
-    'postgres',
-    async () => {
-      const admin = new pg.Client({ connectionString: databaseUrl });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await admin.end();
-      const url = new URL(databaseUrl);
-      url.searchParams.set('options', `-c search_path=${schema}`);
-      return openDatabase({ DATA_DIR: tmp.dir, DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: 4 });
-    },
-  ]);
+const stores = storeEngines({ dataDir: tmp.dir, schemaPrefix: 'desk_prune_test', poolSize: 4 });
+const engines = stores.engines;
 
 afterAll(async () => {
   tmp.cleanup();
-  if (!databaseUrl) return;
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.end();
+  await stores.cleanup();
 });
 
 describe.each(engines)('outbox pruning on %s', (_name, open) => {

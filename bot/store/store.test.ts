@@ -4,14 +4,13 @@
  * machine and its outbox events, the one-open-ticket guarantee under races,
  * the topic lease, and the outbox relay (SKIP LOCKED on PostgreSQL).
  */
-import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bus, BusProducer } from '../../core/bus/types.js';
 import { logger } from '../../core/log.js';
-import { openDatabase, type Db } from '../../core/postgres.js';
+import type { Db } from '../../core/postgres.js';
 import { decodeEvent } from '../../schemas/validate.js';
 import type { SupportEvent } from '../../schemas/events.js';
+import { storeEngines } from '../../test/helpers/stores.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
 import { OutboxRelay } from '../outbox-relay.js';
 import { parseCategories } from '../routing.js';
@@ -24,10 +23,8 @@ import { MessagePairRepo } from './message-pairs.js';
 import { migrateBot } from './migrate.js';
 import { Outbox } from './outbox.js';
 
-const databaseUrl = process.env.TEST_DATABASE_URL;
 const log = logger('store-test');
 const tmp = tmpDataDir('desk-store-');
-const schema = `desk_store_test_${randomUUID().slice(0, 8)}`;
 
 class CollectingBus implements Bus {
   readonly kind = 'embedded' as const;
@@ -56,30 +53,12 @@ class CollectingBus implements Bus {
   }
 }
 
-const engines: Array<[string, () => Promise<Db>]> = [
-  ['pglite', () => openDatabase({ DATA_DIR: tmp.dir, DATABASE_URL: undefined, DATABASE_POOL_SIZE: 1 })],
-  [
-    'postgres',
-    async () => {
-      if (!databaseUrl) throw new Error('TEST_DATABASE_URL is required: run `bash scripts/services.sh start` (the README test command does)');
-      const admin = new pg.Client({ connectionString: databaseUrl });
-      await admin.connect();
-      await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-      await admin.end();
-      const url = new URL(databaseUrl);
-      url.searchParams.set('options', `-c search_path=${schema}`);
-      return openDatabase({ DATA_DIR: tmp.dir, DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: 8 });
-    },
-  ],
-];
+const stores = storeEngines({ dataDir: tmp.dir, schemaPrefix: 'desk_store_test', poolSize: 8 });
+const engines = stores.engines;
 
 afterAll(async () => {
   tmp.cleanup();
-  if (!databaseUrl) return;
-  const admin = new pg.Client({ connectionString: databaseUrl });
-  await admin.connect();
-  await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-  await admin.end();
+  await stores.cleanup();
 });
 
 describe.each(engines)('desk store on %s', (_name, open) => {
