@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { Api } from 'grammy';
 import { logger } from '../../core/log.js';
 import type { Db } from '../../core/postgres.js';
 import { openTestStore, seedTicket } from '../../sla/exporter/test-support.js';
@@ -54,19 +55,16 @@ const post = (body: unknown, headers: Record<string, string> = { authorization: 
 const escalation = () => sandbox.messages(DEFAULT_ESCALATION_CHAT_ID).filter((m) => m.from === 'bot');
 const escalationsStore = () => new AlertStore(db);
 
+/** The escalations the desk runs, on the given Bot API (a restarted sandbox has a new one), on the test's clock. */
+function escalationsOn(api: Api): Escalations {
+  return new Escalations({ db, api, supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('alerts-test'), t: text, now: () => clock });
+}
+
 beforeAll(async () => {
   db = await openTestStore(tmp.dir);
   sandbox = await startSandboxHarness();
   vipTicket = await seedTicket(db, { queue: 'VIP', createdAt: at(-8), firstResponseDueAt: at(-3), firstName: 'Alice <VIP>', threadId: 77 });
-  const escalations = new Escalations({
-    db,
-    api: sandbox.api,
-    supportChatId: DEFAULT_SUPPORT_CHAT_ID,
-    config,
-    log: logger('alerts-test'),
-    t: text,
-    now: () => clock,
-  });
+  const escalations = escalationsOn(sandbox.api);
   app = Fastify();
   await app.register(alertmanagerPlugin, {
     desk: { db, api: sandbox.api, config: { supportChatId: DEFAULT_SUPPORT_CHAT_ID }, agentText: text },
@@ -193,15 +191,7 @@ describe('escalation messages', () => {
   });
 
   it('between notifications, a newly breached ticket updates the message and gets one reply; an answered one leaves the list', async () => {
-    const escalations = new Escalations({
-      db,
-      api: sandbox.api,
-      supportChatId: DEFAULT_SUPPORT_CHAT_ID,
-      config,
-      log: logger('alerts-test'),
-      t: text,
-      now: () => clock,
-    });
+    const escalations = escalationsOn(sandbox.api);
     const posted = escalation().length; // the VIP alert posted last, now resolved; fire it anew
     clock = at(30);
     await post(payload(alert('FirstResponseSlaBreached', 'firing', { queue: 'VIP', severity: 'critical' })));
@@ -254,15 +244,7 @@ describe('escalation messages', () => {
   });
 
   it('a muted queue is recorded but not posted, and its resolution stays quiet', async () => {
-    const escalations = new Escalations({
-      db,
-      api: sandbox.api,
-      supportChatId: DEFAULT_SUPPORT_CHAT_ID,
-      config,
-      log: logger('alerts-test'),
-      t: text,
-      now: () => clock,
-    });
+    const escalations = escalationsOn(sandbox.api);
     await escalations.store.mute('L2', at(60), 42);
     await seedTicket(db, { queue: 'L2', createdAt: at(-40), firstResponseDueAt: at(-10) });
     const before = escalation().length;
@@ -295,8 +277,7 @@ describe('escalation messages', () => {
 
 describe('an alert message that is gone (deleted by an admin, lost with a restarted sandbox)', () => {
   const FP = 'FirstResponseSlaBreached-GONE';
-  const fresh = () =>
-    new Escalations({ db, api: sandbox.api, supportChatId: DEFAULT_SUPPORT_CHAT_ID, config, log: logger('alerts-test'), t: text, now: () => clock });
+  const fresh = () => escalationsOn(sandbox.api);
   const shownIn = async (fp = FP) => (await escalationsStore().get(fp))?.message_id ?? null;
   const remove = async (fp = FP) => sandbox.api.deleteMessage(DEFAULT_ESCALATION_CHAT_ID, (await shownIn(fp))!);
   const firing = (queue = 'GONE') => payload(alert('FirstResponseSlaBreached', 'firing', { queue, severity: 'critical' }));
@@ -391,15 +372,7 @@ describe('an alert message that is gone (deleted by an admin, lost with a restar
       const collide = rows[1]!.message_id!;
       for (let last = 0; last < collide - 1; )
         last = (await restarted.client.sendSupportMessage({ from_id: 601, chat_id: DEFAULT_ESCALATION_CHAT_ID, text: 'anyone?' })).message_id;
-      const afterRestart = new Escalations({
-        db,
-        api: restarted.api,
-        supportChatId: DEFAULT_SUPPORT_CHAT_ID,
-        config,
-        log: logger('alerts-test'),
-        t: text,
-        now: () => clock,
-      });
+      const afterRestart = escalationsOn(restarted.api);
       await afterRestart.refresh();
 
       const shown = restarted.messages().filter((m) => m.from === 'bot');
