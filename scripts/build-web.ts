@@ -1,6 +1,6 @@
 /**
  * `npm run build:web`: builds the product's web apps with Vite — the analytics
- * dashboard and the sandbox playground. `npm start` runs it with `--if-stale`
+ * dashboard, the sandbox playground and the customers' Mini App. `npm start` runs it with `--if-stale`
  * first (npm's prestart), so the README's run command always serves current
  * apps: an app is rebuilt only when its output is missing or older than any of
  * its sources (~3 s each), so a start with nothing changed costs a file walk.
@@ -17,6 +17,7 @@ const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const WEB_APPS = [
   { name: 'dashboard', config: 'dashboard/web/vite.config.ts' },
   { name: 'playground', config: 'sandbox/playground/vite.config.ts' },
+  { name: 'miniapp', config: 'bot/miniapp/web/vite.config.ts' },
 ] as const;
 
 /** Newest modification time (ms) of the files below `dir`, skipping `dist` and `node_modules`. */
@@ -38,7 +39,7 @@ export function isStale(appDir: string): boolean {
 async function main(): Promise<void> {
   const args = parseCli({
     usage: 'npm run build:web [-- --if-stale]',
-    description: 'Builds the web apps (analytics dashboard, sandbox playground) into their dist/ directories.',
+    description: 'Builds the web apps (analytics dashboard, sandbox playground, Mini App) into their dist/ directories.',
     options: { 'if-stale': { type: 'boolean' } },
     optionHelp: ['--if-stale  build only the apps whose sources changed since their last build'],
   });

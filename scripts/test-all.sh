@@ -49,7 +49,7 @@ step "lint"
 lint_status=0
 npm run --silent lint || lint_status=$?
 
-step "dashboard build"
+step "web apps build (dashboard, playground, Mini App)"
 npm run --silent build:web
 
 step "services (Kafka, PostgreSQL)"
