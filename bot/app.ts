@@ -44,6 +44,7 @@ import { checkCommandLocales, checkWebhookUrl } from './telegram/settings.js';
 import { TopicManager } from './telegram/topics.js';
 import { isAgentUpdate } from './telegram/update.js';
 import { Intake } from './tickets/intake.js';
+import { DeskExperiments } from './experiments/experiments.js';
 import { TicketService } from './tickets/service.js';
 
 /** Updates the desk asks Telegram for. */
@@ -171,6 +172,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
     adminIds: config.adminIds,
     cacheTtlMs: config.agentCacheTtlMs,
   });
+  const experiments = new DeskExperiments({ dir: config.experimentsDir, db, outbox, log: log.child({ part: 'experiments' }) });
   const services: Desk = {
     db,
     config,
@@ -183,6 +185,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
     topics,
     intake,
     sla,
+    experiments,
     agents,
     roles,
     agentText,
@@ -233,6 +236,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
     outboxRelay,
     async start() {
       await bot.init();
+      await experiments.open();
       for (const h of features.hooks.onStart ?? []) await h(services);
       outboxRelay.start();
       await deliveries.start();
@@ -250,6 +254,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
       await relay.idle();
       await deliveries.stop();
       for (const h of features.hooks.onStop ?? []) await h().catch((err: unknown) => log.error({ err }, 'feature stop failed'));
+      experiments.close();
       await outboxRelay.stop();
       untrack();
     },

@@ -5,6 +5,7 @@
  * business-hours calendars, categories).
  */
 import { loadBusConfig } from '../core/bus/config.js';
+import { loadExperimentsConfig } from '../analytics/experiments/config.js';
 import { ConfigError, defineConfig, env } from '../core/env.js';
 import { parseBusinessHours, type BusinessCalendar } from '../sla/business-hours.js';
 import { DEFAULT_SLA_TARGETS, parseSlaTargets, type SlaTargets } from '../sla/policy.js';
@@ -96,6 +97,8 @@ export interface BotConfig {
   sla: SlaTargets;
   businessHours: ReadonlyMap<string, BusinessCalendar>;
   repeatContactWindowSeconds: number;
+  /** EXPERIMENTS_DIR (analytics/experiments/config.ts): the A/B tests' files (bot/experiments/). */
+  experimentsDir: string;
   agentCacheTtlMs: number;
   /** TEAM_LEAD_IDS (else ALERT_TEAM_LEAD_IDS); empty: the support group's administrators (bot/roles.ts). */
   teamLeadIds: ReadonlySet<number>;
@@ -142,6 +145,7 @@ export function loadBotConfig(source?: Record<string, string | undefined>): BotC
     sla: wrap('SLA_TARGETS', () => parseSlaTargets(e.SLA_TARGETS)),
     businessHours: wrap('BUSINESS_HOURS', () => parseBusinessHours(e.BUSINESS_HOURS ?? '')),
     repeatContactWindowSeconds: e.REPEAT_CONTACT_WINDOW,
+    experimentsDir: loadExperimentsConfig(source).EXPERIMENTS_DIR,
     agentCacheTtlMs: e.AGENT_CACHE_TTL * 1000,
     teamLeadIds: new Set(e.TEAM_LEAD_IDS.length > 0 ? e.TEAM_LEAD_IDS : e.ALERT_TEAM_LEAD_IDS),
     adminIds: new Set(e.ADMIN_IDS),

@@ -18,6 +18,7 @@ import type { AgentDirectory } from './telegram/agents.js';
 import type { Relay } from './telegram/relay.js';
 import type { TopicManager } from './telegram/topics.js';
 import type { Intake } from './tickets/intake.js';
+import type { DeskExperiments } from './experiments/experiments.js';
 import type { TicketService } from './tickets/service.js';
 
 export interface Desk {
@@ -35,6 +36,8 @@ export interface Desk {
   roles: StaffRoles;
   intake: Intake;
   sla: SlaPolicy;
+  /** A/B tests: `variantFor(surface, ticket)` at each variation point (bot/experiments/). */
+  experiments: DeskExperiments;
   /** Translates for agents (AGENT_LANGUAGE), outside a customer's context. */
   agentText: (key: string, vars?: Record<string, string | number>) => string;
   /** Translates into any locale (e.g. a customer's, from a timer). */

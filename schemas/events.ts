@@ -156,6 +156,13 @@ export const KbOutcome = event(
   { kb_article_id: Type.String({ minLength: 1 }), outcome: Type.Union([Type.Literal('solved'), Type.Literal('human')]) },
   'The customer answered a KB suggestion',
 );
+/** Experiments (bot/experiments/): the file's key and the variant's name, both [a-z0-9_-] (analytics/experiments/definition.ts). */
+const ExperimentKey = Type.String({ minLength: 1, maxLength: 63, pattern: '^[a-z0-9][a-z0-9-]*$' });
+export const ExperimentExposure = event(
+  'experiment_exposure',
+  { experiment: ExperimentKey, variant: Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z0-9][a-z0-9_-]*$' }) },
+  "A customer met a running experiment's surface for the first time and got this variant (once per customer and experiment)",
+);
 export const FollowupSent = event('followup_sent', {}, 'A "did it help?" follow-up was sent');
 export const FollowupAnswered = event('followup_answered', { helped: Type.Boolean() }, 'The customer answered the follow-up');
 export const SlaWarning = event('sla_warning', { sla_kind: SlaKind, due_at: IsoTime }, 'An SLA deadline is near');
@@ -259,6 +266,7 @@ export const EVENT_SCHEMAS = [
   SecretRequestHeld,
   StaffUpdated,
   StaffAction,
+  ExperimentExposure,
 ] as const;
 
 /**

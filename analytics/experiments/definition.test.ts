@@ -47,6 +47,8 @@ describe('parseExperiments', () => {
     ['typo in a field', `${GOOD}holdot: 0.1\n`, /^holdot: unknown field/],
     ['holdout 1', `${GOOD}holdout: 1\n`, /^holdout: /],
     ['variant named twice', GOOD.replace('name: steps', 'name: control'), /^variants: the name "control" is used twice/],
+    ['control not first', GOOD.replace('name: control', 'name: steps2'), /^variants\.0\.name: the first variant must be "control"/],
+    ['a behaviour the surface lacks', GOOD.replace('name: steps', 'name: emoji'), /^variants: "emoji" is not a behaviour of receipt \(one of control, steps\)/],
     ['winner while running', `${GOOD}winner: steps\n`, /^winner: only a stopped experiment/],
   ])('%s → one problem naming the file, the field and the reason', (_name, text, message) => {
     const r = one('x.yaml', text);
@@ -60,7 +62,10 @@ describe('parseExperiments', () => {
     const r = parseExperiments([
       { file: 'b.yaml', text: GOOD.replace('receipt-style', 'receipt-b') },
       { file: 'a.yaml', text: GOOD.replace('receipt-style', 'receipt-a') },
-      { file: 'c.yaml', text: GOOD.replace('receipt-style', 'survey').replace('surface: receipt', 'surface: survey_timing') },
+      {
+        file: 'c.yaml',
+        text: GOOD.replace('receipt-style', 'survey').replace('surface: receipt', 'surface: survey_timing').replace('name: steps', 'name: delayed'),
+      },
       { file: 'd.yaml', text: GOOD.replace('receipt-style', 'receipt-d').replace('status: running', 'status: draft') },
     ]);
     expect(r.experiments.map((e) => e.key)).toEqual(['receipt-a', 'survey', 'receipt-d']);

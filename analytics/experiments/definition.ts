@@ -21,6 +21,24 @@ import { METRICS } from '../registry.js';
 export const SURFACES = ['receipt', 'question_order', 'kb_format', 'notifications', 'survey_timing'] as const;
 export type Surface = (typeof SURFACES)[number];
 export const STATUSES = ['draft', 'running', 'stopped'] as const;
+
+/**
+ * The behaviours each surface can show, by variant name: `control` is what the
+ * desk does with no experiment (and what a holdout sees); a file's first
+ * variant must be `control`, the others are named from this list.
+ */
+export const SURFACE_VARIANTS: Readonly<Record<Surface, readonly string[]>> = {
+  /** control: short, with the ETA and a status button; steps: what happens next, step by step. */
+  receipt: ['control', 'steps'],
+  /** control: the KB suggestion before the category keyboard; category_first: the category, then the suggestion. */
+  question_order: ['control', 'category_first'],
+  /** control: the best article as a card (Solved / Talk to a human); search: the matching questions to pick from. */
+  kb_format: ['control', 'search'],
+  /** control: a short message at each status change the desk announces; summary: one summary at resolution. */
+  notifications: ['control', 'summary'],
+  /** control: the rating right at resolution; delayed: SURVEY_DELAY later (the scheduler). */
+  survey_timing: ['control', 'delayed'],
+};
 export type ExperimentStatus = (typeof STATUSES)[number];
 
 export interface ExperimentVariant {
@@ -134,6 +152,11 @@ export function parseExperiments(
     const names = f.variants.map((v) => v.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) reasons.push(`variants: the name ${JSON.stringify(dup)} is used twice`);
+    if (names[0] !== 'control') reasons.push(`variants.0.name: the first variant must be "control" (got ${JSON.stringify(names[0])})`);
+    const behaviours = SURFACE_VARIANTS[f.surface];
+    const strange = names.filter((n) => !behaviours.includes(n));
+    if (strange.length)
+      reasons.push(`variants: ${strange.map((n) => JSON.stringify(n)).join(', ')} is not a behaviour of ${f.surface} (one of ${behaviours.join(', ')})`);
     if (f.winner !== undefined && !names.includes(f.winner)) reasons.push(`winner: ${JSON.stringify(f.winner)} is not one of the variants`);
     if (f.winner !== undefined && f.status !== 'stopped') reasons.push('winner: only a stopped experiment ships a winner');
     const seen = byKey.get(f.key);

@@ -6,13 +6,18 @@
 import { watch, type FSWatcher } from 'node:fs';
 import type { Logger } from '../../core/log.js';
 
-export function watchMarkdownDir(dir: string, onChange: () => void, o: { debounceMs: number; log: Logger }): () => void {
+export function watchMarkdownDir(
+  dir: string,
+  onChange: () => void,
+  o: { debounceMs: number; log: Logger; /** Which changed files count (default: Markdown). */ accept?: (file: string) => boolean },
+): () => void {
+  const accept = o.accept ?? ((file: string) => file.endsWith('.md'));
   let timer: NodeJS.Timeout | undefined;
   let watcher: FSWatcher | undefined;
   try {
     // Recursive watching is native on Linux since Node 20.
     watcher = watch(dir, { recursive: true }, (_event, file) => {
-      if (file && !String(file).endsWith('.md')) return;
+      if (file && !accept(String(file))) return;
       clearTimeout(timer);
       timer = setTimeout(onChange, o.debounceMs);
     });

@@ -150,12 +150,12 @@ async function promisedEta(ctx: BotContext, ticket: Ticket): Promise<{ eta: stri
 }
 
 async function sendReceipt(ctx: BotContext, ticket: Ticket): Promise<void> {
+  // Experiment surface `receipt` (bot/experiments/): short, with the ETA and a status button (control), or what happens next, step by step.
+  const steps = (await ctx.desk.experiments.variantFor('receipt', ticket, { at: ticket.created_at })) === 'steps';
   const sent = await ctx.desk.relay.sendToCustomer(
     ticket.customer_id,
-    ctx.t('ticket-receipt', { number: ticket.id, queue: ticket.queue, ...(await promisedEta(ctx, ticket)) }),
-    {
-      reply_markup: new InlineKeyboard().text('ℹ️ /status', 'desk:status'),
-    },
+    ctx.t(steps ? 'ticket-receipt-steps' : 'ticket-receipt', { number: ticket.id, queue: ticket.queue, ...(await promisedEta(ctx, ticket)) }),
+    steps ? {} : { reply_markup: new InlineKeyboard().text('ℹ️ /status', 'desk:status') },
   );
   if (sent) await ctx.desk.tickets.recordBotReply(ticket.id, { replyKind: 'receipt', at: new Date(sent.date * 1000) });
 }

@@ -13,6 +13,17 @@ ticket-receipt =
         [yes] We're busier than usual right now: expect an answer within about { $eta }. Thank you for your patience.
        *[no] We usually answer within { $eta }.
     }
+# The receipt's "steps" variant (experiment surface receipt, experiments/README.md).
+ticket-receipt-steps =
+    ✅ Ticket #{ $number } created. What happens next:
+    1️⃣ Your message is with our support team now (queue { $queue }).
+    2️⃣ An agent answers right in this chat — { $busy ->
+        [yes] we're busier than usual, so expect about { $eta }.
+       *[no] usually within { $eta }.
+    }
+    3️⃣ If they need details, they ask here: just reply in this chat.
+    4️⃣ When it's solved, you get a short note and can rate our help.
+    /status shows where your ticket is at any time.
 ticket-routed =
     Thanks! Ticket #{ $number } is now in the { $queue } queue. { $busy ->
         [yes] We're busier than usual right now: expect an answer within about { $eta }. Thank you for your patience.

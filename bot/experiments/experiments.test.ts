@@ -1,0 +1,158 @@
+/**
+ * Experiments end to end through the sandbox (issue 16): files → assignment → each surface's variants as the
+ * customer sees them → experiment_exposure exactly once per customer and experiment, across a restart.
+ * One harness, one experiments directory; each test writes the file it needs and reloads.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assignVariant } from '../../analytics/experiments/assign.js';
+import type { ExperimentDefinition, Surface } from '../../analytics/experiments/definition.js';
+import { AGENT, startFeatureHarness, type FeatureHarness } from '../../test/bot/feature-harness.js';
+
+const DIR = mkdtempSync(join(tmpdir(), 'experiments-e2e-'));
+let h: FeatureHarness;
+beforeAll(async () => {
+  h = await startFeatureHarness({ botEnv: { EXPERIMENTS_DIR: DIR }, env: { SURVEY_DELAY: '24h', FOLLOWUP_DELAY: '0' } });
+});
+afterAll(async () => {
+  await h?.close();
+  rmSync(DIR, { recursive: true, force: true });
+});
+
+const experiments = () => h.desk.services.experiments;
+
+/** Writes `<key>.yaml` running on `surface` with control and `variant`, 1:1, and reloads. */
+async function run(key: string, surface: Surface, variant: string): Promise<ExperimentDefinition> {
+  for (const f of ['receipt.yaml', 'question.yaml', 'kb.yaml', 'notifications.yaml', 'survey.yaml', 'bad.yaml', 'clash.yaml'])
+    rmSync(join(DIR, f), { force: true });
+  writeFileSync(
+    join(DIR, `${key}.yaml`),
+    `key: ${key}\nsurface: ${surface}\nvariants:\n  - { name: control, weight: 1 }\n  - { name: ${variant}, weight: 1 }\nmetrics: [csat_avg]\nstatus: running\n`,
+  );
+  await experiments().reload();
+  const def = experiments()
+    .list()
+    .find((e) => e.key === key);
+  expect(def, JSON.stringify(experiments().problems())).toBeDefined();
+  return def!;
+}
+
+/** A customer id in `variant` of `def`, from `from` upwards (the assignment is a pure function of key and id). */
+function customerIn(def: ExperimentDefinition, variant: string, from: number): number {
+  for (let id = from; ; id++) if (assignVariant(def, id)?.variant === variant) return id;
+}
+
+async function exposures(key: string) {
+  return (await h.eventsOf('experiment_exposure')).filter((e) => e.experiment === key);
+}
+
+async function openWith(customerId: number, text = 'hello, I have a question about my contract') {
+  const first = await h.client.sendCustomerMessage(customerId, { text, first_name: `C${customerId}`, language_code: 'en' });
+  return first;
+}
+
+async function ticketOf(customerId: number): Promise<number> {
+  return h.client.waitFor(
+    async () => (await h.db.query<{ id: number }>(`SELECT id FROM tickets WHERE customer_id = $1 AND status <> 'resolved'`, [customerId])).rows[0]?.id,
+    { what: `open ticket of ${customerId}`, timeoutMs: 10_000 },
+  );
+}
+
+async function resolveByAgent(customerId: number) {
+  const ticketId = await ticketOf(customerId);
+  const thread = await h.thread(customerId);
+  await h.client.sendSupportMessage({ from_id: AGENT, first_name: 'Maria', thread_id: thread, text: 'Here is what we did' });
+  await h.client.waitForCustomerMessage(customerId, 'Here is what we did');
+  await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: '/resolve' });
+  await h.client.waitFor(
+    async () => (await h.db.query<{ status: string }>('SELECT status FROM tickets WHERE id = $1', [ticketId])).rows[0]?.status === 'resolved' || undefined,
+    { what: `ticket ${ticketId} resolved` },
+  );
+  return ticketId;
+}
+
+describe('files', () => {
+  it('leaves an invalid file out with a warning and keeps the rest running; a change is picked up by the watcher', async () => {
+    await run('receipt', 'receipt', 'steps');
+    writeFileSync(join(DIR, 'bad.yaml'), 'key: [oops\n');
+    writeFileSync(
+      join(DIR, 'clash.yaml'),
+      'key: receipt-two\nsurface: receipt\nvariants:\n  - { name: control, weight: 1 }\n  - { name: steps, weight: 0 }\nmetrics: [csat_avg]\nstatus: running\n',
+    );
+    await h.client.waitFor(async () => (experiments().problems().length === 2 ? true : undefined), { what: 'the watcher to reload', timeoutMs: 10_000 });
+    expect(experiments().problems()).toEqual([
+      { file: 'bad.yaml', message: expect.stringMatching(/^malformed YAML at line \d+/) },
+      { file: 'clash.yaml', message: 'variants.1.weight: must be greater than 0 (got 0)' },
+    ]);
+    expect(
+      experiments()
+        .list()
+        .map((e) => e.key),
+    ).toEqual(['receipt']);
+    // Fixed weight, still a second running experiment on the surface: the later file is left out.
+    writeFileSync(
+      join(DIR, 'clash.yaml'),
+      'key: receipt-two\nsurface: receipt\nvariants:\n  - { name: control, weight: 1 }\n  - { name: steps, weight: 2 }\nmetrics: [csat_avg]\nstatus: running\n',
+    );
+    await h.client.waitFor(
+      async () =>
+        experiments()
+          .problems()
+          .some((p) => p.message.includes('already runs'))
+          ? true
+          : undefined,
+      {
+        what: 'the watcher to reload',
+        timeoutMs: 10_000,
+      },
+    );
+    expect(experiments().problems()[1]).toEqual({
+      file: 'clash.yaml',
+      message: 'surface: receipt (receipt.yaml) already runs on receipt; at most one running experiment per surface',
+    });
+    expect(
+      experiments()
+        .list()
+        .map((e) => e.key),
+    ).toEqual(['receipt']);
+  });
+});
+
+describe('receipt', () => {
+  it('control gets the short receipt with the status button, steps the step-by-step one; one exposure each, even across tickets and a restart', async () => {
+    const def = await run('receipt', 'receipt', 'steps');
+    const control = customerIn(def, 'control', 41_000);
+    const steps = customerIn(def, 'steps', 41_000);
+
+    await openWith(control);
+    const short = await h.client.waitForCustomerMessage(control, /Ticket #\d+ created/);
+    expect(short.text).toMatch(/We usually answer within/);
+    expect(short.buttons?.flat()).toContain('ℹ️ /status');
+    await openWith(steps);
+    const long = await h.client.waitForCustomerMessage(steps, /What happens next/);
+    expect(long.text).toContain('1️⃣');
+    expect(long.buttons?.flat() ?? []).not.toContain('ℹ️ /status');
+
+    // Met again (a second ticket), and again after a restart: still one exposure per customer.
+    await resolveByAgent(steps);
+    await h.restart();
+    await openWith(steps, 'another question about my contract');
+    await h.client.waitFor(
+      async () => (await h.client.getCustomerMessages(steps)).filter((m) => /What happens next/.test(m.text ?? '')).length === 2 || undefined,
+      {
+        what: 'the second receipt',
+      },
+    );
+    const seen = await exposures('receipt');
+    expect(seen.map((e) => e.variant).sort()).toEqual(['control', 'steps']);
+    const stored = await h.db.query<{ customer_id: string; variant: string }>(
+      `SELECT customer_id, variant FROM experiment_exposures WHERE experiment_key = 'receipt' ORDER BY variant`,
+    );
+    expect(stored.rows.map((r) => [Number(r.customer_id), r.variant])).toEqual([
+      [control, 'control'],
+      [steps, 'steps'],
+    ]);
+  });
+});
