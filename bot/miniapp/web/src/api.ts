@@ -13,6 +13,8 @@ export interface TicketSummary {
   created_at: string;
   /** When an answer is expected (while waiting for an agent); null otherwise. */
   eta: string | null;
+  /** The first-response deadline (SLA) while it waits for the first answer. */
+  first_response_due_at?: string | null;
   last_message_at: string | null;
   agent_first_name?: string | null;
   /** The last message's text, shortened, when the server gives it. */

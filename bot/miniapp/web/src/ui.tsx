@@ -1,7 +1,7 @@
 /** What every page shares: the app's context, loading data, the page frame, notices, status words. */
 import { type ComponentChildren, createContext } from 'preact';
 import { useCallback, useContext, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { type Api, ApiError, type Meta, type Settings, type TicketStatus } from './api.js';
+import { type Api, ApiError, type Meta, type Settings, type TicketStatus, type TicketSummary } from './api.js';
 import type { I18n, Key } from './i18n.js';
 import { href, navigate, type Route } from './router.js';
 import { setBackButton, setMainButton, type TgWebApp } from './telegram.js';
@@ -129,6 +129,8 @@ export const STATUS_EMOJI: Record<TicketStatus, string> = {
   resolved: '🏁',
 };
 
+/** When an answer is expected: the ETA told to the customer, else the first-response deadline. */
+export const expected = (t: TicketSummary): string | undefined => t.eta ?? t.first_response_due_at ?? undefined;
 export const isWaiting = (s: TicketStatus) => s === 'new' || s === 'waiting_agent';
 export const isOpen = (s: TicketStatus) => s !== 'resolved';
 

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { TicketSummary } from '../api.js';
 import { href } from '../router.js';
-import { ErrorBox, Eta, isOpen, isWaiting, Loading, Page, StatusBadge, useApp, useLoad, useNow } from '../ui.js';
+import { ErrorBox, Eta, expected, isOpen, isWaiting, Loading, Page, StatusBadge, useApp, useLoad, useNow } from '../ui.js';
 
 type Filter = 'open' | 'closed' | 'all';
 const FILTER_KEY = 'miniapp.filter';
@@ -25,11 +25,11 @@ function TicketCard({ ticket, now }: { ticket: TicketSummary; now: number }) {
       </a>
       <StatusBadge status={ticket.status} />
       <dl class="facts">
-        {isWaiting(ticket.status) && ticket.eta && (
+        {isWaiting(ticket.status) && expected(ticket) && (
           <div>
             <dt>{i18n.t('field_eta')}</dt>
             <dd>
-              <Eta eta={ticket.eta} now={now} />
+              <Eta eta={expected(ticket)!} now={now} />
             </dd>
           </div>
         )}

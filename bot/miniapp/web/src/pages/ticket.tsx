@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, type Message, type TicketPage as TicketData } from '../api.js';
 import type { I18n, Key } from '../i18n.js';
-import { ErrorBox, Eta, isWaiting, Loading, Notice, Page, StatusBadge, useApp, useLoad, useNow } from '../ui.js';
+import { ErrorBox, Eta, expected, isWaiting, Loading, Notice, Page, StatusBadge, useApp, useLoad, useNow } from '../ui.js';
 import { categoryLabel } from './requests.js';
 
 export const MAX_TEXT = 4000;
@@ -162,11 +162,11 @@ function Facts({ data, now }: { data: TicketData; now: number }) {
           <StatusBadge status={t.status} />
         </dd>
       </div>
-      {isWaiting(t.status) && t.eta && (
+      {isWaiting(t.status) && expected(t) && (
         <div>
           <dt>{i18n.t('field_eta')}</dt>
           <dd>
-            <Eta eta={t.eta} now={now} />
+            <Eta eta={expected(t)!} now={now} />
           </dd>
         </div>
       )}
