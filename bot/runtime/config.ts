@@ -14,7 +14,8 @@ export const loadFeaturesEnv = defineConfig('features', {
   KB_MIN_SCORE: env.int({
     default: 40,
     min: 1,
-    doc: 'BM25+ score the best article needs for an automatic answer (the KB quality test calibrates it: on-topic phrasings score ≥ 60, off-topic ≤ 30).',
+    max: 100,
+    doc: "Confidence (percent) the best article needs for an automatic answer: the share of the question's words it explains, weighted by where it holds them (title/keywords over body) and how specific they are. Scale-free: means the same for a 1-article KB and a 1000-article one (bot/features/kb/confidence.ts; corpus-size.test.ts measures 1, 5, 16 and 50 articles).",
   }),
   MACROS_DIR: env.string({ default: 'macros', doc: 'Agent macros: macros/<lang>/<name>.md templates with {name} {ticket} {eta} {agent}.' }),
   CSAT_ENABLED: env.bool({ default: true, doc: 'Ask for a 1–5 rating after an agent resolves a ticket.' }),
@@ -55,7 +56,8 @@ export const loadFeaturesEnv = defineConfig('features', {
 export interface FeaturesConfig {
   kbDir: string;
   kbAutoAnswer: boolean;
-  kbMinScore: number;
+  /** KB_MIN_SCORE as a share, 0–1. */
+  kbMinConfidence: number;
   macrosDir: string;
   csatEnabled: boolean;
   npsEnabled: boolean;
@@ -80,7 +82,7 @@ export function loadFeaturesConfig(source?: Record<string, string | undefined>):
   return {
     kbDir: e.KB_DIR,
     kbAutoAnswer: e.KB_AUTO_ANSWER,
-    kbMinScore: e.KB_MIN_SCORE,
+    kbMinConfidence: e.KB_MIN_SCORE / 100,
     macrosDir: e.MACROS_DIR,
     csatEnabled: e.CSAT_ENABLED,
     npsEnabled: e.NPS_ENABLED,

@@ -9,10 +9,68 @@ import { eng, rus } from 'stopword';
 
 export type KbLanguage = string;
 
+/**
+ * Words of chat small talk that say nothing about the problem ("hi", "please",
+ * "it keeps saying", "I'm sure"). The stop-word lists are written for prose;
+ * without these a long message looks less covered by the right article than a
+ * short one (confidence.ts).
+ */
+const CHAT_FILLER: Record<string, readonly string[]> = {
+  en: [
+    'hi',
+    'hello',
+    'hey',
+    'please',
+    'pls',
+    'thanks',
+    'thank',
+    'thx',
+    'im',
+    "i'm",
+    'dont',
+    "don't",
+    'cant',
+    "can't",
+    'still',
+    'already',
+    'just',
+    'keep',
+    'keeps',
+    'say',
+    'says',
+    'saying',
+    'even',
+    'though',
+    'sure',
+    'anymore',
+    'really',
+    'ok',
+    'okay',
+    'guys',
+  ],
+  ru: [
+    'здравствуйте',
+    'привет',
+    'добрый',
+    'пожалуйста',
+    'спасибо',
+    'пишет',
+    'подскажите',
+    'скажите',
+    'почему',
+    'вообще',
+    'опять',
+    'снова',
+    'так',
+    'все',
+    'ещё',
+  ],
+};
+
 /** Languages with a stemmer and stop words; others are indexed with lower-casing only. */
 const ANALYZERS: Record<string, { stemmer: string; stopwords: readonly string[] }> = {
-  en: { stemmer: 'english', stopwords: eng },
-  ru: { stemmer: 'russian', stopwords: rus },
+  en: { stemmer: 'english', stopwords: [...eng, ...CHAT_FILLER.en!] },
+  ru: { stemmer: 'russian', stopwords: [...rus, ...CHAT_FILLER.ru!] },
 };
 
 export const SUPPORTED_LANGUAGES = Object.keys(ANALYZERS);

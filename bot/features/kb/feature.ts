@@ -1,7 +1,7 @@
 /**
  * Knowledge base in the conversation:
- * - intake step: a new ticket's first message that matches an article above
- *   KB_MIN_SCORE is answered with the article and "✅ Solved" / "👤 Talk to a
+ * - intake step: a new ticket's first message that an article clearly answers
+ *   (confidence ≥ KB_MIN_SCORE %, confidence.ts) is answered with the article and "✅ Solved" / "👤 Talk to a
  *   human". Solved resolves the ticket with no agent (resolved_by 'kb');
  *   human resumes intake (the category keyboard).
  * - agents: `/find_kb <query>` in a topic lists the best articles, one button
@@ -34,8 +34,8 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
       const text = message.text ?? message.caption ?? '';
       if (text.trim().length < 3) return 'continue';
       const { kb } = await rt.files();
-      const top = kb.search(text, { language: ticket.language ?? undefined, limit: 1 })[0];
-      if (!top || top.score < rt.config.kbMinScore) return 'continue';
+      const top = kb.answer(text, rt.config.kbMinConfidence, { language: ticket.language ?? undefined });
+      if (!top) return 'continue';
       const desk = ctx.desk;
       const article = top.article;
       const keyboard = new InlineKeyboard().text(ctx.t('kb-button-solved'), `kb:ok:${ticket.id}`).text(ctx.t('kb-button-human'), `kb:human:${ticket.id}`);

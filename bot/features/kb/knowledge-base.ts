@@ -46,6 +46,11 @@ export class KnowledgeBase {
     return this.snapshot.search(query, opts);
   }
 
+  /** The article that clearly answers `query`, if any (KbSearch.answer). */
+  answer(query: string, minConfidence: number, opts?: Omit<KbSearchOptions, 'limit'>): KbHit | undefined {
+    return this.snapshot.answer(query, minConfidence, opts);
+  }
+
   get(id: string, language?: string): KbArticle | undefined {
     return this.snapshot.get(id, language);
   }

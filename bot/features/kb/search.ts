@@ -6,13 +6,18 @@
  */
 import MiniSearch from 'minisearch';
 import type { KbArticle } from './article.js';
-import { detectLanguage, termProcessor } from './analyzer.js';
+import { detectLanguage, termProcessor, type TermProcessor } from './analyzer.js';
+import { answers, type Confidence, TermStats } from './confidence.js';
 
 export interface KbHit {
   /** The article in the language the customer should read it in. */
   article: KbArticle;
-  /** BM25+ score in the language it matched in (comparable only within one query). */
+  /** BM25+ score in the language it matched in (comparable only within one query): the ranking. */
   score: number;
+  /** 0–1, the share of the question the article explains, comparable across queries and KB sizes (confidence.ts): the auto-answer decision. */
+  confidence: number;
+  /** Σ w·f of the matched words (confidence.ts). */
+  evidence: number;
 }
 
 export interface KbSearchOptions {
@@ -43,6 +48,7 @@ const BOOST = { title: 2.5, keywords: 3, body: 1 };
 
 export class KbSearch {
   private readonly indexes = new Map<string, MiniSearch<Doc>>();
+  private readonly stats = new Map<string, { terms: TermStats; processTerm: TermProcessor }>();
   /** id → lang → article */
   private readonly byId = new Map<string, Map<string, KbArticle>>();
 
@@ -52,8 +58,8 @@ export class KbSearch {
       if (!versions) this.byId.set(a.id, (versions = new Map()));
       versions.set(a.lang, a);
       let index = this.indexes.get(a.lang);
+      const processTerm = termProcessor(a.lang);
       if (!index) {
-        const processTerm = termProcessor(a.lang);
         index = new MiniSearch<Doc>({
           fields: ['title', 'keywords', 'body'],
           processTerm,
@@ -66,8 +72,17 @@ export class KbSearch {
           },
         });
         this.indexes.set(a.lang, index);
+        this.stats.set(a.lang, { terms: new TermStats(), processTerm });
       }
-      index.add({ id: a.id, title: a.title, keywords: a.keywords.join(' \n '), body: stripMarkdown(a.body) });
+      const body = stripMarkdown(a.body);
+      index.add({ id: a.id, title: a.title, keywords: a.keywords.join(' \n '), body });
+      const analyse = (text: string) => analyseText(text, processTerm);
+      this.stats.get(a.lang)!.terms.add(a.id, {
+        title: new Set(analyse(a.title)),
+        keywords: new Set(a.keywords.flatMap(analyse)),
+        phrases: a.keywords.map(analyse).filter((p) => p.length > 0),
+        body: new Set(analyse(body)),
+      });
     }
   }
 
@@ -101,11 +116,38 @@ export class KbSearch {
     for (const lang of order) {
       const results = this.indexes.get(lang)!.search(query);
       if (results.length === 0) continue;
-      return results.slice(0, opts.limit ?? 5).map((r) => ({ article: this.get(String(r.id), show ?? lang)!, score: r.score }));
+      const { terms, processTerm } = this.stats.get(lang)!;
+      const queryTerms = [...new Set(analyseText(query, processTerm))];
+      return results.slice(0, opts.limit ?? 5).map((r) => {
+        const c: Confidence = terms.confidence(String(r.id), queryTerms);
+        return { article: this.get(String(r.id), show ?? lang)!, score: r.score, confidence: c.confidence, evidence: c.evidence };
+      });
     }
     return [];
   }
+
+  /**
+   * The article to answer a customer's question with automatically, if one
+   * clearly does (confidence.ts `answers`: at least `minConfidence` of the
+   * question explained, and no runner-up about as good).
+   */
+  answer(query: string, minConfidence: number, opts: Omit<KbSearchOptions, 'limit'> = {}): KbHit | undefined {
+    const hits = this.search(query, { ...opts, limit: 3 });
+    return answers(hits, minConfidence) ? hits[0] : undefined;
+  }
 }
+
+/** A text's analysed words, the way the index tokenises and processes them. */
+function analyseText(text: string, processTerm: TermProcessor): string[] {
+  const out: string[] = [];
+  for (const token of tokenize(text)) {
+    const t = processTerm(token);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+const tokenize: (text: string) => string[] = MiniSearch.getDefault('tokenize');
 
 /**
  * Which language to answer in: the language of the text, unless the text is a
