@@ -58,7 +58,7 @@ describe('parseExperiments', () => {
     expect(r.problems[0]!.message).toMatch(message);
   });
 
-  it('two running experiments on one surface: the first by file name keeps it, the later is rejected; the rest keep running', () => {
+  it('two running experiments on one surface: both are left out, whatever their file names; the rest keep running', () => {
     const r = parseExperiments([
       { file: 'b.yaml', text: GOOD.replace('receipt-style', 'receipt-b') },
       { file: 'a.yaml', text: GOOD.replace('receipt-style', 'receipt-a') },
@@ -68,19 +68,23 @@ describe('parseExperiments', () => {
       },
       { file: 'd.yaml', text: GOOD.replace('receipt-style', 'receipt-d').replace('status: running', 'status: draft') },
     ]);
-    expect(r.experiments.map((e) => e.key)).toEqual(['receipt-a', 'survey', 'receipt-d']);
+    expect(r.experiments.map((e) => e.key)).toEqual(['survey', 'receipt-d']);
     expect(r.problems).toEqual([
-      { file: 'b.yaml', message: 'surface: receipt-a (a.yaml) already runs on receipt; at most one running experiment per surface' },
+      { file: 'a.yaml', message: 'surface: receipt-b (b.yaml) also runs on receipt; at most one running experiment per surface — both are left out' },
+      { file: 'b.yaml', message: 'surface: receipt-a (a.yaml) also runs on receipt; at most one running experiment per surface — both are left out' },
     ]);
   });
 
-  it('a duplicate key: the later file is rejected', () => {
+  it('a duplicate key: both files are left out', () => {
     const r = parseExperiments([
       { file: 'one.yaml', text: GOOD },
       { file: 'two.yaml', text: GOOD.replace('status: running', 'status: stopped') },
     ]);
-    expect(r.experiments.map((e) => e.file)).toEqual(['one.yaml']);
-    expect(r.problems).toEqual([{ file: 'two.yaml', message: 'key: "receipt-style" is already used by one.yaml' }]);
+    expect(r.experiments).toEqual([]);
+    expect(r.problems).toEqual([
+      { file: 'one.yaml', message: 'key: "receipt-style" is also used by two.yaml; both are left out' },
+      { file: 'two.yaml', message: 'key: "receipt-style" is also used by one.yaml; both are left out' },
+    ]);
   });
 
   it('a stopped experiment may name its winner', () => {

@@ -6,10 +6,11 @@
  *
  * Problems never throw: a bad file is left out with a problem naming the file,
  * the field and the reason, and the rest keep running. Two running experiments
- * on one surface: the first by file name keeps the surface, every later one is
- * rejected (its file named, and the one it collides with) — deterministic, and
- * a new file never silently takes customers from a running test. The same for
- * two files with one key: the first by file name wins.
+ * on one surface are BOTH left out (each file's problem names the other), and
+ * so are two files with one key: no order of file names decides which test
+ * gets the customers, the bot and the dashboard agree, and the surface shows
+ * its control until a file is fixed — customers keep their stored variants
+ * when the survivor runs again.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -124,8 +125,7 @@ export function parseExperiments(
   const known = o.metrics ?? METRICS;
   const experiments: ExperimentDefinition[] = [];
   const problems: ExperimentProblem[] = [];
-  const byKey = new Map<string, ExperimentDefinition>();
-  const running = new Map<Surface, ExperimentDefinition>();
+  const valid: ExperimentDefinition[] = [];
   for (const { file, text } of [...files].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))) {
     let doc: unknown;
     try {
@@ -159,10 +159,6 @@ export function parseExperiments(
       reasons.push(`variants: ${strange.map((n) => JSON.stringify(n)).join(', ')} is not a behaviour of ${f.surface} (one of ${behaviours.join(', ')})`);
     if (f.winner !== undefined && !names.includes(f.winner)) reasons.push(`winner: ${JSON.stringify(f.winner)} is not one of the variants`);
     if (f.winner !== undefined && f.status !== 'stopped') reasons.push('winner: only a stopped experiment ships a winner');
-    const seen = byKey.get(f.key);
-    if (seen) reasons.push(`key: ${JSON.stringify(f.key)} is already used by ${seen.file}`);
-    const other = f.status === 'running' ? running.get(f.surface) : undefined;
-    if (other) reasons.push(`surface: ${other.key} (${other.file}) already runs on ${f.surface}; at most one running experiment per surface`);
     if (reasons.length) {
       problems.push({ file, message: reasons.join('; ') });
       continue;
@@ -178,10 +174,22 @@ export function parseExperiments(
       ...(f.description !== undefined ? { description: f.description } : {}),
       ...(f.winner !== undefined ? { winner: f.winner } : {}),
     };
-    byKey.set(def.key, def);
-    if (def.status === 'running') running.set(def.surface, def);
-    experiments.push(def);
+    valid.push(def);
   }
+  // Collisions leave every file involved out (see the file comment), in file order.
+  for (const def of valid) {
+    const reasons: string[] = [];
+    const sameKey = valid.filter((d) => d !== def && d.key === def.key);
+    if (sameKey.length) reasons.push(`key: ${JSON.stringify(def.key)} is also used by ${sameKey.map((d) => d.file).join(', ')}; both are left out`);
+    const clash = def.status === 'running' ? valid.filter((d) => d !== def && d.status === 'running' && d.surface === def.surface) : [];
+    if (clash.length)
+      reasons.push(
+        `surface: ${clash.map((d) => `${d.key} (${d.file})`).join(', ')} also runs on ${def.surface}; at most one running experiment per surface — both are left out`,
+      );
+    if (reasons.length) problems.push({ file: def.file, message: reasons.join('; ') });
+    else experiments.push(def);
+  }
+  problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   return { experiments, problems };
 }
 

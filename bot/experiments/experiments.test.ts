@@ -39,6 +39,21 @@ async function run(key: string, surface: Surface, variant: string): Promise<Expe
   return def!;
 }
 
+/** The definition a file `run(key, surface, variant)` writes, without loading it. */
+function parseExperimentsFile(key: string, surface: Surface, variant: string): ExperimentDefinition {
+  return {
+    key,
+    surface,
+    variants: [
+      { name: 'control', weight: 1 },
+      { name: variant, weight: 1 },
+    ],
+    metrics: ['csat_avg'],
+    status: 'running',
+    file: `${key}.yaml`,
+  };
+}
+
 /** A customer id in `variant` of `def`, from `from` upwards (the assignment is a pure function of key and id). */
 function customerIn(def: ExperimentDefinition, variant: string, from: number): number {
   for (let id = from; ; id++) if (assignVariant(def, id)?.variant === variant) return id;
@@ -91,7 +106,7 @@ describe('files', () => {
         .list()
         .map((e) => e.key),
     ).toEqual(['receipt']);
-    // Fixed weight, still a second running experiment on the surface: the later file is left out.
+    // Fixed weight, now a second running experiment on the surface: both are left out, the receipt is the control's.
     writeFileSync(
       join(DIR, 'clash.yaml'),
       'key: receipt-two\nsurface: receipt\nvariants:\n  - { name: control, weight: 1 }\n  - { name: steps, weight: 2 }\nmetrics: [csat_avg]\nstatus: running\n',
@@ -100,7 +115,7 @@ describe('files', () => {
       async () =>
         experiments()
           .problems()
-          .some((p) => p.message.includes('already runs'))
+          .some((p) => p.message.includes('also runs'))
           ? true
           : undefined,
       {
@@ -108,15 +123,21 @@ describe('files', () => {
         timeoutMs: 10_000,
       },
     );
-    expect(experiments().problems()[1]).toEqual({
-      file: 'clash.yaml',
-      message: 'surface: receipt (receipt.yaml) already runs on receipt; at most one running experiment per surface',
-    });
     expect(
       experiments()
-        .list()
-        .map((e) => e.key),
-    ).toEqual(['receipt']);
+        .problems()
+        .map((p) => p.file),
+    ).toEqual(['bad.yaml', 'clash.yaml', 'receipt.yaml']);
+    expect(experiments().problems()[2]!.message).toBe(
+      'surface: receipt-two (clash.yaml) also runs on receipt; at most one running experiment per surface — both are left out',
+    );
+    expect(experiments().list()).toEqual([]);
+    const def = parseExperimentsFile('receipt', 'receipt', 'steps');
+    const customer = customerIn(def, 'steps', 40_000);
+    await openWith(customer);
+    const receipt = await h.client.waitForCustomerMessage(customer, /Ticket #\d+ created/);
+    expect(receipt.text).toMatch(/We usually answer within/);
+    expect(await exposures('receipt')).toEqual([]);
   });
 });
 

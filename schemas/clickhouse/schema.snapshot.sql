@@ -66,7 +66,9 @@ CREATE TABLE events
     `recipients` Nullable(UInt32),
     `delivered` Nullable(UInt32),
     `failed` Nullable(UInt32),
-    `opted_out` Nullable(UInt32)
+    `opted_out` Nullable(UInt32),
+    `experiment` LowCardinality(String) DEFAULT '',
+    `variant` LowCardinality(String) DEFAULT ''
 )
 ENGINE = ReplacingMergeTree(ingested_at)
 PARTITION BY toYYYYMM(occurred_at)
