@@ -213,6 +213,19 @@ export class SandboxClient {
     return this.call('POST', `/customers/${userId}/block`, {});
   }
 
+  /**
+   * The customer opens the bot's Mini App (its menu button, or a web_app button with `url`): launch data
+   * signed with the sandbox's token, and the URL with #tgWebAppData as Telegram's client opens it (null when
+   * the bot set no web_app menu button and no `url` is given).
+   */
+  openWebApp(
+    userId: number,
+    opts: { start_param?: string; url?: string; auth_date?: number } = {},
+  ): Promise<{ url: string | null; init_data: string; user: { id: number; first_name: string; language_code?: string } }> {
+    const q = new URLSearchParams(Object.entries(opts).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]])));
+    return this.call('GET', `/customers/${userId}/webapp${q.size ? `?${q}` : ''}`);
+  }
+
   unblockBot(userId: number): Promise<{ blocked: false }> {
     return this.call('POST', `/customers/${userId}/unblock`, {});
   }

@@ -30,6 +30,7 @@ import type { FaultSpec } from './faults.js';
 import { SANDBOX_TOKEN } from './identities.js';
 import type { MemberStatus } from './state.js';
 import { chatMessages, topicView } from './views.js';
+import { launchWebApp, type LaunchOptions } from './webapp.js';
 import type { World } from './world.js';
 
 type UserParams = { user_id: number };
@@ -103,6 +104,13 @@ export function controlRoutes(world: World, baseUrl: () => string) {
         ...(chat.lastChatAction ? { last_chat_action: chat.lastChatAction } : {}),
       };
     });
+
+    // A customer opens the bot's Mini App (menu button or web_app button): signed launch data and the app's URL.
+    app.get<{ Params: UserParams; Querystring: LaunchOptions }>(
+      '/customers/:user_id/webapp',
+      { schema: { params: schemas.userParams, querystring: schemas.webAppLaunch } },
+      async (req) => launchWebApp(world, req.params.user_id, req.query),
+    );
 
     app.post<{ Params: UserParams; Body: PressBody }>(
       '/customers/:user_id/press',

@@ -68,6 +68,11 @@ const writeProperties = {
 
 export const schemas = {
   userParams: obj({ user_id: userId }, ['user_id']),
+  webAppLaunch: obj({
+    start_param: { type: 'string', maxLength: 512 },
+    url: { type: 'string', minLength: 1 },
+    auth_date: unixDate,
+  }),
   userMessageParams: obj({ user_id: userId, message_id: { type: 'integer', minimum: 1 } }, ['user_id', 'message_id']),
   messageParams: obj({ message_id: { type: 'integer', minimum: 1 } }, ['message_id']),
   threadParams: obj({ thread_id: { type: 'integer', minimum: 1 } }, ['thread_id']),

@@ -6,6 +6,7 @@
  */
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import { badRequest } from './errors.js';
+import { checkWebAppButton } from './webapp.js';
 
 export type ReplyMarkup = Record<string, unknown>;
 
@@ -61,6 +62,7 @@ function validateButton(b: unknown): void {
     const bytes = Buffer.byteLength(button.callback_data, 'utf8');
     if (bytes < 1 || bytes > 64) throw badRequest('BUTTON_DATA_INVALID');
   } else if (button.callback_data !== undefined) throw badRequest('can\'t parse inline keyboard button: Field "callback_data" must be of type String');
+  if (button.web_app !== undefined) checkWebAppButton(button.web_app);
   if (button.url !== undefined) {
     const url = String(button.url);
     if (!/^(https?|tg):\/\/\S+$/i.test(url)) throw badRequest(`inline keyboard button URL '${url}' is invalid: Wrong HTTP URL`);

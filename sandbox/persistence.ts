@@ -66,6 +66,8 @@ export interface SavedWorld {
   chats: SavedChat[];
   callbacks: PendingCallback[];
   commands: Record<string, unknown[]>;
+  /** Absent in worlds saved before menu buttons were recorded. */
+  menuButtons?: World['menuButtons'];
 }
 
 /** The world as saved, within `limits`. */
@@ -90,6 +92,7 @@ export function saveWorld(world: World, limits: PersistLimits = DEFAULT_PERSIST_
     chats,
     callbacks: [...world.callbacks.values()].filter((c) => !c.answered && c.pressedAt >= horizon),
     commands: world.commands,
+    menuButtons: world.menuButtons,
   };
 }
 
@@ -149,6 +152,7 @@ export function restoreWorld(world: World, saved: SavedWorld): void {
   for (const u of saved.users) world.users.set(u.id, u);
   for (const c of saved.callbacks) world.callbacks.set(c.id, c);
   world.commands = saved.commands;
+  world.menuButtons = saved.menuButtons ?? {};
 }
 
 export interface WorldStoreOptions {

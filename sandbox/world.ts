@@ -26,6 +26,9 @@ import { SandboxStats } from './stats.js';
 import { UpdateQueue } from './updates.js';
 import { WebhookDeliverer } from './webhook.js';
 
+/** A private chat's menu button, as setChatMenuButton sets it (sandbox/webapp.ts). */
+export type MenuButton = { type: 'commands' } | { type: 'default' } | { type: 'web_app'; text: string; web_app: { url: string } };
+
 export interface WorldOptions {
   chatIds?: Partial<SandboxChatIds>;
   /** Enforce Telegram's flood limits (429 with retry_after). */
@@ -98,6 +101,8 @@ export class World {
   readonly stats = new SandboxStats();
   readonly flood: FloodControl | undefined;
   commands: Record<string, unknown[]> = {};
+  /** setChatMenuButton: 'default' and private chats by id (sandbox/webapp.ts). */
+  menuButtons: Record<string, MenuButton> = {};
 
   constructor(opts: WorldOptions = {}) {
     this.chatIds = { ...DEFAULT_CHAT_IDS, ...opts.chatIds };
@@ -184,6 +189,7 @@ export class World {
     this.stats.reset();
     this.flood?.reset();
     this.commands = {};
+    this.menuButtons = {};
     this.clockOffsetMs = 0;
     this.history = undefined;
     this.historyConversations.clear();

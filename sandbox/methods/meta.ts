@@ -4,6 +4,7 @@ import { INVALID_COMMAND_LANGUAGE, isValidCommandLanguage } from '../../core/tel
 import { BotApiError, badRequest } from '../errors.js';
 import { mediaKindOf } from '../media.js';
 import type { Params } from '../params.js';
+import { menuButtonOf, parseMenuButton } from '../webapp.js';
 import type { World } from '../world.js';
 import type { MethodTable } from './context.js';
 
@@ -93,8 +94,22 @@ export const metaMethods: MethodTable = {
   getMyName: () => ({ name: 'Support Desk' }),
   getMyDescription: () => ({ description: '' }),
   getMyShortDescription: () => ({ short_description: '' }),
-  setChatMenuButton: () => true,
-  getChatMenuButton: () => ({ type: 'commands' }),
+  /** Recorded per private chat (chat_id) or as the default (sandbox/webapp.ts); a web_app button's URL is checked. */
+  setChatMenuButton({ world, params: p }) {
+    const button = parseMenuButton(p.json<unknown>('menu_button', 'MenuButton'));
+    if (!p.has('chat_id')) {
+      world.menuButtons.default = button;
+      return true;
+    }
+    const chat = world.chatForBot(p.chatId());
+    if (chat.type !== 'private') throw badRequest('chat not found');
+    world.menuButtons[String(chat.id)] = button;
+    return true;
+  },
+  getChatMenuButton({ world, params: p }) {
+    if (!p.has('chat_id')) return menuButtonOf(world, undefined);
+    return menuButtonOf(world, world.chatForBot(p.chatId()).id);
+  },
   setMyDefaultAdministratorRights: () => true,
 
   /** Files are fake: getFile answers with a path that /file/bot<token>/<path> serves as placeholder bytes. */

@@ -74,6 +74,8 @@ describe('Bot API conformance', () => {
     await api.getMyShortDescription();
     await api.setChatMenuButton({ menu_button: { type: 'commands' } });
     await api.getChatMenuButton();
+    await api.setChatMenuButton({ menu_button: { type: 'web_app', text: 'Support', web_app: { url: 'https://desk.example.com/app/' } } });
+    await api.getChatMenuButton();
     await api.setMyDefaultAdministratorRights();
     await api.getWebhookInfo();
     await api.setWebhook('https://desk.example.com/telegram/webhook', { secret_token: 'S3cret', max_connections: 10 });
@@ -163,6 +165,11 @@ describe('Bot API conformance', () => {
       link_preview_options: { is_disabled: true },
       reply_markup: { inline_keyboard: [[{ text: 'Payment', callback_data: 'cat:payment' }], [{ text: 'Account', callback_data: 'cat:account' }]] },
     });
+    await api.sendMessage(CUSTOMER, 'Track it in the app', {
+      reply_markup: { inline_keyboard: [[{ text: 'Track status', web_app: { url: 'https://desk.example.com/app/?startapp=ticket-1' } }]] },
+    });
+    await api.setChatMenuButton({ chat_id: CUSTOMER, menu_button: { type: 'web_app', text: 'Поддержка', web_app: { url: 'https://desk.example.com/app/' } } });
+    await api.getChatMenuButton({ chat_id: CUSTOMER });
     await api.sendMessage(CUSTOMER, 'Anything else?', {
       reply_markup: { keyboard: [[{ text: 'Need help' }], [{ text: 'Share phone', request_contact: true }]], resize_keyboard: true, one_time_keyboard: true },
     });
