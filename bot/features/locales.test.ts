@@ -3,7 +3,7 @@
  * (bot/features/<feature>/locales/<lang>.ftl), and texts sent as HTML are safe to send as HTML.
  */
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { featureFtlKeys, ftlKeys, keysUsedIn } from '../../test/helpers/ftl.js';
@@ -11,6 +11,34 @@ import { localeFiles } from '../i18n.js';
 
 const FEATURES = fileURLToPath(new URL('.', import.meta.url));
 const KEY = /^(kb|rate|fu|autoclose|macro|bc|spam|lang|cmd|secrets)-[a-z0-9-]+$/;
+
+/**
+ * The texts customers read, from the English files: keys under a heading that
+ * names customers ("## Knowledge base — customer", "## Customer side"), keys of
+ * files whose headings name no side except agent-* ones (intake, language,
+ * Mini App), and the customers' command menu (menu.ts CUSTOMER_COMMANDS).
+ */
+function customerFacingKeys(): Set<string> {
+  const keys = new Set<string>();
+  const files = [join(FEATURES, '..', '..', 'locales', 'en', 'core.ftl'), ...readdirSync(FEATURES).map((f) => join(FEATURES, f, 'locales', 'en.ftl'))];
+  for (const file of files.filter((f) => existsSync(f))) {
+    let side: 'customer' | 'agent' | undefined;
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (/^#/.test(line)) {
+        if (/customer/i.test(line) && !/^# /.test(line)) side = 'customer';
+        else if (/agent|admin|support group|escalation chat/i.test(line) && !/^# /.test(line)) side = 'agent';
+        else if (/^# For agents/i.test(line)) side = 'agent';
+        continue;
+      }
+      const key = /^([a-z][a-z0-9_-]*) =/.exec(line)?.[1];
+      if (!key || key.startsWith('cmd-') || key.startsWith('agent-')) continue;
+      if (side === 'customer' || (side === undefined && !/-agent-|-agent$/.test(key))) keys.add(key);
+    }
+  }
+  const menu = readFileSync(join(FEATURES, 'agent-commands', 'menu.ts'), 'utf8');
+  for (const m of /CUSTOMER_COMMANDS = \[([^\]]*)\]/.exec(menu)![1]!.matchAll(/'([a-z_]+)'/g)) keys.add(`cmd-${m[1]!.replace('_', '-')}`);
+  return keys;
+}
 
 const merged = (byFeature: Map<string, Map<string, string>>) => new Map([...byFeature.values()].flatMap((keys) => [...keys]));
 
@@ -75,6 +103,18 @@ describe("the features' locales", () => {
     ];
     // ("->" is Fluent's selector syntax, not text)
     for (const lang of [en, ru]) for (const k of html) expect(lang.get(k)?.replace(/->/g, ''), k).not.toMatch(/[<>&]/);
+  });
+
+  it('has every customer-facing text in Persian too (agent texts may fall back to English), and no key English lacks', () => {
+    const fa = new Map([...merged(featureFtlKeys('fa')), ...ftlKeys('fa', 'core.ftl')]);
+    const customer = customerFacingKeys();
+    expect(customer.size).toBeGreaterThan(60);
+    expect([...customer].filter((k) => !fa.has(k))).toEqual([]);
+    const english = new Map([...en, ...ftlKeys('en', 'core.ftl')]);
+    expect([...fa.keys()].filter((k) => !english.has(k))).toEqual([]);
+    // Fluent placeables and selectors survive translation: the same variables in both.
+    const vars = (text: string) => [...new Set([...text.matchAll(/\$([a-zA-Z]+)/g)].map((m) => m[1]!))].sort();
+    for (const [k, text] of fa) expect(vars(text), k).toEqual(vars(english.get(k)!));
   });
 
   it('keeps the English words of the KB buttons', () => {

@@ -26,7 +26,7 @@ export function ftlFileKeys(path: string): Map<string, string> {
   const out = new Map<string, string>();
   let current: string | undefined;
   for (const line of src.split('\n')) {
-    const m = /^([a-zA-Z][a-zA-Z0-9-]*)\s*=\s*(.*)$/.exec(line);
+    const m = /^([a-zA-Z][a-zA-Z0-9_-]*)\s*=\s*(.*)$/.exec(line);
     if (m) out.set((current = m[1]!), m[2]!);
     else if (current && /^\s+\S/.test(line)) out.set(current, `${out.get(current)}\n${line.trim()}`);
   }

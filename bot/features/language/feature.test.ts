@@ -12,7 +12,7 @@ describe('/language', () => {
   it('switches the bot to the chosen language for every later message, stored on the customer', async () => {
     await h.client.sendCustomerMessage(6001, { text: '/language', first_name: 'Olga', language_code: 'en' });
     const choose = await h.client.waitForCustomerMessage(6001, 'Choose your language:');
-    expect(choose.buttons?.flat()).toEqual(['🇬🇧 English', '🇷🇺 Русский']);
+    expect(choose.buttons?.flat()).toEqual(['🇬🇧 English', '🇮🇷 فارسی', '🇷🇺 Русский']);
     await h.client.pressCustomerButton(6001, '🇷🇺 Русский');
     await h.client.waitForCustomerMessage(6001, '✅ Язык: 🇷🇺 Русский');
     const c = (await h.db.query<{ language_code: string }>('SELECT language_code FROM customers WHERE id = 6001')).rows[0]!;
@@ -29,6 +29,19 @@ describe('/language', () => {
     await h.client.waitForCustomerMessage(6001, 'Выберите язык:');
     await h.client.pressCustomerButton(6001, '🇬🇧 English');
     await h.client.waitForCustomerMessage(6001, '✅ Language: 🇬🇧 English');
+  });
+
+  it('speaks Persian once a customer picks فارسی: the menu, the receipt and the help', async () => {
+    await h.client.sendCustomerMessage(6002, { text: '/language', first_name: 'Sara', language_code: 'en' });
+    await h.client.waitForCustomerMessage(6002, 'Choose your language:');
+    await h.client.pressCustomerButton(6002, '🇮🇷 فارسی');
+    await h.client.waitForCustomerMessage(6002, '✅ زبان: 🇮🇷 فارسی');
+    await h.client.sendCustomerMessage(6002, { text: '/help', language_code: 'en' });
+    await h.client.waitForCustomerMessage(6002, /این‌جا گفتگوی پشتیبانی است/);
+    await h.client.sendCustomerMessage(6002, { text: 'سلام، یک سؤال درباره همکاری تبلیغاتی دارم', language_code: 'en' });
+    await h.client.waitForCustomerMessage(6002, /سؤال شما درباره چیست؟/);
+    const fa = await h.desk.services.api.getMyCommands({ scope: { type: 'all_private_chats' }, language_code: 'fa' });
+    expect(fa.find((c) => c.command === 'language')?.description).toBe('تغییر زبان');
   });
 
   it('publishes the command menus: customers per language, agents in the support group', async () => {

@@ -8,7 +8,7 @@ import type { BotContext } from '../../context.js';
 import { ack } from '../../telegram/update.js';
 
 /** Each language names itself, so a customer who can't read the current one still finds theirs. */
-const NATIVE_NAMES: Record<string, string> = { en: '🇬🇧 English', ru: '🇷🇺 Русский' };
+const NATIVE_NAMES: Record<string, string> = { en: '🇬🇧 English', ru: '🇷🇺 Русский', fa: '🇮🇷 فارسی' };
 
 export function languageFeature(): Composer<BotContext> {
   const composer = new Composer<BotContext>();
