@@ -158,6 +158,7 @@ describe('receipt', () => {
 
     // Met again (a second ticket), and again after a restart: still one exposure per customer.
     await resolveByAgent(steps);
+    await h.settle();
     await h.restart();
     await openWith(steps, 'another question about my contract');
     await h.client.waitFor(
@@ -175,5 +176,34 @@ describe('receipt', () => {
       [control, 'control'],
       [steps, 'steps'],
     ]);
+  });
+});
+
+describe('survey_timing', () => {
+  it('control is asked at resolution; delayed is asked SURVEY_DELAY later by the scheduler; one exposure each', async () => {
+    const def = await run('survey', 'survey_timing', 'delayed');
+    const control = customerIn(def, 'control', 45_000);
+    const delayed = customerIn(def, 'delayed', 45_000);
+    const csat = /How would you rate our help with ticket #(\d+)/;
+    for (const c of [control, delayed]) {
+      await openWith(c);
+      await h.client.waitForCustomerMessage(c, /Ticket #\d+ created/);
+      await resolveByAgent(c);
+    }
+    await h.client.waitForCustomerMessage(control, csat);
+    await h.settle();
+    expect((await h.client.getCustomerMessages(delayed)).filter((m) => csat.test(m.text ?? ''))).toEqual([]);
+
+    await h.runJobs(new Date(Date.now() + 23 * 3600_000));
+    await h.settle();
+    expect((await h.client.getCustomerMessages(delayed)).filter((m) => csat.test(m.text ?? ''))).toEqual([]);
+    await h.runJobs(new Date(Date.now() + 24 * 3600_000 + 60_000));
+    const asked = await h.client.waitForCustomerMessage(delayed, csat);
+    expect(asked.buttons).toEqual([['1', '2', '3', '4', '5']]);
+    // Run again: nothing twice.
+    await h.runJobs(new Date(Date.now() + 25 * 3600_000));
+    await h.settle();
+    expect((await h.client.getCustomerMessages(delayed)).filter((m) => csat.test(m.text ?? ''))).toHaveLength(1);
+    expect((await exposures('survey')).map((e) => e.variant).sort()).toEqual(['control', 'delayed']);
   });
 });

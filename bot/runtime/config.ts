@@ -21,6 +21,10 @@ export const loadFeaturesEnv = defineConfig('features', {
   CSAT_ENABLED: env.bool({ default: true, doc: 'Ask for a 1–5 rating after an agent resolves a ticket.' }),
   NPS_ENABLED: env.bool({ default: true, doc: 'Ask the 0–10 "would you recommend us" question after the CSAT rating.' }),
   FOLLOWUP_DELAY: env.duration({ default: '24h', doc: 'How long after resolution the bot asks "Did it help?" (0 turns follow-ups off).' }),
+  SURVEY_DELAY: env.duration({
+    default: '24h',
+    doc: 'Experiment surface survey_timing, variant delayed (experiments/README.md): how long after the resolution the CSAT survey is sent (moved out of QUIET_HOURS) instead of at once. 0: at once.',
+  }),
   AUTO_CLOSE_AFTER: env.duration({ default: '72h', doc: 'A ticket waiting on the customer this long is closed with a note (0 turns it off).' }),
   QUIET_HOURS: env.optionalString({ doc: 'Hours when non-urgent messages (follow-ups, non-urgent broadcasts) wait, e.g. "22:00-08:00". Unset: none.' }),
   QUIET_HOURS_TZ: env.string({ default: 'UTC', doc: "IANA time zone of QUIET_HOURS (the desk's customers' zone, e.g. Europe/Moscow)." }),
@@ -62,6 +66,8 @@ export interface FeaturesConfig {
   csatEnabled: boolean;
   npsEnabled: boolean;
   followupDelaySeconds: number;
+  /** SURVEY_DELAY: the survey's delay for customers in survey_timing's delayed variant. */
+  surveyDelaySeconds: number;
   autoCloseAfterSeconds: number;
   quietHours: QuietHours | undefined;
   schedulerPollMs: number;
@@ -87,6 +93,7 @@ export function loadFeaturesConfig(source?: Record<string, string | undefined>):
     csatEnabled: e.CSAT_ENABLED,
     npsEnabled: e.NPS_ENABLED,
     followupDelaySeconds: e.FOLLOWUP_DELAY,
+    surveyDelaySeconds: e.SURVEY_DELAY,
     autoCloseAfterSeconds: e.AUTO_CLOSE_AFTER,
     quietHours,
     schedulerPollMs: Math.max(50, e.SCHEDULER_POLL_INTERVAL * 1000),

@@ -11,6 +11,7 @@ import type { BotContext, Desk } from '../../context.js';
 import type { TicketResolvedHookEvent } from '../../hooks.js';
 import type { Ticket } from '../../store/types.js';
 import { unlessRefused } from '../../tickets/errors.js';
+import { nextAllowed } from '../../runtime/quiet-hours.js';
 import type { FeatureRuntime } from '../../runtime/runtime.js';
 import { customerText } from '../../telegram/present.js';
 import { ack } from '../../telegram/update.js';
@@ -18,6 +19,8 @@ import { ack } from '../../telegram/update.js';
 export type Survey = 'csat' | 'nps';
 const RANGE: Record<Survey, [number, number]> = { csat: [1, 5], nps: [0, 10] };
 const LOW_CSAT = 3;
+/** The scheduler job of a delayed survey (experiment surface survey_timing). */
+export const SURVEY_JOB = 'survey';
 const NOT_OFFERED = Symbol('not offered');
 
 export function surveyKeyboard(survey: Survey, ticketId: number): InlineKeyboard {
@@ -59,8 +62,34 @@ export function ratingsFeature(rt: FeatureRuntime): { composer: Composer<BotCont
   const onResolved = async ({ ticket, by }: TicketResolvedHookEvent, desk: Desk): Promise<void> => {
     // Only a human's resolution is rated: the KB's was confirmed by the customer, auto-close had no answer.
     if (by !== 'agent' || !rt.config.csatEnabled) return;
+    // Experiment surface `survey_timing` (bot/experiments/): at resolution (control), or SURVEY_DELAY later on the scheduler.
+    const resolvedAt = ticket.resolved_at ?? rt.clock();
+    const timing = await desk.experiments.variantFor('survey_timing', ticket, { at: resolvedAt });
+    if (timing === 'delayed' && rt.config.surveyDelaySeconds > 0) {
+      await rt.scheduler.schedule({
+        kind: SURVEY_JOB,
+        // One survey per resolution; a ticket resolved again after a reopen is still rated once (the ratings row).
+        dedupKey: `survey:${ticket.id}:${resolvedAt.getTime()}`,
+        ticketId: ticket.id,
+        dueAt: nextAllowed(rt.config.quietHours, new Date(resolvedAt.getTime() + rt.config.surveyDelaySeconds * 1000)),
+        payload: { resolvedAt: resolvedAt.toISOString() },
+      });
+      return;
+    }
     await sendSurvey(desk, ticket, 'csat');
   };
+
+  // survey_timing = delayed: the survey is due; a ticket reopened (or resolved again) since gets none from this job.
+  rt.onScheduler((scheduler, _rt, desk) => {
+    scheduler.handle(SURVEY_JOB, async (job, now) => {
+      const ticket = job.ticket_id === null ? undefined : await desk.tickets.get(job.ticket_id);
+      if (ticket?.status !== 'resolved' || ticket.resolved_at?.toISOString() !== job.payload.resolvedAt) return;
+      const allowed = nextAllowed(rt.config.quietHours, now);
+      if (allowed > now) return { retryAt: allowed };
+      await sendSurvey(desk, ticket, 'csat');
+      return undefined;
+    });
+  });
 
   const composer = new Composer<BotContext>();
 
