@@ -35,6 +35,11 @@ const IsoTime = Type.String({ format: 'date-time', description: 'RFC 3339 timest
 const Uuid = Type.String({ format: 'uuid', description: 'UUIDv7' });
 const Seconds = Type.Number({ minimum: 0, description: 'duration in seconds' });
 const TelegramId = Type.Integer({ description: 'Telegram user id (not a name)' });
+/** A customer as analytics know them: never the Telegram id (bot/store/pseudonyms.ts, issue 17 item 8). */
+const CustomerPseudonym = Type.Integer({
+  description:
+    'pseudonymous customer id, not a Telegram id: HMAC-SHA256 of the Telegram id under a random per-customer key kept only in the desk database, cut to a positive 53-bit integer; stable while the key lives, unlinkable once the customer is erased',
+});
 
 export const QUEUES = ['L1', 'L2', 'VIP', 'payments'] as const;
 export const Queue = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$', description: 'queue name, e.g. L1, L2, VIP, payments' });
@@ -71,7 +76,7 @@ export const Envelope = {
    * Optional: absent on desk-wide events and on events written before it existed.
    */
   ticket_seq: Type.Optional(Type.Integer({ minimum: 0, maximum: 4_294_967_295, description: 'order of the event inside its ticket (the ticket row version)' })),
-  customer_id: Type.Union([TelegramId, Type.Null()]),
+  customer_id: Type.Union([CustomerPseudonym, Type.Null()]),
   agent_id: Type.Union([TelegramId, Type.Null()]),
   queue: Type.Union([Queue, Type.Null()]),
   category: Type.Union([Type.String({ maxLength: 64 }), Type.Null()]),

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SupportEvent } from '../schemas/events.js';
 import { startFeatureHarness, type FeatureHarness } from '../test/bot/feature-harness.js';
+import { analyticsIdOf } from '../bot/store/pseudonyms.js';
 import { HOUR_WEIGHTS, TICKETS_PER_DAY, csatScore, loadFactor, npsScore } from './model.js';
 import { Rng } from './random.js';
 import { historyArrivals, liveArrivals, startSimulator } from './simulator.js';
@@ -196,7 +197,8 @@ describe('simulator through the desk', () => {
       if (open.length > 0) expect(open[0]).toBe(list.at(-1));
     }
     expect(rows.filter((t) => t.status === 'resolved').length).toBe(s.started - s.outcomes.waiting);
-    const reopened = (await h.eventsOf('ticket_reopened')).filter((e) => e.reason === 'followup' && played.has(Number(e.customer_id)));
+    const pseudonyms = new Set(await Promise.all([...played.keys()].map((id) => analyticsIdOf(h.db, id))));
+    const reopened = (await h.eventsOf('ticket_reopened')).filter((e) => e.reason === 'followup' && pseudonyms.has(Number(e.customer_id)));
     expect(reopened.length).toBe(s.reopened);
   });
 

@@ -14,6 +14,7 @@ import { loadIngestConfig } from '../../ingest/config.js';
 import { startIngest, type IngestService } from '../../ingest/service.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
 import { AGENT, SUPPORT, openTicket, startFeatureHarness, type FeatureHarness } from '../../test/bot/feature-harness.js';
+import { analyticsIdOf } from '../store/pseudonyms.js';
 
 const HOUR = 3600_000;
 let h: FeatureHarness;
@@ -107,10 +108,22 @@ describe('feature events in ClickHouse', () => {
       { timeoutMs: 60_000, what: `${published} events in ClickHouse` },
     );
 
-    const rows = (type: string, cols: string) =>
-      queryRows<Record<string, unknown>>(ch, `SELECT ${cols} FROM events FINAL WHERE type = {type:String} ORDER BY customer_id, occurred_at, event_id`, {
-        type,
-      });
+    // Events carry pseudonyms (bot/store/pseudonyms.ts): each is read back as its customer's Telegram id, a
+    // raw Telegram id (or any other number) as a string that no expectation below matches.
+    const customers = [9001, 9002, 9003, 9004];
+    const pseudonyms = await Promise.all(customers.map((c) => analyticsIdOf(h.db, c)));
+    const telegramIdOf = new Map(pseudonyms.map((p, i) => [p, customers[i]!]));
+    const byTelegramId = `transform(customer_id, CAST([${pseudonyms.join(', ')}], 'Array(Int64)'), CAST([${customers.join(', ')}], 'Array(Int64)'), customer_id)`;
+    const rows = async (type: string, cols: string) =>
+      (
+        await queryRows<Record<string, unknown>>(
+          ch,
+          `SELECT ${cols} FROM events FINAL WHERE type = {type:String} ORDER BY ${byTelegramId}, occurred_at, event_id`,
+          {
+            type,
+          },
+        )
+      ).map((r) => ('customer_id' in r ? { ...r, customer_id: telegramIdOf.get(Number(r.customer_id)) ?? `not a pseudonym: ${r.customer_id}` } : r));
     const envelope = 'ticket_id, customer_id, queue, language, ticket_created_at';
 
     expect(await rows('kb_suggested', `${envelope}, kb_article_id, kb_score`)).toEqual([

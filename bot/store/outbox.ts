@@ -6,6 +6,7 @@
 import type { Queryable } from '../../core/postgres.js';
 import type { EventType, SupportEvent } from '../../schemas/events.js';
 import { makeEvent, type EventInput } from '../../schemas/validate.js';
+import { analyticsIds } from './pseudonyms.js';
 import type { Ticket } from './types.js';
 
 /** An event's own fields; the envelope (ids, ticket cohort fields, the order inside the ticket) is filled in. */
@@ -26,13 +27,19 @@ export class Outbox {
     await this.insert(tx, this.build(ticket, inputs));
   }
 
-  /** Builds and validates a ticket's events (makeEvent) without writing them. */
+  /**
+   * Builds and validates a ticket's events (makeEvent) without writing them. Their customer_id is the
+   * ticket's customer pseudonym (tickets.analytics_id, bot/store/pseudonyms.ts), never the Telegram id:
+   * a ticket row without one is refused (appendForTicket fills it in first).
+   */
   build(ticket: Ticket, inputs: readonly TicketEventInput[]): SupportEvent[] {
+    if (ticket.analytics_id === null || ticket.analytics_id === undefined)
+      throw new Error(`ticket ${ticket.id} has no analytics id: its events would carry the Telegram id (use appendForTicket)`);
     const envelope = {
       ticket_id: ticket.id,
       ticket_created_at: ticket.created_at.toISOString(),
       ticket_seq: ticket.version,
-      customer_id: ticket.customer_id,
+      customer_id: ticket.analytics_id,
       agent_id: ticket.agent_id,
       queue: ticket.queue,
       category: ticket.category,
@@ -42,13 +49,28 @@ export class Outbox {
     return inputs.map((i) => makeEvent({ ...envelope, ...i } as EventInput<EventType>, now));
   }
 
-  /** Writes arbitrary events (desk-wide ones have ticket_id null). */
+  /**
+   * Writes arbitrary events (desk-wide ones have ticket_id null). A `customer_id` given here is the
+   * customer's Telegram id: it is written as their pseudonym (bot/store/pseudonyms.ts).
+   */
   async append(tx: Queryable, inputs: readonly AnyEventInput[]): Promise<void> {
     const now = new Date();
+    const customers = inputs.flatMap((i) => (typeof i.customer_id === 'number' ? [i.customer_id] : []));
+    const pseudonyms = await analyticsIds(tx, customers);
     await this.insert(
       tx,
-      inputs.map((i) => makeEvent(i as EventInput<EventType>, now)),
+      inputs.map((i) =>
+        makeEvent((typeof i.customer_id === 'number' ? { ...i, customer_id: pseudonyms.get(i.customer_id)! } : i) as EventInput<EventType>, now),
+      ),
     );
+  }
+
+  /** The ticket with its customer's pseudonym: computed and stored once for a ticket from before migration 140. */
+  private async withAnalyticsId(tx: Queryable, ticket: Ticket): Promise<Ticket> {
+    if (ticket.analytics_id !== null && ticket.analytics_id !== undefined) return ticket;
+    const analyticsId = (await analyticsIds(tx, [ticket.customer_id])).get(ticket.customer_id)!;
+    await tx.query('UPDATE tickets SET analytics_id = $2 WHERE id = $1 AND analytics_id IS NULL', [ticket.id, analyticsId]);
+    return { ...ticket, analytics_id: analyticsId };
   }
 
   private async insert(tx: Queryable, events: readonly SupportEvent[]): Promise<void> {

@@ -46,6 +46,8 @@ export interface Ticket {
   updated_at: Date;
   /** Bumped by every change (optimistic concurrency). */
   version: number;
+  /** The customer's pseudonym every event of the ticket carries (bot/store/pseudonyms.ts, migration 140); null on older rows until their next event. */
+  analytics_id?: number | null;
 }
 
 const TICKET_TIMES = ['created_at', 'first_response_at', 'first_response_due_at', 'resolution_due_at', 'resolved_at', 'updated_at'] as const;

@@ -23,6 +23,7 @@ import { addBusinessSeconds } from '../../sla/business-hours.js';
 import type { SlaPolicy } from '../../sla/policy.js';
 import type { Outbox, TicketEventInput } from '../store/outbox.js';
 import type { Customer, Ticket } from '../store/types.js';
+import { analyticsIdOf } from '../store/pseudonyms.js';
 import { recordAudit, type AuditAction } from '../audit.js';
 import { DeskError, isUniqueViolation } from './errors.js';
 
@@ -152,11 +153,13 @@ export class TicketService {
           `SELECT 1 FROM tickets WHERE customer_id = $1 AND resolved_at IS NOT NULL AND resolved_at >= $2 AND resolved_at <= $3 LIMIT 1`,
           [customer.id, new Date(at.getTime() - this.o.repeatContactWindowSeconds * 1000), at],
         );
+        // The customer's pseudonym, cached on the ticket: every event of the ticket carries it (bot/store/pseudonyms.ts).
+        const analyticsId = await analyticsIdOf(tx, customer.id);
         const t = (
           await tx.query<Ticket>(
-            `INSERT INTO tickets (customer_id, status, queue, language, created_at, first_response_due_at, resolution_due_at, is_repeat_contact, opening_message_id)
-             VALUES ($1, 'new', $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-            [customer.id, queue, input.language, at, due.firstResponseDueAt, due.resolutionDueAt, repeat.rows.length > 0, input.messageId ?? null],
+            `INSERT INTO tickets (customer_id, status, queue, language, created_at, first_response_due_at, resolution_due_at, is_repeat_contact, opening_message_id, analytics_id)
+             VALUES ($1, 'new', $2, $3, $4, $5, $6, $7, $8, $9) RETURNING *`,
+            [customer.id, queue, input.language, at, due.firstResponseDueAt, due.resolutionDueAt, repeat.rows.length > 0, input.messageId ?? null, analyticsId],
           )
         ).rows[0]!;
         await this.o.outbox.appendForTicket(tx, t, [
@@ -442,6 +445,8 @@ export class TicketService {
    * Undefined when someone changed the ticket meanwhile: the caller falls back to change().
    */
   private async changeKnown(known: Ticket, r: { set: Partial<Omit<Ticket, 'id'>>; events: TicketEventInput[] }): Promise<Ticket | undefined> {
+    // a ticket from before pseudonyms (migration 140) gets its analytics id in change()'s transaction first
+    if (known.analytics_id === null || known.analytics_id === undefined) return undefined;
     const keys = Object.keys(r.set) as (keyof typeof r.set)[];
     const assignments = keys.map((k, i) => `${k} = $${i + 6}`);
     // the row this statement writes: the change's events carry the version it produces

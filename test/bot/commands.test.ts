@@ -1,6 +1,7 @@
 /** Agent commands, routing, escalation, SLA deadlines, bans, membership, blocked bot, deleted topics. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, SUPPORT, topicOf, type Harness } from './harness.js';
+import { analyticsIdOf } from '../../bot/store/pseudonyms.js';
 
 let h: Harness;
 const AGENT = 500_003;
@@ -162,7 +163,8 @@ describe('failures on the Telegram side', () => {
     const c = (await h.db.query<{ blocked_bot: boolean }>('SELECT blocked_bot FROM customers WHERE id = 3006')).rows[0]!;
     expect(c.blocked_bot).toBe(true);
     const events = await h.settle();
-    expect(events.filter((e) => e.type === 'message_out' && e.customer_id === 3006)).toHaveLength(0);
+    const pseudonym = await analyticsIdOf(h.db, 3006);
+    expect(events.filter((e) => e.type === 'message_out' && e.customer_id === pseudonym)).toHaveLength(0);
     await h.client.unblockBot(3006);
     await h.client.sendCustomerMessage(3006, { text: 'back again' });
     await h.client.waitForChatMessage(SUPPORT, 'back again', { threadId: thread });

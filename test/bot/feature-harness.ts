@@ -9,6 +9,7 @@ import type { EventType, EventOf, SupportEvent } from '../../schemas/events.js';
 import { startHarness, type Harness } from './harness.js';
 import { loadFeaturesConfig } from '../../bot/runtime/config.js';
 import { createFeatures, type Features } from '../../bot/features/features.js';
+import { analyticsIdOf } from '../../bot/store/pseudonyms.js';
 
 export const SUPPORT = -1002000000001;
 export const AGENT = 700_001;
@@ -63,4 +64,10 @@ export async function openTicket(
     { what: `open ticket of ${customerId}`, timeoutMs: 10_000 },
   );
   return { ticketId, thread };
+}
+
+/** A filter for the events of one customer: they carry the customer's pseudonym, not the Telegram id (bot/store/pseudonyms.ts). */
+export async function ofCustomer(h: Harness, telegramId: number): Promise<(e: { customer_id: number | null }) => boolean> {
+  const pseudonym = await analyticsIdOf(h.db, telegramId);
+  return (e) => e.customer_id === pseudonym;
 }

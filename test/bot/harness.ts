@@ -146,7 +146,9 @@ export async function startHarness(
       await client.waitForIdle({ timeoutMs: 20_000 });
       await desk.services.relay.idle();
       await desk.outboxRelay.drain();
-      return bus.events();
+      const events = bus.events();
+      await assertPseudonymous(db, events);
+      return events;
     },
     async close() {
       await desk.stop().catch(() => undefined);
@@ -156,6 +158,16 @@ export async function startHarness(
     },
   };
   return h;
+}
+
+/**
+ * The guard of issue 17 item 8, run by every harness test that reads the published events: no event's
+ * customer_id is a Telegram id of a customer the desk knows (they carry pseudonyms, bot/store/pseudonyms.ts).
+ */
+export async function assertPseudonymous(db: Db, events: readonly SupportEvent[]): Promise<void> {
+  const known = new Set((await db.query<{ id: number }>('SELECT id FROM customers UNION SELECT customer_id FROM customer_keys')).rows.map((r) => Number(r.id)));
+  const leak = events.find((e) => e.customer_id !== null && known.has(e.customer_id));
+  if (leak) throw new Error(`event ${leak.type} ${leak.event_id} carries the Telegram id ${leak.customer_id} as customer_id instead of its pseudonym`);
 }
 
 export const topicOf = async (client: SandboxClient, customerId: number, db: Db): Promise<number> => {

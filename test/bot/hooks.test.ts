@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BotContext } from '../../bot/context.js';
 import { emptyHooks } from '../../bot/hooks.js';
 import { startHarness, topicOf, type Harness } from './harness.js';
+import { analyticsIdOf } from '../../bot/store/pseudonyms.js';
 
 let h: Harness;
 const opened: number[] = [];
@@ -58,7 +59,8 @@ describe('feature hooks', () => {
     await h.client.pressCustomerButton(8002, 'Solved');
     await h.client.waitForCustomerMessage(8002, /rate ticket #\d+ \(kb\)/);
     const events = await h.settle();
-    const resolved = events.find((e) => e.type === 'ticket_resolved' && e.customer_id === 8002);
+    const sam = await analyticsIdOf(h.db, 8002);
+    const resolved = events.find((e) => e.type === 'ticket_resolved' && e.customer_id === sam);
     expect(resolved).toMatchObject({ resolved_by: 'kb', agent_replies: 0 });
     expect(events.find((e) => e.type === 'bot_reply' && e.customer_id === 8002 && e.reply_kind === 'kb')).toMatchObject({ kb_article_id: 'reset' });
   });

@@ -1,6 +1,7 @@
 /** Faults: 429/5xx from Telegram, the bus down, restarts — nothing lost, nothing doubled, order kept. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, SUPPORT, topicOf, type Harness } from './harness.js';
+import { analyticsIdOf } from '../../bot/store/pseudonyms.js';
 
 let h: Harness;
 const AGENT = 500_004;
@@ -72,7 +73,8 @@ describe('bus outage', () => {
     // The running relay (not a manual drain) publishes the backlog once the bus is back.
     await h.client.waitFor(async () => (await h.desk.outboxRelay.backlog()) === 0 || undefined, { timeoutMs: 30_000, what: 'the outbox to drain' });
     const events = h.bus.events();
-    const ticketEvents = events.filter((e) => e.customer_id === 5101);
+    const pseudonym = await analyticsIdOf(h.db, 5101);
+    const ticketEvents = events.filter((e) => e.customer_id === pseudonym);
     expect(ticketEvents.map((e) => e.type)).toEqual([
       'ticket_opened',
       'status_changed',
@@ -134,7 +136,8 @@ describe('restart', () => {
     await h.desk.services.relay.idle();
     const relayed = (await h.client.getChatMessages(SUPPORT, { threadId: thread })).filter((m) => m.text?.startsWith('burst-')).map((m) => m.text);
     expect(relayed).toEqual(texts);
-    const ins = (await h.settle()).filter((e) => e.type === 'message_in' && e.customer_id === C);
+    const pseudonym = await analyticsIdOf(h.db, C);
+    const ins = (await h.settle()).filter((e) => e.type === 'message_in' && e.customer_id === pseudonym);
     expect(ins).toHaveLength(31);
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 /** Anti-spam before the desk, end to end through the sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT, SUPPORT, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
+import { AGENT, SUPPORT, ofCustomer, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
 
 const WINDOW_MS = 10 * 60_000;
 let h: FeatureHarness;
@@ -22,7 +22,7 @@ afterAll(async () => h?.close());
 
 // rows.length: PGlite reports rowCount 0 for SELECTs.
 const tickets = async (customerId: number) => (await h.db.query<{ id: number }>('SELECT id FROM tickets WHERE customer_id = $1', [customerId])).rows;
-const blocked = async (customerId: number) => (await h.eventsOf('spam_blocked')).filter((e) => e.customer_id === customerId).map((e) => e.reason);
+const blocked = async (customerId: number) => (await h.eventsOf('spam_blocked')).filter(await ofCustomer(h, customerId)).map((e) => e.reason);
 const topic = (thread: number) => h.client.getChatMessages(SUPPORT, { threadId: thread });
 const card = (thread: number, ticketId: number) =>
   h.client.waitForChatMessage(SUPPORT, (m) => m.from === 'bot' && (m.text ?? '').includes(`Ticket #${ticketId}`) && (m.buttons?.length ?? 0) > 0, {
@@ -54,7 +54,7 @@ describe('newcomers', () => {
     const opened = (await h.eventsOf('ticket_opened')).find((e) => e.ticket_id === ticket!.id);
     expect(opened).toBeDefined();
     expect((await h.eventsOf('message_in')).filter((e) => e.ticket_id === ticket!.id).map((e) => e.message_kind)).toEqual(['photo']);
-    const [media] = (await h.eventsOf('spam_blocked')).filter((e) => e.customer_id === 7001);
+    const [media] = (await h.eventsOf('spam_blocked')).filter(await ofCustomer(h, 7001));
     expect(media).toMatchObject({ reason: 'media', ticket_id: ticket!.id, language: 'en' });
 
     await h.client.pressSupportButton({ from_id: AGENT, message_id: held.message_id, text: '📎 Release held (1)' });
@@ -151,7 +151,7 @@ describe('duplicates and floods', () => {
     expect(copies).toHaveLength(1);
     const events = await blocked(7002);
     expect(events).toEqual(['duplicate']);
-    const ticket = (await h.eventsOf('spam_blocked')).find((e) => e.customer_id === 7002)!;
+    const ticket = (await h.eventsOf('spam_blocked')).find(await ofCustomer(h, 7002))!;
     expect(ticket.ticket_id).not.toBeNull(); // attached to the open ticket
   });
 

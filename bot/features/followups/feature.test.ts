@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuietHours } from '../../runtime/quiet-hours.js';
 import { AGENT, SUPPORT, openTicket, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
+import { analyticsIdOf } from '../../store/pseudonyms.js';
 
 let h: FeatureHarness;
 beforeAll(async () => {
@@ -46,7 +47,7 @@ describe('follow-up', () => {
 
     const events = (await h.settle()).filter((e) => e.ticket_id === ticketId);
     expect(events.filter((e) => e.type === 'followup_sent')).toHaveLength(1);
-    expect(events.find((e) => e.type === 'followup_answered')).toMatchObject({ helped: false, customer_id: 4001 });
+    expect(events.find((e) => e.type === 'followup_answered')).toMatchObject({ helped: false, customer_id: await analyticsIdOf(h.db, 4001) });
     expect(events.find((e) => e.type === 'ticket_reopened')).toMatchObject({ reason: 'followup' });
   });
 
@@ -149,7 +150,7 @@ describe('auto-close', () => {
     expect(await status(ticketId)).toBe('resolved');
     expect(await status(other.ticketId)).toBe('waiting_agent');
     const resolved = (await h.eventsOf('ticket_resolved')).filter((e) => e.ticket_id === ticketId);
-    expect(resolved).toEqual([expect.objectContaining({ resolved_by: 'auto_close', customer_id: 4101 })]);
+    expect(resolved).toEqual([expect.objectContaining({ resolved_by: 'auto_close', customer_id: await analyticsIdOf(h.db, 4101) })]);
     // Nobody answered, so nobody is asked to rate or follow up.
     await h.runJobs(later(100 * HOUR));
     await h.settle();

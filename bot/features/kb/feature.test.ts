@@ -1,6 +1,7 @@
 /** Knowledge base in the conversation, end to end through the sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT, SUPPORT, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
+import { analyticsIdOf } from '../../store/pseudonyms.js';
 
 let h: FeatureHarness;
 beforeAll(async () => {
@@ -39,7 +40,11 @@ describe('automatic answer from the knowledge base', () => {
 
     const events = await h.settle();
     const mine = events.filter((e) => e.ticket_id === t.id);
-    expect(mine.find((e) => e.type === 'kb_suggested')).toMatchObject({ kb_article_id: 'password-reset', customer_id: 2001, language: 'en' });
+    expect(mine.find((e) => e.type === 'kb_suggested')).toMatchObject({
+      kb_article_id: 'password-reset',
+      customer_id: await analyticsIdOf(h.db, 2001),
+      language: 'en',
+    });
     expect((mine.find((e) => e.type === 'kb_suggested') as { kb_score: number }).kb_score).toBeGreaterThan(0);
     expect(mine.find((e) => e.type === 'bot_reply' && e.reply_kind === 'kb')).toMatchObject({ kb_article_id: 'password-reset' });
     expect(mine.find((e) => e.type === 'kb_outcome')).toMatchObject({ kb_article_id: 'password-reset', outcome: 'solved' });

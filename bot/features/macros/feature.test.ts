@@ -1,6 +1,7 @@
 /** Macros from a topic, in the customer's language, end to end through the sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT, SUPPORT, openTicket, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
+import { analyticsIdOf } from '../../store/pseudonyms.js';
 
 let h: FeatureHarness;
 beforeAll(async () => {
@@ -31,7 +32,7 @@ describe('macros', () => {
     expect((m.entities as { type: string }[] | undefined)?.some((e) => e.type === 'bold')).toBe(true);
     await h.client.waitForChatMessage(SUPPORT, /Macro escalated \(en\) sent to the customer/, { threadId: thread });
     const events = (await h.settle()).filter((e) => e.ticket_id === ticketId);
-    expect(events.find((e) => e.type === 'macro_used')).toMatchObject({ macro: 'escalated', agent_id: AGENT, customer_id: 5001 });
+    expect(events.find((e) => e.type === 'macro_used')).toMatchObject({ macro: 'escalated', agent_id: AGENT, customer_id: await analyticsIdOf(h.db, 5001) });
     expect(events.find((e) => e.type === 'message_out')).toMatchObject({ is_first_response: true, agent_id: AGENT });
   });
 

@@ -1,6 +1,7 @@
 /** CSAT and NPS after an agent resolves a ticket, end to end through the sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT, SUPPORT, openTicket, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
+import { analyticsIdOf } from '../../store/pseudonyms.js';
 
 let h: FeatureHarness;
 beforeAll(async () => {
@@ -52,7 +53,7 @@ describe('CSAT', () => {
       const events = (await h.settle()).filter((e) => e.ticket_id === ticketId);
       expect(events.filter((e) => e.type === 'survey_sent').map((e) => (e as { survey: string }).survey)).toEqual(['csat']);
       expect(events.filter((e) => e.type === 'csat_rated').map((e) => (e as { score: number }).score)).toEqual([5, 2]);
-      expect(events.find((e) => e.type === 'csat_rated')).toMatchObject({ customer_id: 3001, agent_id: AGENT, queue: 'L1' });
+      expect(events.find((e) => e.type === 'csat_rated')).toMatchObject({ customer_id: await analyticsIdOf(h.db, 3001), agent_id: AGENT, queue: 'L1' });
       expect(events.find((e) => e.type === 'ticket_reopened')).toMatchObject({ reason: 'customer' });
     } finally {
       config.npsEnabled = true;
@@ -81,7 +82,7 @@ describe('NPS', () => {
     const events = (await h.settle()).filter((e) => e.ticket_id === ticketId);
     expect(events.filter((e) => e.type === 'survey_sent').map((e) => (e as { survey: string }).survey)).toEqual(['csat', 'nps']);
     expect(events.filter((e) => e.type === 'nps_rated').map((e) => (e as { score: number }).score)).toEqual([9, 6]);
-    expect(events.find((e) => e.type === 'nps_rated')).toMatchObject({ language: 'ru', customer_id: 3002 });
+    expect(events.find((e) => e.type === 'nps_rated')).toMatchObject({ language: 'ru', customer_id: await analyticsIdOf(h.db, 3002) });
   });
 });
 

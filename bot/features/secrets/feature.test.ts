@@ -1,6 +1,6 @@
 /** Secrets in chats, end to end through the sandbox: a customer's secret masked before the topic, an agent's request for one held. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT, SUPPORT, openTicket, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
+import { AGENT, SUPPORT, ofCustomer, openTicket, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
 
 let h: FeatureHarness;
 beforeAll(async () => {
@@ -22,10 +22,10 @@ describe('a customer who pastes a secret', () => {
     expect(copy.text).toContain('My card •••• 1111 was charged twice');
     await h.settle();
     expect(await everywhere(thread)).not.toContain('4111 1111');
-    const events = (await h.eventsOf('secret_masked')).filter((e) => e.customer_id === 8001);
+    const events = (await h.eventsOf('secret_masked')).filter(await ofCustomer(h, 8001));
     expect(events.map((e) => e.reason)).toEqual(['card']);
     expect(events[0]!.ticket_id).toBeGreaterThan(0);
-    expect((await h.eventsOf('message_in')).filter((e) => e.customer_id === 8001)).toHaveLength(1);
+    expect((await h.eventsOf('message_in')).filter(await ofCustomer(h, 8001))).toHaveLength(1);
     // Nothing of the original is stored: message_pairs has ids, no table has the number.
     const pair = await h.db.query('SELECT 1 FROM message_pairs WHERE source_chat_id = 8001 AND target_message_id = $1', [copy.message_id]);
     expect(pair.rows).toHaveLength(1);
@@ -48,7 +48,7 @@ describe('a customer who pastes a secret', () => {
     expect(all).not.toContain('552134');
     expect(
       (await h.eventsOf('secret_masked'))
-        .filter((e) => e.customer_id === 8002)
+        .filter(await ofCustomer(h, 8002))
         .map((e) => e.reason)
         .sort(),
     ).toEqual(['code', 'password']);
@@ -63,7 +63,7 @@ describe('a photo whose caption holds a secret', () => {
     expect(copy.caption).toMatch(/^🔒 masked/);
     expect(copy.caption).toContain('back of my card, cvv •••');
     expect(await everywhere(thread)).not.toContain('737');
-    expect((await h.eventsOf('secret_masked')).filter((e) => e.customer_id === 8004).map((e) => e.reason)).toEqual(['cvv']);
+    expect((await h.eventsOf('secret_masked')).filter(await ofCustomer(h, 8004)).map((e) => e.reason)).toEqual(['cvv']);
   });
 });
 
