@@ -24,7 +24,8 @@ export class Outbox {
    * the event is about one), so the order inside the ticket never depends on a clock (schemas/events.ts).
    */
   async appendForTicket(tx: Queryable, ticket: Ticket, inputs: readonly TicketEventInput[]): Promise<void> {
-    await this.insert(tx, this.build(ticket, inputs));
+    if (inputs.length === 0) return;
+    await this.insert(tx, this.build(await this.withAnalyticsId(tx, ticket), inputs));
   }
 
   /**
