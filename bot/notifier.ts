@@ -16,7 +16,7 @@ import { withoutPersonalData } from './error-boundary.js';
 import { cardChanged, postCard, refreshCard } from './features/ticket-card/card.js';
 import type { FeatureHooks } from './hooks.js';
 import type { Customer } from './store/types.js';
-import { customerText } from './telegram/present.js';
+import { customerLocale, customerText, formatDurationWords } from './telegram/present.js';
 import { STATUS_EMOJI } from './telegram/topic-title.js';
 import type { TicketChange } from './tickets/service.js';
 
@@ -69,10 +69,25 @@ export class DeskNotifier {
     const customer = known ?? (await desk.customers.get(change.ticket.customer_id));
     if (!customer) return;
     const t = customerText(desk, customer, change.ticket);
-    await desk.relay.sendToCustomer(
-      customer.id,
-      t(change.kind === 'resolved' ? 'ticket-resolved-customer' : 'ticket-reopened-customer', { number: change.ticket.id }),
-    );
+    // Experiment surface `notifications` (bot/experiments/): a short note at each change (control), or one summary at resolution.
+    const { ticket } = change;
+    const summary = (await desk.experiments.variantFor('notifications', ticket, { at: ticket.resolved_at ?? ticket.updated_at })) === 'summary';
+    if (summary && change.kind === 'reopened') return; // the agent writes next; the summary comes with the resolution
+    if (summary && ticket.resolved_at) {
+      const locale = customerLocale(desk.locales, customer, ticket);
+      const words = (from: Date, to: Date) => formatDurationWords((to.getTime() - from.getTime()) / 1000, locale);
+      await desk.relay.sendToCustomer(
+        customer.id,
+        t('ticket-resolved-summary', {
+          number: ticket.id,
+          queue: ticket.queue,
+          answered: ticket.first_response_at ? words(ticket.created_at, ticket.first_response_at) : 'none',
+          solved: words(ticket.created_at, ticket.resolved_at),
+        }),
+      );
+      return;
+    }
+    await desk.relay.sendToCustomer(customer.id, t(change.kind === 'resolved' ? 'ticket-resolved-customer' : 'ticket-reopened-customer', { number: ticket.id }));
   }
 
   private async runHooks(change: TicketChange): Promise<void> {

@@ -207,3 +207,34 @@ describe('survey_timing', () => {
     expect((await exposures('survey')).map((e) => e.variant).sort()).toEqual(['control', 'delayed']);
   });
 });
+
+describe('notifications', () => {
+  it('control hears of each change (solved, open again); summary gets one summary at resolution and no reopen note', async () => {
+    const def = await run('notifications', 'notifications', 'summary');
+    const control = customerIn(def, 'control', 47_000);
+    const summary = customerIn(def, 'summary', 47_000);
+    for (const c of [control, summary]) {
+      await openWith(c);
+      await h.client.waitForCustomerMessage(c, /Ticket #\d+ created/);
+      const ticketId = await resolveByAgent(c);
+      await h.client.sendSupportMessage({ from_id: AGENT, thread_id: await h.thread(c), text: '/reopen' });
+      await h.client.waitFor(
+        async () => (await h.db.query<{ status: string }>('SELECT status FROM tickets WHERE id = $1', [ticketId])).rows[0]?.status !== 'resolved' || undefined,
+        { what: `ticket ${ticketId} reopened` },
+      );
+    }
+    await h.settle();
+    const texts = async (c: number) => (await h.client.getCustomerMessages(c)).filter((m) => m.from === 'bot').map((m) => m.text ?? '');
+    const a = await texts(control);
+    expect(a.filter((t) => /is solved\. If something is still wrong/.test(t))).toHaveLength(1);
+    expect(a.filter((t) => /is open again/.test(t))).toHaveLength(1);
+    expect(a.filter((t) => /In short:/.test(t))).toEqual([]);
+    const b = await texts(summary);
+    const note = b.filter((t) => /In short:/.test(t));
+    expect(note).toHaveLength(1);
+    expect(note[0]).toMatch(/first answer: after \d+ minutes?/);
+    expect(note[0]).toMatch(/solved: \d+ minutes? after you wrote/);
+    expect(b.filter((t) => /is open again/.test(t))).toEqual([]);
+    expect((await exposures('notifications')).map((e) => e.variant).sort()).toEqual(['control', 'summary']);
+  });
+});

@@ -8,6 +8,16 @@ category-features = ✨ Features
 category-complaint = 😞 Complaint
 category-ideas = 💡 Ideas
 ticket-resolved-customer = 🏁 Ticket #{ $number } is solved. If something is still wrong, just write here — we'll open a new ticket.
+# The resolution as one summary (experiment surface notifications, variant summary: experiments/README.md).
+ticket-resolved-summary =
+    🏁 Ticket #{ $number } is solved. In short:
+    • queue: { $queue }
+    • first answer: { $answered ->
+        [none] none needed
+       *[other] after { $answered }
+    }
+    • solved: { $solved } after you wrote
+    If something is still wrong, just write here — we'll open a new ticket.
 ticket-reopened-customer = Ticket #{ $number } is open again; an agent will get back to you.
 duration-minutes = { $m } min
 duration-hours = { $h } h

@@ -8,6 +8,16 @@ category-features = ✨ امکانات
 category-complaint = 😞 شکایت
 category-ideas = 💡 پیشنهاد
 ticket-resolved-customer = 🏁 درخواست #{ $number } حل شد. اگر هنوز مشکلی هست، کافی است همین‌جا بنویسید — درخواست تازه‌ای باز می‌کنیم.
+# حل درخواست در یک خلاصه (آزمایش روی سطح notifications، نسخهٔ summary: experiments/README.md).
+ticket-resolved-summary =
+    🏁 درخواست #{ $number } حل شد. به طور خلاصه:
+    • صف: { $queue }
+    • نخستین پاسخ: { $answered ->
+        [none] لازم نشد
+       *[other] پس از { $answered }
+    }
+    • حل شد: { $solved } پس از پیام شما
+    اگر هنوز مشکلی هست، کافی است همین‌جا بنویسید — درخواست تازه‌ای باز می‌کنیم.
 ticket-reopened-customer = درخواست #{ $number } دوباره باز شد؛ یکی از کارشناسان به شما پاسخ می‌دهد.
 duration-minutes = { $m } دقیقه
 duration-hours = { $h } ساعت

@@ -8,6 +8,16 @@ category-features = ✨ Возможности
 category-complaint = 😞 Жалоба
 category-ideas = 💡 Идеи
 ticket-resolved-customer = 🏁 Обращение #{ $number } решено. Если что-то ещё не так — просто напишите, мы откроем новое.
+# Решение одной сводкой (эксперимент на поверхности notifications, вариант summary: experiments/README.md).
+ticket-resolved-summary =
+    🏁 Обращение #{ $number } решено. Коротко:
+    • очередь: { $queue }
+    • первый ответ: { $answered ->
+        [none] не понадобился
+       *[other] через { $answered }
+    }
+    • решено: через { $solved } после вашего сообщения
+    Если что-то ещё не так, просто напишите сюда — мы откроем новое обращение.
 ticket-reopened-customer = Обращение #{ $number } снова открыто, специалист вернётся к вам.
 duration-minutes = { $m } мин
 duration-hours = { $h } ч
