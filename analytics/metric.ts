@@ -24,10 +24,29 @@ export interface Aggregate<N extends string = string> {
   readonly sql: string;
   /** `number`: a count or a sum; `quantiles`: an array of quantiles. */
   readonly kind: 'number' | 'quantiles';
+  /** A quantiles aggregate's per-ticket form: the value it takes quantiles of, over which rows, at which levels (experiments resample customers' tickets). */
+  readonly sample?: QuantileSample;
+}
+
+export interface QuantileSample {
+  /** SQL of one ticket's value over its ticket_facts row. */
+  readonly value: string;
+  /** SQL condition for the rows that have a value; absent: every row (NULLs skipped). */
+  readonly where?: string;
+  readonly levels: readonly number[];
 }
 
 export const aggregate = <const N extends string>(name: N, sql: string): Aggregate<N> => ({ name, sql, kind: 'number' });
 export const quantilesAggregate = <const N extends string>(name: N, sql: string): Aggregate<N> => ({ name, sql, kind: 'quantiles' });
+/** Exact quantiles (quantilesExactInclusive) of a per-ticket value, declared so its per-ticket form is known too. */
+export const quantilesOf = <const N extends string>(name: N, sample: QuantileSample): Aggregate<N> => ({
+  name,
+  sql: sample.where
+    ? `quantilesExactInclusiveIf(${sample.levels.join(', ')})(${sample.value}, ${sample.where})`
+    : `quantilesExactInclusive(${sample.levels.join(', ')})(${sample.value})`,
+  kind: 'quantiles',
+  sample,
+});
 
 /** A row of aggregates as ClickHouse returns it (64-bit integers may come as strings). */
 export type AggregateRow = Readonly<Record<string, unknown>>;
@@ -50,7 +69,19 @@ export interface ValueExpr {
   readonly sql: string;
   /** Counts are 0, never null, for an empty cohort. */
   readonly nullable: boolean;
+  /** What it is made of, for per-customer analysis (experiments): set by count(), ratio() and quantile(). */
+  readonly form?: ValueForm;
 }
+
+/**
+ * A value's per-unit form: a count (per customer: how many), a ratio of sums
+ * (per customer: the numerator's and the denominator's sums) or a quantile of a
+ * per-ticket value (element `index` of the aggregate's levels).
+ */
+export type ValueForm =
+  | { readonly kind: 'count'; readonly of: Aggregate }
+  | { readonly kind: 'ratio'; readonly num: Term; readonly den: Aggregate }
+  | { readonly kind: 'quantile'; readonly of: Aggregate; readonly index: number };
 
 const numberOf = (row: AggregateRow, a: Aggregate) => Number(row[a.name] ?? 0);
 
@@ -68,7 +99,7 @@ export function times(k: number, a: Term): Term {
 
 /** The aggregate itself: a count (0 for an empty cohort). */
 export function count(a: Aggregate): ValueExpr {
-  return { needs: [a], eval: (r) => numberOf(r, a), sql: a.name, nullable: false };
+  return { needs: [a], eval: (r) => numberOf(r, a), sql: a.name, nullable: false, form: { kind: 'count', of: a } };
 }
 
 /** numerator ÷ denominator; null when the denominator is 0. */
@@ -82,6 +113,7 @@ export function ratio(num: Term | Aggregate, den: Aggregate): ValueExpr {
     },
     sql: `${t.sql} / nullIf(toFloat64(${den.name}), 0)`,
     nullable: true,
+    form: { kind: 'ratio', num: t, den },
   };
 }
 
@@ -97,6 +129,7 @@ export function quantile(q: Aggregate, i: number): ValueExpr {
     },
     sql: `if(isFinite(${el}), ${el}, NULL)`,
     nullable: true,
+    form: { kind: 'quantile', of: q, index: i },
   };
 }
 
@@ -196,6 +229,12 @@ export interface MetricDefinition<K extends string = string, U extends Unit = Un
   target?: Target;
   /** The aggregates over ticket_facts it needs and its value from them. */
   sql: ValueExpr;
+  /**
+   * How an experiment analyses it per customer (analytics/experiments), where its form alone does not say:
+   * `share` — the share of exposed customers with at least one ticket counted by the aggregate (two-proportion z-test).
+   * Without it: a ratio by the delta method, a count as a per-customer mean (Welch), a quantile by the bootstrap.
+   */
+  perCustomer?: { share: Aggregate };
   /** Key of the same metric in the queue's business hours, where one exists. */
   businessHours?: string;
   prometheus?: PrometheusExport;

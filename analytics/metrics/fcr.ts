@@ -37,5 +37,7 @@ export const repeatContactRate = metric({
   better: 'lower',
   target: atMost(0.15, { warn: 0.2, source: 'playbook' }),
   sql: ratio(REPEAT_N, TICKETS),
+  // in an experiment: did the customer come back (the share of customers with a repeat contact after exposure)
+  perCustomer: { share: REPEAT_N },
   grafana: { panels: ['stat'], unit: 'percentunit' },
 });

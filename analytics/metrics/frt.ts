@@ -5,12 +5,12 @@
  * interpolation between closest ranks (Excel's PERCENTILE.INC, PostgreSQL's
  * percentile_cont).
  */
-import { metric, quantile, quantilesAggregate, slaTarget, type StoreWindow } from '../metric.js';
+import { metric, quantile, quantilesOf, slaTarget, type StoreWindow } from '../metric.js';
 import { TICKET } from '../ticket-facts.js';
 
-export const FRT_Q = quantilesAggregate('frt_q', `quantilesExactInclusiveIf(0.5, 0.9)(${TICKET.frt}, ${TICKET.replied})`);
+export const FRT_Q = quantilesOf('frt_q', { value: TICKET.frt, where: TICKET.replied, levels: [0.5, 0.9] });
 /** `first_response_bh_seconds` of the first reply: business seconds of the queue's calendar (calendar seconds for 24/7 queues). */
-export const FRT_BH_Q = quantilesAggregate('frt_bh_q', 'quantilesExactInclusive(0.5, 0.9)(first_reply_bh_seconds)');
+export const FRT_BH_Q = quantilesOf('frt_bh_q', { value: 'first_reply_bh_seconds', levels: [0.5, 0.9] });
 
 /**
  * The same quantiles live, from the desk's store: tickets first answered in the

@@ -1,9 +1,9 @@
 /** Resolution: how long tickets take to be resolved, and how many the desk resolved without an agent. */
-import { aggregate, metric, quantile, quantilesAggregate, ratio, slaTarget } from '../metric.js';
+import { aggregate, metric, quantile, quantilesOf, ratio, slaTarget } from '../metric.js';
 import { TICKET } from '../ticket-facts.js';
 import { RESOLVED_N } from './volume.js';
 
-export const RESOLUTION_Q = quantilesAggregate('resolution_q', `quantilesExactInclusiveIf(0.5, 0.9)(${TICKET.resolution}, ${TICKET.resolved})`);
+export const RESOLUTION_Q = quantilesOf('resolution_q', { value: TICKET.resolution, where: TICKET.resolved, levels: [0.5, 0.9] });
 export const AUTO = aggregate('auto', `countIf(${TICKET.resolved} AND ${TICKET.noReply})`);
 
 export const resolutionP50 = metric({

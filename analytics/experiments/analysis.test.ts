@@ -1,0 +1,314 @@
+/**
+ * An experiment's results end to end in chDB: a scenario of exposed customers
+ * and their tickets (some before their exposure, duplicated and conflicting
+ * exposures, customers exposed outside the range) goes through the migrations'
+ * tables; the results equal what this test computes itself, in plain
+ * TypeScript, from the scenario; ingesting every event twice, shuffled,
+ * changes nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SupportEvent } from '../../schemas/events.js';
+import { assertEvent } from '../../schemas/validate.js';
+import { ingest, openAnalyticsDb, resetAnalytics, shuffled, type AnalyticsDb } from '../../test/analytics/chdb.js';
+import { deskEvents, nextEventId, prng, quietTicket, type TicketSpec } from '../../test/analytics/history.js';
+import { clickHouseRunner } from '../query.js';
+import { analysisOf, experimentResults, exposureCounts, type ExperimentResults } from './analysis.js';
+import type { ExperimentDefinition } from './definition.js';
+import { bootstrapPercentileDiff, percentileInc } from './stats/bootstrap.js';
+import { normalTwoSided } from './stats/dist.js';
+import { welch } from './stats/fixed.js';
+import { METRICS } from '../registry.js';
+
+const DAY = 86_400_000;
+const T0 = Date.parse('2026-03-02T09:00:00Z');
+const RANGE = { from: new Date(T0 - 3_600_000), to: new Date(T0 + 12 * DAY) };
+const NOW = RANGE.to;
+const METRIC_KEYS = ['csat_avg', 'repeat_contact_rate', 'auto_resolution_rate', 'frt_p50_seconds', 'frt_p90_seconds', 'fcr_rate', 'tickets_created'];
+const DEF: ExperimentDefinition = {
+  key: 'receipt-style',
+  surface: 'receipt',
+  variants: [
+    { name: 'control', weight: 1 },
+    { name: 'steps', weight: 1 },
+  ],
+  metrics: METRIC_KEYS,
+  status: 'running',
+  file: 'receipt-style.yaml',
+};
+
+interface Exposure {
+  id: string;
+  customer: number;
+  variant: string;
+  at: number;
+  ticket: number;
+  ticketCreated: number;
+}
+
+/** The scenario: 120 customers, their tickets (some before exposure), their exposures (some duplicated or conflicting). */
+function scenario() {
+  const r = prng(16);
+  const tickets: TicketSpec[] = [];
+  const exposures: Exposure[] = [];
+  let id = 1;
+  for (let c = 0; c < 120; c++) {
+    const customer = 70_000 + c;
+    const variant = r() < 0.5 ? 'control' : 'steps';
+    const start = T0 + c * 50 * 60_000;
+    const ticketOf = (createdAt: number, exposed: boolean): TicketSpec => {
+      const replied = r() < (variant === 'steps' ? 0.6 : 0.75);
+      const frt = Math.round(2 + r() ** 2 * (variant === 'steps' ? 40 : 60));
+      const resolved = r() < 0.85;
+      const nReplies = replied ? (r() < 0.6 ? 1 : 2) : 0;
+      const replies = Array.from({ length: nReplies }, (_, k) => frt + k * 7);
+      const end = (replies.at(-1) ?? 1) + 30;
+      const reopened = resolved && r() < 0.1;
+      const rated = resolved && r() < 0.7;
+      const good = r() < (variant === 'steps' && exposed ? 0.85 : 0.65);
+      return quietTicket({
+        id: id++,
+        customer,
+        createdAt,
+        agent: replied ? 900 : null,
+        replies,
+        lifecycle: resolved ? (reopened ? [end, end + 5, end + 20] : [end]) : [],
+        csatSurveyAt: rated ? end + 25 : null,
+        csat: rated ? [{ at: end + 26, score: good ? 4 + Math.round(r()) : 1 + Math.floor(r() * 3) }] : [],
+      });
+    };
+    // an earlier, unexposed ticket (resolved: the exposed one after it is a repeat contact)
+    if (c % 7 === 0) tickets.push(ticketOf(start - 2 * DAY, false));
+    const first = ticketOf(start, true);
+    tickets.push(first);
+    const at = start + 1000;
+    const exposure = { id: nextEventId(), customer, variant, at, ticket: first.id, ticketCreated: start };
+    exposures.push(exposure);
+    // the same event delivered twice; a conflicting later exposure (another variant) that must not count
+    if (c % 5 === 0) exposures.push({ ...exposure });
+    if (c % 11 === 0) exposures.push({ ...exposure, id: nextEventId(), at: at + 3 * DAY, variant: variant === 'control' ? 'steps' : 'control' });
+    for (let k = Math.floor(r() * 3); k > 0; k--) tickets.push(ticketOf(start + Math.round((0.5 + r() * 6) * DAY), true));
+  }
+  // exposed before the range and after it: not in the results
+  for (const [customer, at] of [
+    [79_001, RANGE.from.getTime() - DAY],
+    [79_002, RANGE.to.getTime() + 1000],
+  ] as const) {
+    const t = quietTicket({ id: id++, customer, createdAt: at - 500, replies: [3], agent: 900 });
+    tickets.push(t);
+    exposures.push({ id: nextEventId(), customer, variant: 'control', at, ticket: t.id, ticketCreated: at - 500 });
+  }
+  const exposureEvents = exposures.map((e) =>
+    assertEvent({
+      event_id: e.id,
+      schema_version: 1,
+      type: 'experiment_exposure',
+      occurred_at: new Date(e.at).toISOString(),
+      emitted_at: new Date(e.at).toISOString(),
+      ticket_id: e.ticket,
+      ticket_created_at: new Date(e.ticketCreated).toISOString(),
+      customer_id: e.customer,
+      agent_id: null,
+      queue: 'L1',
+      category: null,
+      language: 'en',
+      experiment: DEF.key,
+      variant: e.variant,
+    }),
+  );
+  return { tickets, exposures, events: [...deskEvents(tickets), ...exposureEvents] as SupportEvent[] };
+}
+
+/** The expected numbers, from the scenario alone. */
+function expected(s: ReturnType<typeof scenario>) {
+  const first = new Map<number, Exposure>();
+  for (const e of s.exposures) {
+    const f = first.get(e.customer);
+    if (!f || e.at < f.at || (e.at === f.at && e.id < f.id)) first.set(e.customer, e);
+  }
+  const inRange = [...first.values()].filter((e) => e.at >= RANGE.from.getTime() && e.at < RANGE.to.getTime());
+  const resolvedAt = (t: TicketSpec) => (t.lifecycle.length ? t.createdAt + t.lifecycle[0]! * 60_000 : null);
+  const isRepeat = (t: TicketSpec) =>
+    s.tickets.some(
+      (o) => o.customer === t.customer && o.id !== t.id && resolvedAt(o) !== null && resolvedAt(o)! >= t.createdAt - 7 * DAY && resolvedAt(o)! < t.createdAt,
+    );
+  // FRT from the events the desk published (first message_out − creation)
+  const frtOf = new Map<number, number>();
+  for (const e of s.events)
+    if (e.type === 'message_out' && !frtOf.has(e.ticket_id!)) frtOf.set(e.ticket_id!, (Date.parse(e.occurred_at) - Date.parse(e.ticket_created_at!)) / 1000);
+  const perVariant = DEF.variants.map((v) => {
+    const customers = inRange
+      .filter((e) => e.variant === v.name)
+      .map((e) => {
+        const ts = s.tickets.filter((t) => t.customer === e.customer && t.createdAt < RANGE.to.getTime() && (t.createdAt >= e.at || t.id === e.ticket));
+        const rated = ts.filter((t) => t.csat.length > 0);
+        const resolved = ts.filter((t) => t.lifecycle.length > 0);
+        const repliedResolved = resolved.filter((t) => t.replies.length > 0);
+        return {
+          tickets: ts.length,
+          csat: [rated.reduce((a, t) => a + t.csat.at(-1)!.score, 0), rated.length] as const,
+          auto: [resolved.filter((t) => t.replies.length === 0).length, resolved.length] as const,
+          fcr: [repliedResolved.filter((t) => t.replies.length === 1 && t.lifecycle.length === 1).length, repliedResolved.length] as const,
+          repeat: ts.some(isRepeat),
+          frt: ts.filter((t) => frtOf.has(t.id)).map((t) => frtOf.get(t.id)!),
+        };
+      });
+    return { name: v.name, customers };
+  });
+  return { inRange, perVariant };
+}
+
+/** Delta method written out another way: Var(R) = n/(n−1) · Σ(x − R·y)² / (Σy)². */
+function deltaByHand(a: readonly (readonly [number, number])[], b: readonly (readonly [number, number])[]) {
+  const side = (xs: readonly (readonly [number, number])[]) => {
+    const sx = xs.reduce((s, p) => s + p[0], 0);
+    const sy = xs.reduce((s, p) => s + p[1], 0);
+    const r = sx / sy;
+    const n = xs.length;
+    return { r, v: ((n / (n - 1)) * xs.reduce((s, [x, y]) => s + (x - r * y) ** 2, 0)) / sy ** 2 };
+  };
+  const x = side(a);
+  const y = side(b);
+  const diff = x.r - y.r;
+  const se = Math.sqrt(x.v + y.v);
+  return { value: x.r, baseline: y.r, diff, p: normalTwoSided(diff / se), lo: diff - 1.959963984540054 * se, hi: diff + 1.959963984540054 * se };
+}
+
+let db: AnalyticsDb;
+let s: ReturnType<typeof scenario>;
+let first: ExperimentResults;
+beforeAll(async () => {
+  db = await openAnalyticsDb();
+  s = scenario();
+  await ingest(db.ch, s.events, 4);
+  first = await experimentResults(clickHouseRunner(db.ch), DEF, RANGE, NOW, { seed: 5 });
+}, 60_000);
+afterAll(async () => db?.close());
+
+describe('experiment results in chDB = the scenario computed independently', () => {
+  it('maps each metric to its method from its definition', () => {
+    expect(METRIC_KEYS.map((k) => analysisOf(METRICS.get(k)).method)).toEqual([
+      'delta_ratio',
+      'two_proportion_z',
+      'delta_ratio',
+      'bootstrap_percentile',
+      'bootstrap_percentile',
+      'delta_ratio',
+      'welch_t',
+    ]);
+  });
+
+  it('customers by first exposure, tickets after it, SRM', () => {
+    const e = expected(s);
+    for (const v of e.perVariant) {
+      const got = first.variants.find((x) => x.name === v.name)!;
+      expect(got.customers, v.name).toBe(v.customers.length);
+      expect(got.tickets, v.name).toBe(v.customers.reduce((a, c) => a + c.tickets, 0));
+    }
+    expect(first.experiment.customers).toBe(120);
+    expect(first.experiment.unknown_variant_customers).toBe(0);
+    expect(first.srm.mismatch).toBe(false);
+    expect(first.srm.p_value).toBeGreaterThan(0.001);
+    expect(first.experiment.first_exposure).toBe(new Date(T0 + 1000).toISOString());
+    expect(first.experiment.exposures_by_day.reduce((a, d) => a + d.customers, 0)).toBe(120);
+  });
+
+  it('ratio metrics: values and the delta method', () => {
+    const e = expected(s);
+    const c = e.perVariant[0]!;
+    const t = e.perVariant[1]!;
+    for (const [metric, pick] of [
+      ['csat_avg', (x: (typeof c.customers)[number]) => x.csat],
+      ['auto_resolution_rate', (x: (typeof c.customers)[number]) => x.auto],
+      ['fcr_rate', (x: (typeof c.customers)[number]) => x.fcr],
+    ] as const) {
+      const want = deltaByHand(t!.customers.map(pick), c!.customers.map(pick));
+      const got = first.comparisons.find((x) => x.metric === metric && x.variant === 'steps')!;
+      expect(got.method).toBe('delta_ratio');
+      expect(got.value, metric).toBeCloseTo(want.value, 10);
+      expect(got.baseline_value, metric).toBeCloseTo(want.baseline, 10);
+      expect(got.p_value, metric).toBeCloseTo(want.p, 8);
+      expect(got.ci_low, metric).toBeCloseTo(want.lo, 8);
+      expect(got.ci_high, metric).toBeCloseTo(want.hi, 8);
+      expect(first.variants[1]!.metrics[metric]!.value).toBeCloseTo(want.value, 10);
+      expect(got.sequential_p_value!).toBeGreaterThanOrEqual(got.p_value! * 0.999);
+    }
+  });
+
+  it('repeat contacts as a share of customers (z-test), tickets per customer (Welch)', () => {
+    const c = expected(s).perVariant[0]!;
+    const t = expected(s).perVariant[1]!;
+    const share = (xs: typeof c.customers) => xs.filter((x) => x.repeat).length / xs.length;
+    const z = first.comparisons.find((x) => x.metric === 'repeat_contact_rate')!;
+    expect(z.method).toBe('two_proportion_z');
+    expect(z.value).toBeCloseTo(share(t!.customers), 12);
+    expect(z.baseline_value).toBeCloseTo(share(c!.customers), 12);
+    expect(share(c!.customers)).toBeGreaterThan(0);
+    const pool = (c!.customers.filter((x) => x.repeat).length + t!.customers.filter((x) => x.repeat).length) / 120;
+    const se = Math.sqrt(pool * (1 - pool) * (1 / c!.customers.length + 1 / t!.customers.length));
+    expect(z.p_value).toBeCloseTo(normalTwoSided((share(t!.customers) - share(c!.customers)) / se), 10);
+
+    const counts = (xs: typeof c.customers) => xs.map((x) => x.tickets);
+    const stats = (xs: number[]) => ({ n: xs.length, sum: xs.reduce((a, b) => a + b, 0), sumSq: xs.reduce((a, b) => a + b * b, 0) });
+    const w = welch(stats(counts(t!.customers)), stats(counts(c!.customers)));
+    const got = first.comparisons.find((x) => x.metric === 'tickets_created')!;
+    expect(got.method).toBe('welch_t');
+    if (!w.ok) throw new Error(w.reason);
+    expect(got.value).toBeCloseTo(w.estimate.value, 12);
+    expect(got.p_value).toBeCloseTo(w.estimate.pValue, 10);
+  });
+
+  it('FRT percentiles: the metric definition’s value and the seeded cluster bootstrap', () => {
+    const c = expected(s).perVariant[0]!;
+    const t = expected(s).perVariant[1]!;
+    const clusters = (xs: typeof c.customers) => xs.map((x) => x.frt);
+    for (const [metric, q] of [
+      ['frt_p50_seconds', 0.5],
+      ['frt_p90_seconds', 0.9],
+    ] as const) {
+      const got = first.comparisons.find((x) => x.metric === metric)!;
+      const want = bootstrapPercentileDiff(clusters(t!.customers), clusters(c!.customers), { q, seed: 5 });
+      if (!want.ok) throw new Error(want.reason);
+      expect(got.method).toBe('bootstrap_percentile');
+      expect(got.value).toBeCloseTo(
+        percentileInc(
+          [...clusters(t!.customers).flat()].sort((a, b) => a - b),
+          q,
+        )!,
+        9,
+      );
+      expect(got.baseline_value).toBeCloseTo(want.estimate.baseline, 9);
+      expect(got.ci_low).toBeCloseTo(want.estimate.ciLow, 9);
+      expect(got.ci_high).toBeCloseTo(want.estimate.ciHigh, 9);
+      expect(got.ci_low!).toBeLessThanOrEqual(got.ci_high!);
+    }
+  });
+
+  it('power of the primary metric, and only finite numbers or nulls', () => {
+    expect(first.experiment.power.metric).toBe('csat_avg');
+    expect(first.experiment.power.mde).toBeGreaterThan(0);
+    expect(JSON.stringify(first)).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('the list counts each customer once, by the first exposure', async () => {
+    const counts = (await exposureCounts(clickHouseRunner(db.ch))).get(DEF.key)!;
+    expect(counts.customers).toBe(122);
+    const e = expected(s);
+    expect(counts.variants.steps).toBe(e.perVariant[1]!.customers.length);
+  });
+
+  it('an experiment nobody met: zeros and reasons, no error', async () => {
+    const r = await experimentResults(clickHouseRunner(db.ch), { ...DEF, key: 'nobody' }, RANGE, NOW);
+    expect(r.variants.map((v) => v.customers)).toEqual([0, 0]);
+    expect(r.comparisons.every((c) => c.p_value === null && c.reason !== null)).toBe(true);
+    expect(r.srm).toEqual({ p_value: null, mismatch: false });
+    expect(JSON.stringify(r)).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('every event twice, shuffled, in other batches: the same results', async () => {
+    await resetAnalytics(db.ch);
+    const r = prng(99);
+    await ingest(db.ch, shuffled([...s.events, ...s.events], r), 7);
+    const again = await experimentResults(clickHouseRunner(db.ch), DEF, RANGE, NOW, { seed: 5 });
+    expect(again).toEqual(first);
+  }, 60_000);
+});
