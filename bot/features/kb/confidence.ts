@@ -75,28 +75,45 @@ export function termMatch(q: string, t: string): number {
   return 0;
 }
 
+/** Rows of the edit-distance table, reused (words are short; grown when one is not). */
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
 /** Levenshtein distance of a and b is at most k (one row of the table at a time; stops early past k). */
 function withinEdits(a: string, b: string, k: number): boolean {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  if (rowA.length <= b.length) {
+    rowA = new Int32Array(b.length * 2 + 1);
+    rowB = new Int32Array(b.length * 2 + 1);
+  }
+  let prev = rowA;
+  let row = rowB;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = [i];
+    row[0] = i;
     let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
     for (let j = 1; j <= b.length; j++) {
-      const v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      row.push(v);
+      const v = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (ca === b.charCodeAt(j - 1) ? 0 : 1));
+      row[j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > k) return false;
-    prev = row;
+    [prev, row] = [row, prev];
   }
   return prev[b.length]! <= k;
 }
 
-/** The vocabulary of one language's articles: which articles hold each word (for df). */
+/**
+ * The vocabulary of one language's articles: which articles hold each word.
+ * Each query word is matched against the vocabulary once (exactly, by prefix,
+ * with a typo) and the matches kept; df and the field lookups then are set
+ * lookups.
+ */
 export class TermStats {
   private readonly docsByTerm = new Map<string, Set<string>>();
   private readonly articles = new Map<string, ArticleTerms>();
-  private readonly dfCache = new Map<string, number>();
+  /** query word → vocabulary words it matches, with the match's strength (1 or APPROX). */
+  private readonly matchCache = new Map<string, ReadonlyMap<string, number>>();
 
   add(id: string, terms: ArticleTerms): void {
     this.articles.set(id, terms);
@@ -106,21 +123,31 @@ export class TermStats {
         if (!docs) this.docsByTerm.set(t, (docs = new Set()));
         docs.add(id);
       }
-    this.dfCache.clear();
+    this.matchCache.clear();
   }
 
   get size(): number {
     return this.articles.size;
   }
 
+  /** The vocabulary words `q` matches. Phrase words of keywords are in the vocabulary too (they are keywords). */
+  private matches(q: string): ReadonlyMap<string, number> {
+    let m = this.matchCache.get(q);
+    if (m) return m;
+    const found = new Map<string, number>();
+    for (const t of this.docsByTerm.keys()) {
+      const s = termMatch(q, t);
+      if (s > 0) found.set(t, s);
+    }
+    if (this.matchCache.size > 10_000) this.matchCache.clear();
+    this.matchCache.set(q, (m = found));
+    return m;
+  }
+
   /** Articles holding `q` (exactly, by prefix or with a typo). */
   df(q: string): number {
-    const cached = this.dfCache.get(q);
-    if (cached !== undefined) return cached;
     const docs = new Set<string>();
-    for (const [t, ids] of this.docsByTerm) if (termMatch(q, t) > 0) for (const id of ids) docs.add(id);
-    if (this.dfCache.size > 10_000) this.dfCache.clear();
-    this.dfCache.set(q, docs.size);
+    for (const t of this.matches(q).keys()) for (const id of this.docsByTerm.get(t)!) docs.add(id);
     return docs.size;
   }
 
@@ -129,30 +156,31 @@ export class TermStats {
     const a = this.articles.get(id);
     const n = this.articles.size;
     if (!a || n === 0 || queryTerms.length === 0) return { confidence: 0, evidence: 0 };
+    const covered = (t: string) => queryTerms.some((x) => this.matches(x).has(t));
     let total = 0;
     let evidence = 0;
     for (const q of queryTerms) {
       const w = Math.min(1, Math.max(0.1, (n - this.df(q) + 1) / n));
       total += w;
-      evidence += w * strength(q, a, queryTerms);
+      evidence += w * strength(this.matches(q), a, covered);
     }
     return { confidence: total > 0 ? evidence / total : 0, evidence };
   }
 }
 
-/** f(q): how strongly article `a` holds the query word q (see the file comment). */
-function strength(q: string, a: ArticleTerms, queryTerms: readonly string[]): number {
+/** f(q): how strongly article `a` holds the query word whose vocabulary matches are `m` (see the file comment). */
+function strength(m: ReadonlyMap<string, number>, a: ArticleTerms, covered: (t: string) => boolean): number {
   const best = (set: ReadonlySet<string>) => {
-    let m = set.has(q) ? 1 : 0;
-    if (m < 1) for (const t of set) m = Math.max(m, termMatch(q, t));
-    return m;
+    let b = 0;
+    for (const [t, s] of m) if (s > b && set.has(t)) b = s;
+    return b;
   };
   let f = FIELD.title * best(a.title);
   if (f < 1) {
     const inKeywords = best(a.keywords);
     if (inKeywords > 0) {
       // A keyword phrase the question holds whole is the author's own "this article is about that".
-      const whole = a.phrases.some((p) => p.some((t) => termMatch(q, t) > 0) && p.every((t) => queryTerms.some((x) => termMatch(x, t) > 0)));
+      const whole = a.phrases.some((p) => p.some((t) => m.has(t)) && p.every(covered));
       f = Math.max(f, inKeywords * (whole ? FIELD.phrase : FIELD.keyword));
     }
   }

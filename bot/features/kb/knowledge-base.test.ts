@@ -36,6 +36,9 @@ describe('the shipped knowledge base', async () => {
     }
     expect(byLang.get('en')!.size).toBeGreaterThanOrEqual(15);
     expect([...byLang.get('ru')!].sort()).toEqual([...byLang.get('en')!].sort());
+    // Persian: the top questions, translated under the same ids.
+    expect(byLang.get('fa')!.size).toBeGreaterThanOrEqual(8);
+    for (const id of byLang.get('fa')!) expect(byLang.get('en')!.has(id), id).toBe(true);
   });
 
   it('finds the right article for real customer phrasings (precision floor 0.85)', () => {
@@ -63,7 +66,7 @@ describe('the shipped knowledge base', async () => {
     const offTopicAnswered = OFF_TOPIC_PHRASINGS.filter((p) => kb.answer(p.text, MIN_CONFIDENCE, { language: p.lang }));
     console.log(
       [
-        `KB search quality over ${KB_PHRASINGS.length} phrasings (en ${KB_PHRASINGS.filter((p) => p.lang === 'en').length}, ru ${KB_PHRASINGS.filter((p) => p.lang === 'ru').length}):`,
+        `KB search quality over ${KB_PHRASINGS.length} phrasings (${['en', 'ru', 'fa'].map((l) => `${l} ${KB_PHRASINGS.filter((p) => p.lang === l).length}`).join(', ')}):`,
         `  precision@1            ${precisionAt1.toFixed(3)}`,
         `  auto-answer precision  ${autoPrecision.toFixed(3)} at KB_MIN_SCORE=${Math.round(MIN_CONFIDENCE * 100)} (coverage ${coverage.toFixed(3)})`,
         `  off-topic auto-answered ${offTopicAnswered.length}/${OFF_TOPIC_PHRASINGS.length}`,
@@ -122,6 +125,15 @@ describe('the shipped knowledge base', async () => {
     expect(kb.search(`${'zzzz '.repeat(120)}refund`, { language: 'en' })).toEqual([]);
     expect(kb.search(`refund ${'zzzz '.repeat(120)}`, { language: 'en' })[0]?.article.id).toBe('refunds');
     expect(capKbQuery(`${'a'.repeat(499)}👍👍`)).toBe(`${'a'.repeat(499)}`);
+  });
+
+  it('answers Persian in Persian whatever the Telegram client says, with Arabic letter forms, Persian digits and no ZWNJ', () => {
+    expect(kb.search('رمز عبورم را فراموش کرده‌ام', { language: 'en' })[0]?.article).toMatchObject({ id: 'password-reset', lang: 'fa' });
+    // ي/ك typed on an Arabic keyboard, no ZWNJ, Persian digits: the same article.
+    expect(kb.search('تراكنش ناموفق شد ولي مبلغ كسر شده', { language: 'ru' })[0]?.article).toMatchObject({ id: 'payment-failed', lang: 'fa' });
+    expect(kb.search('سفارشم ۱۰ روزه نرسیده، کد رهگیری کار نمیکنه')[0]?.article).toMatchObject({ id: 'delivery-status', lang: 'fa' });
+    // A Persian customer writing "KYC" gets the English article (no Persian one yet) rather than nothing.
+    expect(kb.search('KYC', { language: 'fa' })[0]?.article.id).toBe('kyc-verification');
   });
 
   it('treats ё as е and tolerates a typo', () => {

@@ -1,13 +1,14 @@
 /**
  * How customers actually ask, mapped to the starter article that answers them.
  * Written as people type in a support chat (informal, typos, no article
- * wording), in both languages. Two users: the KB search-quality test measures
+ * wording), in English, Russian and Persian (the Persian ones as people type
+ * them: often without the ZWNJ, sometimes with Arabic ي/ك or Persian digits). Two users: the KB search-quality test measures
  * precision on them, and the simulator sends them so the dashboards show
  * realistic auto-resolution.
  */
 export interface Phrasing {
   text: string;
-  lang: 'en' | 'ru';
+  lang: 'en' | 'ru' | 'fa';
   /** The article id that answers it. */
   article: string;
 }
@@ -86,6 +87,25 @@ export const KB_PHRASINGS: readonly Phrasing[] = [
   { lang: 'ru', article: 'app-troubleshooting', text: 'после обновления программа сразу закрывается' },
   { lang: 'ru', article: 'limits', text: 'не могу перевести больше тысячи в день, почему?' },
   { lang: 'ru', article: 'support-hours', text: 'вы работаете по выходным?' },
+  // Persian
+  { lang: 'fa', article: 'password-reset', text: 'رمز عبورم رو فراموش کردم و ایمیل بازیابی نمیاد' },
+  { lang: 'fa', article: 'password-reset', text: 'لینک ریست پسورد منقضی شده' },
+  { lang: 'fa', article: 'payment-failed', text: 'پرداختم ناموفق بود ولی پول از کارتم کم شد' },
+  { lang: 'fa', article: 'payment-failed', text: 'کارتم موقع خرید اینترنتی رد میشه' },
+  { lang: 'fa', article: 'refunds', text: 'میخوام پولم رو پس بگیرم، سفارش رو مرجوع کردم' },
+  { lang: 'fa', article: 'refunds', text: 'بازپرداخت من کی به حسابم میاد؟' },
+  { lang: 'fa', article: 'delivery-status', text: 'سفارشم کجاست؟ ۱۰ روز پیش ثبت کردم' },
+  { lang: 'fa', article: 'delivery-status', text: 'کد رهگیری بسته ام به روز نمیشه' },
+  { lang: 'fa', article: 'account-access', text: 'نمیتونم وارد حسابم بشم، میگه حساب قفل شده' },
+  { lang: 'fa', article: 'account-access', text: 'حساب کاربری من مسدود شده چرا؟' },
+  { lang: 'fa', article: 'lost-2fa', text: 'گوشیم گم شده و به گوگل آتنتیکیتور دسترسی ندارم' },
+  { lang: 'fa', article: 'lost-2fa', text: 'کد تایید دو مرحله ای همیشه اشتباهه' },
+  { lang: 'fa', article: 'data-deletion', text: 'لطفا حساب منو با همه اطلاعات شخصیم حذف کنید' },
+  { lang: 'fa', article: 'data-deletion', text: 'چه اطلاعاتی از من نگه میدارید؟ یه نسخه میخوام' },
+  { lang: 'fa', article: 'support-hours', text: 'ساعت کاری پشتیبانی چنده؟ کی جواب میدید' },
+  { lang: 'fa', article: 'support-hours', text: 'جمعه ها هم جواب میدین؟' },
+  { lang: 'fa', article: 'phishing-clones', text: 'یه نفر به اسم پشتیبانی پیام داده و کد منو میخواد، کلاهبرداریه؟' },
+  { lang: 'fa', article: 'phishing-clones', text: 'فکر کنم حسابم هک شده، رمزمو به یه ربات جعلی دادم' },
 ];
 
 /**
@@ -105,10 +125,13 @@ export const KB_HOLDOUT: readonly Phrasing[] = [
   { lang: 'ru', article: 'withdrawal-pending', text: 'перевод на карту другого банка висит третий день' },
   { lang: 'ru', article: 'phishing-clones', text: 'мне звонили якобы из поддержки и просили код из смс' },
   { lang: 'ru', article: 'invoices-receipts', text: 'нужен счёт на оплату для юрлица' },
+  { lang: 'fa', article: 'delivery-status', text: 'پیک گفت تحویل داده ولی چیزی به دستم نرسیده' },
+  { lang: 'fa', article: 'password-reset', text: 'پسوردم یادم نمیاد، چطور عوضش کنم؟' },
+  { lang: 'fa', article: 'payment-failed', text: 'تراكنش ناموفق شد ولي مبلغ از حسابم كسر شده' },
 ];
 
 /** Messages that no article answers: the bot must not auto-answer them. */
-export const OFF_TOPIC_PHRASINGS: readonly { text: string; lang: 'en' | 'ru' }[] = [
+export const OFF_TOPIC_PHRASINGS: readonly { text: string; lang: 'en' | 'ru' | 'fa' }[] = [
   { lang: 'en', text: 'hi' },
   { lang: 'en', text: 'thanks a lot!' },
   { lang: 'en', text: 'I have an idea for a new feature in your app' },
@@ -118,4 +141,8 @@ export const OFF_TOPIC_PHRASINGS: readonly { text: string; lang: 'en' | 'ru' }[]
   { lang: 'ru', text: 'спасибо большое' },
   { lang: 'ru', text: 'хочу предложить сотрудничество' },
   { lang: 'ru', text: 'ваш сотрудник мне нагрубил' },
+  { lang: 'fa', text: 'سلام' },
+  { lang: 'fa', text: 'خیلی ممنون' },
+  { lang: 'fa', text: 'برای همکاری تبلیغاتی با کی صحبت کنم؟' },
+  { lang: 'fa', text: 'پشتیبان شما دیروز با من بد برخورد کرد' },
 ];
