@@ -27,6 +27,11 @@ export interface IntakeStep {
    * `ctx.desk.intake.continue(ticketId)` or resolves the ticket.
    */
   run(ctx: BotContext, input: IntakeInput): Promise<IntakeResult>;
+  /**
+   * After the customer picked the category (the intake feature's keyboard): what a step put off until then
+   * (the KB suggestion when the experiment surface question_order says category_first).
+   */
+  afterCategory?(ctx: BotContext, input: { ticket: Ticket }): Promise<void>;
 }
 
 export interface TicketResolvedHookEvent {

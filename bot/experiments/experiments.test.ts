@@ -238,3 +238,75 @@ describe('notifications', () => {
     expect((await exposures('notifications')).map((e) => e.variant).sort()).toEqual(['control', 'summary']);
   });
 });
+
+const PASSWORD = 'I forgot my password and the reset email never arrives';
+const botTexts = async (c: number) => (await h.client.getCustomerMessages(c)).filter((m) => m.from === 'bot');
+
+describe('kb_format', () => {
+  it('control gets the article as a card; search gets the matching questions, and a tap shows that card', async () => {
+    const def = await run('kb', 'kb_format', 'search');
+    const control = customerIn(def, 'control', 49_000);
+    const search = customerIn(def, 'search', 49_000);
+    await openWith(control, PASSWORD);
+    const card = await h.client.waitForCustomerMessage(control, /This article may answer your question/);
+    expect(card.text).toContain('Reset your password');
+    expect(card.buttons?.flat()).toEqual(['✅ Solved', '👤 Talk to a human']);
+
+    await openWith(search, PASSWORD);
+    const list = await h.client.waitForCustomerMessage(search, /Is your question one of these\?/);
+    const buttons = list.buttons?.flat() ?? [];
+    expect(buttons[0]).toBe('❓ Reset your password');
+    expect(buttons.at(-1)).toBe('👤 None of these — talk to a human');
+    expect(buttons.length).toBeGreaterThanOrEqual(2);
+    expect((await botTexts(search)).some((m) => /This article may answer/.test(m.text ?? ''))).toBe(false);
+    await h.client.pressCustomerButton(search, '❓ Reset your password');
+    const picked = await h.client.waitForCustomerMessage(search, /This article may answer your question/);
+    expect(picked.text).toContain('Reset your password');
+    await h.client.pressCustomerButton(search, '✅ Solved');
+    await h.client.waitForCustomerMessage(search, /Glad it helped!/);
+
+    const events = await h.settle();
+    const ticket = await h.db.query<{ id: number }>('SELECT id FROM tickets WHERE customer_id = $1', [search]);
+    const mine = events.filter((e) => e.ticket_id === ticket.rows[0]!.id);
+    expect(mine.find((e) => e.type === 'kb_suggested')).toMatchObject({ kb_article_id: 'password-reset' });
+    expect(mine.find((e) => e.type === 'kb_outcome')).toMatchObject({ kb_article_id: 'password-reset', outcome: 'solved' });
+    expect((await exposures('kb')).map((e) => e.variant).sort()).toEqual(['control', 'search']);
+  });
+
+  it('search: "None of these" goes to a human, then the category keyboard (once)', async () => {
+    const def = await run('kb', 'kb_format', 'search');
+    const search = customerIn(def, 'search', 49_500);
+    await openWith(search, PASSWORD);
+    await h.client.waitForCustomerMessage(search, /Is your question one of these\?/);
+    await h.client.pressCustomerButton(search, '👤 None of these — talk to a human');
+    await h.client.waitForCustomerMessage(search, /an agent will take it from here/);
+    await h.client.waitForCustomerMessage(search, /What is your question about\?/);
+    await h.settle();
+    expect((await botTexts(search)).filter((m) => /What is your question about\?/.test(m.text ?? ''))).toHaveLength(1);
+  });
+});
+
+describe('question_order', () => {
+  it('control: the suggestion before the category; category_first: the category keyboard first, then the suggestion', async () => {
+    const def = await run('question', 'question_order', 'category_first');
+    const control = customerIn(def, 'control', 51_000);
+    const first = customerIn(def, 'category_first', 51_000);
+    await openWith(control, PASSWORD);
+    await h.client.waitForCustomerMessage(control, /This article may answer your question/);
+    expect((await botTexts(control)).some((m) => /What is your question about\?/.test(m.text ?? ''))).toBe(false);
+
+    await openWith(first, PASSWORD);
+    await h.client.waitForCustomerMessage(first, /What is your question about\?/);
+    expect((await botTexts(first)).some((m) => /This article may answer/.test(m.text ?? ''))).toBe(false);
+    await h.client.pressCustomerButton(first, '👤 Account');
+    const card = await h.client.waitForCustomerMessage(first, /This article may answer your question/);
+    expect(card.text).toContain('Reset your password');
+    // Not solved: an agent takes over, and no second category keyboard comes.
+    await h.client.pressCustomerButton(first, '👤 Talk to a human');
+    await h.client.waitForCustomerMessage(first, /^Of course — an agent will take it from here\.$/);
+    await h.settle();
+    // The one keyboard became "Topic: …" when pressed; none was sent again.
+    expect((await botTexts(first)).map((m) => m.text ?? '').filter((t) => /What is your question about\?|^Topic: /.test(t))).toEqual(['Topic: 👤 Account']);
+    expect((await exposures('question')).map((e) => e.variant).sort()).toEqual(['category_first', 'control']);
+  });
+});

@@ -72,6 +72,11 @@ export function intakeFeature(steps: readonly IntakeStep[]): Composer<BotContext
       await desk.tickets.recordBotReply(updated.id, { replyKind: 'receipt', at: new Date(sent.date * 1000) });
     }
     await desk.relay.sendToTopic(updated.customer_id, desk.agentText('agent-category', { category: cat.label, queue: updated.queue }));
+    // What the intake steps put off until the category (question_order = category_first: the KB suggestion).
+    for (const step of steps)
+      await step.afterCategory?.(ctx, { ticket: updated }).catch((err: unknown) => {
+        desk.log.error({ error: withoutPersonalData(err), step: step.name, ticket: updated.id }, 'intake step after the category failed');
+      });
   });
 
   pm.on('my_chat_member', async (ctx) => {

@@ -3,13 +3,17 @@
  * - intake step: a new ticket's first message that an article clearly answers
  *   (confidence ≥ KB_MIN_SCORE %, confidence.ts) is answered with the article and "✅ Solved" / "👤 Talk to a
  *   human". Solved resolves the ticket with no agent (resolved_by 'kb');
- *   human resumes intake (the category keyboard).
+ *   human resumes intake (the category keyboard). Two experiment surfaces
+ *   (bot/experiments/): question_order = category_first keeps the articles
+ *   found and shows them once the category is picked (afterCategory);
+ *   kb_format = search lists the matching questions as buttons, a tap shows
+ *   that article as the card.
  * - agents: `/find_kb <query>` in a topic lists the best articles, one button
  *   each; a tap sends that article to the customer in their language.
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import type { BotContext, Desk } from '../../context.js';
-import type { IntakeStep } from '../../hooks.js';
+import type { IntakeResult, IntakeStep } from '../../hooks.js';
 import type { Ticket } from '../../store/types.js';
 import { unlessRefused } from '../../tickets/errors.js';
 import type { FeatureRuntime } from '../../runtime/runtime.js';
@@ -17,7 +21,7 @@ import { customerLocale, escapeHtml } from '../../telegram/present.js';
 import { ack, inThread, isAgentUpdate, topicTarget } from '../../telegram/update.js';
 import { markdownToTelegramHtml } from '../../telegram/markdown.js';
 import type { KbArticle } from './article.js';
-import { capKbQuery } from './search.js';
+import { capKbQuery, type KbHit } from './search.js';
 
 /** Telegram's message limit, less room for the header and question around the article. */
 const MAX_INLINE_ARTICLE = 3600;
@@ -34,8 +38,56 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
       const text = message.text ?? message.caption ?? '';
       if (text.trim().length < 3) return 'continue';
       const { kb } = await rt.files();
-      const top = kb.answer(text, rt.config.kbMinConfidence, { language: ticket.language ?? undefined });
+      const language = ticket.language ?? undefined;
+      const top = kb.answer(text, rt.config.kbMinConfidence, { language });
       if (!top) return 'continue';
+      const desk = ctx.desk;
+      const at = new Date(message.date * 1000);
+      // The best article first, then other matches for kb_format = search (at most LIST_SIZE).
+      const hits = [top, ...kb.search(text, { language, limit: LIST_SIZE + 1 }).filter((h) => h.article.id !== top.article.id)].slice(0, LIST_SIZE);
+      // Experiment surface `question_order` (bot/experiments/): the suggestion before the category (control), or after it (category_first).
+      if ((await desk.experiments.variantFor('question_order', ticket, { at })) === 'category_first') {
+        await keepCandidates(desk, ticket, hits, true);
+        return 'continue';
+      }
+      return suggest(ctx, ticket, hits, at);
+    },
+    // question_order = category_first: the suggestion found at intake, now that the category is picked.
+    async afterCategory(ctx, { ticket }) {
+      const desk = ctx.desk;
+      const row = (
+        await desk.db.query<{ article_ids: string[]; scores: number[] }>(
+          'DELETE FROM kb_candidates WHERE ticket_id = $1 AND deferred RETURNING article_ids, scores',
+          [ticket.id],
+        )
+      ).rows[0];
+      if (!row || ticket.status === 'resolved') return;
+      const { kb } = await rt.files();
+      const hits = row.article_ids.flatMap((id, i) => {
+        const article = kb.get(id, ticket.language ?? undefined);
+        return article ? [{ article, score: row.scores[i] ?? 0 }] : [];
+      });
+      if (hits.length > 0) await suggest(ctx, ticket, hits, rt.clock());
+    },
+  };
+
+  /** Experiment surface `kb_format` (bot/experiments/): the best article as a card (control), or the matching questions to pick from (search). */
+  async function suggest(ctx: BotContext, ticket: Ticket, hits: Candidate[], at: Date): Promise<IntakeResult> {
+    const desk = ctx.desk;
+    if ((await desk.experiments.variantFor('kb_format', ticket, { at })) !== 'search') return suggestArticle(ctx, ticket, hits[0]!);
+    const keyboard = new InlineKeyboard();
+    for (const h of hits) keyboard.text(`❓ ${h.article.title}`.slice(0, 64), `kb:pick:${ticket.id}:${h.article.id}`).row();
+    keyboard.text(ctx.t('kb-button-none'), `kb:none:${ticket.id}`);
+    await keepCandidates(desk, ticket, hits, false);
+    const sent = await desk.relay.sendToCustomer(ticket.customer_id, ctx.t('kb-search-header'), { reply_markup: keyboard });
+    if (!sent) return 'continue';
+    await desk.tickets.recordBotReply(ticket.id, { replyKind: 'kb', at: new Date(sent.date * 1000) });
+    return 'wait';
+  }
+
+  /** The article as a card with Solved / Talk to a human (the suggestion as it always was). */
+  async function suggestArticle(ctx: BotContext, ticket: Ticket, top: Candidate): Promise<IntakeResult> {
+    {
       const desk = ctx.desk;
       const article = top.article;
       const keyboard = new InlineKeyboard().text(ctx.t('kb-button-solved'), `kb:ok:${ticket.id}`).text(ctx.t('kb-button-human'), `kb:human:${ticket.id}`);
@@ -71,10 +123,42 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
         .sendToTopic(ticket.customer_id, desk.agentText('kb-agent-suggested', { title: article.title, id: article.id, score: Math.round(top.score) }))
         .catch((err: unknown) => desk.log.warn({ err }, 'could not note the KB suggestion in the topic'));
       return 'wait';
-    },
-  };
+    }
+  }
 
   const composer = new Composer<BotContext>();
+
+  // ---- kb_format = search: the customer picks a question, or none ------------
+  composer.callbackQuery(/^kb:pick:(\d+):([\w-]+)$/, async (ctx) => {
+    const desk = ctx.desk;
+    const ticket = await desk.tickets.get(Number(ctx.match[1]));
+    if (!ticket || ticket.customer_id !== ctx.from.id || ticket.status === 'resolved') return void (await ack(ctx));
+    // First pick wins: the offer's row goes with it.
+    const row = (
+      await desk.db.query<{ article_ids: string[]; scores: number[] }>(
+        'DELETE FROM kb_candidates WHERE ticket_id = $1 AND NOT deferred RETURNING article_ids, scores',
+        [ticket.id],
+      )
+    ).rows[0];
+    await ack(ctx);
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    const i = row?.article_ids.indexOf(ctx.match[2]!) ?? -1;
+    const { kb } = await rt.files();
+    const article = i >= 0 ? kb.get(ctx.match[2]!, ticket.language ?? undefined) : undefined;
+    if (!row || !article) return;
+    await suggestArticle(ctx, ticket, { article, score: row.scores[i] ?? 0 });
+  });
+
+  composer.callbackQuery(/^kb:none:(\d+)$/, async (ctx) => {
+    const desk = ctx.desk;
+    const ticket = await desk.tickets.get(Number(ctx.match[1]));
+    if (!ticket || ticket.customer_id !== ctx.from.id) return void (await ack(ctx));
+    const offered = await desk.db.query('DELETE FROM kb_candidates WHERE ticket_id = $1 AND NOT deferred', [ticket.id]);
+    await ack(ctx);
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    if (offered.rowCount === 0) return;
+    await humanWanted(ctx, ticket);
+  });
 
   // ---- the customer answers the suggestion ----------------------------------
   composer.callbackQuery(/^kb:(ok|human):(\d+)$/, async (ctx) => {
@@ -105,9 +189,7 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
       await ctx.reply(ctx.t('kb-solved-reply', { number: ticketId }));
       await desk.relay.sendToTopic(ticket.customer_id, desk.agentText('kb-agent-solved', { number: ticketId })).catch(() => undefined);
     } else {
-      await ctx.reply(ctx.t('kb-human-reply'));
-      await desk.relay.sendToTopic(ticket.customer_id, desk.agentText('kb-agent-human', { number: ticketId })).catch(() => undefined);
-      await desk.intake.continue(ticketId);
+      await humanWanted(ctx, ticket);
     }
   });
 
@@ -158,6 +240,29 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
   });
 
   return { composer, intakeStep };
+}
+
+/** A candidate article: the one to show and its search score. */
+type Candidate = Pick<KbHit, 'article' | 'score'>;
+
+/** kb_format = search lists this many questions at most. */
+const LIST_SIZE = 3;
+
+/** The articles to show later (question_order = category_first) or offered as a list (kb_format = search). */
+async function keepCandidates(desk: Desk, ticket: Ticket, hits: Candidate[], deferred: boolean): Promise<void> {
+  await desk.db.query(
+    `INSERT INTO kb_candidates (ticket_id, article_ids, scores, deferred) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (ticket_id) DO UPDATE SET article_ids = $2, scores = $3, deferred = $4`,
+    [ticket.id, hits.map((h) => h.article.id), hits.map((h) => round(h.score)), deferred],
+  );
+}
+
+/** The customer wants a person: the agents are told and the intake goes on (the category keyboard, unless picked already). */
+async function humanWanted(ctx: BotContext, ticket: Ticket): Promise<void> {
+  const desk = ctx.desk;
+  await ctx.reply(ctx.t(ticket.category === null ? 'kb-human-reply' : 'kb-human-reply-routed'));
+  await desk.relay.sendToTopic(ticket.customer_id, desk.agentText('kb-agent-human', { number: ticket.id })).catch(() => undefined);
+  await desk.intake.continue(ticket.id);
 }
 
 /**

@@ -13,12 +13,14 @@ CREATE TABLE IF NOT EXISTS experiment_exposures (
   PRIMARY KEY (customer_id, experiment_key)
 );
 
--- question_order = category_first: the KB suggestion found for a new ticket's first message, shown
--- after the customer picked a category (ids and a score only, never the message).
-CREATE TABLE IF NOT EXISTS kb_deferred_suggestions (
-  ticket_id  bigint PRIMARY KEY REFERENCES tickets (id),
-  article_id text NOT NULL,
-  language   text NOT NULL,
-  score      double precision NOT NULL,
-  created_at timestamptz NOT NULL DEFAULT now()
+-- The articles found for a new ticket's first message while the customer has not seen them yet (question_order =
+-- category_first: shown after the category is picked) or is choosing among them (kb_format = search: the matching
+-- questions as buttons). Best first; ids and scores only, never the message.
+CREATE TABLE IF NOT EXISTS kb_candidates (
+  ticket_id   bigint PRIMARY KEY REFERENCES tickets (id),
+  article_ids text[] NOT NULL,
+  scores      double precision[] NOT NULL,
+  -- true: waiting for the category (question_order = category_first); false: offered as a list (kb_format = search).
+  deferred    boolean NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT now()
 );

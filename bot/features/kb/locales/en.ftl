@@ -5,6 +5,10 @@ kb-suggest-header = 💡 This article may answer your question:
 kb-suggest-question = Did this solve your problem? If not, a person from our team will help.
 kb-button-solved = ✅ Solved
 kb-button-human = 👤 Talk to a human
+kb-human-reply-routed = Of course — an agent will take it from here.
+# kb_format = search (experiment surface, experiments/README.md): the matching questions as buttons.
+kb-search-header = 💡 Is your question one of these? Tap it to see the answer.
+kb-button-none = 👤 None of these — talk to a human
 kb-solved-reply = 🎉 Glad it helped! Ticket #{ $number } is closed. Write here anytime if you need anything else.
 kb-human-reply = Of course — an agent will take it from here. One more question to route you to the right person:
 
