@@ -31,6 +31,7 @@ import { OutboxRelay } from './outbox-relay.js';
 import { SlaPolicy } from '../sla/policy.js';
 import { CustomerRepo } from './store/customers.js';
 import { MessagePairRepo } from './store/message-pairs.js';
+import { TicketMessageRepo } from './store/ticket-messages.js';
 import { migrateBot } from './store/migrate.js';
 import { Outbox } from './store/outbox.js';
 import { roleGuard } from './role-guard.js';
@@ -141,6 +142,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
   const outbox = new Outbox(config.eventsTopic);
   const customers = new CustomerRepo(db);
   const pairs = new MessagePairRepo(db);
+  const history = new TicketMessageRepo(db);
   const tickets = new TicketService({
     db,
     outbox,
@@ -160,6 +162,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
     topics,
     albumBufferMs: config.albumBufferMs,
     agentText,
+    history,
     log,
   });
   const intake = new Intake({ tickets, customers, relay, categories: config.categories, locales: i18n.locales, translate });
@@ -180,6 +183,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
     tickets,
     customers,
     pairs,
+    history,
     outbox,
     relay,
     topics,

@@ -39,6 +39,9 @@ export const loadBotEnv = defineConfig('bot', {
   }),
   WEBHOOK_URL: env.url({ doc: 'Public HTTPS URL Telegram posts updates to (path included). Unset: long polling.' }),
   WEBHOOK_SECRET: env.optionalString({ doc: 'Secret token Telegram sends in X-Telegram-Bot-Api-Secret-Token; required with WEBHOOK_URL.', secret: true }),
+  WEBAPP_URL: env.url({
+    doc: "Public HTTPS URL of the customer Mini App (this server's /app/, e.g. https://support.example.com/app/): the menu button, the receipt's Track status button and /start links open it. Unset: no Mini App buttons (the demo uses the local server's /app/).",
+  }),
   VIP_USER_IDS: env.userIds({ doc: 'Comma-separated Telegram user ids routed to the VIP queue (always wins over category routing).' }),
   CATEGORIES: env.string({
     default: DEFAULT_CATEGORIES,
@@ -91,6 +94,8 @@ export interface BotConfig {
   supportChatId: number;
   webhookUrl: string | undefined;
   webhookSecret: string | undefined;
+  /** WEBAPP_URL: the customer Mini App (bot/miniapp/); undefined: no Mini App buttons. */
+  webAppUrl: string | undefined;
   vipUserIds: ReadonlySet<number>;
   categories: Category[];
   defaultQueue: string;
@@ -123,6 +128,9 @@ export function loadBotConfig(source?: Record<string, string | undefined>): BotC
     );
   const sandbox = e.BOT_TOKEN === undefined;
   if (e.WEBHOOK_URL && !e.WEBHOOK_SECRET) throw new ConfigError('WEBHOOK_SECRET', 'must be set when WEBHOOK_URL is set');
+  // Telegram opens Mini Apps over HTTPS only; the sandbox (tests, the demo) opens the local server's http:// page.
+  if (e.WEBAPP_URL && !sandbox && !e.WEBAPP_URL.startsWith('https://'))
+    throw new ConfigError('WEBAPP_URL', 'must be an https:// URL: Telegram opens Mini Apps over HTTPS only');
   const wrap = <T>(name: string, f: () => T): T => {
     try {
       return f();
@@ -139,6 +147,7 @@ export function loadBotConfig(source?: Record<string, string | undefined>): BotC
     supportChatId: e.SUPPORT_CHAT_ID,
     webhookUrl: e.WEBHOOK_URL,
     webhookSecret: e.WEBHOOK_SECRET,
+    webAppUrl: e.WEBAPP_URL,
     vipUserIds: new Set(e.VIP_USER_IDS),
     categories: wrap('CATEGORIES', () => parseCategories(e.CATEGORIES, e.DEFAULT_QUEUE)),
     defaultQueue: e.DEFAULT_QUEUE,

@@ -12,6 +12,7 @@ import type { BotConfig } from './config.js';
 import type { SlaPolicy } from '../sla/policy.js';
 import type { CustomerRepo } from './store/customers.js';
 import type { MessagePairRepo } from './store/message-pairs.js';
+import type { TicketMessageRepo } from './store/ticket-messages.js';
 import type { Outbox } from './store/outbox.js';
 import type { StaffRoles } from './roles.js';
 import type { AgentDirectory } from './telegram/agents.js';
@@ -28,6 +29,8 @@ export interface Desk {
   tickets: TicketService;
   customers: CustomerRepo;
   pairs: MessagePairRepo;
+  /** A ticket's conversation as the customer's Mini App shows it (ticket_messages). */
+  history: TicketMessageRepo;
   outbox: Outbox;
   relay: Relay;
   topics: TopicManager;

@@ -15,6 +15,9 @@ import { alertmanagerPlugin, alertsComposer, registerSlaCollectors, startDailyDi
 import { createDesk, type DeskApp } from './app.js';
 import type { BotConfig } from './config.js';
 import { webhookPlugin } from './http/webhook.js';
+import { featureRuntime } from './features/index.js';
+import { loadMiniAppConfig } from './miniapp/config.js';
+import { miniAppPlugin } from './miniapp/plugin.js';
 
 export interface DeskServiceOptions {
   db: Db;
@@ -48,6 +51,15 @@ export async function createDeskService(o: DeskServiceOptions): Promise<DeskServ
     routes: async (app) => {
       await app.register(alertmanagerPlugin, { desk: desk.services, ...(o.alertmanagerToken !== undefined ? { token: o.alertmanagerToken } : {}) });
       if (config.webhookUrl) await app.register(webhookPlugin, { bot: desk.bot, url: config.webhookUrl, secret: config.webhookSecret! });
+      // The customer Mini App: GET /app/ and /app/api (bot/miniapp/).
+      const miniapp = loadMiniAppConfig();
+      await app.register(miniAppPlugin, {
+        desk: desk.services,
+        runtime: featureRuntime,
+        maxAgeSeconds: miniapp.WEBAPP_AUTH_MAX_AGE,
+        ratePerMinute: miniapp.WEBAPP_RATE_LIMIT,
+        botUsername: () => (desk.bot.isInited() ? desk.bot.botInfo.username : undefined),
+      });
     },
     startDigest() {
       digest ??= startDailyDigest(desk.services, ch);

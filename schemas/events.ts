@@ -59,6 +59,10 @@ export const MessageKind = Type.Union(
 );
 export type MessageKind = Static<typeof MessageKind>;
 
+/** Where a customer acted: the chat with the bot, or the Mini App (bot/miniapp/). */
+export const Channel = Type.Union([Type.Literal('chat'), Type.Literal('app')]);
+export type Channel = Static<typeof Channel>;
+
 const SlaKind = Type.Union([Type.Literal('first_response'), Type.Literal('resolution')]);
 
 /** Fields every event carries. */
@@ -96,6 +100,8 @@ export const TicketOpened = event(
     resolution_due_at: IsoTime,
     /** True when the customer had another ticket resolved in the 7 days before. */
     is_repeat_contact: Type.Boolean(),
+    /** Where the customer opened it: a message to the bot, or the Mini App's new-request form (absent before it existed: chat). */
+    channel: Type.Optional(Channel),
   },
   'A customer message opened a new ticket',
 );
@@ -158,8 +164,31 @@ export const KbSuggested = event(
 );
 export const KbOutcome = event(
   'kb_outcome',
-  { kb_article_id: Type.String({ minLength: 1 }), outcome: Type.Union([Type.Literal('solved'), Type.Literal('human')]) },
+  {
+    kb_article_id: Type.String({ minLength: 1 }),
+    outcome: Type.Union([Type.Literal('solved'), Type.Literal('human')]),
+    /** 'app': "Solved by this article" in the Mini App before any ticket was sent (ticket_id null: self-service). Absent: chat. */
+    channel: Type.Optional(Channel),
+  },
   'The customer answered a KB suggestion',
+);
+export const AppOpened = event(
+  'app_opened',
+  {
+    /** What opened it: the menu button or a plain launch, a ticket link (receipt, /start ticket-N), an article link, anything else. */
+    entry: Type.Union([Type.Literal('menu'), Type.Literal('ticket'), Type.Literal('article'), Type.Literal('other')]),
+  },
+  'A customer opened the Mini App',
+);
+export const KbArticleViewed = event(
+  'kb_article_viewed',
+  { kb_article_id: Type.String({ minLength: 1 }), channel: Channel },
+  'A customer read a knowledge-base article (in the Mini App)',
+);
+export const KbArticleHelpful = event(
+  'kb_article_helpful',
+  { kb_article_id: Type.String({ minLength: 1 }), helpful: Type.Boolean(), channel: Channel },
+  'A customer answered "Did this help?" under an article (the latest per customer and article counts)',
 );
 /** Experiments (bot/experiments/): the file's key and the variant's name, both [a-z0-9_-] (analytics/experiments/definition.ts). */
 const ExperimentKey = Type.String({ minLength: 1, maxLength: 63, pattern: '^[a-z0-9][a-z0-9-]*$' });
@@ -271,6 +300,9 @@ export const EVENT_SCHEMAS = [
   SecretRequestHeld,
   StaffUpdated,
   StaffAction,
+  AppOpened,
+  KbArticleViewed,
+  KbArticleHelpful,
   ExperimentExposure,
 ] as const;
 

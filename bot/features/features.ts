@@ -13,6 +13,7 @@ import { followupsFeature } from './followups/feature.js';
 import { kbFeature } from './kb/feature.js';
 import { languageFeature } from './language/feature.js';
 import { macrosFeature } from './macros/feature.js';
+import { miniappFeature } from './miniapp/feature.js';
 import { ratingsFeature } from './ratings/feature.js';
 import { secretsFeature } from './secrets/feature.js';
 import { FeatureRuntime, type FeaturesOptions } from '../runtime/runtime.js';
@@ -31,6 +32,7 @@ export function createFeatures(config: FeaturesConfig = loadFeaturesConfig(), op
   const kb = kbFeature(rt);
   const ratings = ratingsFeature(rt);
   const followups = followupsFeature(rt);
+  const miniapp = miniappFeature(rt);
 
   const composer = new Composer<BotContext>();
   // Normally started by the desk at start-up; the first update starts it otherwise.
@@ -43,6 +45,7 @@ export function createFeatures(config: FeaturesConfig = loadFeaturesConfig(), op
   // Secrets next: a customer's secret is masked before anything relays it; an agent's request for one is held.
   composer.use(secretsFeature());
   composer.use(languageFeature());
+  composer.use(miniapp.composer);
   composer.use(broadcastsFeature(rt));
   composer.use(kb.composer);
   composer.use(ratings.composer);
@@ -60,7 +63,7 @@ export function createFeatures(config: FeaturesConfig = loadFeaturesConfig(), op
     onOpened: [],
     onResolved: [started(ratings.onResolved), started(followups.onResolved)],
     onReopened: [started(followups.onReopened)],
-    onStart: [(desk) => rt.start(desk).then(() => publishCommands(desk))],
+    onStart: [(desk) => rt.start(desk).then(() => publishCommands(desk)), miniapp.onStart],
     onStop: [() => rt.stop()],
   };
   return { composer, hooks, runtime: rt, start: (desk) => rt.start(desk), stop: () => rt.stop() };

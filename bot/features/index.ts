@@ -10,5 +10,7 @@ const features = createFeatures();
 
 export const featuresComposer = features.composer;
 export const featureHooks = features.hooks;
+/** The default features' runtime: the knowledge base the Mini App API searches (bot/miniapp/). */
+export const featureRuntime = features.runtime;
 export { createFeatures };
 export type { Features } from './features.js';

@@ -17,6 +17,7 @@ import type { Message, MessageEntity, ReplyParameters } from 'grammy/types';
 import type { Logger } from '../../core/log.js';
 import type { CustomerRepo } from '../store/customers.js';
 import type { MessagePairRepo } from '../store/message-pairs.js';
+import { historyOf, type TicketMessageRepo } from '../store/ticket-messages.js';
 import type { Ticket } from '../store/types.js';
 import type { TicketService } from '../tickets/service.js';
 import { isBlockedByUser, isHarmlessEditError, isReplyGone, isUncopyable } from './errors.js';
@@ -37,6 +38,8 @@ export interface RelayOptions {
   albumBufferMs: number;
   /** Texts the bot posts for agents (AGENT_LANGUAGE). */
   agentText: Translate;
+  /** The conversation as the customer's Mini App shows it (ticket_messages): every relayed message is recorded. */
+  history?: TicketMessageRepo;
   log: Logger;
 }
 
@@ -168,6 +171,17 @@ export class Relay {
         direction: 'in' as const,
       })),
     );
+    await this.remember(
+      pending.map((m) => ({
+        ticketId,
+        customerId,
+        sender: 'customer' as const,
+        ...historyOf(m),
+        chatId,
+        messageId: m.message_id,
+        at: new Date(m.date * 1000),
+      })),
+    );
   }
 
   /**
@@ -214,6 +228,10 @@ export class Relay {
         direction: 'in' as const,
       },
     ]);
+    // The history keeps what the topic saw: the masked body, never the original.
+    await this.remember([
+      { ticketId, customerId, sender: 'customer', ...historyOf(msg, body), chatId, messageId: msg.message_id, at: new Date(msg.date * 1000) },
+    ]);
   }
 
   // ---- topic → customer ----------------------------------------------------
@@ -247,6 +265,18 @@ export class Relay {
         direction: 'out' as const,
       })),
     );
+    await this.remember(
+      pending.map((m) => ({
+        ticketId,
+        customerId,
+        sender: 'agent' as const,
+        agentId: m.from?.id ?? null,
+        ...historyOf(m),
+        chatId: this.o.supportChatId,
+        messageId: m.message_id,
+        at: new Date(m.date * 1000),
+      })),
+    );
     for (const m of pending) {
       await this.o.tickets.recordAgentReply(ticketId, { agentId: m.from!.id, kind: messageKind(m), at: new Date(m.date * 1000) });
     }
@@ -267,6 +297,10 @@ export class Relay {
   private async applyEdit(msg: Message): Promise<void> {
     const pair = await this.o.pairs.bySource(msg.chat.id, msg.message_id);
     if (!pair) return;
+    if (msg.text !== undefined || msg.caption !== undefined)
+      await this.o.history
+        ?.edited(msg.chat.id, msg.message_id, (msg.text ?? msg.caption)!, new Date((msg.edit_date ?? msg.date) * 1000))
+        .catch((err: unknown) => this.o.log.warn({ err }, 'could not record an edit in the ticket history'));
     try {
       if (msg.text !== undefined) {
         await this.o.api.editMessageText(pair.target_chat_id, pair.target_message_id, msg.text, { entities: msg.entities as MessageEntity[] | undefined });
@@ -376,6 +410,12 @@ export class Relay {
       other,
     );
     return ids.map((m) => m.message_id);
+  }
+
+  /** Into the Mini App's history; a failure there never fails the relay (the message was delivered). */
+  private async remember(rows: Parameters<TicketMessageRepo['record']>[0]): Promise<void> {
+    if (!this.o.history || rows.length === 0) return;
+    await this.o.history.record(rows).catch((err: unknown) => this.o.log.warn({ err }, 'could not record messages in the ticket history'));
   }
 
   private async markBlocked(customerId: number): Promise<void> {

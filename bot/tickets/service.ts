@@ -16,12 +16,13 @@
  */
 import type { Db, Queryable } from '../../core/postgres.js';
 import type { Logger } from '../../core/log.js';
-import type { MessageKind, TicketStatus } from '../../schemas/events.js';
+import type { Channel, MessageKind, TicketStatus } from '../../schemas/events.js';
 import { routeQueue, type Category } from '../routing.js';
 import { estimateEtaSeconds, etaPromise } from '../../sla/eta.js';
 import { addBusinessSeconds } from '../../sla/business-hours.js';
 import type { SlaPolicy } from '../../sla/policy.js';
 import type { Outbox, TicketEventInput } from '../store/outbox.js';
+import { TicketMessageRepo } from '../store/ticket-messages.js';
 import type { Customer, Ticket } from '../store/types.js';
 import { analyticsIdOf } from '../store/pseudonyms.js';
 import { recordAudit, type AuditAction } from '../audit.js';
@@ -140,7 +141,7 @@ export class TicketService {
    * unique index on tickets(customer_id) WHERE status <> 'resolved' makes this
    * safe even when several processes race.
    */
-  async open(input: { customer: Customer; at: Date; language: string | null; messageId?: number }): Promise<{ ticket: Ticket; created: boolean }> {
+  async open(input: { customer: Customer; at: Date; language: string | null; messageId?: number; channel?: Channel }): Promise<{ ticket: Ticket; created: boolean }> {
     const existing = await this.findOpen(input.customer.id);
     if (existing) return { ticket: existing, created: false };
     const { customer, at } = input;
@@ -170,6 +171,7 @@ export class TicketService {
             first_response_due_at: iso(due.firstResponseDueAt),
             resolution_due_at: iso(due.resolutionDueAt),
             is_repeat_contact: t.is_repeat_contact,
+            channel: input.channel ?? 'chat',
           },
           { type: 'status_changed', occurred_at: iso(at), agent_id: null, from_status: null, to_status: 'new' },
         ]);
@@ -391,14 +393,25 @@ export class TicketService {
     );
   }
 
-  /** An automatic answer the customer saw (receipt, KB, macro): never stops the first-response clock. */
-  async recordBotReply(ticketId: number, r: { replyKind: 'kb' | 'receipt' | 'auto' | 'macro'; kbArticleId?: string | null; at: Date }): Promise<void> {
+  /**
+   * An automatic answer the customer saw (receipt, KB, macro): never stops the first-response clock.
+   * `text` (what the customer read) and `messageId` (the sent message) go into the ticket's history
+   * (ticket_messages, the Mini App's ticket page) in the same transaction.
+   */
+  async recordBotReply(
+    ticketId: number,
+    r: { replyKind: 'kb' | 'receipt' | 'auto' | 'macro'; kbArticleId?: string | null; at: Date; text?: string; messageId?: number },
+  ): Promise<void> {
     await this.o.db.transaction(async (tx) => {
       const t = await this.get(ticketId, tx);
       if (!t) throw new DeskError('ticket-not-found', { ticket: ticketId });
       await this.o.outbox.appendForTicket(tx, t, [
         { type: 'bot_reply', occurred_at: iso(eventTime(t, r.at)), reply_kind: r.replyKind, kb_article_id: r.kbArticleId ?? null },
       ]);
+      if (r.text !== undefined)
+        await new TicketMessageRepo(tx).record([
+          { ticketId, customerId: t.customer_id, sender: 'bot', text: r.text, chatId: t.customer_id, messageId: r.messageId ?? null, at: r.at },
+        ]);
     });
   }
 

@@ -67,6 +67,9 @@ CREATE TABLE events
     `delivered` Nullable(UInt32),
     `failed` Nullable(UInt32),
     `opted_out` Nullable(UInt32),
+    `channel` LowCardinality(String) DEFAULT '',
+    `entry` LowCardinality(String) DEFAULT '',
+    `helpful` Nullable(Bool),
     `experiment` LowCardinality(String) DEFAULT '',
     `variant` LowCardinality(String) DEFAULT ''
 )

@@ -5,20 +5,19 @@
  * intake (the features' intake steps, then the category keyboard), and the bot
  * being blocked or unblocked.
  */
-import { Composer, InlineKeyboard } from 'grammy';
+import { Composer } from 'grammy';
 import type { Message } from 'grammy/types';
 import type { BotContext } from '../../context.js';
 import { currentCustomer, customerContext } from '../../current-customer.js';
 import { withoutPersonalData } from '../../error-boundary.js';
 import type { IntakeResult, IntakeStep } from '../../hooks.js';
-import { etaOverTarget } from '../../metrics.js';
 import type { Customer, Ticket } from '../../store/types.js';
 import { messageKind, textLength } from '../../telegram/message-kind.js';
 import { formatDuration } from '../../telegram/present.js';
 import { unlessRefused } from '../../tickets/errors.js';
 import { announceHold, holdOf, isHeld, storeHold } from '../antispam/held.js';
 import { maskedEdit, maskedOf, relayMasked } from '../secrets/masked.js';
-import { postCard, refreshCard } from '../ticket-card/card.js';
+import { acceptCustomerMessage, promisedEta } from './accept.js';
 
 /** `steps`: the features' intake steps (FeatureHooks.intakeSteps), run in order on a new ticket before the category keyboard. */
 export function intakeFeature(steps: readonly IntakeStep[]): Composer<BotContext> {
@@ -68,8 +67,9 @@ export function intakeFeature(steps: readonly IntakeStep[]): Composer<BotContext
     const label = desk.intake.categoryLabel(await ctx.i18n.getLocale(), cat.key, cat.label);
     await ctx.editMessageText(ctx.t('category-chosen', { category: label })).catch(() => undefined);
     if (updated.queue !== ticket.queue) {
-      const sent = await ctx.reply(ctx.t('ticket-routed', { number: updated.id, queue: updated.queue, ...(await promisedEta(ctx, updated)) }));
-      await desk.tickets.recordBotReply(updated.id, { replyKind: 'receipt', at: new Date(sent.date * 1000) });
+      const text = ctx.t('ticket-routed', { number: updated.id, queue: updated.queue, ...(await promisedEta(desk, updated, ctx.t)) });
+      const sent = await ctx.reply(text);
+      await desk.tickets.recordBotReply(updated.id, { replyKind: 'receipt', at: new Date(sent.date * 1000), text, messageId: sent.message_id });
     }
     await desk.relay.sendToTopic(updated.customer_id, desk.agentText('agent-category', { category: cat.label, queue: updated.queue }));
     // What the intake steps put off until the category (question_order = category_first: the KB suggestion).
@@ -102,22 +102,29 @@ async function onCustomerMessage(ctx: BotContext, msg: Message, steps: readonly 
   if (hold && (await isHeld(desk.db, customer.id, msg.message_id))) return;
   if (customer.blocked_bot && (await desk.customers.setBlockedBot(customer.id, false)))
     await desk.relay.sendToTopic(customer.id, desk.agentText('agent-customer-unblocked')).catch(() => undefined);
-  const at = new Date(msg.date * 1000);
-  const { ticket, created } = openTicket
-    ? { ticket: openTicket, created: false }
-    : await desk.tickets.open({ customer, at, language: await ctx.i18n.getLocale(), messageId: msg.message_id });
-  // A held message joins the ticket like any other; only its copy into the topic waits (held.ts).
-  // The hold is stored first, so a new ticket's card shows it from the start.
-  const held = hold && (await storeHold(desk, ticket, msg, hold));
-  // A card that cannot be posted (the topic cannot be created) is the repair's job: the customer still gets the receipt.
-  if (created) await postCard(desk, ticket).catch((e: unknown) => desk.relay.cardFailed(ticket, e));
-  else if (held && held.release_at === null) await refreshCard(desk, ticket, customer);
-  await desk.tickets.recordCustomerMessage(ticket.id, { kind: messageKind(msg), textLength: textLength(msg), at }, created ? undefined : ticket);
-  if (held) await announceHold(desk, held, msg, hold);
-  else if (masked) await relayMasked(desk, ticket, msg, masked, customer.thread_id);
-  else if (!hold) await desk.relay.toTopic(customer.id, ticket.id, msg, { threadId: customer.thread_id, checked: true });
+  let held: Awaited<ReturnType<typeof storeHold>> | undefined;
+  const { ticket, created } = await acceptCustomerMessage(desk, {
+    customer,
+    openTicket,
+    at: new Date(msg.date * 1000),
+    language: await ctx.i18n.getLocale(),
+    messageId: msg.message_id,
+    kind: messageKind(msg),
+    textLength: textLength(msg),
+    channel: 'chat',
+    // A held message joins the ticket like any other; only its copy into the topic waits (held.ts).
+    // The hold is stored first, so a new ticket's card shows it from the start.
+    beforeCard: async (t) => {
+      held = hold && (await storeHold(desk, t, msg, hold));
+      return held && held.release_at === null ? 'refresh' : undefined;
+    },
+    deliver: async (t) => {
+      if (held && hold) await announceHold(desk, held, msg, hold);
+      else if (masked) await relayMasked(desk, t, msg, masked, customer.thread_id);
+      else if (!hold) await desk.relay.toTopic(customer.id, t.id, msg, { threadId: customer.thread_id, checked: true });
+    },
+  });
   if (!created) return;
-  await sendReceipt(ctx, ticket);
   await runIntake(ctx, steps, { ticket, customer, message: msg });
 }
 
@@ -141,28 +148,6 @@ async function runIntake(ctx: BotContext, steps: readonly IntakeStep[], input: {
     if (!now || now.status === 'resolved') return;
   }
   await desk.intake.continue(input.ticket.id);
-}
-
-/**
- * The ETA a receipt promises, in words, and whether the queue is slower than its target — then the
- * copy says so honestly ("busier than usual") instead of reading as a promise already broken, and
- * the QueueEtaAboveTarget alert counts it.
- */
-async function promisedEta(ctx: BotContext, ticket: Ticket): Promise<{ eta: string; busy: 'yes' | 'no' }> {
-  const eta = await ctx.desk.tickets.eta(ticket);
-  if (eta.overTarget) etaOverTarget.inc({ queue: ticket.queue });
-  return { eta: formatDuration(eta.seconds, ctx.t), busy: eta.overTarget ? 'yes' : 'no' };
-}
-
-async function sendReceipt(ctx: BotContext, ticket: Ticket): Promise<void> {
-  // Experiment surface `receipt` (bot/experiments/): short, with the ETA and a status button (control), or what happens next, step by step.
-  const steps = (await ctx.desk.experiments.variantFor('receipt', ticket, { at: ticket.created_at })) === 'steps';
-  const sent = await ctx.desk.relay.sendToCustomer(
-    ticket.customer_id,
-    ctx.t(steps ? 'ticket-receipt-steps' : 'ticket-receipt', { number: ticket.id, queue: ticket.queue, ...(await promisedEta(ctx, ticket)) }),
-    steps ? {} : { reply_markup: new InlineKeyboard().text('ℹ️ /status', 'desk:status') },
-  );
-  if (sent) await ctx.desk.tickets.recordBotReply(ticket.id, { replyKind: 'receipt', at: new Date(sent.date * 1000) });
 }
 
 async function replyStatus(ctx: BotContext): Promise<void> {

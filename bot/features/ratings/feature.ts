@@ -21,7 +21,31 @@ const RANGE: Record<Survey, [number, number]> = { csat: [1, 5], nps: [0, 10] };
 const LOW_CSAT = 3;
 /** The scheduler job of a delayed survey (experiment surface survey_timing). */
 export const SURVEY_JOB = 'survey';
-const NOT_OFFERED = Symbol('not offered');
+export const NOT_OFFERED = Symbol('not offered');
+
+/**
+ * Records an answer to a survey the desk sent for this ticket (its ratings row is written when it is sent):
+ * a crafted answer for a ticket that got none changes nothing (NOT_OFFERED). The previous score (null: the
+ * first answer). The chat's keyboard and the Mini App's rating both come here.
+ */
+export async function recordRating(desk: Desk, ticket: Ticket, survey: Survey, score: number, at: Date): Promise<number | null | typeof NOT_OFFERED> {
+  const [lo, hi] = RANGE[survey];
+  if (!Number.isInteger(score) || score < lo || score > hi) return NOT_OFFERED;
+  return desk.db.transaction(async (tx) => {
+    const prev = await tx.query<{ score: number | null }>('SELECT score FROM ratings WHERE ticket_id = $1 AND survey = $2 FOR UPDATE', [ticket.id, survey]);
+    if (prev.rows.length === 0) return NOT_OFFERED;
+    await tx.query('UPDATE ratings SET score = $3, rated_at = $4 WHERE ticket_id = $1 AND survey = $2', [ticket.id, survey, score, at]);
+    const event =
+      survey === 'csat'
+        ? { type: 'csat_rated' as const, occurred_at: at.toISOString(), score }
+        : { type: 'nps_rated' as const, occurred_at: at.toISOString(), score };
+    await desk.outbox.appendForTicket(tx, ticket, [event]);
+    return prev.rows[0]?.score ?? null;
+  });
+}
+
+/** Whether a CSAT score asks for a human follow-up (the agents are told). */
+export const isLowCsat = (score: number) => score <= LOW_CSAT;
 
 export function surveyKeyboard(survey: Survey, ticketId: number): InlineKeyboard {
   const [lo, hi] = RANGE[survey];
@@ -101,20 +125,8 @@ export function ratingsFeature(rt: FeatureRuntime): { composer: Composer<BotCont
     const [lo, hi] = RANGE[survey];
     const ticket = await desk.tickets.get(ticketId);
     if (!ticket || ticket.customer_id !== ctx.from.id || score < lo || score > hi) return void (await ack(ctx));
-    const at = rt.clock();
-    // Only a survey the desk sent for this ticket can be answered (its ratings row is written when it is sent):
-    // a crafted `rate:csat:<id>:5` for a ticket that got none changes nothing.
-    const previous = await desk.db.transaction(async (tx) => {
-      const prev = await tx.query<{ score: number | null }>('SELECT score FROM ratings WHERE ticket_id = $1 AND survey = $2 FOR UPDATE', [ticketId, survey]);
-      if (prev.rows.length === 0) return NOT_OFFERED;
-      await tx.query('UPDATE ratings SET score = $3, rated_at = $4 WHERE ticket_id = $1 AND survey = $2', [ticketId, survey, score, at]);
-      const event =
-        survey === 'csat'
-          ? { type: 'csat_rated' as const, occurred_at: at.toISOString(), score }
-          : { type: 'nps_rated' as const, occurred_at: at.toISOString(), score };
-      await desk.outbox.appendForTicket(tx, ticket, [event]);
-      return prev.rows[0]?.score ?? null;
-    });
+    // Only a survey the desk sent for this ticket can be answered: a crafted `rate:csat:<id>:5` for a ticket that got none changes nothing.
+    const previous = await recordRating(desk, ticket, survey, score, rt.clock());
 
     if (previous === NOT_OFFERED) return void (await ack(ctx, { text: ctx.t('rate-not-offered') }));
     const changed = previous !== null;

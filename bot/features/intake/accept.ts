@@ -1,0 +1,87 @@
+/**
+ * A customer's message joining the desk — the one path a message to the bot (features/intake/feature.ts)
+ * and a request or reply written in the Mini App (bot/miniapp/api/) both take: the ticket opened (or the
+ * open one joined), for a new one its category when the customer chose it already, the card in the topic,
+ * message_in, the message delivered to the topic (the caller's way: a copy, a masked text, a hold, the
+ * app's text), and for a new ticket the receipt with its ETA (and the "Track status" Mini App button).
+ */
+import { InlineKeyboard } from 'grammy';
+import type { Desk } from '../../context.js';
+import { etaOverTarget } from '../../metrics.js';
+import type { Channel, MessageKind } from '../../../schemas/events.js';
+import type { Customer, Ticket } from '../../store/types.js';
+import { customerLocale, customerText, formatDuration } from '../../telegram/present.js';
+import { trackStatusButton } from '../miniapp/buttons.js';
+import { postCard, refreshCard } from '../ticket-card/card.js';
+
+export interface CustomerMessageInput {
+  customer: Customer;
+  /** The customer's open ticket as just read (undefined: a new one is opened). */
+  openTicket: Ticket | undefined;
+  /** The message's date (Telegram's, or the app's request time). */
+  at: Date;
+  /** The customer's locale, stored on a new ticket. */
+  language: string;
+  /** The message in the customer's chat that opened the ticket (chat only). */
+  messageId?: number;
+  kind: MessageKind;
+  textLength: number;
+  channel: Channel;
+  /** The category the customer chose already (the app's form): a new ticket is routed before its receipt. */
+  category?: string;
+  /**
+   * Before the card (chat: anti-spam's hold is stored first, so a new ticket's card shows it). 'refresh':
+   * an existing ticket's card must show something new.
+   */
+  beforeCard?: (ticket: Ticket) => Promise<'refresh' | undefined>;
+  /** Delivers the message to the topic, after message_in is recorded. */
+  deliver: (ticket: Ticket) => Promise<void>;
+}
+
+export async function acceptCustomerMessage(desk: Desk, m: CustomerMessageInput): Promise<{ ticket: Ticket; created: boolean }> {
+  const { customer, at } = m;
+  const opened = m.openTicket
+    ? { ticket: m.openTicket, created: false }
+    : await desk.tickets.open({ customer, at, language: m.language, channel: m.channel, ...(m.messageId !== undefined ? { messageId: m.messageId } : {}) });
+  let { ticket } = opened;
+  const { created } = opened;
+  if (created && m.category !== undefined)
+    ticket = await desk.tickets.setCategory(ticket.id, m.category, { at, isVip: desk.config.vipUserIds.has(customer.id) });
+  const card = m.beforeCard ? await m.beforeCard(ticket) : undefined;
+  // A card that cannot be posted (the topic cannot be created) is the repair's job: the customer still gets the receipt.
+  if (created) await postCard(desk, ticket).catch((e: unknown) => desk.relay.cardFailed(ticket, e));
+  else if (card === 'refresh') await refreshCard(desk, ticket, customer);
+  ticket = await desk.tickets.recordCustomerMessage(ticket.id, { kind: m.kind, textLength: m.textLength, at }, created ? undefined : ticket);
+  await m.deliver(ticket);
+  if (created) await sendReceipt(desk, customer, ticket);
+  return { ticket, created };
+}
+
+/**
+ * The ETA a receipt promises, in words, and whether the queue is slower than its target — then the
+ * copy says so honestly ("busier than usual") instead of reading as a promise already broken, and
+ * the QueueEtaAboveTarget alert counts it.
+ */
+export async function promisedEta(
+  desk: Desk,
+  ticket: Ticket,
+  t: (key: string, vars?: Record<string, string | number>) => string,
+): Promise<{ eta: string; busy: 'yes' | 'no' }> {
+  const eta = await desk.tickets.eta(ticket);
+  if (eta.overTarget) etaOverTarget.inc({ queue: ticket.queue });
+  return { eta: formatDuration(eta.seconds, t), busy: eta.overTarget ? 'yes' : 'no' };
+}
+
+async function sendReceipt(desk: Desk, customer: Customer, ticket: Ticket): Promise<void> {
+  const locale = customerLocale(desk.locales, customer, ticket);
+  const t = customerText(desk, customer, ticket);
+  // Experiment surface `receipt` (bot/experiments/): short, with the ETA and a status button (control), or what happens next, step by step.
+  const steps = (await desk.experiments.variantFor('receipt', ticket, { at: ticket.created_at })) === 'steps';
+  const text = t(steps ? 'ticket-receipt-steps' : 'ticket-receipt', { number: ticket.id, queue: ticket.queue, ...(await promisedEta(desk, ticket, t)) });
+  const keyboard = new InlineKeyboard();
+  if (!steps) keyboard.text('ℹ️ /status', 'desk:status');
+  const track = trackStatusButton(desk, locale, ticket.id);
+  if (track) keyboard.webApp(track.text, track.url);
+  const sent = await desk.relay.sendToCustomer(ticket.customer_id, text, keyboard.inline_keyboard.flat().length > 0 ? { reply_markup: keyboard } : {});
+  if (sent) await desk.tickets.recordBotReply(ticket.id, { replyKind: 'receipt', at: new Date(sent.date * 1000), text, messageId: sent.message_id });
+}

@@ -1,0 +1,103 @@
+/**
+ * ticket_messages (migration 110): a ticket's conversation as the customer's Mini App shows it — customer,
+ * agent and bot messages, text as the topic saw it (masked when it held a secret), media by kind and file
+ * name. Written where the conversation already happens: the relay (customer → topic, topic → customer),
+ * the ticket service (the bot's own answers), the Mini App (a message written there). Personal data: the
+ * privacy feature's eraseCustomer deletes a customer's rows.
+ */
+import type { Message } from 'grammy/types';
+import type { Queryable } from '../../core/postgres.js';
+import type { Channel } from '../../schemas/events.js';
+import { messageKind } from '../telegram/message-kind.js';
+
+export type Sender = 'customer' | 'agent' | 'bot';
+
+export interface TicketMessageInput {
+  ticketId: number;
+  customerId: number;
+  sender: Sender;
+  agentId?: number | null;
+  text: string | null;
+  mediaKind?: string | null;
+  mediaName?: string | null;
+  /** The message it stands for (a redelivery is stored once; an edit updates it). */
+  chatId?: number | null;
+  messageId?: number | null;
+  channel?: Channel;
+  at: Date;
+}
+
+export interface TicketMessageRow {
+  id: number;
+  sender: Sender;
+  agent_id: number | null;
+  text: string | null;
+  media_kind: string | null;
+  media_name: string | null;
+  channel: Channel;
+  sent_at: Date;
+  edited_at: Date | null;
+}
+
+/** The longest text kept per message (Telegram's own limit for a text message). */
+const MAX_TEXT = 4096;
+
+/** What of a Telegram message the history keeps: its text or caption, the media kind and a document's file name. */
+export function historyOf(m: Message, textOverride?: string): Pick<TicketMessageInput, 'text' | 'mediaKind' | 'mediaName'> {
+  const kind = messageKind(m);
+  return {
+    text: (textOverride ?? m.text ?? m.caption ?? null)?.slice(0, MAX_TEXT) ?? null,
+    mediaKind: kind === 'text' ? null : kind,
+    mediaName: m.document?.file_name ?? m.audio?.file_name ?? m.video?.file_name ?? m.animation?.file_name ?? null,
+  };
+}
+
+export class TicketMessageRepo {
+  constructor(private readonly db: Queryable) {}
+
+  async record(rows: readonly TicketMessageInput[], q: Queryable = this.db): Promise<void> {
+    for (const r of rows) {
+      await q.query(
+        `INSERT INTO ticket_messages (ticket_id, customer_id, sender, agent_id, text, media_kind, media_name, chat_id, message_id, channel, sent_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+         ON CONFLICT (chat_id, message_id) WHERE message_id IS NOT NULL DO NOTHING`,
+        [
+          r.ticketId,
+          r.customerId,
+          r.sender,
+          r.agentId ?? null,
+          r.text?.slice(0, MAX_TEXT) ?? null,
+          r.mediaKind ?? null,
+          r.mediaName ?? null,
+          r.chatId ?? null,
+          r.messageId ?? null,
+          r.channel ?? 'chat',
+          r.at,
+        ],
+      );
+    }
+  }
+
+  /** An edit of a message the history holds: its new text (as the other side now sees it). */
+  async edited(chatId: number, messageId: number, text: string | null, at: Date, q: Queryable = this.db): Promise<void> {
+    await q.query('UPDATE ticket_messages SET text = $3, edited_at = $4 WHERE chat_id = $1 AND message_id = $2', [
+      chatId,
+      messageId,
+      text?.slice(0, MAX_TEXT) ?? null,
+      at,
+    ]);
+  }
+
+  /** The ticket's conversation, oldest first (the latest `limit`). */
+  async list(ticketId: number, limit = 500, q: Queryable = this.db): Promise<TicketMessageRow[]> {
+    return (
+      await q.query<TicketMessageRow>(
+        `SELECT * FROM (
+           SELECT id, sender, agent_id, text, media_kind, media_name, channel, sent_at, edited_at FROM ticket_messages
+           WHERE ticket_id = $1 ORDER BY sent_at DESC, id DESC LIMIT $2) m
+         ORDER BY sent_at, id`,
+        [ticketId, limit],
+      )
+    ).rows;
+  }
+}
