@@ -372,6 +372,9 @@ describe('OpenAPI and /metrics', () => {
       [
         '/api/v1/breakdown',
         '/api/v1/dimensions',
+        '/api/v1/experiments',
+        '/api/v1/experiments/{key}/results',
+        '/api/v1/experiments/{key}/results.csv',
         '/api/v1/frt-distribution',
         '/api/v1/heatmap',
         '/api/v1/live',

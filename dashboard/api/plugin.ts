@@ -22,6 +22,8 @@ import { webAppPlugin } from '../../core/web-app.js';
 import { loadDashboardConfig } from '../config.js';
 import { sendCsv, wantsCsv } from './csv.js';
 import { configuredDimensions } from './dimensions.js';
+import { experimentRoutes } from './experiments.js';
+import { loadExperimentsConfig } from '../../analytics/experiments/config.js';
 import { METRICS, type MetricValues, type Registry } from '../../analytics/registry.js';
 import type { BreakdownDimension } from '../../analytics/ticket-facts.js';
 import { AGENT_ID_REASON, BadRequest, checkBucketCount, parseFilter, parseRange, parseTimeZone } from './params.js';
@@ -44,6 +46,10 @@ export interface AnalyticsPluginOptions {
   now?: () => Date;
   /** The metric definitions the API serves (default: analytics/registry.ts; tests add their own). */
   metrics?: Registry<MetricValues>;
+  /** EXPERIMENTS_DIR (default: the configuration's); the experiments' files for /api/v1/experiments. */
+  experimentsDir?: string;
+  /** How long an experiment's computed results are served again, seconds (default 60; 0: never). */
+  experimentsCacheSeconds?: number;
 }
 
 export const DEFAULT_WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'dist');
@@ -238,6 +244,14 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
           return wantsCsv(req) ? sendCsv(reply, 'live', l.by_queue, ['queue', 'status', 'open', 'at_risk', 'breached']) : l;
         },
       );
+
+      await api.register(experimentRoutes, {
+        route,
+        run: timed,
+        now,
+        dir: opts.experimentsDir ?? loadExperimentsConfig().EXPERIMENTS_DIR,
+        ...(opts.experimentsCacheSeconds !== undefined ? { cacheSeconds: opts.experimentsCacheSeconds } : {}),
+      });
     },
     { prefix: '/api/v1' },
   );

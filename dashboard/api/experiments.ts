@@ -1,0 +1,230 @@
+/**
+ * The experiments' API, inside the analytics plugin's /api/v1 scope (its bearer
+ * token, strict validation and error handler):
+ *   GET /experiments                    the files (EXPERIMENTS_DIR) with their exposure counts, and the files' problems
+ *   GET /experiments/:key/results       variants, comparisons, SRM (analytics/experiments/analysis.ts); ?format=csv
+ *   GET /experiments/:key/results.csv   the comparisons as CSV
+ * Results are computed on request and kept for `cacheSeconds` per (experiment,
+ * range) — the way experimentation platforms serve "snapshots": a dashboard
+ * and a team lead looking at the same experiment share one computation.
+ */
+import { type Static, Type, type TSchema } from '@sinclair/typebox';
+import type { FastifyPluginAsync, FastifyReply, FastifySchema } from 'fastify';
+import { experimentResults, exposureCounts, type ExperimentResults } from '../../analytics/experiments/analysis.js';
+import { type ExperimentDefinition, loadExperimentsDir } from '../../analytics/experiments/definition.js';
+import type { QueryRunner } from '../../analytics/query.js';
+import { sendCsv, wantsCsv } from './csv.js';
+import { BadRequest, parseInstant } from './params.js';
+
+const Nullable = <T extends TSchema>(s: T) => Type.Union([s, Type.Null()]);
+const Num = (description: string) => Nullable(Type.Number({ description }));
+
+const METHODS = ['welch_t', 'two_proportion_z', 'delta_ratio', 'bootstrap_percentile'] as const;
+
+export const ExperimentsQuery = Type.Object({}, { additionalProperties: false });
+export const ResultsParams = Type.Object({ key: Type.String({ minLength: 1, maxLength: 80, description: 'The experiment key (its file’s `key`)' }) });
+export const ResultsQuery = Type.Object(
+  {
+    from: Type.Optional(Type.String({ maxLength: 40, description: 'Customers first exposed from (ISO 8601, inclusive); default: 90 days before `to`' })),
+    to: Type.Optional(Type.String({ maxLength: 40, description: 'Until (exclusive); tickets after it are left out; default: now' })),
+    format: Type.Optional(Type.Unsafe<'json' | 'csv'>({ type: 'string', enum: ['json', 'csv'], description: 'json (default) or csv (the comparisons)' })),
+  },
+  { additionalProperties: false },
+);
+
+const VariantDef = Type.Object({ name: Type.String(), weight: Type.Number(), customers: Type.Integer({ description: 'Customers first exposed to it' }) });
+export const ExperimentListSchema = Type.Object({
+  experiments: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      surface: Type.String(),
+      status: Type.String({ description: 'draft | running | stopped' }),
+      file: Type.String(),
+      description: Nullable(Type.String()),
+      winner: Nullable(Type.String({ description: 'A stopped experiment’s shipped variant' })),
+      holdout: Type.Number(),
+      metrics: Type.Array(Type.String(), { description: 'The first is the primary' }),
+      variants: Type.Array(VariantDef, { description: 'The first is the control' }),
+      customers: Type.Integer({ description: 'Exposed customers, each once' }),
+      first_exposure: Nullable(Type.String({ format: 'date-time' })),
+      last_exposure: Nullable(Type.String({ format: 'date-time' })),
+    }),
+  ),
+  problems: Type.Array(Type.Object({ file: Type.String(), message: Type.String() }), { description: 'Files left out, and why' }),
+});
+
+const Cell = Type.Object({ value: Num('The variant’s value of the metric'), n: Type.Integer({ description: 'Customers it is computed over' }) });
+export const ComparisonSchema = Type.Object({
+  metric: Type.String(),
+  variant: Type.String(),
+  baseline: Type.String({ description: 'The control' }),
+  value: Num('The variant’s value'),
+  baseline_value: Num('The control’s value'),
+  diff: Num('value − baseline_value'),
+  rel_diff: Num('diff ÷ baseline_value'),
+  ci_low: Num('95 % confidence interval of diff, low end'),
+  ci_high: Num('95 % confidence interval of diff, high end'),
+  p_value: Num('Fixed-horizon two-sided p-value'),
+  method: Type.Unsafe<(typeof METHODS)[number]>({ type: 'string', enum: [...METHODS], description: 'The test used' }),
+  sequential_p_value: Num('Always-valid p-value (mSPRT, normal mixture): valid however often the results are looked at'),
+  reason: Nullable(Type.String({ description: 'Why the numbers are null (too few customers, zero variance, no data)' })),
+});
+export const ResultsSchema = Type.Object({
+  experiment: Type.Object({
+    key: Type.String(),
+    surface: Type.String(),
+    status: Type.String(),
+    file: Type.String(),
+    metrics: Type.Array(Type.String()),
+    primary_metric: Type.String(),
+    holdout: Type.Number(),
+    from: Type.String({ format: 'date-time' }),
+    to: Type.String({ format: 'date-time' }),
+    customers: Type.Integer(),
+    first_exposure: Nullable(Type.String({ format: 'date-time' })),
+    last_exposure: Nullable(Type.String({ format: 'date-time' })),
+    days: Type.Number({ description: 'Days from the first exposure to the end of the range (or now)' }),
+    exposures_by_day: Type.Array(Type.Object({ day: Type.String(), variant: Type.String(), customers: Type.Integer() })),
+    power: Type.Object({
+      metric: Type.String(),
+      mde: Num('Minimum detectable effect (absolute) at the current sample, α = 0.05, power 0.8'),
+      mde_relative: Num('The MDE relative to the control'),
+      target_effect: Type.Number({ description: 'The relative effect the sample is planned for' }),
+      customers_needed: Nullable(Type.Integer()),
+      days_needed: Num('Days of exposure still needed at the current rate (0 = enough)'),
+      reason: Nullable(Type.String()),
+    }),
+    sequential_tuning: Type.Number({ description: 'mSPRT tuning N* (GrowthBook’s)' }),
+    unknown_variant_customers: Type.Integer(),
+  }),
+  variants: Type.Array(
+    Type.Object({
+      name: Type.String(),
+      weight: Type.Number(),
+      customers: Type.Integer(),
+      tickets: Type.Integer(),
+      metrics: Type.Record(Type.String(), Cell),
+    }),
+  ),
+  comparisons: Type.Array(ComparisonSchema),
+  srm: Type.Object({ p_value: Num('Chi-square test of customers per variant against the weights'), mismatch: Type.Boolean({ description: 'p < 0.001' }) }),
+});
+
+const NotFound = Type.Object({ statusCode: Type.Literal(404), error: Type.String(), message: Type.String() });
+export const COMPARISON_COLUMNS = Object.keys(ComparisonSchema.properties);
+
+/** What the plugin hands over: its route options builder (summary, tags, 400/401 responses, error formatter) and the timed runner. */
+export interface ExperimentRoutesOptions {
+  route: (schema: FastifySchema & { querystring: unknown }, summary: string, csv: boolean) => { schema: FastifySchema };
+  run: (endpoint: string) => QueryRunner;
+  now: () => Date;
+  /** EXPERIMENTS_DIR */
+  dir: string;
+  /** How long a computed result is served again (0: never). */
+  cacheSeconds?: number;
+  /** Relative effect the days-needed estimate aims at. */
+  targetEffect?: number;
+}
+
+const DEFAULT_DAYS = 90;
+
+function notFound(reply: FastifyReply, key: string) {
+  return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no experiment "${key}" in the experiments directory` });
+}
+
+/** from/to of a results request: both optional, ISO 8601, from < to. */
+export function resultsRange(q: { from?: string | undefined; to?: string | undefined }, now: Date): { from: Date; to: Date } {
+  const to = q.to !== undefined ? parseInstant('to', q.to) : now;
+  const from = q.from !== undefined ? parseInstant('from', q.from) : new Date(to.getTime() - DEFAULT_DAYS * 86_400_000);
+  if (from.getTime() >= to.getTime()) throw new BadRequest(`from (${from.toISOString()}) must be before to (${to.toISOString()})`);
+  return { from, to };
+}
+
+export const experimentRoutes: FastifyPluginAsync<ExperimentRoutesOptions> = async (api, o) => {
+  const cacheMs = (o.cacheSeconds ?? 60) * 1000;
+  const cache = new Map<string, { at: number; result: Promise<ExperimentResults> }>();
+
+  function results(def: ExperimentDefinition, range: { from: Date; to: Date }): Promise<ExperimentResults> {
+    const id = JSON.stringify([def, range.from.getTime(), range.to.getTime()]);
+    const t = Date.now();
+    const hit = cache.get(id);
+    if (hit && t - hit.at < cacheMs) return hit.result;
+    for (const [k, v] of cache) if (t - v.at >= cacheMs) cache.delete(k);
+    const result = experimentResults(o.run('experiment-results'), def, range, o.now(), o.targetEffect !== undefined ? { targetEffect: o.targetEffect } : {});
+    if (cacheMs > 0) {
+      cache.set(id, { at: t, result });
+      result.catch(() => cache.delete(id));
+    }
+    return result;
+  }
+
+  async function find(key: string): Promise<ExperimentDefinition | undefined> {
+    return (await loadExperimentsDir(o.dir)).experiments.find((e) => e.key === key);
+  }
+
+  api.get(
+    '/experiments',
+    o.route(
+      { querystring: ExperimentsQuery, response: { 200: ExperimentListSchema } },
+      'The experiments (EXPERIMENTS_DIR) with their exposure counts, and files left out',
+      false,
+    ),
+    async () => {
+      const [{ experiments, problems }, counts] = await Promise.all([loadExperimentsDir(o.dir), exposureCounts(o.run('experiments'))]);
+      return {
+        experiments: experiments.map((e) => {
+          const c = counts.get(e.key);
+          return {
+            key: e.key,
+            surface: e.surface,
+            status: e.status,
+            file: e.file,
+            description: e.description ?? null,
+            winner: e.winner ?? null,
+            holdout: e.holdout ?? 0,
+            metrics: e.metrics,
+            variants: e.variants.map((v) => ({ name: v.name, weight: v.weight, customers: c?.variants[v.name] ?? 0 })),
+            customers: e.variants.reduce((s, v) => s + (c?.variants[v.name] ?? 0), 0),
+            first_exposure: c?.first ?? null,
+            last_exposure: c?.last ?? null,
+          };
+        }),
+        problems,
+      };
+    },
+  );
+
+  const withNotFound = (r: { schema: FastifySchema }) => ({ ...r, schema: { ...r.schema, response: { ...(r.schema.response as object), 404: NotFound } } });
+
+  api.get<{ Params: Static<typeof ResultsParams>; Querystring: Static<typeof ResultsQuery> }>(
+    '/experiments/:key/results',
+    withNotFound(
+      o.route(
+        { params: ResultsParams, querystring: ResultsQuery, response: { 200: ResultsSchema } },
+        "An experiment's results: per variant its customers, tickets and metrics; each variant against the control per metric (difference, 95 % interval, p-value, method, always-valid p-value); the sample-ratio check",
+        true,
+      ),
+    ),
+    async (req, reply) => {
+      const range = resultsRange(req.query, o.now());
+      const def = await find(req.params.key);
+      if (!def) return notFound(reply, req.params.key);
+      const r = await results(def, range);
+      return wantsCsv(req) ? sendCsv(reply, `experiment-${def.key}`, r.comparisons, COMPARISON_COLUMNS) : r;
+    },
+  );
+
+  api.get<{ Params: Static<typeof ResultsParams>; Querystring: Static<typeof ResultsQuery> }>(
+    '/experiments/:key/results.csv',
+    withNotFound(
+      o.route({ params: ResultsParams, querystring: ResultsQuery, response: { 200: { type: 'string' } } }, "An experiment's comparisons as CSV", false),
+    ),
+    async (req, reply) => {
+      const range = resultsRange(req.query, o.now());
+      const def = await find(req.params.key);
+      if (!def) return notFound(reply, req.params.key);
+      const r = await results(def, range);
+      return sendCsv(reply, `experiment-${def.key}`, r.comparisons, COMPARISON_COLUMNS);
+    },
+  );
+};
