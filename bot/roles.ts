@@ -22,7 +22,9 @@ export type Action =
   | 'ban'
   | 'mute'
   | 'config' // experiment and configuration commands
+  | 'incident' // open, update and resolve incidents; confirm or dismiss a suspected one (bot/features/incidents)
   | 'audit'
+  | 'privacy' // /forget: erase a customer's data (bot/features/privacy)
   | 'roles';
 
 export const ACTION_ROLE: Readonly<Record<Action, Role>> = {
@@ -32,7 +34,9 @@ export const ACTION_ROLE: Readonly<Record<Action, Role>> = {
   ban: 'team_lead',
   mute: 'team_lead',
   config: 'team_lead',
+  incident: 'team_lead',
   audit: 'admin',
+  privacy: 'admin',
   roles: 'admin',
 };
 
@@ -49,14 +53,21 @@ export const COMMAND_ACTION: Readonly<Record<string, Action>> = {
   unban: 'ban',
   broadcast: 'broadcast',
   audit: 'audit',
+  forget: 'privacy',
+  incident: 'incident',
+  link: 'ticket',
+  unlink: 'ticket',
 };
 
 /** Staff buttons (callback data prefix) → action. */
 export const CALLBACK_ACTION: ReadonlyArray<readonly [RegExp, Action]> = [
   [/^desk:/, 'ticket'],
+  [/^privacy:(forget|keep)$/, 'privacy'],
   [/^alerts:take:/, 'ticket'],
+  [/^urgent:expert:/, 'ticket'],
   [/^alerts:(mute|unmute):/, 'mute'],
   [/^bc:urgent:/, 'broadcast_urgent'],
+  [/^inc:(ok|no):/, 'incident'],
   [/^bc:/, 'broadcast'],
 ];
 

@@ -41,8 +41,8 @@ const CustomerPseudonym = Type.Integer({
     'pseudonymous customer id, not a Telegram id: HMAC-SHA256 of the Telegram id under a random per-customer key kept only in the desk database, cut to a positive 53-bit integer; stable while the key lives, unlinkable once the customer is erased',
 });
 
-export const QUEUES = ['L1', 'L2', 'VIP', 'payments'] as const;
-export const Queue = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$', description: 'queue name, e.g. L1, L2, VIP, payments' });
+export const QUEUES = ['L1', 'L2', 'VIP', 'payments', 'security'] as const;
+export const Queue = Type.String({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$', description: 'queue name, e.g. L1, L2, VIP, payments, security' });
 export const TicketStatus = Type.Union([
   Type.Literal('new'),
   Type.Literal('waiting_agent'),
@@ -138,6 +138,20 @@ export const QueueChanged = event(
   },
   'Ticket routed or escalated to a queue (SLA deadlines recomputed)',
 );
+export const TicketEscalated = event(
+  'ticket_escalated',
+  {
+    reason: Type.Union([Type.Literal('frt_risk'), Type.Literal('needs_expert'), Type.Literal('stop_word'), Type.Literal('manual')], {
+      description:
+        'frt_risk: the first-response deadline was near (ESCALATION_LEAD); needs_expert: an agent asked for an expert; stop_word: the message named an urgent topic; manual: /escalate to a queue',
+    }),
+    from_queue: Queue,
+    to_queue: Queue,
+    /** The ticket is urgent after it (a stop word marks it; it then goes first in the priority order, sla/priority.ts). */
+    urgent: Type.Boolean(),
+  },
+  'A ticket escalated (moved up a level, or marked urgent), with why; written with the queue change it causes',
+);
 export const CategorySelected = event('category_selected', {}, 'The customer picked a category (in `category`)');
 export const TicketResolved = event(
   'ticket_resolved',
@@ -231,6 +245,64 @@ export const SecretRequestHeld = event(
   "An agent's reply asking the customer for a secret was held, not sent",
 );
 
+/** What a spike was counted by (bot/incidents): the category, the best-matching KB article, or the first messages' stems (never sent). */
+const IncidentKeyKind = Type.Union([Type.Literal('category'), Type.Literal('kb'), Type.Literal('keywords')]);
+const IncidentId = Type.Integer({ minimum: 1, description: 'incident number (bot/incidents)' });
+export const IncidentSuspected = event(
+  'incident_suspected',
+  {
+    spike_id: Type.Integer({ minimum: 1 }),
+    key_kind: IncidentKeyKind,
+    kb_article_id: Type.Union([Type.String(), Type.Null()]),
+    incident_tickets: Type.Integer({ minimum: 0, description: 'tickets in the window' }),
+    incident_customers: Type.Integer({ minimum: 0, description: 'different customers among them' }),
+    incident_baseline: Type.Number({ minimum: 0, description: 'tickets expected in such a window' }),
+    detect_seconds: Type.Union([Seconds, Type.Null()], { description: "time to detect: the window's first matching ticket → the flag" }),
+  },
+  'The spike detector flagged a suspected incident (posted to the escalation chat)',
+);
+export const IncidentOpened = event(
+  'incident_opened',
+  {
+    incident_id: IncidentId,
+    agent_id: TelegramId,
+    spike_id: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+    ack_seconds: Type.Union([Seconds, Type.Null()], { description: 'time to acknowledge: the flag → Confirm; null when opened by /incident' }),
+    incident_tickets: Type.Integer({ minimum: 0, description: 'tickets linked at opening' }),
+  },
+  'An incident was opened (Confirm on a suspected incident, or /incident)',
+);
+export const IncidentUpdated = event(
+  'incident_updated',
+  {
+    incident_id: IncidentId,
+    agent_id: TelegramId,
+    update_kind: Type.Union([Type.Literal('eta'), Type.Literal('text')]),
+    eta_at: Type.Union([IsoTime, Type.Null()]),
+  },
+  "An incident's ETA or its template (what happened, who is affected, next steps) changed",
+);
+export const IncidentResolved = event(
+  'incident_resolved',
+  {
+    incident_id: IncidentId,
+    agent_id: TelegramId,
+    incident_seconds: Seconds,
+    incident_tickets: Type.Integer({ minimum: 0, description: 'tickets linked when it was resolved' }),
+  },
+  'An incident was resolved (/incident resolve)',
+);
+export const TicketLinked = event(
+  'ticket_linked',
+  {
+    incident_id: IncidentId,
+    link_action: Type.Union([Type.Literal('linked'), Type.Literal('unlinked')]),
+    link_source: Type.Union([Type.Literal('opening'), Type.Literal('new_ticket'), Type.Literal('manual')]),
+    known_issue_reply: Type.Boolean({ description: 'the customer got the automatic "known issue" reply' }),
+  },
+  'A ticket was linked to (or unlinked from) an incident',
+);
+
 /**
  * The agent dimension's label: the desk's store (bot/store/staff.ts) saw an agent for the first time or
  * under a new name. `agent_id` is the agent; `occurred_at` is when the store recorded the name, so the
@@ -281,6 +353,7 @@ export const EVENT_SCHEMAS = [
   StatusChanged,
   TicketAssigned,
   QueueChanged,
+  TicketEscalated,
   CategorySelected,
   TicketResolved,
   TicketReopened,
@@ -300,10 +373,15 @@ export const EVENT_SCHEMAS = [
   SecretRequestHeld,
   StaffUpdated,
   StaffAction,
+  ExperimentExposure,
+  IncidentSuspected,
+  IncidentOpened,
+  IncidentUpdated,
+  IncidentResolved,
+  TicketLinked,
   AppOpened,
   KbArticleViewed,
   KbArticleHelpful,
-  ExperimentExposure,
 ] as const;
 
 /**

@@ -10,12 +10,15 @@ import { broadcastsFeature } from './broadcasts/feature.js';
 import { publishCommands } from './agent-commands/menu.js';
 import { loadFeaturesConfig, type FeaturesConfig } from '../runtime/config.js';
 import { followupsFeature } from './followups/feature.js';
+import { incidentsFeature } from './incidents/feature.js';
 import { kbFeature } from './kb/feature.js';
 import { languageFeature } from './language/feature.js';
 import { macrosFeature } from './macros/feature.js';
 import { miniappFeature } from './miniapp/feature.js';
+import { privacyFeature } from './privacy/feature.js';
 import { ratingsFeature } from './ratings/feature.js';
 import { secretsFeature } from './secrets/feature.js';
+import { urgentFeature } from './urgent/feature.js';
 import { FeatureRuntime, type FeaturesOptions } from '../runtime/runtime.js';
 
 export interface Features {
@@ -30,6 +33,8 @@ export interface Features {
 export function createFeatures(config: FeaturesConfig = loadFeaturesConfig(), opts: FeaturesOptions = {}): Features {
   const rt = new FeatureRuntime(config, opts);
   const kb = kbFeature(rt);
+  const incidents = incidentsFeature(rt);
+  const urgent = urgentFeature(rt);
   const ratings = ratingsFeature(rt);
   const followups = followupsFeature(rt);
   const miniapp = miniappFeature(rt);
@@ -45,8 +50,12 @@ export function createFeatures(config: FeaturesConfig = loadFeaturesConfig(), op
   // Secrets next: a customer's secret is masked before anything relays it; an agent's request for one is held.
   composer.use(secretsFeature());
   composer.use(languageFeature());
+  composer.use(privacyFeature(rt));
   composer.use(miniapp.composer);
   composer.use(broadcastsFeature(rt));
+  composer.use(incidents.composer);
+  // Stop words before the KB: an urgent message skips the article and goes to a person.
+  composer.use(urgent.composer);
   composer.use(kb.composer);
   composer.use(ratings.composer);
   composer.use(followups.composer);
@@ -59,12 +68,13 @@ export function createFeatures(config: FeaturesConfig = loadFeaturesConfig(), op
       await fn(e, desk);
     };
   const hooks: FeatureHooks = {
-    intakeSteps: [kb.intakeStep],
+    // Incidents before the KB: a KB suggestion waits for the customer, and the ticket must be counted first.
+    intakeSteps: [incidents.intakeStep, urgent.intakeStep, kb.intakeStep],
     onOpened: [],
     onResolved: [started(ratings.onResolved), started(followups.onResolved)],
     onReopened: [started(followups.onReopened)],
     onStart: [(desk) => rt.start(desk).then(() => publishCommands(desk)), miniapp.onStart],
-    onStop: [() => rt.stop()],
+    onStop: [() => rt.stop(), urgent.onStop],
   };
   return { composer, hooks, runtime: rt, start: (desk) => rt.start(desk), stop: () => rt.stop() };
 }

@@ -18,6 +18,18 @@ export const loadFeaturesEnv = defineConfig('features', {
     doc: "Confidence (percent) the best article needs for an automatic answer: the share of the question's words it explains, weighted by where it holds them (title/keywords over body) and how specific they are. Scale-free: means the same for a 1-article KB and a 1000-article one (bot/features/kb/confidence.ts; corpus-size.test.ts measures 1, 5, 16 and 50 articles).",
   }),
   MACROS_DIR: env.string({ default: 'macros', doc: 'Agent macros: macros/<lang>/<name>.md templates with {name} {ticket} {eta} {agent}.' }),
+  STOP_WORDS_FILE: env.optionalString({
+    doc: 'Stop words (YAML: per language, phrases → queue, and phrases that cancel a match; bot/features/urgent/stop-words.yaml shows the shape): a customer message with one skips the KB answer, goes to its queue (security, payments) marked urgent, and is posted to the escalation chat. Reloaded on change. Unset: the shipped en/ru/fa phrases.',
+  }),
+  STOP_WORDS_ENABLED: env.bool({ default: true, doc: 'Match customer messages against the stop words (STOP_WORDS_FILE).' }),
+  ESCALATION_LEAD: env.duration({
+    default: '5m',
+    doc: 'A ticket of a queue that escalates (SLA_TARGETS ">L2") still without a first response this long before its deadline moves to the escalation queue, once; the customer is told. 0 turns it off.',
+  }),
+  SLA_RESOLUTION_WARNING: env.duration({
+    default: '30m',
+    doc: "The resolution deadline's pre-breach warning: an open ticket this close to it gets sla_warning(resolution) and a line in the escalation chat, once (the first-response warning uses SLA_IMMINENT_WINDOW).",
+  }),
   CSAT_ENABLED: env.bool({ default: true, doc: 'Ask for a 1–5 rating after an agent resolves a ticket.' }),
   NPS_ENABLED: env.bool({ default: true, doc: 'Ask the 0–10 "would you recommend us" question after the CSAT rating.' }),
   FOLLOWUP_DELAY: env.duration({ default: '24h', doc: 'How long after resolution the bot asks "Did it help?" (0 turns follow-ups off).' }),
@@ -55,6 +67,24 @@ export const loadFeaturesEnv = defineConfig('features', {
     default: '15s',
     doc: "How often a running broadcast edits its status message in the support group (edits share the group's ~20/min budget).",
   }),
+  INCIDENT_DETECTION: env.bool({
+    default: true,
+    doc: 'Watch new tickets for spikes (per category and per first-message cluster) and post suspected incidents to the escalation chat.',
+  }),
+  INCIDENT_WINDOW: env.duration({
+    default: '30m',
+    doc: 'Spike detection window: its ticket count is compared with the same window of the same weekday and hour in the past 4 weeks (the recent average when the history is shorter).',
+  }),
+  INCIDENT_MIN_TICKETS: env.int({ default: 5, min: 1, doc: 'Tickets in INCIDENT_WINDOW a spike needs at least.' }),
+  INCIDENT_MIN_CUSTOMERS: env.int({ default: 3, min: 1, doc: 'Different customers among them a spike needs at least.' }),
+  INCIDENT_SPIKE_RATIO: env.string({ default: '3', doc: 'A spike is at least this many times the baseline (a number, e.g. 3 or 2.5).' }),
+  INCIDENT_UPDATE_MIN_INTERVAL: env.duration({
+    default: '30m',
+    doc: "An incident's ETA changes reach its linked customers at most once per this interval (the latest ETA goes out when it ends).",
+  }),
+  STATUS_CHANNEL_ID: env.optionalString({
+    doc: 'Channel where open incidents are posted and pinned (unpinned when resolved), e.g. -1001234567890. Unset: none.',
+  }),
 });
 
 export interface FeaturesConfig {
@@ -63,6 +93,11 @@ export interface FeaturesConfig {
   /** KB_MIN_SCORE as a share, 0–1. */
   kbMinConfidence: number;
   macrosDir: string;
+  /** STOP_WORDS_FILE; undefined: the shipped phrases. */
+  stopWordsFile: string | undefined;
+  stopWordsEnabled: boolean;
+  escalationLeadSeconds: number;
+  resolutionWarningSeconds: number;
   csatEnabled: boolean;
   npsEnabled: boolean;
   followupDelaySeconds: number;
@@ -73,6 +108,15 @@ export interface FeaturesConfig {
   schedulerPollMs: number;
   spam: { rateLimit: number; rateWindowMs: number; newcomerMessages: number; newcomerAgeMs: number; duplicateWindowMs: number };
   broadcastProgressIntervalMs: number;
+  incidents: {
+    detection: boolean;
+    windowSeconds: number;
+    minTickets: number;
+    minCustomers: number;
+    spikeRatio: number;
+    updateMinIntervalSeconds: number;
+    statusChannelId: number | undefined;
+  };
 }
 
 export function loadFeaturesConfig(source?: Record<string, string | undefined>): FeaturesConfig {
@@ -90,6 +134,10 @@ export function loadFeaturesConfig(source?: Record<string, string | undefined>):
     kbAutoAnswer: e.KB_AUTO_ANSWER,
     kbMinConfidence: e.KB_MIN_SCORE / 100,
     macrosDir: e.MACROS_DIR,
+    stopWordsFile: e.STOP_WORDS_FILE,
+    stopWordsEnabled: e.STOP_WORDS_ENABLED,
+    escalationLeadSeconds: e.ESCALATION_LEAD,
+    resolutionWarningSeconds: e.SLA_RESOLUTION_WARNING,
     csatEnabled: e.CSAT_ENABLED,
     npsEnabled: e.NPS_ENABLED,
     followupDelaySeconds: e.FOLLOWUP_DELAY,
@@ -105,5 +153,26 @@ export function loadFeaturesConfig(source?: Record<string, string | undefined>):
       duplicateWindowMs: e.SPAM_DUPLICATE_WINDOW * 1000,
     },
     broadcastProgressIntervalMs: e.BROADCAST_PROGRESS_INTERVAL * 1000,
+    incidents: {
+      detection: e.INCIDENT_DETECTION,
+      windowSeconds: Math.max(60, e.INCIDENT_WINDOW),
+      minTickets: e.INCIDENT_MIN_TICKETS,
+      minCustomers: e.INCIDENT_MIN_CUSTOMERS,
+      spikeRatio: positiveNumber('INCIDENT_SPIKE_RATIO', e.INCIDENT_SPIKE_RATIO),
+      updateMinIntervalSeconds: e.INCIDENT_UPDATE_MIN_INTERVAL,
+      statusChannelId: e.STATUS_CHANNEL_ID ? chatIdOf('STATUS_CHANNEL_ID', e.STATUS_CHANNEL_ID) : undefined,
+    },
   };
+}
+
+function positiveNumber(name: string, raw: string): number {
+  const n = Number(raw.trim());
+  if (!Number.isFinite(n) || n <= 0 || raw.trim() === '') throw new ConfigError(name, `must be a positive number, got "${raw}"`);
+  return n;
+}
+
+function chatIdOf(name: string, raw: string): number {
+  const n = Number(raw.trim());
+  if (!Number.isSafeInteger(n) || n === 0) throw new ConfigError(name, `must be a Telegram chat id: a non-zero integer (e.g. -1001234567890), got "${raw}"`);
+  return n;
 }

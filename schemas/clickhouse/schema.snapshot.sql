@@ -70,8 +70,20 @@ CREATE TABLE events
     `channel` LowCardinality(String) DEFAULT '',
     `entry` LowCardinality(String) DEFAULT '',
     `helpful` Nullable(Bool),
-    `experiment` LowCardinality(String) DEFAULT '',
-    `variant` LowCardinality(String) DEFAULT ''
+    `incident_id` Nullable(UInt64),
+    `spike_id` Nullable(UInt64),
+    `key_kind` LowCardinality(String) DEFAULT '',
+    `incident_tickets` Nullable(UInt32),
+    `incident_customers` Nullable(UInt32),
+    `incident_baseline` Nullable(Float64),
+    `detect_seconds` Nullable(Float64),
+    `ack_seconds` Nullable(Float64),
+    `incident_seconds` Nullable(Float64),
+    `update_kind` LowCardinality(String) DEFAULT '',
+    `eta_at` Nullable(DateTime64(3, 'UTC')),
+    `link_action` LowCardinality(String) DEFAULT '',
+    `link_source` LowCardinality(String) DEFAULT '',
+    `known_issue_reply` Nullable(Bool)
 )
 ENGINE = ReplacingMergeTree(ingested_at)
 PARTITION BY toYYYYMM(occurred_at)

@@ -17,6 +17,7 @@
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import { DateTime } from 'luxon';
+import type { Queryable } from '../../../core/postgres.js';
 import { recordAudit, textHash } from '../../audit.js';
 import type { BotContext, Desk } from '../../context.js';
 import { isQuiet, nextAllowed } from '../../runtime/quiet-hours.js';
@@ -46,11 +47,61 @@ interface BroadcastRow {
   failed: number;
   opted_out: number;
   scheduled_for: Date | null;
+  /** An incident's message (bot/features/incidents): its audience and text come from the incident's source. */
+  incident_id: number | null;
+  incident_message: 'opened' | 'updated' | 'resolved' | null;
 }
 
-interface Audience {
+export interface Audience {
   recipients: { id: number; language_code: string | null }[];
   optedOut: number;
+}
+
+/**
+ * Where an incident message's audience and text come from (bot/features/incidents registers it): the
+ * incident's linked customers, and the text rendered per customer in their language. Everything else — the
+ * durable job, the per-recipient rows written before each send, quiet hours, pacing — is this feature's.
+ */
+export interface IncidentBroadcastSource {
+  audience(desk: Desk, b: { incident_id: number; incident_message: 'opened' | 'updated' | 'resolved' }): Promise<Audience>;
+  text(
+    desk: Desk,
+    b: { incident_id: number; incident_message: 'opened' | 'updated' | 'resolved' },
+    customer: { id: number; language_code: string | null },
+  ): Promise<string>;
+}
+const incidentSources = new WeakMap<FeatureRuntime, IncidentBroadcastSource>();
+
+export function setIncidentBroadcastSource(rt: FeatureRuntime, source: IncidentBroadcastSource): void {
+  incidentSources.set(rt, source);
+}
+
+/**
+ * Queues an incident message as a broadcast, in the caller's transaction: sent by the broadcast job (now, or
+ * when quiet hours end). `opened` and `resolved` exist once per incident: undefined when already queued.
+ */
+export async function scheduleIncidentBroadcast(
+  rt: FeatureRuntime,
+  tx: Queryable,
+  o: { incidentId: number; message: 'opened' | 'updated' | 'resolved'; createdBy: number; at: Date },
+): Promise<number | undefined> {
+  const due = nextAllowed(rt.config.quietHours, o.at);
+  const r = await tx.query<{ id: number }>(
+    `INSERT INTO broadcasts (text, urgent, created_by, status, scheduled_for, incident_id, incident_message) VALUES ('', false, $1, $2, $3, $4, $5)
+     ON CONFLICT (incident_id, incident_message) WHERE incident_message IN ('opened', 'resolved') DO NOTHING RETURNING id`,
+    [o.createdBy, due > o.at ? 'scheduled' : 'sending', due, o.incidentId, o.message],
+  );
+  const id = r.rows[0]?.id;
+  if (id === undefined) return undefined;
+  await rt.scheduler.schedule({ kind: BROADCAST_JOB, dedupKey: `broadcast:${id}`, dueAt: due, payload: { broadcastId: Number(id) } }, tx);
+  return Number(id);
+}
+
+async function audienceOf(desk: Desk, rt: FeatureRuntime, b: BroadcastRow): Promise<Audience> {
+  if (b.incident_id === null || b.incident_message === null) return audience(desk);
+  const source = incidentSources.get(rt);
+  if (!source) throw new Error('incident broadcast without the incidents feature');
+  return source.audience(desk, { incident_id: Number(b.incident_id), incident_message: b.incident_message });
 }
 
 async function audience(desk: Desk): Promise<Audience> {
@@ -218,7 +269,7 @@ async function runBroadcast(desk: Desk, rt: FeatureRuntime, job: Job, now: Date)
     const allowed = nextAllowed(rt.config.quietHours, now);
     if (allowed > now) return { retryAt: allowed };
   }
-  const aud = await audience(desk);
+  const aud = await audienceOf(desk, rt, b);
   await desk.db.query(`UPDATE broadcasts SET status = 'sending', recipients = $2, opted_out = $3 WHERE id = $1`, [id, aud.recipients.length, aud.optedOut]);
 
   const editStatus = async (key: string, final: boolean) => {
@@ -259,7 +310,10 @@ async function runBroadcast(desk: Desk, rt: FeatureRuntime, job: Job, now: Date)
       const t = customerText(desk, c);
       let ok = false;
       try {
-        const text = `${t(b.urgent ? 'bc-header-urgent' : 'bc-header')}\n\n${escapeHtml(b.text)}\n\n<i>${t('bc-footer')}</i>`;
+        const text =
+          b.incident_id !== null && b.incident_message !== null
+            ? await incidentSources.get(rt)!.text(desk, { incident_id: Number(b.incident_id), incident_message: b.incident_message }, c)
+            : `${t(b.urgent ? 'bc-header-urgent' : 'bc-header')}\n\n${escapeHtml(b.text)}\n\n<i>${t('bc-footer')}</i>`;
         ok = (await desk.relay.sendToCustomer(c.id, text, { parse_mode: 'HTML', link_preview_options: { is_disabled: true } })) !== null;
       } catch (err) {
         desk.log.warn({ err, broadcast: id, customer: c.id }, 'broadcast delivery failed');
