@@ -44,8 +44,11 @@ export const AUDIT_LIST_LIMIT = 20;
 /** sha256 of a text, hex: what the audit keeps of a broadcast. */
 export const textHash = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** Appends the row and its `staff_action` event, in the caller's transaction (`ticket`: the ticket as changed, for the event's ticket fields). */
-export async function recordAudit(tx: Queryable, outbox: Outbox, e: AuditEntry, ticket?: Ticket): Promise<void> {
+/**
+ * Appends the row and its `staff_action` event, in the caller's transaction (`ticket`: the ticket as changed, for the event's ticket fields).
+ * `event: false`: the row only — an action that is not a staff member's (a customer erasing their own data, bot/store/privacy.ts).
+ */
+export async function recordAudit(tx: Queryable, outbox: Outbox, e: AuditEntry, ticket?: Ticket, o: { event?: boolean } = {}): Promise<void> {
   const at = e.at ?? new Date();
   const ticketId = ticket?.id ?? e.ticketId ?? null;
   const customerId = ticket?.customer_id ?? e.customerId ?? null;
@@ -57,6 +60,7 @@ export async function recordAudit(tx: Queryable, outbox: Outbox, e: AuditEntry, 
     customerId,
     JSON.stringify(e.detail ?? {}),
   ]);
+  if (o.event === false) return;
   const event = { type: 'staff_action' as const, occurred_at: at.toISOString(), agent_id: e.actorId, reason: e.action };
   if (ticket) await outbox.appendForTicket(tx, ticket, [event]);
   else await outbox.append(tx, [event]);

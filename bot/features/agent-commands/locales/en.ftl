@@ -7,6 +7,7 @@ cmd-help = What this chat can do
 cmd-language = Change the language
 cmd-unsubscribe = Stop service updates
 cmd-subscribe = Receive service updates again
+cmd-deletemydata = Delete my data (asks first)
 cmd-take = Take the ticket of this topic
 cmd-resolve = Resolve the ticket
 cmd-reopen = Reopen the ticket
@@ -18,6 +19,7 @@ cmd-broadcast = Incident broadcast to all customers
 cmd-ban = Stop relaying this customer
 cmd-unban = Relay this customer again
 cmd-audit = The last staff actions (admins): /audit @user id or /audit #ticket
+cmd-forget = Erase the customer of this topic (admins)
 
 ## Replies to the commands
 agent-unknown-command =

@@ -8,3 +8,4 @@ cmd-language = تغییر زبان
 cmd-settings = تنظیمات شما (زبان، منطقه زمانی، اعلان‌ها)
 cmd-unsubscribe = توقف اطلاعیه‌های سرویس
 cmd-subscribe = دریافت دوباره اطلاعیه‌های سرویس
+cmd-deletemydata = حذف داده‌های من (با تأیید)
