@@ -10,6 +10,7 @@
  * A new topic (the first, or one replacing a deleted topic) gets the open
  * ticket's card, once. A step that fails is logged and the next one still runs.
  */
+import { readPrefs } from './store/customer-prefs.js';
 import type { Logger } from '../core/log.js';
 import type { Desk } from './context.js';
 import { withoutPersonalData } from './error-boundary.js';
@@ -71,7 +72,11 @@ export class DeskNotifier {
     const t = customerText(desk, customer, change.ticket);
     // Experiment surface `notifications` (bot/experiments/): a short note at each change (control), or one summary at resolution.
     const { ticket } = change;
-    const summary = (await desk.experiments.variantFor('notifications', ticket, { at: ticket.resolved_at ?? ticket.updated_at })) === 'summary';
+    // The customer's own choice (Mini App settings, bot/store/customer-prefs.ts) comes first: off → nothing, summary → the summary.
+    const chosen = (await readPrefs(desk.db, customer.id)).statusUpdates;
+    if (chosen === 'off') return;
+    const summary =
+      chosen === 'summary' || (await desk.experiments.variantFor('notifications', ticket, { at: ticket.resolved_at ?? ticket.updated_at })) === 'summary';
     if (summary && change.kind === 'reopened') return; // the agent writes next; the summary comes with the resolution
     if (summary && ticket.resolved_at) {
       const locale = customerLocale(desk.locales, customer, ticket);
@@ -87,7 +92,10 @@ export class DeskNotifier {
       );
       return;
     }
-    await desk.relay.sendToCustomer(customer.id, t(change.kind === 'resolved' ? 'ticket-resolved-customer' : 'ticket-reopened-customer', { number: ticket.id }));
+    await desk.relay.sendToCustomer(
+      customer.id,
+      t(change.kind === 'resolved' ? 'ticket-resolved-customer' : 'ticket-reopened-customer', { number: ticket.id }),
+    );
   }
 
   private async runHooks(change: TicketChange): Promise<void> {

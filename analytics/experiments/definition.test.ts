@@ -106,3 +106,14 @@ describe('loadExperimentsDir', () => {
     expect(await loadExperimentsDir(join(dir, 'missing'))).toEqual({ experiments: [], problems: [] });
   });
 });
+
+describe('the shipped experiments/ directory', () => {
+  it('is valid: the demo receipt-style runs, survey-timing is a draft', async () => {
+    const r = await loadExperimentsDir(join(import.meta.dirname, '..', '..', 'experiments'));
+    expect(r.problems).toEqual([]);
+    expect(r.experiments.map((e) => [e.key, e.surface, e.status])).toEqual([
+      ['receipt-style', 'receipt', 'running'],
+      ['survey-timing', 'survey_timing', 'draft'],
+    ]);
+  });
+});

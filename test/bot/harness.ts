@@ -16,6 +16,7 @@ import { startSandbox, SandboxClient, type RunningSandbox, type SandboxOptions }
 import { decodeEvent } from '../../schemas/validate.js';
 import type { SupportEvent } from '../../schemas/events.js';
 import { tmpDataDir } from '../helpers/tmp.js';
+import { join } from 'node:path';
 
 export const SUPPORT = -1002000000001;
 
@@ -106,7 +107,15 @@ export async function startHarness(
   const sandboxOptions: SandboxOptions = { port: 0, ...(opts.persistSandbox ? { dataDir: tmp.dir } : {}), ...opts.sandbox };
   let sandbox = await startSandbox(sandboxOptions);
   let client = new SandboxClient(sandbox.url);
-  const config = loadBotConfig({ THROTTLE: '0', ALBUM_BUFFER: '150ms', AGENT_CACHE_TTL: '60s', LOG_LEVEL: 'warn', ...opts.env });
+  // No experiments unless a test writes its own (EXPERIMENTS_DIR): the repo's experiments/ would vary the receipt by customer id.
+  const config = loadBotConfig({
+    THROTTLE: '0',
+    ALBUM_BUFFER: '150ms',
+    AGENT_CACHE_TTL: '60s',
+    LOG_LEVEL: 'warn',
+    EXPERIMENTS_DIR: join(tmp.dir, 'experiments'),
+    ...opts.env,
+  });
   const bus = new MemoryBus();
   const open = () => openDatabase({ DATA_DIR: tmp.dir, DATABASE_URL: undefined, DATABASE_POOL_SIZE: 1 });
   let db = await open();
