@@ -10,8 +10,10 @@
 import type { Aggregate, AggregateRow, MetricDefinition, Unit } from './metric.js';
 import { frtBhP50, frtBhP90, frtP50, frtP90 } from './metrics/frt.js';
 import { fcrRate, reopenRate, repeatContactRate } from './metrics/fcr.js';
+import { incidentLinkedShare, knownIssueReplies } from './metrics/incidents.js';
 import { csatAvg, csatPct, csatResponseRate, csatResponses, nps, npsResponses } from './metrics/quality.js';
 import { autoResolutionRate, resolutionP50, resolutionP90 } from './metrics/resolution.js';
+import { appTickets, appTicketShare } from './metrics/selfservice.js';
 import { slaFirstResponseMetRate, slaResolutionMetRate } from './metrics/sla.js';
 import { ticketsCreated, ticketsResolved } from './metrics/volume.js';
 
@@ -113,6 +115,10 @@ export const METRICS = createRegistry([
   repeatContactRate,
   slaFirstResponseMetRate,
   slaResolutionMetRate,
+  incidentLinkedShare,
+  knownIssueReplies,
+  appTickets,
+  appTicketShare,
 ]);
 
 export type Metrics = typeof METRICS extends Registry<infer V> ? V : never;

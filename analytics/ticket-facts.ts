@@ -37,6 +37,12 @@ export const TICKET = {
   nps: 'tupleElement(nps_last, 4)',
   npsRated: 'tupleElement(nps_last, 2) != 0',
   resolved: 'first_resolved_at IS NOT NULL',
+  /** linked to an incident at some point (ticket_linked, schemas/clickhouse/046) */
+  incidentLinked: 'incident_linked = 1',
+  /** got the automatic "known issue" reply of an open incident */
+  knownIssue: 'known_issue = 1',
+  /** opened in the customer Mini App (ticket_opened.channel 'app'; schemas/clickhouse/035), not by a message to the bot */
+  fromApp: 'from_app = 1',
   /** agent replies: none (NULL ids), exactly one (smallest id = largest), more */
   noReply: 'reply_min_id IS NULL',
   oneReply: 'reply_min_id = reply_max_id',

@@ -28,6 +28,12 @@ interface Ticket {
   frDue: number | null;
   resDue: number | null;
   opened: boolean;
+  /** ticket_opened.channel 'app': created in the Mini App */
+  fromApp: boolean;
+  /** ticket_linked 'linked' at some point */
+  incidentLinked: boolean;
+  /** ticket_linked with the known-issue reply */
+  knownIssue: boolean;
 }
 
 const t = (s: string) => Date.parse(s);
@@ -84,6 +90,9 @@ export function ticketsFrom(events: readonly Ev[]): Map<number, Ticket> {
       frDue: qc ? t(qc.first_response_due_at) : opened ? t(opened.first_response_due_at) : null,
       resDue: qc ? t(qc.resolution_due_at) : opened ? t(opened.resolution_due_at) : null,
       opened: opened !== undefined,
+      fromApp: opened?.channel === 'app',
+      incidentLinked: evs.some((e) => e.type === 'ticket_linked' && e.link_action === 'linked'),
+      knownIssue: evs.some((e) => e.type === 'ticket_linked' && e.known_issue_reply),
     });
   }
   return out;
@@ -160,6 +169,10 @@ function metricsOf(cohort: Ticket[], all: Map<number, Ticket>, resolutions: { cu
     repeat_contact_rate: ratio(repeat.length, cohort.length),
     sla_first_response_met_rate: ratio(fr.filter(Boolean).length, fr.length),
     sla_resolution_met_rate: ratio(res.filter(Boolean).length, res.length),
+    app_tickets: cohort.filter((x) => x.fromApp).length,
+    app_ticket_share: ratio(cohort.filter((x) => x.fromApp).length, cohort.length),
+    incident_linked_share: ratio(cohort.filter((x) => x.incidentLinked).length, cohort.length),
+    known_issue_replies: cohort.filter((x) => x.knownIssue).length,
   };
   return m;
 }
@@ -213,4 +226,56 @@ export function sameMetrics(a: Metrics, b: Metrics, eps = 1e-9): string[] {
     if (x === null || y === null ? x !== y : Math.abs(x - y) > eps * Math.max(1, Math.abs(x), Math.abs(y))) diffs.push(`${f}: ${x} ≠ ${y}`);
   }
   return diffs;
+}
+
+/**
+ * The self-service metrics (analytics/selfservice.ts) straight from the events:
+ * what customers did in the Mini App in [from, to) by the events' own time —
+ * the latest "Did this help?" per customer and article (by time, then event id).
+ */
+export function referenceSelfService(events: readonly Ev[], q: { from: number; to: number }): Record<string, number | null> {
+  const unique = [...new Map(events.map((e) => [e.event_id, e])).values()];
+  const votes = new Map<string, Extract<Ev, { type: 'kb_article_helpful' }>>();
+  for (const e of unique)
+    if (e.type === 'kb_article_helpful') {
+      const k = `${e.customer_id}:${e.kb_article_id}`;
+      const b = votes.get(k);
+      if (!b || t(e.occurred_at) > t(b.occurred_at) || (t(e.occurred_at) === t(b.occurred_at) && e.event_id > b.event_id)) votes.set(k, e);
+    }
+  const inRange = (e: Ev) => t(e.occurred_at) >= q.from && t(e.occurred_at) < q.to;
+  const rows = unique.filter((e) => e.type !== 'kb_article_helpful' && inRange(e));
+  const latest = [...votes.values()].filter(inRange);
+  const deflected = rows.filter((e) => e.type === 'kb_outcome' && e.outcome === 'solved' && e.channel === 'app').length;
+  const appTickets = rows.filter((e) => e.type === 'ticket_opened' && e.channel === 'app').length;
+  return {
+    app_opens: rows.filter((e) => e.type === 'app_opened').length,
+    kb_article_views: rows.filter((e) => e.type === 'kb_article_viewed').length,
+    kb_helpful_rate: ratio(latest.filter((e) => e.helpful).length, latest.length),
+    kb_deflections: deflected,
+    deflection_rate: ratio(deflected, deflected + appTickets),
+  };
+}
+
+/**
+ * The incident metrics (analytics/incidents.ts) straight from the events, by the events' own time in
+ * [from, to): flags, openings, the median time to detect and to acknowledge, linked tickets per incident.
+ */
+export function referenceIncidents(events: readonly Ev[], q: { from: number; to: number }): Record<string, number | null> {
+  const rows = [...new Map(events.map((e) => [e.event_id, e])).values()].filter((e) => t(e.occurred_at) >= q.from && t(e.occurred_at) < q.to);
+  const suspected = rows.filter((e): e is Extract<Ev, { type: 'incident_suspected' }> => e.type === 'incident_suspected');
+  const opened = rows.filter((e): e is Extract<Ev, { type: 'incident_opened' }> => e.type === 'incident_opened');
+  const links = new Set(rows.flatMap((e) => (e.type === 'ticket_linked' && e.link_action === 'linked' ? [`${e.incident_id}:${e.ticket_id}`] : [])));
+  return {
+    incidents_suspected: suspected.length,
+    incidents_opened: opened.length,
+    time_to_detect_p50_seconds: quantileInclusive(
+      suspected.flatMap((e) => (e.detect_seconds === null ? [] : [e.detect_seconds])),
+      0.5,
+    ),
+    time_to_acknowledge_p50_seconds: quantileInclusive(
+      opened.flatMap((e) => (e.ack_seconds === null ? [] : [e.ack_seconds])),
+      0.5,
+    ),
+    tickets_per_incident: ratio(links.size, opened.length),
+  };
 }

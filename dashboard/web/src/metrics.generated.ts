@@ -3,7 +3,7 @@
  * targets — generated from the metric definitions (analytics/) by
  * `npm run config:docs -- --write`; do not edit (a test fails when it is stale).
  * SLA targets (`sla`) are the desk's default configuration for its default queue
- * (`SLA_TARGETS` L1=15m/4h,L2=30m/24h,VIP=5m/8h,payments=10m/8h, `DEFAULT_QUEUE` L1).
+ * (`SLA_TARGETS` L1=15m/4h>L2,L2=30m/24h,VIP=5m/8h,payments=10m/8h,security=5m/8h, `DEFAULT_QUEUE` L1).
  */
 export interface MetricInfo {
   title: string;
@@ -35,6 +35,10 @@ export const METRIC_INFO = {
   repeat_contact_rate: {"title":"Repeat contacts","meaning":"Tickets whose customer had another ticket resolved in the 7 days before (as the desk flagged it on ticket_opened) ÷ tickets created.","unit":"ratio","better":"lower","target":{"good":0.15,"warn":0.2}},
   sla_first_response_met_rate: {"title":"SLA response","meaning":"First-response deadlines met ÷ (met + missed); a ticket still unanswered past its deadline counts as missed, one not yet due — or settled without a human answer before its deadline (a knowledge-base answer accepted) — in neither; the deadline is ticket_opened’s, or the latest queue_changed’s.","unit":"ratio","better":"higher","target":{"good":0.9,"warn":0.8}},
   sla_resolution_met_rate: {"title":"SLA resolution","meaning":"Resolution deadlines met ÷ (met + missed); a ticket still unresolved past its deadline counts as missed, one not yet due in neither; the deadline is ticket_opened’s, or the latest queue_changed’s.","unit":"ratio","better":"higher","target":{"good":0.9,"warn":0.8}},
+  incident_linked_share: {"title":"Linked to incidents","meaning":"Tickets created in the period that were linked to an incident (by the desk or by an agent) ÷ tickets created.","unit":"ratio","better":"neither"},
+  known_issue_replies: {"title":"Known-issue replies","meaning":"Tickets created in the period that got the automatic \"known issue\" reply (a new ticket about an open incident).","unit":"count","better":"neither"},
+  app_tickets: {"title":"Tickets from the app","meaning":"Tickets created in the period from the Mini App's new-request form (the rest came as messages to the bot).","unit":"count","better":"neither"},
+  app_ticket_share: {"title":"Opened in the app","meaning":"Tickets created from the Mini App ÷ tickets created (the channel split: the rest came through the chat).","unit":"ratio","better":"neither"},
 } as const satisfies Record<string, MetricInfo>;
 
 export type MetricKey = keyof typeof METRIC_INFO;
