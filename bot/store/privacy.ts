@@ -9,7 +9,7 @@
  *  - `eraseCustomer`: one transaction. What names them or holds what they wrote is deleted — the profile
  *    (name, username, language), settings, relayed message pairs, the Mini App conversation, notes about
  *    them, held and waiting messages, scheduled jobs about them, broadcast deliveries, experiment
- *    assignments, incident samples, and their analytics key (customer_keys): the pseudonym their events
+ *    assignments, incident samples and keys, and their analytics key (customer_keys): the pseudonym their events
  *    carry in ClickHouse can no longer be recomputed, so nothing there can be tied back to them, and no
  *    ClickHouse row changes (every total stays). Ticket rows stay for the desk's integrity (numbers,
  *    SLA history, ratings' scores, audit, incidents), moved to a row of their own that names nobody
@@ -57,6 +57,13 @@ export interface ErasureResult {
 
 /** Tables whose rows about the customer are content (what they wrote, or what was written about them): deleted. */
 const CONTENT_BY_TICKET = ['message_pairs', 'notes', 'ticket_messages', 'incident_samples'] as const;
+/**
+ * Rows about a ticket that hold ids and numbers only, kept with the ticket (moved to the anonymous row): a
+ * rating's score, an incident's link. Any other table with a customer_id — settings, broadcast deliveries,
+ * experiment assignments, incident keys (words of the first message), and whatever a later migration adds —
+ * loses the customer's rows: deleting is the safe default for a table this file does not know.
+ */
+const KEPT_WITH_TICKET = new Set(['ratings', 'incident_links']);
 /** Handled by name below or kept on purpose: never touched by the generic sweep. */
 const NOT_SWEPT = new Set(['customers', 'customer_keys', 'tickets', 'audit_log', 'ticket_messages', 'held_messages', 'pending_deliveries', 'feature_jobs']);
 
@@ -74,17 +81,15 @@ async function exists(q: Queryable, table: string): Promise<boolean> {
   return (await q.query<{ t: string | null }>('SELECT to_regclass($1)::text AS t', [table])).rows[0]?.t != null;
 }
 
-/** Tables of the desk's schema with a `customer_id` column, and whether they also have a `ticket_id`. */
-async function customerTables(q: Queryable): Promise<{ table: string; byTicket: boolean }[]> {
-  const r = await q.query<{ table_name: string; by_ticket: boolean }>(
-    `SELECT c.table_name, bool_or(t.column_name IS NOT NULL) AS by_ticket
-     FROM information_schema.columns c
+/** Tables of the desk's schema with a `customer_id` column. */
+async function customerTables(q: Queryable): Promise<{ table: string }[]> {
+  const r = await q.query<{ table_name: string }>(
+    `SELECT c.table_name FROM information_schema.columns c
      JOIN information_schema.tables tb ON tb.table_schema = c.table_schema AND tb.table_name = c.table_name AND tb.table_type = 'BASE TABLE'
-     LEFT JOIN information_schema.columns t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.column_name = 'ticket_id'
      WHERE c.table_schema = current_schema() AND c.column_name = 'customer_id'
-     GROUP BY c.table_name ORDER BY c.table_name`,
+     ORDER BY c.table_name`,
   );
-  return r.rows.map((row) => ({ table: row.table_name, byTicket: row.by_ticket }));
+  return r.rows.map((row) => ({ table: row.table_name }));
 }
 
 const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
@@ -200,11 +205,11 @@ export async function eraseCustomer(db: Db, customerId: number, o: EraseOptions 
       ids,
     ]);
 
-    // Every other table that keeps a customer_id (settings, broadcast deliveries, experiments, incidents,
-    // and whatever a later migration adds): rows about a ticket move with the ticket, the rest are deleted.
-    for (const { table, byTicket } of await customerTables(tx)) {
+    // Every other table that keeps a customer_id: ids-only rows about a ticket move with it, the rest are deleted.
+    for (const { table } of await customerTables(tx)) {
       if (NOT_SWEPT.has(table)) continue;
-      if (byTicket && erasedId !== undefined) await tx.query(`UPDATE ${ident(table)} SET customer_id = $2 WHERE customer_id = $1`, [customerId, erasedId]);
+      if (KEPT_WITH_TICKET.has(table) && erasedId !== undefined)
+        await tx.query(`UPDATE ${ident(table)} SET customer_id = $2 WHERE customer_id = $1`, [customerId, erasedId]);
       else await tx.query(`DELETE FROM ${ident(table)} WHERE customer_id = $1`, [customerId]);
     }
 
