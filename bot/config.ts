@@ -50,7 +50,7 @@ export const loadBotEnv = defineConfig('bot', {
   DEFAULT_QUEUE: env.string({ default: 'L1', doc: 'Queue of tickets before a category is picked and of categories without a queue.' }),
   SLA_TARGETS: env.string({
     default: DEFAULT_SLA_TARGETS,
-    doc: 'Per queue first-response/resolution targets: "L1=15m/4h,L2=30m/24h,VIP=5m/8h,payments=10m/8h".',
+    doc: 'Per queue first-response/resolution targets, and where a queue escalates (">L2": the first-response risk sweep and "needs expert" move its tickets there): "L1=15m/4h>L2,L2=30m/24h,VIP=5m/8h,payments=10m/8h,security=5m/8h".',
   }),
   BUSINESS_HOURS: env.optionalString({
     doc: 'Business-hours calendars per queue, ";"-separated: "L1=Mon-Fri 09:00-18:00 Europe/Berlin; L2=Mon-Sat 08:00-20:00 UTC". Queues without one run 24/7.',

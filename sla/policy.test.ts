@@ -5,10 +5,20 @@ import { DEFAULT_SLA_TARGETS, parseSlaTargets, SlaPolicy } from './policy.js';
 describe('SLA targets', () => {
   it('defaults to the playbook targets', () => {
     const t = parseSlaTargets(DEFAULT_SLA_TARGETS);
-    expect(t.get('L1')).toEqual({ firstResponseSeconds: 900, resolutionSeconds: 4 * 3600 });
+    expect(t.get('L1')).toEqual({ firstResponseSeconds: 900, resolutionSeconds: 4 * 3600, escalateTo: 'L2' });
     expect(t.get('L2')).toEqual({ firstResponseSeconds: 1800, resolutionSeconds: 24 * 3600 });
     expect(t.get('VIP')).toEqual({ firstResponseSeconds: 300, resolutionSeconds: 8 * 3600 });
     expect(t.get('payments')).toEqual({ firstResponseSeconds: 600, resolutionSeconds: 8 * 3600 });
+    expect(t.get('security')).toEqual({ firstResponseSeconds: 300, resolutionSeconds: 8 * 3600 });
+  });
+
+  it('reads where a queue escalates', () => {
+    const t = parseSlaTargets('L1=15m/4h > L2, L2=30m/24h');
+    expect(t.get('L1')?.escalateTo).toBe('L2');
+    expect(t.get('L2')?.escalateTo).toBeUndefined();
+    expect(() => parseSlaTargets('L1=15m/4h>L3')).toThrow(/L3, which has no target/);
+    expect(() => parseSlaTargets('L1=15m/4h>L1')).toThrow(/itself/);
+    expect(new SlaPolicy(t, new Map(), 'L1').escalationTarget('L1')).toBe('L2');
   });
 
   it('rejects malformed targets', () => {

@@ -9,6 +9,7 @@
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import { readSlaSnapshot } from '../../sla/exporter/snapshot.js';
+import { renderNextUp } from '../features/urgent/next-up.js';
 import { answerAudit } from '../audit-command.js';
 import { recordAudit } from '../audit.js';
 import type { BotContext } from '../context.js';
@@ -26,19 +27,18 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
   inEscalationChat.command('sla', async (ctx) => {
     const store = new AlertStore(ctx.desk.db);
     const at = now();
-    const [queues, mutes, firing] = await Promise.all([
+    const [queues, mutes, firing, nextUp] = await Promise.all([
       readSlaSnapshot(ctx.desk.db, { now: at, extraQueues: ctx.desk.config.sla.keys() }),
       store.activeMutes(at),
       store.firing(),
+      // The order to work in (sla/priority.ts): urgent, VIP, deadline, category.
+      renderNextUp(ctx.desk, at),
     ]);
-    await ctx.reply(
-      renderSlaOverview(queues, mutes, firing, at, ctx.desk.agentText, (q) => ctx.desk.sla.calendar(q)?.zone),
-      {
-        parse_mode: 'HTML',
-        link_preview_options: { is_disabled: true },
-        ...(ctx.msg.message_thread_id !== undefined ? { message_thread_id: ctx.msg.message_thread_id } : {}),
-      },
-    );
+    await ctx.reply(`${renderSlaOverview(queues, mutes, firing, at, ctx.desk.agentText, (q) => ctx.desk.sla.calendar(q)?.zone)}\n\n${nextUp}`, {
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+      ...(ctx.msg.message_thread_id !== undefined ? { message_thread_id: ctx.msg.message_thread_id } : {}),
+    });
   });
 
   // The audit trail, for admins (bot/roles.ts refuses anyone else).

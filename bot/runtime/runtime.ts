@@ -64,6 +64,11 @@ export class FeatureRuntime {
     return this.deskRef;
   }
 
+  /** Whether files (KB, macros, stop words) are watched for changes. */
+  get watchFiles(): boolean {
+    return this.o.watchFiles !== false;
+  }
+
   get isStarted(): boolean {
     return this.sched !== undefined;
   }

@@ -9,7 +9,8 @@ import type { Logger } from '../../core/log.js';
 export function watchMarkdownDir(
   dir: string,
   onChange: () => void,
-  o: { debounceMs: number; log: Logger; /** Which changed files count (default: Markdown). */ accept?: (file: string) => boolean },
+  /** `accept`: which changed files count (default: Markdown). */
+  o: { debounceMs: number; log: Logger; accept?: (file: string) => boolean },
 ): () => void {
   const accept = o.accept ?? ((file: string) => file.endsWith('.md'));
   let timer: NodeJS.Timeout | undefined;

@@ -44,13 +44,17 @@ export interface Ticket {
   card_chat_id: number | null;
   card_thread_id: number | null;
   updated_at: Date;
+  /** A stop word marked it (migration 120): first in the priority order (sla/priority.ts). */
+  urgent: boolean;
+  /** When it was first escalated (migration 120); the first-response risk sweep escalates a ticket once. */
+  escalated_at: Date | null;
   /** Bumped by every change (optimistic concurrency). */
   version: number;
   /** The customer's pseudonym every event of the ticket carries (bot/store/pseudonyms.ts, migration 140); null on older rows until their next event. */
   analytics_id?: number | null;
 }
 
-const TICKET_TIMES = ['created_at', 'first_response_at', 'first_response_due_at', 'resolution_due_at', 'resolved_at', 'updated_at'] as const;
+const TICKET_TIMES = ['created_at', 'first_response_at', 'first_response_due_at', 'resolution_due_at', 'resolved_at', 'updated_at', 'escalated_at'] as const;
 
 /** A ticket row that went through to_jsonb (timestamps as strings) back into a Ticket. */
 export function ticketFromJson(j: Record<string, unknown>): Ticket {

@@ -30,6 +30,8 @@ import { DeskError, isUniqueViolation } from './errors.js';
 
 export type ResolvedBy = 'agent' | 'kb' | 'auto_close' | 'customer';
 export type ReopenReason = 'agent' | 'followup' | 'customer';
+/** Why a ticket was escalated (ticket_escalated.reason). */
+export type EscalationReason = 'frt_risk' | 'needs_expert' | 'stop_word' | 'manual';
 
 /** What a change of an existing ticket was: resolved (by whom), reopened (why), or any other update (category, agent, queue, messages). */
 export type ChangeKind = { kind: 'updated' } | { kind: 'resolved'; by: ResolvedBy } | { kind: 'reopened'; reason: ReopenReason };
@@ -141,7 +143,13 @@ export class TicketService {
    * unique index on tickets(customer_id) WHERE status <> 'resolved' makes this
    * safe even when several processes race.
    */
-  async open(input: { customer: Customer; at: Date; language: string | null; messageId?: number; channel?: Channel }): Promise<{ ticket: Ticket; created: boolean }> {
+  async open(input: {
+    customer: Customer;
+    at: Date;
+    language: string | null;
+    messageId?: number;
+    channel?: Channel;
+  }): Promise<{ ticket: Ticket; created: boolean }> {
     const existing = await this.findOpen(input.customer.id);
     if (existing) return { ticket: existing, created: false };
     const { customer, at } = input;
@@ -195,7 +203,8 @@ export class TicketService {
       if (t.category !== null) throw new DeskError('category-already-set', { ticket: t.id });
       if (t.status === 'resolved') throw new DeskError('ticket-resolved', { ticket: t.id });
       const at = iso(eventTime(t, o.at));
-      const route = routeQueue({ isVip: o.isVip, category, defaultQueue: this.o.defaultQueue });
+      // An urgent ticket (a stop word sent it to its queue) stays there whatever the customer picks.
+      const route = t.urgent ? { queue: t.queue, reason: 'routing' as const } : routeQueue({ isVip: o.isVip, category, defaultQueue: this.o.defaultQueue });
       const due =
         route.queue === t.queue
           ? { firstResponseDueAt: t.first_response_due_at, resolutionDueAt: t.resolution_due_at }
@@ -303,32 +312,55 @@ export class TicketService {
     }
   }
 
-  /** Moves the ticket to another queue; deadlines are recomputed from the ticket's creation under the new queue's SLA. */
-  async escalate(ticketId: number, queue: string, o: { at: Date; agentId?: number }): Promise<Ticket> {
+  /**
+   * Moves the ticket to another queue; deadlines are recomputed from the ticket's creation under the new queue's SLA.
+   * `reason` (default manual) goes into ticket_escalated with the queue change; `urgent` also marks the ticket
+   * urgent (a stop word) — then staying in its queue is allowed, and a ticket still in intake leaves it (no
+   * category keyboard: it waits for an agent). The first escalation's time is kept (`escalated_at`).
+   */
+  async escalate(ticketId: number, queue: string, o: { at: Date; agentId?: number; reason?: EscalationReason; urgent?: boolean }): Promise<Ticket> {
     if (!this.o.sla.hasQueue(queue)) throw new DeskError('unknown-queue', { queue, queues: this.o.sla.queues().join(', ') });
     return this.change(
       ticketId,
       UPDATED,
       async (tx, t) => {
         if (t.status === 'resolved') throw new DeskError('ticket-resolved', { ticket: t.id });
-        if (t.queue === queue) throw new DeskError('same-queue', { queue });
-        const due = this.o.sla.deadlines(queue, t.created_at);
-        const next = await this.update(tx, t.id, { queue, first_response_due_at: due.firstResponseDueAt, resolution_due_at: due.resolutionDueAt });
-        return {
-          next,
-          events: [
-            {
-              type: 'queue_changed',
-              occurred_at: iso(eventTime(t, o.at)),
-              agent_id: o.agentId ?? t.agent_id,
-              from_queue: t.queue,
-              to_queue: queue,
-              reason: 'escalation',
-              first_response_due_at: iso(due.firstResponseDueAt),
-              resolution_due_at: iso(due.resolutionDueAt),
-            },
-          ],
-        };
+        if (t.queue === queue && (!o.urgent || t.urgent)) throw new DeskError('same-queue', { queue });
+        const at = eventTime(t, o.at);
+        const moved = t.queue !== queue;
+        const due = moved ? this.o.sla.deadlines(queue, t.created_at) : { firstResponseDueAt: t.first_response_due_at, resolutionDueAt: t.resolution_due_at };
+        const status: TicketStatus = o.urgent && t.status === 'new' ? 'waiting_agent' : t.status;
+        const next = await this.update(tx, t.id, {
+          queue,
+          first_response_due_at: due.firstResponseDueAt,
+          resolution_due_at: due.resolutionDueAt,
+          escalated_at: t.escalated_at ?? at,
+          ...(o.urgent ? { urgent: true, status, intake_state: 'done' as const } : {}),
+        });
+        const agent = o.agentId ?? t.agent_id;
+        const events: TicketEventInput[] = [];
+        if (moved)
+          events.push({
+            type: 'queue_changed',
+            occurred_at: iso(at),
+            agent_id: agent,
+            from_queue: t.queue,
+            to_queue: queue,
+            reason: 'escalation',
+            first_response_due_at: iso(due.firstResponseDueAt),
+            resolution_due_at: iso(due.resolutionDueAt),
+          });
+        events.push({
+          type: 'ticket_escalated',
+          occurred_at: iso(at),
+          agent_id: agent,
+          reason: o.reason ?? 'manual',
+          from_queue: t.queue,
+          to_queue: queue,
+          urgent: next.urgent,
+        });
+        if (status !== t.status) events.push({ type: 'status_changed', occurred_at: iso(at), agent_id: agent, from_status: t.status, to_status: status });
+        return { next, events };
       },
       o.agentId !== undefined ? { actorId: o.agentId, action: 'escalate', at: o.at } : undefined,
     );

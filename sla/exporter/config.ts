@@ -35,4 +35,5 @@ export const DEFAULT_FIRST_RESPONSE_TARGETS: ReadonlyMap<string, number> = new M
   ['L2', 30 * 60],
   ['VIP', 5 * 60],
   ['payments', 10 * 60],
+  ['security', 5 * 60],
 ]);

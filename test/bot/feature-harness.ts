@@ -4,6 +4,8 @@
  * test's own variables, the scheduler driven by the test (no polling), and
  * helpers to read what was published.
  */
+import type { Composer } from 'grammy';
+import type { BotContext } from '../../bot/context.js';
 import type { SandboxOptions } from '../../sandbox/index.js';
 import type { EventType, EventOf, SupportEvent } from '../../schemas/events.js';
 import { startHarness, type Harness } from './harness.js';
@@ -26,11 +28,17 @@ export interface FeatureHarness extends Harness {
 }
 
 export async function startFeatureHarness(
-  o: { env?: Record<string, string>; botEnv?: Record<string, string>; sandbox?: SandboxOptions } = {},
+  o: {
+    env?: Record<string, string>;
+    botEnv?: Record<string, string>;
+    sandbox?: SandboxOptions;
+    /** Composers besides the features (e.g. the alerts' /sla and Take: `() => [createAlertsComposer()]`). */
+    composers?: () => Composer<BotContext>[];
+  } = {},
 ): Promise<FeatureHarness> {
   let features: Features | undefined;
   const make = () => (features = createFeatures(loadFeaturesConfig({ ...o.env }), { manualScheduler: true, watchFiles: false }));
-  const h = await startHarness({ env: o.botEnv, sandbox: o.sandbox, features: make });
+  const h = await startHarness({ env: o.botEnv, sandbox: o.sandbox, features: make, ...(o.composers ? { composers: o.composers } : {}) });
   const fh = h as FeatureHarness;
   Object.defineProperty(fh, 'features', { get: () => features! });
   fh.runJobs = (at = new Date()) => features!.runtime.scheduler.runDue(at);

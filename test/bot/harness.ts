@@ -100,7 +100,13 @@ export function noFeatures(): NonNullable<DeskOptions['features']> {
 }
 
 export async function startHarness(
-  opts: { env?: Record<string, string>; sandbox?: SandboxOptions; persistSandbox?: boolean; features?: () => NonNullable<DeskOptions['features']> } = {},
+  opts: {
+    env?: Record<string, string>;
+    sandbox?: SandboxOptions;
+    persistSandbox?: boolean;
+    features?: () => NonNullable<DeskOptions['features']>;
+    composers?: () => NonNullable<DeskOptions['composers']>;
+  } = {},
 ): Promise<Harness> {
   const tmp = tmpDataDir('desk-e2e-');
   // The sandbox keeps its world in the desk's DATA_DIR, as under `npm start`.
@@ -121,7 +127,9 @@ export async function startHarness(
   let db = await open();
   // A fresh set per desk, as a restarted process would have.
   const features = opts.features ?? noFeatures;
-  let desk = await createDesk({ db, bus, config, apiRoot: sandbox.apiRoot, features: features() });
+  // Composers besides the features' (e.g. the alerts' /sla and Take), built anew per desk.
+  const composers = () => opts.composers?.() ?? [];
+  let desk = await createDesk({ db, bus, config, apiRoot: sandbox.apiRoot, features: features(), composers: composers() });
   await desk.start();
   const h: Harness = {
     bus,
@@ -148,7 +156,7 @@ export async function startHarness(
         client = new SandboxClient(sandbox.url);
       }
       db = await open();
-      desk = await createDesk({ db, bus, config, apiRoot: sandbox.apiRoot, features: features() });
+      desk = await createDesk({ db, bus, config, apiRoot: sandbox.apiRoot, features: features(), composers: composers() });
       await desk.start();
     },
     async settle() {

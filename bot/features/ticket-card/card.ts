@@ -13,6 +13,8 @@ import { heldForAgents } from '../antispam/held.js';
 import type { Customer, Ticket } from '../../store/types.js';
 import { isHarmlessEditError, isThreadGone } from '../../telegram/errors.js';
 import { escapeHtml, formatInstant } from '../../telegram/present.js';
+import { addExpertButton } from '../urgent/escalate.js';
+import { cardPriorityLine } from '../urgent/next-up.js';
 
 /** `held`: the newcomer's links and media waiting for an agent (heldForAgents). */
 export function cardKeyboard(desk: Desk, ticket: Ticket, held = 0): InlineKeyboard {
@@ -21,6 +23,8 @@ export function cardKeyboard(desk: Desk, ticket: Ticket, held = 0): InlineKeyboa
     ticket.status === 'resolved'
       ? new InlineKeyboard().text(t('agent-button-reopen'), `desk:reopen:${ticket.id}`)
       : new InlineKeyboard().text(t('agent-button-take'), `desk:take:${ticket.id}`).text(t('agent-button-resolve'), `desk:resolve:${ticket.id}`);
+  // A queue that escalates (SLA_TARGETS ">L2"): an agent can hand the ticket to an expert (features/urgent/).
+  addExpertButton(keyboard, desk, ticket);
   return held > 0 ? keyboard.row().text(t('agent-button-release', { count: held }), `desk:release:${ticket.id}`) : keyboard;
 }
 
@@ -36,7 +40,9 @@ export async function renderCard(desk: Desk, ticket: Ticket, customer: Customer,
   const category = desk.config.categories.find((c) => c.key === ticket.category)?.label ?? ticket.category;
   let agent = t('agent-card-none');
   if (ticket.agent_id !== null) agent = `<a href="tg://user?id=${ticket.agent_id}">${ticket.agent_id}</a>`;
-  return t('agent-card', {
+  // Urgent or not, and the ticket's place in the priority order when the card was drawn (features/urgent/).
+  const priority = await cardPriorityLine(desk, ticket);
+  const card = t('agent-card', {
     number: ticket.id,
     customer: escapeHtml([customer.first_name, customer.last_name].filter(Boolean).join(' ') || '—'),
     username: customer.username ? ` (@${escapeHtml(customer.username)})` : '',
@@ -51,6 +57,7 @@ export async function renderCard(desk: Desk, ticket: Ticket, customer: Customer,
     history: escapeHtml(history),
     held: held > 0 ? `\n${t('agent-card-held', { count: held })}` : '',
   });
+  return priority ? `${card}\n${priority}` : card;
 }
 
 /**
@@ -157,6 +164,7 @@ export async function refreshCard(desk: Desk, ticket: Ticket, customer: Customer
 export function cardChanged(prev: Ticket, next: Ticket): boolean {
   return (
     prev.queue !== next.queue ||
+    prev.urgent !== next.urgent ||
     prev.category !== next.category ||
     prev.agent_id !== next.agent_id ||
     (prev.status === 'resolved') !== (next.status === 'resolved') ||

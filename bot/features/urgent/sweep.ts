@@ -1,0 +1,133 @@
+/**
+ * The SLA sweep, run on every tick of the feature scheduler (bot/scheduler):
+ *  1. automatic escalation — an open ticket of a queue with an escalation target (SLA_TARGETS "L1=…>L2"),
+ *     nobody's yet (new or waiting_agent, no agent), without a first response, whose deadline is within
+ *     ESCALATION_LEAD, never escalated before: moves to the target once (ticket_escalated, reason frt_risk, in
+ *     the queue change's transaction; `escalated_at` keeps it from moving twice), and the customer is told;
+ *  2. sla_warning / sla_breached for the first response (warning SLA_IMMINENT_WINDOW before, as the alerts')
+ *     and the resolution (warning SLA_RESOLUTION_WARNING before): once per ticket, kind and notice — the
+ *     sla_notices row and the event are written in one transaction, a second insert changes nothing, so
+ *     neither a restart nor a second process emits one twice; a ticket first seen past its deadline gets
+ *     the breach only;
+ *  3. the resolution's pre-breach warning also goes to the escalation chat, one message per sweep that found
+ *     any (the first response's comes from Prometheus' SlaFirstResponseImminent alert).
+ * Every query is bounded (BATCH) and served by the open-ticket indexes (migrations 040, 120).
+ */
+import { loadMonitoringConfig } from '../../../sla/exporter/config.js';
+import { loadAlertsConfig } from '../../alerts/config.js';
+import type { Desk } from '../../context.js';
+import { withoutPersonalData } from '../../error-boundary.js';
+import type { FeaturesConfig } from '../../runtime/config.js';
+import type { Ticket } from '../../store/types.js';
+import { formatInstant, topicLink } from '../../telegram/present.js';
+import { unlessRefused } from '../../tickets/errors.js';
+import { tellEscalated } from './escalate.js';
+
+const BATCH = 100;
+
+type Notice = { kind: 'first_response' | 'resolution'; notice: 'warning' | 'breached' };
+
+export async function sweepSla(desk: Desk, now: Date, config: Pick<FeaturesConfig, 'escalationLeadSeconds' | 'resolutionWarningSeconds'>): Promise<void> {
+  await escalateAtRisk(desk, now, config.escalationLeadSeconds);
+  const warned = await emitNotices(desk, now, loadMonitoringConfig().SLA_IMMINENT_WINDOW, config.resolutionWarningSeconds);
+  if (warned.length) await postResolutionWarning(desk, warned, now);
+}
+
+async function escalateAtRisk(desk: Desk, now: Date, leadSeconds: number): Promise<void> {
+  if (leadSeconds <= 0) return;
+  const queues = desk.sla.queues().filter((q) => desk.sla.escalationTarget(q));
+  if (!queues.length) return;
+  const due = await desk.db.query<Ticket>(
+    `SELECT * FROM tickets
+     WHERE status IN ('new', 'waiting_agent') AND agent_id IS NULL AND first_response_at IS NULL AND escalated_at IS NULL
+       AND queue = ANY($1::text[]) AND first_response_due_at <= $2
+     ORDER BY first_response_due_at, id LIMIT ${BATCH}`,
+    [queues, new Date(now.getTime() + leadSeconds * 1000)],
+  );
+  for (const t of due.rows) {
+    const target = desk.sla.escalationTarget(t.queue)!;
+    // Raced by an agent (taken, answered, resolved) or another process: refused, nothing to tell.
+    const moved = await unlessRefused(desk.tickets.escalate(t.id, target, { at: now, reason: 'frt_risk' }));
+    if (!moved || moved.escalated_at?.getTime() !== now.getTime()) continue;
+    await tellEscalated(desk, moved, now).catch((err: unknown) =>
+      desk.log.error({ err: withoutPersonalData(err), ticket: t.id }, 'could not tell the customer of the escalation'),
+    );
+    await desk.relay
+      .sendToTopic(moved.customer_id, desk.agentText('urgent-auto-escalated-note', { number: moved.id, from: t.queue, to: moved.queue }))
+      .catch(() => undefined);
+  }
+}
+
+/** Writes the due notices; returns the tickets that got their resolution warning now. */
+async function emitNotices(desk: Desk, now: Date, frWindowSeconds: number, resWindowSeconds: number): Promise<Ticket[]> {
+  const soon = (s: number) => new Date(now.getTime() + s * 1000);
+  const checks: Array<Notice & { where: string; params: unknown[] }> = [
+    { kind: 'first_response', notice: 'breached', where: 'first_response_at IS NULL AND first_response_due_at <= $1', params: [now] },
+    {
+      kind: 'first_response',
+      notice: 'warning',
+      where: 'first_response_at IS NULL AND first_response_due_at > $1 AND first_response_due_at <= $2',
+      params: [now, soon(frWindowSeconds)],
+    },
+    { kind: 'resolution', notice: 'breached', where: 'resolution_due_at <= $1', params: [now] },
+    { kind: 'resolution', notice: 'warning', where: 'resolution_due_at > $1 AND resolution_due_at <= $2', params: [now, soon(resWindowSeconds)] },
+  ];
+  const warned: Ticket[] = [];
+  for (const c of checks) {
+    const n = c.params.length;
+    const candidates = await desk.db.query<Ticket>(
+      `SELECT t.* FROM tickets t
+       WHERE t.status <> 'resolved' AND ${c.where}
+         AND NOT EXISTS (SELECT 1 FROM sla_notices s WHERE s.ticket_id = t.id AND s.sla_kind = $${n + 1} AND s.notice = $${n + 2})
+       ORDER BY t.id LIMIT ${BATCH}`,
+      [...c.params, c.kind, c.notice],
+    );
+    for (const t of candidates.rows) {
+      // A breach first seen now: its warning is moot (never emitted later: the row says it was due).
+      const due = c.kind === 'first_response' ? t.first_response_due_at : t.resolution_due_at;
+      const wrote = await desk.db.transaction(async (tx) => {
+        const rows = await tx.query<{ notice: string }>(
+          `INSERT INTO sla_notices (ticket_id, sla_kind, notice, due_at) VALUES ($1, $2, $3, $4)${c.notice === 'breached' ? `, ($1, $2, 'warning', $4)` : ''}
+           ON CONFLICT DO NOTHING RETURNING notice`,
+          [t.id, c.kind, c.notice, due],
+        );
+        if (!rows.rows.some((r) => r.notice === c.notice)) return false;
+        await desk.outbox.appendForTicket(tx, t, [
+          { type: c.notice === 'warning' ? 'sla_warning' : 'sla_breached', occurred_at: now.toISOString(), sla_kind: c.kind, due_at: due.toISOString() },
+        ]);
+        return true;
+      });
+      if (wrote && c.kind === 'resolution' && c.notice === 'warning') warned.push(t);
+    }
+  }
+  return warned;
+}
+
+async function postResolutionWarning(desk: Desk, tickets: Ticket[], now: Date): Promise<void> {
+  try {
+    const cfg = loadAlertsConfig();
+    const threads = new Map(
+      (
+        await desk.db.query<{ id: number; thread_id: number | null }>('SELECT id, thread_id FROM customers WHERE id = ANY($1::bigint[])', [
+          tickets.map((t) => t.customer_id),
+        ])
+      ).rows.map((r) => [Number(r.id), r.thread_id]),
+    );
+    const lines = tickets.map((t) => {
+      const thread = threads.get(Number(t.customer_id));
+      const ref = thread ? `<a href="${topicLink(desk.config.supportChatId, thread)}">#${t.id}</a>` : `#${t.id}`;
+      return desk.agentText('urgent-resolution-warning-line', {
+        ticket: ref,
+        queue: t.queue,
+        due: formatInstant(t.resolution_due_at, desk.sla.calendar(t.queue)?.zone),
+      });
+    });
+    await desk.api.sendMessage(cfg.ESCALATION_CHAT_ID, [desk.agentText('urgent-resolution-warning', { count: tickets.length }), ...lines].join('\n'), {
+      parse_mode: 'HTML',
+      link_preview_options: { is_disabled: true },
+      ...(cfg.ESCALATION_THREAD_ID ? { message_thread_id: cfg.ESCALATION_THREAD_ID } : {}),
+    });
+  } catch (err) {
+    desk.log.error({ err: withoutPersonalData(err), tickets: tickets.length, at: now.toISOString() }, 'resolution warning could not be posted');
+  }
+}
