@@ -7,7 +7,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api, ApiError, type Meta, type Settings } from './api.js';
 import { applyLanguage, asLang, deviceZone, type I18n, type Lang, makeI18n, validZone } from './i18n.js';
 import { ArticlePage, HelpPage } from './pages/help.js';
-import { NewRequestPage } from './pages/new-request.js';
+import { NewRequestPage, SolvedPage } from './pages/new-request.js';
 import { RequestsPage } from './pages/requests.js';
 import { SettingsPage } from './pages/settings.js';
 import { TicketPage } from './pages/ticket.js';
@@ -59,6 +59,8 @@ function Routed({ route }: { route: Route }) {
       return <ArticlePage id={route.id} />;
     case 'settings':
       return <SettingsPage />;
+    case 'solved':
+      return <SolvedPage />;
   }
 }
 

@@ -8,6 +8,7 @@ export type Route =
   | { page: 'requests' }
   | { page: 'ticket'; number: number }
   | { page: 'new'; article?: string; category?: string }
+  | { page: 'solved' }
   | { page: 'help' }
   | { page: 'article'; id: string }
   | { page: 'settings' };
@@ -27,6 +28,8 @@ export function parseRoute(hash: string): Route {
       return parts[1] ? { page: 'article', id: parts[1] } : { page: 'help' };
     case 'settings':
       return { page: 'settings' };
+    case 'solved':
+      return { page: 'solved' };
     default:
       return { page: 'requests' };
   }
@@ -54,6 +57,7 @@ export function href(route: Route): string {
 export function tabOf(route: Route): Tab {
   if (route.page === 'ticket') return 'requests';
   if (route.page === 'article') return 'help';
+  if (route.page === 'solved') return 'new';
   return route.page;
 }
 

@@ -63,7 +63,7 @@ export function NewRequestPage({ article, category: preset }: { article?: string
   const [category, setCategory] = useState(preset ?? draft?.category ?? '');
   const [text, setText] = useState(draft?.text ?? '');
   const [touched, setTouched] = useState(false);
-  const [state, setState] = useState<'idle' | 'busy' | 'deflected' | { error: unknown }>('idle');
+  const [state, setState] = useState<'idle' | 'busy' | { error: unknown }>('idle');
   const { hits } = useSearch(text.trim().length >= 8 ? text : '');
 
   // "Ask a human about this article": the text starts with the article's title.
@@ -106,24 +106,15 @@ export function NewRequestPage({ article, category: preset }: { article?: string
       // the customer is helped either way; the count is the server's business
     }
     sessionStorage.removeItem(DRAFT_KEY);
-    setState('deflected');
+    navigate({ page: 'solved' }, true);
   };
-  const inTelegram = useMainButton(
-    state === 'deflected'
-      ? undefined
-      : { text: i18n.t(state === 'busy' ? 'sending' : 'send_request'), onClick: submit, enabled: state !== 'busy', busy: state === 'busy' },
-  );
+  const inTelegram = useMainButton({
+    text: i18n.t(state === 'busy' ? 'sending' : 'send_request'),
+    onClick: submit,
+    enabled: state !== 'busy',
+    busy: state === 'busy',
+  });
 
-  if (state === 'deflected') {
-    return (
-      <Page id="deflected" title={i18n.t('deflected_title')}>
-        <p>{i18n.t('deflected_text')}</p>
-        <a class="button" href={href({ page: 'requests' })}>
-          {i18n.t('nav_requests')}
-        </a>
-      </Page>
-    );
-  }
   const suggestions = hits?.slice(0, 3) ?? [];
   return (
     <Page id="new" title={i18n.t('new_title')}>
@@ -190,6 +181,19 @@ export function NewRequestPage({ article, category: preset }: { article?: string
           </button>
         )}
       </form>
+    </Page>
+  );
+}
+
+/** After "Solved by this article": no request was sent (the server counted the self-service resolution). */
+export function SolvedPage() {
+  const { i18n } = useApp();
+  return (
+    <Page id="deflected" title={i18n.t('deflected_title')}>
+      <p>{i18n.t('deflected_text')}</p>
+      <a class="button" href={href({ page: 'requests' })}>
+        {i18n.t('nav_requests')}
+      </a>
     </Page>
   );
 }
