@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { metricsTable, metricsTableWithViews, withMetricsTable } from '../analytics/docs.js';
 import type { MetricDefinition } from '../analytics/metric.js';
 import { METRICS, type MetricValues, type Registry } from '../analytics/registry.js';
+import { SELFSERVICE } from '../analytics/selfservice.js';
 import { DEFAULT_SLA_TARGETS, parseSlaTargets, type SlaTarget } from '../sla/policy.js';
 import { loadDashboardConfig } from '../dashboard/config.js';
 import { DASHBOARDS, dashboardJson } from '../grafana/dashboards.js';
@@ -77,7 +78,8 @@ export function metricDocs(): { path: string; current: string; wanted: string }[
   return [
     { path: 'README.md', current: readme, wanted: withMetricsTable(readme, metricsTable(), 'README.md') },
     { path: 'dashboard/README.md', current: dashboardReadme, wanted: withMetricsTable(dashboardReadme, metricsTableWithViews(), 'dashboard/README.md') },
-    { path: WEB_METRIC_LIST, current: read(WEB_METRIC_LIST), wanted: webMetricList() },
+    // The tiles show the Mini App's self-service metrics too (their own registry and endpoint, /selfservice).
+    { path: WEB_METRIC_LIST, current: read(WEB_METRIC_LIST), wanted: webMetricList(METRICS.with(...SELFSERVICE.metrics)) },
     ...(Object.keys(DASHBOARDS) as (keyof typeof DASHBOARDS)[]).map((name) => {
       const path = `grafana/dashboards/${name}.json`;
       return { path, current: read(path), wanted: dashboardJson(name) };

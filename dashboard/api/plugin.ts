@@ -25,6 +25,7 @@ import { configuredDimensions } from './dimensions.js';
 import { experimentRoutes } from './experiments.js';
 import { loadExperimentsConfig } from '../../analytics/experiments/config.js';
 import { METRICS, type MetricValues, type Registry } from '../../analytics/registry.js';
+import { SELFSERVICE, selfServiceSummary } from '../../analytics/selfservice.js';
 import type { BreakdownDimension } from '../../analytics/ticket-facts.js';
 import { AGENT_ID_REASON, BadRequest, checkBucketCount, parseFilter, parseRange, parseTimeZone } from './params.js';
 import * as q from './queries.js';
@@ -180,6 +181,19 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
         async (req, reply) => {
           const m = await q.summary(timed('summary'), parseRange(req.query), parseFilter(req.query), now(), metrics);
           return wantsCsv(req) ? sendCsv(reply, 'summary', [m], fields) : m;
+        },
+      );
+
+      api.get<{ Querystring: Static<typeof S.SelfServiceQuery> }>(
+        '/selfservice',
+        route(
+          { querystring: S.SelfServiceQuery, response: { 200: S.SelfServiceSchema } },
+          'What customers did in the Mini App in [from, to): app opens, articles read, helpful answers, deflections (by the time they acted)',
+          true,
+        ),
+        async (req, reply) => {
+          const m = await selfServiceSummary(timed('selfservice'), parseRange(req.query));
+          return wantsCsv(req) ? sendCsv(reply, 'selfservice', [m], SELFSERVICE.keys) : m;
         },
       );
 

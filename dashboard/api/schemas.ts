@@ -6,6 +6,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { MetricDefinition, Unit } from '../../analytics/metric.js';
 import { METRICS, type MetricField, type MetricValues, type Registry } from '../../analytics/registry.js';
+import { SELFSERVICE } from '../../analytics/selfservice.js';
 import { BREAKDOWN_DIMENSIONS } from '../../analytics/ticket-facts.js';
 import { FRT_BUCKETS } from './queries.js';
 
@@ -99,6 +100,17 @@ export function metricSchemas<V extends MetricValues>(metrics: Registry<V>) {
 export type MetricSchemas = ReturnType<typeof metricSchemas>;
 
 export const DEFAULT_METRIC_SCHEMAS = metricSchemas(METRICS);
+
+/** The Mini App's self-service metrics (analytics/selfservice.ts): by the events' time, no ticket filters. */
+export const SelfServiceQuery = Type.Object(
+  { from: Instant('Start of the period (the time customers acted, inclusive)'), to: Instant('End of the period (exclusive)'), format: Format },
+  { additionalProperties: false },
+);
+export const SelfServiceSchema = Type.Object(Object.fromEntries(SELFSERVICE.metrics.map((d) => [d.key, metricProperty(d)])), {
+  $id: 'SelfServiceMetrics',
+  additionalProperties: false,
+  description: 'What customers did in the Mini App that is no ticket; rates are fractions 0–1',
+});
 export const MetricName = DEFAULT_METRIC_SCHEMAS.MetricName as ReturnType<typeof StringEnum<readonly MetricField[]>>;
 export const { MetricsSchema, BreakdownRowSchema, TimeseriesQuery, TimeseriesSchema } = DEFAULT_METRIC_SCHEMAS;
 export const HeatmapSchema = Type.Object({

@@ -32,6 +32,7 @@ export const ticketSpec = (id: number): fc.Arbitrary<TicketSpec> =>
     csat: fc.array(fc.record({ at: minutes(4000), score: fc.integer({ min: 1, max: 5 }) }), { maxLength: 3 }),
     npsSurveyAt: fc.option(minutes(3000), { nil: null }),
     nps: fc.array(fc.record({ at: minutes(4000), score: fc.integer({ min: 0, max: 10 }) }), { maxLength: 2 }),
+    channel: fc.constantFrom(undefined, 'chat' as const, 'app' as const),
   });
 
 /** 1–25 tickets with ids 1..n. */

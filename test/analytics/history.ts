@@ -39,6 +39,8 @@ export interface TicketSpec {
   csat: { at: number; score: number }[];
   npsSurveyAt: number | null;
   nps: { at: number; score: number }[];
+  /** where ticket_opened says it was opened: the Mini App or the chat (absent: not said, the chat) */
+  channel?: 'app' | 'chat';
 }
 
 /** A ticket that only opens, in L1 with the default deadlines: tests spell out whatever else happens to it. */
@@ -94,6 +96,7 @@ export function ticketEvents(t: TicketSpec): SupportEvent[] {
         first_response_due_at: iso(t.createdAt + t.frDueMin * MIN),
         resolution_due_at: iso(t.createdAt + t.resDueMin * MIN),
         is_repeat_contact: false,
+        ...(t.channel ? { channel: t.channel } : {}),
       }),
     });
   if (t.category) {
@@ -277,7 +280,52 @@ export function seededDesk(o: { tickets: number; days: number; end: number; seed
       csat: surveyed && r() < 0.6 ? [{ at: last + 2, score: good ? 4 + Math.round(r()) : 1 + Math.floor(r() * 3) }] : [],
       npsSurveyAt: surveyed && r() < 0.5 ? last + 3 : null,
       nps: surveyed && r() < 0.3 ? [{ at: last + 4, score: good ? 7 + Math.floor(r() * 4) : Math.floor(r() * 7) }] : [],
+      // three in ten from the Mini App's new-request form (by id: the random stream stays what it was)
+      ...(((o.firstId ?? 1) + i) % 10 < 3 ? { channel: 'app' as const } : {}),
     });
   }
   return specs;
+}
+
+/**
+ * What the customers of a desk did in the Mini App besides its tickets, made up
+ * from the tickets opened there: each opened the app, read an article and said
+ * whether it helped (three in four yes) before sending; and for every two such
+ * tickets another customer's request was solved by an article before it was
+ * sent (a deflection). Events with no ticket, as bot/miniapp/api writes them.
+ */
+export function appActivity(specs: readonly TicketSpec[]): SupportEvent[] {
+  const out: SupportEvent[] = [];
+  const ev = (customer: number, at: number, body: Record<string, unknown>) =>
+    out.push(
+      assertEvent({
+        event_id: nextEventId(),
+        schema_version: 1,
+        occurred_at: iso(at),
+        emitted_at: iso(at),
+        ticket_id: null,
+        ticket_created_at: null,
+        customer_id: customer,
+        agent_id: null,
+        queue: null,
+        category: null,
+        language: 'en',
+        ...body,
+      }),
+    );
+  const articles = ['refunds', 'payment-failed', 'delivery-status', 'password-reset'];
+  specs
+    .filter((t) => t.channel === 'app')
+    .forEach((t, k) => {
+      const article = articles[k % articles.length]!;
+      ev(t.customer, t.createdAt - 3 * MIN, { type: 'app_opened', entry: k % 3 === 0 ? 'menu' : 'other' });
+      ev(t.customer, t.createdAt - 2 * MIN, { type: 'kb_article_viewed', kb_article_id: article, channel: 'app' });
+      ev(t.customer, t.createdAt - MIN, { type: 'kb_article_helpful', kb_article_id: article, helpful: k % 4 !== 0, channel: 'app' });
+      if (k % 2 === 0) {
+        const other = t.customer + 1_000_000;
+        ev(other, t.createdAt - 5 * MIN, { type: 'app_opened', entry: 'menu' });
+        ev(other, t.createdAt - 4 * MIN, { type: 'kb_outcome', kb_article_id: article, outcome: 'solved', channel: 'app' });
+      }
+    });
+  return out;
 }

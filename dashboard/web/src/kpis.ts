@@ -68,6 +68,22 @@ export const TILES: Tile[] = [
   { id: 'sla-fr', metric: 'sla_first_response_met_rate', value: (m) => pct(v(m, 'sla_first_response_met_rate'), 1), sub: () => 'deadlines met' },
   { id: 'sla-res', metric: 'sla_resolution_met_rate', value: (m) => pct(v(m, 'sla_resolution_met_rate'), 1), sub: () => 'deadlines met' },
   { id: 'nps', metric: 'nps', value: (m) => signed(v(m, 'nps')), sub: (m) => `${num(v(m, 'nps_responses'))} responses` },
+  {
+    id: 'channel',
+    metric: 'app_ticket_share',
+    value: (m) => pct(v(m, 'app_ticket_share')),
+    sub: (m) => {
+      const all = v(m, 'tickets_created');
+      const app = v(m, 'app_tickets');
+      return `${num(app)} from the app · ${num(all === null || app === null ? null : all - app)} by chat · ${num(v(m, 'app_opens'))} app opens`;
+    },
+  },
+  {
+    id: 'deflection',
+    metric: 'deflection_rate',
+    value: (m) => pct(v(m, 'deflection_rate')),
+    sub: (m) => `${num(v(m, 'kb_deflections'))} solved by an article before sending · ${pct(v(m, 'kb_helpful_rate'))} say articles helped`,
+  },
 ];
 
 const BADGE: Record<Status, string> = { good: 'on target', warn: 'near target', bad: 'off target', neutral: 'no data' };

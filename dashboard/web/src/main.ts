@@ -145,7 +145,16 @@ async function loadAll(): Promise<void> {
 
   const results = await Promise.all([
     panel(
-      () => getJson<Metrics>('summary', at(), signal),
+      // The tiles' tickets metrics, and the Mini App's self-service ones (by the time customers acted; no ticket filters apply).
+      () =>
+        Promise.all([
+          getJson<Metrics>('summary', at(), signal),
+          // A failed self-service request leaves its tiles without data, not the others.
+          getJson<Metrics>('selfservice', apiRange(filters, now), signal).catch((e: unknown) => {
+            if (signal.aborted) throw e;
+            return {};
+          }),
+        ]).then(([m, self]) => ({ ...m, ...self })),
       (m) => gen === generation && renderKpis($('kpis'), m),
       () => gen === generation && renderKpis($('kpis'), null),
     ),

@@ -39,6 +39,11 @@ export const METRIC_INFO = {
   known_issue_replies: {"title":"Known-issue replies","meaning":"Tickets created in the period that got the automatic \"known issue\" reply (a new ticket about an open incident).","unit":"count","better":"neither"},
   app_tickets: {"title":"Tickets from the app","meaning":"Tickets created in the period from the Mini App's new-request form (the rest came as messages to the bot).","unit":"count","better":"neither"},
   app_ticket_share: {"title":"Opened in the app","meaning":"Tickets created from the Mini App ÷ tickets created (the channel split: the rest came through the chat).","unit":"ratio","better":"neither"},
+  app_opens: {"title":"App opens","meaning":"Times customers opened the Mini App in the period (menu button, a ticket or article link, any other launch).","unit":"count","better":"neither"},
+  kb_article_views: {"title":"Articles read","meaning":"Knowledge-base articles customers opened in the Mini App in the period.","unit":"count","better":"neither"},
+  kb_helpful_rate: {"title":"Articles helpful","meaning":"Of the customers' answers to \"Did this help?\" under an article (the latest per customer and article, given in the period), the share \"yes\".","unit":"ratio","better":"higher"},
+  kb_deflections: {"title":"Solved by an article","meaning":"Requests the Mini App never sent: the customer tapped \"Solved by this article\" while writing one.","unit":"count","better":"higher"},
+  deflection_rate: {"title":"Deflection","meaning":"Requests started in the Mini App that an article solved before a ticket was sent ÷ (those + tickets created in the app).","unit":"ratio","better":"higher"},
 } as const satisfies Record<string, MetricInfo>;
 
 export type MetricKey = keyof typeof METRIC_INFO;
