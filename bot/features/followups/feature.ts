@@ -14,6 +14,7 @@ import type { TicketResolvedHookEvent } from '../../hooks.js';
 import type { Ticket } from '../../store/types.js';
 import { unlessRefused } from '../../tickets/errors.js';
 import { nextAllowed } from '../../runtime/quiet-hours.js';
+import { quietHoursFor, readPrefs } from '../../store/customer-prefs.js';
 import type { FeatureRuntime } from '../../runtime/runtime.js';
 import type { Job } from '../../scheduler/scheduler.js';
 import { customerText } from '../../telegram/present.js';
@@ -32,9 +33,12 @@ export function followupsFeature(rt: FeatureRuntime): {
 } {
   const cfg = rt.config;
 
-  const onResolved = async ({ ticket, by }: TicketResolvedHookEvent): Promise<void> => {
+  /** The quiet hours that hold this customer's follow-up: their own, in their time zone (Mini App settings), else the desk's. */
+  const quietFor = async (desk: Desk, customerId: number) => quietHoursFor(await readPrefs(desk.db, customerId), cfg.quietHours);
+
+  const onResolved = async ({ ticket, by }: TicketResolvedHookEvent, desk: Desk): Promise<void> => {
     if (by !== 'agent' || cfg.followupDelaySeconds <= 0 || !ticket.resolved_at) return;
-    const due = nextAllowed(cfg.quietHours, new Date(ticket.resolved_at.getTime() + cfg.followupDelaySeconds * 1000));
+    const due = nextAllowed(await quietFor(desk, ticket.customer_id), new Date(ticket.resolved_at.getTime() + cfg.followupDelaySeconds * 1000));
     await rt.scheduler.schedule({
       kind: FOLLOWUP_JOB,
       // One follow-up per resolution: a ticket resolved again after a reopen gets its own.
@@ -55,7 +59,7 @@ export function followupsFeature(rt: FeatureRuntime): {
     const ticket = job.ticket_id === null ? undefined : await desk.tickets.get(job.ticket_id);
     // Reopened (or resolved again later) since: this follow-up is stale.
     if (ticket?.status !== 'resolved' || ticket.resolved_at?.toISOString() !== payload.resolvedAt) return;
-    const allowed = nextAllowed(cfg.quietHours, now);
+    const allowed = nextAllowed(await quietFor(desk, ticket.customer_id), now);
     if (allowed > now) return { retryAt: allowed };
     const customer = await desk.customers.get(ticket.customer_id);
     if (!customer || customer.banned || customer.blocked_bot) return;

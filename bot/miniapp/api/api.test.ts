@@ -29,7 +29,7 @@ afterAll(async () => {
 
 /** The customer's launch data, as the sandbox signs it when they open the app. */
 const tma = async (userId: number, start_param?: string) => `tma ${(await h.client.openWebApp(userId, start_param ? { start_param } : {})).init_data}`;
-const call = async (userId: number, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) => {
+const call = async (userId: number, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: Record<string, unknown>) => {
   const res = await app.inject({ method, url: `/app/api${url}`, headers: { authorization: await tma(userId) }, ...(payload !== undefined ? { payload } : {}) });
   // biome-ignore lint/suspicious/noExplicitAny: the answers' JSON, read field by field by the assertions
   return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as Record<string, any>) : {} };
@@ -117,7 +117,8 @@ describe('my requests', () => {
     const thread = await h.thread(C);
     await h.client.waitForChatMessage(SUPPORT, `📱 My card payment failed twice`, { threadId: thread });
     const receipt = await h.client.waitForCustomerMessage(C, new RegExp(`#${number}`));
-    const track = receipt.reply_markup?.inline_keyboard?.flat().find((b) => 'web_app' in b) as { web_app: { url: string } } | undefined;
+    const rows = receipt.reply_markup?.inline_keyboard as Array<Array<Record<string, unknown>>> | undefined;
+    const track = rows?.flat().find((b) => 'web_app' in b) as { web_app: { url: string } } | undefined;
     expect(track?.web_app.url).toBe(`${APP_URL}?startapp=ticket-${number}`);
     const t = (await h.db.query<{ category: string; queue: string; card_message_id: number | null }>('SELECT * FROM tickets WHERE id = $1', [number])).rows[0]!;
     expect(t).toMatchObject({ category: 'payment', queue: 'payments' });
@@ -262,5 +263,21 @@ describe('settings and meta', () => {
     for (let i = 0; i < 3; i++) codes.push((await limited.inject({ method: 'GET', url: '/app/api/settings', headers: { authorization: auth } })).statusCode);
     expect(codes).toEqual([200, 200, 429]);
     await limited.close();
+  });
+});
+
+describe('privacy', () => {
+  it('exports the caller’s data as JSON and deletes it (the conversation goes with it)', async () => {
+    const C = 8501;
+    await h.client.sendCustomerMessage(C, { text: 'hello, a question about my invoice', first_name: 'Del' });
+    await h.client.waitForCustomerMessage(C, /#\d+/);
+    await h.settle();
+    const exported = await app.inject({ method: 'GET', url: '/app/api/me/export', headers: { authorization: await tma(C) } });
+    expect(exported.statusCode).toBe(200);
+    expect(exported.headers['content-disposition']).toMatch(/attachment/);
+    expect(JSON.stringify(exported.json())).toContain('hello, a question about my invoice');
+    const auth = await tma(C);
+    expect((await app.inject({ method: 'DELETE', url: '/app/api/me', headers: { authorization: auth } })).statusCode).toBe(200);
+    expect((await h.db.query('SELECT 1 FROM ticket_messages WHERE customer_id = $1', [C])).rows).toEqual([]);
   });
 });

@@ -1,13 +1,14 @@
 /**
  * The customer's settings (language, time zone, quiet hours, notifications), what the app needs to know
  * (categories from the routing configuration the bot uses, languages), the app_opened event, and the
- * privacy routes (export, deletion: bot/store/privacy.ts, the privacy feature's).
+ * privacy routes (export and deletion: bot/store/privacy.ts, the privacy feature's).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { IANAZone } from 'luxon';
 import { KB_QUERY_MAX_CHARS } from '../../features/kb/search.js';
 import { readPrefs, writePrefs } from '../../store/customer-prefs.js';
+import { eraseCustomer, exportCustomerData } from '../../store/privacy.js';
 import type { Customer } from '../../store/types.js';
 import { customerLocale } from '../../telegram/present.js';
 import { callerOf } from '../auth.js';
@@ -21,20 +22,6 @@ const LANGUAGES: Record<string, { name: string; rtl: boolean }> = {
   ru: { name: 'Русский', rtl: false },
   fa: { name: 'فارسی', rtl: true },
 };
-
-/** What the privacy feature provides (bot/store/privacy.ts); loaded when first asked, so the API works before it exists. */
-interface Privacy {
-  exportCustomerData(db: AppApiContext['desk']['db'], customerId: number): Promise<Record<string, unknown>>;
-  eraseCustomer(db: AppApiContext['desk']['db'], customerId: number): Promise<void>;
-}
-const PRIVACY_MODULE = '../../store/privacy.js';
-async function privacy(): Promise<Privacy> {
-  try {
-    return (await import(/* @vite-ignore */ PRIVACY_MODULE)) as Privacy;
-  } catch {
-    throw new AppError(503, 'data export and deletion are not available on this desk yet');
-  }
-}
 
 async function settingsOf(c: AppApiContext, customer: Customer): Promise<S.Settings> {
   const p = await readPrefs(c.desk.db, customer.id);
@@ -121,7 +108,7 @@ export function settingsRoutes(api: FastifyInstance, c: AppApiContext, o: { botU
 
   api.get('/me/export', { schema: { summary: 'Everything the desk keeps about the caller, as JSON' } }, async (req, reply) => {
     const { customer } = callerOf(req);
-    const data = await (await privacy()).exportCustomerData(desk.db, customer.id);
+    const data = await exportCustomerData(desk.db, customer.id);
     return reply.header('content-disposition', 'attachment; filename="my-support-data.json"').send(data);
   });
 
@@ -130,7 +117,7 @@ export function settingsRoutes(api: FastifyInstance, c: AppApiContext, o: { botU
     { schema: { summary: "Delete the caller's personal data (messages, names, notes); analytics stay anonymous", response: { 200: S.Accepted } } },
     async (req) => {
       const { customer } = callerOf(req);
-      await (await privacy()).eraseCustomer(desk.db, customer.id);
+      await eraseCustomer(desk.db, customer.id, { outbox: desk.outbox, sla: desk.sla, at: c.now() });
       return { ok: true as const };
     },
   );
