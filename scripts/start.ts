@@ -80,6 +80,9 @@ async function main(): Promise<void> {
   // The sandbox enforces Telegram's flood limits only with SANDBOX_FLOOD_LIMITS=1; without them,
   // throttling to 20 messages/min per group would just slow the demo's history replay to a crawl.
   if (sandbox && !sandboxConfig.SANDBOX_FLOOD_LIMITS) botConfig.throttle.enabled = false;
+  // The demo's Mini App is this server's /app/ (the sandbox opens http:// on a loopback host; Telegram needs WEBAPP_URL over https).
+  if (sandbox && !botConfig.webAppUrl)
+    botConfig.webAppUrl = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host}:${port}/app/`;
 
   const ch = await createClickHouse(chConfig);
   stops.push(['clickhouse', () => ch.close()]);

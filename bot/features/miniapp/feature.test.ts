@@ -4,7 +4,9 @@ import { openTicket, startFeatureHarness, type FeatureHarness } from '../../../t
 
 const APP = 'http://127.0.0.1:9/app/';
 const webAppButtons = (m: { reply_markup?: { inline_keyboard?: unknown[][] } }) =>
-  (m.reply_markup?.inline_keyboard?.flat() ?? []).filter((b): b is { text: string; web_app: { url: string } } => typeof b === 'object' && b !== null && 'web_app' in b);
+  (m.reply_markup?.inline_keyboard?.flat() ?? []).filter(
+    (b): b is { text: string; web_app: { url: string } } => typeof b === 'object' && b !== null && 'web_app' in b,
+  );
 
 describe('with WEBAPP_URL', () => {
   let h: FeatureHarness;

@@ -5,6 +5,7 @@ cmd-start = About this support chat
 cmd-status = The state of your ticket
 cmd-help = What this chat can do
 cmd-language = Change the language
+cmd-settings = Your settings (language, time zone, notifications)
 cmd-unsubscribe = Stop service updates
 cmd-subscribe = Receive service updates again
 cmd-deletemydata = Delete my data (asks first)
