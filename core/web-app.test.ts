@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'node:zlib';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { tmpDataDir } from '../test/helpers/tmp.js';
@@ -60,5 +61,27 @@ describe('webAppPlugin', () => {
     expect(bare.headers.location).toBe('/sandbox/');
     expect((await app.inject('/sandbox/assets/app-1a2b.js')).statusCode).toBe(200);
     expect((await app.inject('/assets/app-1a2b.js')).statusCode).toBe(404);
+  });
+
+  it('sends a precompressed .br/.gz beside a file to a client that accepts it (the index still revalidated), else the file', async () => {
+    const { app, root } = await serve('/app/');
+    build(root, 'compressed');
+    for (const f of ['index.html', 'assets/app-1a2b.js']) {
+      const body = readFileSync(join(root, f));
+      writeFileSync(join(root, `${f}.br`), brotliCompressSync(body));
+      writeFileSync(join(root, `${f}.gz`), gzipSync(body));
+    }
+    const index = await app.inject({ url: '/app/', headers: { 'accept-encoding': 'br, gzip' } });
+    expect(index.headers['content-encoding']).toBe('br');
+    expect(index.headers['content-type']).toMatch(/text\/html/);
+    expect(index.headers['cache-control']).toBe('no-cache');
+    expect(brotliDecompressSync(index.rawPayload).toString()).toContain('compressed');
+    const js = await app.inject({ url: '/app/assets/app-1a2b.js', headers: { 'accept-encoding': 'gzip' } });
+    expect(js.headers['content-encoding']).toBe('gzip');
+    expect(js.headers['content-type']).toMatch(/javascript/);
+    expect(js.headers['cache-control']).toContain('immutable');
+    const plain = await app.inject({ url: '/app/assets/app-1a2b.js', headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe('console.log("compressed")');
   });
 });

@@ -42,7 +42,8 @@ ${NOT_BUILT_RETRY_SECONDS} s and shows the app as soon as the build is there —
 
 /** Vite fingerprints asset names, so they may be cached for good; the index must be revalidated. */
 function cacheHeaders(reply: FastifyReply, path: string): void {
-  reply.header('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+  // `path` is the file sent: a precompressed `index.html.br` is still the index.
+  reply.header('cache-control', path.replace(/\.(br|gz)$/, '').endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
 }
 
 export const webAppPlugin: FastifyPluginAsync<WebAppOptions> = async (app, o) => {
@@ -59,6 +60,9 @@ export const webAppPlugin: FastifyPluginAsync<WebAppOptions> = async (app, o) =>
     wildcard: true,
     cacheControl: false,
     setHeaders: cacheHeaders,
+    // `<file>.br` / `<file>.gz` beside a file, when the build wrote them (the Mini App's does), go to clients
+    // that accept them; otherwise the file as it is.
+    preCompressed: true,
     // The directory may not exist yet: it appears with the first build.
     suppressWarning: true,
   });

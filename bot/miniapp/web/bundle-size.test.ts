@@ -1,5 +1,5 @@
 /** The Mini App's first load stays within its budget (JS + CSS ≤ 60 KB gzip) and loads nothing from elsewhere. */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,5 +19,7 @@ describe('Mini App bundle', () => {
     // Telegram's script is fetched by the code only inside Telegram, never by the page itself.
     expect(html).not.toMatch(/telegram\.org/);
     expect(html).toMatch(/<html lang="en" dir="ltr">/);
+    // Precompressed beside each first-load file, for the server to send (core/web-app.ts).
+    for (const f of load.files) for (const ext of ['br', 'gz']) expect(existsSync(join(out.dir, `${f.path}.${ext}`)), `${f.path}.${ext}`).toBe(true);
   });
 });

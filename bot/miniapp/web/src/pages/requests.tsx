@@ -56,7 +56,7 @@ function TicketCard({ ticket, now }: { ticket: TicketSummary; now: number }) {
             <dt>{i18n.t('field_last_message')}</dt>
             <dd>
               <time dateTime={ticket.last_message_at}>{i18n.dateTime(ticket.last_message_at)}</time>
-              {ticket.last_message && <span class="last-text"> — {ticket.last_message}</span>}
+              {ticket.last_message && <span class="last-text">{ticket.last_message}</span>}
             </dd>
           </div>
         )}
