@@ -27,7 +27,7 @@ import type { QueryRunner, Range } from '../query.js';
 import { METRICS, type Registry } from '../registry.js';
 import { chTime } from '../ticket-facts.js';
 import type { ExperimentDefinition } from './definition.js';
-import { bootstrapPercentileDiff, percentileInc } from './stats/bootstrap.js';
+import { bootstrapPercentileDiffs, percentileInc } from './stats/bootstrap.js';
 import { orNull, type Method, type Outcome } from './stats/estimate.js';
 import { deltaRatio, twoProportions, welch } from './stats/fixed.js';
 import { power } from './stats/power.js';
@@ -298,6 +298,7 @@ export async function experimentResults(
     return { name: v.name, weight: v.weight, customers: n, tickets: num(row.x_tickets), metrics: cells };
   });
 
+  const boots = new Map<string, Map<number, Outcome>>();
   const control = def.variants[0]!.name;
   const comparisons: Comparison[] = [];
   const outcomes = new Map<string, Outcome>();
@@ -334,12 +335,22 @@ export async function experimentResults(
         );
       case 'two_proportion_z':
         return twoProportions({ n: nv, successes: num(rv[stat(k, 'yes')]) }, { n: nb, successes: num(rb[stat(k, 'yes')]) });
-      case 'bootstrap_percentile':
-        return bootstrapPercentileDiff(clusters(variant, a.of.name), clusters(baseline, a.of.name), {
-          q: a.q,
-          ...(o.seed !== undefined ? { seed: o.seed } : {}),
-          ...(o.replicates !== undefined ? { replicates: o.replicates } : {}),
-        });
+      case 'bootstrap_percentile': {
+        // every percentile of one value (FRT P50 and P90) from the same replicates
+        const id = `${a.of.name}/${variant}`;
+        let byLevel = boots.get(id);
+        if (!byLevel) {
+          const levels = [...new Set(analyses.flatMap((x) => (x.method === 'bootstrap_percentile' && x.of.name === a.of.name ? [x.q] : [])))];
+          const outs = bootstrapPercentileDiffs(clusters(variant, a.of.name), clusters(baseline, a.of.name), {
+            qs: levels,
+            ...(o.seed !== undefined ? { seed: o.seed } : {}),
+            ...(o.replicates !== undefined ? { replicates: o.replicates } : {}),
+          });
+          byLevel = new Map(levels.map((q, i) => [q, outs[i]!]));
+          boots.set(id, byLevel);
+        }
+        return byLevel.get(a.q)!;
+      }
     }
   }
 

@@ -5,8 +5,10 @@
  *   GET /experiments/:key/results       variants, comparisons, SRM (analytics/experiments/analysis.ts); ?format=csv
  *   GET /experiments/:key/results.csv   the comparisons as CSV
  * Results are computed on request and kept for `cacheSeconds` per (experiment,
- * range) — the way experimentation platforms serve "snapshots": a dashboard
- * and a team lead looking at the same experiment share one computation.
+ * range), then served once more while one refresh runs — the way
+ * experimentation platforms serve "snapshots": a dashboard and a team lead
+ * looking at the same experiment share one computation, and only the first
+ * look waits for it.
  */
 import { type Static, Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifySchema } from 'fastify';
@@ -142,20 +144,47 @@ export function resultsRange(q: { from?: string | undefined; to?: string | undef
 
 export const experimentRoutes: FastifyPluginAsync<ExperimentRoutesOptions> = async (api, o) => {
   const cacheMs = (o.cacheSeconds ?? 60) * 1000;
-  const cache = new Map<string, { at: number; result: Promise<ExperimentResults> }>();
+  /** Per (definition, range): the latest computation, its settled result, whether a refresh runs. */
+  const cache = new Map<string, { at: number; result: Promise<ExperimentResults>; settled?: ExperimentResults; refreshing?: boolean }>();
 
+  function compute(def: ExperimentDefinition, range: { from: Date; to: Date }): Promise<ExperimentResults> {
+    return experimentResults(o.run('experiment-results'), def, range, o.now(), o.targetEffect !== undefined ? { targetEffect: o.targetEffect } : {});
+  }
+
+  /**
+   * Fresh results (younger than cacheSeconds) are served as they are; stale ones
+   * are served once more while one refresh computes the next (stale while
+   * revalidate), so only the first look at an experiment waits for ClickHouse.
+   */
   function results(def: ExperimentDefinition, range: { from: Date; to: Date }): Promise<ExperimentResults> {
+    if (cacheMs <= 0) return compute(def, range);
     const id = JSON.stringify([def, range.from.getTime(), range.to.getTime()]);
     const t = Date.now();
     const hit = cache.get(id);
-    if (hit && t - hit.at < cacheMs) return hit.result;
-    for (const [k, v] of cache) if (t - v.at >= cacheMs) cache.delete(k);
-    const result = experimentResults(o.run('experiment-results'), def, range, o.now(), o.targetEffect !== undefined ? { targetEffect: o.targetEffect } : {});
-    if (cacheMs > 0) {
-      cache.set(id, { at: t, result });
-      result.catch(() => cache.delete(id));
+    if (hit && t - hit.at < cacheMs) return hit.settled ? Promise.resolve(hit.settled) : hit.result;
+    if (hit?.settled) {
+      if (!hit.refreshing) {
+        hit.refreshing = true;
+        compute(def, range).then(
+          (r) => cache.set(id, { at: Date.now(), result: Promise.resolve(r), settled: r }),
+          () => {
+            hit.refreshing = false;
+          },
+        );
+      }
+      return Promise.resolve(hit.settled);
     }
-    return result;
+    // forget what nobody asked for in ten lifetimes
+    for (const [k, v] of cache) if (t - v.at >= 10 * cacheMs) cache.delete(k);
+    const entry: { at: number; result: Promise<ExperimentResults>; settled?: ExperimentResults } = { at: t, result: compute(def, range) };
+    cache.set(id, entry);
+    entry.result.then(
+      (r) => {
+        entry.settled = r;
+      },
+      () => cache.delete(id),
+    );
+    return entry.result;
   }
 
   async function find(key: string): Promise<ExperimentDefinition | undefined> {

@@ -39,6 +39,8 @@ interface Sorted {
   customers: number;
   values: Float64Array;
   owner: Int32Array;
+  /** Tickets per customer. */
+  sizes: Int32Array;
 }
 
 function sortSide(side: ClusterSample): Sorted {
@@ -47,7 +49,9 @@ function sortSide(side: ClusterSample): Sorted {
     for (const v of vs) if (Number.isFinite(v)) pairs.push([v, c]);
   });
   pairs.sort((a, b) => a[0] - b[0]);
-  return { customers: side.length, values: Float64Array.from(pairs, (p) => p[0]), owner: Int32Array.from(pairs, (p) => p[1]) };
+  const sizes = new Int32Array(side.length);
+  for (const p of pairs) sizes[p[1]]!++;
+  return { customers: side.length, values: Float64Array.from(pairs, (p) => p[0]), owner: Int32Array.from(pairs, (p) => p[1]), sizes };
 }
 
 /** PERCENTILE.INC of a sorted array. */
@@ -60,62 +64,109 @@ export function percentileInc(sorted: ArrayLike<number>, q: number): number | nu
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
-/** PERCENTILE.INC of the sorted values, each repeated weight[owner] times; null when the total weight is 0. */
-function weightedPercentile(s: Sorted, weight: Int32Array, q: number): number | null {
-  let total = 0;
-  for (let i = 0; i < s.owner.length; i++) total += weight[s.owner[i]!]!;
-  if (total === 0) return null;
-  const h = (total - 1) * q;
-  const lo = Math.floor(h);
+/**
+ * PERCENTILE.INC at each of `qs` (ascending) of the sorted values, each repeated
+ * weight[owner] times, in one walk; null when the total weight is 0.
+ */
+function weightedPercentiles(s: Sorted, weight: Int32Array, total: number, qs: readonly number[]): (number | null)[] {
+  const out: (number | null)[] = qs.map(() => null);
+  if (total === 0) return out;
+  const h = qs.map((q) => (total - 1) * q);
+  const lo = h.map((x) => Math.floor(x));
+  const xlo: number[] = qs.map(() => 0);
+  let pending: number[] = [];
+  let j = 0;
   let cum = 0;
-  let xlo: number | null = null;
   for (let i = 0; i < s.values.length; i++) {
     const w = weight[s.owner[i]!]!;
     if (w === 0) continue;
-    if (xlo === null) {
-      // rank lo falls in this value's run of draws [cum, cum + w)
-      if (cum + w > lo) {
-        xlo = s.values[i]!;
-        // no interpolation, or rank lo + 1 in the same run
-        if (h === lo || cum + w > lo + 1) return xlo;
-      }
-    } else {
-      return xlo + (h - lo) * (s.values[i]! - xlo);
+    const v = s.values[i]!;
+    // ranks lo + 1 waiting for the next value drawn
+    if (pending.length) {
+      for (const p of pending) out[p] = xlo[p]! + (h[p]! - lo[p]!) * (v - xlo[p]!);
+      pending = [];
     }
-    cum += w;
+    const end = cum + w;
+    // rank lo[j] falls in this value's run of draws [cum, end)
+    while (j < qs.length && lo[j]! < end) {
+      if (h[j] === lo[j] || lo[j]! + 1 < end) out[j] = v;
+      else {
+        xlo[j] = v;
+        pending.push(j);
+      }
+      j++;
+    }
+    cum = end;
+    if (j >= qs.length && pending.length === 0) break;
   }
-  return xlo;
+  for (const p of pending) out[p] = xlo[p]!;
+  return out;
 }
 
-function resample(s: Sorted, rand: () => number, weight: Int32Array): void {
+/** Draws the side's customers with replacement into `weight`; returns the tickets drawn. */
+function resample(s: Sorted, rand: () => number, weight: Int32Array): number {
   weight.fill(0);
-  for (let i = 0; i < s.customers; i++) weight[Math.floor(rand() * s.customers)]!++;
+  let total = 0;
+  for (let i = 0; i < s.customers; i++) {
+    const c = Math.floor(rand() * s.customers);
+    weight[c]!++;
+    total += s.sizes[c]!;
+  }
+  return total;
 }
 
 export function bootstrapPercentileDiff(variant: ClusterSample, baseline: ClusterSample, o: BootstrapOptions): Outcome {
+  const { q, ...rest } = o;
+  return bootstrapPercentileDiffs(variant, baseline, { ...rest, qs: [q] })[0]!;
+}
+
+/**
+ * The same for several percentiles of one value (FRT P50 and P90) from the
+ * same replicates: one resample, one walk per replicate for all of them.
+ */
+export function bootstrapPercentileDiffs(
+  variant: ClusterSample,
+  baseline: ClusterSample,
+  o: Omit<BootstrapOptions, 'q'> & { qs: readonly number[] },
+): Outcome[] {
   const m = 'bootstrap_percentile';
   const a = sortSide(variant);
   const b = sortSide(baseline);
-  const value = percentileInc(a.values, o.q);
-  const base = percentileInc(b.values, o.q);
-  if (value === null || base === null) return insufficient(m, 'no data on a side', value, base);
-  if (a.customers < MIN_UNITS || b.customers < MIN_UNITS) return insufficient(m, `fewer than ${MIN_UNITS} customers on a side`, value, base);
-  const replicates = o.replicates ?? replicatesFor(a.values.length + b.values.length);
-  const rand = mulberry32(o.seed ?? 20_240_601);
-  const wa = new Int32Array(a.customers);
-  const wb = new Int32Array(b.customers);
-  const diffs: number[] = [];
-  for (let r = 0; r < replicates; r++) {
-    resample(a, rand, wa);
-    resample(b, rand, wb);
-    const x = weightedPercentile(a, wa, o.q);
-    const y = weightedPercentile(b, wb, o.q);
-    // a replicate that drew only customers without tickets has no percentile: skipped
-    if (x !== null && y !== null) diffs.push(x - y);
+  const order = o.qs.map((q, i) => [q, i] as const).sort((x, y) => x[0] - y[0]);
+  const qs = order.map(([q]) => q);
+  const values = qs.map((q) => percentileInc(a.values, q));
+  const bases = qs.map((q) => percentileInc(b.values, q));
+  const early = (reason: string) => qs.map((_, i) => insufficient(m, reason, values[i], bases[i]));
+  let outcomes: Outcome[];
+  if (values[0] === null || bases[0] === null) outcomes = early('no data on a side');
+  else if (a.customers < MIN_UNITS || b.customers < MIN_UNITS) outcomes = early(`fewer than ${MIN_UNITS} customers on a side`);
+  else {
+    const replicates = o.replicates ?? replicatesFor(a.values.length + b.values.length);
+    const rand = mulberry32(o.seed ?? 20_240_601);
+    const wa = new Int32Array(a.customers);
+    const wb = new Int32Array(b.customers);
+    const diffs: number[][] = qs.map(() => []);
+    for (let r = 0; r < replicates; r++) {
+      const ta = resample(a, rand, wa);
+      const tb = resample(b, rand, wb);
+      const x = weightedPercentiles(a, wa, ta, qs);
+      const y = weightedPercentiles(b, wb, tb, qs);
+      // a replicate that drew only customers without tickets has no percentile: skipped
+      for (let i = 0; i < qs.length; i++) if (x[i] !== null && y[i] !== null) diffs[i]!.push(x[i]! - y[i]!);
+    }
+    outcomes = qs.map((_, i) => summarise(diffs[i]!, replicates, values[i]!, bases[i]!, a.customers, b.customers, o.level ?? 1 - ALPHA));
   }
+  const out: Outcome[] = new Array(qs.length);
+  order.forEach(([, original], i) => {
+    out[original] = outcomes[i]!;
+  });
+  return out;
+}
+
+function summarise(diffs: number[], replicates: number, value: number, base: number, n: number, nBaseline: number, level: number): Outcome {
+  const m = 'bootstrap_percentile';
   if (diffs.length < replicates / 2) return insufficient(m, 'too few customers with data to resample', value, base);
   diffs.sort((p, q) => p - q);
-  const level = o.level ?? 1 - ALPHA;
   const lowQ = percentileInc(diffs, (1 - level) / 2) as number;
   const highQ = percentileInc(diffs, 1 - (1 - level) / 2) as number;
   const mean = diffs.reduce((s, d) => s + d, 0) / diffs.length;
@@ -134,7 +185,7 @@ export function bootstrapPercentileDiff(variant: ClusterSample, baseline: Cluste
     ciHigh: highQ,
     pValue: Math.min(1, (2 * (1 + Math.min(below, above))) / (diffs.length + 1)),
     se,
-    n: a.customers,
-    nBaseline: b.customers,
+    n,
+    nBaseline,
   });
 }

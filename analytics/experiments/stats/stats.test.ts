@@ -6,7 +6,7 @@
  * NaN or Infinity in JSON.
  */
 import { describe, expect, it } from 'vitest';
-import { bootstrapPercentileDiff, percentileInc } from './bootstrap.js';
+import { bootstrapPercentileDiff, bootstrapPercentileDiffs, percentileInc } from './bootstrap.js';
 import type { Outcome } from './estimate.js';
 import { deltaRatio, twoProportions, welch, type MeanStats, type RatioStats } from './fixed.js';
 import { power } from './power.js';
@@ -147,6 +147,11 @@ describe('seeded bootstrap percentile interval', () => {
     const byCustomer = est(bootstrapPercentileDiff(clustered(a.slice(0, 200)), clustered(b.slice(0, 180)), { q: 0.5, replicates: 1000, seed: 3 }));
     expect(byCustomer.value).toBe(byTicket.value);
     expect(byCustomer.se).toBeGreaterThan(byTicket.se * 1.5);
+  });
+  it('several percentiles from the same replicates equal each computed alone', () => {
+    const both = bootstrapPercentileDiffs(a, b, { qs: [0.9, 0.5], replicates: 300, seed: 9 });
+    expect(both[0]).toEqual(bootstrapPercentileDiff(a, b, { q: 0.9, replicates: 300, seed: 9 }));
+    expect(both[1]).toEqual(bootstrapPercentileDiff(a, b, { q: 0.5, replicates: 300, seed: 9 }));
   });
   it('PERCENTILE.INC interpolation, and the edge cases', () => {
     expect(percentileInc([1, 2, 3, 4], 0.5)).toBe(2.5);
