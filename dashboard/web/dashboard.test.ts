@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM } from '../../test/helpers/chromium.js';
 import { insertRows } from '../../core/clickhouse.js';
 import { ingest, openAnalyticsDb, type AnalyticsDb } from '../../test/analytics/chdb.js';
-import { deskEvents, seededDesk } from '../../test/analytics/history.js';
+import { appActivity, deskEvents, seededDesk } from '../../test/analytics/history.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
 import { loadDashboardConfig } from '../config.js';
 import { buildDashboardServer } from '../server.js';
@@ -79,7 +79,7 @@ beforeAll(async () => {
   const specs = seededDesk({ tickets: 1500, days: 30, end: now, seed: 11 }).map((t) =>
     t.category && RENAMED[t.category.value] ? { ...t, category: { ...t.category, value: RENAMED[t.category.value]! } } : t,
   );
-  await ingest(db.ch, deskEvents(specs), 3);
+  await ingest(db.ch, [...deskEvents(specs), ...appActivity(specs)], 3);
   // one agent the desk has seen act (its name synced to `staff`); the others are known by id only
   await insertRows(db.ch, 'staff', [{ id: 500, display_name: 'Anna <b>K.', updated_at: new Date().toISOString() }]);
   app = await buildDashboardServer({ ch: db.ch, webRoot: webOut.dir, categories: CONFIG.categories, defaultQueue: CONFIG.DEFAULT_QUEUE });
@@ -119,6 +119,10 @@ describe('dashboard in Chromium', () => {
 
       const all = Number((await kpi(page, 'tickets')).replaceAll(',', ''));
       expect(all).toBeGreaterThan(1000);
+      // the Mini App: the channel split (3 in 10 seeded tickets) and the deflection rate (1 deflection per 2 app tickets: 1/3)
+      expect(await kpi(page, 'channel')).toMatch(/^(2[5-9]|3[0-5]) %$/);
+      expect(await kpi(page, 'deflection')).toMatch(/^3[0-6] %$/);
+      expect(await page.locator('[data-kpi="deflection"] .target').innerText()).toMatch(/solved by an article before sending/);
       await page.screenshot({ path: join(ARTIFACTS, 'dashboard-desktop-light.png'), fullPage: true });
 
       // queue filter: in the URL, and the tiles show the API's number for that queue
