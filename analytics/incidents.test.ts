@@ -9,6 +9,7 @@ import { makeEvent, type EventInput } from '../schemas/validate.js';
 import { ingest, openAnalyticsDb, type AnalyticsDb } from '../test/analytics/chdb.js';
 import { deskEvents, quietTicket } from '../test/analytics/history.js';
 import { referenceIncidents, referenceSummary } from '../test/analytics/reference.js';
+import { buildDashboardServer } from '../dashboard/server.js';
 import { incidentSummary, incidentTimeline } from './incidents.js';
 import { clickHouseRunner, summary } from './query.js';
 
@@ -125,5 +126,24 @@ describe('incident metrics', () => {
     ]);
     // A range after it: nothing to draw.
     expect(await incidentTimeline(clickHouseRunner(db.ch), { from: new Date(T0 + 120 * MIN), to: range.to })).toEqual([]);
+  });
+});
+
+describe('GET /api/v1/incidents', () => {
+  it('gives the metrics and the timeline, and the timeline as CSV', async () => {
+    const app = await buildDashboardServer({ ch: db.ch, now: () => new Date(T0 + 24 * 60 * MIN), webRoot: false });
+    try {
+      const qs = `from=${new Date(T0 - 60 * MIN).toISOString()}&to=${new Date(T0 + 24 * 60 * MIN).toISOString()}`;
+      const res = await app.inject({ url: `/api/v1/incidents?${qs}` });
+      expect(res.statusCode).toBe(200);
+      const body = res.json() as { metrics: Record<string, number | null>; timeline: { incident_id: number; opened_at: string }[] };
+      expect(body.metrics).toMatchObject({ incidents_opened: 1, tickets_per_incident: 3 });
+      expect(body.timeline).toEqual([expect.objectContaining({ incident_id: 7, opened_at: at(8), resolved_at: at(60), suspected_at: at(3) })]);
+      const csv = await app.inject({ url: `/api/v1/incidents?${qs}&format=csv` });
+      expect(csv.body.trim().split('\n')[0]).toBe('incident_id,category,suspected_at,opened_at,resolved_at,tickets');
+      expect((await app.inject({ url: '/api/v1/incidents?from=nope&to=2026-01-01' })).statusCode).toBe(400);
+    } finally {
+      await app.close();
+    }
   });
 });

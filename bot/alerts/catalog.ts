@@ -26,4 +26,5 @@ export const ALERT_CATALOG: Readonly<Record<string, AlertKind>> = {
   OutboxStuck: { icon: '🔴' },
   TelegramErrors: { icon: '🟠' },
   BotUpdateErrors: { icon: '🟠' },
+  SuspectedIncidentUnacknowledged: { icon: '🚨' },
 };

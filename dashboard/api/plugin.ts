@@ -25,6 +25,7 @@ import { configuredDimensions } from './dimensions.js';
 import { experimentRoutes } from './experiments.js';
 import { loadExperimentsConfig } from '../../analytics/experiments/config.js';
 import { METRICS, type MetricValues, type Registry } from '../../analytics/registry.js';
+import { incidentSummary, incidentTimeline } from '../../analytics/incidents.js';
 import { SELFSERVICE, selfServiceSummary } from '../../analytics/selfservice.js';
 import type { BreakdownDimension } from '../../analytics/ticket-facts.js';
 import { AGENT_ID_REASON, BadRequest, checkBucketCount, parseFilter, parseRange, parseTimeZone } from './params.js';
@@ -194,6 +195,22 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
         async (req, reply) => {
           const m = await selfServiceSummary(timed('selfservice'), parseRange(req.query));
           return wantsCsv(req) ? sendCsv(reply, 'selfservice', [m], SELFSERVICE.keys) : m;
+        },
+      );
+
+      api.get<{ Querystring: Static<typeof S.IncidentsQuery> }>(
+        '/incidents',
+        route(
+          { querystring: S.IncidentsQuery, response: { 200: S.IncidentsSchema } },
+          'Incidents in [from, to): time to detect and acknowledge, tickets per incident, and the timeline (suspected, opened, resolved) the volume chart marks',
+          true,
+        ),
+        async (req, reply) => {
+          const range = parseRange(req.query);
+          const [m, timeline] = await Promise.all([incidentSummary(timed('incidents'), range), incidentTimeline(timed('incidents'), range)]);
+          return wantsCsv(req)
+            ? sendCsv(reply, 'incidents', timeline, ['incident_id', 'category', 'suspected_at', 'opened_at', 'resolved_at', 'tickets'])
+            : { metrics: m, timeline };
         },
       );
 

@@ -6,6 +6,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { MetricDefinition, Unit } from '../../analytics/metric.js';
 import { METRICS, type MetricField, type MetricValues, type Registry } from '../../analytics/registry.js';
+import { INCIDENTS } from '../../analytics/incidents.js';
 import { SELFSERVICE } from '../../analytics/selfservice.js';
 import { BREAKDOWN_DIMENSIONS } from '../../analytics/ticket-facts.js';
 import { FRT_BUCKETS } from './queries.js';
@@ -111,6 +112,27 @@ export const SelfServiceSchema = Type.Object(Object.fromEntries(SELFSERVICE.metr
   additionalProperties: false,
   description: 'What customers did in the Mini App that is no ticket; rates are fractions 0–1',
 });
+/** Incidents (analytics/incidents.ts): their metrics and the timeline the volume chart marks, by the events' time. */
+export const IncidentsQuery = Type.Object(
+  { from: Instant('Start of the period (inclusive)'), to: Instant('End of the period (exclusive)'), format: Format },
+  { additionalProperties: false },
+);
+export const IncidentsSchema = Type.Object(
+  {
+    metrics: Type.Object(Object.fromEntries(INCIDENTS.metrics.map((d) => [d.key, metricProperty(d)])), { additionalProperties: false }),
+    timeline: Type.Array(
+      Type.Object({
+        incident_id: Type.Integer(),
+        category: Type.String({ description: "the incident's category key, '' when it has none" }),
+        suspected_at: Nullable(Type.String({ format: 'date-time', description: 'the suspected-incident flag it was confirmed from' })),
+        opened_at: Type.String({ format: 'date-time' }),
+        resolved_at: Nullable(Type.String({ format: 'date-time', description: 'null while open' })),
+        tickets: Type.Integer({ description: 'tickets linked to it' }),
+      }),
+    ),
+  },
+  { $id: 'Incidents', additionalProperties: false, description: 'Incident metrics of the period and the incidents open at any time in it, oldest first' },
+);
 export const MetricName = DEFAULT_METRIC_SCHEMAS.MetricName as ReturnType<typeof StringEnum<readonly MetricField[]>>;
 export const { MetricsSchema, BreakdownRowSchema, TimeseriesQuery, TimeseriesSchema } = DEFAULT_METRIC_SCHEMAS;
 export const HeatmapSchema = Type.Object({

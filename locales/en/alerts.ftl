@@ -19,6 +19,7 @@ alert-SlaExporterFailing = SLA monitoring cannot read its data
 alert-IngestLagHigh = Analytics ingest lagging
 alert-DeadLettersGrowing = Events dead-lettered
 alert-OutboxStuck = Outbox stuck
+alert-SuspectedIncidentUnacknowledged = Suspected incident not acknowledged
 alert-TelegramErrors = Telegram API errors
 alert-BotUpdateErrors = Bot update errors
 

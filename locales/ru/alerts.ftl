@@ -18,6 +18,7 @@ alert-SlaExporterFailing = Мониторинг SLA не может прочит
 alert-IngestLagHigh = Загрузка аналитики отстаёт
 alert-DeadLettersGrowing = События уходят в dead-letter
 alert-OutboxStuck = Outbox застрял
+alert-SuspectedIncidentUnacknowledged = Подозрение на инцидент без ответа
 alert-TelegramErrors = Ошибки Telegram API
 alert-BotUpdateErrors = Ошибки обработки обновлений бота
 

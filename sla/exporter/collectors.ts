@@ -277,7 +277,59 @@ export function registerSlaCollectors(opts: SlaCollectorOptions): SlaCollectors 
     return [g];
   });
 
-  const all: Metric[] = [open, frBreached, frImminent, resBreached, oldest, ...samples, ...metricGauges, ...targetGauges, errors, lastSuccess];
+  // Suspected incidents nobody confirmed or dismissed yet (bot/incidents: incident_spikes), read at scrape time.
+  const suspected = async (): Promise<{ n: number; oldest: number }> => {
+    const r = await withTimeout(
+      opts.db.query<{ n: number; oldest: Date | null }>(
+        `SELECT count(*)::int AS n, min(detected_at) AS oldest FROM incident_spikes WHERE status = 'suspected'`,
+      ),
+      QUERY_TIMEOUT_MS,
+      'suspected incidents read',
+    );
+    const row = r.rows[0];
+    return { n: row?.n ?? 0, oldest: row?.oldest ? Math.max(0, (now().getTime() - new Date(row.oldest).getTime()) / 1000) : 0 };
+  };
+  const unacknowledged = new Gauge({
+    name: 'support_incidents_suspected_unacknowledged',
+    help: 'Suspected incidents posted to the escalation chat that no team lead confirmed or dismissed yet.',
+    registers: [],
+    async collect() {
+      try {
+        this.set((await suspected()).n);
+      } catch (e) {
+        errors.inc({ source: 'tickets' });
+        log.warn({ err: e }, 'suspected incidents read failed');
+      }
+    },
+  });
+  const unacknowledgedAge = new Gauge({
+    name: 'support_incident_suspected_unacknowledged_seconds',
+    help: 'How long the oldest unacknowledged suspected incident has waited for a team lead (0 when none waits).',
+    registers: [],
+    async collect() {
+      try {
+        this.set((await suspected()).oldest);
+      } catch (e) {
+        errors.inc({ source: 'tickets' });
+        log.warn({ err: e }, 'suspected incidents read failed');
+      }
+    },
+  });
+
+  const all: Metric[] = [
+    open,
+    frBreached,
+    frImminent,
+    resBreached,
+    oldest,
+    ...samples,
+    ...metricGauges,
+    ...targetGauges,
+    unacknowledged,
+    unacknowledgedAge,
+    errors,
+    lastSuccess,
+  ];
   for (const m of all) reg.registerMetric(m);
   return {
     snapshot,

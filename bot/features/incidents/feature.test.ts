@@ -112,6 +112,8 @@ describe('incidents', () => {
     await h.settle();
     const thread = await h.thread(NEWCOMER);
     await h.client.waitForChatMessage(SUPPORT, /Linked to incident #\d+: Payment/, { threadId: thread });
+    // The card shows the link.
+    await h.client.waitForChatMessage(SUPPORT, /Ticket #\d+[\s\S]*🔗 Incident #\d+: Payment/, { threadId: thread });
     const linked = (await h.eventsOf('ticket_linked')).filter((e) => e.link_source === 'new_ticket');
     expect(linked).toEqual([expect.objectContaining({ known_issue_reply: true, link_action: 'linked' })]);
     const r = await h.db.query<{ notify: boolean }>('SELECT notify FROM incident_links l JOIN tickets t ON t.id = l.ticket_id WHERE t.customer_id = $1', [
@@ -214,5 +216,24 @@ describe('incidents', () => {
     await h.settle();
     expect(await escalations(/Suspected incident: Features/)).toHaveLength(0);
     expect((await h.eventsOf('incident_suspected')).filter((e) => e.category === 'features')).toEqual([]);
+  });
+
+  it('/incident <title> opens one by hand; agents /link and /unlink a ticket in its topic, the card follows', async () => {
+    await h.client.sendSupportMessage({ chat_id: ESC, from_id: AGENT, text: '/incident Login page down' });
+    const opened = await h.client.waitForChatMessage(ESC, /Incident #(\d+) opened: Login page down\. 0 open tickets linked/);
+    const id = /Incident #(\d+)/.exec(opened.text!)![1]!;
+    const thread = await h.thread(5401);
+    await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: `/link ${id}` });
+    await h.client.waitForChatMessage(SUPPORT, new RegExp(`Linked to incident #${id}: Login page down`), { threadId: thread });
+    await h.client.waitForChatMessage(SUPPORT, new RegExp(`🔗 Incident #${id}: Login page down`), { threadId: thread });
+    await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: '/unlink' });
+    await h.client.waitForChatMessage(SUPPORT, new RegExp(`Unlinked from incident #${id}`), { threadId: thread });
+    const links = (await h.eventsOf('ticket_linked')).filter((e) => e.link_source === 'manual');
+    expect(links.map((e) => e.link_action)).toEqual(['linked', 'unlinked']);
+    // Not a team lead: refused.
+    await h.client.sendSupportMessage({ chat_id: ESC, from_id: 700_099, text: `/incident #${id} resolve` });
+    await h.client.sendSupportMessage({ chat_id: ESC, from_id: AGENT, text: `/incident #${id} resolve` });
+    await h.client.waitForChatMessage(ESC, new RegExp(`Incident #${id} resolved: its 0 linked customers are told\\.`));
+    expect((await h.eventsOf('incident_resolved')).map((e) => e.agent_id)).toEqual([AGENT, AGENT]);
   });
 });

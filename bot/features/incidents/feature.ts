@@ -36,11 +36,14 @@ import { ack, inThread, isAgentUpdate, topicTarget } from '../../telegram/update
 import { unlessRefused } from '../../tickets/errors.js';
 import { maskSecrets } from '../secrets/mask.js';
 import { scheduleIncidentBroadcast, setIncidentBroadcastSource } from '../broadcasts/feature.js';
+import { refreshCard } from '../ticket-card/card.js';
 
 export const INCIDENT_UPDATE_JOB = 'incident_update';
 export const INCIDENT_CLOSE_JOB = 'incident_close';
 const SAMPLE_MAX = 160;
 const SAMPLE_KEEP_MS = 24 * 3600 * 1000;
+/** Cards refreshed when an incident opens (the rest show the link at their next change). */
+const CARD_REFRESH_MAX = 30;
 
 export interface IncidentsFeature {
   composer: Composer<BotContext>;
@@ -181,6 +184,7 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
     });
     if (!linked || !(await s.markKnownIssue(incident.id, ticket.id, now))) return;
     const customer = known ?? (await desk.customers.get(ticket.customer_id));
+    await showOnCard(desk, ticket.id);
     const t = customerText(desk, customer, ticket);
     const locale = customerLocale(desk.locales, customer, ticket);
     const sent = await desk.relay.sendToCustomer(ticket.customer_id, knownIssueText(t, locale, incident, ticket, rt.clock()), {
@@ -315,7 +319,18 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
     return { incident, linked: linked.length };
   };
 
-  /** After the commit: the status channel's pinned post, the opening note, the broadcast started. */
+  /** The ticket card shows the incident it is linked to (features/ticket-card). */
+  const showOnCard = async (desk: Desk, ticketId: number) => {
+    try {
+      const ticket = await desk.tickets.get(ticketId);
+      const customer = ticket && (await desk.customers.get(ticket.customer_id));
+      if (ticket && customer) await refreshCard(desk, ticket, customer);
+    } catch (err) {
+      desk.log.warn({ err, ticket: ticketId }, 'could not show the incident on the ticket card');
+    }
+  };
+
+  /** After the commit: the status channel's pinned post, the opening note, the broadcast started, the cards. */
   const afterOpen = async (desk: Desk, ctx: BotContext, incident: IncidentRow, linked: number) => {
     await ctx.reply(desk.agentText('inc-opened', { id: incident.id, title: incident.title, linked }), inThread(ctx)).catch(() => undefined);
     const channel = rt.config.incidents.statusChannelId;
@@ -331,6 +346,11 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
       }
     }
     void rt.scheduler.tick().catch((err: unknown) => desk.log.error({ err }, 'incident announcement start failed'));
+    // The cards follow in the background: the support group's edit budget is shared with new tickets.
+    if (linked > 0)
+      void (async () => {
+        for (const l of (await store(desk).linkedTickets(incident.id)).slice(0, CARD_REFRESH_MAX)) await showOnCard(desk, l.ticket_id);
+      })().catch((err: unknown) => desk.log.warn({ err }, 'could not refresh the linked tickets’ cards'));
   };
 
   const editStatusPost = async (desk: Desk, incident: IncidentRow, message: 'opened' | 'resolved') => {
@@ -526,6 +546,7 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
       return incidentId;
     });
     if (done === undefined) return void (await ctx.reply(t(unlink ? 'inc-not-linked' : 'inc-already-linked'), inThread(ctx)));
+    await showOnCard(desk, ticket.id);
     await ctx.reply(unlink ? t('inc-unlinked-topic', { id: done }) : t('inc-linked-topic', { id: done, title: incident!.title, known: 'no' }), inThread(ctx));
   });
 

@@ -12,6 +12,7 @@ import type { Desk } from '../../context.js';
 import { heldForAgents } from '../antispam/held.js';
 import type { Customer, Ticket } from '../../store/types.js';
 import { isHarmlessEditError, isThreadGone } from '../../telegram/errors.js';
+import { cardIncidentLine } from '../incidents/card-line.js';
 import { escapeHtml, formatInstant } from '../../telegram/present.js';
 import { addExpertButton } from '../urgent/escalate.js';
 import { cardPriorityLine } from '../urgent/next-up.js';
@@ -57,7 +58,9 @@ export async function renderCard(desk: Desk, ticket: Ticket, customer: Customer,
     history: escapeHtml(history),
     held: held > 0 ? `\n${t('agent-card-held', { count: held })}` : '',
   });
-  return priority ? `${card}\n${priority}` : card;
+  // The incident it is linked to, if any (features/incidents/).
+  const incident = await cardIncidentLine(desk, ticket);
+  return [card, priority, incident].filter(Boolean).join('\n');
 }
 
 /**

@@ -4,11 +4,20 @@
  * state in its place, and re-renders on theme changes and resizes.
  */
 import { BarChart, HeatmapChart, LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkLineComponent, MarkPointComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import {
+  GridComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  MarkPointComponent,
+  TooltipComponent,
+  VisualMapComponent,
+} from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { FrtBucket, Heatmap, Timeseries } from './api.js';
 import { WEEKDAYS, duration, num } from './format.js';
+import { incidentMarks, type IncidentSpanView } from './incident-marks.js';
 import { onThemeChange, palette } from './theme.js';
 
 echarts.use([
@@ -21,6 +30,7 @@ echarts.use([
   VisualMapComponent,
   MarkPointComponent,
   MarkLineComponent,
+  MarkAreaComponent,
   CanvasRenderer,
 ]);
 
@@ -97,10 +107,15 @@ const timeLabel = (iso: string, hourly: boolean) => {
     : d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short' });
 };
 
-/** Tickets per bucket with the three busiest buckets marked and the average line. */
-export function volumeOption(ts: Timeseries, hourly: boolean): () => Option {
+/** Tickets per bucket with the three busiest buckets marked, the average line, and the incidents of the range (shaded, flags as lines). */
+export function volumeOption(ts: Timeseries, hourly: boolean, incidents: readonly IncidentSpanView[] = []): () => Option {
   return () => {
     const p = palette();
+    const marks = incidentMarks(
+      ts.points.map((x) => x.t),
+      hourly ? 3_600_000 : 86_400_000,
+      incidents,
+    );
     const values = ts.points.map((x) => x.value ?? 0);
     const peaks = [...values.keys()]
       .sort((a, b) => values[b]! - values[a]!)
@@ -130,7 +145,20 @@ export function volumeOption(ts: Timeseries, hourly: boolean): () => Option {
             symbol: 'none',
             lineStyle: { color: p.muted, type: 'dotted' },
             label: { color: p.muted, formatter: 'avg {c}' },
-            data: [{ type: 'average', name: 'average' }],
+            data: [
+              { type: 'average', name: 'average' },
+              ...marks.flags.map((f) => ({
+                ...f,
+                lineStyle: { color: p.series[1], type: 'dashed' as const },
+                label: { color: p.series[1], formatter: f.name },
+              })),
+            ],
+          },
+          markArea: {
+            silent: true,
+            itemStyle: { color: p.series[1], opacity: 0.12 },
+            label: { color: p.muted, fontSize: 10, position: 'insideTop' },
+            data: marks.areas,
           },
         },
       ],

@@ -17,6 +17,7 @@ import {
   type Timeseries,
 } from './api.js';
 import { ChartCard, categoryOption, frtDistributionOption, frtTrendOption, heatmapOption, volumeOption } from './charts.js';
+import type { IncidentSpanView } from './incident-marks.js';
 import { renderKpis } from './kpis.js';
 import { Labels, type Dimension } from './labels.js';
 import { renderLive } from './live.js';
@@ -159,8 +160,16 @@ async function loadAll(): Promise<void> {
       () => gen === generation && renderKpis($('kpis'), null),
     ),
     panel(
-      () => getJson<Timeseries>('timeseries', at({ metric: 'tickets_created', interval: volumeHourly ? 'hour' : 'day', tz }), signal),
-      (ts) => charts.volume.show(volumeOption(ts, volumeHourly), ts.points.reduce((a, p) => a + (p.value ?? 0), 0) ? ts.points.length : 0),
+      () =>
+        Promise.all([
+          getJson<Timeseries>('timeseries', at({ metric: 'tickets_created', interval: volumeHourly ? 'hour' : 'day', tz }), signal),
+          // The incident timeline over it; the chart is still drawn without it when it cannot be loaded.
+          getJson<{ timeline: IncidentSpanView[] }>('incidents', { from: at().from, to: at().to }, signal).catch((e: unknown) => {
+            if (signal.aborted) throw e;
+            return { timeline: [] };
+          }),
+        ]),
+      ([ts, inc]) => charts.volume.show(volumeOption(ts, volumeHourly, inc.timeline), ts.points.reduce((a, p) => a + (p.value ?? 0), 0) ? ts.points.length : 0),
       fail(charts.volume),
     ),
     panel(

@@ -55,3 +55,7 @@ inc-link-usage = In a customer's topic: /link <incident number>, /unlink
 inc-link-unknown = No open incident #{ $id }.
 inc-not-linked = This ticket is not linked to an incident.
 inc-already-linked = This ticket is already linked to that incident.
+inc-card-line = 🔗 Incident #{ $id }: { $title }{ $status ->
+        [resolved] {" "}(resolved)
+       *[open] {""}
+    }

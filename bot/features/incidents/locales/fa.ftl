@@ -55,3 +55,7 @@ inc-link-usage = در موضوع مشتری: /link <شماره رخداد>، /un
 inc-link-unknown = رخداد باز #{ $id } وجود ندارد.
 inc-not-linked = این درخواست به رخدادی پیوند ندارد.
 inc-already-linked = این درخواست قبلاً به آن رخداد پیوند خورده است.
+inc-card-line = 🔗 رخداد #{ $id }: { $title }{ $status ->
+        [resolved] {" "}(رفع شد)
+       *[open] {""}
+    }

@@ -55,3 +55,7 @@ inc-link-usage = В теме клиента: /link <номер инцидент�
 inc-link-unknown = Нет открытого инцидента #{ $id }.
 inc-not-linked = Это обращение не привязано к инциденту.
 inc-already-linked = Это обращение уже привязано к этому инциденту.
+inc-card-line = 🔗 Инцидент #{ $id }: { $title }{ $status ->
+        [resolved] {" "}(решён)
+       *[open] {""}
+    }
