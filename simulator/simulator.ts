@@ -35,6 +35,7 @@ import { logger } from '../core/log.js';
 import { SandboxClient } from '../sandbox/client.js';
 import { arrivalsBetween, nextArrival } from './arrivals.js';
 import { answerFollowups, playReopened, playTicket, type SimCustomer, type TicketNotes, type TicketOutcome } from './journey.js';
+import { visitApp, type AppVisitOutcome } from './app-visits.js';
 import { LANG_WEIGHTS, P, TICKETS_PER_DAY, customerName, type Lang, type Probabilities } from './model.js';
 import { Rng } from './random.js';
 import { Aborted, liveTimeline, replayTimeline, simulatorAbort, type Timeline } from './timeline.js';
@@ -56,6 +57,8 @@ export interface SimulatorOptions {
   seed?: number;
   /** Most tickets played at once in live mode. */
   maxConcurrent?: number;
+  /** Live: the chance that an arrival is a Mini App visit instead of a message (default 0.2; 0: none). */
+  appVisitShare?: number;
   /** How long to wait for the bot's reaction before giving up on a ticket. */
   waitMs?: number;
   /** The model's probabilities overridden (a test forces spam or "Didn't help" on). */
@@ -78,9 +81,14 @@ export interface SimulatorStats {
   /** Tickets reopened by "Didn't help", and of those answered and resolved again. */
   reopened: number;
   reopenedResolved: number;
+  /** Mini App visits (live only), by what the customer did there (bot/miniapp/; 'no-app': the bot set no Mini App). */
+  appVisits: Record<AppVisitOutcome, number>;
   /** Why the last ticket that did not play out stopped (for the operator's log). */
   lastError?: string;
 }
+
+/** Live arrivals that are Mini App visits instead of messages (SimulatorOptions.appVisitShare). */
+const APP_VISIT_SHARE = 0.2;
 
 /** The history this run replays. */
 export interface HistoryPlan {
@@ -154,6 +162,7 @@ export function startSimulator(o: SimulatorOptions): Simulator {
     followupsAnswered: 0,
     reopened: 0,
     reopenedResolved: 0,
+    appVisits: { 'no-app': 0, deflected: 0, browsed: 0, requests: 0, requested: 0 },
   };
   const records = new Map<number, CustomerRecord>();
   const customers: SimCustomer[] = [];
@@ -248,12 +257,33 @@ export function startSimulator(o: SimulatorOptions): Simulator {
     return 'replayed';
   }
 
+  /** Cleared when the bot has no Mini App (no web_app menu button): the visits stop. */
+  let appVisits = true;
+  const visit = async (tl: Timeline, c: SimCustomer) => {
+    busy.add(c.id);
+    try {
+      const outcome = await visitApp({ client, rng: liveRng, tl, waitMs }, c);
+      stats.appVisits[outcome]++;
+      if (outcome === 'no-app') appVisits = false;
+      if (outcome === 'requested') stats.started++;
+    } catch (e) {
+      if (e instanceof Aborted || abort.signal.aborted) return;
+      c.open = true; // in an unknown state: don't bring them back
+      failed(e, c, 'a Mini App visit did not play out');
+    } finally {
+      busy.delete(c.id);
+      lastPlayed.set(c.id, Date.now());
+    }
+  };
+
   async function live(): Promise<void> {
     const tl = liveTimeline(abort.signal, o.speed ?? 1);
     const max = o.maxConcurrent ?? MAX_CONCURRENT;
     for await (const _ of liveArrivals(liveRng, perDay, tl)) {
       if (running.size >= max) continue;
-      const p = play(liveRng, tl, customerFor(liveRng, true)).finally(() => running.delete(p));
+      const c = customerFor(liveRng, true);
+      const job = appVisits && liveRng.chance(o.appVisitShare ?? APP_VISIT_SHARE) ? visit(tl, c) : play(liveRng, tl, c);
+      const p = job.finally(() => running.delete(p));
       running.add(p);
     }
   }
