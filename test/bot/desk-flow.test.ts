@@ -35,7 +35,8 @@ describe('customer side', () => {
     expect(topic.name).toBe(`❗️ Anna · #${number}`);
     const card = await h.client.waitForChatMessage(SUPPORT, `Ticket #${number}`, { threadId: thread });
     expect(card.text).toMatch(/First response due/);
-    expect(card.buttons?.flat()).toEqual(['📝 Take', '🏁 Resolve']);
+    // L1 escalates to L2 (SLA_TARGETS ">L2"): the card offers an expert too (features/urgent/).
+    expect(card.buttons?.flat()).toEqual(['📝 Take', '🏁 Resolve', '🧠 Needs expert']);
     const copy = await h.client.waitForChatMessage(SUPPORT, 'My payment failed', { threadId: thread });
     expect(copy.message_id).toBeGreaterThan(card.message_id);
 
