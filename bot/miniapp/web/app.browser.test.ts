@@ -141,8 +141,12 @@ describe('the Mini App in Chromium against a real desk', () => {
   it('a reply from the app reaches the agents in the ticket’s topic, like a message to the bot', async () => {
     const { page, errors, context } = await phone();
     try {
-      await page.goto(await d.launchUrl(ANNA, { startParam: `ticket-${history.open}` }));
+      // Opened by the receipt's Track status button: the page comes as ?startapp= in the app's URL.
+      const track = await d.webAppButtonUrl(ANNA.id);
+      expect(track).toBe(`${d.appUrl}?startapp=ticket-${history.open}`);
+      await page.goto(await d.launchUrl(ANNA, { startapp: track }));
       await page.locator('#reply-form').waitFor();
+      expect(new URL(page.url()).search).toBe('');
       expect(await heading(page).innerText()).toBe(`Request #${history.open}`);
       expect(await page.locator('#conversation').innerText()).toContain('The October invoice shows the wrong amount');
       await page.getByLabel('Your reply').fill('The order number is 5521, paid by Visa');

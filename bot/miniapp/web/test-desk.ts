@@ -5,6 +5,7 @@
  * the app with the launch data the sandbox signs for them (GET /sandbox/customers/{id}/webapp), as Telegram
  * would hand it over.
  */
+import { createServer } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Features } from '../../features/features.js';
 import { loadMiniAppConfig } from '../config.js';
@@ -30,16 +31,34 @@ export interface MiniAppDesk {
   /** The app's address on the desk's server: http://127.0.0.1:<port>/app/ */
   appUrl: string;
   /**
-   * The URL Telegram would open for `customer` (GET /sandbox/customers/{id}/webapp): the app with the signed
-   * launch data and the sandbox's light theme in its hash; `theme` replaces the theme ('none': no themeParams).
+   * The URL Telegram would open for `customer` (GET /sandbox/customers/{id}/webapp): the bot's menu button
+   * (or `startapp`, a web_app button's URL) with the signed launch data and the sandbox's light theme in its
+   * hash; `theme` replaces the theme ('none': no themeParams).
    */
-  launchUrl(customer: Person, o?: { startParam?: string; theme?: Record<string, string> | 'none' }): Promise<string>;
+  launchUrl(customer: Person, o?: { startParam?: string; startapp?: string; theme?: Record<string, string> | 'none' }): Promise<string>;
+  /** The URL of the web_app button on the customer's latest bot message that has one (the receipt's Track status). */
+  webAppButtonUrl(customerId: number): Promise<string>;
   close(): Promise<void>;
+}
+
+/** A port free right now on the loopback (the desk must know the app's URL before the app's server listens). */
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
 }
 
 export async function startMiniAppDesk(o: { webRoot: string }): Promise<MiniAppDesk> {
   const features = coreTestFeatures();
-  const h = await startHarness({ features: () => features });
+  const port = await freePort();
+  const appUrl = `http://127.0.0.1:${port}/app/`;
+  // WEBAPP_URL as in production: the desk sets the menu button and puts Track status on receipts.
+  const h = await startHarness({ features: () => features, env: { WEBAPP_URL: appUrl } });
   const config = loadMiniAppConfig({});
   const http = Fastify();
   await http.register(miniAppPlugin, {
@@ -49,8 +68,7 @@ export async function startMiniAppDesk(o: { webRoot: string }): Promise<MiniAppD
     ratePerMinute: 10_000,
     webRoot: o.webRoot,
   });
-  const base = await http.listen({ host: '127.0.0.1', port: 0 });
-  const appUrl = `${base}/app/`;
+  await http.listen({ host: '127.0.0.1', port });
   await h.client.setMember({ user_id: AGENT.id, status: 'member', first_name: AGENT.first_name });
   return {
     h,
@@ -58,7 +76,11 @@ export async function startMiniAppDesk(o: { webRoot: string }): Promise<MiniAppD
     http,
     appUrl,
     async launchUrl(customer, lo = {}) {
-      const { url } = await h.client.openWebApp(customer.id, { url: appUrl, ...(lo.startParam ? { start_param: lo.startParam } : {}) });
+      // The menu button the desk set (WEBAPP_URL), or a web_app button's URL with `?startapp=` (Track status).
+      const { url } = await h.client.openWebApp(customer.id, {
+        ...(lo.startapp ? { url: lo.startapp } : {}),
+        ...(lo.startParam ? { start_param: lo.startParam } : {}),
+      });
       if (!url) throw new Error('the sandbox gave no launch URL');
       if (lo.theme === undefined) return url;
       // Another theme than the sandbox's light one: Telegram's night colours, or none (the device's scheme).
@@ -68,6 +90,14 @@ export async function startMiniAppDesk(o: { webRoot: string }): Promise<MiniAppD
       else hash.set('tgWebAppThemeParams', JSON.stringify(lo.theme));
       u.hash = hash.toString();
       return u.toString();
+    },
+    async webAppButtonUrl(customerId) {
+      const messages = await h.client.getCustomerMessages(customerId);
+      for (const m of [...messages].reverse()) {
+        const found = /"web_app":\{"url":"([^"]+)"/.exec(JSON.stringify(m));
+        if (found) return found[1]!;
+      }
+      throw new Error(`no web_app button in the chat of ${customerId}`);
     },
     async close() {
       await http.close();

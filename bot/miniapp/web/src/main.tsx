@@ -151,7 +151,9 @@ async function boot(): Promise<void> {
   const launch = readLaunch(tg);
   applyTheme(launch.theme, launch.colorScheme);
   tg?.onEvent('themeChanged', () => applyTheme(tg.themeParams, tg.colorScheme));
-  // The launch data is read: the hash is the router's now (a deep link opens its page).
+  // The launch data is read: the hash is the router's now (a deep link opens its page), and a `?startapp=`
+  // has done its job (a reload stays on the page it is on).
+  if (new URLSearchParams(location.search).has('startapp')) history.replaceState(null, '', location.pathname + location.hash);
   const first = routeOfStartParam(launch.startParam) ?? (location.hash.startsWith('#/') ? parseRoute(location.hash) : { page: 'requests' as const });
   navigate(first, true);
   const root = document.getElementById('app')!;

@@ -5,7 +5,9 @@
  * `window.Telegram.WebApp` drives the theme, BackButton, MainButton, ready() and expand(). Outside Telegram
  * (a browser, the tests) nothing is loaded: the launch data comes from the URL Telegram would have opened —
  * `#tgWebAppData=…&tgWebAppThemeParams=…` (or the same in the query) — and the page's own buttons do the work.
- * A `window.Telegram.WebApp` already present (a host that injected it) is used as it is.
+ * A `window.Telegram.WebApp` already present (a host that injected it) is used as it is. The page to open
+ * comes as a start parameter: initData's `start_param` (a t.me direct link) or the URL's `?startapp=` (the
+ * bot's web_app buttons, which carry none of their own).
  *
  * Why not @telegram-apps/sdk: the official script is what Telegram keeps in step with its clients, costs this
  * bundle nothing (it is only fetched inside Telegram, where the client usually has it cached) and the parts the
@@ -125,7 +127,7 @@ export function readLaunch(tg: TgWebApp | undefined): Launch {
   if (tg?.initData) {
     launch = {
       initData: tg.initData,
-      startParam: tg.initDataUnsafe?.start_param,
+      startParam: tg.initDataUnsafe?.start_param ?? query.get('startapp') ?? undefined,
       languageCode: tg.initDataUnsafe?.user?.language_code,
       theme: tg.themeParams,
       colorScheme: tg.colorScheme,
@@ -141,7 +143,7 @@ export function readLaunch(tg: TgWebApp | undefined): Launch {
     }
     launch = {
       initData,
-      startParam: param('tgWebAppStartParam') ?? fields.get('start_param') ?? undefined,
+      startParam: param('tgWebAppStartParam') ?? fields.get('start_param') ?? query.get('startapp') ?? undefined,
       languageCode,
       theme: parseTheme(param('tgWebAppThemeParams')),
     };
