@@ -1,6 +1,6 @@
 /**
  * The agents' commands in a customer's topic: /take /resolve /reopen /note
- * /ban /unban /escalate — and, for a command no handler took, a hint (the
+ * /ban /unban /escalate (a queue, or a reason: needs an expert, features/urgent/) — and, for a command no handler took, a hint (the
  * closest command and the list, menu.ts) instead of silence. Installed behind
  * the agent gate (bot/app.ts: members of the support group only).
  *
@@ -17,6 +17,7 @@ import { inThread, messageDate, topicTarget, type TopicTarget } from '../../tele
 import { DeskError } from '../../tickets/errors.js';
 import type { Ticket } from '../../store/types.js';
 import { agentCommandList, closestAgentCommand } from './menu.js';
+import { escalateWithReason } from '../urgent/escalate.js';
 
 export function agentCommandsFeature(): Composer<BotContext> {
   const agents = new Composer<BotContext>();
@@ -76,6 +77,8 @@ export function agentCommandsFeature(): Composer<BotContext> {
       const queue = ctx.match.trim();
       if (!queue) return void (await ctx.reply(desk.agentText('agent-escalate-usage', { queues: desk.sla.queues().join(', ') }), inThread(ctx)));
       const t0 = need(ticket);
+      // Words, not a queue name: why it needs an expert (they stay in the topic as the agent's message); up to its queue's escalation target.
+      if (!desk.sla.hasQueue(queue) && /\s/.test(queue)) return escalateWithReason(ctx, t0.id, messageDate(ctx.msg));
       const t = await desk.tickets.escalate(t0.id, queue, { at: messageDate(ctx.msg), agentId: ctx.from!.id });
       const zone = desk.sla.calendar(t.queue)?.zone;
       await ctx.reply(

@@ -141,6 +141,22 @@ describe('priority and escalation', () => {
     expect(events).toEqual([expect.objectContaining({ reason: 'needs_expert', from_queue: 'L1', to_queue: 'L2', agent_id: AGENT })]);
   });
 
+  it('/escalate <reason> hands the ticket to an expert; /escalate <queue> is a manual escalation', async () => {
+    await h.client.sendCustomerMessage(3203, { text: 'hello, a question about my contract terms', first_name: 'Cmd', language_code: 'en' });
+    const t = await ticketOf(3203);
+    const thread = await h.thread(3203);
+    await h.client.sendSupportMessage({ from_id: AGENT, first_name: 'Maria', thread_id: thread, text: '/escalate legal wording, over my head' });
+    await h.client.waitForChatMessage(SUPPORT, /needs an expert: moved to L2 by Maria/, { threadId: thread });
+    await h.client.waitForCustomerMessage(3203, /moved to an expert/);
+    await h.client.sendSupportMessage({ from_id: AGENT, first_name: 'Maria', thread_id: thread, text: '/escalate VIP' });
+    await h.client.waitFor(async () => ((await ticketOf(3203)).queue === 'VIP' ? true : undefined), { what: 'the manual escalation' });
+    const events = (await h.settle()).filter((e) => e.ticket_id === t.id && e.type === 'ticket_escalated');
+    expect(events).toEqual([
+      expect.objectContaining({ reason: 'needs_expert', from_queue: 'L1', to_queue: 'L2' }),
+      expect.objectContaining({ reason: 'manual', from_queue: 'L2', to_queue: 'VIP' }),
+    ]);
+  });
+
   it('emits sla_warning and sla_breached once per ticket and kind, across sweeps and a restart', async () => {
     await h.client.sendCustomerMessage(3301, { text: 'hello, question about invoices', first_name: 'Late', language_code: 'en' });
     const t = await ticketOf(3301);

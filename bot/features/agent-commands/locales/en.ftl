@@ -34,6 +34,6 @@ agent-unknown-command =
 agent-escalated = ⬆️ Ticket #{ $number } moved { $from } → { $to } by { $agent }. New deadlines: first response { $firstDue }, resolution { $resolutionDue }.
 agent-note-saved = 📌 Note saved (not sent to the customer).
 agent-note-usage = Usage: /note <text>
-agent-escalate-usage = Usage: /escalate <queue>. Queues: { $queues }
+agent-escalate-usage = Usage: /escalate <queue>, or /escalate <why> to hand the ticket to an expert (its queue's escalation target). Queues: { $queues }
 agent-banned = 🚫 Customer banned: their messages are no longer relayed.
 agent-unbanned = ✅ Customer unbanned.

@@ -34,6 +34,6 @@ agent-unknown-command =
 agent-escalated = ⬆️ Обращение #{ $number } перенесено { $from } → { $to }: { $agent }. Новые сроки: первый ответ { $firstDue }, решение { $resolutionDue }.
 agent-note-saved = 📌 Заметка сохранена (клиенту не отправлена).
 agent-note-usage = Формат: /note <текст>
-agent-escalate-usage = Формат: /escalate <очередь>. Очереди: { $queues }
+agent-escalate-usage = Формат: /escalate <очередь> или /escalate <причина> — передать обращение эксперту (куда эскалирует его очередь). Очереди: { $queues }
 agent-banned = 🚫 Клиент заблокирован: его сообщения больше не пересылаются.
 agent-unbanned = ✅ Клиент разблокирован.
