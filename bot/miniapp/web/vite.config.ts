@@ -50,7 +50,8 @@ export default defineConfig({
     modulePreload: { polyfill: false },
   },
   server: {
-    // `npx vite --config bot/miniapp/web/vite.config.ts` during development: API from a running `npm start`.
-    proxy: { '/app/api': 'http://127.0.0.1:3000' },
+    // `npx vite --config bot/miniapp/web/vite.config.ts` during development: the page at /, its API (api/ beside
+    // it) from a running `npm start`'s /app/api.
+    proxy: { '/api': { target: 'http://127.0.0.1:3000', rewrite: (path) => `/app${path}` } },
   },
 });
