@@ -31,12 +31,15 @@ export interface TicketMessageRow {
   id: number;
   sender: Sender;
   agent_id: number | null;
+  /** The agent's display name (staff), for sender 'agent'. */
+  agent_name: string | null;
   text: string | null;
   media_kind: string | null;
   media_name: string | null;
   channel: Channel;
-  sent_at: Date;
-  edited_at: Date | null;
+  /** ISO time (from JSON). */
+  sent_at: string;
+  edited_at: string | null;
 }
 
 /** The longest text kept per message (Telegram's own limit for a text message). */
@@ -88,16 +91,19 @@ export class TicketMessageRepo {
     ]);
   }
 
-  /** The ticket's conversation, oldest first (the latest `limit`). */
+  /**
+   * The ticket's conversation, oldest first (the latest `limit`), with each agent's display name (staff): one
+   * row of JSON from the database — a 500-message page is one value to read instead of 500 rows.
+   */
   async list(ticketId: number, limit = 500, q: Queryable = this.db): Promise<TicketMessageRow[]> {
-    return (
-      await q.query<TicketMessageRow>(
-        `SELECT * FROM (
-           SELECT id, sender, agent_id, text, media_kind, media_name, channel, sent_at, edited_at FROM ticket_messages
-           WHERE ticket_id = $1 ORDER BY sent_at DESC, id DESC LIMIT $2) m
-         ORDER BY sent_at, id`,
-        [ticketId, limit],
-      )
-    ).rows;
+    const r = await q.query<{ j: TicketMessageRow[] | string }>(
+      `SELECT coalesce(json_agg(m ORDER BY m.sent_at, m.id), '[]') AS j FROM (
+         SELECT t.id, t.sender, t.agent_id, s.display_name AS agent_name, t.text, t.media_kind, t.media_name, t.channel, t.sent_at, t.edited_at
+         FROM ticket_messages t LEFT JOIN staff s ON s.id = t.agent_id
+         WHERE t.ticket_id = $1 ORDER BY t.sent_at DESC, t.id DESC LIMIT $2) m`,
+      [ticketId, limit],
+    );
+    const j = r.rows[0]?.j ?? [];
+    return typeof j === 'string' ? (JSON.parse(j) as TicketMessageRow[]) : j;
   }
 }

@@ -100,14 +100,6 @@ export function ticketRoutes(api: FastifyInstance, c: AppApiContext): void {
       const [row] = await listRows(customer.id, 'AND id = $2', [req.params.number], 1);
       if (!row) throw new AppError(404, `no request #${req.params.number}`);
       const messages = await desk.history.list(req.params.number, PAGE_MESSAGES);
-      const agentIds = [...new Set(messages.flatMap((m) => (m.agent_id === null ? [] : [Number(m.agent_id)])))];
-      const names = new Map(
-        agentIds.length
-          ? (await desk.db.query<{ id: number; display_name: string }>('SELECT id, display_name FROM staff WHERE id = ANY($1::bigint[])', [agentIds])).rows.map(
-              (r) => [Number(r.id), r.display_name] as const,
-            )
-          : [],
-      );
       return {
         ticket: await summary(row),
         messages: messages.map((m) => ({
@@ -116,7 +108,7 @@ export function ticketRoutes(api: FastifyInstance, c: AppApiContext): void {
           date: new Date(m.sent_at).toISOString(),
           edited: m.edited_at !== null,
           media: m.media_kind ? { kind: m.media_kind, name: m.media_name } : null,
-          agent_first_name: m.agent_id === null ? null : firstName(names.get(Number(m.agent_id)) ?? null),
+          agent_first_name: firstName(m.agent_name),
           channel: m.channel,
         })),
       };
