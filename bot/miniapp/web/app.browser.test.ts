@@ -391,6 +391,9 @@ describe('the Mini App in Chromium against a real desk', () => {
       await page.evaluate(() => (window as unknown as { __tg: { press(n: string): void } }).__tg.press('MainButton'));
       await page.waitForURL(/#\/requests\/\d+$/);
       const number = Number(/(\d+)$/.exec(page.url())![1]);
+      // Zed's request from before is still open: the text joined it, as a message to the bot would.
+      await page.locator('.notice.ok', { hasText: `You already had request #${number} open` }).waitFor();
+      await page.locator('#conversation li.msg[data-from="customer"]', { hasText: 'Please send me the invoice for November' }).waitFor();
       await d.h.client.waitForCustomerMessage(ZED.id, `#${number}`, { timeoutMs: 15_000 });
       // An inner page: Telegram's BackButton instead of the page's link; it goes back.
       expect(await page.getByRole('link', { name: 'Back' }).count()).toBe(0);

@@ -120,7 +120,8 @@ export class Api {
 
   tickets = () => this.call<{ tickets: TicketSummary[] }>('GET', 'tickets').then((r) => r.tickets);
   ticket = (n: number) => this.call<TicketPage>('GET', `tickets/${n}`);
-  createTicket = (category: string, text: string) => this.call<{ number: number }>('POST', 'tickets', { category, text });
+  /** `created: false`: the customer had a request open, and the text joined it (as a message to the bot would). */
+  createTicket = (category: string, text: string) => this.call<{ number: number; created?: boolean }>('POST', 'tickets', { category, text });
   reply = (n: number, text: string) => this.call<unknown>('POST', `tickets/${n}/messages`, { text });
   reopen = (n: number) => this.call<unknown>('POST', `tickets/${n}/reopen`, {});
   rate = (n: number, score: number) => this.call<unknown>('POST', `tickets/${n}/rating`, { score });

@@ -71,6 +71,7 @@ export const en = {
   rate_send: 'Send rating',
   rated: 'Thank you for your rating!',
   created_note: 'Request #{number} is created. We will answer here and in the chat.',
+  joined_note: 'You already had request #{number} open: your message is added to it.',
   not_found: 'This request was not found.',
 
   // New request

@@ -58,7 +58,7 @@ function loadDraft(): Draft | undefined {
 }
 
 export function NewRequestPage({ article, category: preset }: { article?: string; category?: string }) {
-  const { api, i18n, meta } = useApp();
+  const { api, i18n, meta, tg } = useApp();
   const draft = loadDraft();
   const [category, setCategory] = useState(preset ?? draft?.category ?? '');
   const [text, setText] = useState(draft?.text ?? '');
@@ -91,9 +91,10 @@ export function NewRequestPage({ article, category: preset }: { article?: string
     }
     setState('busy');
     try {
-      const { number } = await api.createTicket(category, text.trim());
+      const { number, created } = await api.createTicket(category, text.trim());
       sessionStorage.removeItem(DRAFT_KEY);
-      noteCreated(number);
+      noteCreated(number, created !== false);
+      tg?.HapticFeedback?.notificationOccurred('success');
       navigate({ page: 'ticket', number }, true);
     } catch (error) {
       setState({ error });

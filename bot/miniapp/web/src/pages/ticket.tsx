@@ -196,9 +196,9 @@ function Facts({ data, now }: { data: TicketData; now: number }) {
   );
 }
 
-/** Remembers "request #N is created" for the ticket page the new-request form opens next. */
-export function noteCreated(number: number): void {
-  sessionStorage.setItem(CREATED_KEY, String(number));
+/** Remembers "request #N is created" (or "joined #N") for the ticket page the new-request form opens next. */
+export function noteCreated(number: number, created = true): void {
+  sessionStorage.setItem(CREATED_KEY, `${created ? 'created' : 'joined'}:${number}`);
 }
 
 export function TicketPage({ number }: { number: number }) {
@@ -206,9 +206,9 @@ export function TicketPage({ number }: { number: number }) {
   const now = useNow();
   const [data, reload] = useLoad(() => api.ticket(number), [number]);
   const [created] = useState(() => {
-    const n = sessionStorage.getItem(CREATED_KEY);
+    const [kind, n] = (sessionStorage.getItem(CREATED_KEY) ?? '').split(':');
     sessionStorage.removeItem(CREATED_KEY);
-    return n === String(number);
+    return n === String(number) ? (kind as 'created' | 'joined') : undefined;
   });
   const [reopen, setReopen] = useState<'idle' | 'busy' | 'done' | { error: unknown }>('idle');
   const doReopen = async () => {
@@ -223,7 +223,7 @@ export function TicketPage({ number }: { number: number }) {
   };
   return (
     <Page id={`ticket-${number}`} title={i18n.t('ticket_number', { number })} back={{ page: 'requests' }}>
-      {created && <Notice>{i18n.t('created_note', { number })}</Notice>}
+      {created && <Notice>{i18n.t(created === 'joined' ? 'joined_note' : 'created_note', { number })}</Notice>}
       {data.state === 'loading' && <Loading />}
       {data.state === 'error' &&
         (data.error instanceof ApiError && data.error.status === 404 ? (
