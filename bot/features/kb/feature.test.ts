@@ -68,6 +68,20 @@ describe('automatic answer from the knowledge base', () => {
     expect(events.some((e) => e.type === 'ticket_resolved' && e.ticket_id === t.id)).toBe(false);
   });
 
+  it('answers Persian with the Persian article, its question and buttons in Persian, even when Telegram says "en"', async () => {
+    await h.client.sendCustomerMessage(2004, { text: 'رمز عبورم رو فراموش کردم و ایمیل بازیابی نمیاد', first_name: 'Sara', language_code: 'en' });
+    const suggestion = await h.client.waitForCustomerMessage(2004, /شاید این مقاله پاسخ سؤال شما باشد/);
+    expect(suggestion.text).toContain('بازیابی رمز عبور');
+    expect(suggestion.text).toContain('آیا مشکل‌تان حل شد؟');
+    expect(suggestion.buttons?.flat()).toEqual(['✅ حل شد', '👤 گفتگو با کارشناس']);
+    await h.client.pressCustomerButton(2004, '✅ حل شد');
+    await h.client.waitForCustomerMessage(2004, /Ticket #\d+ is closed/);
+    expect(await ticketOf(2004)).toMatchObject({ status: 'resolved', resolved_by: 'kb' });
+    const events = await h.settle();
+    const sara = await analyticsIdOf(h.db, 2004);
+    expect(events.find((e) => e.type === 'kb_suggested' && e.customer_id === sara)).toMatchObject({ kb_article_id: 'password-reset' });
+  });
+
   it('does not answer messages the knowledge base has nothing for', async () => {
     await h.client.sendCustomerMessage(2003, { text: 'hi there', first_name: 'Bo', language_code: 'en' });
     await h.client.waitForCustomerMessage(2003, /What is your question about/);

@@ -90,21 +90,24 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
     {
       const desk = ctx.desk;
       const article = top.article;
-      const keyboard = new InlineKeyboard().text(ctx.t('kb-button-solved'), `kb:ok:${ticket.id}`).text(ctx.t('kb-button-human'), `kb:human:${ticket.id}`);
+      // The words around the article are in the article's language: a customer whose Telegram says "en" but who
+      // wrote (and so gets the article) in Persian reads the question and buttons in Persian too.
+      const t = (key: string) => (desk.locales.includes(article.lang) ? desk.translate(article.lang, key) : ctx.t(key));
+      const keyboard = new InlineKeyboard().text(t('kb-button-solved'), `kb:ok:${ticket.id}`).text(t('kb-button-human'), `kb:human:${ticket.id}`);
       const body = articleHtml(article);
       let sent: Awaited<ReturnType<Desk['relay']['sendToCustomer']>>;
       if (body.length <= MAX_INLINE_ARTICLE) {
-        sent = await desk.relay.sendToCustomer(ticket.customer_id, `${ctx.t('kb-suggest-header')}\n\n${body}\n\n${ctx.t('kb-suggest-question')}`, {
+        sent = await desk.relay.sendToCustomer(ticket.customer_id, `${t('kb-suggest-header')}\n\n${body}\n\n${t('kb-suggest-question')}`, {
           parse_mode: 'HTML',
           reply_markup: keyboard,
           link_preview_options: { is_disabled: true },
         });
       } else {
-        await desk.relay.sendToCustomer(ticket.customer_id, `${ctx.t('kb-suggest-header')}\n\n${body}`, {
+        await desk.relay.sendToCustomer(ticket.customer_id, `${t('kb-suggest-header')}\n\n${body}`, {
           parse_mode: 'HTML',
           link_preview_options: { is_disabled: true },
         });
-        sent = await desk.relay.sendToCustomer(ticket.customer_id, ctx.t('kb-suggest-question'), { reply_markup: keyboard });
+        sent = await desk.relay.sendToCustomer(ticket.customer_id, t('kb-suggest-question'), { reply_markup: keyboard });
       }
       if (!sent) return 'continue'; // blocked the bot: nothing to wait for
       const at = new Date(sent.date * 1000);
