@@ -12,7 +12,7 @@
  * - A customer who blocked the bot is marked (customers.blocked_bot) and the
  *   agents are told once; such sends are not retried.
  */
-import type { Api } from 'grammy';
+import type { Api, InputFile } from 'grammy';
 import type { Message, MessageEntity, ReplyParameters } from 'grammy/types';
 import type { Logger } from '../../core/log.js';
 import type { CustomerRepo } from '../store/customers.js';
@@ -338,6 +338,21 @@ export class Relay {
       return t ? this.o.topics.titleFor(t, c) : c.first_name;
     };
     return this.o.topics.withThread(customerId, title, (thread) => this.o.api.sendMessage(this.o.supportChatId, text, { ...other, message_thread_id: thread }));
+  }
+
+  /** Sends a photo or document (the Mini App's attachment) into the customer's topic, creating or recreating the topic as needed. */
+  async sendFileToTopic(customerId: number, kind: 'photo' | 'document', file: InputFile, caption?: string): Promise<Message> {
+    const title = async () => {
+      const c = (await this.o.customers.get(customerId))!;
+      const t = await this.o.tickets.latest(customerId);
+      return t ? this.o.topics.titleFor(t, c) : c.first_name;
+    };
+    const other = { ...(caption ? { caption: caption.slice(0, 1024) } : {}) };
+    return this.o.topics.withThread<Message>(customerId, title, (thread) =>
+      kind === 'photo'
+        ? this.o.api.sendPhoto(this.o.supportChatId, file, { ...other, message_thread_id: thread })
+        : this.o.api.sendDocument(this.o.supportChatId, file, { ...other, message_thread_id: thread }),
+    );
   }
 
   /** Resolves when every queued relay job has finished (tests, shutdown). */

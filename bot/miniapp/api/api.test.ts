@@ -175,6 +175,42 @@ describe('my requests', () => {
     expect(page.body.ticket.agent_first_name).toBe('Maria');
   });
 
+  it('attachments: a photo and a document reach the topic with their caption and join the conversation; wrong type or size → 4xx', async () => {
+    const form = (file: { name: string; type: string; data: Buffer }, fields: Record<string, string> = {}) => {
+      const boundary = 'b0undary';
+      const parts = [
+        ...Object.entries(fields).map(([k, v]) => `--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`),
+        `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${file.name}"\r\ncontent-type: ${file.type}\r\n\r\n`,
+      ];
+      return {
+        payload: Buffer.concat([Buffer.from(parts.join('')), file.data, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      };
+    };
+    const upload = async (f: ReturnType<typeof form>) =>
+      app.inject({ method: 'POST', url: `/app/api/tickets/${number}/attachments`, ...f, headers: { ...f.headers, authorization: await tma(C) } });
+    const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+    expect((await upload(form({ name: 'screen.png', type: 'image/png', data: png }, { caption: 'the error screen' }))).statusCode).toBe(201);
+    expect((await upload(form({ name: 'invoice.pdf', type: 'application/pdf', data: Buffer.from('%PDF-1.4 test') }))).statusCode).toBe(201);
+    const thread = await h.thread(C);
+    const photo = await h.client.waitForChatMessage(SUPPORT, (m) => m.media === 'photo', { threadId: thread });
+    expect(photo.caption).toBe('📱 the error screen');
+    await h.client.waitForChatMessage(SUPPORT, (m) => m.media === 'document', { threadId: thread });
+    const bad = await upload(form({ name: 'run.exe', type: 'application/x-msdownload', data: Buffer.from('MZ') }));
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toMatch(/cannot be sent/);
+    expect((await upload(form({ name: 'big.png', type: 'image/png', data: Buffer.alloc(10 * 1024 * 1024 + 1, 1) }))).statusCode).toBe(413);
+    expect((await call(OTHER, 'POST', `/tickets/${number}/attachments`, {})).status).toBe(404);
+    const msgs = (await call(C, 'GET', `/tickets/${number}`)).body.messages as Array<{
+      media: { kind: string; name: string | null } | null;
+      text: string | null;
+    }>;
+    expect(msgs.slice(-2)).toEqual([
+      expect.objectContaining({ media: { kind: 'photo', name: null }, text: 'the error screen' }),
+      expect.objectContaining({ media: { kind: 'document', name: 'invoice.pdf' }, text: null }),
+    ]);
+  });
+
   it('resolve → closed; rating where the survey is open; reopen', async () => {
     const thread = await h.thread(C);
     await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: '/resolve' });

@@ -14,6 +14,7 @@ import { customerLocale } from '../../telegram/present.js';
 import { callerOf } from '../auth.js';
 import { messageFromApp } from '../deliver.js';
 import { AppError, type AppApiContext } from './context.js';
+import { attachmentKind, parseUpload, UPLOAD_BODY_LIMIT } from './upload.js';
 import * as S from './schemas.js';
 
 /** The newest requests a list shows. */
@@ -148,6 +149,33 @@ export function ticketRoutes(api: FastifyInstance, c: AppApiContext): void {
       const ticket = await ownTicket(customer.id, req.params.number);
       if (ticket.status === 'resolved') throw new AppError(409, `request #${ticket.id} is closed: reopen it or send a new request`);
       await messageFromApp(desk, { customer, openTicket: ticket, text: req.body.text, at: c.now() });
+      return reply.code(201).send({ ok: true });
+    },
+  );
+
+  // Attachments: multipart/form-data with one file (field `file`) and an optional `caption`; `as=document` sends a picture as a file.
+  api.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: UPLOAD_BODY_LIMIT }, (_req, body, done) => done(null, body));
+  api.post<{ Params: Static<typeof S.NumberParams>; Body: Buffer }>(
+    '/tickets/:number/attachments',
+    {
+      bodyLimit: UPLOAD_BODY_LIMIT,
+      schema: {
+        summary: "A photo or document (multipart/form-data: file, caption?, as?) for the agents' topic: photos ≤ 10 MB, files ≤ 20 MB",
+        params: S.NumberParams,
+        consumes: ['multipart/form-data'],
+        response: { 201: S.Accepted },
+      },
+    },
+    async (req, reply) => {
+      const { customer } = callerOf(req);
+      const ticket = await ownTicket(customer.id, req.params.number);
+      if (!Buffer.isBuffer(req.body)) throw new AppError(400, 'send the file as multipart/form-data');
+      if (ticket.status === 'resolved') throw new AppError(409, `request #${ticket.id} is closed: reopen it or send a new request`);
+      const upload = parseUpload(req.body, req.headers['content-type']);
+      if (!upload.file) throw new AppError(400, 'no file: send it in the field "file"');
+      const kind = attachmentKind(upload.file, upload.fields.as);
+      const caption = (upload.fields.caption ?? '').slice(0, 1000);
+      await messageFromApp(desk, { customer, openTicket: ticket, text: caption, at: c.now(), file: { kind, name: upload.file.name, data: upload.file.data } });
       return reply.code(201).send({ ok: true });
     },
   );
