@@ -51,6 +51,16 @@ describe('macros', () => {
     expect(used).toEqual(['complaint', 'need_details']);
   });
 
+  it('sends the Persian template to a Persian-speaking customer, the ETA in Persian words', async () => {
+    const { ticketId, thread } = await openTicket(h, 5003, { name: 'Sara', language: 'fa', text: 'سلام، سؤالی درباره قرارداد دارم' });
+    await h.client.sendSupportMessage({ from_id: AGENT, first_name: 'Maria', thread_id: thread, text: '/m escalated' });
+    const m = await h.client.waitForCustomerMessage(5003, /Sara، سؤال شما به بررسی یک کارشناس متخصص نیاز دارد/);
+    expect(m.text).toContain(`#${ticketId}`);
+    expect(m.text).toMatch(/حدوداً ظرف [۰-۹]+ (دقیقه|ساعت)/);
+    expect(m.text).not.toMatch(/[{}]/);
+    await h.client.waitForChatMessage(SUPPORT, /Macro escalated \(fa\) sent to the customer/, { threadId: thread });
+  });
+
   it('says when a macro does not exist or is used outside a topic', async () => {
     const thread = await h.thread(5001);
     await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: '/m nope' });

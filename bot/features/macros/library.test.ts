@@ -12,9 +12,15 @@ describe('shipped macros', async () => {
   const lib = await MacroLibrary.open(SHIPPED, { watch: false });
   afterAll(() => lib.close());
 
-  it('ships receipt, need_details, solved, escalated and complaint in en and ru', () => {
+  it('ships receipt, need_details, solved, escalated and complaint in en, ru and fa', () => {
     for (const name of ['receipt', 'need_details', 'solved', 'escalated', 'complaint'])
-      for (const lang of ['en', 'ru']) expect(lib.get(name, lang)?.lang, `${lang}/${name}`).toBe(lang);
+      for (const lang of ['en', 'ru', 'fa']) {
+        expect(lib.get(name, lang)?.lang, `${lang}/${name}`).toBe(lang);
+        // the same variables and the same effect on the ticket in every language
+        const vars = (l: string) => [...new Set(lib.get(name, l)!.body.match(/\{(name|ticket|eta|agent)\}/g))].sort();
+        expect(vars(lang), `${lang}/${name}`).toEqual(vars('en'));
+        expect(lib.get(name, lang)?.status, `${lang}/${name}`).toBe(lib.get(name, 'en')?.status);
+      }
     expect(lib.get('need_details', 'en')?.status).toBe('waiting_customer');
     expect(lib.get('receipt', 'en')?.status).toBeUndefined();
     expect(lib.list('ru').map((m) => m.name)).toEqual(['complaint', 'escalated', 'need_details', 'receipt', 'solved']);
