@@ -57,7 +57,7 @@ describe("the features' locales", () => {
 
   it('defines every key once across the shared files and the features', () => {
     const sources = [...localeFiles().values()].flat();
-    for (const lang of ['en', 'ru']) {
+    for (const lang of ['en', 'ru', 'fa']) {
       const keys = sources
         .filter((f) => basename(f) === `${lang}.ftl` || basename(dirname(f)) === lang)
         .flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/^([a-z][a-z0-9_-]*) =/gm)].map((m) => m[1]!));
@@ -102,7 +102,7 @@ describe("the features' locales", () => {
       'macro-list-header',
     ];
     // ("->" is Fluent's selector syntax, not text)
-    for (const lang of [en, ru]) for (const k of html) expect(lang.get(k)?.replace(/->/g, ''), k).not.toMatch(/[<>&]/);
+    for (const lang of [en, ru, merged(featureFtlKeys('fa'))]) for (const k of html) expect(lang.get(k)?.replace(/->/g, '') ?? '', k).not.toMatch(/[<>&]/);
   });
 
   it('has every customer-facing text in Persian too (agent texts may fall back to English), and no key English lacks', () => {
