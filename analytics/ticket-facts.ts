@@ -41,6 +41,8 @@ export const TICKET = {
   incidentLinked: 'incident_linked = 1',
   /** got the automatic "known issue" reply of an open incident */
   knownIssue: 'known_issue = 1',
+  /** a stop word marked it urgent (ticket_escalated.urgent, schemas/clickhouse/040): first in the priority order */
+  urgent: 'urgent = 1',
   /** opened in the customer Mini App (ticket_opened.channel 'app'; schemas/clickhouse/035), not by a message to the bot */
   fromApp: 'from_app = 1',
   /** agent replies: none (NULL ids), exactly one (smallest id = largest), more */

@@ -15,7 +15,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyPluginAsync, FastifySchema, FastifySchemaValidationError } from 'fastify';
 import { Histogram } from 'prom-client';
-import type { Category } from '../../bot/routing.js';
+import { VIP_QUEUE, type Category } from '../../bot/routing.js';
 import type { ClickHouse } from '../../core/clickhouse.js';
 import { registry } from '../../core/metrics.js';
 import { webAppPlugin } from '../../core/web-app.js';
@@ -30,6 +30,7 @@ import { SELFSERVICE, selfServiceSummary } from '../../analytics/selfservice.js'
 import type { BreakdownDimension } from '../../analytics/ticket-facts.js';
 import { AGENT_ID_REASON, BadRequest, checkBucketCount, parseFilter, parseRange, parseTimeZone } from './params.js';
 import * as q from './queries.js';
+import { categoryWeights } from '../../sla/priority.js';
 import * as S from './schemas.js';
 
 export interface AnalyticsPluginOptions {
@@ -118,6 +119,8 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
   const liveWindowSeconds = opts.liveWindowSeconds ?? 30 * 86_400;
   const defaults = loadDashboardConfig({}); // the declared defaults, for hosts (tests) that pass no categories
   const dimensions = configuredDimensions(opts.categories ?? defaults.categories, opts.defaultQueue ?? defaults.DEFAULT_QUEUE);
+  // The desk's priority order for the live panel's next_up: CATEGORIES' order weighs categories (sla/priority.ts).
+  const livePriority = { vipQueue: VIP_QUEUE, categoryWeight: categoryWeights((opts.categories ?? defaults.categories).map((c) => c.key)) };
   const runner = q.clickHouseRunner(opts.ch);
   // Fields, validation, serialization and the OpenAPI document follow the metric definitions.
   const metrics: Registry<MetricValues> = opts.metrics ?? METRICS;
@@ -271,7 +274,7 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
           true,
         ),
         async (req, reply) => {
-          const l = await q.live(timed('live'), now(), liveWindowSeconds, parseFilter(req.query));
+          const l = await q.live(timed('live'), now(), liveWindowSeconds, parseFilter(req.query), undefined, livePriority);
           return wantsCsv(req) ? sendCsv(reply, 'live', l.by_queue, ['queue', 'status', 'open', 'at_risk', 'breached']) : l;
         },
       );

@@ -7,6 +7,7 @@
 import { cohortParams, type QueryRunner, type Range } from '../../analytics/query.js';
 import { METRICS, type MetricField, type MetricValues, type Registry } from '../../analytics/registry.js';
 import { chTime, TICKET, ticketsFrom, type TicketFilter } from '../../analytics/ticket-facts.js';
+import { prioritize, type PriorityOptions } from '../../sla/priority.js';
 
 // The cohort statements (summary, breakdown) are the metric definitions' own (analytics/query.ts).
 export { breakdown, clickHouseRunner, summary, type BreakdownRow, type QueryRunner, type Range } from '../../analytics/query.js';
@@ -139,6 +140,19 @@ export interface LiveTicket {
   overdue_seconds: number;
   state: 'breached' | 'at_risk';
 }
+/** An open ticket in the order to work them (sla/priority.ts: urgent › VIP › running deadline › category). */
+export interface NextUpTicket {
+  ticket_id: number;
+  queue: string;
+  status: string;
+  category: string;
+  urgent: boolean;
+  /** The deadline running now: the first response until there is one, then the resolution. */
+  sla: 'first_response' | 'resolution';
+  due_at: string;
+  /** Seconds past that deadline (negative: still to go). */
+  overdue_seconds: number;
+}
 export interface Live {
   as_of: string;
   open_tickets: number;
@@ -149,6 +163,8 @@ export interface Live {
   oldest_waiting: { ticket_id: number; queue: string; status: string; waiting_since: string; waiting_seconds: number } | null;
   by_queue: LiveQueueRow[];
   tickets: LiveTicket[];
+  /** The first open tickets in priority order — the desk's `/sla` "Next up", over ticket_facts. */
+  next_up: NextUpTicket[];
 }
 
 /** Seconds before a first-response deadline when a ticket counts as at risk (the desk's SLA_IMMINENT_WINDOW default). */
@@ -173,7 +189,15 @@ const SLA_STATE = { ok: 0, first_response_breached: 1, resolution_breached: 2, a
  * no reply and the first-response deadline in (now, now + AT_RISK_SECONDS];
  * oldest waiting = the earliest created ticket without a first response.
  */
-export async function live(run: QueryRunner, now: Date, windowSeconds: number, filter: TicketFilter, listLimit = 50): Promise<Live> {
+export async function live(
+  run: QueryRunner,
+  now: Date,
+  windowSeconds: number,
+  filter: TicketFilter,
+  listLimit = 50,
+  /** The desk's priority options (the VIP queue, CATEGORIES' weights) for `next_up`. */
+  priority: PriorityOptions = {},
+): Promise<Live> {
   const range = { from: new Date(now.getTime() - windowSeconds * 1000), to: new Date(now.getTime() + 1) };
   const params = { ...baseParams(range, filter, now), risk_until: chTime(new Date(now.getTime() + AT_RISK_SECONDS * 1000)), limit: listLimit };
   // One statement: counts per queue × status, each group's longest-waiting ticket, and each group's
@@ -205,6 +229,7 @@ export async function live(run: QueryRunner, now: Date, windowSeconds: number, f
     GROUP BY queue, status ORDER BY queue, status`,
     params,
   );
+  const nextUp = await nextUpTickets(run, params, filter, now, priority);
   type Urgent = [number, number, number, number, number];
   const tickets = byQueue
     .flatMap((r) => (r.urgent as Urgent[]).map((u) => ({ queue: String(r.queue), status: String(r.status), u })))
@@ -257,7 +282,57 @@ export async function live(run: QueryRunner, now: Date, windowSeconds: number, f
       overdue_seconds: (now.getTime() - Number(dueMs)) / 1000,
       state: Number(state) === SLA_STATE.at_risk ? 'at_risk' : 'breached',
     })),
+    next_up: nextUp,
   };
+}
+
+/** How many tickets `next_up` lists, and the most open tickets it orders (the store's open set is small; this bounds a runaway). */
+const NEXT_UP_SHOWN = 10;
+const NEXT_UP_SCANNED = 10_000;
+
+/**
+ * The open tickets of the window in the desk's priority order. The order is sla/priority.ts's, applied to
+ * the rows here — the SQL only reads them — so the live panel, `/sla` and the ticket card cannot disagree.
+ */
+async function nextUpTickets(
+  run: QueryRunner,
+  params: Record<string, unknown>,
+  filter: TicketFilter,
+  now: Date,
+  priority: PriorityOptions,
+): Promise<NextUpTicket[]> {
+  const rows = await run(
+    `SELECT ticket_id, ${TICKET.queue} AS queue, ${TICKET.status} AS status, ${TICKET.category} AS category, ${TICKET.urgent} AS urgent,
+       ${TICKET.replied} AS replied, toUnixTimestamp64Milli(${TICKET.frDue}) AS fr_due, toUnixTimestamp64Milli(${TICKET.resDue}) AS res_due
+    ${ticketsFrom(filter, [`${TICKET.status} != 'resolved'`])}
+    LIMIT ${NEXT_UP_SCANNED}`,
+    params,
+  );
+  const open = rows.map((r) => ({
+    id: Number(r.ticket_id),
+    queue: String(r.queue),
+    status: String(r.status) || 'unknown',
+    category: String(r.category) || null,
+    urgent: Boolean(Number(r.urgent)),
+    first_response_at: Number(r.replied) ? new Date(0) : null,
+    first_response_due_at: new Date(Number(r.fr_due)),
+    resolution_due_at: new Date(Number(r.res_due)),
+  }));
+  return prioritize(open, priority)
+    .slice(0, NEXT_UP_SHOWN)
+    .map((t) => {
+      const due = t.first_response_at === null ? t.first_response_due_at : t.resolution_due_at;
+      return {
+        ticket_id: t.id,
+        queue: t.queue,
+        status: t.status,
+        category: t.category ?? '',
+        urgent: t.urgent,
+        sla: t.first_response_at === null ? ('first_response' as const) : ('resolution' as const),
+        due_at: due.toISOString(),
+        overdue_seconds: (now.getTime() - due.getTime()) / 1000,
+      };
+    });
 }
 
 export { METRIC_FIELDS, type MetricField, type Metrics } from '../../analytics/registry.js';

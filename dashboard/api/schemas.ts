@@ -157,6 +157,16 @@ export const FrtDistributionSchema = Type.Array(
     share: Nullable(Type.Number()),
   }),
 );
+const NextUpSchema = Type.Object({
+  ticket_id: Type.Integer(),
+  queue: Type.String(),
+  status: Type.String(),
+  category: Type.String({ description: "the category key, '' before one is picked" }),
+  urgent: Type.Boolean({ description: 'a stop word marked it urgent' }),
+  sla: StringEnum(['first_response', 'resolution'] as const, 'the deadline running now'),
+  due_at: Type.String({ format: 'date-time' }),
+  overdue_seconds: Type.Number({ description: 'seconds past the deadline; negative = still to go' }),
+});
 const LiveTicketSchema = Type.Object({
   ticket_id: Type.Integer(),
   queue: Type.String(),
@@ -195,6 +205,9 @@ export const LiveSchema = Type.Object({
     }),
   ),
   tickets: Type.Array(LiveTicketSchema),
+  next_up: Type.Array(NextUpSchema, {
+    description: 'the first open tickets in the order to work them (sla/priority.ts: urgent › VIP › running deadline › category), as /sla shows',
+  }),
 });
 
 export const DimensionsQuery = Type.Object({}, { additionalProperties: false });

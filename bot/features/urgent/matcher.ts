@@ -114,9 +114,10 @@ export function boundedDistance(a: string, b: string, max: number): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   if (a === b) return 0;
   const n = b.length;
-  let prev2 = new Array<number>(n + 1).fill(0);
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
-  let cur = new Array<number>(n + 1).fill(0);
+  // Three rows, reused across calls (words are cut at MAX_WORD letters).
+  if (n + 1 > ROWS[0]!.length) return max + 1;
+  let [prev2, prev, cur] = ROWS as [Int32Array, Int32Array, Int32Array];
+  for (let j = 0; j <= n; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
     cur[0] = i;
     let rowMin = i;
@@ -133,6 +134,14 @@ export function boundedDistance(a: string, b: string, max: number): number {
   return prev[n]!;
 }
 
+const ROWS = [new Int32Array(MAX_WORD + 2), new Int32Array(MAX_WORD + 2), new Int32Array(MAX_WORD + 2)];
+
+/** The writing system of a word, by its first letter: words of different scripts never match (no stemming or distance needed). */
+function script(w: string): number {
+  const c = w.charCodeAt(0);
+  return c < 0x250 ? 0 : c >= 0x400 && c < 0x530 ? 1 : c >= 0x600 && c < 0x780 ? 2 : c >= 0xfb50 && c < 0xff00 ? 2 : 3;
+}
+
 /** How many typos a word of this many letters may carry. */
 export function typoBudget(length: number): number {
   return length >= 9 ? 2 : length >= 5 ? 1 : 0;
@@ -141,6 +150,7 @@ export function typoBudget(length: number): number {
 interface Term {
   word: string;
   stem: string;
+  script: number;
 }
 
 interface CompiledPhrase {
@@ -156,6 +166,8 @@ interface CompiledLanguage {
   vocabulary: Term[];
   phrases: CompiledPhrase[];
   ignores: number[][];
+  /** The scripts its words are written in. */
+  scripts: ReadonlySet<number>;
 }
 
 export class StopWordMatcher {
@@ -170,7 +182,7 @@ export class StopWordMatcher {
         words(phrase).map((w) => {
           let i = index.get(w);
           if (i === undefined) {
-            i = vocabulary.push({ word: w, stem: stem(w) }) - 1;
+            i = vocabulary.push({ word: w, stem: stem(w), script: script(w) }) - 1;
             index.set(w, i);
           }
           return i;
@@ -180,7 +192,7 @@ export class StopWordMatcher {
         .filter((p) => p.terms.length > 0)
         .map((p) => ({ ...p, hasNegation: p.terms.some((t) => NEGATIONS.has(vocabulary[t]!.word)) }));
       const ignores = (l.ignore ?? []).map(compile).filter((t) => t.length > 0);
-      return { lang, stem, vocabulary, phrases, ignores };
+      return { lang, stem, vocabulary, phrases, ignores, scripts: new Set(vocabulary.map((t) => t.script)) };
     });
   }
 
@@ -200,7 +212,7 @@ export class StopWordMatcher {
     const negation = ws.map((w) => NEGATIONS.has(w));
     for (const l of this.languages) {
       // Which vocabulary words each distinct message word matches, computed once per distinct word.
-      const memo = new Map<string, Set<number>>();
+      const memo = new Map<string, ReadonlySet<number>>();
       const hits = ws.map((w) => {
         let s = memo.get(w);
         if (!s) memo.set(w, (s = termsMatching(l, w, work)));
@@ -218,10 +230,15 @@ export class StopWordMatcher {
   }
 }
 
-function termsMatching(l: CompiledLanguage, word: string, work: MatchWork): Set<number> {
+const NONE: ReadonlySet<number> = new Set();
+
+function termsMatching(l: CompiledLanguage, word: string, work: MatchWork): ReadonlySet<number> {
+  const sc = script(word);
+  if (!l.scripts.has(sc)) return NONE;
   const out = new Set<number>();
   const stem = l.stem(word);
   l.vocabulary.forEach((t, i) => {
+    if (t.script !== sc) return;
     work.comparisons++;
     if (t.word === word || t.stem === stem) out.add(i);
     else if (t.stem.length >= PREFIX_MIN && stem.startsWith(t.stem)) out.add(i);
@@ -240,7 +257,7 @@ type Span = [number, number];
  * window the phrase allows from its first word; with `negation`, none that has a
  * negation in a gap or in the two words before the first.
  */
-function* spans(terms: readonly number[], hits: readonly Set<number>[], negation: readonly boolean[] | undefined, work: MatchWork): Generator<Span> {
+function* spans(terms: readonly number[], hits: readonly ReadonlySet<number>[], negation: readonly boolean[] | undefined, work: MatchWork): Generator<Span> {
   const window = terms.length + WINDOW_SLACK;
   for (let start = 0; start < hits.length; start++) {
     work.steps++;
@@ -264,7 +281,7 @@ function* spans(terms: readonly number[], hits: readonly Set<number>[], negation
 }
 
 /** For each word position i, the furthest end of an ignore span starting at or before i (-1: none): a span [s, e] is covered when reach[s] ≥ e. */
-function ignoredReach(ignores: readonly number[][], hits: readonly Set<number>[], work: MatchWork): Int32Array {
+function ignoredReach(ignores: readonly number[][], hits: readonly ReadonlySet<number>[], work: MatchWork): Int32Array {
   const reach = new Int32Array(hits.length).fill(-1);
   for (const ig of ignores) for (const [a, b] of spans(ig, hits, undefined, work)) reach[a] = Math.max(reach[a]!, b);
   for (let i = 1; i < reach.length; i++) reach[i] = Math.max(reach[i]!, reach[i - 1]!);

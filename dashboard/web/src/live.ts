@@ -1,4 +1,4 @@
-/** The live panel: open tickets per queue, at risk and breached now, the oldest waiting ticket, the breaching list. */
+/** The live panel: open tickets per queue, at risk and breached now, the oldest waiting ticket, the breaching list, the next up. */
 import type { Live } from './api.js';
 import { duration, num } from './format.js';
 import { palette } from './theme.js';
@@ -71,5 +71,21 @@ export function renderLive(container: HTMLElement, live: Live, queueName: (key: 
     list.append(li);
   }
   if (!live.tickets.length) list.append(el('li', '', 'No ticket at risk or breaching. 🎉'));
-  container.replaceChildren(stats, bars, oldest, list);
+
+  // The order to work in (sla/priority.ts, as /sla shows it): urgent › VIP › running deadline › category.
+  const next = el('ol', 'live-list next-up');
+  next.setAttribute('aria-label', 'Next up');
+  for (const t of live.next_up) {
+    const li = el('li');
+    const left = el('span', '', `${t.urgent ? '🚨 ' : ''}#${t.ticket_id} · ${queueName(t.queue)}`);
+    const right = el(
+      'span',
+      `pill ${t.overdue_seconds > 0 ? 'breached' : ''}`,
+      t.overdue_seconds > 0 ? `${duration(t.overdue_seconds)} over` : `due in ${duration(-t.overdue_seconds)}`,
+    );
+    li.append(left, right);
+    next.append(li);
+  }
+  const nextTitle = el('p', 'hint', live.next_up.length ? 'Next up (urgent › VIP › deadline › category):' : 'Nothing waiting.');
+  container.replaceChildren(stats, bars, oldest, list, nextTitle, next);
 }
