@@ -65,7 +65,7 @@ export const loadBotEnv = defineConfig('bot', {
   }),
   ALERT_TEAM_LEAD_IDS: env.userIds({ doc: 'Older name of TEAM_LEAD_IDS, read when TEAM_LEAD_IDS is unset.' }),
   ADMIN_IDS: env.userIds({
-    doc: "Telegram user ids of admins (/audit, role changes; an admin may do what a team lead may). Unset: the support group's administrators.",
+    doc: "Telegram user ids of admins (/audit, /forget to erase a customer, role changes; an admin may do what a team lead may). Unset: the support group's administrators.",
   }),
   ALBUM_BUFFER: env.duration({ default: '400ms', doc: 'How long the relay waits for the rest of an album (media_group_id) before copying it as one group.' }),
   THROTTLE: env.bool({

@@ -16,6 +16,8 @@ const USAGE = {
     'Loads support events, one JSON object per line (the schema of schemas/events.ts), into ClickHouse.',
     'Valid lines are inserted in batches of INGEST_BATCH_SIZE lines; importing the same file again adds nothing.',
     "Rejected lines are listed with their line number and reason and stored in dead_letters (source 'import').",
+    "customer_id must be the desk's pseudonymous id, as the desk's own events carry it (SECURITY.md): never import",
+    "another system's raw Telegram user ids, which would put people's ids into analytics.",
     '',
     'exit codes:',
     '  0  every non-blank line was imported',

@@ -98,10 +98,9 @@ const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 export async function exportCustomerData(db: Queryable, customerId: number): Promise<Record<string, unknown>> {
   const one = async (sql: string, params: unknown[]) => (await db.query<Record<string, unknown>>(sql, params)).rows[0] ?? null;
   const all = async (sql: string, params: unknown[]) => (await db.query<Record<string, unknown>>(sql, params)).rows;
-  const customer = await one(
-    'SELECT id, first_name, last_name, username, language_code, is_vip, banned, blocked_bot, created_at, updated_at FROM customers WHERE id = $1',
-    [customerId],
-  );
+  // Every column of the profile (a later migration's too), but the desk's own bookkeeping.
+  const customer = await one('SELECT * FROM customers WHERE id = $1', [customerId]);
+  if (customer) for (const k of ['topic_claim', 'topic_claim_at', 'thread_id']) delete customer[k];
   const tickets = await all(
     `SELECT id AS number, status, queue, category, language, created_at, first_response_at, resolved_at, resolved_by, reopened_count,
             agent_replies, customer_messages, is_repeat_contact
