@@ -34,7 +34,7 @@ const heldRows = async (customerId: number) =>
 
 describe('newcomers', () => {
   it('a first message that is a photo opens the ticket; the photo is held for the agents with its caption shown, and one tap releases it', async () => {
-    await h.client.sendCustomerMessage(7001, { photo: {}, caption: 'payment failed, see screenshot', first_name: 'Neo', language_code: 'en' });
+    await h.client.sendCustomerMessage(7001, { photo: {}, caption: 'order stuck at checkout, see screenshot', first_name: 'Neo', language_code: 'en' });
     await h.client.waitForCustomerMessage(7001, /Ticket #\d+ created/);
     await h.client.waitForCustomerMessage(7001, /an agent checks files and photos from new contacts/);
     const [ticket] = await tickets(7001);
@@ -42,7 +42,7 @@ describe('newcomers', () => {
     const thread = await h.thread(7001);
 
     const note = await h.client.waitForChatMessage(SUPPORT, /photo held: new customer/, { threadId: thread });
-    expect(note.text).toContain('payment failed, see screenshot');
+    expect(note.text).toContain('order stuck at checkout, see screenshot');
     const held = await h.client.waitForChatMessage(
       SUPPORT,
       (m) => (m.text ?? '').includes(`Ticket #${ticket!.id}`) && /Held from a new customer: 1/.test(m.text ?? ''),
@@ -58,7 +58,7 @@ describe('newcomers', () => {
     expect(media).toMatchObject({ reason: 'media', ticket_id: ticket!.id, language: 'en' });
 
     await h.client.pressSupportButton({ from_id: AGENT, message_id: held.message_id, text: '📎 Release held (1)' });
-    const copy = await h.client.waitForChatMessage(SUPPORT, (m) => m.media === 'photo' && m.caption === 'payment failed, see screenshot', { threadId: thread });
+    const copy = await h.client.waitForChatMessage(SUPPORT, (m) => m.media === 'photo' && m.caption === 'order stuck at checkout, see screenshot', { threadId: thread });
     await h.client.waitForChatMessage(SUPPORT, (m) => m.message_id === held.message_id && !/Held from a new customer/.test(m.text ?? ''), { threadId: thread });
     expect((await card(thread, ticket!.id)).buttons?.flat()).not.toContain('📎 Release held (1)');
     expect(await heldRows(7001)).toEqual([{ reason: 'media', state: 'released' }]);

@@ -36,6 +36,8 @@ export interface CustomerMessageInput {
   beforeCard?: (ticket: Ticket) => Promise<'refresh' | undefined>;
   /** Delivers the message to the topic, after message_in is recorded. */
   deliver: (ticket: Ticket) => Promise<void>;
+  /** False: a new ticket gets no receipt here — a feature's intake step tells the customer instead (a stop word, features/urgent/). */
+  receipt?: boolean;
 }
 
 export async function acceptCustomerMessage(desk: Desk, m: CustomerMessageInput): Promise<{ ticket: Ticket; created: boolean }> {
@@ -53,7 +55,7 @@ export async function acceptCustomerMessage(desk: Desk, m: CustomerMessageInput)
   else if (card === 'refresh') await refreshCard(desk, ticket, customer);
   ticket = await desk.tickets.recordCustomerMessage(ticket.id, { kind: m.kind, textLength: m.textLength, at }, created ? undefined : ticket);
   await m.deliver(ticket);
-  if (created) await sendReceipt(desk, customer, ticket);
+  if (created && m.receipt !== false) await sendReceipt(desk, customer, ticket);
   return { ticket, created };
 }
 

@@ -18,6 +18,7 @@ import { unlessRefused } from '../../tickets/errors.js';
 import { announceHold, holdOf, isHeld, storeHold } from '../antispam/held.js';
 import { maskedEdit, maskedOf, relayMasked } from '../secrets/masked.js';
 import { acceptCustomerMessage, promisedEta } from './accept.js';
+import { urgentOf } from '../urgent/feature.js';
 
 /** `steps`: the features' intake steps (FeatureHooks.intakeSteps), run in order on a new ticket before the category keyboard. */
 export function intakeFeature(steps: readonly IntakeStep[]): Composer<BotContext> {
@@ -112,6 +113,8 @@ async function onCustomerMessage(ctx: BotContext, msg: Message, steps: readonly 
     kind: messageKind(msg),
     textLength: textLength(msg),
     channel: 'chat',
+    // A stop word (features/urgent/): its intake step tells the customer who comes and when, instead of the receipt.
+    receipt: urgentOf(ctx) === undefined,
     // A held message joins the ticket like any other; only its copy into the topic waits (held.ts).
     // The hold is stored first, so a new ticket's card shows it from the start.
     beforeCard: async (t) => {

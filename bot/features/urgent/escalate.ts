@@ -26,16 +26,16 @@ export function addExpertButton(keyboard: InlineKeyboard, desk: Pick<Desk, 'agen
 
 /**
  * A stop word on an open ticket: to the phrase's queue (kept when that queue is unknown) marked urgent, the
- * customer told (after the receipt, for a new ticket: the queue and ETA change), the topic and the escalation chat told.
+ * customer told (for a new ticket instead of the receipt: `opening`), the topic and the escalation chat told.
  */
-export async function markUrgent(desk: Desk, ticket: Ticket, customer: Customer, match: StopWordMatch, at: Date): Promise<Ticket | undefined> {
+export async function markUrgent(desk: Desk, ticket: Ticket, customer: Customer, match: StopWordMatch, at: Date, opening = false): Promise<Ticket | undefined> {
   const queue = desk.sla.hasQueue(match.queue) ? match.queue : ticket.queue;
   const t = await unlessRefused(desk.tickets.escalate(ticket.id, queue, { at, reason: 'stop_word', urgent: true }));
   if (!t) return undefined;
   const text = customerText(desk, customer, t);
   const eta = await desk.tickets.eta(t);
   const sent = await desk.relay.sendToCustomer(customer.id, text('urgent-customer', { number: t.id, eta: formatDuration(eta.seconds, text) }));
-  if (sent) await desk.tickets.recordBotReply(t.id, { replyKind: 'auto', at: new Date(sent.date * 1000) });
+  if (sent) await desk.tickets.recordBotReply(t.id, { replyKind: opening ? 'receipt' : 'auto', at: new Date(sent.date * 1000) });
   await desk.relay
     .sendToTopic(customer.id, desk.agentText('urgent-topic-note', { phrase: match.phrase, queue: t.queue, from: ticket.queue }))
     .catch((err: unknown) => desk.log.warn({ err: withoutPersonalData(err), ticket: t.id }, 'urgent note to the topic failed'));

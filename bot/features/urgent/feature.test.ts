@@ -54,6 +54,8 @@ describe('stop words → a person now', () => {
     // Neither a KB article nor the category keyboard: a person takes it from the queue.
     expect(msgs.some((m) => (m.buttons?.flat() ?? []).some((b) => /Solved|Решено|حل شد/.test(b)))).toBe(false);
     expect(msgs.some((m) => (m.buttons?.flat().length ?? 0) >= 5)).toBe(false);
+    // The urgent message is the receipt: no "Ticket #N created … we usually answer within …" before it.
+    expect(msgs.filter((m) => m.from !== 'customer' && /#/.test(m.text ?? ''))).toHaveLength(1);
     const events = (await h.settle()).filter((e) => e.ticket_id === t.id);
     expect(events.filter((e) => e.type === 'ticket_escalated')).toEqual([
       expect.objectContaining({ reason: 'stop_word', from_queue: 'L1', to_queue: queue, urgent: true, queue }),

@@ -79,7 +79,7 @@ export function urgentFeature(rt: FeatureRuntime): UrgentFeature {
     async run(ctx, { ticket, customer, message }) {
       const match = urgentOf(ctx);
       if (!match) return 'continue';
-      const urgent = await markUrgent(ctx.desk, ticket, customer, match, new Date(message.date * 1000));
+      const urgent = await markUrgent(ctx.desk, ticket, customer, match, new Date(message.date * 1000), true);
       // Intake ends here: no KB answer, no category keyboard — a person takes it from the queue.
       return urgent ? 'wait' : 'continue';
     },
