@@ -53,6 +53,7 @@ export const COMMAND_ACTION: Readonly<Record<string, Action>> = {
   unban: 'ban',
   broadcast: 'broadcast',
   audit: 'audit',
+  experiments: 'config',
   forget: 'privacy',
   incident: 'incident',
   link: 'ticket',

@@ -2,6 +2,7 @@
  * Telegram side of escalations, installed by createDesk({ composers }):
  *   /sla                  — live SLA state per queue (escalation chat only)
  *   /audit                — the staff's audit trail (admins; bot/audit.ts)
+ *   /experiments          — the A/B tests on one screen (team leads; experiments-command.ts)
  *   alerts:take:<ticket>  — "Take #N" under an alert: assigns the ticket to the agent who pressed it
  * Who may press what is bot/roles.ts (roleGuard): Take needs an agent, Mute and Unmute a team lead.
  *   alerts:mute:<queue>   — "Mute 1 h": the queue's alerts are recorded but not posted for ALERT_MUTE_DURATION
@@ -11,6 +12,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { readSlaSnapshot } from '../../sla/exporter/snapshot.js';
 import { renderNextUp } from '../features/urgent/next-up.js';
 import { answerAudit } from '../audit-command.js';
+import { answerExperiments } from './experiments-command.js';
 import { recordAudit } from '../audit.js';
 import type { BotContext } from '../context.js';
 import { replyWithDeskError } from '../error-boundary.js';
@@ -43,6 +45,9 @@ export function createAlertsComposer(cfg: AlertsConfig = loadAlertsConfig(), now
 
   // The audit trail, for admins (bot/roles.ts refuses anyone else).
   inEscalationChat.command('audit', (ctx) => answerAudit(ctx, ctx.match));
+
+  // The experiments on one screen, for team leads (bot/roles.ts action `config`).
+  inEscalationChat.command('experiments', (ctx) => answerExperiments(ctx, now()));
 
   // A take the desk refuses (no such ticket, resolved) is answered in the escalation chat's words, as a dialog.
   const takeRefused = replyWithDeskError(

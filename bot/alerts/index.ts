@@ -13,6 +13,7 @@ import type { BotContext, Desk } from '../context.js';
 import { createAlertsComposer } from './composer.js';
 import { loadAlertsConfig } from './config.js';
 import { createDigestScheduler, type DigestScheduler } from './digest-scheduler.js';
+import { useExperimentAnalytics } from './experiments-command.js';
 
 let inner: Composer<BotContext> | undefined;
 /** Built on the first update, so importing this module never reads configuration. */
@@ -21,6 +22,8 @@ alertsComposer.lazy(() => (inner ??= createAlertsComposer()));
 
 /** The daily digest for a process that has both the desk and ClickHouse (scripts/start.ts, or the bot with CLICKHOUSE_URL). */
 export function startDailyDigest(desk: Desk, ch: ClickHouse): DigestScheduler {
+  // the same process answers /experiments with the experiments' results
+  useExperimentAnalytics(clickHouseRunner(ch));
   return createDigestScheduler({
     db: desk.db,
     api: desk.api,

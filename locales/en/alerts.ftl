@@ -99,3 +99,15 @@ digest-agent-unnamed = agent { $id }
 digest-longest-waits = <b>Longest waits</b>
 digest-still-unanswered = , still unanswered
 digest-no-tickets = <i>No tickets yesterday.</i>
+
+# /experiments (bot/alerts/experiments-command.ts)
+experiments-header = 🧪 <b>Experiments</b>
+experiments-none = No valid experiment files (EXPERIMENTS_DIR).
+experiments-shipped = stopped, shipped: { $variant }
+experiments-customers = { $total } customers exposed: { $split }
+experiments-srm = ⚠️ Sample-ratio mismatch (p { $p }): the split does not match the weights — do not trust the results.
+experiments-result = { $metric }, { $variant } vs control: { $value } vs { $baseline } ({ $diff }, { $rel }; 95 % CI { $low } … { $high }), p { $p }, always-valid p { $seq }
+experiments-insufficient = { $metric }, { $variant }: not enough data yet ({ $reason })
+experiments-power = Detectable now: { $mde } %; about { $days } more days for a { $target } % change.
+experiments-power-reached = Detectable now: { $mde } % — the planned sample is reached.
+experiments-problems = ⚠️ <b>Files left out</b> (the others keep running):

@@ -108,3 +108,15 @@ digest-agent-unnamed = агент { $id }
 digest-longest-waits = <b>Дольше всех ждали</b>
 digest-still-unanswered = , ответа всё ещё нет
 digest-no-tickets = <i>Вчера тикетов не было.</i>
+
+# /experiments (bot/alerts/experiments-command.ts)
+experiments-header = 🧪 <b>Эксперименты</b>
+experiments-none = Действующих файлов экспериментов нет (EXPERIMENTS_DIR).
+experiments-shipped = остановлен, выбран вариант: { $variant }
+experiments-customers = Клиентов в эксперименте: { $total } ({ $split })
+experiments-srm = ⚠️ Перекос выборки (p { $p }): распределение не совпадает с весами — результатам нельзя доверять.
+experiments-result = { $metric }, { $variant } против control: { $value } против { $baseline } ({ $diff }, { $rel }; 95 % ДИ { $low } … { $high }), p { $p }, последовательный p { $seq }
+experiments-insufficient = { $metric }, { $variant }: пока мало данных ({ $reason })
+experiments-power = Сейчас заметен эффект от { $mde } %; для изменения на { $target } % нужно ещё около { $days } дн.
+experiments-power-reached = Сейчас заметен эффект от { $mde } % — запланированная выборка набрана.
+experiments-problems = ⚠️ <b>Пропущенные файлы</b> (остальные работают):
