@@ -85,7 +85,7 @@ export class IncidentStore {
 
   /** A plan's counts for one key, in one statement over the (key, opened_at) index. */
   async counts(key: string, p: Plan, historyStart: Date): Promise<Counts> {
-    const weeks = p.weeks.map((w, i) => `count(*) FILTER (WHERE opened_at >= $${6 + 2 * i} AND opened_at < $${7 + 2 * i})::int AS w${i}`).join(',\n');
+    const weeks = p.weeks.map((_w, i) => `count(*) FILTER (WHERE opened_at >= $${6 + 2 * i} AND opened_at < $${7 + 2 * i})::int AS w${i}`).join(',\n');
     const recentFrom = new Date(Math.max(p.recent.from.getTime(), historyStart.getTime()));
     const r = await this.db.query<Record<string, unknown>>(
       `SELECT count(*) FILTER (WHERE opened_at >= $2)::int AS tickets,

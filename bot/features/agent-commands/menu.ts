@@ -8,7 +8,23 @@ import type { BotCommand, LanguageCode } from 'grammy/types';
 import type { Desk } from '../../context.js';
 
 const CUSTOMER_COMMANDS = ['start', 'status', 'help', 'language', 'settings', 'unsubscribe', 'subscribe', 'deletemydata'] as const;
-export const AGENT_COMMANDS = ['take', 'resolve', 'reopen', 'note', 'escalate', 'm', 'find_kb', 'broadcast', 'ban', 'unban', 'audit', 'forget'] as const;
+export const AGENT_COMMANDS = [
+  'take',
+  'resolve',
+  'reopen',
+  'note',
+  'escalate',
+  'm',
+  'find_kb',
+  'broadcast',
+  'incident',
+  'link',
+  'unlink',
+  'ban',
+  'unban',
+  'audit',
+  'forget',
+] as const;
 export type AgentCommand = (typeof AGENT_COMMANDS)[number];
 
 /** Words agents reach for that mean one of the commands: hints only, not aliases (one name per action). */

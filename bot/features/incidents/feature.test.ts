@@ -17,7 +17,8 @@ beforeAll(async () => {
   h = await startFeatureHarness({
     botEnv: { TEAM_LEAD_IDS: String(AGENT), THROTTLE_GROUP_PER_MINUTE: '600' },
     sandbox: { floodLimits: { groupPerMinute: 600 } },
-    env: { KB_AUTO_ANSWER: 'false', INCIDENT_UPDATE_MIN_INTERVAL: '30m', BROADCAST_PROGRESS_INTERVAL: '0s' },
+    // The escalation chat doubles as the status channel here: the sandbox knows it.
+    env: { KB_AUTO_ANSWER: 'false', INCIDENT_UPDATE_MIN_INTERVAL: '30m', BROADCAST_PROGRESS_INTERVAL: '0s', STATUS_CHANNEL_ID: String(ESC) },
   });
 }, 60_000);
 afterAll(async () => h?.close());
@@ -101,6 +102,9 @@ describe('incidents', () => {
     expect(opened).toEqual([expect.objectContaining({ agent_id: AGENT, incident_tickets: 8 })]);
     expect(opened[0]!.ack_seconds).toBeGreaterThanOrEqual(0);
     expect((await h.eventsOf('ticket_linked')).filter((e) => e.link_source === 'opening')).toHaveLength(8);
+    // Pinned in the status channel.
+    const status = await h.client.waitForChatMessage(ESC, (m) => /We are aware of a problem: Payment/.test(m.text ?? '') && m.pinned === true);
+    expect(status.text).toContain('not known yet');
   });
 
   it('a new customer writing about it gets the known-issue reply with Notify me, and the ticket is linked', async () => {
@@ -186,6 +190,9 @@ describe('incidents', () => {
     const open = await h.db.query(`SELECT id FROM tickets WHERE customer_id = ANY($1) AND status <> 'resolved'`, [[...PAYERS, NEWCOMER]]);
     expect(open.rows).toEqual([]);
     expect(await h.eventsOf('incident_resolved')).toEqual([expect.objectContaining({ agent_id: AGENT, incident_tickets: 9 })]);
+    // The status post says it is fixed and is no longer pinned.
+    const post = (await h.client.getChatMessages(ESC)).find((m) => /Fixed: Payment/.test(m.text ?? '') && m.from === 'bot');
+    expect(post?.pinned).toBeFalsy();
   });
 
   it('Dismiss: no new alert for that key within the window', async () => {

@@ -27,7 +27,8 @@ import { loadAlertsConfig } from '../../alerts/config.js';
 import type { BotContext, Desk } from '../../context.js';
 import type { IntakeStep } from '../../hooks.js';
 import { categoryKey, clusterKey, keyLabel } from '../../incidents/cluster.js';
-import { assess, DEFAULT_DETECTOR, plan, type Assessment, type DetectorConfig } from '../../incidents/detector.js';
+import { detectSpike } from '../../incidents/detect.js';
+import { DEFAULT_DETECTOR, type Assessment, type DetectorConfig } from '../../incidents/detector.js';
 import { IncidentStore, type IncidentRow, type SpikeRow } from '../../incidents/store.js';
 import type { FeatureRuntime } from '../../runtime/runtime.js';
 import type { Customer, Ticket } from '../../store/types.js';
@@ -100,11 +101,9 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
     if (open) return void (await linkNewTicket(desk, open, ticket, customer, now));
     if (!rt.config.incidents.detection) return;
     const cfg = detectorConfig(rt);
-    if (await s.handled(keys, new Date(now.getTime() - cfg.windowSeconds * 1000))) return;
-    const start = (await s.historyStart()) ?? now;
-    for (const key of fresh) {
-      const a = assess(await s.counts(key, plan(now, cfg), start), cfg);
-      if (!a.spike) continue;
+    const found = await detectSpike(s, keys, fresh, now, cfg);
+    if (found) {
+      const { key, assessment: a } = found;
       const spike = await desk.db.transaction(async (tx) => {
         const row = await s.claimSpike(
           { key, tickets: a.tickets, customers: a.customers, baseline: a.baseline, first_ticket_at: a.firstAt ?? now, detected_at: now },
@@ -135,7 +134,6 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
         return row;
       });
       if (spike) await postSuspected(desk, spike, a, cfg);
-      return;
     }
   };
 
