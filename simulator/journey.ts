@@ -134,8 +134,10 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer, notes: TicketNo
   // Held: a screenshot with the question as its caption.
   const first = await (held ? send({ photo: {}, caption: firstText }) : say(firstText));
   const number = await receiptOf(first);
-  // The receipt has a status button; what follows is the KB suggestion (two buttons) or the category keyboard.
-  const isPrompt = (m: MessageView) => buttons(m).length === 2 || buttons(m).length >= CATEGORY_KEYS.length;
+  // The receipt has a status button; what follows is the KB suggestion (two buttons) or the category keyboard —
+  // or nothing more when the question had a stop word (bot/features/urgent/): its 🚨 message was the receipt.
+  const isUrgent = (m: MessageView) => (m.text ?? '').startsWith('🚨');
+  const isPrompt = (m: MessageView) => isUrgent(m) || buttons(m).length === 2 || buttons(m).length >= CATEGORY_KEYS.length;
   let prompt = await client.waitForCustomerMessage(c.id, isPrompt, { ...wait, after: first.message_id, from: 'bot' });
 
   // A knowledge-base suggestion has two buttons: solved / a human.
@@ -151,8 +153,10 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer, notes: TicketNo
     prompt = await client.waitForCustomerMessage(c.id, (m) => buttons(m).length >= CATEGORY_KEYS.length, { ...wait, after: prompt.message_id, from: 'bot' });
   }
 
-  await tl.sleep(rng.lognormal(0.3, 1));
-  await press(buttons(prompt)[category]!);
+  if (!isUrgent(prompt)) {
+    await tl.sleep(rng.lognormal(0.3, 1));
+    await press(buttons(prompt)[category]!);
+  }
   const topic = await client.waitForTopic(ticketTopic(number), wait);
   c.thread = topic.thread_id;
 
