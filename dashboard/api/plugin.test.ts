@@ -377,6 +377,7 @@ describe('OpenAPI and /metrics', () => {
         '/api/v1/experiments/{key}/results.csv',
         '/api/v1/frt-distribution',
         '/api/v1/heatmap',
+        '/api/v1/incidents',
         '/api/v1/live',
         '/api/v1/summary',
         '/api/v1/timeseries',
