@@ -106,6 +106,20 @@ function seedEvents(): SupportEvent[] {
     out.push(makeEvent<'csat_rated'>({ ...env, agent_id: 77 + (i % 2), type: 'csat_rated', occurred_at: at(i + 2), score: 1 + (i % 5) }));
     out.push(makeEvent<'nps_rated'>({ ...env, type: 'nps_rated', occurred_at: at(i + 2), score: i + 4 }));
     if (i > 4) out.push(makeEvent<'sla_breached'>({ ...env, type: 'sla_breached', occurred_at: at(i, 15), sla_kind: 'first_response', due_at: at(i, 15) }));
+    // the experiments dashboard: each customer exposed once (the second, later one does not count)
+    out.push(
+      makeEvent<'experiment_exposure'>({
+        ...env,
+        type: 'experiment_exposure',
+        occurred_at: at(i, 1),
+        experiment: 'receipt-style',
+        variant: i % 2 ? 'control' : 'steps',
+      }),
+    );
+    if (i === 1)
+      out.push(
+        makeEvent<'experiment_exposure'>({ ...env, type: 'experiment_exposure', occurred_at: at(i + 1), experiment: 'receipt-style', variant: 'steps' }),
+      );
   }
   return out;
 }

@@ -1,5 +1,5 @@
 /**
- * The Grafana dashboards (Overview, SLA, Agents, Pipeline, Health), as code: one source
+ * The Grafana dashboards (Overview, SLA, Agents, Pipeline, Health, Experiments), as code: one source
  * for grafana/dashboards/*.json (`npx tsx grafana/dashboards.ts` rewrites them;
  * a test fails when they are stale) and for the test that runs every SQL panel
  * on chDB.
@@ -21,6 +21,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EVERY_FIRST_EXPOSURE } from '../analytics/experiments/analysis.js';
 import type { MetricDefinition } from '../analytics/metric.js';
 import { METRICS, type MetricField, type MetricValues, type Registry } from '../analytics/registry.js';
 import { GROUP, valuesStatement } from '../analytics/sql.js';
@@ -434,7 +435,44 @@ ORDER BY ${created.key} DESC LIMIT 10`,
 
   const health = dashboard('support-health', 'Support desk · Health', healthPanels(), { variables: false, refresh: '30s', from: 'now-6h' });
 
-  return { overview, sla, agents, pipeline, health };
+  // A/B tests (analytics/experiments): customers first exposed, per experiment and variant — each customer once.
+  const experiments = dashboard(
+    'support-experiments',
+    'Support desk · Experiments',
+    [
+      sqlPanel(
+        1,
+        'Customers first exposed, per experiment and variant',
+        'timeseries',
+        { x: 0, y: 0, w: 16, h: 9 },
+        `
+        SELECT $__timeInterval(x_first_at) AS time, concat(x_experiment, ' · ', x_variant) AS variant, count() AS customers
+        FROM (${EVERY_FIRST_EXPOSURE})
+        WHERE $__timeFilter(x_first_at)
+        GROUP BY time, variant ORDER BY time`,
+        'time_series',
+        {
+          description: 'Each customer counted once, at the first experiment_exposure (the results on the dashboard and /experiments start there).',
+          ...unit('none'),
+        },
+      ),
+      sqlPanel(
+        2,
+        'Customers exposed, all time',
+        'table',
+        { x: 16, y: 0, w: 8, h: 9 },
+        `
+        SELECT x_experiment AS experiment, x_variant AS variant, count() AS customers, min(x_first_at) AS first_exposure, max(x_first_at) AS last_exposure
+        FROM (${EVERY_FIRST_EXPOSURE})
+        GROUP BY experiment, variant ORDER BY experiment, variant`,
+        'table',
+        { description: 'A split far from the weights is a sample-ratio mismatch: the API and /experiments test it.' },
+      ),
+    ],
+    { variables: false, refresh: '5m', from: 'now-30d' },
+  );
+
+  return { overview, sla, agents, pipeline, health, experiments };
 }
 
 /**

@@ -150,6 +150,12 @@ export const FIRST_EXPOSURES = `SELECT customer_id AS x_customer,
   GROUP BY x_customer
   HAVING x_first_at >= {from:DateTime64(3)} AND x_first_at < {to:DateTime64(3)}`;
 
+/** Every customer's first exposure to every experiment (x_experiment, customer_id, x_variant, x_first_at): the list's counts and Grafana's exposures panel. */
+export const EVERY_FIRST_EXPOSURE = `SELECT experiment AS x_experiment, customer_id, argMin(variant, tuple(occurred_at, event_id)) AS x_variant, min(occurred_at) AS x_first_at
+       FROM events
+       WHERE type = 'experiment_exposure' AND customer_id != 0
+       GROUP BY x_experiment, customer_id`;
+
 /** How far before `from` a ticket that exposed its customer may have been created (a survey's ticket, resolved days later). */
 const EXPOSING_TICKET_MARGIN_DAYS = 31;
 
@@ -453,12 +459,7 @@ export async function exposureCounts(
 ): Promise<Map<string, { customers: number; variants: Record<string, number>; first: string | null; last: string | null }>> {
   const rows = await run(
     `SELECT x_experiment AS experiment, x_variant AS variant, count() AS customers, toString(min(x_first_at)) AS first_at, toString(max(x_first_at)) AS last_at
-     FROM (
-       SELECT experiment AS x_experiment, customer_id, argMin(variant, tuple(occurred_at, event_id)) AS x_variant, min(occurred_at) AS x_first_at
-       FROM events
-       WHERE type = 'experiment_exposure' AND customer_id != 0
-       GROUP BY x_experiment, customer_id
-     )
+     FROM (${EVERY_FIRST_EXPOSURE})
      GROUP BY x_experiment, x_variant`,
     {},
   );
