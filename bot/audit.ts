@@ -27,7 +27,8 @@ export type AuditAction =
   | 'unmute'
   | 'role_change'
   | 'data_export'
-  | 'data_deletion';
+  | 'data_deletion'
+  | 'incident'; // bot/features/incidents: detail.what = confirm | dismiss | open | eta | text | resolve | link | unlink
 
 export interface AuditEntry {
   actorId: number;

@@ -338,6 +338,7 @@ export const StaffAction = event(
         'role_change',
         'data_export',
         'data_deletion',
+        'incident',
       ].map((k) => Type.Literal(k)),
       { description: 'the action kind (bot/audit.ts); agent_id is who acted' },
     ),

@@ -242,5 +242,10 @@ describe('incidents', () => {
     await h.client.sendSupportMessage({ chat_id: ESC, from_id: AGENT, text: `/incident #${id} resolve` });
     await h.client.waitForChatMessage(ESC, new RegExp(`Incident #${id} resolved: its 0 linked customers are told\\.`));
     expect((await h.eventsOf('incident_resolved')).map((e) => e.agent_id)).toEqual([AGENT, AGENT]);
+    // Every team lead's and agent's incident action is in the audit trail, ids only.
+    const audit = await h.db.query<{ what: string; actor_id: string }>(`SELECT detail->>'what' AS what, actor_id FROM audit_log WHERE action = 'incident' ORDER BY id`);
+    expect(audit.rows.map((r) => r.what)).toEqual(['confirm', 'eta', 'eta', 'eta', 'resolve', 'dismiss', 'open', 'link', 'unlink', 'resolve']);
+    expect(new Set(audit.rows.map((r) => Number(r.actor_id)))).toEqual(new Set([AGENT]));
+    expect((await h.eventsOf('staff_action')).filter((e) => e.reason === 'incident')).toHaveLength(10);
   });
 });

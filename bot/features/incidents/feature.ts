@@ -24,6 +24,7 @@ import { Composer, InlineKeyboard } from 'grammy';
 import { DateTime } from 'luxon';
 import { parseDuration } from '../../../core/env.js';
 import { loadAlertsConfig } from '../../alerts/config.js';
+import { recordAudit } from '../../audit.js';
 import type { BotContext, Desk } from '../../context.js';
 import type { IntakeStep } from '../../hooks.js';
 import { categoryKey, clusterKey, keyLabel } from '../../incidents/cluster.js';
@@ -248,7 +249,11 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
     const by = ctx.from.id;
     const cfg = detectorConfig(rt);
     if (ctx.match[1] === 'no') {
-      const row = await desk.db.transaction((tx) => s.decide(tx, id, 'dismissed', by, now));
+      const row = await desk.db.transaction(async (tx) => {
+        const r = await s.decide(tx, id, 'dismissed', by, now);
+        if (r) await recordAudit(tx, desk.outbox, { actorId: by, action: 'incident', at: now, detail: { what: 'dismiss', spike: r.id } });
+        return r;
+      });
       if (!row) return void (await ack(ctx, { text: t('inc-decided-already') }));
       await ack(ctx);
       await ctx
@@ -262,6 +267,12 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
       const since = new Date(Math.min(row.first_ticket_at.getTime(), now.getTime() - cfg.windowSeconds * 1000));
       const r = await openIncident(desk, tx, { title: label(desk, row.key), key: row.key, by, now, since, spike: row });
       await s.setSpikeIncident(tx, row.id, r.incident.id);
+      await recordAudit(tx, desk.outbox, {
+        actorId: by,
+        action: 'incident',
+        at: now,
+        detail: { what: 'confirm', spike: row.id, incident: r.incident.id, linked: r.linked },
+      });
       return r;
     });
     if (!opened) return void (await ack(ctx, { text: t('inc-decided-already') }));
@@ -415,6 +426,7 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
       const r = await desk.db.transaction(async (tx) => {
         const updated = await s.update(tx, incident.id, set);
         if (!updated) return undefined;
+        await recordAudit(tx, desk.outbox, { actorId: by, action: 'incident', at: now, detail: { what: verb, incident: incident.id } });
         await desk.outbox.append(tx, [
           {
             type: 'incident_updated',
@@ -469,6 +481,12 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
       const resolved = await desk.db.transaction(async (tx) => {
         const row = await s.resolve(tx, incident.id, by, now, close);
         if (!row) return undefined;
+        await recordAudit(tx, desk.outbox, {
+          actorId: by,
+          action: 'incident',
+          at: now,
+          detail: { what: 'resolve', incident: incident.id, close_tickets: close },
+        });
         const linked = await s.linkedCount(incident.id, tx);
         await desk.outbox.append(tx, [
           {
@@ -507,9 +525,11 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
     const category = desk.config.categories.find((c) => lower.includes(c.key.toLowerCase()) || lower.includes(c.label.toLowerCase()));
     const key = category ? categoryKey(category.key) : null;
     if (key && (await s.openFor([key]))) return void (await reply(t('inc-already-open')));
-    const opened = await desk.db.transaction((tx) =>
-      openIncident(desk, tx, { title, key, by, now, since: new Date(now.getTime() - rt.config.incidents.windowSeconds * 1000) }),
-    );
+    const opened = await desk.db.transaction(async (tx) => {
+      const r = await openIncident(desk, tx, { title, key, by, now, since: new Date(now.getTime() - rt.config.incidents.windowSeconds * 1000) });
+      await recordAudit(tx, desk.outbox, { actorId: by, action: 'incident', at: now, detail: { what: 'open', incident: r.incident.id, linked: r.linked } });
+      return r;
+    });
     await afterOpen(desk, ctx, opened.incident, opened.linked);
   });
 
@@ -530,7 +550,21 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
     const done = await desk.db.transaction(async (tx) => {
       const incidentId = unlink ? await s.unlink(tx, ticket.id, now) : (await s.link(tx, incident!.id, ticket, ctx.from!.id, now)) ? incident!.id : undefined;
       if (incidentId === undefined) return undefined;
-      await desk.outbox.appendForTicket(tx, (await desk.tickets.get(ticket.id, tx)) ?? ticket, [
+      const current = (await desk.tickets.get(ticket.id, tx)) ?? ticket;
+      await recordAudit(
+        tx,
+        desk.outbox,
+        {
+          actorId: ctx.from!.id,
+          action: 'incident',
+          at: now,
+          ticketId: ticket.id,
+          customerId: ticket.customer_id,
+          detail: { what: unlink ? 'unlink' : 'link', incident: incidentId },
+        },
+        current,
+      );
+      await desk.outbox.appendForTicket(tx, current, [
         {
           type: 'ticket_linked',
           occurred_at: now.toISOString(),
