@@ -243,9 +243,19 @@ describe('incidents', () => {
     await h.client.waitForChatMessage(ESC, new RegExp(`Incident #${id} resolved: its 0 linked customers are told\\.`));
     expect((await h.eventsOf('incident_resolved')).map((e) => e.agent_id)).toEqual([AGENT, AGENT]);
     // Every team lead's and agent's incident action is in the audit trail, ids only.
-    const audit = await h.db.query<{ what: string; actor_id: string }>(`SELECT detail->>'what' AS what, actor_id FROM audit_log WHERE action = 'incident' ORDER BY id`);
+    const audit = await h.db.query<{ what: string; actor_id: string }>(
+      `SELECT detail->>'what' AS what, actor_id FROM audit_log WHERE action = 'incident' ORDER BY id`,
+    );
     expect(audit.rows.map((r) => r.what)).toEqual(['confirm', 'eta', 'eta', 'eta', 'resolve', 'dismiss', 'open', 'link', 'unlink', 'resolve']);
     expect(new Set(audit.rows.map((r) => Number(r.actor_id)))).toEqual(new Set([AGENT]));
     expect((await h.eventsOf('staff_action')).filter((e) => e.reason === 'incident')).toHaveLength(10);
+  });
+
+  it('keeps the masked examples of first messages a day, then prunes them', async () => {
+    expect(Number((await h.db.query<{ n: string }>('SELECT count(*) AS n FROM incident_samples')).rows[0]!.n)).toBeGreaterThan(0);
+    await h.runJobs(new Date(Date.now() + 2 * 24 * HOUR));
+    expect(Number((await h.db.query<{ n: string }>('SELECT count(*) AS n FROM incident_samples')).rows[0]!.n)).toBe(0);
+    // The counted keys stay: they are the detector's history (ids and keys only).
+    expect(Number((await h.db.query<{ n: string }>('SELECT count(*) AS n FROM incident_ticket_keys')).rows[0]!.n)).toBeGreaterThan(0);
   });
 });

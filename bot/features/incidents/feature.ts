@@ -44,6 +44,7 @@ export const INCIDENT_UPDATE_JOB = 'incident_update';
 export const INCIDENT_CLOSE_JOB = 'incident_close';
 const SAMPLE_MAX = 160;
 const SAMPLE_KEEP_MS = 24 * 3600 * 1000;
+const SAMPLE_PRUNE_EVERY_MS = 10 * 60 * 1000;
 /** Cards refreshed when an incident opens (the rest show the link at their next change). */
 const CARD_REFRESH_MAX = 30;
 
@@ -584,6 +585,13 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
 
   // ---- jobs: the throttled ETA update, closing the linked tickets -------------------------------------
   rt.onScheduler((scheduler, _rt, desk) => {
+    // The examples of first messages are kept a day: pruned every few minutes, whatever spikes there are.
+    let pruned = 0;
+    scheduler.sweep('incident-samples', async (now) => {
+      if (now.getTime() - pruned < SAMPLE_PRUNE_EVERY_MS) return;
+      pruned = now.getTime();
+      await store(desk).pruneSamples(new Date(now.getTime() - SAMPLE_KEEP_MS));
+    });
     scheduler.handle(INCIDENT_UPDATE_JOB, async (job, now) => {
       const id = Number((job.payload as { incidentId: number }).incidentId);
       const s = store(desk);
