@@ -19,8 +19,8 @@
  * - f(q) says how strongly the article holds q: in the title or as part of a
  *   keyword phrase the question contains whole (the author said "this article
  *   is about this") 1; in a keyword phrase only partly 0.75; only in the body
- *   0.4 (a body mentions many things in passing). A typo or prefix match counts
- *   APPROX of that.
+ *   0.4 (a body mentions many things in passing). A prefix match counts 0.8
+ *   of that, a typo match 0.5 (it also joins different real words).
  * - w(q) says how much q tells articles apart: the share of the *other*
  *   articles that lack it, (N − df + 1)/N, between 0.1 and 1. A word no
  *   article has weighs 1 (it is what the question is about and the KB does not
@@ -59,18 +59,24 @@ export interface Confidence {
 const FIELD = { title: 1, phrase: 1, keyword: 0.75, body: 0.4 } as const;
 /** A match through a typo or a prefix is weaker than the word itself. */
 const APPROX = 0.8;
+/**
+ * A match through a typo is weaker still: it also joins real words that differ
+ * by a letter ("contract" and the keyword "contact support"), so alone it must
+ * not carry an answer.
+ */
+const TYPO = 0.5;
 /** At least this much evidence: one strong specific word (or two body mentions and more). */
 export const MIN_EVIDENCE = 0.9;
 /** A runner-up within this much confidence of the best makes the question ambiguous. */
 export const MARGIN = 0.02;
 
-/** How `q` matches `t`: 1 exactly, APPROX by prefix (q of 4+ letters) or one typo per 5 letters, else 0. Mirrors the index's fuzzy/prefix rules. */
+/** How `q` matches `t`: 1 exactly, APPROX by prefix (q of 4+ letters), TYPO with one typo per 5 letters, else 0. Mirrors the index's fuzzy/prefix rules. */
 export function termMatch(q: string, t: string): number {
   if (q === t) return 1;
   if (q.length >= 4 && t.startsWith(q)) return APPROX;
   if (q.length >= 5) {
     const maxEdits = Math.floor(q.length * 0.2);
-    if (Math.abs(q.length - t.length) <= maxEdits && withinEdits(q, t, maxEdits)) return APPROX;
+    if (Math.abs(q.length - t.length) <= maxEdits && withinEdits(q, t, maxEdits)) return TYPO;
   }
   return 0;
 }

@@ -137,6 +137,8 @@ export const OFF_TOPIC_PHRASINGS: readonly { text: string; lang: 'en' | 'ru' | '
   { lang: 'en', text: 'I have an idea for a new feature in your app' },
   { lang: 'en', text: 'your agent was rude to me yesterday' },
   { lang: 'en', text: 'do you have a partnership program for bloggers?' },
+  // "contract" is one letter from the keyword "contact support": a typo match alone must not answer.
+  { lang: 'en', text: 'hello, I have a question about my contract' },
   { lang: 'ru', text: 'здравствуйте' },
   { lang: 'ru', text: 'спасибо большое' },
   { lang: 'ru', text: 'хочу предложить сотрудничество' },
