@@ -5,18 +5,46 @@
  * yesterday ("No tickets yesterday") that the replay is about to fill.
  */
 import type { Logger } from '../core/log.js';
+import { SandboxClient } from '../sandbox/client.js';
+import { startOutages, type OutageOptions, type OutageStats } from './outage.js';
+import { Rng } from './random.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator.js';
+import { liveTimeline } from './timeline.js';
 
 export interface DemoTrafficOptions extends SimulatorOptions {
   log: Pick<Logger, 'info'>;
   /** Starts what reports on past days (the daily digest); called once the history is ready, or at once without a replay. */
   startDigest: () => void;
+  /** Live: an outage now and then (simulator/outage.ts); default DEMO_OUTAGES, null: none. */
+  outages?: OutageOptions | null;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function startDemoTraffic({ log, startDigest, ...options }: DemoTrafficOptions): Simulator {
-  const sim = startSimulator(options);
+/** The demo's outages (simulator/outage.ts): the first 20 minutes in, then about every 4 hours. */
+export const DEMO_OUTAGES = { everyMinutes: 240, firstAfterMinutes: 20 } as const;
+
+export function startDemoTraffic({ log, startDigest, outages = DEMO_OUTAGES, ...options }: DemoTrafficOptions): Simulator & { outages?: OutageStats } {
+  const sim: Simulator & { outages?: OutageStats } = startSimulator(options);
+  // Outages beside the regular traffic, live only: a burst in one category, confirmed and resolved by a team lead.
+  if (outages && options.live !== false) {
+    const abort = new AbortController();
+    const run = startOutages({
+      client: new SandboxClient(options.sandboxUrl),
+      rng: new Rng((options.seed ?? Date.now()) ^ 0x27d4eb2d),
+      tl: liveTimeline(abort.signal, options.speed ?? 1),
+      waitMs: options.waitMs ?? 120_000,
+      signal: abort.signal,
+      options: outages,
+    });
+    sim.outages = run.stats;
+    const stop = sim.stop.bind(sim);
+    sim.stop = async () => {
+      abort.abort();
+      await Promise.all([stop(), run.done]);
+    };
+    log.info(`outages: the first ${outages.firstAfterMinutes ?? 'some'} minutes in, then about every ${outages.everyMinutes} minutes`);
+  }
   const h = sim.history;
   if (h)
     log.info(
