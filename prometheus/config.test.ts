@@ -79,7 +79,7 @@ describe('prometheus/ configs', () => {
   it('amtool check-config accepts alertmanager.yml', async () => {
     const out = await tool('amtool', ['check-config', 'alertmanager.yml']);
     expect(out).toContain('SUCCESS');
-    expect(out).toContain('2 inhibit rules');
+    expect(out).toContain('3 inhibit rules');
   });
 
   it.each([

@@ -16,6 +16,7 @@ export const ALERT_CATALOG: Readonly<Record<string, AlertKind>> = {
   FirstResponseSlaBreached: { icon: '🔴', tickets: 'first_response_breached' },
   FirstResponseSlaImminent: { icon: '🟠', tickets: 'first_response_imminent' },
   ResolutionSlaBreached: { icon: '🟠', tickets: 'resolution_breached' },
+  ResolutionSlaImminent: { icon: '🟡', tickets: 'resolution_imminent' },
   FirstResponseP90AboveTarget: { icon: '🟡', tickets: 'frt_p90' },
   CsatBelowTarget: { icon: '🟡' },
   QueueEtaAboveTarget: { icon: '🟡' },

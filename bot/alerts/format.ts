@@ -45,7 +45,7 @@ function ticketLine(ticket: BreachingTicket, kind: BreachKind | undefined, ctx: 
   const { t } = ctx;
   const who = escapeHtml(ticket.customer_name?.trim() || t('alert-customer', { id: String(ticket.customer_id) }));
   const ref = ticket.thread_id !== null ? `<a href="${topicLink(ctx.supportChatId, ticket.thread_id)}">#${ticket.id}</a>` : `#${ticket.id}`;
-  const due = kind === 'resolution_breached' ? ticket.resolution_due_at : ticket.first_response_due_at;
+  const due = kind === 'resolution_breached' || kind === 'resolution_imminent' ? ticket.resolution_due_at : ticket.first_response_due_at;
   const at = (d: Date) => clockTime(d, ctx.now, ctx.zone);
   const when =
     kind === 'frt_p90' || kind === 'waiting'
@@ -67,6 +67,7 @@ const COUNT_KEYS: Partial<Record<BreachKind, string>> = {
   first_response_breached: 'alert-count-first-response-breached',
   first_response_imminent: 'alert-count-first-response-imminent',
   resolution_breached: 'alert-count-resolution-breached',
+  resolution_imminent: 'alert-count-resolution-imminent',
 };
 
 export interface FiringOptions {

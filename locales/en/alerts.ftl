@@ -11,6 +11,7 @@ alert-duration-whole-hours = { $h } h
 alert-FirstResponseSlaBreached = First-response SLA breached
 alert-FirstResponseSlaImminent = First-response SLA breach imminent
 alert-ResolutionSlaBreached = Resolution SLA breached
+alert-ResolutionSlaImminent = Resolution SLA breach coming
 alert-FirstResponseP90AboveTarget = First-response time P90 above target
 alert-CsatBelowTarget = CSAT below target
 alert-QueueEtaAboveTarget = Queue slower than its first-response target
@@ -38,6 +39,10 @@ alert-count-first-response-breached = { $count ->
 alert-count-first-response-imminent = { $count ->
     [one] { $count } ticket is about to miss its first-response deadline.
    *[other] { $count } tickets are about to miss their first-response deadline.
+}
+alert-count-resolution-imminent = { $count ->
+    [one] { $count } open ticket is near its resolution deadline.
+   *[other] { $count } open tickets are near their resolution deadline.
 }
 alert-count-resolution-breached = { $count ->
     [one] { $count } open ticket is past its resolution deadline.

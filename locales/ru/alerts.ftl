@@ -10,6 +10,7 @@ alert-duration-whole-hours = { $h } ч
 alert-FirstResponseSlaBreached = Нарушен SLA первого ответа
 alert-FirstResponseSlaImminent = SLA первого ответа вот-вот будет нарушен
 alert-ResolutionSlaBreached = Нарушен SLA решения
+alert-ResolutionSlaImminent = Скоро будет нарушен SLA решения
 alert-FirstResponseP90AboveTarget = P90 времени первого ответа выше цели
 alert-CsatBelowTarget = CSAT ниже цели
 alert-QueueEtaAboveTarget = Очередь отвечает медленнее цели по первому ответу
@@ -41,6 +42,12 @@ alert-count-first-response-imminent = { $count ->
     [few] { $count } тикета вот-вот пропустят срок первого ответа.
     [many] { $count } тикетов вот-вот пропустят срок первого ответа.
    *[other] { $count } тикета вот-вот пропустят срок первого ответа.
+}
+alert-count-resolution-imminent = { $count ->
+    [one] { $count } открытый тикет скоро пропустит срок решения.
+    [few] { $count } открытых тикета скоро пропустят срок решения.
+    [many] { $count } открытых тикетов скоро пропустят срок решения.
+   *[other] { $count } открытого тикета скоро пропустят срок решения.
 }
 alert-count-resolution-breached = { $count ->
     [one] { $count } открытый тикет не решён в срок.

@@ -101,7 +101,9 @@ describe('readSlaSnapshot', () => {
 
   it('uses the partial index for open tickets', async () => {
     await db.query('SET enable_seqscan = off');
-    const plan = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${OPEN_TICKETS_SQL.replaceAll('$1::timestamptz', 'now()').replaceAll('$2::float8', '300')}`);
+    const plan = await db.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN ${OPEN_TICKETS_SQL.replaceAll('$1::timestamptz', 'now()').replaceAll('$2::float8', '300').replaceAll('$3::float8', '1800')}`,
+    );
     await db.query('RESET enable_seqscan');
     const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
     expect(text).toMatch(/Index (Only )?Scan (using|on) tickets_open_sla_idx/);

@@ -28,7 +28,7 @@ import { logger } from '../../core/log.js';
 import { registry as processRegistry } from '../../core/metrics.js';
 import type { Queryable } from '../../core/postgres.js';
 import { DEFAULT_FIRST_RESPONSE_TARGETS, loadMonitoringConfig, type MonitoringConfig } from './config.js';
-import { readSlaSnapshot, TICKET_STATUSES, type QueueSla } from './snapshot.js';
+import { RESOLUTION_IMMINENT_DEFAULT, readSlaSnapshot, TICKET_STATUSES, type QueueSla } from './snapshot.js';
 
 const log = logger('sla-collectors');
 
@@ -48,7 +48,8 @@ export interface SlaCollectorOptions {
   /** The metric definitions whose exports become gauges (tests add their own). */
   metrics?: MetricRegistry<MetricValues>;
   registry?: Registry;
-  config?: MonitoringConfig;
+  /** The monitoring variables; SLA_RESOLUTION_IMMINENT_WINDOW defaults to its declared default when left out. */
+  config?: Omit<MonitoringConfig, 'SLA_RESOLUTION_IMMINENT_WINDOW'> & Partial<Pick<MonitoringConfig, 'SLA_RESOLUTION_IMMINENT_WINDOW'>>;
   /** Clock, for tests. */
   now?: () => Date;
 }
@@ -73,6 +74,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 export function registerSlaCollectors(opts: SlaCollectorOptions): SlaCollectors {
   const reg = opts.registry ?? processRegistry;
   const cfg = opts.config ?? loadMonitoringConfig();
+  const resolutionImminentWindow = cfg.SLA_RESOLUTION_IMMINENT_WINDOW ?? RESOLUTION_IMMINENT_DEFAULT;
   const now = opts.now ?? (() => new Date());
   const targets = opts.firstResponseTargets ?? DEFAULT_FIRST_RESPONSE_TARGETS;
   const metrics: MetricRegistry<MetricValues> = opts.metrics ?? (METRICS as unknown as MetricRegistry<MetricValues>);
@@ -124,7 +126,13 @@ export function registerSlaCollectors(opts: SlaCollectorOptions): SlaCollectors 
     const t = Date.now();
     if (cached && t - cached.at < SNAPSHOT_MAX_AGE_MS) return cached.value;
     const value = withTimeout(
-      readSlaSnapshot(opts.db, { now: now(), imminentWindowSeconds: cfg.SLA_IMMINENT_WINDOW, extraQueues: targets.keys(), windows: storeWindows }),
+      readSlaSnapshot(opts.db, {
+        now: now(),
+        imminentWindowSeconds: cfg.SLA_IMMINENT_WINDOW,
+        resolutionImminentWindowSeconds: resolutionImminentWindow,
+        extraQueues: targets.keys(),
+        windows: storeWindows,
+      }),
       QUERY_TIMEOUT_MS,
       'SLA snapshot',
     ).then(
@@ -179,6 +187,11 @@ export function registerSlaCollectors(opts: SlaCollectorOptions): SlaCollectors 
     (q) => q.firstResponseDueSoon,
   );
   const resBreached = perQueue('support_sla_resolution_breached_tickets', 'Open tickets past their resolution deadline.', (q) => q.resolutionOverdue);
+  const resImminent = perQueue(
+    'support_sla_resolution_imminent_tickets',
+    `Open tickets whose resolution deadline is within SLA_RESOLUTION_IMMINENT_WINDOW (${resolutionImminentWindow} s).`,
+    (q) => q.resolutionDueSoon ?? 0,
+  );
   const oldest = perQueue(
     'support_oldest_waiting_ticket_seconds',
     'Age of the oldest open ticket still waiting for a first response (0 when none waits).',
@@ -321,6 +334,7 @@ export function registerSlaCollectors(opts: SlaCollectorOptions): SlaCollectors 
     frBreached,
     frImminent,
     resBreached,
+    resImminent,
     oldest,
     ...samples,
     ...metricGauges,

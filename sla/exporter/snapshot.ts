@@ -25,6 +25,9 @@ import { QUEUES } from '../../schemas/events.js';
 
 export const TICKET_STATUSES = ['new', 'waiting_agent', 'in_progress', 'waiting_customer'] as const;
 
+/** SLA_RESOLUTION_IMMINENT_WINDOW's default, seconds: the resolution's pre-breach warning (as SLA_IMMINENT_WINDOW is the first response's). */
+export const RESOLUTION_IMMINENT_DEFAULT = 1800;
+
 export interface QueueSla {
   queue: string;
   /** Open tickets by status (every open status present, zero when none). */
@@ -34,6 +37,8 @@ export interface QueueSla {
   /** Seconds the oldest ticket without a first response has waited; 0 when none waits. */
   oldestWaitingSeconds: number;
   resolutionOverdue: number;
+  /** Open tickets whose resolution deadline is within the resolution's imminent window (SLA_RESOLUTION_IMMINENT_WINDOW); readSlaSnapshot always sets it. */
+  resolutionDueSoon?: number;
   /** Over first responses given in the last hour; null when none. */
   frtP50Seconds: number | null;
   frtP90Seconds: number | null;
@@ -49,7 +54,9 @@ SELECT queue, status,
        count(*) FILTER (WHERE first_response_at IS NULL AND first_response_due_at > $1::timestamptz
                           AND first_response_due_at <= $1::timestamptz + make_interval(secs => $2::float8))::int AS fr_due_soon,
        coalesce(max(extract(epoch FROM $1::timestamptz - created_at)) FILTER (WHERE first_response_at IS NULL), 0)::float8 AS oldest_wait,
-       count(*) FILTER (WHERE resolution_due_at <= $1::timestamptz)::int AS res_overdue
+       count(*) FILTER (WHERE resolution_due_at <= $1::timestamptz)::int AS res_overdue,
+       count(*) FILTER (WHERE resolution_due_at > $1::timestamptz
+                          AND resolution_due_at <= $1::timestamptz + make_interval(secs => $3::float8))::int AS res_due_soon
 FROM tickets
 WHERE status <> 'resolved'
 GROUP BY queue, status`;
@@ -62,6 +69,7 @@ interface OpenRow {
   fr_due_soon: number;
   oldest_wait: number;
   res_overdue: number;
+  res_due_soon: number;
 }
 type WindowRow = { queue: string; n: number } & Record<string, unknown>;
 
@@ -73,6 +81,7 @@ function emptyQueue(queue: string): QueueSla {
     firstResponseDueSoon: 0,
     oldestWaitingSeconds: 0,
     resolutionOverdue: 0,
+    resolutionDueSoon: 0,
     frtP50Seconds: null,
     frtP90Seconds: null,
     firstResponsesLastHour: 0,
@@ -87,12 +96,19 @@ function emptyQueue(queue: string): QueueSla {
  */
 export async function readSlaSnapshot(
   db: Queryable,
-  opts: { now?: Date; imminentWindowSeconds?: number; extraQueues?: Iterable<string>; windows?: readonly StoreWindow[] } = {},
+  opts: {
+    now?: Date;
+    imminentWindowSeconds?: number;
+    /** Seconds before a resolution deadline a ticket counts as due soon (SLA_RESOLUTION_IMMINENT_WINDOW); 30 min when not given. */
+    resolutionImminentWindowSeconds?: number;
+    extraQueues?: Iterable<string>;
+    windows?: readonly StoreWindow[];
+  } = {},
 ): Promise<QueueSla[]> {
   const now = opts.now ?? new Date();
   const windows = [...new Map([FRT_LAST_HOUR, ...(opts.windows ?? [])].map((w) => [w.name, w])).values()];
   const [open, ...read] = await Promise.all([
-    db.query<OpenRow>(OPEN_TICKETS_SQL, [now, opts.imminentWindowSeconds ?? 300]),
+    db.query<OpenRow>(OPEN_TICKETS_SQL, [now, opts.imminentWindowSeconds ?? 300, opts.resolutionImminentWindowSeconds ?? RESOLUTION_IMMINENT_DEFAULT]),
     ...windows.map((w) => db.query<WindowRow>(w.sql, [now])),
   ]);
   const byQueue = new Map<string, QueueSla>();
@@ -109,6 +125,7 @@ export async function readSlaSnapshot(
     s.firstResponseDueSoon += Number(r.fr_due_soon);
     s.oldestWaitingSeconds = Math.max(s.oldestWaitingSeconds, Number(r.oldest_wait));
     s.resolutionOverdue += Number(r.res_overdue);
+    s.resolutionDueSoon = (s.resolutionDueSoon ?? 0) + Number(r.res_due_soon);
   }
   windows.forEach((w, i) => {
     for (const { queue, n, ...columns } of read[i]!.rows) {
@@ -126,7 +143,7 @@ export async function readSlaSnapshot(
   return [...byQueue.values()].sort((a, b) => a.queue.localeCompare(b.queue));
 }
 
-export type BreachKind = 'first_response_breached' | 'first_response_imminent' | 'resolution_breached' | 'frt_p90' | 'waiting';
+export type BreachKind = 'first_response_breached' | 'first_response_imminent' | 'resolution_breached' | 'resolution_imminent' | 'frt_p90' | 'waiting';
 
 export interface BreachingTicket {
   id: number;
@@ -153,7 +170,7 @@ export async function findBreachingTickets(
   db: Queryable,
   queue: string,
   kind: BreachKind,
-  opts: { now?: Date; imminentWindowSeconds?: number; limit?: number } = {},
+  opts: { now?: Date; imminentWindowSeconds?: number; resolutionImminentWindowSeconds?: number; limit?: number } = {},
 ): Promise<BreachingTicket[]> {
   const now = opts.now ?? new Date();
   const limit = opts.limit ?? 10;
@@ -162,13 +179,15 @@ export async function findBreachingTickets(
     first_response_breached: `t.first_response_at IS NULL AND t.first_response_due_at <= $3::timestamptz`,
     first_response_imminent: `t.first_response_at IS NULL AND t.first_response_due_at > $3::timestamptz AND t.first_response_due_at <= $3::timestamptz + make_interval(secs => $4::float8)`,
     resolution_breached: `t.resolution_due_at <= $3::timestamptz`,
+    resolution_imminent: `t.resolution_due_at > $3::timestamptz AND t.resolution_due_at <= $3::timestamptz + make_interval(secs => $4::float8)`,
     // FRT P90 / generic queue alerts: whoever waits longest for a first response.
     frt_p90: `t.first_response_at IS NULL`,
     waiting: `t.first_response_at IS NULL`,
   };
   if (kind === 'first_response_imminent') params.push(opts.imminentWindowSeconds ?? 300);
+  else if (kind === 'resolution_imminent') params.push(opts.resolutionImminentWindowSeconds ?? RESOLUTION_IMMINENT_DEFAULT);
   else if (kind !== 'resolution_breached' && kind !== 'first_response_breached') params.pop();
-  const order = kind === 'resolution_breached' ? 't.resolution_due_at' : 't.first_response_due_at';
+  const order = kind === 'resolution_breached' || kind === 'resolution_imminent' ? 't.resolution_due_at' : 't.first_response_due_at';
   const r = await db.query<BreachingTicket>(
     `SELECT t.id, t.customer_id, t.status, t.queue, t.agent_id, s.display_name AS agent_name, c.thread_id, c.first_name AS customer_name,
             t.created_at, t.first_response_due_at, t.resolution_due_at, count(*) OVER ()::int AS matching

@@ -4,22 +4,19 @@
  *     nobody's yet (new or waiting_agent, no agent), without a first response, whose deadline is within
  *     ESCALATION_LEAD, never escalated before: moves to the target once (ticket_escalated, reason frt_risk, in
  *     the queue change's transaction; `escalated_at` keeps it from moving twice), and the customer is told;
- *  2. sla_warning / sla_breached for the first response (warning SLA_IMMINENT_WINDOW before, as the alerts')
- *     and the resolution (warning SLA_RESOLUTION_WARNING before): once per ticket, kind and notice — the
+ *  2. sla_warning / sla_breached for the first response and the resolution (warnings SLA_IMMINENT_WINDOW and
+ *     SLA_RESOLUTION_IMMINENT_WINDOW before, the windows of the alerts' FirstResponseSlaImminent and
+ *     ResolutionSlaImminent, which tell the escalation chat): once per ticket, kind and notice — the
  *     sla_notices row and the event are written in one transaction, a second insert changes nothing, so
  *     neither a restart nor a second process emits one twice; a ticket first seen past its deadline gets
- *     the breach only;
- *  3. the resolution's pre-breach warning also goes to the escalation chat, one message per sweep that found
- *     any (the first response's comes from Prometheus' SlaFirstResponseImminent alert).
+ *     the breach only.
  * Every query is bounded (BATCH) and served by the open-ticket indexes (migrations 040, 120).
  */
 import { loadMonitoringConfig } from '../../../sla/exporter/config.js';
-import { loadAlertsConfig } from '../../alerts/config.js';
 import type { Desk } from '../../context.js';
 import { withoutPersonalData } from '../../error-boundary.js';
 import type { FeaturesConfig } from '../../runtime/config.js';
 import type { Ticket } from '../../store/types.js';
-import { formatInstant, topicLink } from '../../telegram/present.js';
 import { unlessRefused } from '../../tickets/errors.js';
 import { tellEscalated } from './escalate.js';
 
@@ -27,10 +24,10 @@ const BATCH = 100;
 
 type Notice = { kind: 'first_response' | 'resolution'; notice: 'warning' | 'breached' };
 
-export async function sweepSla(desk: Desk, now: Date, config: Pick<FeaturesConfig, 'escalationLeadSeconds' | 'resolutionWarningSeconds'>): Promise<void> {
+export async function sweepSla(desk: Desk, now: Date, config: Pick<FeaturesConfig, 'escalationLeadSeconds'>): Promise<void> {
   await escalateAtRisk(desk, now, config.escalationLeadSeconds);
-  const warned = await emitNotices(desk, now, loadMonitoringConfig().SLA_IMMINENT_WINDOW, config.resolutionWarningSeconds);
-  if (warned.length) await postResolutionWarning(desk, warned, now);
+  const monitoring = loadMonitoringConfig();
+  await emitNotices(desk, now, monitoring.SLA_IMMINENT_WINDOW, monitoring.SLA_RESOLUTION_IMMINENT_WINDOW);
 }
 
 async function escalateAtRisk(desk: Desk, now: Date, leadSeconds: number): Promise<void> {
@@ -58,8 +55,8 @@ async function escalateAtRisk(desk: Desk, now: Date, leadSeconds: number): Promi
   }
 }
 
-/** Writes the due notices; returns the tickets that got their resolution warning now. */
-async function emitNotices(desk: Desk, now: Date, frWindowSeconds: number, resWindowSeconds: number): Promise<Ticket[]> {
+/** Writes the due notices. */
+async function emitNotices(desk: Desk, now: Date, frWindowSeconds: number, resWindowSeconds: number): Promise<void> {
   const soon = (s: number) => new Date(now.getTime() + s * 1000);
   const checks: Array<Notice & { where: string; params: unknown[] }> = [
     { kind: 'first_response', notice: 'breached', where: 'first_response_at IS NULL AND first_response_due_at <= $1', params: [now] },
@@ -72,7 +69,6 @@ async function emitNotices(desk: Desk, now: Date, frWindowSeconds: number, resWi
     { kind: 'resolution', notice: 'breached', where: 'resolution_due_at <= $1', params: [now] },
     { kind: 'resolution', notice: 'warning', where: 'resolution_due_at > $1 AND resolution_due_at <= $2', params: [now, soon(resWindowSeconds)] },
   ];
-  const warned: Ticket[] = [];
   for (const c of checks) {
     const n = c.params.length;
     const candidates = await desk.db.query<Ticket>(
@@ -85,49 +81,17 @@ async function emitNotices(desk: Desk, now: Date, frWindowSeconds: number, resWi
     for (const t of candidates.rows) {
       // A breach first seen now: its warning is moot (never emitted later: the row says it was due).
       const due = c.kind === 'first_response' ? t.first_response_due_at : t.resolution_due_at;
-      const wrote = await desk.db.transaction(async (tx) => {
+      await desk.db.transaction(async (tx) => {
         const rows = await tx.query<{ notice: string }>(
           `INSERT INTO sla_notices (ticket_id, sla_kind, notice, due_at) VALUES ($1, $2, $3, $4)${c.notice === 'breached' ? `, ($1, $2, 'warning', $4)` : ''}
            ON CONFLICT DO NOTHING RETURNING notice`,
           [t.id, c.kind, c.notice, due],
         );
-        if (!rows.rows.some((r) => r.notice === c.notice)) return false;
+        if (!rows.rows.some((r) => r.notice === c.notice)) return;
         await desk.outbox.appendForTicket(tx, t, [
           { type: c.notice === 'warning' ? 'sla_warning' : 'sla_breached', occurred_at: now.toISOString(), sla_kind: c.kind, due_at: due.toISOString() },
         ]);
-        return true;
       });
-      if (wrote && c.kind === 'resolution' && c.notice === 'warning') warned.push(t);
     }
-  }
-  return warned;
-}
-
-async function postResolutionWarning(desk: Desk, tickets: Ticket[], now: Date): Promise<void> {
-  try {
-    const cfg = loadAlertsConfig();
-    const threads = new Map(
-      (
-        await desk.db.query<{ id: number; thread_id: number | null }>('SELECT id, thread_id FROM customers WHERE id = ANY($1::bigint[])', [
-          tickets.map((t) => t.customer_id),
-        ])
-      ).rows.map((r) => [Number(r.id), r.thread_id]),
-    );
-    const lines = tickets.map((t) => {
-      const thread = threads.get(Number(t.customer_id));
-      const ref = thread ? `<a href="${topicLink(desk.config.supportChatId, thread)}">#${t.id}</a>` : `#${t.id}`;
-      return desk.agentText('urgent-resolution-warning-line', {
-        ticket: ref,
-        queue: t.queue,
-        due: formatInstant(t.resolution_due_at, desk.sla.calendar(t.queue)?.zone),
-      });
-    });
-    await desk.api.sendMessage(cfg.ESCALATION_CHAT_ID, [desk.agentText('urgent-resolution-warning', { count: tickets.length }), ...lines].join('\n'), {
-      parse_mode: 'HTML',
-      link_preview_options: { is_disabled: true },
-      ...(cfg.ESCALATION_THREAD_ID ? { message_thread_id: cfg.ESCALATION_THREAD_ID } : {}),
-    });
-  } catch (err) {
-    desk.log.error({ err: withoutPersonalData(err), tickets: tickets.length, at: now.toISOString() }, 'resolution warning could not be posted');
   }
 }

@@ -10,11 +10,6 @@ urgent-escalation-post = 🚨 <b>Urgent ticket</b> { $ticket } · { $queue }
     { $customer } wrote about “{ $phrase }”. First response due { $due }.
 urgent-expert-note = 🧠 Ticket #{ $number } needs an expert: moved to { $queue } by { $agent }. First response due { $firstDue }.
 urgent-auto-escalated-note = ⏱ Ticket #{ $number } was about to miss its first-response deadline: moved { $from } → { $to } automatically.
-urgent-resolution-warning = ⏳ <b>Resolution deadline near</b> — { $count ->
-    [one] 1 ticket
-   *[other] { $count } tickets
-}:
-urgent-resolution-warning-line = • { $ticket } · { $queue } — resolve by { $due }
 urgent-button-expert = 🧠 Needs expert
 urgent-card-priority = { $urgent ->
     [yes] 🚨 Urgent ·{" "}

@@ -10,8 +10,6 @@ urgent-escalation-post = 🚨 <b>درخواست فوری</b> { $ticket } · { $q
     { $customer } درباره «{ $phrase }» نوشته است. مهلت اولین پاسخ: { $due }.
 urgent-expert-note = 🧠 درخواست #{ $number } به کارشناس نیاز دارد: { $agent } آن را به { $queue } منتقل کرد. مهلت اولین پاسخ: { $firstDue }.
 urgent-auto-escalated-note = ⏱ مهلت اولین پاسخ درخواست #{ $number } نزدیک بود از دست برود: به‌طور خودکار از { $from } به { $to } منتقل شد.
-urgent-resolution-warning = ⏳ <b>مهلت حل نزدیک است</b> — { $count } درخواست:
-urgent-resolution-warning-line = • { $ticket } · { $queue } — حل تا { $due }
 urgent-button-expert = 🧠 نیاز به کارشناس
 urgent-card-priority = { $urgent ->
     [yes] 🚨 فوری ·{" "}

@@ -10,12 +10,6 @@ urgent-escalation-post = 🚨 <b>Срочное обращение</b> { $ticket
     { $customer } пишет о «{ $phrase }». Первый ответ до { $due }.
 urgent-expert-note = 🧠 Обращению #{ $number } нужен эксперт: перенесено в { $queue }, { $agent }. Первый ответ до { $firstDue }.
 urgent-auto-escalated-note = ⏱ Обращение #{ $number } вот-вот нарушит срок первого ответа: автоматически перенесено { $from } → { $to }.
-urgent-resolution-warning = ⏳ <b>Скоро срок решения</b> — { $count ->
-    [one] { $count } обращение
-    [few] { $count } обращения
-   *[other] { $count } обращений
-}:
-urgent-resolution-warning-line = • { $ticket } · { $queue } — решить до { $due }
 urgent-button-expert = 🧠 Нужен эксперт
 urgent-card-priority = { $urgent ->
     [yes] 🚨 Срочно ·{" "}
