@@ -26,22 +26,6 @@ export const loadFeaturesEnv = defineConfig('features', {
     default: '5m',
     doc: 'A ticket of a queue that escalates (SLA_TARGETS ">L2") still without a first response this long before its deadline moves to the escalation queue, once; the customer is told. 0 turns it off.',
   }),
-  SLA_RESOLUTION_WARNING: env.duration({
-    default: '30m',
-    doc: "The resolution deadline's pre-breach warning: an open ticket this close to it gets sla_warning(resolution) and a line in the escalation chat, once (the first-response warning uses SLA_IMMINENT_WINDOW).",
-  }),
-  STOP_WORDS_FILE: env.optionalString({
-    doc: 'Stop words (YAML: per language, phrases → queue, and phrases that cancel a match; bot/features/urgent/stop-words.yaml shows the shape): a customer message with one skips the KB answer, goes to its queue (security, payments) marked urgent, and is posted to the escalation chat. Reloaded on change. Unset: the shipped en/ru/fa phrases.',
-  }),
-  STOP_WORDS_ENABLED: env.bool({ default: true, doc: 'Match customer messages against the stop words (STOP_WORDS_FILE).' }),
-  ESCALATION_LEAD: env.duration({
-    default: '5m',
-    doc: 'A ticket of a queue that escalates (SLA_TARGETS ">L2") still without a first response this long before its deadline moves to the escalation queue, once; the customer is told. 0 turns it off.',
-  }),
-  SLA_RESOLUTION_WARNING: env.duration({
-    default: '30m',
-    doc: "The resolution deadline's pre-breach warning: an open ticket this close to it gets sla_warning(resolution) and a line in the escalation chat, once (the first-response warning uses SLA_IMMINENT_WINDOW).",
-  }),
   CSAT_ENABLED: env.bool({ default: true, doc: 'Ask for a 1–5 rating after an agent resolves a ticket.' }),
   NPS_ENABLED: env.bool({ default: true, doc: 'Ask the 0–10 "would you recommend us" question after the CSAT rating.' }),
   FOLLOWUP_DELAY: env.duration({ default: '24h', doc: 'How long after resolution the bot asks "Did it help?" (0 turns follow-ups off).' }),
@@ -109,12 +93,6 @@ export interface FeaturesConfig {
   stopWordsFile: string | undefined;
   stopWordsEnabled: boolean;
   escalationLeadSeconds: number;
-  resolutionWarningSeconds: number;
-  /** STOP_WORDS_FILE; undefined: the shipped phrases. */
-  stopWordsFile: string | undefined;
-  stopWordsEnabled: boolean;
-  escalationLeadSeconds: number;
-  resolutionWarningSeconds: number;
   csatEnabled: boolean;
   npsEnabled: boolean;
   followupDelaySeconds: number;
@@ -154,11 +132,6 @@ export function loadFeaturesConfig(source?: Record<string, string | undefined>):
     stopWordsFile: e.STOP_WORDS_FILE,
     stopWordsEnabled: e.STOP_WORDS_ENABLED,
     escalationLeadSeconds: e.ESCALATION_LEAD,
-    resolutionWarningSeconds: e.SLA_RESOLUTION_WARNING,
-    stopWordsFile: e.STOP_WORDS_FILE,
-    stopWordsEnabled: e.STOP_WORDS_ENABLED,
-    escalationLeadSeconds: e.ESCALATION_LEAD,
-    resolutionWarningSeconds: e.SLA_RESOLUTION_WARNING,
     csatEnabled: e.CSAT_ENABLED,
     npsEnabled: e.NPS_ENABLED,
     followupDelaySeconds: e.FOLLOWUP_DELAY,

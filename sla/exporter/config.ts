@@ -22,6 +22,10 @@ export const loadMonitoringConfig = defineConfig('monitoring', {
     doc: 'CSAT target (1–5) exported as support_csat_target; the CSAT alert fires below it.',
   }),
   SLA_IMMINENT_WINDOW: env.duration({ default: '5m', doc: 'A ticket counts as "breach imminent" this long before its first-response deadline.' }),
+  SLA_RESOLUTION_IMMINENT_WINDOW: env.duration({
+    default: '30m',
+    doc: 'An open ticket counts as "resolution breach imminent" this long before its resolution deadline: the ResolutionSlaImminent alert, and the desk\'s sla_warning(resolution) event.',
+  }),
   SLA_CSAT_REFRESH: env.duration({
     default: '60s',
     doc: 'How often the 24 h CSAT gauge re-reads ClickHouse (scrapes between refreshes reuse the last value).',
