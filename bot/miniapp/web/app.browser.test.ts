@@ -445,6 +445,34 @@ describe('the Mini App in Chromium against a real desk', () => {
     });
   }
 
+  it('text scales: with the text at 200 % nothing on any page is wider than the phone', async () => {
+    const { page, context } = await phone();
+    try {
+      for (const [startParam, ready] of [
+        ['', '#ticket-list'],
+        [`ticket-${history.open}`, '#reply-form'],
+        ['new', '#new-request'],
+        ['article-payment-failed', '.article-body'],
+        ['settings', '#settings-form'],
+      ] as const) {
+        await page.goto('about:blank');
+        await page.goto(await d.launchUrl(ANNA, startParam ? { startParam } : {}));
+        await page.locator(ready).first().waitFor();
+        // The stylesheet sizes everything in rem: a larger root font is what a customer's text-size setting does.
+        await page.addStyleTag({ content: 'html { font-size: 200% !important; }' });
+        const overflow = await page.evaluate(() => ({
+          width: document.documentElement.scrollWidth,
+          wider: [...document.querySelectorAll('main *, nav *')]
+            .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
+            .map((e) => e.outerHTML.slice(0, 80)),
+        }));
+        expect(overflow, startParam || 'requests').toEqual({ width: PHONE.width, wider: [] });
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
   it('privacy: the customer downloads their data, then deletes it after confirming; the app ends', async () => {
     const { page, context, errors } = await phone();
     try {

@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       ready: '#conversation',
       file: 'miniapp-dark.png',
       act: async (page) => {
-        await page.locator('#conversation').scrollIntoViewIfNeeded();
+        await page.locator('#rate-form .star').nth(4).click();
         await page.evaluate(() => window.scrollTo(0, document.getElementById('conversation')!.offsetTop - 60));
       },
     });

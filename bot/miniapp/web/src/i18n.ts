@@ -49,6 +49,8 @@ export interface I18n {
   num(n: number): string;
   /** "12 Mar 2026, 14:05" in the customer's zone. */
   dateTime(iso: string): string;
+  /** "Mar 12, 14:05" in the customer's zone (the list's compact dates). */
+  short(iso: string): string;
   /** "14:05" in the customer's zone. */
   time(iso: string): string;
   /** "12 March 2026" in the customer's zone (the conversation's day headings). */
@@ -64,6 +66,7 @@ export function makeI18n(lang: Lang, zone: string): I18n {
   const tz = validZone(zone) ? zone : 'UTC';
   const dateTimeFmt = new Intl.DateTimeFormat(lang, { timeZone: tz, dateStyle: 'medium', timeStyle: 'short' });
   const timeFmt = new Intl.DateTimeFormat(lang, { timeZone: tz, timeStyle: 'short' });
+  const shortFmt = new Intl.DateTimeFormat(lang, { timeZone: tz, month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' });
   const dayFmt = new Intl.DateTimeFormat(lang, { timeZone: tz, dateStyle: 'long' });
   const rel = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
   const fill = (s: string, vars?: Vars) =>
@@ -82,6 +85,7 @@ export function makeI18n(lang: Lang, zone: string): I18n {
     num: (n) => number.format(n),
     dateTime: (iso) => dateTimeFmt.format(new Date(iso)),
     time: (iso) => timeFmt.format(new Date(iso)),
+    short: (iso) => shortFmt.format(new Date(iso)),
     day: (iso) => dayFmt.format(new Date(iso)),
     relative(iso, now) {
       const seconds = (Date.parse(iso) - now) / 1000;

@@ -47,7 +47,7 @@ function TicketCard({ ticket, now }: { ticket: TicketSummary; now: number }) {
           <dt>{i18n.t('field_created')}</dt>
           <dd>
             <time dateTime={ticket.created_at} class="created">
-              {i18n.dateTime(ticket.created_at)}
+              {i18n.short(ticket.created_at)}
             </time>
           </dd>
         </div>
@@ -55,7 +55,7 @@ function TicketCard({ ticket, now }: { ticket: TicketSummary; now: number }) {
           <div>
             <dt>{i18n.t('field_last_message')}</dt>
             <dd>
-              <time dateTime={ticket.last_message_at}>{i18n.dateTime(ticket.last_message_at)}</time>
+              <time dateTime={ticket.last_message_at}>{i18n.short(ticket.last_message_at)}</time>
               {ticket.last_message && <span class="last-text">{ticket.last_message}</span>}
             </dd>
           </div>
