@@ -12,6 +12,12 @@ export const loadStartConfig = defineConfig('start', {
     max: 60,
     doc: 'The demo: on a fresh DATA_DIR, first replay this many past days of traffic (fast, with past dates).',
   }),
+  SIMULATE_EXPERIMENT_EFFECT: env.int({
+    default: 80,
+    min: 0,
+    max: 100,
+    doc: "The demo: the real effect the simulator plays for the running demo experiment (experiments/receipt-style.yaml) — percent of customers who got the step-by-step receipt and would have rated below 5 who rate 5 instead (80: CSAT up by about 0.5–0.9, significant over the replayed week; 0: an A/A test).",
+  }),
   PROMETHEUS_PORT: env.int({
     default: 9090,
     min: 1,

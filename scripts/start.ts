@@ -169,7 +169,14 @@ async function main(): Promise<void> {
 
   if (sandbox && start.SIMULATE) {
     // The digest waits for the replayed history: started before, it would report an empty yesterday.
-    const sim = startDemoTraffic({ sandboxUrl: sandbox.url, historyDays: start.SIMULATE_HISTORY_DAYS, dataDir: chConfig.DATA_DIR, log, startDigest });
+    const sim = startDemoTraffic({
+      sandboxUrl: sandbox.url,
+      historyDays: start.SIMULATE_HISTORY_DAYS,
+      dataDir: chConfig.DATA_DIR,
+      stepsReceiptEffect: start.SIMULATE_EXPERIMENT_EFFECT / 100,
+      log,
+      startDigest,
+    });
     stops.push(['simulator', () => sim.stop()]);
   } else startDigest();
 

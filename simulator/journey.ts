@@ -61,6 +61,8 @@ export interface TicketNotes {
   held?: boolean;
   /** …and the agent released it into the topic. */
   released?: boolean;
+  /** Which receipt the desk sent (the demo experiment receipt-style, experiments/): the short one or the step-by-step one (1️⃣ 2️⃣ …). */
+  receipt?: 'short' | 'steps';
 }
 
 export interface JourneyDeps {
@@ -71,6 +73,12 @@ export interface JourneyDeps {
   waitMs: number;
   /** The journey's probabilities (default: the model's P). */
   p?: Probabilities;
+  /**
+   * The demo experiment's real effect (experiments/receipt-style.yaml): the chance that a customer who got the
+   * step-by-step receipt and would have rated below 5 rates 5 instead (0: none). The simulator only reads the
+   * receipt, as a person would; the desk's assignment decides who gets which.
+   */
+  stepsReceiptEffect?: number;
 }
 
 const buttons = (m: MessageView) => m.buttons?.flat() ?? [];
@@ -104,6 +112,7 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer, notes: TicketNo
   const press = (label: string) => client.pressCustomerButton(c.id, label, dated(tl));
   const receiptOf = async (first: { message_id: number }) => {
     const receipt = await client.waitForCustomerMessage(c.id, /#\d+/, { ...wait, after: first.message_id, from: 'bot' });
+    notes.receipt = receipt.text?.includes('1️⃣') ? 'steps' : 'short';
     return Number(/#(\d+)/.exec(receipt.text ?? '')![1]);
   };
 
@@ -234,12 +243,19 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer, notes: TicketNo
   }
 
   await tl.sleep(rng.lognormal(2, 15));
-  await resolveAndRate({ ...d, p }, c, agentSays, frt);
+  await resolveAndRate({ ...d, p }, c, agentSays, frt, notes.receipt === 'steps' ? (d.stepsReceiptEffect ?? 0) : 0);
   return 'resolved';
 }
 
 /** The agent resolves; the customer may rate (CSAT, then NPS). */
-async function resolveAndRate(d: JourneyDeps & { p: Probabilities }, c: SimCustomer, agentSays: (text: string) => Promise<void>, frt = 10): Promise<void> {
+async function resolveAndRate(
+  d: JourneyDeps & { p: Probabilities },
+  c: SimCustomer,
+  agentSays: (text: string) => Promise<void>,
+  frt = 10,
+  /** The demo experiment's effect on this customer (JourneyDeps.stepsReceiptEffect), 0 when not in its variant. */
+  lift = 0,
+): Promise<void> {
   const { client, rng, tl, p } = d;
   const wait = { timeoutMs: d.waitMs, intervalMs: 100 };
   const press = (label: string) => client.pressCustomerButton(c.id, label, dated(tl));
@@ -250,7 +266,7 @@ async function resolveAndRate(d: JourneyDeps & { p: Probabilities }, c: SimCusto
     .catch(() => undefined);
   if (!csat || !rng.chance(p.csatAnswered)) return;
   await tl.sleep(rng.lognormal(3, 60));
-  const score = csatScore(rng, frt);
+  const score = csatScore(rng, frt, lift);
   await press(String(score));
   if (rng.chance(p.csatChanged)) {
     await tl.sleep(rng.lognormal(1, 5));

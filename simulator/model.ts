@@ -83,9 +83,12 @@ export const P = {
 export type Probabilities = { readonly [K in keyof typeof P]: number };
 
 /** CSAT 1–5: mostly 5s; slow first responses pull it down. */
-export function csatScore(rng: Rng, firstResponseMinutes: number): number {
+export function csatScore(rng: Rng, firstResponseMinutes: number, lift = 0): number {
   const slow = Math.min(1, firstResponseMinutes / 60);
-  return 1 + rng.weighted([0.04 + 0.1 * slow, 0.04 + 0.08 * slow, 0.08 + 0.1 * slow, 0.26, 0.58 - 0.28 * slow]);
+  const score = 1 + rng.weighted([0.04 + 0.1 * slow, 0.04 + 0.08 * slow, 0.08 + 0.1 * slow, 0.26, 0.58 - 0.28 * slow]);
+  // An experiment's effect (the demo's step-by-step receipt): a score below 5 becomes 5 with this chance.
+  // No draw without one, so a run without the effect plays exactly as before.
+  return lift > 0 && score < 5 && rng.chance(lift) ? 5 : score;
 }
 
 /** NPS 0–10: promoters, passives, detractors roughly 55/28/17 %. */

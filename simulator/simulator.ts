@@ -65,6 +65,11 @@ export interface SimulatorOptions {
   p?: Partial<Probabilities>;
   /** How often to look for follow-up questions (default 20 s). */
   followupSweepMs?: number;
+  /**
+   * The demo experiment's real effect (experiments/receipt-style.yaml, JourneyDeps.stepsReceiptEffect): the chance
+   * that a customer who got the step-by-step receipt and would have rated below 5 rates 5 instead. Default 0.
+   */
+  stepsReceiptEffect?: number;
 }
 
 export interface SimulatorStats {
@@ -83,6 +88,8 @@ export interface SimulatorStats {
   reopenedResolved: number;
   /** Mini App visits (live only), by what the customer did there (bot/miniapp/; 'no-app': the bot set no Mini App). */
   appVisits: Record<AppVisitOutcome, number>;
+  /** Receipts by kind: the demo experiment's two variants as the customers saw them. */
+  receipts: { short: number; steps: number };
   /** Why the last ticket that did not play out stopped (for the operator's log). */
   lastError?: string;
 }
@@ -156,6 +163,7 @@ export function startSimulator(o: SimulatorOptions): Simulator {
   const stats: SimulatorStats = {
     started: 0,
     outcomes: { spam: 0, kb: 0, resolved: 0, waiting: 0, lost: 0 },
+    receipts: { short: 0, steps: 0 },
     failed: 0,
     held: 0,
     released: 0,
@@ -210,7 +218,8 @@ export function startSimulator(o: SimulatorOptions): Simulator {
     records.set(c.id, record);
     const notes: TicketNotes = {};
     try {
-      const outcome = await playTicket({ client, rng, tl, waitMs, p }, c, notes);
+      const outcome = await playTicket({ client, rng, tl, waitMs, p, stepsReceiptEffect: o.stepsReceiptEffect ?? 0 }, c, notes);
+      if (notes.receipt) stats.receipts[notes.receipt]++;
       stats.outcomes[outcome]++;
       if (outcome === 'resolved') awaitingFollowup.set(c.id, { customer: c, since: Date.now() });
       // Waiting on the customer: their next message would join it. A spammer does not come back either.
