@@ -301,7 +301,8 @@ CREATE TABLE ticket_facts
     `from_app` SimpleAggregateFunction(max, UInt8),
     `urgent` SimpleAggregateFunction(max, UInt8),
     `incident_linked` SimpleAggregateFunction(max, UInt8),
-    `known_issue` SimpleAggregateFunction(max, UInt8)
+    `known_issue` SimpleAggregateFunction(max, UInt8),
+    `reopen_ids` SimpleAggregateFunction(groupUniqArrayArray, Array(UUID))
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(ticket_created_at)
@@ -415,6 +416,22 @@ AS SELECT
     max(coalesce(known_issue_reply, false)) AS known_issue
 FROM events
 WHERE (type = 'ticket_linked') AND (ticket_id != 0) AND (ticket_created_at IS NOT NULL)
+GROUP BY
+    ticket_created_at,
+    ticket_id;
+
+CREATE MATERIALIZED VIEW ticket_reopens_mv TO ticket_facts
+(
+    `ticket_created_at` DateTime64(3, 'UTC'),
+    `ticket_id` UInt64,
+    `reopen_ids` Array(UUID)
+)
+AS SELECT
+    assumeNotNull(ticket_created_at) AS ticket_created_at,
+    ticket_id,
+    groupUniqArray(event_id) AS reopen_ids
+FROM events
+WHERE (type = 'ticket_reopened') AND (ticket_id != 0) AND (ticket_created_at IS NOT NULL)
 GROUP BY
     ticket_created_at,
     ticket_id;
