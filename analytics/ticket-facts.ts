@@ -53,6 +53,8 @@ export const TICKET = {
   /** seconds from creation; 0 where there is no such event yet (greatest() skips NULLs), so pair with `replied`/`resolved` */
   frt: 'greatest(0, toUnixTimestamp64Milli(first_reply_at) - toUnixTimestamp64Milli(ticket_created_at)) / 1000',
   resolution: 'greatest(0, toUnixTimestamp64Milli(first_resolved_at) - toUnixTimestamp64Milli(ticket_created_at)) / 1000',
+  /** times reopened: distinct ticket_reopened events (schemas/clickhouse/065; a duplicate delivery counts once) */
+  reopens: 'length(reopen_ids)',
   /** SLA deadlines: the latest queue_changed's, else ticket_opened's; the epoch when unknown */
   frDue: "if(tupleElement(queue_change_last, 2) != 0, tupleElement(queue_change_last, 4), ifNull(opened_fr_due_at, toDateTime64(0, 3, 'UTC')))",
   resDue: "if(tupleElement(queue_change_last, 2) != 0, tupleElement(queue_change_last, 5), ifNull(opened_res_due_at, toDateTime64(0, 3, 'UTC')))",
