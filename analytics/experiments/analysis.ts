@@ -205,28 +205,26 @@ export function resultStatements(keys: readonly string[], metrics: Registry = ME
       outer.push(`countIf(${a.of.name} > 0) AS ${stat(k, 'yes')}`);
     }
   }
-  const inner = [...numberAggs.values()].map((g) => `${g.sql} AS ${g.name}`);
+  const sampleList = [...sampleAggs.values()];
+  // one pass over the exposed customers' tickets: the aggregates' sums and the quantiles' per-customer samples,
+  // the samples ordered by customer (the bootstrap draws by position, so its interval must not depend on merge order)
+  const inner = [
+    ...[...numberAggs.values()].map((g) => `${g.sql} AS ${g.name}`),
+    ...sampleList.map((g) => {
+      const smp = g.sample!;
+      return smp.where ? `groupArrayIf(${smp.value}, ${smp.where}) AS s_${g.name}` : `groupArray(${smp.value}) AS s_${g.name}`;
+    }),
+  ];
+  outer.push(...sampleList.map((g) => `arrayMap(c -> c.2, arraySort(c -> c.1, groupArray((x_customer, s_${g.name})))) AS ${g.name}`));
   const sums = `SELECT x_variant AS variant, ${outer.join(',\n       ')}
 FROM (${perCustomer(inner)})
 GROUP BY variant`;
-  const sampleList = [...sampleAggs.values()];
-  const samples = sampleList.length
-    ? // ordered by customer: the bootstrap draws by position, so its interval must not depend on ClickHouse's merge order
-      `SELECT x_variant AS variant, ${sampleList.map((g) => `arrayMap(c -> c.2, arraySort(c -> c.1, groupArray((x_customer, s_${g.name})))) AS ${g.name}`).join(', ')}
-FROM (${perCustomer(
-        sampleList.map((g) => {
-          const s = g.sample!;
-          return s.where ? `groupArrayIf(${s.value}, ${s.where}) AS s_${g.name}` : `groupArray(${s.value}) AS s_${g.name}`;
-        }),
-      )})
-GROUP BY variant`
-    : null;
   const exposures = `SELECT x_variant AS variant, toString(toDate(x_first_at)) AS day, count() AS customers,
        toString(min(x_first_at)) AS first_at, toString(max(x_first_at)) AS last_at
 FROM (${FIRST_EXPOSURES})
 GROUP BY variant, day
 ORDER BY day, variant`;
-  return { analyses, exposures, sums, samples };
+  return { analyses, exposures, sums };
 }
 
 /** The experiment's results over customers first exposed in [from, to); `now` bounds the days elapsed. */
@@ -239,13 +237,9 @@ export async function experimentResults(
 ): Promise<ExperimentResults> {
   const metrics = o.metrics ?? METRICS;
   const keys = def.metrics.filter((k) => metrics.has(k));
-  const { analyses, exposures, sums, samples } = resultStatements(keys, metrics);
+  const { analyses, exposures, sums } = resultStatements(keys, metrics);
   const params = { experiment: def.key, from: chTime(range.from), to: chTime(range.to) };
-  const [exposureRows, sumRows, sampleRows] = await Promise.all([
-    run(exposures, params),
-    run(sums, params),
-    samples ? run(samples, params) : Promise.resolve([] as Record<string, unknown>[]),
-  ]);
+  const [exposureRows, sumRows] = await Promise.all([run(exposures, params), run(sums, params)]);
 
   const names = def.variants.map((v) => v.name);
   const customers = new Map<string, number>(names.map((n) => [n, 0]));
@@ -263,7 +257,7 @@ export async function experimentResults(
     if (last === null || String(r.last_at) > last) last = String(r.last_at);
   }
   const sumsOf = new Map(sumRows.map((r) => [String(r.variant), r]));
-  const samplesOf = new Map(sampleRows.map((r) => [String(r.variant), r]));
+  const samplesOf = sumsOf;
   const pooled = new Map<string, Map<string, Float64Array>>();
   /** A side's per-customer samples of an aggregate, padded with the exposed customers who had no ticket. */
   const clusters = (variant: string, agg: string): number[][] => {
