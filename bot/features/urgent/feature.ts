@@ -9,8 +9,8 @@
  *   target (SLA_TARGETS "L1=…>L2"), reason needs_expert; the customer is told the new ETA;
  * - a sweep of the feature scheduler: a ticket of an escalating queue, untaken and unanswered ESCALATION_LEAD
  *   before its first-response deadline, moves up once (reason frt_risk), the customer told; every open ticket's
- *   deadlines give `sla_warning` / `sla_breached` once per ticket, kind and notice (sla_notices, migration 120),
- *   and a ticket near its resolution deadline (SLA_RESOLUTION_WARNING) is listed in the escalation chat once.
+ *   deadlines give `sla_warning` / `sla_breached` once per ticket, kind and notice (sla_notices, migration 120;
+ *   the warnings' windows are the alerts' SLA_IMMINENT_WINDOW and SLA_RESOLUTION_IMMINENT_WINDOW).
  * The matched phrase comes from the configuration, never the message: no customer text is logged or posted.
  */
 import { Composer } from 'grammy';
@@ -63,7 +63,7 @@ export function urgentFeature(rt: FeatureRuntime): UrgentFeature {
     const ticket = await desk.tickets.findOpen(ctx.from.id);
     if (!ticket || ticket.urgent) return;
     const customer = await desk.customers.get(ctx.from.id);
-    if (customer) await markUrgent(desk, ticket, customer, match, new Date(ctx.msg.date * 1000));
+    if (customer && !customer.banned) await markUrgent(desk, ticket, customer, match, new Date(ctx.msg.date * 1000));
   });
 
   const agents = composer.chatType('supergroup');
