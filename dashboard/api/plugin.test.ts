@@ -379,6 +379,7 @@ describe('OpenAPI and /metrics', () => {
         '/api/v1/heatmap',
         '/api/v1/incidents',
         '/api/v1/live',
+        '/api/v1/reports/weekly',
         '/api/v1/summary',
         '/api/v1/timeseries',
       ].sort(),

@@ -23,6 +23,7 @@ import { loadDashboardConfig } from '../config.js';
 import { sendCsv, wantsCsv } from './csv.js';
 import { configuredDimensions } from './dimensions.js';
 import { experimentRoutes } from './experiments.js';
+import { reportRoutes } from './reports.js';
 import { loadExperimentsConfig } from '../../analytics/experiments/config.js';
 import { METRICS, type MetricValues, type Registry } from '../../analytics/registry.js';
 import { incidentSummary, incidentTimeline } from '../../analytics/incidents.js';
@@ -278,6 +279,8 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
           return wantsCsv(req) ? sendCsv(reply, 'live', l.by_queue, ['queue', 'status', 'open', 'at_risk', 'breached']) : l;
         },
       );
+
+      await api.register(reportRoutes, { route, run: timed, now });
 
       await api.register(experimentRoutes, {
         route,
