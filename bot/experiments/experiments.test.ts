@@ -310,3 +310,32 @@ describe('question_order', () => {
     expect((await exposures('question')).map((e) => e.variant).sort()).toEqual(['category_first', 'control']);
   });
 });
+
+describe('holdout and a shipped winner', () => {
+  it('a holdout customer sees the control and is never exposed; a stopped experiment with a winner gives everyone the winner, exposing nobody', async () => {
+    for (const f of ['receipt.yaml', 'question.yaml', 'kb.yaml', 'notifications.yaml', 'survey.yaml']) rmSync(join(DIR, f), { force: true });
+    const file = (status: string, extra: string) =>
+      `key: receipt-held\nsurface: receipt\nvariants:\n  - { name: control, weight: 1 }\n  - { name: steps, weight: 1 }\nmetrics: [csat_avg]\nstatus: ${status}\n${extra}`;
+    writeFileSync(join(DIR, 'held.yaml'), file('running', 'holdout: 0.5\n'));
+    await experiments().reload();
+    const def = experiments().list()[0]!;
+    expect(def.holdout).toBe(0.5);
+    let held = 53_000;
+    while (assignVariant(def, held) !== null) held++;
+    const steps = customerIn(def, 'steps', 53_000);
+    await openWith(held);
+    expect((await h.client.waitForCustomerMessage(held, /Ticket #\d+ created/)).text).toMatch(/We usually answer within/);
+    await openWith(steps);
+    await h.client.waitForCustomerMessage(steps, /What happens next/);
+    expect((await exposures('receipt-held')).map((e) => e.variant)).toEqual(['steps']);
+
+    // Shipped: status stopped, winner steps — a new customer (in the control by the hash) gets the steps receipt, unexposed.
+    writeFileSync(join(DIR, 'held.yaml'), file('stopped', 'winner: steps\n'));
+    await experiments().reload();
+    const control = customerIn(def, 'control', 54_000);
+    await openWith(control);
+    await h.client.waitForCustomerMessage(control, /What happens next/);
+    expect((await exposures('receipt-held')).map((e) => e.variant)).toEqual(['steps']);
+    rmSync(join(DIR, 'held.yaml'), { force: true });
+  });
+});
