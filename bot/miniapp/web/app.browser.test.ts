@@ -13,7 +13,7 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tmpDataDir } from '../../../test/helpers/tmp.js';
-import { CHROMIUM, type MiniAppDesk, type Person, SUPPORT_CHAT, seedHistory, startMiniAppDesk } from './test-desk.js';
+import { AGENT, CHROMIUM, type MiniAppDesk, type Person, SUPPORT_CHAT, seedHistory, startMiniAppDesk } from './test-desk.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 const PHONE = { width: 360, height: 640 };
@@ -160,6 +160,10 @@ describe('the Mini App in Chromium against a real desk', () => {
       expect(inTopic.thread_id).toBe(history.openThread);
       // The conversation shows it as the customer's.
       await page.locator('#conversation li.msg[data-from="customer"]', { hasText: 'The order number is 5521' }).waitFor();
+      // The agent answers in the topic: the open page shows it without a reload.
+      await d.h.client.sendSupportMessage({ from_id: AGENT.id, thread_id: history.openThread, text: 'Thanks! I see order 5521, refunding the difference.' });
+      await page.locator('#conversation li.msg[data-from="agent"]', { hasText: 'refunding the difference' }).waitFor({ timeout: 20_000 });
+      expect(await page.locator('.facts .status').innerText()).toMatch(/📝/);
       expect(errors).toEqual([]);
     } finally {
       await context.close();
@@ -173,6 +177,7 @@ describe('the Mini App in Chromium against a real desk', () => {
       await page.locator('.empty').waitFor();
       expect(await page.locator('.empty').innerText()).toContain('You have no open requests.');
       await page.locator('nav a[data-tab="new"]').click();
+      await page.locator('#new-request').waitFor();
       expect(await heading(page).innerText()).toBe('New request');
       // Validation before anything is sent.
       await page.locator('#send-request').click();
@@ -191,6 +196,7 @@ describe('the Mini App in Chromium against a real desk', () => {
       expect((await d.h.client.getTopics()).some((t) => t.name.includes('Zed'))).toBe(false);
 
       await page.locator('nav a[data-tab="new"]').click();
+      await page.locator('#new-request').waitFor();
       expect(await page.getByLabel('Describe the problem').inputValue()).toBe('');
       await page.getByLabel('Account').check();
       await page.getByLabel('Describe the problem').fill('I cannot log in since yesterday, the code never arrives');
@@ -377,15 +383,13 @@ describe('the Mini App in Chromium against a real desk', () => {
       expect(await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--accent'))).not.toBe('#2481cc');
 
       await page.locator('nav a[data-tab="new"]').click();
-      expect(await page.locator('#send-request').count()).toBe(0);
-      expect(
-        await page.evaluate(
-          () => (window as unknown as { Telegram: { WebApp: { MainButton: { text: string; isVisible: boolean } } } }).Telegram.WebApp.MainButton,
-        ),
-      ).toMatchObject({
-        text: 'Send request',
-        isVisible: true,
+      await page.locator('#new-request').waitFor();
+      // Shown by an effect after the page renders.
+      await page.waitForFunction(() => {
+        const b = (window as unknown as { Telegram: { WebApp: { MainButton: { text: string; isVisible: boolean } } } }).Telegram.WebApp.MainButton;
+        return b.isVisible && b.text === 'Send request';
       });
+      expect(await page.locator('#send-request').count()).toBe(0);
       await page.getByLabel('Payment').check();
       await page.getByLabel('Describe the problem').fill('Please send me the invoice for November');
       await page.evaluate(() => (window as unknown as { __tg: { press(n: string): void } }).__tg.press('MainButton'));
@@ -397,9 +401,9 @@ describe('the Mini App in Chromium against a real desk', () => {
       await d.h.client.waitForCustomerMessage(ZED.id, `#${number}`, { timeoutMs: 15_000 });
       // An inner page: Telegram's BackButton instead of the page's link; it goes back.
       expect(await page.getByRole('link', { name: 'Back' }).count()).toBe(0);
-      expect(
-        await page.evaluate(() => (window as unknown as { Telegram: { WebApp: { BackButton: { isVisible: boolean } } } }).Telegram.WebApp.BackButton.isVisible),
-      ).toBe(true);
+      await page.waitForFunction(
+        () => (window as unknown as { Telegram: { WebApp: { BackButton: { isVisible: boolean } } } }).Telegram.WebApp.BackButton.isVisible,
+      );
       expect(errors).toEqual([]);
     } finally {
       await context.close();

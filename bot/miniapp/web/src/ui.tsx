@@ -53,6 +53,22 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): [Loaded<T>,
   return [value, run];
 }
 
+/**
+ * Calls `reload` every `everyMs` while the page is visible, and at once when it becomes visible again: an agent's
+ * answer or a status change shows up while the customer watches.
+ */
+export function usePoll(reload: () => Promise<void>, everyMs: number): void {
+  useEffect(() => {
+    const tick = () => document.visibilityState === 'visible' && void reload();
+    const id = setInterval(tick, everyMs);
+    document.addEventListener('visibilitychange', tick);
+    return () => {
+      clearInterval(id);
+      document.removeEventListener('visibilitychange', tick);
+    };
+  }, [reload, everyMs]);
+}
+
 export function errorText(i18n: I18n, error: unknown): string {
   if (error instanceof ApiError) return i18n.t('error_generic', { reason: error.reason });
   if (error instanceof TypeError) return i18n.t('error_offline');

@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { TicketSummary } from '../api.js';
 import { href } from '../router.js';
-import { ErrorBox, Eta, expected, isOpen, isWaiting, Loading, Page, StatusBadge, useApp, useLoad, useNow } from '../ui.js';
+import { ErrorBox, Eta, expected, isOpen, isWaiting, Loading, Page, StatusBadge, useApp, useLoad, useNow, usePoll } from '../ui.js';
 
 type Filter = 'open' | 'closed' | 'all';
 const FILTER_KEY = 'miniapp.filter';
@@ -74,6 +74,7 @@ export function RequestsPage() {
     sessionStorage.setItem(FILTER_KEY, f);
   };
   const [tickets, reload] = useLoad(() => api.tickets(), []);
+  usePoll(reload, 30_000);
   const shown =
     tickets.state === 'ok'
       ? tickets.data

@@ -2,10 +2,12 @@
 import { useState } from 'preact/hooks';
 import { ApiError, type Message, type TicketPage as TicketData } from '../api.js';
 import type { I18n, Key } from '../i18n.js';
-import { ErrorBox, Eta, expected, isWaiting, Loading, Notice, Page, StatusBadge, useApp, useLoad, useNow } from '../ui.js';
+import { ErrorBox, Eta, expected, isWaiting, Loading, Notice, Page, StatusBadge, useApp, useLoad, useNow, usePoll } from '../ui.js';
 import { categoryLabel } from './requests.js';
 
 export const MAX_TEXT = 4000;
+/** How often an open ticket page asks for news (new messages, status). */
+export const TICKET_POLL_MS = 10_000;
 const CREATED_KEY = 'miniapp.created';
 
 const MEDIA_KEYS: Record<string, Key> = {
@@ -41,7 +43,7 @@ function Conversation({ messages, i18n }: { messages: Message[]; i18n: I18n }) {
   if (messages.length === 0) return <p class="muted">{i18n.t('no_messages')}</p>;
   let lastDay = '';
   return (
-    <ol class="conversation" id="conversation">
+    <ol class="conversation" id="conversation" aria-live="polite" aria-relevant="additions">
       {messages.map((m, i) => {
         const day = i18n.day(m.date);
         const heading = day !== lastDay ? day : undefined;
@@ -205,6 +207,7 @@ export function TicketPage({ number }: { number: number }) {
   const { api, i18n } = useApp();
   const now = useNow();
   const [data, reload] = useLoad(() => api.ticket(number), [number]);
+  usePoll(reload, TICKET_POLL_MS);
   const [created] = useState(() => {
     const [kind, n] = (sessionStorage.getItem(CREATED_KEY) ?? '').split(':');
     sessionStorage.removeItem(CREATED_KEY);
