@@ -145,13 +145,9 @@ function renderVariants(r: Results): void {
     }
     const significant = c.p_value !== null && c.p_value < 0.05;
     tr.append(
-      el(
-        'td',
-        c.diff === null ? DASH : `${formatDiff(c.metric, c.diff)}${c.rel_diff === null ? '' : ` (${c.rel_diff > 0 ? '+' : ''}${pct(c.rel_diff, 1)})`}`,
-        {
-          class: `num${significant ? ' significant' : ''}`,
-        },
-      ),
+      el('td', c.diff === null ? DASH : `${formatDiff(c.metric, c.diff)}${c.rel_diff === null ? '' : ` (${c.rel_diff > 0 ? '+' : ''}${pct(c.rel_diff, 1)})`}`, {
+        class: `num${significant ? ' significant' : ''}`,
+      }),
       el('td', c.ci_low === null ? (c.reason ?? DASH) : `${formatDiff(c.metric, c.ci_low)} … ${formatDiff(c.metric, c.ci_high)}`, { class: 'num' }),
       el('td', pValue(c.p_value), { class: 'num' }),
       el('td', pValue(c.sequential_p_value), { class: 'num' }),
