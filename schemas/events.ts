@@ -244,6 +244,12 @@ export const SecretRequestHeld = event(
   { agent_id: TelegramId, reason: Type.Union([Type.Literal('cvv'), Type.Literal('code'), Type.Literal('password'), Type.Literal('seed_phrase')]) },
   "An agent's reply asking the customer for a secret was held, not sent",
 );
+/** How a customer reported a fake account (bot/features/trust/): typed its @username or forwarded its message. Never the account itself. */
+export const FakeReported = event(
+  'fake_reported',
+  { reason: Type.Union([Type.Literal('username'), Type.Literal('forward')]) },
+  'A customer reported an account posing as the desk (posted to the escalation chat; the account is not in the event)',
+);
 
 /** What a spike was counted by (bot/incidents): the category, the best-matching KB article, or the first messages' stems (never sent). */
 const IncidentKeyKind = Type.Union([Type.Literal('category'), Type.Literal('kb'), Type.Literal('keywords')]);
@@ -372,6 +378,7 @@ export const EVENT_SCHEMAS = [
   SpamBlocked,
   SecretMasked,
   SecretRequestHeld,
+  FakeReported,
   StaffUpdated,
   StaffAction,
   ExperimentExposure,

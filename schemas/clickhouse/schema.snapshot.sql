@@ -451,3 +451,29 @@ WHERE (type = 'ticket_escalated') AND (ticket_id != 0) AND (ticket_created_at IS
 GROUP BY
     ticket_created_at,
     ticket_id;
+
+CREATE TABLE trust_facts
+(
+    `event_id` UUID,
+    `occurred_at` DateTime64(3, 'UTC'),
+    `type` LowCardinality(String),
+    `reason` LowCardinality(String)
+)
+ENGINE = ReplacingMergeTree
+ORDER BY (type, occurred_at, event_id)
+SETTINGS index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW trust_facts_mv TO trust_facts
+(
+    `event_id` UUID,
+    `occurred_at` DateTime64(3, 'UTC'),
+    `type` LowCardinality(String),
+    `reason` LowCardinality(String)
+)
+AS SELECT
+    event_id,
+    occurred_at,
+    type,
+    reason
+FROM events
+WHERE type IN ('message_in', 'spam_blocked', 'secret_masked', 'fake_reported');

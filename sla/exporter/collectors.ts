@@ -29,6 +29,7 @@ import { registry as processRegistry } from '../../core/metrics.js';
 import type { Queryable } from '../../core/postgres.js';
 import { DEFAULT_FIRST_RESPONSE_TARGETS, loadMonitoringConfig, type MonitoringConfig } from './config.js';
 import { RESOLUTION_IMMINENT_DEFAULT, readSlaSnapshot, TICKET_STATUSES, type QueueSla } from './snapshot.js';
+import { trustGauges } from './trust.js';
 
 const log = logger('sla-collectors');
 
@@ -329,6 +330,17 @@ export function registerSlaCollectors(opts: SlaCollectorOptions): SlaCollectors 
     },
   });
 
+  // The spam/phishing share over 24 h (sla/exporter/trust.ts), where this process reads ClickHouse.
+  const trust = opts.ch
+    ? trustGauges({
+        ch: opts.ch,
+        refreshSeconds: cfg.SLA_CSAT_REFRESH,
+        now,
+        onError: () => errors.inc({ source: 'clickhouse' }),
+        onSuccess: (at) => lastSuccess.set({ source: 'clickhouse' }, at),
+      })
+    : [];
+
   const all: Metric[] = [
     open,
     frBreached,
@@ -341,6 +353,7 @@ export function registerSlaCollectors(opts: SlaCollectorOptions): SlaCollectors 
     ...targetGauges,
     unacknowledged,
     unacknowledgedAge,
+    ...trust,
     errors,
     lastSuccess,
   ];

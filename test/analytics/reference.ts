@@ -279,3 +279,17 @@ export function referenceIncidents(events: readonly Ev[], q: { from: number; to:
     tickets_per_incident: ratio(links.size, opened.length),
   };
 }
+
+/** The trust metrics (analytics/trust.ts) of [from, to) by the events' own time: each event once. */
+export function referenceTrust(events: readonly Ev[], q: { from: number; to: number }): Record<string, number | null> {
+  const rows = [...new Map(events.map((e) => [e.event_id, e])).values()].filter((e) => t(e.occurred_at) >= q.from && t(e.occurred_at) < q.to);
+  const n = (...types: string[]) => rows.filter((e) => types.includes(e.type)).length;
+  const inbound = n('message_in', 'spam_blocked');
+  return {
+    spam_phishing_share: ratio(n('spam_blocked', 'secret_masked', 'fake_reported'), inbound),
+    inbound_messages: inbound,
+    spam_blocked: n('spam_blocked'),
+    secrets_masked: n('secret_masked'),
+    fake_accounts_reported: n('fake_reported'),
+  };
+}
