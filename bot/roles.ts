@@ -23,6 +23,7 @@ export type Action =
   | 'mute'
   | 'config' // experiment and configuration commands
   | 'incident' // open, update and resolve incidents; confirm or dismiss a suspected one (bot/features/incidents)
+  | 'report' // /report: the weekly report on demand (bot/features/weekly-report)
   | 'audit'
   | 'privacy' // /forget: erase a customer's data (bot/features/privacy)
   | 'roles';
@@ -35,6 +36,7 @@ export const ACTION_ROLE: Readonly<Record<Action, Role>> = {
   mute: 'team_lead',
   config: 'team_lead',
   incident: 'team_lead',
+  report: 'team_lead',
   audit: 'admin',
   privacy: 'admin',
   roles: 'admin',
@@ -56,6 +58,7 @@ export const COMMAND_ACTION: Readonly<Record<string, Action>> = {
   experiments: 'config',
   forget: 'privacy',
   incident: 'incident',
+  report: 'report',
   link: 'ticket',
   unlink: 'ticket',
 };

@@ -14,6 +14,8 @@ import { createAlertsComposer } from './composer.js';
 import { loadAlertsConfig } from './config.js';
 import { createDigestScheduler, type DigestScheduler } from './digest-scheduler.js';
 import { useExperimentAnalytics } from './experiments-command.js';
+import { useWeeklyReport } from '../features/weekly-report/feature.js';
+import { weeklyReportText } from './weekly-report.js';
 
 let inner: Composer<BotContext> | undefined;
 /** Built on the first update, so importing this module never reads configuration. */
@@ -24,6 +26,8 @@ alertsComposer.lazy(() => (inner ??= createAlertsComposer()));
 export function startDailyDigest(desk: Desk, ch: ClickHouse): DigestScheduler {
   // the same process answers /experiments with the experiments' results
   useExperimentAnalytics(clickHouseRunner(ch));
+  // and posts the weekly report (bot/features/weekly-report)
+  useWeeklyReport(weeklyReportText(clickHouseRunner(ch)));
   return createDigestScheduler({
     db: desk.db,
     api: desk.api,

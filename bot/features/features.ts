@@ -19,6 +19,7 @@ import { privacyFeature } from './privacy/feature.js';
 import { ratingsFeature } from './ratings/feature.js';
 import { secretsFeature } from './secrets/feature.js';
 import { urgentFeature } from './urgent/feature.js';
+import { weeklyReportFeature } from './weekly-report/feature.js';
 import { FeatureRuntime, type FeaturesOptions } from '../runtime/runtime.js';
 
 export interface Features {
@@ -60,6 +61,7 @@ export function createFeatures(config: FeaturesConfig = loadFeaturesConfig(), op
   composer.use(ratings.composer);
   composer.use(followups.composer);
   composer.use(macrosFeature(rt));
+  composer.use(weeklyReportFeature(rt));
 
   const started =
     <E>(fn: (e: E, desk: Desk) => Promise<void>) =>

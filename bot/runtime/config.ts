@@ -81,6 +81,21 @@ export const loadFeaturesEnv = defineConfig('features', {
   STATUS_CHANNEL_ID: env.optionalString({
     doc: 'Channel where open incidents are posted and pinned (unpinned when resolved), e.g. -1001234567890. Unset: none.',
   }),
+  WEEKLY_REPORT_DAY: env.string({
+    default: 'monday',
+    doc: "Day the weekly report (last week's reasons, hardest cases, SLA and CSAT per queue, incidents) is posted to the escalation chat: monday … sunday, or off.",
+  }),
+  WEEKLY_REPORT_TIME: env.string({
+    default: '09:00',
+    doc: 'Time of day (HH:MM, in DIGEST_TIMEZONE, the desk’s zone) the weekly report is posted on WEEKLY_REPORT_DAY.',
+  }),
+  OFFICIAL_ACCOUNTS: env.optionalString({
+    doc: 'The desk\'s official Telegram accounts, comma-separated (e.g. "@acme_support,@acme"): shown under /start, by /official and in the Mini App, so customers can tell clones apart (bot/features/trust). Unset: none shown.',
+  }),
+  CONSENT_VERSION: env.optionalString({
+    doc: 'Version of the privacy notice customers must accept before their first ticket (bot/features/trust; stored with the time). Changing it asks again. Unset: no consent step.',
+  }),
+  PRIVACY_NOTICE_URL: env.optionalString({ doc: 'Link to the privacy notice shown in the consent step (CONSENT_VERSION).' }),
 });
 
 export interface FeaturesConfig {
@@ -112,6 +127,10 @@ export interface FeaturesConfig {
     updateMinIntervalSeconds: number;
     statusChannelId: number | undefined;
   };
+  /** WEEKLY_REPORT_DAY (1 = Monday … 7 = Sunday; undefined: off) and WEEKLY_REPORT_TIME. */
+  weeklyReport: { weekday: number | undefined; hour: number; minute: number };
+  /** OFFICIAL_ACCOUNTS as @usernames; CONSENT_VERSION (undefined: no consent step) and PRIVACY_NOTICE_URL (bot/features/trust). */
+  trust: { officialAccounts: string[]; consentVersion: string | undefined; privacyNoticeUrl: string | undefined };
 }
 
 export function loadFeaturesConfig(source?: Record<string, string | undefined>): FeaturesConfig {
@@ -156,7 +175,35 @@ export function loadFeaturesConfig(source?: Record<string, string | undefined>):
       updateMinIntervalSeconds: e.INCIDENT_UPDATE_MIN_INTERVAL,
       statusChannelId: e.STATUS_CHANNEL_ID ? chatIdOf('STATUS_CHANNEL_ID', e.STATUS_CHANNEL_ID) : undefined,
     },
+    weeklyReport: weeklyReportAt(e.WEEKLY_REPORT_DAY, e.WEEKLY_REPORT_TIME),
+    trust: {
+      officialAccounts: officialAccounts(e.OFFICIAL_ACCOUNTS),
+      consentVersion: e.CONSENT_VERSION?.trim() || undefined,
+      privacyNoticeUrl: e.PRIVACY_NOTICE_URL?.trim() || undefined,
+    },
   };
+}
+
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+function weeklyReportAt(day: string, time: string): FeaturesConfig['weeklyReport'] {
+  const d = day.trim().toLowerCase();
+  const weekday = d === 'off' ? undefined : WEEKDAYS.indexOf(d) + 1;
+  if (weekday === 0) throw new ConfigError('WEEKLY_REPORT_DAY', `must be a weekday (monday … sunday) or off, got "${day}"`);
+  const m = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(time.trim());
+  if (!m) throw new ConfigError('WEEKLY_REPORT_TIME', `must be HH:MM, got "${time}"`);
+  return { weekday, hour: Number(m[1]), minute: Number(m[2]) };
+}
+
+/** "@acme_support, acme" → ['@acme_support', '@acme']: Telegram usernames (5–32 letters, digits, underscores). */
+function officialAccounts(raw: string | undefined): string[] {
+  const names = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim().replace(/^@/, ''))
+    .filter(Boolean);
+  for (const n of names)
+    if (!/^[A-Za-z][A-Za-z0-9_]{3,31}$/.test(n)) throw new ConfigError('OFFICIAL_ACCOUNTS', `must be Telegram usernames separated by commas, got "${n}"`);
+  return names.map((n) => `@${n}`);
 }
 
 function positiveNumber(name: string, raw: string): number {

@@ -1,0 +1,21 @@
+# Weekly report (bot/features/weekly-report/), staff-facing; sent with parse_mode HTML: no raw < > &.
+weekly-header = 📊 <b>Weekly report { $week }</b> ({ $from } – { $to })
+weekly-tickets = Tickets: { $tickets } (the week before: { $previous })
+weekly-reasons = <b>Top contact reasons</b>
+weekly-change = ({ $sign }{ $pct }% from { $previous })
+weekly-new = (new)
+weekly-no-category = no category
+weekly-articles = KB articles:
+weekly-clusters = Phrases:
+weekly-unanswered = <b>Not answered by the KB</b>: { $tickets } tickets
+weekly-queues = <b>SLA and CSAT per queue</b> (value / target)
+weekly-queue = { $tickets } tickets · response { $response } · resolution { $resolution } · CSAT { $csat }
+weekly-incidents = <b>Incidents</b>: { $count }
+weekly-incident-open = { $tickets } tickets linked, still open
+weekly-incident-resolved = { $tickets } tickets linked, resolved
+weekly-hardest = <b>Hardest cases</b>
+weekly-longest = Longest resolution:
+weekly-lowest-csat = Lowest CSAT:
+weekly-most-reopens = Most reopens:
+weekly-none = —
+weekly-unavailable = The weekly report needs the analytics database (ClickHouse), which this bot process does not have.

@@ -1,0 +1,21 @@
+# گزارش هفتگی (bot/features/weekly-report/)، برای کارکنان؛ با parse_mode HTML فرستاده می‌شود: بدون < > & خام.
+weekly-header = 📊 <b>گزارش هفتگی { $week }</b> ({ $from } – { $to })
+weekly-tickets = درخواست‌ها: { $tickets } (هفتهٔ پیش: { $previous })
+weekly-reasons = <b>دلایل اصلی تماس</b>
+weekly-change = ({ $sign }{ $pct }٪ نسبت به { $previous })
+weekly-new = (جدید)
+weekly-no-category = بدون دسته
+weekly-articles = مقاله‌های پایگاه دانش:
+weekly-clusters = عبارت‌ها:
+weekly-unanswered = <b>پایگاه دانش پاسخی نداشت</b>: { $tickets } درخواست
+weekly-queues = <b>SLA و CSAT هر صف</b> (مقدار / هدف)
+weekly-queue = { $tickets } درخواست · پاسخ { $response } · حل { $resolution } · CSAT { $csat }
+weekly-incidents = <b>رخدادها</b>: { $count }
+weekly-incident-open = { $tickets } درخواست پیوند خورده، هنوز باز
+weekly-incident-resolved = { $tickets } درخواست پیوند خورده، حل شده
+weekly-hardest = <b>سخت‌ترین موارد</b>
+weekly-longest = طولانی‌ترین حل:
+weekly-lowest-csat = پایین‌ترین CSAT:
+weekly-most-reopens = بیشترین بازگشایی:
+weekly-none = —
+weekly-unavailable = گزارش هفتگی به پایگاه دادهٔ تحلیلی (ClickHouse) نیاز دارد که این فرایند ربات آن را ندارد.

@@ -1,0 +1,21 @@
+# Недельный отчёт (bot/features/weekly-report/), для сотрудников; отправляется с parse_mode HTML: без сырых < > &.
+weekly-header = 📊 <b>Недельный отчёт { $week }</b> ({ $from } – { $to })
+weekly-tickets = Обращений: { $tickets } (неделей раньше: { $previous })
+weekly-reasons = <b>Главные причины обращений</b>
+weekly-change = ({ $sign }{ $pct }% к { $previous })
+weekly-new = (новое)
+weekly-no-category = без категории
+weekly-articles = Статьи базы знаний:
+weekly-clusters = Фразы:
+weekly-unanswered = <b>База знаний не ответила</b>: { $tickets } обращений
+weekly-queues = <b>SLA и CSAT по очередям</b> (значение / цель)
+weekly-queue = обращений: { $tickets } · ответ { $response } · решение { $resolution } · CSAT { $csat }
+weekly-incidents = <b>Инциденты</b>: { $count }
+weekly-incident-open = привязано обращений: { $tickets }, ещё открыт
+weekly-incident-resolved = привязано обращений: { $tickets }, решён
+weekly-hardest = <b>Самые трудные случаи</b>
+weekly-longest = Дольше всего решались:
+weekly-lowest-csat = Самый низкий CSAT:
+weekly-most-reopens = Чаще всего переоткрывались:
+weekly-none = —
+weekly-unavailable = Для недельного отчёта нужна аналитическая база (ClickHouse), а у этого процесса бота её нет.
