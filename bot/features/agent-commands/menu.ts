@@ -7,7 +7,7 @@
 import type { BotCommand, LanguageCode } from 'grammy/types';
 import type { Desk } from '../../context.js';
 
-const CUSTOMER_COMMANDS = ['start', 'status', 'help', 'language', 'settings', 'unsubscribe', 'subscribe', 'deletemydata'] as const;
+const CUSTOMER_COMMANDS = ['start', 'status', 'help', 'language', 'settings', 'unsubscribe', 'subscribe', 'deletemydata', 'official', 'reportfake'] as const;
 export const AGENT_COMMANDS = [
   'take',
   'resolve',
@@ -18,6 +18,7 @@ export const AGENT_COMMANDS = [
   'find_kb',
   'broadcast',
   'incident',
+  'report',
   'link',
   'unlink',
   'ban',

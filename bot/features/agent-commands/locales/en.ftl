@@ -18,6 +18,7 @@ cmd-m = Send a macro (/m lists them)
 cmd-find-kb = Search the knowledge base
 cmd-broadcast = Incident broadcast to all customers
 cmd-incident = Incidents (team leads): /incident <title>, eta, text, resolve
+cmd-report = Weekly report (team leads): last week in the escalation chat
 cmd-link = Link this ticket to an open incident: /link <number>
 cmd-unlink = Unlink this ticket from its incident
 cmd-ban = Stop relaying this customer
