@@ -5,8 +5,8 @@
  *   npx tsx bench/miniapp-api/run.ts [--tickets 1000000] [--per-customer 5] [--requests 2000]
  *
  * The store is the desk's own (PGlite in a scratch dir, or PostgreSQL with DATABASE_URL), migrated by the desk,
- * filled with generated customers and tickets in bulk (one open ticket in ten customers, waiting for an agent,
- * so the list computes its ETA; every ticket with its last message in ticket_messages), plus one ticket with
+ * filled with generated customers and tickets in bulk (one customer in ten with an open ticket — one in a hundred
+ * waiting for a first answer, so the list computes its ETA, the others answered and waiting on the customer —; every ticket with its last message in ticket_messages), plus one ticket with
  * 500 messages. Requests go through the real plugin (sign-in with signed launch data, validation, the queries,
  * serialisation) by fastify's inject — no network — each signed for a random customer. Targets (issue 14):
  * list p95 ≤ 20 ms with 1 M tickets, page p95 ≤ 50 ms with 500 messages.
@@ -75,16 +75,16 @@ runMain(async () => {
     customers,
   ]);
   await db.query(`INSERT INTO staff (id, display_name) VALUES (900001, 'Maria K.') ON CONFLICT DO NOTHING`);
-  // Ticket g belongs to customer ((g - 1) % customers) + 1; the newest ticket of one customer in ten waits for an agent.
+  // Ticket g belongs to customer ((g - 1) % customers) + 1; the newest ticket of one customer in ten is open (one in a hundred unanswered).
   await db.query(
     `INSERT INTO tickets (customer_id, status, queue, category, language, agent_id, created_at, first_response_at, first_response_due_at,
                           resolution_due_at, resolved_at, resolved_by, intake_state)
      SELECT $1::bigint + ((g - 1) % $2) + 1,
-            CASE WHEN g > $3 - $2 AND (g % 10) = 0 THEN 'waiting_agent' ELSE 'resolved' END,
+            CASE WHEN g > $3 - $2 AND (g % 100) = 0 THEN 'waiting_agent' WHEN g > $3 - $2 AND (g % 10) = 0 THEN 'waiting_customer' ELSE 'resolved' END,
             (ARRAY['L1','L2','payments'])[1 + g % 3], 'payment', 'en',
-            CASE WHEN g > $3 - $2 AND (g % 10) = 0 THEN NULL ELSE 900001 END,
+            CASE WHEN g > $3 - $2 AND (g % 100) = 0 THEN NULL ELSE 900001 END,
             now() - make_interval(mins => ($3 - g) / 10),
-            CASE WHEN g > $3 - $2 AND (g % 10) = 0 THEN NULL ELSE now() - make_interval(mins => ($3 - g) / 10) + interval '12 minutes' END,
+            CASE WHEN g > $3 - $2 AND (g % 100) = 0 THEN NULL ELSE now() - make_interval(mins => ($3 - g) / 10) + interval '12 minutes' END,
             now() - make_interval(mins => ($3 - g) / 10) + interval '15 minutes',
             now() - make_interval(mins => ($3 - g) / 10) + interval '4 hours',
             CASE WHEN g > $3 - $2 AND (g % 10) = 0 THEN NULL ELSE now() - make_interval(mins => ($3 - g) / 10) + interval '2 hours' END,
