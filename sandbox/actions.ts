@@ -42,6 +42,8 @@ export interface WriteBody extends Profile, MediaSpec {
   date?: number;
   reply_to_message_id?: number;
   media_group_id?: string;
+  /** The message is forwarded from this origin (Telegram's MessageOrigin, e.g. `{ type: 'user', sender_user: {…}, date }`): set as `forward_origin`. */
+  forward_origin?: Record<string, unknown>;
 }
 
 // ---- content ------------------------------------------------------------------
@@ -79,6 +81,7 @@ function userContent(body: WriteBody): MessageContent {
     if (e) content.entities = e;
   }
   if (body.media_group_id) content.media_group_id = body.media_group_id;
+  if (body.forward_origin) content.extra = { forward_origin: body.forward_origin };
   return content;
 }
 

@@ -51,6 +51,8 @@ export interface CustomerMessageInput extends MediaInput, ProfileInput {
   date?: number;
   reply_to_message_id?: number;
   media_group_id?: string;
+  /** A forwarded message: Telegram's MessageOrigin (`{ type: 'user', sender_user: { id, is_bot, first_name, username }, date }`, `hidden_user`, `chat`, `channel`). */
+  forward_origin?: Record<string, unknown> & { type: 'user' | 'hidden_user' | 'chat' | 'channel'; date: number };
 }
 
 export interface SupportMessageInput extends CustomerMessageInput {

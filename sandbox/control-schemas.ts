@@ -62,6 +62,12 @@ const writeProperties = {
   date: unixDate,
   reply_to_message_id: { type: 'integer', minimum: 1 },
   media_group_id: { type: 'string', minLength: 1, maxLength: 64 },
+  forward_origin: {
+    type: 'object',
+    required: ['type', 'date'],
+    properties: { type: { enum: ['user', 'hidden_user', 'chat', 'channel'] }, date: unixDate },
+    additionalProperties: true,
+  },
   ...profile,
   ...mediaProperties,
 };

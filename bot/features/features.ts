@@ -18,6 +18,7 @@ import { miniappFeature } from './miniapp/feature.js';
 import { privacyFeature } from './privacy/feature.js';
 import { ratingsFeature } from './ratings/feature.js';
 import { secretsFeature } from './secrets/feature.js';
+import { trustFeature } from './trust/feature.js';
 import { urgentFeature } from './urgent/feature.js';
 import { weeklyReportFeature } from './weekly-report/feature.js';
 import { FeatureRuntime, type FeaturesOptions } from '../runtime/runtime.js';
@@ -46,6 +47,8 @@ export function createFeatures(config: FeaturesConfig = loadFeaturesConfig(), op
     if (!rt.isStarted) await rt.start(ctx.desk);
     return next();
   });
+  // Fake-account reports before anti-spam: a forwarded phishing message has the links a newcomer's would be held for.
+  composer.use(trustFeature(rt));
   // Anti-spam first: what it holds back reaches neither the other features nor the desk.
   composer.use(antispamFeature(rt));
   // Secrets next: a customer's secret is masked before anything relays it; an agent's request for one is held.

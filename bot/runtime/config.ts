@@ -195,6 +195,9 @@ function weeklyReportAt(day: string, time: string): FeaturesConfig['weeklyReport
   return { weekday, hour: Number(m[1]), minute: Number(m[2]) };
 }
 
+/** OFFICIAL_ACCOUNTS alone, for the Mini App's meta (bot/miniapp/api/settings.ts), which has no feature configuration. */
+export const loadOfficialAccounts = (source?: Record<string, string | undefined>): string[] => officialAccounts(loadFeaturesEnv(source).OFFICIAL_ACCOUNTS);
+
 /** "@acme_support, acme" → ['@acme_support', '@acme']: Telegram usernames (5–32 letters, digits, underscores). */
 function officialAccounts(raw: string | undefined): string[] {
   const names = (raw ?? '')

@@ -47,7 +47,18 @@ describe('/language', () => {
   it('publishes the command menus: customers per language, agents in the support group', async () => {
     const api = h.desk.services.api;
     const ru = await api.getMyCommands({ scope: { type: 'all_private_chats' }, language_code: 'ru' });
-    expect(ru.map((c) => c.command)).toEqual(['start', 'status', 'help', 'language', 'settings', 'unsubscribe', 'subscribe', 'deletemydata']);
+    expect(ru.map((c) => c.command)).toEqual([
+      'start',
+      'status',
+      'help',
+      'language',
+      'settings',
+      'unsubscribe',
+      'subscribe',
+      'deletemydata',
+      'official',
+      'reportfake',
+    ]);
     expect(ru.find((c) => c.command === 'language')?.description).toBe('Сменить язык');
     const agents = await api.getMyCommands({ scope: { type: 'chat', chat_id: h.config.supportChatId } });
     expect(agents.map((c) => c.command)).toEqual(expect.arrayContaining(['m', 'find_kb', 'broadcast', 'resolve']));

@@ -110,6 +110,8 @@ export const Meta = Type.Object({
   bot_username: Nullable(Type.String()),
   limits: Type.Object({ text_max: Type.Integer(), query_max: Type.Integer() }),
   customer: Type.Object({ first_name: Type.String(), language: Type.String() }),
+  /** The desk's official Telegram accounts (OFFICIAL_ACCOUNTS, bot/features/trust): how customers tell clones apart. */
+  official_accounts: Type.Optional(Type.Array(Type.String())),
 });
 
 export const OpenedBody = Type.Object({ start_param: Type.Optional(Type.String({ maxLength: 512 })) }, { additionalProperties: false });

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { IANAZone } from 'luxon';
 import { KB_QUERY_MAX_CHARS } from '../../features/kb/search.js';
+import { loadOfficialAccounts } from '../../runtime/config.js';
 import { readPrefs, writePrefs } from '../../store/customer-prefs.js';
 import { eraseCustomer, exportCustomerData } from '../../store/privacy.js';
 import type { Customer } from '../../store/types.js';
@@ -41,6 +42,7 @@ function entryOf(startParam: string | undefined): 'menu' | 'ticket' | 'article' 
 }
 
 export function settingsRoutes(api: FastifyInstance, c: AppApiContext, o: { botUsername: () => string | undefined }): void {
+  const officialAccounts = loadOfficialAccounts();
   const { desk } = c;
 
   api.get('/settings', { schema: { summary: "The caller's settings", response: { 200: S.Settings } } }, async (req) => settingsOf(c, callerOf(req).customer));
@@ -77,6 +79,7 @@ export function settingsRoutes(api: FastifyInstance, c: AppApiContext, o: { botU
       bot_username: o.botUsername() ?? null,
       limits: { text_max: 4000, query_max: KB_QUERY_MAX_CHARS },
       customer: { first_name: customer.first_name, language: locale },
+      official_accounts: officialAccounts,
     };
   });
 

@@ -1,0 +1,144 @@
+/**
+ * Anti-phishing (issue 17, item 5): customers can tell the desk from its clones.
+ *
+ * - `/start` (after the welcome) and `/official` name the official accounts (`OFFICIAL_ACCOUNTS`) and say the
+ *   desk never writes first from another account nor asks for passwords, codes or card details, with a
+ *   **🚩 Report a fake account** button.
+ * - The button or `/reportfake` asks for the fake account's @username or a message forwarded from it (within
+ *   15 minutes; a command or any other message ends the prompt and goes on as usual). The report is posted to
+ *   the escalation chat (HTML-escaped; a forwarded message is forwarded after it) and counted as
+ *   `fake_reported(reason: username | forward)` — the event never carries the account. Installed before
+ *   anti-spam: a forwarded phishing message carries links a newcomer's message would be held for.
+ * - Under an agent's first reply to a customer (once per customer), one line: our agents answer only in this
+ *   chat, through this bot, never from personal accounts.
+ */
+import { Composer, InlineKeyboard } from 'grammy';
+import type { Message, MessageOrigin } from 'grammy/types';
+import { loadAlertsConfig } from '../../alerts/config.js';
+import type { BotContext, Desk } from '../../context.js';
+import type { FeatureRuntime } from '../../runtime/runtime.js';
+import { customerText, escapeHtml } from '../../telegram/present.js';
+import { ack, topicTarget } from '../../telegram/update.js';
+import { askForReport, claimAgentNotice, reportPending, takeReport } from './store.js';
+
+const REPORT = 'trust:report';
+/** @username or a t.me/username link (a bare word is an ordinary message: the prompt asks for the @). */
+const USERNAME = /(?:@|(?:https?:\/\/)?t(?:elegram)?\.me\/)([A-Za-z][A-Za-z0-9_]{3,31})\b/;
+
+export function trustFeature(rt: FeatureRuntime): Composer<BotContext> {
+  const accounts = rt.config.trust.officialAccounts;
+  const composer = new Composer<BotContext>();
+  const pm = composer.chatType('private');
+
+  const officialText = (ctx: BotContext) => (accounts.length ? ctx.t('trust-official', { accounts: accounts.join(', ') }) : ctx.t('trust-official-none'));
+  const reportKeyboard = (ctx: BotContext) => new InlineKeyboard().text(ctx.t('trust-report-button'), REPORT);
+
+  pm.command('start', async (ctx, next) => {
+    await next();
+    // A deep link (/start ticket-12) answers with its page only; the plain /start also names the accounts.
+    if (accounts.length && !ctx.match.trim()) await ctx.reply(officialText(ctx), { reply_markup: reportKeyboard(ctx) });
+  });
+
+  pm.command('official', (ctx) => ctx.reply(officialText(ctx), { reply_markup: reportKeyboard(ctx) }));
+
+  const ask = async (ctx: BotContext) => {
+    await askForReport(ctx.desk.db, ctx.from!.id, rt.clock());
+    await ctx.reply(ctx.t('trust-report-prompt'));
+  };
+  pm.command('reportfake', (ctx) => ask(ctx));
+  pm.callbackQuery(REPORT, async (ctx) => {
+    await ack(ctx);
+    await ask(ctx);
+  });
+
+  pm.on('message', async (ctx, next) => {
+    const msg = ctx.msg;
+    if (!(await reportPending(ctx.desk.db, ctx.from.id, rt.clock()))) return next();
+    const report = reportOf(msg);
+    // Anything else ends the prompt: the customer moved on, and their message goes on as usual.
+    if (!(await takeReport(ctx.desk.db, ctx.from.id)) || !report) return next();
+    const customer = await ctx.desk.customers.get(ctx.from.id);
+    if (customer?.banned) return;
+    await postReport(ctx.desk, msg, report);
+    const open = await ctx.desk.tickets.findOpen(ctx.from.id);
+    const at = rt.clock().toISOString();
+    await ctx.desk.db.transaction(async (tx) => {
+      if (open) await ctx.desk.outbox.appendForTicket(tx, open, [{ type: 'fake_reported', occurred_at: at, reason: report.kind }]);
+      else
+        await ctx.desk.outbox.append(tx, [
+          { type: 'fake_reported', occurred_at: at, customer_id: ctx.from.id, language: await ctx.i18n.getLocale(), reason: report.kind },
+        ]);
+    });
+    ctx.desk.log.info({ event: 'fake_reported', reason: report.kind }, 'fake account reported');
+    await ctx.reply(ctx.t('trust-report-thanks'));
+  });
+
+  // ---- agents: the first reply a customer gets carries the notice, once per customer ----------------
+  const group = composer.filter((ctx) => ctx.chat?.id === ctx.desk.config.supportChatId);
+  group.on('message', async (ctx, next) => {
+    await next();
+    const msg = ctx.msg;
+    if (!msg.is_topic_message || msg.message_thread_id === undefined || msg.text?.startsWith('/')) return;
+    const target = await topicTarget(ctx);
+    if (!target?.ticket) return;
+    // Relayed to the customer (message_pairs 'out'); a held or failed one is not a reply.
+    const sent = await ctx.desk.db.query(`SELECT 1 FROM message_pairs WHERE source_chat_id = $1 AND source_message_id = $2 AND direction = 'out' LIMIT 1`, [
+      msg.chat.id,
+      msg.message_id,
+    ]);
+    if (sent.rowCount === 0) return;
+    if (!(await claimAgentNotice(ctx.desk.db, target.customer.id, rt.clock()))) return;
+    const t = customerText(ctx.desk, target.customer, target.ticket);
+    await ctx.desk.relay.sendToCustomer(target.customer.id, t('trust-agent-notice')).catch((err: unknown) => {
+      ctx.desk.log.warn({ err, customer: target.customer.id }, 'could not send the official-channel notice');
+    });
+  });
+
+  return composer;
+}
+
+interface Report {
+  kind: 'username' | 'forward';
+  /** What the escalation chat is told about the account (not escaped yet). */
+  account: string;
+}
+
+function reportOf(msg: Message): Report | undefined {
+  if (msg.forward_origin) return { kind: 'forward', account: originOf(msg.forward_origin) };
+  const text = msg.text ?? msg.caption ?? '';
+  const m = USERNAME.exec(text);
+  return m ? { kind: 'username', account: `@${m[1]}` } : undefined;
+}
+
+function originOf(o: MessageOrigin): string {
+  switch (o.type) {
+    case 'user':
+      return [o.sender_user.username ? `@${o.sender_user.username}` : undefined, o.sender_user.first_name, `id ${o.sender_user.id}`]
+        .filter(Boolean)
+        .join(' · ');
+    case 'hidden_user':
+      return `${o.sender_user_name} (hidden account)`;
+    case 'chat':
+      return [
+        o.sender_chat.username ? `@${o.sender_chat.username}` : undefined,
+        'title' in o.sender_chat ? o.sender_chat.title : undefined,
+        `id ${o.sender_chat.id}`,
+      ]
+        .filter(Boolean)
+        .join(' · ');
+    case 'channel':
+      return [o.chat.username ? `@${o.chat.username}` : undefined, o.chat.title, `id ${o.chat.id}`].filter(Boolean).join(' · ');
+  }
+}
+
+/** The escalation chat (team leads) gets the report; a forwarded message follows it, so they see what was sent. */
+async function postReport(desk: Desk, msg: Message, report: Report): Promise<void> {
+  const a = loadAlertsConfig();
+  const where = a.ESCALATION_THREAD_ID ? { message_thread_id: a.ESCALATION_THREAD_ID } : {};
+  const key = report.kind === 'forward' ? 'trust-fake-reported-forward' : 'trust-fake-reported';
+  await desk.api.sendMessage(a.ESCALATION_CHAT_ID, desk.agentText(key, { account: escapeHtml(report.account) }), { parse_mode: 'HTML', ...where });
+  if (report.kind === 'forward')
+    await desk.api.forwardMessage(a.ESCALATION_CHAT_ID, msg.chat.id, msg.message_id, where).catch((err: unknown) => {
+      desk.log.warn({ err }, 'could not forward a reported message to the escalation chat');
+    });
+}

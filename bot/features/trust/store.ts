@@ -1,0 +1,36 @@
+/** The trust feature's rows (bot/store/migrations/160): one per customer, deleted with the customer (bot/store/privacy.ts). */
+import type { Queryable } from '../../../core/postgres.js';
+
+/** A "Report a fake account" prompt is answered within this long, else the next message is an ordinary one. */
+export const REPORT_WINDOW_SECONDS = 15 * 60;
+
+export async function askForReport(db: Queryable, customerId: number, at: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO customer_trust (customer_id, fake_report_asked_at) VALUES ($1, $2)
+     ON CONFLICT (customer_id) DO UPDATE SET fake_report_asked_at = EXCLUDED.fake_report_asked_at`,
+    [customerId, at],
+  );
+}
+
+/** Whether a report prompt waits (asked within the window). */
+export async function reportPending(db: Queryable, customerId: number, at: Date): Promise<boolean> {
+  const r = await db.query<{ asked: Date | null }>('SELECT fake_report_asked_at AS asked FROM customer_trust WHERE customer_id = $1', [customerId]);
+  const asked = r.rows[0]?.asked;
+  return !!asked && at.getTime() - new Date(asked).getTime() <= REPORT_WINDOW_SECONDS * 1000;
+}
+
+/** Clears the prompt; true for the one caller that cleared it (a redelivered update reports nothing twice). */
+export async function takeReport(db: Queryable, customerId: number): Promise<boolean> {
+  const r = await db.query('UPDATE customer_trust SET fake_report_asked_at = NULL WHERE customer_id = $1 AND fake_report_asked_at IS NOT NULL', [customerId]);
+  return (r.rowCount ?? 0) > 0;
+}
+
+/** Marks the "agents write only through this bot" notice as sent; true the first time only. */
+export async function claimAgentNotice(db: Queryable, customerId: number, at: Date): Promise<boolean> {
+  const r = await db.query(
+    `INSERT INTO customer_trust (customer_id, agent_notice_at) VALUES ($1, $2)
+     ON CONFLICT (customer_id) DO UPDATE SET agent_notice_at = EXCLUDED.agent_notice_at WHERE customer_trust.agent_notice_at IS NULL`,
+    [customerId, at],
+  );
+  return (r.rowCount ?? 0) > 0;
+}
