@@ -55,6 +55,10 @@ export const TICKET = {
   resolution: 'greatest(0, toUnixTimestamp64Milli(first_resolved_at) - toUnixTimestamp64Milli(ticket_created_at)) / 1000',
   /** times reopened: distinct ticket_reopened events (schemas/clickhouse/065; a duplicate delivery counts once) */
   reopens: 'length(reopen_ids)',
+  /** the first knowledge-base article suggested to it ('' when none; schemas/clickhouse/066) */
+  kbArticle: 'tupleElement(arrayMin(kb_suggestions), 3)',
+  /** a knowledge-base article was suggested to it */
+  kbSuggested: 'notEmpty(kb_suggestions)',
   /** SLA deadlines: the latest queue_changed's, else ticket_opened's; the epoch when unknown */
   frDue: "if(tupleElement(queue_change_last, 2) != 0, tupleElement(queue_change_last, 4), ifNull(opened_fr_due_at, toDateTime64(0, 3, 'UTC')))",
   resDue: "if(tupleElement(queue_change_last, 2) != 0, tupleElement(queue_change_last, 5), ifNull(opened_res_due_at, toDateTime64(0, 3, 'UTC')))",

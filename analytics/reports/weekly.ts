@@ -5,7 +5,8 @@
  * Monday post in the team leads' chat both call `weeklyReport`.
  *
  * Every number is a registry metric (tickets created, SLA met rates, CSAT) computed by the cohort statements
- * of analytics/query.ts, or a ticket's own state (`TICKET`): nothing here restates a metric's formula.
+ * of analytics/query.ts, or a ticket's own state (`TICKET`): nothing here restates a metric's formula, and
+ * only ticket_facts and incident_facts are read (the KB suggestions and reopens: ClickHouse 065, 066).
  * What ClickHouse cannot know comes in as input: the keyword clusters of first messages live only in the
  * desk's store (bot/incidents), and the targets per queue are the desk's configuration.
  */
@@ -137,32 +138,22 @@ export function isoWeekOf(at: Date, zone: string): string {
   return `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`;
 }
 
-/** The first KB article suggested to each ticket created in the range (kb_suggested carries no metric). */
-const FIRST_ARTICLES = `SELECT ticket_id, argMin(kb_article_id, tuple(occurred_at, event_id)) AS article
-  FROM events
-  WHERE type = 'kb_suggested' AND ticket_id != 0 AND kb_article_id IS NOT NULL
-    AND ticket_created_at >= {from:DateTime64(3)} AND ticket_created_at < {to:DateTime64(3)}
-  GROUP BY ticket_id`;
-
 async function byCategory(run: QueryRunner, range: Range, now: Date): Promise<ReasonCount[]> {
   const rows = await breakdown(run, 'category', range, {}, now, VOLUME);
   return rows.map((r) => ({ key: r.key, count: r.tickets_created }));
 }
 
-/** Tickets created per first-suggested KB article: the cohort joined with its tickets' first articles. */
+/** Tickets created per first-suggested KB article. */
 async function byArticle(run: QueryRunner, range: Range, now: Date): Promise<ReasonCount[]> {
-  const cohort = ticketsFrom({}).replace(
-    'FROM ticket_facts FINAL',
-    `FROM ticket_facts FINAL INNER JOIN (${FIRST_ARTICLES}) AS kb ON kb.ticket_id = ticket_facts.ticket_id`,
-  );
-  const rows = await run(`SELECT kb.article AS key, ${VOLUME.selectList()} ${cohort} GROUP BY key`, cohortParams(range, {}, now));
+  const sql = `SELECT ${TICKET.kbArticle} AS key, ${VOLUME.selectList()} ${ticketsFrom({}, [TICKET.kbSuggested])} GROUP BY key`;
+  const rows = await run(sql, cohortParams(range, {}, now));
   return rows.map((r) => ({ key: String(r.key), count: VOLUME.valuesFrom(r).tickets_created }));
 }
 
 /** Tickets created per category that got no KB suggestion at all. */
 async function unansweredByCategory(run: QueryRunner, range: Range, now: Date): Promise<ReasonCount[]> {
   const sql = `SELECT ${DIMENSION_SQL.category.key} AS key, ${VOLUME.selectList()}
-    ${ticketsFrom({}, [`ticket_id NOT IN (SELECT ticket_id FROM (${FIRST_ARTICLES}))`])}
+    ${ticketsFrom({}, [`NOT ${TICKET.kbSuggested}`])}
     GROUP BY ${DIMENSION_SQL.category.group}`;
   const rows = await run(sql, cohortParams(range, {}, now));
   return rows.map((r) => ({ key: String(r.key), count: VOLUME.valuesFrom(r).tickets_created })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));

@@ -83,6 +83,19 @@ describe('GET /api/v1/reports/weekly', () => {
     expect(res.json().message).toMatch(message);
   });
 
+  it('reads aggregates only: the same answer with the raw events table gone', async () => {
+    const url = '/api/v1/reports/weekly?week=2026-W14';
+    const before = (await get(url)).body;
+    await db.ch.client.command({ query: 'RENAME TABLE events TO events_away' });
+    try {
+      const res = await get(url);
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toBe(before);
+    } finally {
+      await db.ch.client.command({ query: 'RENAME TABLE events_away TO events' });
+    }
+  });
+
   it('is in the OpenAPI document', async () => {
     const doc = (await get('/api/docs/json')).json() as { paths: Record<string, unknown> };
     expect(doc.paths).toHaveProperty('/api/v1/reports/weekly');

@@ -302,7 +302,11 @@ CREATE TABLE ticket_facts
     `urgent` SimpleAggregateFunction(max, UInt8),
     `incident_linked` SimpleAggregateFunction(max, UInt8),
     `known_issue` SimpleAggregateFunction(max, UInt8),
-    `reopen_ids` SimpleAggregateFunction(groupUniqArrayArray, Array(UUID))
+    `reopen_ids` SimpleAggregateFunction(groupUniqArrayArray, Array(UUID)),
+    `kb_suggestions` SimpleAggregateFunction(groupUniqArrayArray, Array(Tuple(
+        DateTime64(3, 'UTC'),
+        UUID,
+        String)))
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(ticket_created_at)
@@ -416,6 +420,25 @@ AS SELECT
     max(coalesce(known_issue_reply, false)) AS known_issue
 FROM events
 WHERE (type = 'ticket_linked') AND (ticket_id != 0) AND (ticket_created_at IS NOT NULL)
+GROUP BY
+    ticket_created_at,
+    ticket_id;
+
+CREATE MATERIALIZED VIEW ticket_kb_suggestions_mv TO ticket_facts
+(
+    `ticket_created_at` DateTime64(3, 'UTC'),
+    `ticket_id` UInt64,
+    `kb_suggestions` Array(Tuple(
+        DateTime64(3, 'UTC'),
+        UUID,
+        String))
+)
+AS SELECT
+    assumeNotNull(ticket_created_at) AS ticket_created_at,
+    ticket_id,
+    groupUniqArray(tuple(occurred_at, event_id, assumeNotNull(kb_article_id))) AS kb_suggestions
+FROM events
+WHERE (type = 'kb_suggested') AND (ticket_id != 0) AND (ticket_created_at IS NOT NULL) AND (kb_article_id IS NOT NULL)
 GROUP BY
     ticket_created_at,
     ticket_id;
