@@ -187,6 +187,22 @@ export const experimentRoutes: FastifyPluginAsync<ExperimentRoutesOptions> = asy
     return entry.result;
   }
 
+  /** The list's exposure counts, kept like the results (a 1 M-customer experiment takes a second to count). */
+  let listCache: { at: number; value: ReturnType<typeof exposureCounts> } | undefined;
+  function listCounts(): ReturnType<typeof exposureCounts> {
+    const t = Date.now();
+    if (listCache && t - listCache.at < cacheMs) return listCache.value;
+    const value = exposureCounts(o.run('experiments'));
+    if (cacheMs > 0) {
+      const entry = { at: t, value };
+      listCache = entry;
+      value.catch(() => {
+        if (listCache === entry) listCache = undefined;
+      });
+    }
+    return value;
+  }
+
   async function find(key: string): Promise<ExperimentDefinition | undefined> {
     return (await loadExperimentsDir(o.dir)).experiments.find((e) => e.key === key);
   }
@@ -199,7 +215,7 @@ export const experimentRoutes: FastifyPluginAsync<ExperimentRoutesOptions> = asy
       false,
     ),
     async () => {
-      const [{ experiments, problems }, counts] = await Promise.all([loadExperimentsDir(o.dir), exposureCounts(o.run('experiments'))]);
+      const [{ experiments, problems }, counts] = await Promise.all([loadExperimentsDir(o.dir), listCounts()]);
       return {
         experiments: experiments.map((e) => {
           const c = counts.get(e.key);
