@@ -6,7 +6,7 @@
  */
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'grammy/types';
 import { badRequest } from './errors.js';
-import { checkWebAppButton } from './webapp.js';
+import { checkWebAppButton } from './web-app-rules.js';
 
 export type ReplyMarkup = Record<string, unknown>;
 

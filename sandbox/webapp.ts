@@ -1,55 +1,15 @@
 /**
- * Mini Apps in the sandbox: the bot's menu buttons (setChatMenuButton / getChatMenuButton, recorded per
- * chat and as the default, with Telegram's checks), the web_app URL rule inline keyboards and menu buttons
- * share, and a customer's launch of the app — what Telegram's client does when they tap the menu button or
- * a web_app button: launch data signed with the bot's token (core/telegram-webapp.ts, the algorithm the
- * desk checks with) and the app's URL with `#tgWebAppData=…` as telegram-web-app.js reads it.
- *
- * One allowance the real Telegram does not make: a web_app URL may be plain http:// when it points at a
- * loopback host (127.0.0.1, localhost, ::1), so the demo and the tests open the local server's /app/.
+ * Mini Apps in the sandbox: the menu button a chat shows (setChatMenuButton records them per chat and as the
+ * default; the URL checks are web-app-rules.ts, shared with inline keyboards), and a customer's launch of the
+ * app — what Telegram's client does when they tap the menu button or a web_app button: launch data signed with
+ * the bot's token (core/telegram-webapp.ts, the algorithm the desk checks with) and the app's URL with
+ * `#tgWebAppData=…` as telegram-web-app.js reads it.
  */
 import { signInitData, type WebAppUser } from '../core/telegram-webapp.js';
 import { ControlError } from './actions.js';
-import { badRequest } from './errors.js';
 import { SANDBOX_TOKEN } from './identities.js';
-import type { MenuButton, World } from './world.js';
-
-export type { MenuButton };
-
-/** Why Telegram would refuse this Web App URL, or undefined. */
-export function webAppUrlProblem(url: unknown): string | undefined {
-  if (typeof url !== 'string') return 'Field "url" must be of type String';
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return `Web App URL '${url}' is invalid: Wrong HTTP URL`;
-  }
-  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) return `Web App URL '${url}' is invalid: Only HTTPS links are allowed`;
-  return undefined;
-}
-
-/** An inline keyboard button's web_app (InlineKeyboardButton.web_app: WebAppInfo). */
-export function checkWebAppButton(webApp: unknown): void {
-  if (typeof webApp !== 'object' || webApp === null) throw badRequest('can\'t parse inline keyboard button: Field "web_app" must be of type Object');
-  const problem = webAppUrlProblem((webApp as { url?: unknown }).url);
-  if (problem) throw badRequest(`inline keyboard button ${problem}`);
-}
-
-export function parseMenuButton(raw: unknown): MenuButton {
-  if (raw === undefined) return { type: 'default' };
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badRequest("can't parse menu button: MenuButton must be an Object");
-  const b = raw as { type?: unknown; text?: unknown; web_app?: unknown };
-  if (b.type === 'commands' || b.type === 'default') return { type: b.type };
-  if (b.type !== 'web_app') throw badRequest("can't parse menu button: Unsupported type specified");
-  if (typeof b.text !== 'string' || b.text.trim() === '') throw badRequest('can\'t parse menu button: Field "text" must be of type String');
-  if (typeof b.web_app !== 'object' || b.web_app === null) throw badRequest('can\'t parse menu button: Field "web_app" must be of type Object');
-  const url = (b.web_app as { url?: unknown }).url;
-  const problem = webAppUrlProblem(url);
-  if (problem) throw badRequest(`can't parse menu button: ${problem}`);
-  return { type: 'web_app', text: b.text, web_app: { url: url as string } };
-}
+import { webAppUrlProblem, type MenuButton } from './web-app-rules.js';
+import type { World } from './world.js';
 
 /** The menu button a private chat shows: its own, else the bot's default, else the commands list. */
 export function menuButtonOf(world: World, chatId: number | undefined): MenuButton {

@@ -4,6 +4,7 @@
  * API and the control API. Both APIs mutate the world only through this class
  * and the action modules, so the two views of a chat can never disagree.
  */
+import type { MenuButton } from './web-app-rules.js';
 import { TelegramErrors } from './errors.js';
 import { FaultInjector } from './faults.js';
 import { FloodControl, TELEGRAM_FLOOD_LIMITS, type FloodLimits } from './flood.js';
@@ -25,9 +26,6 @@ import {
 import { SandboxStats } from './stats.js';
 import { UpdateQueue } from './updates.js';
 import { WebhookDeliverer } from './webhook.js';
-
-/** A private chat's menu button, as setChatMenuButton sets it (sandbox/webapp.ts). */
-export type MenuButton = { type: 'commands' } | { type: 'default' } | { type: 'web_app'; text: string; web_app: { url: string } };
 
 export interface WorldOptions {
   chatIds?: Partial<SandboxChatIds>;

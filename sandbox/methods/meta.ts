@@ -4,7 +4,8 @@ import { INVALID_COMMAND_LANGUAGE, isValidCommandLanguage } from '../../core/tel
 import { BotApiError, badRequest } from '../errors.js';
 import { mediaKindOf } from '../media.js';
 import type { Params } from '../params.js';
-import { menuButtonOf, parseMenuButton } from '../webapp.js';
+import { parseMenuButton } from '../web-app-rules.js';
+import { menuButtonOf } from '../webapp.js';
 import type { World } from '../world.js';
 import type { MethodTable } from './context.js';
 
