@@ -8,7 +8,7 @@
  * — inside one error boundary for desk errors. Tests create it with
  * createDesk(); the entry points through createDeskService (bot/service.ts).
  */
-import { sequentialize, run, type RunnerHandle } from '@grammyjs/runner';
+import { sequentialize } from '@grammyjs/runner';
 import { Bot, Composer, type Context } from 'grammy';
 import type { Bus } from '../core/bus/types.js';
 import { logger as makeLogger, type Logger } from '../core/log.js';
@@ -40,6 +40,7 @@ import { recordStaff } from './store/staff.js';
 import { AgentDirectory } from './telegram/agents.js';
 import { installFloodControl } from './telegram/api.js';
 import { pickLocale } from './telegram/present.js';
+import { startPolling, type Polling } from './telegram/polling.js';
 import { Relay } from './telegram/relay.js';
 import { checkCommandLocales, checkWebhookUrl } from './telegram/settings.js';
 import { TopicManager } from './telegram/topics.js';
@@ -233,7 +234,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
   bot.errorBoundary(replyWithDeskError(), roleGuard(), features.composer, ...(o.composers ?? []), intakeFeature(features.hooks.intakeSteps), agentSide());
   bot.catch(logUpdateError(log));
 
-  let runner: RunnerHandle | undefined;
+  let runner: Polling | undefined;
   return {
     bot,
     services,
@@ -250,11 +251,12 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
         return;
       }
       await bot.api.deleteWebhook();
-      runner = run(bot, { runner: { fetch: { allowed_updates: [...ALLOWED_UPDATES] }, silent: true } });
+      // Confirmed to Telegram only once processed; the last processed id persisted (bot/telegram/polling.ts).
+      runner = await startPolling(bot, { db, allowedUpdates: ALLOWED_UPDATES, log });
       log.info({ bot: bot.botInfo.username }, 'long polling started');
     },
     async stop() {
-      if (runner?.isRunning()) await runner.stop();
+      await runner?.stop();
       await relay.idle();
       await deliveries.stop();
       for (const h of features.hooks.onStop ?? []) await h().catch((err: unknown) => log.error({ err }, 'feature stop failed'));

@@ -2,6 +2,9 @@
  * message_pairs: which message a relayed message became. Looked up before
  * relaying (idempotency: a redelivered update is not copied twice), for reply
  * threading (a reply to X becomes a reply to X's counterpart) and for edits.
+ * Copy-then-record: the relay claims the source message (relay_inflight)
+ * before the copy and save() ends the claim with the pair, so a crash between
+ * the copy and its record does not make a redelivery copy it again.
  */
 import type { Queryable } from '../../core/postgres.js';
 
@@ -33,18 +36,44 @@ export class MessagePairRepo {
     return r.rows[0]?.m;
   }
 
-  /** Records pairs; a pair that exists already is kept (first copy wins). */
+  /**
+   * Claims the relay of source messages before their copy (their idempotency key, relay_inflight): returns
+   * the ids claimed now — neither relayed (a pair) nor claimed before. One claimed before and never recorded
+   * was copied by a process that crashed before save(): it is not copied again.
+   */
+  async claim(chatId: number, messageIds: readonly number[]): Promise<Set<number>> {
+    if (messageIds.length === 0) return new Set();
+    const values = messageIds.map((_, i) => `($1::bigint, $${i + 2}::int)`).join(', ');
+    const r = await this.db.query<{ m: number }>(
+      `INSERT INTO relay_inflight (source_chat_id, source_message_id)
+       SELECT c, m FROM (VALUES ${values}) AS t (c, m)
+       WHERE NOT EXISTS (SELECT 1 FROM message_pairs p WHERE p.source_chat_id = t.c AND p.source_message_id = t.m)
+       ON CONFLICT DO NOTHING RETURNING source_message_id AS m`,
+      [chatId, ...messageIds],
+    );
+    return new Set(r.rows.map((x) => Number(x.m)));
+  }
+
+  /** Gives claims back: their copy failed (nothing was copied), so a later attempt copies them. */
+  async release(chatId: number, messageIds: readonly number[]): Promise<void> {
+    if (messageIds.length === 0) return;
+    await this.db.query('DELETE FROM relay_inflight WHERE source_chat_id = $1 AND source_message_id = ANY($2::int[])', [chatId, [...messageIds]]);
+  }
+
+  /** Records pairs and, in the same statement, ends their claims; a pair that exists already is kept (first copy wins). */
   async save(pairs: readonly MessagePair[], q: Queryable = this.db): Promise<void> {
     if (pairs.length === 0) return;
     const params: unknown[] = [];
     const values = pairs.map((p) => {
       params.push(p.source_chat_id, p.source_message_id, p.target_chat_id, p.target_message_id, p.ticket_id, p.direction);
       const n = params.length;
-      return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, $${n})`;
+      return `($${n - 5}::bigint, $${n - 4}::int, $${n - 3}::bigint, $${n - 2}::int, $${n - 1}::bigint, $${n}::text)`;
     });
     await q.query(
-      `INSERT INTO message_pairs (source_chat_id, source_message_id, target_chat_id, target_message_id, ticket_id, direction)
-       VALUES ${values.join(', ')} ON CONFLICT DO NOTHING`,
+      `WITH p (source_chat_id, source_message_id, target_chat_id, target_message_id, ticket_id, direction) AS (VALUES ${values.join(', ')}),
+       ended AS (DELETE FROM relay_inflight r USING p WHERE r.source_chat_id = p.source_chat_id AND r.source_message_id = p.source_message_id)
+       INSERT INTO message_pairs (source_chat_id, source_message_id, target_chat_id, target_message_id, ticket_id, direction)
+       SELECT * FROM p ON CONFLICT DO NOTHING`,
       params,
     );
   }

@@ -5,7 +5,10 @@
  *   sent, without a "forwarded from" header.
  * - message_pairs makes each source message relay at most once (a redelivered
  *   update is skipped), maps replies to the counterpart message, and edits to
- *   the copy (editMessageText / editMessageCaption).
+ *   the copy (editMessageText / editMessageCaption). The source message is
+ *   claimed (relay_inflight) before its copy and the claim ends with the pair:
+ *   a crash between copy and record leaves the claim, and the redelivered
+ *   update is not copied again; a copy that throws gives the claim back.
  * - Per customer, jobs run in order (KeyedQueue): an album is gathered for a
  *   moment (ALBUM_BUFFER) by media_group_id, then copied as one group, before
  *   whatever the customer sent after it.
@@ -98,6 +101,7 @@ export class Relay {
    */
   async copyWaiting(customerId: number, ticketId: number, messageId: number, replyToMessageId: number | null): Promise<void> {
     if (await this.o.pairs.bySource(customerId, messageId)) return;
+    if ((await this.o.pairs.claim(customerId, [messageId])).size === 0) return this.claimedBefore(customerId, [messageId]);
     const counterpart = replyToMessageId === null ? undefined : await this.o.pairs.counterpart(customerId, replyToMessageId);
     const reply = counterpart === undefined ? undefined : { message_id: counterpart, allow_sending_without_reply: true };
     const title = async () => {
@@ -105,8 +109,8 @@ export class Relay {
       return this.o.topics.titleFor(t!, c!);
     };
     const stub = { message_id: messageId, chat: { id: customerId, type: 'private' } } as Message;
-    const [copied] = await this.o.topics.withThread(customerId, title, (thread) =>
-      this.copy(this.o.supportChatId, customerId, [stub], { message_thread_id: thread }, reply),
+    const [copied] = await this.released(customerId, [messageId], () =>
+      this.o.topics.withThread(customerId, title, (thread) => this.copy(this.o.supportChatId, customerId, [stub], { message_thread_id: thread }, reply)),
     );
     await this.o.pairs.save([
       {
@@ -131,11 +135,13 @@ export class Relay {
   }
 
   private async copyIn(customerId: number, ticketId: number, batch: Message[], hint: RelayHint): Promise<void> {
-    const pending = hint.checked && batch.length === 1 ? batch : await this.notYetRelayed(batch);
-    if (pending.length === 0) return;
+    const unclaimed = hint.checked && batch.length === 1 ? batch : await this.notYetRelayed(batch);
+    if (unclaimed.length === 0) return;
     // Earlier messages of this customer wait for delivery: this one waits behind them (order kept).
-    if (this.holds?.isWaiting(customerId)) return this.holds.hold(customerId, ticketId, pending);
-    const chatId = pending[0]!.chat.id;
+    if (this.holds?.isWaiting(customerId)) return this.holds.hold(customerId, ticketId, unclaimed);
+    const chatId = batch[0]!.chat.id;
+    const pending = await this.claimed(chatId, unclaimed);
+    if (pending.length === 0) return;
     const reply = await this.replyTo(pending[0]!, chatId);
     const title = async () => {
       const [c, t] = await Promise.all([this.o.customers.get(customerId), this.o.tickets.get(ticketId)]);
@@ -150,6 +156,11 @@ export class Relay {
         hint.threadId ?? undefined,
       );
     } catch (e) {
+      // Nothing was copied: the claims go back, so the repair (or a redelivery) copies them.
+      await this.o.pairs.release(
+        chatId,
+        pending.map((m) => m.message_id),
+      );
       // Anything but a message that cannot be copied is retried: the topic cannot be created (wrong chat, topics
       // off, no can_manage_topics), Telegram failed for good after the retries… The repair delivers it later.
       if (!isUncopyable(e)) {
@@ -196,27 +207,30 @@ export class Relay {
   private async copyMasked(customerId: number, ticketId: number, msg: Message, body: string, hint: RelayHint): Promise<void> {
     if (!hint.checked && (await this.o.pairs.bySource(msg.chat.id, msg.message_id))) return;
     const chatId = msg.chat.id;
+    if ((await this.claimed(chatId, [msg])).length === 0) return;
     const reply = await this.replyTo(msg, chatId);
     const title = async () => {
       const [c, t] = await Promise.all([this.o.customers.get(customerId), this.o.tickets.get(ticketId)]);
       return this.o.topics.titleFor(t!, c!);
     };
-    const sent = await this.o.topics.withThread(
-      customerId,
-      title,
-      (thread) =>
-        msg.text !== undefined
-          ? this.o.api.sendMessage(this.o.supportChatId, body.slice(0, 4096), {
-              message_thread_id: thread,
-              reply_parameters: reply,
-              link_preview_options: { is_disabled: true },
-            })
-          : this.o.api.copyMessage(this.o.supportChatId, chatId, msg.message_id, {
-              message_thread_id: thread,
-              reply_parameters: reply,
-              caption: body.slice(0, 1024),
-            }),
-      hint.threadId ?? undefined,
+    const sent = await this.released(chatId, [msg.message_id], () =>
+      this.o.topics.withThread(
+        customerId,
+        title,
+        (thread) =>
+          msg.text !== undefined
+            ? this.o.api.sendMessage(this.o.supportChatId, body.slice(0, 4096), {
+                message_thread_id: thread,
+                reply_parameters: reply,
+                link_preview_options: { is_disabled: true },
+              })
+            : this.o.api.copyMessage(this.o.supportChatId, chatId, msg.message_id, {
+                message_thread_id: thread,
+                reply_parameters: reply,
+                caption: body.slice(0, 1024),
+              }),
+        hint.threadId ?? undefined,
+      ),
     );
     await this.o.pairs.save([
       {
@@ -245,13 +259,17 @@ export class Relay {
   }
 
   private async copyOut(customerId: number, ticketId: number, batch: Message[]): Promise<void> {
-    const pending = await this.notYetRelayed(batch);
+    const pending = await this.claimed(this.o.supportChatId, await this.notYetRelayed(batch));
     if (pending.length === 0) return;
     const reply = await this.replyTo(pending[0]!, this.o.supportChatId);
     let copied: number[];
     try {
       copied = await this.copy(customerId, this.o.supportChatId, pending, {}, reply);
     } catch (e) {
+      await this.o.pairs.release(
+        this.o.supportChatId,
+        pending.map((m) => m.message_id),
+      );
       if (isBlockedByUser(e)) return this.markBlocked(customerId);
       throw e;
     }
@@ -386,6 +404,40 @@ export class Relay {
     const a = album;
     a.timer = setTimeout(() => a.release(), this.o.albumBufferMs);
     return Promise.resolve();
+  }
+
+  /**
+   * Claims `msgs` (all of chat `chatId`) before their copy — their idempotency key, bot/store/message-pairs.ts.
+   * Returns those claimed now; one claimed before and never recorded was copied by a process that crashed
+   * before its record, and is not copied again.
+   */
+  private async claimed(chatId: number, msgs: Message[]): Promise<Message[]> {
+    if (msgs.length === 0) return msgs;
+    const got = await this.o.pairs.claim(
+      chatId,
+      msgs.map((m) => m.message_id),
+    );
+    const out = msgs.filter((m) => got.has(m.message_id));
+    if (out.length < msgs.length)
+      this.claimedBefore(
+        chatId,
+        msgs.filter((m) => !got.has(m.message_id)).map((m) => m.message_id),
+      );
+    return out;
+  }
+
+  private claimedBefore(chatId: number, messageIds: number[]): void {
+    this.o.log.warn({ chatId, messageIds }, 'relay claimed before without a record (a crash after the copy): not copied again');
+  }
+
+  /** Runs a copy of claimed messages; if it throws, nothing was copied and the claims go back. */
+  private async released<T>(chatId: number, messageIds: number[], copy: () => Promise<T>): Promise<T> {
+    try {
+      return await copy();
+    } catch (e) {
+      await this.o.pairs.release(chatId, messageIds);
+      throw e;
+    }
   }
 
   private async notYetRelayed(batch: Message[]): Promise<Message[]> {

@@ -1,0 +1,225 @@
+/**
+ * Long polling that cannot lose or double-handle an update across a crash.
+ *
+ * @grammyjs/runner's own fetcher moves `offset` past a batch as soon as it is
+ * fetched, and the next getUpdates (issued while the batch is still being
+ * handled) confirms it to Telegram: a hard crash then loses every update in
+ * flight. Here the runner's source, concurrent sink and runner are kept, with
+ * our own supplier:
+ *
+ * - getUpdates' `offset` is the watermark + 1: the watermark is the highest
+ *   update id handled to the end together with every update before it, so
+ *   Telegram forgets an update only once it is processed — a crash redelivers
+ *   what was in flight;
+ * - the watermark is persisted (update_cursor, migration 170) after updates
+ *   finish (one write at a time, coalesced); on start updates up to it are
+ *   skipped, so one processed but not yet confirmed is not handled twice;
+ * - updates fetched again while still in flight are not dispatched again; when
+ *   a fetch brings only those, the next waits until the oldest is done (so a
+ *   slow update holds back fetching once 100 after it are in flight);
+ * - a cursor not written for a week is ignored (Telegram may then restart the
+ *   ids at random), and the first fetch confirms nothing.
+ *
+ * Per-chat order is the bot's `sequentialize` middleware, as before.
+ */
+import { createConcurrentSink, createRunner, createSource, type UpdateSupplier } from '@grammyjs/runner';
+import type { Bot, Context } from 'grammy';
+import type { Update } from 'grammy/types';
+import type { Logger } from '../../core/log.js';
+import type { Queryable } from '../../core/postgres.js';
+
+/** Telegram restarts update ids at random after a week without updates: an older cursor means nothing. */
+const CURSOR_MAX_AGE_DAYS = 7;
+
+/** The persisted watermark of processed updates, per bot. */
+export class UpdateCursor {
+  constructor(
+    private readonly db: Queryable,
+    private readonly botId: number,
+  ) {}
+
+  /** The last processed update id, unless none or older than a week. */
+  async load(): Promise<number | undefined> {
+    const r = await this.db.query<{ last_update_id: number }>(
+      `SELECT last_update_id FROM update_cursor WHERE bot_id = $1 AND updated_at > now() - make_interval(days => ${CURSOR_MAX_AGE_DAYS})`,
+      [this.botId],
+    );
+    const v = r.rows[0]?.last_update_id;
+    return v === undefined ? undefined : Number(v);
+  }
+
+  async save(lastUpdateId: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO update_cursor (bot_id, last_update_id) VALUES ($1, $2)
+       ON CONFLICT (bot_id) DO UPDATE SET last_update_id = GREATEST(update_cursor.last_update_id, EXCLUDED.last_update_id), updated_at = now()`,
+      [this.botId, lastUpdateId],
+    );
+  }
+}
+
+export interface PollingOptions {
+  db: Queryable;
+  allowedUpdates: readonly string[];
+  log: Logger;
+  /** Updates handled at once (the runner's sink); default 500. */
+  concurrency?: number;
+}
+
+export interface Polling {
+  isRunning(): boolean;
+  /** Stops fetching, waits for the updates in flight, persists and confirms the watermark. */
+  stop(): Promise<void>;
+  /** The highest update id processed with all before it (tests). */
+  watermark(): number | undefined;
+}
+
+/** Tracks fetched updates until they are handled; the watermark is what may be confirmed. */
+class InFlight {
+  /** Highest update id handed to the sink (or skipped as processed). */
+  dispatched: number | undefined;
+  private readonly open = new Set<number>();
+  private waiters: (() => void)[] = [];
+
+  constructor(processed: number | undefined) {
+    this.dispatched = processed;
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  /** Updates not dispatched yet (a fetch repeats those in flight: they are unconfirmed). */
+  fresh(updates: Update[]): Update[] {
+    const out = updates.filter((u) => this.dispatched === undefined || u.update_id > this.dispatched);
+    for (const u of out) this.open.add(u.update_id);
+    if (out.length) this.dispatched = out.at(-1)!.update_id;
+    return out;
+  }
+
+  done(id: number): void {
+    this.open.delete(id);
+    const w = this.waiters;
+    this.waiters = [];
+    for (const r of w) r();
+  }
+
+  watermark(): number | undefined {
+    if (this.open.size === 0) return this.dispatched;
+    let min = Infinity;
+    for (const id of this.open) if (id < min) min = id;
+    return min - 1;
+  }
+
+  /** Resolves when the watermark moves past `after` or nothing is in flight (or at once if so already). */
+  async advance(after: number | undefined, signal: AbortSignal): Promise<void> {
+    const moved = () => this.open.size === 0 || signal.aborted || (this.watermark() ?? -1) > (after ?? -1);
+    while (!moved()) {
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        signal.addEventListener('abort', () => r(), { once: true });
+      });
+    }
+  }
+}
+
+export async function startPolling<C extends Context>(bot: Bot<C>, o: PollingOptions): Promise<Polling> {
+  const cursor = new UpdateCursor(o.db, bot.botInfo.id);
+  const processed = await cursor.load();
+  const flight = new InFlight(processed);
+  let persisted = processed;
+  let saving: Promise<void> | undefined;
+  let dirty = false;
+
+  const persist = (): Promise<void> => {
+    if (saving) {
+      dirty = true;
+      return saving;
+    }
+    saving = (async () => {
+      do {
+        dirty = false;
+        const w = flight.watermark();
+        if (w === undefined || (persisted !== undefined && w <= persisted)) continue;
+        try {
+          await cursor.save(w);
+          persisted = w;
+        } catch (err) {
+          // Not fatal: the next update writes it again; a crash meanwhile only redelivers (and re-skips) a few.
+          o.log.warn({ err }, 'could not persist the update cursor');
+        }
+      } while (dirty);
+    })().finally(() => {
+      saving = undefined;
+    });
+    return saving;
+  };
+
+  const supplier: UpdateSupplier<Update> = {
+    async supply(batchSize, abort): Promise<Update[]> {
+      const signal = abort as unknown as AbortSignal;
+      let retryIn = 100;
+      for (;;) {
+        const w = flight.watermark();
+        let updates: Update[];
+        try {
+          updates = await bot.api.getUpdates(
+            {
+              timeout: 30,
+              allowed_updates: [...o.allowedUpdates] as never,
+              // Nothing known (first start, or a stale cursor): confirm nothing.
+              offset: w === undefined ? 0 : w + 1,
+              limit: Math.max(1, Math.min(batchSize, 100)),
+            },
+            signal as never,
+          );
+        } catch (err) {
+          if (signal.aborted) throw err;
+          const code = (err as { error_code?: number }).error_code;
+          if (code === 401 || code === 409) throw err;
+          await new Promise((r) => setTimeout(r, retryIn));
+          retryIn = Math.min(retryIn * 2, 30_000);
+          continue;
+        }
+        const fresh = flight.fresh(updates);
+        if (fresh.length || updates.length === 0) return fresh;
+        // Only updates in flight came back (unconfirmed): ask again once the watermark moves (the oldest is done).
+        await flight.advance(w, signal);
+        if (signal.aborted) return [];
+      }
+    },
+  };
+  const source = createSource(supplier);
+  const sink = createConcurrentSink<Update>(
+    {
+      consume: async (update) => {
+        try {
+          await bot.handleUpdate(update);
+        } finally {
+          flight.done(update.update_id);
+          void persist();
+        }
+      },
+    },
+    async (error) => {
+      await Promise.resolve(bot.errorHandler(error as never)).catch((err: unknown) => o.log.error({ err }, 'update error handler failed'));
+    },
+    { concurrency: o.concurrency ?? 500 },
+  );
+  const runner = createRunner(source, sink);
+  runner.start();
+  o.log.debug({ processed }, 'polling from the persisted cursor');
+
+  return {
+    isRunning: () => runner.isRunning(),
+    watermark: () => flight.watermark(),
+    async stop() {
+      await runner.stop();
+      const never = new AbortController().signal;
+      await flight.advance(Number.MAX_SAFE_INTEGER, never);
+      await persist();
+      const w = flight.watermark();
+      // Confirm what was processed, as grammY's own stop does (best effort: the cursor covers it anyway).
+      if (w !== undefined) await bot.api.getUpdates({ offset: w + 1, limit: 1, timeout: 0 }).catch(() => undefined);
+    },
+  };
+}
