@@ -9,6 +9,7 @@
 import { DateTime } from 'luxon';
 import type { QueryRunner, Range } from '../../analytics/query.js';
 import { isoWeekOf, weeklyReport, type HardCase, type ReasonCount, type ReasonRow, type WeeklyReport } from '../../analytics/reports/weekly.js';
+import { loadMonitoringConfig } from '../../sla/exporter/config.js';
 import type { Desk } from '../context.js';
 import { keyLabel } from '../incidents/cluster.js';
 import { escapeHtml, formatElapsed, topicLink, type Translate } from '../telegram/present.js';
@@ -41,8 +42,10 @@ async function threads(desk: Desk, ids: readonly number[]): Promise<Map<number, 
   return new Map(r.rows.filter((x) => x.thread_id !== null).map((x) => [Number(x.id), Number(x.thread_id)]));
 }
 
+/** The report with the desk's clusters; the CSAT target is the one the monitoring alerts on (SLA_CSAT_TARGET). */
 export async function buildWeeklyReport(desk: Desk, run: QueryRunner, range: Range, now: Date): Promise<WeeklyReport> {
-  return weeklyReport(run, { range, now, clusters: await clusters(desk, range) });
+  const targets = { default: { csat_avg: Number(loadMonitoringConfig().SLA_CSAT_TARGET) } };
+  return weeklyReport(run, { range, now, targets, clusters: await clusters(desk, range) });
 }
 
 const pct = (v: number | null, digits = 0) => (v === null ? '—' : `${(100 * v).toFixed(digits)}%`);

@@ -32,6 +32,7 @@ import type { BreakdownDimension } from '../../analytics/ticket-facts.js';
 import { AGENT_ID_REASON, BadRequest, checkBucketCount, parseFilter, parseRange, parseTimeZone } from './params.js';
 import * as q from './queries.js';
 import { categoryWeights } from '../../sla/priority.js';
+import { loadMonitoringConfig } from '../../sla/exporter/config.js';
 import * as S from './schemas.js';
 
 export interface AnalyticsPluginOptions {
@@ -280,7 +281,8 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
         },
       );
 
-      await api.register(reportRoutes, { route, run: timed, now });
+      // the CSAT target the monitoring alerts on (SLA_CSAT_TARGET); the SLA rates' are their definitions'
+      await api.register(reportRoutes, { route, run: timed, now, targets: { default: { csat_avg: Number(loadMonitoringConfig().SLA_CSAT_TARGET) } } });
 
       await api.register(experimentRoutes, {
         route,
