@@ -11,7 +11,7 @@ import { ingest, openAnalyticsDb, resetAnalytics, shuffled, type AnalyticsDb } f
 import { DAY, DEF, type Exposure, METRIC_KEYS, NOW, RANGE, scenario, T0 } from '../../test/analytics/experiment-scenario.js';
 import { prng, type TicketSpec } from '../../test/analytics/history.js';
 import { clickHouseRunner } from '../query.js';
-import { analysisOf, experimentResults, exposureCounts, type ExperimentResults } from './analysis.js';
+import { analysable, analysisOf, experimentResults, exposureCounts, type ExperimentResults } from './analysis.js';
 import { bootstrapPercentileDiff, percentileInc } from './stats/bootstrap.js';
 import { normalTwoSided } from './stats/dist.js';
 import { welch } from './stats/fixed.js';
@@ -94,6 +94,10 @@ describe('experiment results in chDB = the scenario computed independently', () 
       'delta_ratio',
       'welch_t',
     ]);
+  });
+
+  it('every registry metric can be analysed per customer (a quantiles aggregate needs quantilesOf, not quantilesAggregate)', () => {
+    expect(analysable()).toEqual([...METRICS.keys]);
   });
 
   it('customers by first exposure, tickets after it, SRM', () => {

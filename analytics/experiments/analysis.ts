@@ -236,7 +236,9 @@ export async function experimentResults(
   o: AnalysisOptions = {},
 ): Promise<ExperimentResults> {
   const metrics = o.metrics ?? METRICS;
-  const keys = def.metrics.filter((k) => metrics.has(k));
+  // a metric without a per-customer form (none in the registry today) is left out rather than failing the rest
+  const can = new Set(analysable(metrics));
+  const keys = def.metrics.filter((k) => metrics.has(k) && can.has(k));
   const { analyses, exposures, sums } = resultStatements(keys, metrics);
   const params = { experiment: def.key, from: chTime(range.from), to: chTime(range.to) };
   const [exposureRows, sumRows] = await Promise.all([run(exposures, params), run(sums, params)]);
