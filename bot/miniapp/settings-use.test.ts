@@ -12,7 +12,10 @@ let h: FeatureHarness;
 let app: FastifyInstance;
 
 beforeAll(async () => {
-  h = await startFeatureHarness({ env: { KB_AUTO_ANSWER: '0', FOLLOWUP_DELAY: '1h', CSAT_ENABLED: '1', NPS_ENABLED: '0' } });
+  h = await startFeatureHarness({
+    botEnv: { TEAM_LEAD_IDS: String(AGENT) },
+    env: { KB_AUTO_ANSWER: '0', FOLLOWUP_DELAY: '1h', CSAT_ENABLED: '1', NPS_ENABLED: '0', BROADCAST_PROGRESS_INTERVAL: '0s' },
+  });
   app = Fastify();
   await app.register(miniAppPlugin, { desk: h.desk.services, runtime: h.features.runtime, maxAgeSeconds: 86_400, ratePerMinute: 1000, webRoot: false });
 });
@@ -69,5 +72,30 @@ describe('settings the desk honours', () => {
     const due = DateTime.fromJSDate(new Date(job.due_at)).setZone(zone);
     expect(due.toFormat('HH:mm')).toBe(end);
     expect(due > DateTime.now().plus({ hours: 1 })).toBe(true);
+  });
+
+  it("a non-urgent broadcast waits for the end of a customer's own quiet hours; the others get it at once", async () => {
+    const zone = 'America/New_York';
+    const local = DateTime.now().setZone(zone);
+    const quiet = { start: local.minus({ hours: 1 }).toFormat('HH:00'), end: local.plus({ hours: 3 }).toFormat('HH:00') };
+    await h.client.sendCustomerMessage(9601, { text: '/start', first_name: 'Night', language_code: 'en' });
+    await h.client.sendCustomerMessage(9602, { text: '/start', first_name: 'Day', language_code: 'en' });
+    await h.settle();
+    await saveSettings(9601, { language: 'en', time_zone: zone, quiet_hours: quiet, notifications: { status_updates: 'each', announcements: true } });
+    await h.client.sendSupportMessage({ from_id: AGENT, first_name: 'Lead', text: '/broadcast Scheduled maintenance tonight at 23:00 UTC.' });
+    const preview = await h.client.waitForChatMessage(SUPPORT, /Broadcast #\d+ preview/);
+    await h.client.pressSupportButton({ from_id: AGENT, message_id: preview.message_id, text: '✅ Confirm' });
+    await h.client.waitForCustomerMessage(9602, /Scheduled maintenance/);
+    const job = await h.client.waitFor(
+      async () =>
+        (await h.db.query<{ due_at: Date; status: string }>(`SELECT due_at, status FROM feature_jobs WHERE kind = 'broadcast' AND status = 'pending'`)).rows[0],
+      { what: 'the broadcast waiting for a customer' },
+    );
+    expect(DateTime.fromJSDate(new Date(job.due_at)).setZone(zone).toFormat('HH:mm')).toBe(quiet.end);
+    expect((await texts(9601)).some((t) => t.includes('Scheduled maintenance'))).toBe(false);
+    // Their morning comes: the rest goes out, to them only.
+    await h.runJobs(new Date(new Date(job.due_at).getTime() + 1000));
+    await h.client.waitForCustomerMessage(9601, /Scheduled maintenance/);
+    expect((await texts(9602)).filter((t) => t.includes('Scheduled maintenance'))).toHaveLength(1);
   });
 });

@@ -21,6 +21,7 @@ import type { Queryable } from '../../../core/postgres.js';
 import { recordAudit, textHash } from '../../audit.js';
 import type { BotContext, Desk } from '../../context.js';
 import { isQuiet, nextAllowed } from '../../runtime/quiet-hours.js';
+import { quietHoursFor, readPrefs } from '../../store/customer-prefs.js';
 import type { FeatureRuntime } from '../../runtime/runtime.js';
 import type { Job } from '../../scheduler/scheduler.js';
 import { customerText, escapeHtml } from '../../telegram/present.js';
@@ -298,7 +299,11 @@ async function runBroadcast(desk: Desk, rt: FeatureRuntime, job: Job, now: Date)
     progressInFlight = editStatus('bc-progress', false).finally(() => (progressInFlight = undefined));
   };
 
-  const queue = [...aud.recipients];
+  // A customer's own quiet hours (Mini App settings, in their time zone) hold a non-urgent broadcast for them
+  // alone: the others get it now, they get it when their window ends (the job runs again then; the deliveries
+  // table makes sure nobody gets it twice).
+  const ownQuiet = b.urgent ? new Map<number, Date>() : await customersInQuietHours(desk, rt, aud.recipients, now);
+  const queue = aud.recipients.filter((c) => !ownQuiet.has(c.id));
   const worker = async () => {
     for (let c = queue.shift(); c; c = queue.shift()) {
       // Written before the send: a resumed broadcast skips everyone it already tried.
@@ -328,6 +333,13 @@ async function runBroadcast(desk: Desk, rt: FeatureRuntime, job: Job, now: Date)
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   await progressInFlight;
+  if (ownQuiet.size > 0) {
+    const held = await desk.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM unnest($2::bigint[]) AS c(id) WHERE NOT EXISTS (SELECT 1 FROM broadcast_deliveries d WHERE d.broadcast_id = $1 AND d.customer_id = c.id)`,
+      [id, [...ownQuiet.keys()]],
+    );
+    if ((held.rows[0]?.n ?? 0) > 0) return { retryAt: new Date(Math.min(...[...ownQuiet.values()].map((d) => d.getTime()))) };
+  }
 
   const c = await counts(desk, id, true);
   const finished = rt.clock();
@@ -354,6 +366,21 @@ async function runBroadcast(desk: Desk, rt: FeatureRuntime, job: Job, now: Date)
     return true;
   });
   if (wasDone) await editStatus('bc-done', true);
+}
+
+/** Recipients whose own quiet hours (customer_settings, bot/store/customer-prefs.ts) hold a message now, with when they end. */
+async function customersInQuietHours(desk: Desk, rt: FeatureRuntime, recipients: readonly { id: number }[], now: Date): Promise<Map<number, Date>> {
+  const out = new Map<number, Date>();
+  const r = await desk.db.query<{ customer_id: number }>(
+    'SELECT customer_id FROM customer_settings WHERE (quiet_start IS NOT NULL OR time_zone IS NOT NULL) AND customer_id = ANY($1::bigint[])',
+    [recipients.map((c) => c.id)],
+  );
+  for (const { customer_id } of r.rows) {
+    const id = Number(customer_id);
+    const allowed = nextAllowed(quietHoursFor(await readPrefs(desk.db, id), rt.config.quietHours), now);
+    if (allowed > now) out.set(id, allowed);
+  }
+  return out;
 }
 
 /**
