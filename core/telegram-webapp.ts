@@ -99,8 +99,7 @@ export function signInitData(
 ): string {
   const fields: Array<[string, string]> = [];
   const authDate = data.auth_date ?? Math.floor((o.now?.() ?? new Date()).getTime() / 1000);
-  for (const [k, v] of Object.entries({ ...data, auth_date: authDate, user: JSON.stringify(data.user) }))
-    if (v !== undefined) fields.push([k, String(v)]);
+  for (const [k, v] of Object.entries({ ...data, auth_date: authDate, user: JSON.stringify(data.user) })) if (v !== undefined) fields.push([k, String(v)]);
   return signFields(botToken, fields);
 }
 
