@@ -25,7 +25,7 @@ describe('bot config', () => {
     expect(c.apiRoot).toBe('http://127.0.0.1:8081');
     expect(c.supportChatId).toBe(-1002000000001);
     expect(c.categories.map((x) => `${x.key}:${x.queue}`)).toEqual(['payment:payments', 'account:L1', 'features:L1', 'complaint:L2', 'ideas:L1']);
-    expect([...c.sla.keys()]).toEqual(['L1', 'L2', 'VIP', 'payments']);
+    expect([...c.sla.keys()]).toEqual(['L1', 'L2', 'VIP', 'payments', 'security']);
     expect(c.businessHours.size).toBe(0);
     expect(c.eventsTopic).toBe('support.events');
   });
