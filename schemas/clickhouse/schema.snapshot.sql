@@ -313,7 +313,7 @@ PARTITION BY toYYYYMM(ticket_created_at)
 ORDER BY (ticket_created_at, ticket_id)
 SETTINGS index_granularity = 8192;
 
-CREATE MATERIALIZED VIEW ticket_facts_v4_mv TO ticket_facts
+CREATE MATERIALIZED VIEW ticket_facts_v5_mv TO ticket_facts
 (
     `ticket_created_at` DateTime64(3, 'UTC'),
     `ticket_id` UInt64,
@@ -372,7 +372,15 @@ CREATE MATERIALIZED VIEW ticket_facts_v4_mv TO ticket_facts
         DateTime64(3, 'UTC')),
     `last_event_at` DateTime64(3, 'UTC'),
     `repeat_contact` Bool,
-    `from_app` UInt8
+    `from_app` UInt8,
+    `urgent` Bool,
+    `incident_linked` UInt8,
+    `known_issue` Bool,
+    `reopen_ids` Array(UUID),
+    `kb_suggestions` Array(Tuple(
+        DateTime64(3, 'UTC'),
+        UUID,
+        String))
 )
 AS SELECT
     assumeNotNull(ticket_created_at) AS ticket_created_at,
@@ -399,78 +407,14 @@ AS SELECT
     maxIf(tuple(ticket_seq, occurred_at, event_id, assumeNotNull(first_response_due_at), assumeNotNull(resolution_due_at)), (type = 'queue_changed') AND (first_response_due_at IS NOT NULL) AND (resolution_due_at IS NOT NULL)) AS queue_change_last,
     max(occurred_at) AS last_event_at,
     max((type = 'ticket_opened') AND coalesce(is_repeat_contact, false)) AS repeat_contact,
-    max((type = 'ticket_opened') AND (channel = 'app')) AS from_app
+    max((type = 'ticket_opened') AND (channel = 'app')) AS from_app,
+    max((type = 'ticket_escalated') AND coalesce(urgent, false)) AS urgent,
+    max((type = 'ticket_linked') AND (link_action = 'linked')) AS incident_linked,
+    max((type = 'ticket_linked') AND coalesce(known_issue_reply, false)) AS known_issue,
+    groupUniqArrayIf(event_id, type = 'ticket_reopened') AS reopen_ids,
+    groupUniqArrayIf(tuple(occurred_at, event_id, assumeNotNull(kb_article_id)), type = 'kb_suggested') AS kb_suggestions
 FROM events
 WHERE (ticket_id != 0) AND (ticket_created_at IS NOT NULL)
-GROUP BY
-    ticket_created_at,
-    ticket_id;
-
-CREATE MATERIALIZED VIEW ticket_incident_mv TO ticket_facts
-(
-    `ticket_created_at` DateTime64(3, 'UTC'),
-    `ticket_id` UInt64,
-    `incident_linked` UInt8,
-    `known_issue` UInt8
-)
-AS SELECT
-    assumeNotNull(ticket_created_at) AS ticket_created_at,
-    ticket_id,
-    max(link_action = 'linked') AS incident_linked,
-    max(coalesce(known_issue_reply, false)) AS known_issue
-FROM events
-WHERE (type = 'ticket_linked') AND (ticket_id != 0) AND (ticket_created_at IS NOT NULL)
-GROUP BY
-    ticket_created_at,
-    ticket_id;
-
-CREATE MATERIALIZED VIEW ticket_kb_suggestions_mv TO ticket_facts
-(
-    `ticket_created_at` DateTime64(3, 'UTC'),
-    `ticket_id` UInt64,
-    `kb_suggestions` Array(Tuple(
-        DateTime64(3, 'UTC'),
-        UUID,
-        String))
-)
-AS SELECT
-    assumeNotNull(ticket_created_at) AS ticket_created_at,
-    ticket_id,
-    groupUniqArray(tuple(occurred_at, event_id, assumeNotNull(kb_article_id))) AS kb_suggestions
-FROM events
-WHERE (type = 'kb_suggested') AND (ticket_id != 0) AND (ticket_created_at IS NOT NULL) AND (kb_article_id IS NOT NULL)
-GROUP BY
-    ticket_created_at,
-    ticket_id;
-
-CREATE MATERIALIZED VIEW ticket_reopens_mv TO ticket_facts
-(
-    `ticket_created_at` DateTime64(3, 'UTC'),
-    `ticket_id` UInt64,
-    `reopen_ids` Array(UUID)
-)
-AS SELECT
-    assumeNotNull(ticket_created_at) AS ticket_created_at,
-    ticket_id,
-    groupUniqArray(event_id) AS reopen_ids
-FROM events
-WHERE (type = 'ticket_reopened') AND (ticket_id != 0) AND (ticket_created_at IS NOT NULL)
-GROUP BY
-    ticket_created_at,
-    ticket_id;
-
-CREATE MATERIALIZED VIEW ticket_urgent_mv TO ticket_facts
-(
-    `ticket_created_at` DateTime64(3, 'UTC'),
-    `ticket_id` UInt64,
-    `urgent` UInt8
-)
-AS SELECT
-    assumeNotNull(ticket_created_at) AS ticket_created_at,
-    ticket_id,
-    max(coalesce(urgent, false)) AS urgent
-FROM events
-WHERE (type = 'ticket_escalated') AND (ticket_id != 0) AND (ticket_created_at IS NOT NULL)
 GROUP BY
     ticket_created_at,
     ticket_id;
