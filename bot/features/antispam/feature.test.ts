@@ -58,7 +58,9 @@ describe('newcomers', () => {
     expect(media).toMatchObject({ reason: 'media', ticket_id: ticket!.id, language: 'en' });
 
     await h.client.pressSupportButton({ from_id: AGENT, message_id: held.message_id, text: '📎 Release held (1)' });
-    const copy = await h.client.waitForChatMessage(SUPPORT, (m) => m.media === 'photo' && m.caption === 'order stuck at checkout, see screenshot', { threadId: thread });
+    const copy = await h.client.waitForChatMessage(SUPPORT, (m) => m.media === 'photo' && m.caption === 'order stuck at checkout, see screenshot', {
+      threadId: thread,
+    });
     await h.client.waitForChatMessage(SUPPORT, (m) => m.message_id === held.message_id && !/Held from a new customer/.test(m.text ?? ''), { threadId: thread });
     expect((await card(thread, ticket!.id)).buttons?.flat()).not.toContain('📎 Release held (1)');
     expect(await heldRows(7001)).toEqual([{ reason: 'media', state: 'released' }]);
