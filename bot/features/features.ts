@@ -2,7 +2,8 @@
  * Builds the service features for one desk: every feature's Composer, in the
  * order they must see updates, and the hooks the desk calls (bot/EXTENSION.md).
  */
-import { Composer } from 'grammy';
+import { Composer, Context } from 'grammy';
+import type { Message, Update } from 'grammy/types';
 import type { BotContext, Desk } from '../context.js';
 import type { FeatureHooks } from '../hooks.js';
 import { antispamFeature } from './antispam/feature.js';
@@ -11,6 +12,7 @@ import { publishCommands } from './agent-commands/menu.js';
 import { loadFeaturesConfig, type FeaturesConfig } from '../runtime/config.js';
 import { followupsFeature } from './followups/feature.js';
 import { incidentsFeature } from './incidents/feature.js';
+import { intakeFeature } from './intake/feature.js';
 import { kbFeature } from './kb/feature.js';
 import { languageFeature } from './language/feature.js';
 import { macrosFeature } from './macros/feature.js';
@@ -48,7 +50,8 @@ export function createFeatures(config: FeaturesConfig = loadFeaturesConfig(), op
     return next();
   });
   // Fake-account reports before anti-spam: a forwarded phishing message has the links a newcomer's would be held for.
-  composer.use(trustFeature(rt));
+  // The consent step's held messages, once accepted, go through everything again, then the intake.
+  composer.use(trustFeature(rt, { replay: (ctx, message) => replayMessage(ctx, message, [composer, intakeFeature(hooks.intakeSteps)]) }));
   // Anti-spam first: what it holds back reaches neither the other features nor the desk.
   composer.use(antispamFeature(rt));
   // Secrets next: a customer's secret is masked before anything relays it; an agent's request for one is held.
@@ -82,4 +85,11 @@ export function createFeatures(config: FeaturesConfig = loadFeaturesConfig(), op
     onStop: [() => rt.stop(), urgent.onStop],
   };
   return { composer, hooks, runtime: rt, start: (desk) => rt.start(desk), stop: () => rt.stop() };
+}
+
+/** A stored customer message as a new update through the given composers, in the pressing customer's context (desk, language). */
+async function replayMessage(ctx: BotContext, message: Message, through: readonly Composer<BotContext>[]): Promise<void> {
+  const replayed = new Context({ update_id: 0, message } as Update, ctx.api, ctx.me) as BotContext;
+  Object.assign(replayed, { desk: ctx.desk, i18n: ctx.i18n, t: ctx.t, translate: ctx.translate });
+  await new Composer<BotContext>(...through).middleware()(replayed, async () => undefined);
 }

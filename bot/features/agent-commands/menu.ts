@@ -7,7 +7,19 @@
 import type { BotCommand, LanguageCode } from 'grammy/types';
 import type { Desk } from '../../context.js';
 
-const CUSTOMER_COMMANDS = ['start', 'status', 'help', 'language', 'settings', 'unsubscribe', 'subscribe', 'deletemydata', 'official', 'reportfake'] as const;
+const CUSTOMER_COMMANDS = [
+  'start',
+  'status',
+  'help',
+  'language',
+  'settings',
+  'unsubscribe',
+  'subscribe',
+  'deletemydata',
+  'official',
+  'reportfake',
+  'withdraw',
+] as const;
 export const AGENT_COMMANDS = [
   'take',
   'resolve',

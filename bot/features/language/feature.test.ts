@@ -58,6 +58,7 @@ describe('/language', () => {
       'deletemydata',
       'official',
       'reportfake',
+      'withdraw',
     ]);
     expect(ru.find((c) => c.command === 'language')?.description).toBe('Сменить язык');
     const agents = await api.getMyCommands({ scope: { type: 'chat', chat_id: h.config.supportChatId } });

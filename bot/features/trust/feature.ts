@@ -11,22 +11,34 @@
  *   anti-spam: a forwarded phishing message carries links a newcomer's message would be held for.
  * - Under an agent's first reply to a customer (once per customer), one line: our agents answer only in this
  *   chat, through this bot, never from personal accounts.
+ * - Consent (`CONSENT_VERSION`, off when unset): a customer without an open ticket who has not accepted this
+ *   version of the privacy notice (`PRIVACY_NOTICE_URL`) gets it with **✅ Accept** instead of a ticket; what
+ *   they write meanwhile is kept (customer_trust.consent_held) and, on Accept (stored with the time and the
+ *   version), run through the features and the intake in order — nothing lost. `/withdraw` withdraws it: the
+ *   erasure of `/deletemydata` (bot/store/privacy.ts), which deletes the consent with everything else.
  */
 import { Composer, InlineKeyboard } from 'grammy';
 import type { Message, MessageOrigin } from 'grammy/types';
 import { loadAlertsConfig } from '../../alerts/config.js';
 import type { BotContext, Desk } from '../../context.js';
 import type { FeatureRuntime } from '../../runtime/runtime.js';
+import { messageKind } from '../../telegram/message-kind.js';
 import { customerText, escapeHtml } from '../../telegram/present.js';
 import { ack, topicTarget } from '../../telegram/update.js';
-import { askForReport, claimAgentNotice, reportPending, takeReport } from './store.js';
+import { acceptConsent, askForReport, claimAgentNotice, hasConsent, holdForConsent, reportPending, takeReport } from './store.js';
 
 const REPORT = 'trust:report';
 /** @username or a t.me/username link (a bare word is an ordinary message: the prompt asks for the @). */
 const USERNAME = /(?:@|(?:https?:\/\/)?t(?:elegram)?\.me\/)([A-Za-z][A-Za-z0-9_]{3,31})\b/;
 
-export function trustFeature(rt: FeatureRuntime): Composer<BotContext> {
+export interface TrustOptions {
+  /** Runs a message the consent step held through the features and the intake, as if it came now (features.ts). */
+  replay?: (ctx: BotContext, message: Message) => Promise<void>;
+}
+
+export function trustFeature(rt: FeatureRuntime, o: TrustOptions = {}): Composer<BotContext> {
   const accounts = rt.config.trust.officialAccounts;
+  const { consentVersion, privacyNoticeUrl } = rt.config.trust;
   const composer = new Composer<BotContext>();
   const pm = composer.chatType('private');
 
@@ -71,6 +83,40 @@ export function trustFeature(rt: FeatureRuntime): Composer<BotContext> {
     });
     ctx.desk.log.info({ event: 'fake_reported', reason: report.kind }, 'fake account reported');
     await ctx.reply(ctx.t('trust-report-thanks'));
+  });
+
+  // ---- consent (CONSENT_VERSION): before the first ticket, the notice and Accept; nothing written is lost --
+  if (consentVersion) {
+    pm.on('message', async (ctx, next) => {
+      const msg = ctx.msg;
+      // Commands are for the bot (/start, /language, /deletemydata); service messages are nobody's message.
+      if (msg.text?.startsWith('/') || (messageKind(msg) === 'other' && !msg.text)) return next();
+      const desk = ctx.desk;
+      if (await hasConsent(desk.db, ctx.from.id, consentVersion)) return next();
+      // Customers with a ticket open (from before the step existed) carry on; banned ones are anti-spam's.
+      const customer = await desk.customers.get(ctx.from.id);
+      if (customer?.banned || (await desk.tickets.findOpen(ctx.from.id))) return next();
+      if ((await holdForConsent(desk.db, ctx.from.id, msg)) > 0) return;
+      const text = ctx.t('trust-consent', { url: privacyNoticeUrl ?? '', version: consentVersion });
+      await ctx.reply(text, { reply_markup: new InlineKeyboard().text(ctx.t('trust-consent-accept'), `trust:consent:${consentVersion}`) });
+    });
+
+    pm.callbackQuery(/^trust:consent:(.+)$/, async (ctx) => {
+      await ack(ctx);
+      // A button of an older notice asks again with the current one.
+      if (ctx.match[1] !== consentVersion) return void (await ctx.editMessageText(ctx.t('trust-consent-outdated')).catch(() => undefined));
+      const held = await acceptConsent<Message>(ctx.desk.db, ctx.from.id, consentVersion, rt.clock());
+      ctx.desk.log.info({ event: 'consent_accepted', version: consentVersion, held: held.length }, 'privacy notice accepted');
+      await ctx.editMessageText(ctx.t('trust-consent-thanks')).catch(() => undefined);
+      for (const m of held) await o.replay?.(ctx, m);
+    });
+  }
+
+  // Withdrawing consent is erasure: the privacy feature's confirmation and its Delete button (bot/store/privacy.ts).
+  pm.command('withdraw', async (ctx) => {
+    // The buttons are the privacy feature's: one erasure flow (its 15-minute expiry, its answer).
+    const keyboard = new InlineKeyboard().text(ctx.t('trust-withdraw-button'), 'privacy:erase').row().text(ctx.t('trust-withdraw-cancel'), 'privacy:cancel');
+    await ctx.reply(ctx.t('trust-withdraw'), { reply_markup: keyboard });
   });
 
   // ---- agents: the first reply a customer gets carries the notice, once per customer ----------------

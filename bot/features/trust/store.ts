@@ -1,5 +1,5 @@
 /** The trust feature's rows (bot/store/migrations/160): one per customer, deleted with the customer (bot/store/privacy.ts). */
-import type { Queryable } from '../../../core/postgres.js';
+import type { Db, Queryable } from '../../../core/postgres.js';
 
 /** A "Report a fake account" prompt is answered within this long, else the next message is an ordinary one. */
 export const REPORT_WINDOW_SECONDS = 15 * 60;
@@ -33,4 +33,35 @@ export async function claimAgentNotice(db: Queryable, customerId: number, at: Da
     [customerId, at],
   );
   return (r.rowCount ?? 0) > 0;
+}
+
+/** Whether the customer accepted this version of the privacy notice. */
+export async function hasConsent(db: Queryable, customerId: number, version: string): Promise<boolean> {
+  const r = await db.query<{ v: string | null }>('SELECT consent_version AS v FROM customer_trust WHERE customer_id = $1', [customerId]);
+  return r.rows[0]?.v === version;
+}
+
+/** Keeps a message written before the consent; returns how many were kept before it (0: ask now). */
+export async function holdForConsent(db: Queryable, customerId: number, message: unknown): Promise<number> {
+  const r = await db.query<{ n: number }>(
+    `INSERT INTO customer_trust (customer_id, consent_held) VALUES ($1, jsonb_build_array($2::jsonb))
+     ON CONFLICT (customer_id) DO UPDATE SET consent_held = customer_trust.consent_held || jsonb_build_array($2::jsonb)
+     RETURNING jsonb_array_length(consent_held)::int - 1 AS n`,
+    [customerId, JSON.stringify(message)],
+  );
+  return r.rows[0]?.n ?? 0;
+}
+
+/** Records the consent (version, time) and hands back the held messages, oldest first, once. */
+export async function acceptConsent<M>(db: Db, customerId: number, version: string, at: Date): Promise<M[]> {
+  return db.transaction(async (tx) => {
+    const old = await tx.query<{ held: M[] | string }>('SELECT consent_held AS held FROM customer_trust WHERE customer_id = $1 FOR UPDATE', [customerId]);
+    await tx.query(
+      `INSERT INTO customer_trust (customer_id, consent_version, consent_at) VALUES ($1, $2, $3)
+       ON CONFLICT (customer_id) DO UPDATE SET consent_version = EXCLUDED.consent_version, consent_at = EXCLUDED.consent_at, consent_held = '[]'::jsonb`,
+      [customerId, version, at],
+    );
+    const held = old.rows[0]?.held ?? [];
+    return typeof held === 'string' ? (JSON.parse(held) as M[]) : held;
+  });
 }

@@ -15,3 +15,13 @@ trust-fake-reported-forward = 🚩 <b>Fake account reported</b> by a customer, w
 ## Command menu
 cmd-official = Our official accounts
 cmd-reportfake = Report a fake account
+
+## Consent (CONSENT_VERSION)
+trust-consent = 🔐 Before we open your request: please read how we handle your data — { $url } (version { $version }). We keep only what we need to help you, and you can have it deleted any time with /deletemydata. Your message is saved and reaches our team as soon as you accept.
+trust-consent-accept = ✅ Accept
+trust-consent-thanks = ✅ Thank you — your message is on its way to our team.
+trust-consent-outdated = Our privacy notice has changed: please send your message again to see the current one.
+trust-withdraw = 🔐 Withdraw your consent? Withdrawing it means we delete your data: your name, username, language and settings, every message of your conversations with us and our notes about you. Ticket numbers, times and scores stay, naming nobody; an open request is closed. This cannot be undone.
+trust-withdraw-button = 🗑 Withdraw and delete my data
+trust-withdraw-cancel = Cancel
+cmd-withdraw = Withdraw consent (deletes your data)
