@@ -3,10 +3,10 @@
 -- delivered twice (at least once) is one id: length(reopen_ids) counts distinct event_id. A view of its own
 -- feeds only this column (as 012 and 040 do); every other column of its rows is its aggregate's neutral
 -- element, and tickets from before this column read an empty array (0 reopens counted).
-ALTER TABLE ticket_facts{{LOCAL}} {{ON_CLUSTER}} ADD COLUMN IF NOT EXISTS reopen_ids SimpleAggregateFunction(groupUniqArrayArray, Array(UUID));
+ALTER TABLE ticket_facts{{LOCAL}} {{ON_CLUSTER}} ADD COLUMN IF NOT EXISTS reopen_ids SimpleAggregateFunction(groupUniqArrayArray, Array(UUID)) CODEC(NONE);
 
 {{#cluster}}
-ALTER TABLE ticket_facts {{ON_CLUSTER}} ADD COLUMN IF NOT EXISTS reopen_ids SimpleAggregateFunction(groupUniqArrayArray, Array(UUID));
+ALTER TABLE ticket_facts {{ON_CLUSTER}} ADD COLUMN IF NOT EXISTS reopen_ids SimpleAggregateFunction(groupUniqArrayArray, Array(UUID)) CODEC(NONE);
 {{/cluster}}
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS ticket_reopens_mv{{LOCAL}} {{ON_CLUSTER}}

@@ -3,13 +3,13 @@
 -- (time, event id, article) of every kb_suggested — an event delivered twice is one element — and the
 -- ticket's first article is arrayMin. A view of its own feeds only this column (as 012, 040 and 065 do); every
 -- other column of its rows is its aggregate's neutral element. Tickets from before it read an empty array
--- (no suggestion recorded).
+-- (no suggestion recorded). Uncompressed like every ticket_facts column (014).
 ALTER TABLE ticket_facts{{LOCAL}} {{ON_CLUSTER}}
-    ADD COLUMN IF NOT EXISTS kb_suggestions SimpleAggregateFunction(groupUniqArrayArray, Array(Tuple(DateTime64(3, 'UTC'), UUID, String)));
+    ADD COLUMN IF NOT EXISTS kb_suggestions SimpleAggregateFunction(groupUniqArrayArray, Array(Tuple(DateTime64(3, 'UTC'), UUID, String))) CODEC(NONE);
 
 {{#cluster}}
 ALTER TABLE ticket_facts {{ON_CLUSTER}}
-    ADD COLUMN IF NOT EXISTS kb_suggestions SimpleAggregateFunction(groupUniqArrayArray, Array(Tuple(DateTime64(3, 'UTC'), UUID, String)));
+    ADD COLUMN IF NOT EXISTS kb_suggestions SimpleAggregateFunction(groupUniqArrayArray, Array(Tuple(DateTime64(3, 'UTC'), UUID, String))) CODEC(NONE);
 {{/cluster}}
 
 CREATE MATERIALIZED VIEW IF NOT EXISTS ticket_kb_suggestions_mv{{LOCAL}} {{ON_CLUSTER}}

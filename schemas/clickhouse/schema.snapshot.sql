@@ -302,11 +302,11 @@ CREATE TABLE ticket_facts
     `urgent` SimpleAggregateFunction(max, UInt8),
     `incident_linked` SimpleAggregateFunction(max, UInt8),
     `known_issue` SimpleAggregateFunction(max, UInt8),
-    `reopen_ids` SimpleAggregateFunction(groupUniqArrayArray, Array(UUID)),
+    `reopen_ids` SimpleAggregateFunction(groupUniqArrayArray, Array(UUID)) CODEC(NONE),
     `kb_suggestions` SimpleAggregateFunction(groupUniqArrayArray, Array(Tuple(
         DateTime64(3, 'UTC'),
         UUID,
-        String)))
+        String))) CODEC(NONE)
 )
 ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(ticket_created_at)
