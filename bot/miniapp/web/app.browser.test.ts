@@ -1,8 +1,9 @@
 /**
  * The customer Mini App in real headless Chromium (a 360×640 phone) against a real desk and the sandbox: the
  * customer opens it with the launch data the sandbox signs, sees their requests with status and ETA, reads a
- * whole conversation, replies (the agents see it in the topic), is deflected by a KB article, creates a request
- * (topic, card and receipt appear), uses the help centre, switches to Persian (right to left) and another
+ * whole conversation, replies (the agents see it in the topic), attaches a photo (a wrong type or too large a file
+ * is refused before anything is sent), is deflected by a KB article, creates a request with a screenshot
+ * (topic, card, photo and receipt appear), uses the help centre, switches to Persian (right to left) and another
  * time zone (the dates change); light and dark themes, Telegram's own theme colours, its BackButton and
  * MainButton; axe-core finds no serious or critical violation on any page in either theme.
  */
@@ -78,6 +79,8 @@ async function seriousViolations(page: Page): Promise<string[]> {
 }
 
 const heading = (page: Page) => page.locator('main h1');
+/** A real 1×1 PNG. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 describe('the Mini App in Chromium against a real desk', () => {
   it('opens from the sandbox launch data and lists the requests with status words, queue, ETA and the closed one under Closed', async () => {
@@ -170,7 +173,58 @@ describe('the Mini App in Chromium against a real desk', () => {
     }
   });
 
-  it('a new customer is deflected by a KB article, then creates a request: topic, card and receipt appear', async () => {
+  it('attach: a small PNG from the reply box reaches the agents’ topic as a photo; a wrong type or too large a file is refused with the reason and nothing is sent', async () => {
+    const { page, errors, context } = await phone();
+    const uploads: string[] = [];
+    page.on('request', (r) => r.url().includes('/attachments') && uploads.push(r.method()));
+    const photosInTopic = async () =>
+      (await d.h.client.getChatMessages(SUPPORT_CHAT, { threadId: history.openThread })).filter((m) => m.media === 'photo').length;
+    try {
+      const before = await photosInTopic();
+      await page.goto(await d.launchUrl(ANNA, { startParam: `ticket-${history.open}` }));
+      await page.locator('#reply-form').waitFor();
+      const input = page.getByLabel('Attach a photo or file (optional)');
+      expect(await input.getAttribute('type')).toBe('file');
+      const send = page.locator('#reply-form button[type="submit"]');
+
+      await input.setInputFiles({ name: 'virus.exe', mimeType: 'application/x-msdownload', buffer: Buffer.from('MZ') });
+      await page.locator('#reply-file-error').waitFor();
+      expect(await page.locator('#reply-file-error').innerText()).toBe('“virus.exe” cannot be sent: photos (JPEG, PNG, WebP), PDF, text or ZIP files can.');
+      expect(await input.getAttribute('aria-describedby')).toBe('reply-file-hint reply-file-error');
+      expect(await input.evaluate((el) => (el as HTMLInputElement).files?.length)).toBe(0);
+      expect(await send.isDisabled()).toBe(true);
+
+      await input.setInputFiles({ name: 'huge.pdf', mimeType: 'application/pdf', buffer: Buffer.alloc(20 * 1024 * 1024 + 1, 0x25) });
+      await page.locator('#reply-file-error', { hasText: 'huge.pdf' }).waitFor();
+      expect(await page.locator('#reply-file-error').innerText()).toBe('“huge.pdf” is too large (20.1 MB): it may be at most 20 MB.');
+      expect(await send.isDisabled()).toBe(true);
+      expect(uploads).toEqual([]);
+
+      await input.setInputFiles({ name: 'screen.png', mimeType: 'image/png', buffer: PNG });
+      expect(await page.locator('#reply-file-error').count()).toBe(0);
+      expect(await page.locator('.attach-chosen').innerText()).toContain('screen.png');
+      await page.getByLabel('Your reply').fill('This is what the invoice page shows');
+      await send.click();
+      await page.locator('.notice.ok', { hasText: 'Sent.' }).waitFor();
+      expect(uploads).toEqual(['POST']);
+      const photo = await d.h.client.waitForChatMessage(SUPPORT_CHAT, (m) => m.media === 'photo' && (m.caption ?? '').includes('what the invoice page shows'), {
+        threadId: history.openThread,
+        from: 'any',
+        timeoutMs: 15_000,
+      });
+      expect(photo.thread_id).toBe(history.openThread);
+      expect(await photosInTopic()).toBe(before + 1);
+      // Sent: the box is empty again, and the conversation shows it as the customer's.
+      expect(await input.evaluate((el) => (el as HTMLInputElement).files?.length)).toBe(0);
+      expect(await page.locator('.attach-chosen').count()).toBe(0);
+      await page.locator('#conversation li.msg[data-from="customer"]', { hasText: 'what the invoice page shows' }).waitFor();
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a new customer is deflected by a KB article, then creates a request with a screenshot: topic, card, photo and receipt appear', async () => {
     const { page, errors, context } = await phone();
     try {
       await page.goto(await d.launchUrl(ZED));
@@ -200,6 +254,11 @@ describe('the Mini App in Chromium against a real desk', () => {
       expect(await page.getByLabel('Describe the problem').inputValue()).toBe('');
       await page.getByLabel('Account').check();
       await page.getByLabel('Describe the problem').fill('I cannot log in since yesterday, the code never arrives');
+      // A screenshot is pictures only.
+      const screenshot = page.getByLabel('Screenshot (optional)');
+      await screenshot.setInputFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4') });
+      expect(await page.locator('#request-screenshot-error').innerText()).toBe('“notes.pdf” is not a picture: choose a JPEG, PNG or WebP image.');
+      await screenshot.setInputFiles({ name: 'login.png', mimeType: 'image/png', buffer: PNG });
       await page.locator('#send-request').click();
       await page.waitForURL(/#\/requests\/\d+$/);
       const number = Number(/(\d+)$/.exec(page.url())![1]);
@@ -211,6 +270,7 @@ describe('the Mini App in Chromium against a real desk', () => {
       const card = await d.h.client.waitForChatMessage(SUPPORT_CHAT, `#${number}`, { threadId: topic.thread_id, timeoutMs: 15_000 });
       expect(card.from).toBe('bot');
       await d.h.client.waitForChatMessage(SUPPORT_CHAT, 'I cannot log in since yesterday', { threadId: topic.thread_id, from: 'any', timeoutMs: 15_000 });
+      await d.h.client.waitForChatMessage(SUPPORT_CHAT, (m) => m.media === 'photo', { threadId: topic.thread_id, from: 'any', timeoutMs: 15_000 });
       const receipt = await d.h.client.waitForCustomerMessage(ZED.id, `#${number}`, { timeoutMs: 15_000 });
       expect(receipt.text).toMatch(/created|queue/);
       expect(errors).toEqual([]);

@@ -102,8 +102,10 @@ export class Api {
 
   private async call<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     const headers: Record<string, string> = { authorization: `tma ${this.initData}` };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    // A form (a file) sets its own multipart content type with the boundary.
+    const form = body instanceof FormData;
+    if (body !== undefined && !form) headers['content-type'] = 'application/json';
+    const res = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : form ? body : JSON.stringify(body), signal });
     const text = await res.text();
     let json: unknown;
     try {
@@ -123,6 +125,14 @@ export class Api {
   /** `created: false`: the customer had a request open, and the text joined it (as a message to the bot would). */
   createTicket = (category: string, text: string) => this.call<{ number: number; created?: boolean }>('POST', 'tickets', { category, text });
   reply = (n: number, text: string) => this.call<unknown>('POST', `tickets/${n}/messages`, { text });
+  /** A photo or file for the agents' topic (multipart: file, caption, as=document for a picture sent as a file). */
+  attach = (n: number, file: File, caption: string, as: 'photo' | 'document') => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    if (caption) form.append('caption', caption);
+    if (as === 'document') form.append('as', 'document');
+    return this.call<unknown>('POST', `tickets/${n}/attachments`, form);
+  };
   reopen = (n: number) => this.call<unknown>('POST', `tickets/${n}/reopen`, {});
   rate = (n: number, score: number) => this.call<unknown>('POST', `tickets/${n}/rating`, { score });
   search = (q: string, signal?: AbortSignal) =>

@@ -1,5 +1,6 @@
-/** The web app's pure parts in Node: texts and plurals per language, dates in a zone, routes, deep links, contrast. */
+/** The web app's pure parts in Node: texts and plurals per language, dates in a zone, routes, deep links, contrast, attachment rules. */
 import { describe, expect, it } from 'vitest';
+import { checkFile, DOCUMENT_MAX_BYTES, PHOTO_MAX_BYTES } from './attach.js';
 import { en } from './locales/en.js';
 import { fa } from './locales/fa.js';
 import { ru } from './locales/ru.js';
@@ -93,5 +94,26 @@ describe('theme contrast', () => {
     const nightBg: [number, number, number] = [0x17, 0x21, 0x2b];
     expect(contrast(withContrast(nightHint, nightBg), nightBg)).toBeGreaterThanOrEqual(4.5);
     expect(withContrast([0, 0, 0], white)).toEqual([0, 0, 0]);
+  });
+});
+
+describe('attachments', () => {
+  it('the server’s rules before upload: photos ≤ 10 MB, larger pictures and PDF/text/ZIP as files ≤ 20 MB, a screenshot a picture ≤ 10 MB', () => {
+    expect(checkFile({ name: 'a.png', size: 100, type: 'image/png' })).toEqual({ ok: true, type: 'image/png', as: 'photo' });
+    expect(checkFile({ name: 'a.png', size: PHOTO_MAX_BYTES + 1, type: 'image/png' })).toEqual({ ok: true, type: 'image/png', as: 'document' });
+    // No type from the browser (or Windows' name for ZIP): the extension tells.
+    expect(checkFile({ name: 'Logs.ZIP', size: 5, type: 'application/x-zip-compressed' })).toEqual({ ok: true, type: 'application/zip', as: 'document' });
+    expect(checkFile({ name: 'IMG_1.HEIC', size: 5, type: '' })).toEqual({ ok: true, type: 'image/heic', as: 'document' });
+    expect(checkFile({ name: 'a.pdf', size: DOCUMENT_MAX_BYTES + 1, type: 'application/pdf' })).toMatchObject({
+      ok: false,
+      key: 'attach_too_large',
+      vars: { size: 20.1, max: 20 },
+    });
+    expect(checkFile({ name: 'a.exe', size: 5, type: 'application/x-msdownload' })).toMatchObject({ ok: false, key: 'attach_wrong_type' });
+    expect(checkFile({ name: 'a.txt', size: 0, type: 'text/plain' })).toMatchObject({ ok: false, key: 'attach_empty' });
+    expect(checkFile({ name: 'a.pdf', size: 5, type: 'application/pdf' }, true)).toMatchObject({ ok: false, key: 'attach_not_picture' });
+    expect(checkFile({ name: 'a.png', size: PHOTO_MAX_BYTES + 1, type: 'image/png' }, true)).toMatchObject({ ok: false, vars: { max: 10 } });
+    const f = makeI18n('fa', 'UTC');
+    expect(f.t('attach_too_large', { name: 'a.pdf', size: 20.1, max: 20 })).toContain('۲۰٫۱');
   });
 });

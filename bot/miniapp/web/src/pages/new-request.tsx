@@ -1,15 +1,17 @@
 /**
  * New request: the bot's categories, the details with validation and hints, and — while the customer types —
  * knowledge-base articles that may already answer it ("Solved by this article" sends no request: deflection).
- * Sending creates the ticket the way a message to the bot does (the server's one intake path).
+ * Sending creates the ticket the way a message to the bot does (the server's one intake path); an optional
+ * screenshot goes to the new ticket as a photo right after.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Article, ArticleHit } from '../api.js';
+import { asUpload, type Chosen, FilePicker } from '../attach.js';
 import { Markdown } from '../markdown.js';
 import { href, navigate } from '../router.js';
 import { ErrorBox, Page, useApp, useMainButton } from '../ui.js';
 import { useSearch } from './help.js';
-import { MAX_TEXT, noteCreated } from './ticket.js';
+import { MAX_TEXT, noteCreated, noteScreenshotFailed } from './ticket.js';
 
 export const MIN_TEXT = 10;
 const DRAFT_KEY = 'miniapp.draft';
@@ -63,6 +65,7 @@ export function NewRequestPage({ article, category: preset }: { article?: string
   const [category, setCategory] = useState(preset ?? draft?.category ?? '');
   const [text, setText] = useState(draft?.text ?? '');
   const [touched, setTouched] = useState(false);
+  const [screenshot, setScreenshot] = useState<Chosen>();
   const [state, setState] = useState<'idle' | 'busy' | { error: unknown }>('idle');
   const { hits } = useSearch(text.trim().length >= 8 ? text : '');
 
@@ -94,6 +97,7 @@ export function NewRequestPage({ article, category: preset }: { article?: string
       const { number, created } = await api.createTicket(category, text.trim());
       sessionStorage.removeItem(DRAFT_KEY);
       noteCreated(number, created !== false);
+      if (screenshot) await api.attach(number, asUpload(screenshot), '', screenshot.as).catch(() => noteScreenshotFailed(number));
       tg?.HapticFeedback?.notificationOccurred('success');
       navigate({ page: 'ticket', number }, true);
     } catch (error) {
@@ -163,6 +167,14 @@ export function NewRequestPage({ article, category: preset }: { article?: string
             {textError}
           </p>
         )}
+        <FilePicker
+          id="request-screenshot"
+          label={i18n.t('screenshot_label')}
+          hint={i18n.t('screenshot_hint')}
+          picturesOnly
+          chosen={screenshot}
+          onChange={setScreenshot}
+        />
         <div aria-live="polite">
           {suggestions.length > 0 && (
             <section class="suggestions" aria-labelledby="suggestions-h">

@@ -1,6 +1,7 @@
-/** One request: its facts, the whole conversation in the customer's time zone, a reply box, Reopen and Rate. */
+/** One request: its facts, the whole conversation in the customer's time zone, a reply box (with a photo or file), Reopen and Rate. */
 import { useState } from 'preact/hooks';
 import { ApiError, type Message, type TicketPage as TicketData } from '../api.js';
+import { asUpload, CAPTION_MAX, type Chosen, FilePicker } from '../attach.js';
 import type { I18n, Key } from '../i18n.js';
 import { ErrorBox, Eta, expected, isWaiting, Loading, Notice, Page, StatusBadge, useApp, useLoad, useNow, usePoll } from '../ui.js';
 import { categoryLabel } from './requests.js';
@@ -9,6 +10,7 @@ export const MAX_TEXT = 4000;
 /** How often an open ticket page asks for news (new messages, status). */
 export const TICKET_POLL_MS = 10_000;
 const CREATED_KEY = 'miniapp.created';
+const SCREENSHOT_FAILED_KEY = 'miniapp.screenshot-failed';
 
 const MEDIA_KEYS: Record<string, Key> = {
   photo: 'media_photo',
@@ -72,16 +74,24 @@ function Conversation({ messages, i18n }: { messages: Message[]; i18n: I18n }) {
 function Reply({ number, onSent }: { number: number; onSent: () => Promise<void> }) {
   const { api, i18n } = useApp();
   const [text, setText] = useState('');
+  const [chosen, setChosen] = useState<Chosen>();
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<{ ok: boolean; text: string }>();
   const send = async (e: Event) => {
     e.preventDefault();
     const value = text.trim();
-    if (!value || busy) return;
+    if ((!value && !chosen) || busy) return;
     setBusy(true);
     setResult(undefined);
     try {
-      await api.reply(number, value);
+      if (!chosen) await api.reply(number, value);
+      else {
+        // The text goes as the file's caption; a longer one as a message of its own first.
+        const caption = value.length <= CAPTION_MAX ? value : '';
+        if (value && !caption) await api.reply(number, value);
+        await api.attach(number, asUpload(chosen), caption, chosen.as);
+        setChosen(undefined);
+      }
       setText('');
       setResult({ ok: true, text: i18n.t('reply_sent') });
       await onSent();
@@ -106,7 +116,8 @@ function Reply({ number, onSent }: { number: number; onSent: () => Promise<void>
       <p id="reply-hint" class="hint">
         {i18n.t('reply_hint')}
       </p>
-      <button type="submit" class="button" disabled={busy || !text.trim()}>
+      <FilePicker id="reply-file" label={i18n.t('attach_label')} hint={i18n.t('attach_hint')} chosen={chosen} onChange={setChosen} />
+      <button type="submit" class="button" disabled={busy || (!text.trim() && !chosen)}>
         {i18n.t('reply_send')}
       </button>
       {result && <Notice kind={result.ok ? 'ok' : 'error'}>{result.text}</Notice>}
@@ -203,6 +214,11 @@ export function noteCreated(number: number, created = true): void {
   sessionStorage.setItem(CREATED_KEY, `${created ? 'created' : 'joined'}:${number}`);
 }
 
+/** The screenshot sent with the new request #N did not arrive: its page says so. */
+export function noteScreenshotFailed(number: number): void {
+  sessionStorage.setItem(SCREENSHOT_FAILED_KEY, String(number));
+}
+
 export function TicketPage({ number }: { number: number }) {
   const { api, i18n } = useApp();
   const now = useNow();
@@ -212,6 +228,11 @@ export function TicketPage({ number }: { number: number }) {
     const [kind, n] = (sessionStorage.getItem(CREATED_KEY) ?? '').split(':');
     sessionStorage.removeItem(CREATED_KEY);
     return n === String(number) ? (kind as 'created' | 'joined') : undefined;
+  });
+  const [screenshotFailed] = useState(() => {
+    const n = sessionStorage.getItem(SCREENSHOT_FAILED_KEY);
+    sessionStorage.removeItem(SCREENSHOT_FAILED_KEY);
+    return n === String(number);
   });
   const [reopen, setReopen] = useState<'idle' | 'busy' | 'done' | { error: unknown }>('idle');
   const doReopen = async () => {
@@ -227,6 +248,7 @@ export function TicketPage({ number }: { number: number }) {
   return (
     <Page id={`ticket-${number}`} title={i18n.t('ticket_number', { number })} back={{ page: 'requests' }}>
       {created && <Notice>{i18n.t(created === 'joined' ? 'joined_note' : 'created_note', { number })}</Notice>}
+      {screenshotFailed && <Notice kind="error">{i18n.t('screenshot_failed')}</Notice>}
       {data.state === 'loading' && <Loading />}
       {data.state === 'error' &&
         (data.error instanceof ApiError && data.error.status === 404 ? (
