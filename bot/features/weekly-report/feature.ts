@@ -81,9 +81,10 @@ export function weeklyReportFeature(rt: FeatureRuntime): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
   // /report: team leads (the role guard), in the escalation chat.
-  composer.command('report', async (ctx) => {
+  composer.command('report', async (ctx, next) => {
     const desk = ctx.desk;
-    if (ctx.chat.id !== loadAlertsConfig().ESCALATION_CHAT_ID) return;
+    // elsewhere (a customer's private chat, a topic) it is not this command: the desk answers as to any other
+    if (ctx.chat.id !== loadAlertsConfig().ESCALATION_CHAT_ID) return next();
     const zone = zoneOf();
     const now = rt.clock();
     if (!(await post(desk, lastWeekRange(now, zone), now, zone))) await ctx.reply(desk.agentText('weekly-unavailable'));
