@@ -110,4 +110,11 @@ describe('weekly report', () => {
     await h.client.sendSupportMessage({ chat_id: ESC, from_id: LEAD, text: '/report' });
     await h.client.waitFor(async () => ((await reports()).length > before ? true : undefined), { what: 'the /report post', timeoutMs: 20_000 });
   });
+
+  it("a customer's /report is no staff command: the desk's usual answer, no report", async () => {
+    const before = (await reports()).length;
+    const { message_id } = await h.client.sendCustomerMessage(8199, { text: '/report', first_name: 'Una', language_code: 'en' });
+    await h.client.waitForCustomerMessage(8199, /don't know that command/, { after: message_id });
+    expect(await reports()).toHaveLength(before);
+  });
 });
