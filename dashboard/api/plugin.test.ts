@@ -380,6 +380,7 @@ describe('OpenAPI and /metrics', () => {
         '/api/v1/incidents',
         '/api/v1/live',
         '/api/v1/reports/weekly',
+        '/api/v1/selfservice',
         '/api/v1/summary',
         '/api/v1/timeseries',
       ].sort(),
