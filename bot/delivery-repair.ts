@@ -5,6 +5,7 @@
  * the receipt (the intake goes on), and here:
  *  - the message is kept in pending_deliveries (ids only, never the text), a ticket whose card could not be
  *    posted is marked (tickets.topic_pending), and every later message of that customer waits behind them;
+ *    a message written in the Mini App waits the same way, its text kept in ticket_messages (history_id);
  *  - the escalation chat is told once per outage ("topics cannot be created in the support group: <reason> —
  *    N customers waiting"; the count is kept up to date by editing that message) and again when it is over;
  *  - a repair loop with back-off (1 s … 2 min; restarted from the table after a restart) creates the topic
@@ -44,10 +45,12 @@ export interface DeliveryRepairOptions {
 
 interface Row {
   id: string;
-  message_id: number;
+  /** Null for a message written in the Mini App (history_id). */
+  message_id: number | null;
   ticket_id: number;
   kind: string;
   reply_to_message_id: number | null;
+  history_id: string | null;
 }
 
 /** The reason a failure gives, without anything a message carried: Telegram's description or the error type. */
@@ -108,6 +111,20 @@ export class DeliveryRepair implements DeliveryHolds {
         [customerId, m.message_id, ticketId, messageKind(m), m.reply_to_message?.message_id ?? null],
       );
     }
+    await this.held(customerId, ticketId, cause);
+  }
+
+  /** A message written in the Mini App: its text stays in ticket_messages (`historyId`), the row points at it. */
+  async holdWritten(customerId: number, ticketId: number, historyId: number, cause?: unknown): Promise<void> {
+    await this.o.desk.db.query(`INSERT INTO pending_deliveries (customer_id, ticket_id, kind, history_id) VALUES ($1, $2, 'text', $3)`, [
+      customerId,
+      ticketId,
+      historyId,
+    ]);
+    await this.held(customerId, ticketId, cause);
+  }
+
+  private async held(customerId: number, ticketId: number, cause: unknown): Promise<void> {
     const first = !this.waiting.has(customerId);
     this.waiting.add(customerId);
     if (cause !== undefined)
@@ -184,13 +201,19 @@ export class DeliveryRepair implements DeliveryHolds {
     }
     for (;;) {
       const rows = await desk.db.query<Row>(
-        'SELECT id, message_id, ticket_id, kind, reply_to_message_id FROM pending_deliveries WHERE customer_id = $1 ORDER BY id LIMIT 50',
+        'SELECT id, message_id, ticket_id, kind, reply_to_message_id, history_id FROM pending_deliveries WHERE customer_id = $1 ORDER BY id LIMIT 50',
         [customerId],
       );
       if (rows.rows.length === 0) break;
       for (const row of rows.rows) {
+        // Written in the Mini App: the text kept in ticket_messages, sent once (the row records its copy).
+        if (row.history_id !== null) {
+          await desk.relay.sendWritten(customerId, Number(row.history_id));
+          await desk.db.query('DELETE FROM pending_deliveries WHERE id = $1', [row.id]);
+          continue;
+        }
         try {
-          await desk.relay.copyWaiting(customerId, Number(row.ticket_id), row.message_id, row.reply_to_message_id);
+          await desk.relay.copyWaiting(customerId, Number(row.ticket_id), row.message_id!, row.reply_to_message_id);
         } catch (e) {
           if (!isUncopyable(e)) throw e;
           desk.log.warn({ err: withoutPersonalData(e), customerId }, 'held customer message can no longer be copied');

@@ -59,26 +59,42 @@ export class TicketMessageRepo {
   constructor(private readonly db: Queryable) {}
 
   async record(rows: readonly TicketMessageInput[], q: Queryable = this.db): Promise<void> {
-    for (const r of rows) {
-      await q.query(
-        `INSERT INTO ticket_messages (ticket_id, customer_id, sender, agent_id, text, media_kind, media_name, chat_id, message_id, channel, sent_at)
+    for (const r of rows) await this.insert(r, q);
+  }
+
+  /** One row; its id (undefined: a redelivered message stored already). */
+  async insert(r: TicketMessageInput, q: Queryable = this.db): Promise<number | undefined> {
+    const res = await q.query<{ id: string }>(
+      `INSERT INTO ticket_messages (ticket_id, customer_id, sender, agent_id, text, media_kind, media_name, chat_id, message_id, channel, sent_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-         ON CONFLICT (chat_id, message_id) WHERE message_id IS NOT NULL DO NOTHING`,
-        [
-          r.ticketId,
-          r.customerId,
-          r.sender,
-          r.agentId ?? null,
-          r.text?.slice(0, MAX_TEXT) ?? null,
-          r.mediaKind ?? null,
-          r.mediaName ?? null,
-          r.chatId ?? null,
-          r.messageId ?? null,
-          r.channel ?? 'chat',
-          r.at,
-        ],
-      );
-    }
+         ON CONFLICT (chat_id, message_id) WHERE message_id IS NOT NULL DO NOTHING RETURNING id`,
+      [
+        r.ticketId,
+        r.customerId,
+        r.sender,
+        r.agentId ?? null,
+        r.text?.slice(0, MAX_TEXT) ?? null,
+        r.mediaKind ?? null,
+        r.mediaName ?? null,
+        r.chatId ?? null,
+        r.messageId ?? null,
+        r.channel ?? 'chat',
+        r.at,
+      ],
+    );
+    return res.rows[0] ? Number(res.rows[0].id) : undefined;
+  }
+
+  /** A message written in the Mini App and kept here before it reached the topic (bot/telegram/relay.ts sendWritten). */
+  async written(id: number, q: Queryable = this.db): Promise<{ text: string | null; delivered: boolean } | undefined> {
+    const r = await q.query<{ text: string | null; message_id: string | null }>('SELECT text, message_id FROM ticket_messages WHERE id = $1', [id]);
+    const row = r.rows[0];
+    return row && { text: row.text, delivered: row.message_id !== null };
+  }
+
+  /** That message reached the topic: its copy there (an edit or a reply finds it by it). */
+  async delivered(id: number, chatId: number, messageId: number, q: Queryable = this.db): Promise<void> {
+    await q.query('UPDATE ticket_messages SET chat_id = $2, message_id = $3 WHERE id = $1 AND message_id IS NULL', [id, chatId, messageId]);
   }
 
   /** An edit of a message the history holds: its new text (as the other side now sees it). */

@@ -64,7 +64,12 @@ export interface DeliveryHolds {
   hold(customerId: number, ticketId: number, msgs: Message[], cause?: unknown): Promise<void>;
   /** A new ticket's card could not be posted (its topic could not be created). */
   cardFailed(ticket: Ticket, cause: unknown): Promise<void>;
+  /** Keeps a message written in the Mini App (its ticket_messages row `historyId`) for the repair, like `hold`. */
+  holdWritten(customerId: number, ticketId: number, historyId: number, cause?: unknown): Promise<void>;
 }
+
+/** Marks a message written in the Mini App for the agents (it is not a copy of a chat message they could reply to). */
+export const APP_MARK = '📱';
 
 interface PendingAlbum {
   messages: Message[];
@@ -122,6 +127,30 @@ export class Relay {
         direction: 'in' as const,
       },
     ]);
+  }
+
+  /**
+   * A message written in the Mini App, kept in ticket_messages (`historyId`) first, into the customer's topic:
+   * now, or — behind messages already waiting, or when the topic cannot be reached (Telegram down, topics off) —
+   * by the repair (bot/delivery-repair.ts), so it is never lost. Call inside exclusive().
+   */
+  async deliverWritten(customerId: number, ticketId: number, historyId: number): Promise<void> {
+    if (this.holds?.isWaiting(customerId)) return this.holds.holdWritten(customerId, ticketId, historyId);
+    try {
+      await this.sendWritten(customerId, historyId);
+    } catch (e) {
+      if (!this.holds) throw e;
+      await this.holds.holdWritten(customerId, ticketId, historyId, e);
+    }
+  }
+
+  /** Sends a kept Mini App message into the topic unless it was sent already (its row records the copy). Call inside exclusive(). */
+  async sendWritten(customerId: number, historyId: number): Promise<void> {
+    const history = this.o.history;
+    const row = history && (await history.written(historyId));
+    if (!history || !row || row.delivered) return;
+    const sent = await this.sendToTopic(customerId, `${APP_MARK} ${row.text ?? ''}`.slice(0, 4096), { link_preview_options: { is_disabled: true } });
+    await history.delivered(historyId, sent.chat.id, sent.message_id);
   }
 
   // ---- customer → topic ----------------------------------------------------

@@ -3,16 +3,21 @@
  * and a request or reply written in the Mini App (bot/miniapp/api/) both take: the ticket opened (or the
  * open one joined), for a new one its category when the customer chose it already, the card in the topic,
  * message_in, the message delivered to the topic (the caller's way: a copy, a masked text, a hold, the
- * app's text), and for a new ticket the receipt with its ETA (and the "Track status" Mini App button).
+ * app's text), and for a new ticket the receipt with its ETA (and the "Track status" Mini App button) — or,
+ * when the message holds a stop word (features/urgent/), the ticket marked urgent in its queue (security,
+ * payments), the customer told its number and ETA instead, and the escalation chat's post with Take.
  */
 import { InlineKeyboard } from 'grammy';
 import type { Desk } from '../../context.js';
+import { withoutPersonalData } from '../../error-boundary.js';
 import { etaOverTarget } from '../../metrics.js';
 import type { Channel, MessageKind } from '../../../schemas/events.js';
 import type { Customer, Ticket } from '../../store/types.js';
 import { customerLocale, customerText, formatDuration } from '../../telegram/present.js';
 import { trackStatusButton } from '../miniapp/buttons.js';
 import { postCard, refreshCard } from '../ticket-card/card.js';
+import { markUrgent } from '../urgent/escalate.js';
+import type { StopWordMatch } from '../urgent/matcher.js';
 
 export interface CustomerMessageInput {
   customer: Customer;
@@ -36,7 +41,9 @@ export interface CustomerMessageInput {
   beforeCard?: (ticket: Ticket) => Promise<'refresh' | undefined>;
   /** Delivers the message to the topic, after message_in is recorded. */
   deliver: (ticket: Ticket) => Promise<void>;
-  /** False: a new ticket gets no receipt here — a feature's intake step tells the customer instead (a stop word, features/urgent/). */
+  /** The stop word the message holds (features/urgent/ stopWordIn): the ticket is marked urgent unless it is already. */
+  stopWord?: StopWordMatch | undefined;
+  /** False: a new ticket gets no receipt here (the customer was told otherwise, e.g. a stop word's urgent message). */
   receipt?: boolean;
 }
 
@@ -55,7 +62,14 @@ export async function acceptCustomerMessage(desk: Desk, m: CustomerMessageInput)
   else if (card === 'refresh') await refreshCard(desk, ticket, customer);
   ticket = await desk.tickets.recordCustomerMessage(ticket.id, { kind: m.kind, textLength: m.textLength, at }, created ? undefined : ticket);
   await m.deliver(ticket);
-  if (created && m.receipt !== false) await sendReceipt(desk, customer, ticket);
+  // A stop word: the urgent message (number, ETA) is the receipt; a refused escalation leaves the ordinary one.
+  const urgent = m.stopWord && !ticket.urgent ? await markUrgent(desk, ticket, customer, m.stopWord, at, created) : undefined;
+  if (urgent) ticket = urgent;
+  // A receipt Telegram refuses (it is down) stops nothing: the message is in (or waits for) the topic.
+  else if (created && m.receipt !== false)
+    await sendReceipt(desk, customer, ticket).catch((err: unknown) =>
+      desk.log.warn({ err: withoutPersonalData(err), ticket: ticket.id }, 'the receipt could not be sent'),
+    );
   return { ticket, created };
 }
 

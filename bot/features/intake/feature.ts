@@ -113,8 +113,8 @@ async function onCustomerMessage(ctx: BotContext, msg: Message, steps: readonly 
     kind: messageKind(msg),
     textLength: textLength(msg),
     channel: 'chat',
-    // A stop word (features/urgent/): its intake step tells the customer who comes and when, instead of the receipt.
-    receipt: urgentOf(ctx) === undefined,
+    // A stop word (features/urgent/): the ticket turns urgent and the customer is told who comes and when, instead of the receipt.
+    stopWord: urgentOf(ctx),
     // A held message joins the ticket like any other; only its copy into the topic waits (held.ts).
     // The hold is stored first, so a new ticket's card shows it from the start.
     beforeCard: async (t) => {

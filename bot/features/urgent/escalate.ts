@@ -9,8 +9,9 @@ import { CALLBACK_TAKE } from '../../alerts/format.js';
 import type { BotContext, Desk } from '../../context.js';
 import { withoutPersonalData } from '../../error-boundary.js';
 import type { Customer, Ticket } from '../../store/types.js';
-import { customerText, escapeHtml, formatDuration, formatInstant, topicLink } from '../../telegram/present.js';
+import { customerLocale, customerText, escapeHtml, formatDuration, formatInstant, topicLink } from '../../telegram/present.js';
 import { inThread } from '../../telegram/update.js';
+import { trackStatusButton } from '../miniapp/buttons.js';
 import { DeskError, unlessRefused } from '../../tickets/errors.js';
 import type { EscalationReason } from '../../tickets/service.js';
 import type { StopWordMatch } from './matcher.js';
@@ -34,8 +35,18 @@ export async function markUrgent(desk: Desk, ticket: Ticket, customer: Customer,
   if (!t) return undefined;
   const text = customerText(desk, customer, t);
   const eta = await desk.tickets.eta(t);
-  const sent = await desk.relay.sendToCustomer(customer.id, text('urgent-customer', { number: t.id, eta: formatDuration(eta.seconds, text) }));
-  if (sent) await desk.tickets.recordBotReply(t.id, { replyKind: opening ? 'receipt' : 'auto', at: new Date(sent.date * 1000) });
+  // As the receipt it replaces: the Mini App's "Track status" button when the app is set up.
+  const track = opening ? trackStatusButton(desk, customerLocale(desk.locales, customer, t), t.id) : undefined;
+  const told = text('urgent-customer', { number: t.id, eta: formatDuration(eta.seconds, text) });
+  const sent = await desk.relay.sendToCustomer(customer.id, told, track ? { reply_markup: new InlineKeyboard().webApp(track.text, track.url) } : {});
+  // With its text: the Mini App's conversation shows it as it shows a receipt.
+  if (sent)
+    await desk.tickets.recordBotReply(t.id, {
+      replyKind: opening ? 'receipt' : 'auto',
+      at: new Date(sent.date * 1000),
+      text: told,
+      messageId: sent.message_id,
+    });
   await desk.relay
     .sendToTopic(customer.id, desk.agentText('urgent-topic-note', { phrase: match.phrase, queue: t.queue, from: ticket.queue }))
     .catch((err: unknown) => desk.log.warn({ err: withoutPersonalData(err), ticket: t.id }, 'urgent note to the topic failed'));

@@ -27,6 +27,24 @@ import { sweepSla } from './sweep.js';
 const marks = new WeakMap<object, StopWordMatch>();
 export const urgentOf = (ctx: BotContext): StopWordMatch | undefined => marks.get(ctx.update);
 
+/** The stop words of a features runtime, loaded once (and watched) for the chat and the Mini App alike. */
+const loaded = new WeakMap<FeatureRuntime, Promise<StopWords>>();
+function stopWordsOf(rt: FeatureRuntime): Promise<StopWords> {
+  let words = loaded.get(rt);
+  if (!words) loaded.set(rt, (words = StopWords.open(rt.config.stopWordsFile ?? DEFAULT_STOP_WORDS_FILE, { watch: rt.watchFiles })));
+  return words;
+}
+
+/**
+ * The stop word a customer's text holds (none for a command, or with STOP_WORDS_ENABLED off): the one match
+ * the chat (this feature's composer) and the Mini App (bot/miniapp/api/tickets.ts) make; the shared accept
+ * path (features/intake/accept.ts) then marks the ticket urgent.
+ */
+export async function stopWordIn(rt: FeatureRuntime, text: string | undefined): Promise<StopWordMatch | undefined> {
+  if (!rt.config.stopWordsEnabled || !text || text.startsWith('/')) return undefined;
+  return (await stopWordsOf(rt)).matcher.match(text);
+}
+
 export interface UrgentFeature {
   composer: Composer<BotContext>;
   intakeStep: IntakeStep;
@@ -34,8 +52,7 @@ export interface UrgentFeature {
 }
 
 export function urgentFeature(rt: FeatureRuntime): UrgentFeature {
-  let words: Promise<StopWords> | undefined;
-  const stopWords = () => (words ??= StopWords.open(rt.config.stopWordsFile ?? DEFAULT_STOP_WORDS_FILE, { watch: rt.watchFiles }));
+  const stopWords = () => stopWordsOf(rt);
 
   rt.onScheduler((scheduler, _rt, desk) => {
     scheduler.sweep('urgent:sla', (now) => sweepSla(desk, now, rt.config));
@@ -52,13 +69,11 @@ export function urgentFeature(rt: FeatureRuntime): UrgentFeature {
   const composer = new Composer<BotContext>();
 
   composer.chatType('private').on('message', async (ctx, next) => {
-    const text = ctx.msg.text ?? ctx.msg.caption;
-    if (!rt.config.stopWordsEnabled || !text || text.startsWith('/')) return next();
-    const match = (await stopWords()).matcher.match(text);
+    const match = await stopWordIn(rt, ctx.msg.text ?? ctx.msg.caption);
     if (!match) return next();
     marks.set(ctx.update, match);
     await next();
-    // A new ticket became urgent in its intake step; an open one that was not urgent becomes so now.
+    // The intake's accept path made the ticket urgent (features/intake/accept.ts); one the message never reached it for becomes so now.
     const desk = ctx.desk;
     const ticket = await desk.tickets.findOpen(ctx.from.id);
     if (!ticket || ticket.urgent) return;
@@ -76,12 +91,10 @@ export function urgentFeature(rt: FeatureRuntime): UrgentFeature {
 
   const intakeStep: IntakeStep = {
     name: 'urgent',
-    async run(ctx, { ticket, customer, message }) {
-      const match = urgentOf(ctx);
-      if (!match) return 'continue';
-      const urgent = await markUrgent(ctx.desk, ticket, customer, match, new Date(message.date * 1000), true);
-      // Intake ends here: no KB answer, no category keyboard — a person takes it from the queue.
-      return urgent ? 'wait' : 'continue';
+    async run(ctx, { ticket }) {
+      // The accept path marked it urgent and told the customer (markUrgent): intake ends here — no KB answer,
+      // no category keyboard, a person takes it from the queue.
+      return urgentOf(ctx) && ticket.urgent ? 'wait' : 'continue';
     },
   };
 
@@ -89,8 +102,9 @@ export function urgentFeature(rt: FeatureRuntime): UrgentFeature {
     composer,
     intakeStep,
     onStop: async () => {
+      const words = loaded.get(rt);
+      loaded.delete(rt);
       if (words) (await words).close();
-      words = undefined;
     },
   };
 }

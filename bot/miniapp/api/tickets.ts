@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { isLowCsat, NOT_OFFERED, recordRating } from '../../features/ratings/feature.js';
+import { stopWordIn } from '../../features/urgent/feature.js';
 import type { Ticket } from '../../store/types.js';
 import { ticketFromJson } from '../../store/types.js';
 import { STATUS_EMOJI } from '../../telegram/topic-title.js';
@@ -129,7 +130,8 @@ export function ticketRoutes(api: FastifyInstance, c: AppApiContext): void {
       const { customer } = callerOf(req);
       const category = categoryOf(c, req.body.category, customerLocale(desk.locales, customer));
       const openTicket = await desk.tickets.findOpen(customer.id);
-      const { ticket, created } = await messageFromApp(desk, { customer, openTicket, text: req.body.text, category: category.key, at: c.now() });
+      const stopWord = await stopWordIn(c.runtime, req.body.text);
+      const { ticket, created } = await messageFromApp(desk, { customer, openTicket, text: req.body.text, category: category.key, at: c.now(), stopWord });
       return reply.code(201).send({ number: ticket.id, created });
     },
   );
@@ -148,7 +150,7 @@ export function ticketRoutes(api: FastifyInstance, c: AppApiContext): void {
       const { customer } = callerOf(req);
       const ticket = await ownTicket(customer.id, req.params.number);
       if (ticket.status === 'resolved') throw new AppError(409, `request #${ticket.id} is closed: reopen it or send a new request`);
-      await messageFromApp(desk, { customer, openTicket: ticket, text: req.body.text, at: c.now() });
+      await messageFromApp(desk, { customer, openTicket: ticket, text: req.body.text, at: c.now(), stopWord: await stopWordIn(c.runtime, req.body.text) });
       return reply.code(201).send({ ok: true });
     },
   );
@@ -175,7 +177,8 @@ export function ticketRoutes(api: FastifyInstance, c: AppApiContext): void {
       if (!upload.file) throw new AppError(400, 'no file: send it in the field "file"');
       const kind = attachmentKind(upload.file, upload.fields.as);
       const caption = (upload.fields.caption ?? '').slice(0, 1000);
-      await messageFromApp(desk, { customer, openTicket: ticket, text: caption, at: c.now(), file: { kind, name: upload.file.name, data: upload.file.data } });
+      const file = { kind, name: upload.file.name, data: upload.file.data };
+      await messageFromApp(desk, { customer, openTicket: ticket, text: caption, at: c.now(), file, stopWord: await stopWordIn(c.runtime, caption) });
       return reply.code(201).send({ ok: true });
     },
   );
