@@ -74,6 +74,23 @@ export async function acceptCustomerMessage(desk: Desk, m: CustomerMessageInput)
 }
 
 /**
+ * The message that opened `ticket`, delivered again after a crash cut its intake short (the ticket was
+ * opened, then the process died): what is missing is done, nothing twice — the card if none was
+ * posted, message_in if not recorded (customer_messages still 0), the copy (the relay skips one made),
+ * the receipt if none was recorded. The caller then shows the category keyboard if it is still due.
+ */
+export async function resumeOpening(desk: Desk, m: CustomerMessageInput & { openTicket: Ticket }): Promise<Ticket> {
+  const { customer, at } = m;
+  let ticket = m.openTicket;
+  if (ticket.card_message_id === null) await postCard(desk, ticket).catch((e: unknown) => desk.relay.cardFailed(ticket, e));
+  if (ticket.customer_messages === 0) ticket = await desk.tickets.recordCustomerMessage(ticket.id, { kind: m.kind, textLength: m.textLength, at }, ticket);
+  await m.deliver(ticket);
+  const receipted = await desk.db.query('SELECT 1 FROM ticket_messages WHERE ticket_id = $1 AND sender = $2 LIMIT 1', [ticket.id, 'bot']);
+  if (receipted.rows.length === 0 && m.receipt !== false) await sendReceipt(desk, customer, ticket);
+  return ticket;
+}
+
+/**
  * The ETA a receipt promises, in words, and whether the queue is slower than its target — then the
  * copy says so honestly ("busier than usual") instead of reading as a promise already broken, and
  * the QueueEtaAboveTarget alert counts it.

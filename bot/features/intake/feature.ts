@@ -17,7 +17,7 @@ import { formatDuration } from '../../telegram/present.js';
 import { unlessRefused } from '../../tickets/errors.js';
 import { announceHold, holdOf, isHeld, storeHold } from '../antispam/held.js';
 import { maskedEdit, maskedOf, relayMasked } from '../secrets/masked.js';
-import { acceptCustomerMessage, promisedEta } from './accept.js';
+import { acceptCustomerMessage, promisedEta, resumeOpening } from './accept.js';
 import { urgentOf } from '../urgent/feature.js';
 
 /** `steps`: the features' intake steps (FeatureHooks.intakeSteps), run in order on a new ticket before the category keyboard. */
@@ -95,8 +95,10 @@ export function intakeFeature(steps: readonly IntakeStep[]): Composer<BotContext
 async function onCustomerMessage(ctx: BotContext, msg: Message, steps: readonly IntakeStep[]): Promise<void> {
   const desk = ctx.desk;
   const { customer, openTicket, relayed } = await customerContext(ctx);
-  // A redelivered update (restart, retry) was relayed (or held) already: do nothing twice.
-  if (relayed || customer.banned) return;
+  // A redelivered update (restart, retry) was relayed (or held) already: do nothing twice — but a ticket's
+  // opening message still finishes its intake below (a crash may have cut it off after the copy).
+  const opening = openTicket !== undefined && openTicket.opening_message_id === msg.message_id;
+  if ((relayed && !opening) || customer.banned) return;
   // A message with a secret is masked (features/secrets/) and never held: a held message is later copied as it was.
   const masked = maskedOf(ctx);
   const hold = masked ? undefined : holdOf(ctx);
@@ -104,6 +106,23 @@ async function onCustomerMessage(ctx: BotContext, msg: Message, steps: readonly 
   if (customer.blocked_bot && (await desk.customers.setBlockedBot(customer.id, false)))
     await desk.relay.sendToTopic(customer.id, desk.agentText('agent-customer-unblocked')).catch(() => undefined);
   let held: Awaited<ReturnType<typeof storeHold>> | undefined;
+  // The message that opened the open ticket, redelivered after a crash mid-intake (bot/telegram/polling.ts):
+  // finish what the crash cut off — card, message_in, copy, receipt, keyboard — each once.
+  if (openTicket && opening && !hold && !masked) {
+    const ticket = await resumeOpening(desk, {
+      customer,
+      openTicket,
+      at: new Date(msg.date * 1000),
+      language: await ctx.i18n.getLocale(),
+      kind: messageKind(msg),
+      textLength: textLength(msg),
+      channel: 'chat',
+      receipt: urgentOf(ctx) === undefined,
+      deliver: (t) => desk.relay.toTopic(customer.id, t.id, msg, { threadId: customer.thread_id }),
+    });
+    await desk.intake.continue(ticket.id);
+    return;
+  }
   const { ticket, created } = await acceptCustomerMessage(desk, {
     customer,
     openTicket,
