@@ -1,8 +1,9 @@
 /**
  * Urgent requests and escalation (issue 15, items 1–2):
  * - a customer message with a stop word (matcher.ts; phrases in STOP_WORDS_FILE) — a new ticket's first
- *   message, or a later one of an open ticket that is not urgent yet — skips the KB answer (the intake step
- *   runs first and stops intake), moves the ticket to the phrase's queue marked urgent (`ticket_escalated`,
+ *   message, or a later one of an open ticket that is not urgent yet; in the chat or the Mini App alike: both
+ *   match with stopWordIn and the shared accept path (features/intake/accept.ts) calls markUrgent — skips the
+ *   KB answer (this feature's intake step stops intake), moves the ticket to the phrase's queue marked urgent (`ticket_escalated`,
  *   reason stop_word), tells the customer its number and when a person answers (the queue's ETA), notes it in
  *   the topic and posts it to the escalation chat with Take (the alerts' Take button, bot/alerts);
  * - "🧠 Needs expert" on the ticket card and `/escalate <reason>` move a ticket to its queue's escalation
