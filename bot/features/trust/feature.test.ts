@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT, openTicket, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
+import { loadFeaturesConfig, loadOfficialAccounts } from '../../runtime/config.js';
 
 const ESC = -1002000000002;
 let h: FeatureHarness;
@@ -111,5 +112,15 @@ describe('agents write only through the bot', () => {
     await h.settle();
     const notices = (await h.client.getCustomerMessages(C)).filter((m) => /never from personal accounts/.test(m.text ?? ''));
     expect(notices).toHaveLength(1);
+  });
+});
+
+describe('OFFICIAL_ACCOUNTS', () => {
+  it('takes usernames with or without @, and refuses what is not one (naming the variable)', () => {
+    expect(loadOfficialAccounts({ OFFICIAL_ACCOUNTS: ' @acme_support ,acme,, ' })).toEqual(['@acme_support', '@acme']);
+    expect(loadOfficialAccounts({})).toEqual([]);
+    expect(loadFeaturesConfig({}).trust).toEqual({ officialAccounts: [], consentVersion: undefined, privacyNoticeUrl: undefined });
+    expect(() => loadOfficialAccounts({ OFFICIAL_ACCOUNTS: '@acme support' })).toThrow(/OFFICIAL_ACCOUNTS/);
+    expect(() => loadOfficialAccounts({ OFFICIAL_ACCOUNTS: 'https://t.me/acme' })).toThrow(/OFFICIAL_ACCOUNTS/);
   });
 });
