@@ -11,7 +11,8 @@ import { makeEvent, type EventInput } from '../../schemas/validate.js';
 import { ingest, openAnalyticsDb, type AnalyticsDb } from '../../test/analytics/chdb.js';
 import { deskEvents, nextEventId, quietTicket, type TicketSpec } from '../../test/analytics/history.js';
 import { clickHouseRunner, summary } from '../query.js';
-import { compareReasons, isoWeekOf, isoWeekRange, lastWeekRange, weeklyReport, type WeeklyReport } from './weekly.js';
+import { isoWeekOf, isoWeekRange, lastWeekRange } from '../../core/weeks.js';
+import { compareReasons, weeklyReport, type WeeklyReport } from './weekly.js';
 
 const MIN = 60_000;
 const WEEK = isoWeekRange('2026-W14', 'UTC')!;

@@ -10,7 +10,6 @@
  * What ClickHouse cannot know comes in as input: the keyword clusters of first messages live only in the
  * desk's store (bot/incidents), and the targets per queue are the desk's configuration.
  */
-import { DateTime } from 'luxon';
 import { incidentSummary, incidentTimeline, type IncidentSpan, type IncidentValues } from '../incidents.js';
 import { csatAvg, csatResponses } from '../metrics/quality.js';
 import { slaFirstResponseMetRate, slaResolutionMetRate } from '../metrics/sla.js';
@@ -113,29 +112,6 @@ export function compareReasons(current: readonly ReasonCount[], previous: readon
     .map((c) => ({ key: c.key, count: c.count, previous: before.get(c.key) ?? 0, change_pct: changePct(c.count, before.get(c.key) ?? 0) }))
     .sort((a, b) => b.count - a.count || a.key.localeCompare(b.key))
     .slice(0, n);
-}
-
-const WEEK_RE = /^(\d{4})-W(\d{2})$/;
-
-/** ISO week "2026-W14" in a zone → [Monday 00:00, next Monday 00:00); null when there is no such week. */
-export function isoWeekRange(week: string, zone: string): Range | null {
-  const m = WEEK_RE.exec(week.trim());
-  if (!m) return null;
-  const start = DateTime.fromObject({ weekYear: Number(m[1]), weekNumber: Number(m[2]), weekday: 1 }, { zone });
-  if (!start.isValid || start.weekNumber !== Number(m[2])) return null;
-  return { from: start.toJSDate(), to: start.plus({ weeks: 1 }).toJSDate() };
-}
-
-/** The last complete ISO week before `now` in a zone. */
-export function lastWeekRange(now: Date, zone: string): Range {
-  const thisMonday = DateTime.fromJSDate(now, { zone }).startOf('week');
-  return { from: thisMonday.minus({ weeks: 1 }).toJSDate(), to: thisMonday.toJSDate() };
-}
-
-/** "2026-W14" of the week an instant falls in, in a zone. */
-export function isoWeekOf(at: Date, zone: string): string {
-  const d = DateTime.fromJSDate(at, { zone });
-  return `${d.weekYear}-W${String(d.weekNumber).padStart(2, '0')}`;
 }
 
 async function byCategory(run: QueryRunner, range: Range, now: Date): Promise<ReasonCount[]> {

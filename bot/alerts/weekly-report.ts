@@ -8,7 +8,8 @@
  */
 import { DateTime } from 'luxon';
 import type { QueryRunner, Range } from '../../analytics/query.js';
-import { isoWeekOf, weeklyReport, type HardCase, type ReasonCount, type ReasonRow, type WeeklyReport } from '../../analytics/reports/weekly.js';
+import { weeklyReport, type HardCase, type ReasonCount, type ReasonRow, type WeeklyReport } from '../../analytics/reports/weekly.js';
+import { isoWeekOf } from '../../core/weeks.js';
 import { loadMonitoringConfig } from '../../sla/exporter/config.js';
 import type { Desk } from '../context.js';
 import { keyLabel } from '../incidents/cluster.js';

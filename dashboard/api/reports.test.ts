@@ -6,7 +6,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickHouseRunner } from '../../analytics/query.js';
-import { isoWeekRange, weeklyReport } from '../../analytics/reports/weekly.js';
+import { weeklyReport } from '../../analytics/reports/weekly.js';
+import { isoWeekRange } from '../../core/weeks.js';
 import { ingest, openAnalyticsDb, type AnalyticsDb } from '../../test/analytics/chdb.js';
 import { deskEvents, quietTicket } from '../../test/analytics/history.js';
 import { buildDashboardServer } from '../server.js';

@@ -7,7 +7,8 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifySchema } from 'fastify';
 import type { QueryRunner } from '../../analytics/query.js';
-import { isoWeekOf, isoWeekRange, lastWeekRange, weeklyReport, type QueueTargets, type WeeklyReport } from '../../analytics/reports/weekly.js';
+import { weeklyReport, type QueueTargets, type WeeklyReport } from '../../analytics/reports/weekly.js';
+import { isoWeekOf, isoWeekRange, lastWeekRange } from '../../core/weeks.js';
 import { sendCsv, wantsCsv } from './csv.js';
 import { BadRequest, parseInstant, parseTimeZone } from './params.js';
 

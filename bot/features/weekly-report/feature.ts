@@ -14,6 +14,7 @@
  */
 import { Composer } from 'grammy';
 import { DateTime } from 'luxon';
+import { isoWeekOf, lastWeekRange } from '../../../core/weeks.js';
 import { loadAlertsConfig } from '../../alerts/config.js';
 import type { BotContext, Desk } from '../../context.js';
 import type { FeatureRuntime } from '../../runtime/runtime.js';
@@ -32,15 +33,6 @@ let text: WeeklyReportText | undefined;
 export function useWeeklyReport(render: WeeklyReportText | undefined): void {
   text = render;
 }
-
-/** The last complete ISO week before `now` in a zone. */
-export function lastWeekRange(now: Date, zone: string): Range {
-  const thisMonday = DateTime.fromJSDate(now, { zone }).startOf('week');
-  return { from: thisMonday.minus({ weeks: 1 }).toJSDate(), to: thisMonday.toJSDate() };
-}
-
-/** "2026-W14" of the week an instant falls in, in a zone. */
-const isoWeekOf = (at: Date, zone: string) => DateTime.fromJSDate(at, { zone }).toFormat("kkkk-'W'WW");
 
 /** The desk's zone for the report's week and its posting time (DIGEST_TIMEZONE). */
 const zoneOf = () => loadAlertsConfig().DIGEST_TIMEZONE;
