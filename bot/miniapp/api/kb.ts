@@ -12,7 +12,7 @@ import { capKbQuery } from '../../features/kb/search.js';
 import { customerLocale } from '../../telegram/present.js';
 import type { Customer } from '../../store/types.js';
 import { callerOf } from '../auth.js';
-import { AppError, type AppApiContext } from './context.js';
+import { AppError, appEventEnvelope, type AppApiContext } from './context.js';
 import * as S from './schemas.js';
 
 const SEARCH_LIMIT = 8;
@@ -50,16 +50,7 @@ export function kbRoutes(api: FastifyInstance, c: AppApiContext): void {
   }
 
   /** A desk-wide event of the caller (no ticket), in the same transaction as its count. */
-  const appEvent = (customer: Customer) => ({
-    occurred_at: c.now().toISOString(),
-    ticket_id: null,
-    ticket_created_at: null,
-    customer_id: customer.id,
-    agent_id: null,
-    queue: null,
-    category: null,
-    language: localeOf(customer),
-  });
+  const appEvent = (customer: Customer) => appEventEnvelope(c, customer);
 
   api.get<{ Querystring: Static<typeof S.KbSearchQuery> }>(
     '/kb/search',

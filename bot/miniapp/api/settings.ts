@@ -14,7 +14,7 @@ import type { Customer } from '../../store/types.js';
 import { customerLocale } from '../../telegram/present.js';
 import { callerOf } from '../auth.js';
 import { START_PAYLOAD } from '../../features/miniapp/buttons.js';
-import { AppError, type AppApiContext } from './context.js';
+import { AppError, appEventEnvelope, type AppApiContext } from './context.js';
 import * as S from './schemas.js';
 
 /** Each language names itself; right-to-left scripts are flagged for the app's layout. */
@@ -93,14 +93,7 @@ export function settingsRoutes(api: FastifyInstance, c: AppApiContext, o: { botU
         desk.outbox.append(tx, [
           {
             type: 'app_opened',
-            occurred_at: c.now().toISOString(),
-            ticket_id: null,
-            ticket_created_at: null,
-            customer_id: customer.id,
-            agent_id: null,
-            queue: null,
-            category: null,
-            language: customerLocale(desk.locales, customer),
+            ...appEventEnvelope(c, customer),
             entry,
           },
         ]),

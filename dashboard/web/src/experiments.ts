@@ -17,21 +17,13 @@ import { ChartCard } from './charts.js';
 import { DASH, num, pct } from './format.js';
 import { METRIC_INFO } from './metrics.generated.js';
 import { palette } from './theme.js';
+import { $, el } from './dom.js';
 
 echarts.use([CandlestickChart, ScatterChart, LineChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, CanvasRenderer]);
 
 type List = Static<typeof ExperimentListSchema>;
 type Results = Static<typeof ResultsSchema>;
 type Comparison = Results['comparisons'][number];
-
-const $ = (id: string) => document.getElementById(id)!;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string | null, attrs: Record<string, string> = {}): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (text !== undefined && text !== null) e.textContent = text;
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  return e;
-}
 
 const metricInfo = (key: string): { title: string; unit: string } | undefined => (METRIC_INFO as Record<string, { title: string; unit: string }>)[key];
 const title = (key: string) => metricInfo(key)?.title ?? key;

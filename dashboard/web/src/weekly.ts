@@ -8,20 +8,12 @@ import type { Static } from '@sinclair/typebox';
 import type { WeeklyReportSchema } from '../../api/reports.js';
 import { ApiError, downloadCsv, getJson } from './api.js';
 import { DASH, duration, num, pct } from './format.js';
+import { $, el } from './dom.js';
 
 type Report = Static<typeof WeeklyReportSchema>;
 type Reason = Report['reasons']['categories'][number];
 type Case = Report['hardest']['lowest_csat'][number];
 type Targeted = Report['queues'][number]['metrics']['csat_avg'];
-
-const $ = (id: string) => document.getElementById(id)!;
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string | null, attrs: Record<string, string> = {}): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (text !== undefined && text !== null) e.textContent = text;
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  return e;
-}
 
 function table(wrap: HTMLElement, heads: string[], rows: (string | HTMLElement)[][], empty: string): void {
   wrap.replaceChildren();
