@@ -3,6 +3,7 @@
  * (grammY runner, throttler/auto-retry, PGlite) and a bus that keeps what it
  * is sent in memory and can be switched "down" (its send throws).
  */
+import { mkdirSync } from 'node:fs';
 import type { Bus, BusProducer, OutgoingMessage } from '../../core/bus/types.js';
 import { openDatabase, type Db } from '../../core/postgres.js';
 import { Composer } from 'grammy';
@@ -113,7 +114,9 @@ export async function startHarness(
   const sandboxOptions: SandboxOptions = { port: 0, ...(opts.persistSandbox ? { dataDir: tmp.dir } : {}), ...opts.sandbox };
   let sandbox = await startSandbox(sandboxOptions);
   let client = new SandboxClient(sandbox.url);
-  // No experiments unless a test writes its own (EXPERIMENTS_DIR): the repo's experiments/ would vary the receipt by customer id.
+  // No experiments unless a test writes its own (EXPERIMENTS_DIR, an empty folder the desk watches): the repo's
+  // experiments/ would vary the receipt by customer id.
+  mkdirSync(join(tmp.dir, 'experiments'), { recursive: true });
   const config = loadBotConfig({
     THROTTLE: '0',
     ALBUM_BUFFER: '150ms',
