@@ -169,27 +169,32 @@ export class Relay {
     // Earlier messages of this customer wait for delivery: this one waits behind them (order kept).
     if (this.holds?.isWaiting(customerId)) return this.holds.hold(customerId, ticketId, unclaimed);
     const chatId = batch[0]!.chat.id;
-    const pending = await this.claimed(chatId, unclaimed);
-    if (pending.length === 0) return;
-    const reply = await this.replyTo(pending[0]!, chatId);
+    const reply = await this.replyTo(unclaimed[0]!, chatId);
     const title = async () => {
       const [c, t] = await Promise.all([this.o.customers.get(customerId), this.o.tickets.get(ticketId)]);
       return this.o.topics.titleFor(t!, c!);
     };
+    // Claimed right before the copy, once the topic exists (the narrowest gap a crash can fall into); once, if
+    // withThread copies again into a recreated topic.
+    let claimed: Message[] | undefined;
     let copied: number[];
     try {
       copied = await this.o.topics.withThread(
         customerId,
         title,
-        (thread) => this.copy(this.o.supportChatId, chatId, pending, { message_thread_id: thread }, reply),
+        async (thread) => {
+          claimed ??= await this.claimed(chatId, unclaimed);
+          return claimed.length ? this.copy(this.o.supportChatId, chatId, claimed, { message_thread_id: thread }, reply) : [];
+        },
         hint.threadId ?? undefined,
       );
     } catch (e) {
       // Nothing was copied: the claims go back, so the repair (or a redelivery) copies them.
       await this.o.pairs.release(
         chatId,
-        pending.map((m) => m.message_id),
+        (claimed ?? []).map((m) => m.message_id),
       );
+      const pending = claimed ?? unclaimed;
       // Anything but a message that cannot be copied is retried: the topic cannot be created (wrong chat, topics
       // off, no can_manage_topics), Telegram failed for good after the retries… The repair delivers it later.
       if (!isUncopyable(e)) {
@@ -201,6 +206,8 @@ export class Relay {
       await this.sendToTopic(customerId, this.o.agentText('agent-uncopyable', { kind: messageKind(pending[0]!) }));
       return;
     }
+    const pending = claimed ?? [];
+    if (pending.length === 0) return;
     await this.o.pairs.save(
       pending.map((m, i) => ({
         source_chat_id: chatId,
