@@ -14,12 +14,12 @@ const everywhere = async (thread: number) => (await topic(thread)).map((m) => `$
 
 describe('a customer who pastes a secret', () => {
   it('opens a ticket with a card number: the topic gets "•••• 1111" under a 🔒 masked note, never the number; the customer is warned; secret_masked counted', async () => {
-    await h.client.sendCustomerMessage(8001, { text: 'My card 4111 1111 1111 1111 was charged twice', first_name: 'Ann', language_code: 'en' });
+    await h.client.sendCustomerMessage(8001, { text: 'My card 4111 1111 1111 1111 is saved in my profile, how do I change it', first_name: 'Ann', language_code: 'en' });
     await h.client.waitForCustomerMessage(8001, /Ticket #\d+ created/);
     await h.client.waitForCustomerMessage(8001, /We hid it from the agent/);
     const thread = await h.thread(8001);
     const copy = await h.client.waitForChatMessage(SUPPORT, /🔒 masked/, { threadId: thread });
-    expect(copy.text).toContain('My card •••• 1111 was charged twice');
+    expect(copy.text).toContain('My card •••• 1111 is saved in my profile, how do I change it');
     await h.settle();
     expect(await everywhere(thread)).not.toContain('4111 1111');
     const events = (await h.eventsOf('secret_masked')).filter(await ofCustomer(h, 8001));
