@@ -102,6 +102,20 @@ describe('weekly report', () => {
     expect(jobs.rows).toEqual([{ dedup_key: 'weekly_report:2026-W14', status: 'done' }]);
   });
 
+  it('waits for ClickHouse: a week due before the report can be written is posted once it can', async () => {
+    const nextMonday = POST_DAY + 7 * 86_400_000;
+    const jobsOf = async (key: string) => (await h.db.query('SELECT status FROM feature_jobs WHERE dedup_key = $1', [key])).rows;
+    useWeeklyReport(undefined); // as under `npm start` before the digest wires ClickHouse in
+    await h.runJobs(new Date(nextMonday + 9 * 60 * MIN + MIN));
+    expect(await jobsOf('weekly_report:2026-W15')).toEqual([]);
+    useWeeklyReport(weeklyReportText(clickHouseRunner(ch.ch)));
+    const before = (await reports()).length;
+    await h.runJobs(new Date(nextMonday + 9 * 60 * MIN + 2 * MIN));
+    await h.client.waitFor(async () => ((await reports()).length > before ? true : undefined), { what: 'the W15 report', timeoutMs: 20_000 });
+    expect((await reports()).at(-1)!.text).toContain('Weekly report 2026-W15');
+    expect(await jobsOf('weekly_report:2026-W15')).toEqual([{ status: 'done' }]);
+  });
+
   it('/report: refused to an agent, posted for a team lead', async () => {
     const refused = await h.client.sendSupportMessage({ chat_id: ESC, from_id: AGENT, text: '/report' });
     const reply = await h.client.waitForChatMessage(ESC, /team lead/, { after: refused.message_id });

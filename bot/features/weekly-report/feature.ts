@@ -85,6 +85,9 @@ export function weeklyReportFeature(rt: FeatureRuntime): Composer<BotContext> {
   rt.onScheduler((scheduler, _rt, desk) => {
     let scheduled = '';
     scheduler.sweep('weekly-report', async (now) => {
+      // Scheduled only once this process can write it: under `npm start` ClickHouse is wired in (useWeeklyReport)
+      // after the scheduler's first sweep, and a job run before that would be spent on a week with no report.
+      if (!text) return;
       const zone = zoneOf();
       const week = dueWeek(rt, now, zone);
       if (!week) return;
