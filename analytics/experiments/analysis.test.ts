@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingest, openAnalyticsDb, resetAnalytics, shuffled, type AnalyticsDb } from '../../test/analytics/chdb.js';
 import { DAY, DEF, type Exposure, METRIC_KEYS, NOW, RANGE, scenario, T0 } from '../../test/analytics/experiment-scenario.js';
 import { prng, type TicketSpec } from '../../test/analytics/history.js';
+import { migrate } from '../../core/migrate.js';
 import { clickHouseRunner } from '../query.js';
 import { analysable, analysisOf, experimentResults, exposureCounts, type ExperimentResults } from './analysis.js';
 import { bootstrapPercentileDiff, percentileInc } from './stats/bootstrap.js';
@@ -213,5 +214,24 @@ describe('experiment results in chDB = the scenario computed independently', () 
     await ingest(db.ch, shuffled([...s.events, ...s.events], r), 7);
     const again = await experimentResults(clickHouseRunner(db.ch), DEF, RANGE, NOW, { seed: 5 });
     expect(again).toEqual(first);
+  }, 60_000);
+
+  it('exposures written before migration 085 are backfilled into experiment_exposures_first: the same results', async () => {
+    // undo 085 (its table, its view, its record), write the history without the view, then migrate again
+    for (const q of [
+      'DROP VIEW IF EXISTS experiment_exposures_first_mv',
+      'DROP TABLE IF EXISTS experiment_exposures_first',
+      'DELETE FROM schema_migrations WHERE version = 85',
+    ])
+      await db.ch.client.command({ query: q });
+    await resetAnalytics(db.ch);
+    await ingest(db.ch, s.events, 3);
+    const applied = await migrate(db.ch, { eventsTtlDays: 3650 });
+    expect(applied.applied).toContain(85);
+    const again = await experimentResults(clickHouseRunner(db.ch), DEF, RANGE, NOW, { seed: 5 });
+    expect(again).toEqual(first);
+    // the view is back: exposures arriving after the backfill, twice and shuffled, change nothing
+    await ingest(db.ch, shuffled(s.events, prng(7)), 5);
+    expect(await experimentResults(clickHouseRunner(db.ch), DEF, RANGE, NOW, { seed: 5 })).toEqual(first);
   }, 60_000);
 });

@@ -140,33 +140,52 @@ export function analysable(metrics: Registry = METRICS): string[] {
   return metrics.metrics.filter((d) => d.perCustomer || (d.sql.form && (d.sql.form.kind !== 'quantile' || d.sql.form.of.sample))).map((d) => d.key);
 }
 
+/**
+ * Each customer's first exposure to the experiment, from experiment_exposures_first (migration 085: a
+ * materialized view keeps min((occurred_at, event_id, variant, ticket_id)) per (experiment, customer)), merged
+ * here with min() since rows not merged yet, duplicates and late exposures may still be apart. Parameter: experiment.
+ */
+const FIRST_OF_EXPERIMENT = `SELECT customer_id, min(first) AS x_first
+    FROM experiment_exposures_first
+    WHERE experiment = {experiment:String}
+    GROUP BY customer_id`;
+
+/** The experiment's earliest exposure (no grouping: the min of every row's min). Parameter: experiment. */
+const EARLIEST_EXPOSURE = `SELECT min(first.1) FROM experiment_exposures_first WHERE experiment = {experiment:String}`;
+
+/** Every customer ever exposed to the experiment (a superset of those first exposed in the range: the join narrows). */
+const EXPOSED_CUSTOMERS = `SELECT customer_id FROM experiment_exposures_first WHERE experiment = {experiment:String}`;
+
 /** Each exposed customer's first exposure in [from, to): variant, time, the ticket that exposed them. Parameters: experiment, from, to. */
-export const FIRST_EXPOSURES = `SELECT customer_id AS x_customer,
-         argMin(variant, tuple(occurred_at, event_id)) AS x_variant,
-         min(occurred_at) AS x_first_at,
-         argMin(ticket_id, tuple(occurred_at, event_id)) AS x_first_ticket
-  FROM events
-  WHERE type = 'experiment_exposure' AND experiment = {experiment:String} AND customer_id != 0
-  GROUP BY x_customer
-  HAVING x_first_at >= {from:DateTime64(3)} AND x_first_at < {to:DateTime64(3)}`;
+export const FIRST_EXPOSURES = `SELECT customer_id AS x_customer, x_first.3 AS x_variant, x_first.1 AS x_first_at, x_first.4 AS x_first_ticket
+  FROM (${FIRST_OF_EXPERIMENT})
+  WHERE x_first_at >= {from:DateTime64(3)} AND x_first_at < {to:DateTime64(3)}`;
 
 /** Every customer's first exposure to every experiment (x_experiment, customer_id, x_variant, x_first_at): the list's counts and Grafana's exposures panel. */
-export const EVERY_FIRST_EXPOSURE = `SELECT experiment AS x_experiment, customer_id, argMin(variant, tuple(occurred_at, event_id)) AS x_variant, min(occurred_at) AS x_first_at
-       FROM events
-       WHERE type = 'experiment_exposure' AND customer_id != 0
-       GROUP BY x_experiment, customer_id`;
+export const EVERY_FIRST_EXPOSURE = `SELECT x_experiment, customer_id, x_first.3 AS x_variant, x_first.1 AS x_first_at
+       FROM (SELECT experiment AS x_experiment, customer_id, min(first) AS x_first
+             FROM experiment_exposures_first
+             GROUP BY x_experiment, customer_id)`;
 
 /** How far before `from` a ticket that exposed its customer may have been created (a survey's ticket, resolved days later). */
 const EXPOSING_TICKET_MARGIN_DAYS = 31;
 
-/** The exposed customers' tickets after their first exposure, one row per customer with `columns` (SQL over ticket_facts rows). */
+/**
+ * The exposed customers' tickets after their first exposure, one row per customer with `columns` (SQL over
+ * ticket_facts rows). ticket_facts (ordered by ticket_created_at) is read only from the experiment's first
+ * exposure in the range (less the margin) and only for its customers (IN: a set built once), and
+ * the first exposures are the join's right side (the hash table).
+ */
 function perCustomer(columns: readonly string[]): string {
   return `SELECT x_variant, x_customer, count() AS x_tickets${columns.length ? `,\n      ${columns.join(',\n      ')}` : ''}
-    FROM ticket_facts FINAL
-    INNER JOIN (${FIRST_EXPOSURES}) AS x ON ticket_facts.customer_id = x.x_customer
-    WHERE ticket_created_at >= {from:DateTime64(3)} - INTERVAL ${EXPOSING_TICKET_MARGIN_DAYS} DAY
-      AND ticket_created_at < {to:DateTime64(3)}
-      AND (ticket_created_at >= x_first_at OR ticket_id = x_first_ticket)
+    FROM (
+      SELECT * FROM ticket_facts FINAL
+      WHERE ticket_created_at >= greatest({from:DateTime64(3)}, (${EARLIEST_EXPOSURE})) - INTERVAL ${EXPOSING_TICKET_MARGIN_DAYS} DAY
+        AND ticket_created_at < {to:DateTime64(3)}
+        AND customer_id IN (${EXPOSED_CUSTOMERS})
+    ) AS t
+    INNER JOIN (${FIRST_EXPOSURES}) AS x ON t.customer_id = x.x_customer
+    WHERE ticket_created_at >= x_first_at OR ticket_id = x_first_ticket
     GROUP BY x_variant, x_customer`;
 }
 

@@ -129,6 +129,40 @@ ORDER BY (type, queue, toStartOfHour(occurred_at), ticket_id, event_id)
 TTL toDateTime(occurred_at) + toIntervalDay(730)
 SETTINGS non_replicated_deduplication_window = 10000, replicated_deduplication_window = 10000, index_granularity = 8192;
 
+CREATE TABLE experiment_exposures_first
+(
+    `experiment` LowCardinality(String),
+    `customer_id` Int64,
+    `first` SimpleAggregateFunction(min, Tuple(
+        DateTime64(3, 'UTC'),
+        UUID,
+        String,
+        UInt64))
+)
+ENGINE = AggregatingMergeTree
+ORDER BY (experiment, customer_id)
+SETTINGS index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW experiment_exposures_first_mv TO experiment_exposures_first
+(
+    `experiment` LowCardinality(String),
+    `customer_id` Int64,
+    `first` Tuple(
+        DateTime64(3, 'UTC'),
+        UUID,
+        String,
+        UInt64)
+)
+AS SELECT
+    experiment,
+    customer_id,
+    min(tuple(occurred_at, event_id, toString(variant), ticket_id)) AS first
+FROM events
+WHERE (type = 'experiment_exposure') AND (customer_id != 0)
+GROUP BY
+    experiment,
+    customer_id;
+
 CREATE TABLE incident_facts
 (
     `event_id` UUID,
