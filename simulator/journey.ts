@@ -110,8 +110,10 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer, notes: TicketNo
     client.sendCustomerMessage(c.id, { ...input, first_name: c.name, language_code: c.lang, ...dated(tl) });
   const say = (text: string) => send({ text });
   const press = (label: string) => client.pressCustomerButton(c.id, label, dated(tl));
+  // The receipt (or an urgent ticket's 🚨 message, which stands in for it); what the bot asks next comes after it.
+  let receipt: MessageView | undefined;
   const receiptOf = async (first: { message_id: number }) => {
-    const receipt = await client.waitForCustomerMessage(c.id, /#\d+/, { ...wait, after: first.message_id, from: 'bot' });
+    receipt = await client.waitForCustomerMessage(c.id, /#\d+/, { ...wait, after: first.message_id, from: 'bot' });
     notes.receipt = receipt.text?.includes('1️⃣') ? 'steps' : 'short';
     return Number(/#(\d+)/.exec(receipt.text ?? '')![1]);
   };
@@ -147,7 +149,8 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer, notes: TicketNo
   // or nothing more when the question had a stop word (bot/features/urgent/): its 🚨 message was the receipt.
   const isUrgent = (m: MessageView) => (m.text ?? '').startsWith('🚨');
   const isPrompt = (m: MessageView) => isUrgent(m) || buttons(m).length === 2 || buttons(m).length >= CATEGORY_KEYS.length;
-  let prompt = await client.waitForCustomerMessage(c.id, isPrompt, { ...wait, after: first.message_id, from: 'bot' });
+  // After the receipt, not the question: the receipt's own two buttons (status, track in the app) are no KB suggestion.
+  let prompt = isUrgent(receipt!) ? receipt! : await client.waitForCustomerMessage(c.id, isPrompt, { ...wait, after: receipt!.message_id, from: 'bot' });
 
   // A knowledge-base suggestion has two buttons: solved / a human.
   if (buttons(prompt).length === 2) {

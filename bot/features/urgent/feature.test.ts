@@ -131,6 +131,15 @@ describe('priority and escalation', () => {
     expect(events.filter((e) => e.type === 'queue_changed' && e.to_queue === 'L2')).toHaveLength(1);
   });
 
+  it('leaves a ticket that missed its deadline long ago where it is (a replayed or imported past)', async () => {
+    await h.client.sendCustomerMessage(3202, { text: 'hello, how do I export my invoices', first_name: 'Past', language_code: 'en' });
+    const t = await ticketOf(3202);
+    expect(t.queue).toBe('L1');
+    await h.runJobs(new Date(t.first_response_due_at.getTime() + 2 * 3600_000));
+    expect((await ticketOf(3202)).queue).toBe('L1');
+    expect((await h.settle()).filter((e) => e.ticket_id === t.id && e.type === 'ticket_escalated')).toEqual([]);
+  });
+
   it('"🧠 Needs expert" on the card moves the ticket up and tells the customer', async () => {
     await h.client.sendCustomerMessage(3202, { text: 'hello, a tricky tax question', first_name: 'Tax', language_code: 'en' });
     const t = await ticketOf(3202);

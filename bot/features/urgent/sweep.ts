@@ -2,7 +2,7 @@
  * The SLA sweep, run on every tick of the feature scheduler (bot/scheduler):
  *  1. automatic escalation — an open ticket of a queue with an escalation target (SLA_TARGETS "L1=…>L2"),
  *     nobody's yet (new or waiting_agent, no agent), without a first response, whose deadline is within
- *     ESCALATION_LEAD, never escalated before: moves to the target once (ticket_escalated, reason frt_risk, in
+ *     ESCALATION_LEAD (and passed at most an hour ago), never escalated before: moves to the target once (ticket_escalated, reason frt_risk, in
  *     the queue change's transaction; `escalated_at` keeps it from moving twice), and the customer is told;
  *  2. sla_warning / sla_breached for the first response and the resolution (warnings SLA_IMMINENT_WINDOW and
  *     SLA_RESOLUTION_IMMINENT_WINDOW before, the windows of the alerts' FirstResponseSlaImminent and
@@ -21,6 +21,12 @@ import { unlessRefused } from '../../tickets/errors.js';
 import { tellEscalated } from './escalate.js';
 
 const BATCH = 100;
+/**
+ * A ticket whose first-response deadline passed longer ago than this is not "about to miss" it: it missed it, the
+ * breach alerts have it, and moving it now would only reshuffle the queues — as a history imported or replayed with
+ * past dates (the demo's week) would do to every ticket at once. An hour covers a desk that was down for a while.
+ */
+const MISSED_LONG_AGO = 3600;
 
 type Notice = { kind: 'first_response' | 'resolution'; notice: 'warning' | 'breached' };
 
@@ -37,9 +43,9 @@ async function escalateAtRisk(desk: Desk, now: Date, leadSeconds: number): Promi
   const due = await desk.db.query<Ticket>(
     `SELECT * FROM tickets
      WHERE status IN ('new', 'waiting_agent') AND agent_id IS NULL AND first_response_at IS NULL AND escalated_at IS NULL
-       AND queue = ANY($1::text[]) AND first_response_due_at <= $2
+       AND queue = ANY($1::text[]) AND first_response_due_at <= $2 AND first_response_due_at > $3
      ORDER BY first_response_due_at, id LIMIT ${BATCH}`,
-    [queues, new Date(now.getTime() + leadSeconds * 1000)],
+    [queues, new Date(now.getTime() + leadSeconds * 1000), new Date(now.getTime() - MISSED_LONG_AGO * 1000)],
   );
   for (const t of due.rows) {
     const target = desk.sla.escalationTarget(t.queue)!;
