@@ -62,7 +62,7 @@ describe('feature hooks', () => {
     const sam = await analyticsIdOf(h.db, 8002);
     const resolved = events.find((e) => e.type === 'ticket_resolved' && e.customer_id === sam);
     expect(resolved).toMatchObject({ resolved_by: 'kb', agent_replies: 0 });
-    expect(events.find((e) => e.type === 'bot_reply' && e.customer_id === 8002 && e.reply_kind === 'kb')).toMatchObject({ kb_article_id: 'reset' });
+    expect(events.find((e) => e.type === 'bot_reply' && e.customer_id === sam && e.reply_kind === 'kb')).toMatchObject({ kb_article_id: 'reset' });
   });
 
   it('the customer reads "solved" before what onResolved sends', async () => {
