@@ -140,32 +140,26 @@ export function analysable(metrics: Registry = METRICS): string[] {
   return metrics.metrics.filter((d) => d.perCustomer || (d.sql.form && (d.sql.form.kind !== 'quantile' || d.sql.form.of.sample))).map((d) => d.key);
 }
 
-/**
- * Each customer's first exposure to the experiment, from experiment_exposures_first (migration 085: a
- * materialized view keeps min((occurred_at, event_id, variant, ticket_id)) per (experiment, customer)), merged
- * here with min() since rows not merged yet, duplicates and late exposures may still be apart. Parameter: experiment.
- */
-const FIRST_OF_EXPERIMENT = `SELECT customer_id, min(first) AS x_first
-    FROM experiment_exposures_first
-    WHERE experiment = {experiment:String}
-    GROUP BY customer_id`;
-
 /** The experiment's earliest exposure (no grouping: the min of every row's min). Parameter: experiment. */
 const EARLIEST_EXPOSURE = `SELECT min(first.1) FROM experiment_exposures_first WHERE experiment = {experiment:String}`;
 
 /** Every customer ever exposed to the experiment (a superset of those first exposed in the range: the join narrows). */
 const EXPOSED_CUSTOMERS = `SELECT customer_id FROM experiment_exposures_first WHERE experiment = {experiment:String}`;
 
-/** Each exposed customer's first exposure in [from, to): variant, time, the ticket that exposed them. Parameters: experiment, from, to. */
-export const FIRST_EXPOSURES = `SELECT customer_id AS x_customer, x_first.3 AS x_variant, x_first.1 AS x_first_at, x_first.4 AS x_first_ticket
-  FROM (${FIRST_OF_EXPERIMENT})
-  WHERE x_first_at >= {from:DateTime64(3)} AND x_first_at < {to:DateTime64(3)}`;
+/**
+ * Each exposed customer's first exposure in [from, to): variant, time, the ticket that exposed them. Parameters:
+ * experiment, from, to. From experiment_exposures_first (migration 085: a materialized view keeps
+ * min((occurred_at, event_id, variant, ticket_id)) per (experiment, customer)); FINAL merges the rows not merged
+ * yet (duplicates, late exposures) in key order — a customer's rows all live on one shard (the view writes
+ * through the table sharded by customer) — which is ~10× cheaper than a GROUP BY of 1 M customers.
+ */
+export const FIRST_EXPOSURES = `SELECT customer_id AS x_customer, first.3 AS x_variant, first.1 AS x_first_at, first.4 AS x_first_ticket
+  FROM experiment_exposures_first FINAL
+  WHERE experiment = {experiment:String} AND x_first_at >= {from:DateTime64(3)} AND x_first_at < {to:DateTime64(3)}`;
 
 /** Every customer's first exposure to every experiment (x_experiment, customer_id, x_variant, x_first_at): the list's counts and Grafana's exposures panel. */
-export const EVERY_FIRST_EXPOSURE = `SELECT x_experiment, customer_id, x_first.3 AS x_variant, x_first.1 AS x_first_at
-       FROM (SELECT experiment AS x_experiment, customer_id, min(first) AS x_first
-             FROM experiment_exposures_first
-             GROUP BY x_experiment, customer_id)`;
+export const EVERY_FIRST_EXPOSURE = `SELECT experiment AS x_experiment, customer_id, first.3 AS x_variant, first.1 AS x_first_at
+       FROM experiment_exposures_first FINAL`;
 
 /** How far before `from` a ticket that exposed its customer may have been created (a survey's ticket, resolved days later). */
 const EXPOSING_TICKET_MARGIN_DAYS = 31;
