@@ -59,8 +59,8 @@ export function renderLive(container: HTMLElement, live: Live, queueName: (key: 
 
   const oldest = el('p', 'hint');
   oldest.textContent = live.oldest_waiting
-    ? `Oldest waiting: #${live.oldest_waiting.ticket_id} (${queueName(live.oldest_waiting.queue)}) for ${duration(live.oldest_waiting.waiting_seconds)}`
-    : 'Nobody is waiting for an agent.';
+    ? `Oldest without a first answer: #${live.oldest_waiting.ticket_id} (${queueName(live.oldest_waiting.queue)}) for ${duration(live.oldest_waiting.waiting_seconds)}`
+    : 'Every open ticket has had a first answer.';
 
   const list = el('ul', 'live-list');
   for (const t of live.tickets.slice(0, 30)) {
