@@ -4,9 +4,10 @@
  * unit of randomisation:
  *
  *  1. the exposed customers: each customer's FIRST exposure to the experiment
- *     (min / argMin over its `experiment_exposure` events by (occurred_at,
- *     event_id)), so duplicates and out-of-order arrival change nothing; a
- *     customer counts in the range [from, to) by that first exposure;
+ *     (the min over its `experiment_exposure` events by (occurred_at,
+ *     event_id), kept per (experiment, customer) in experiment_exposures_first
+ *     by migration 085's view), so duplicates and out-of-order arrival change
+ *     nothing; a customer counts in the range [from, to) by that first exposure;
  *  2. their tickets: created after the first exposure (or the very ticket that
  *     exposed them: a receipt is sent as the ticket is created, a survey at its
  *     resolution) and before `to`, read from ticket_facts like every metric;
