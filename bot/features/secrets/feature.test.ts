@@ -14,7 +14,11 @@ const everywhere = async (thread: number) => (await topic(thread)).map((m) => `$
 
 describe('a customer who pastes a secret', () => {
   it('opens a ticket with a card number: the topic gets "•••• 1111" under a 🔒 masked note, never the number; the customer is warned; secret_masked counted', async () => {
-    await h.client.sendCustomerMessage(8001, { text: 'My card 4111 1111 1111 1111 is saved in my profile, how do I change it', first_name: 'Ann', language_code: 'en' });
+    await h.client.sendCustomerMessage(8001, {
+      text: 'My card 4111 1111 1111 1111 is saved in my profile, how do I change it',
+      first_name: 'Ann',
+      language_code: 'en',
+    });
     await h.client.waitForCustomerMessage(8001, /Ticket #\d+ created/);
     await h.client.waitForCustomerMessage(8001, /We hid it from the agent/);
     const thread = await h.thread(8001);
