@@ -66,7 +66,7 @@ describe('rendered configs', () => {
         url: 'http://127.0.0.1:9999/hooks/alertmanager',
         http_config: { authorization: { credentials_file: '/x/token' } },
       });
-    expect(am.inhibit_rules).toHaveLength(2);
+    expect(am.inhibit_rules).toHaveLength(3);
   });
 
   it('finds binaries on PATH and reports missing ones', async () => {
