@@ -303,7 +303,9 @@ export const TicketLinked = event(
   {
     incident_id: IncidentId,
     link_action: Type.Union([Type.Literal('linked'), Type.Literal('unlinked')]),
-    link_source: Type.Union([Type.Literal('opening'), Type.Literal('new_ticket'), Type.Literal('manual')]),
+    link_source: Type.Union([Type.Literal('opening'), Type.Literal('new_ticket'), Type.Literal('manual'), Type.Literal('after_fix')], {
+      description: 'after_fix: a new ticket matching an incident resolved less than a detection window ago',
+    }),
     known_issue_reply: Type.Boolean({ description: 'the customer got the automatic "known issue" reply' }),
   },
   'A ticket was linked to (or unlinked from) an incident',

@@ -118,13 +118,14 @@ export class IncidentStore {
 
   /**
    * Whether any of a ticket's keys is already handled: a spike waiting for a team lead, an open incident,
-   * or a spike dismissed less than a window ago. Then the ticket raises no new flag.
+   * or a spike dismissed or an incident resolved less than a window ago. Then the ticket raises no new flag:
+   * the late tickets of a burst that was just fixed are the same outage, not a new one.
    */
-  async handled(keys: readonly string[], dismissedSince: Date): Promise<boolean> {
+  async handled(keys: readonly string[], since: Date): Promise<boolean> {
     const r = await this.db.query<{ n: number }>(
       `SELECT (SELECT count(*) FROM incident_spikes WHERE key = ANY($1) AND (status = 'suspected' OR (status = 'dismissed' AND decided_at >= $2)))::int
-            + (SELECT count(*) FROM incidents WHERE key = ANY($1) AND status = 'open')::int AS n`,
-      [keys, dismissedSince],
+            + (SELECT count(*) FROM incidents WHERE key = ANY($1) AND (status = 'open' OR resolved_at >= $2))::int AS n`,
+      [keys, since],
     );
     return (r.rows[0]?.n ?? 0) > 0;
   }
@@ -203,6 +204,16 @@ export class IncidentStore {
   async openFor(keys: readonly string[]): Promise<IncidentRow | undefined> {
     if (keys.length === 0) return undefined;
     const r = await this.db.query<IncidentRow>(`SELECT * FROM incidents WHERE status = 'open' AND key = ANY($1) ORDER BY id DESC LIMIT 1`, [keys]);
+    return r.rows[0] ? incident(r.rows[0]) : undefined;
+  }
+
+  /** The incident with these keys resolved since `since` (the newest), for a ticket that comes just after the fix. */
+  async resolvedFor(keys: readonly string[], since: Date): Promise<IncidentRow | undefined> {
+    if (keys.length === 0) return undefined;
+    const r = await this.db.query<IncidentRow>(
+      `SELECT * FROM incidents WHERE status = 'resolved' AND resolved_at >= $2 AND key = ANY($1) ORDER BY resolved_at DESC, id DESC LIMIT 1`,
+      [keys, since],
+    );
     return r.rows[0] ? incident(r.rows[0]) : undefined;
   }
 
@@ -311,10 +322,16 @@ export class IncidentStore {
     return r.rows[0]?.n ?? 0;
   }
 
-  async linkedTickets(incidentId: number): Promise<LinkedTicket[]> {
+  /**
+   * The tickets linked now; with `beforeResolution`, only those linked while the incident was open (a ticket
+   * linked after the fix is not closed by the resolution, nor told of it: it was told the problem was fixed).
+   */
+  async linkedTickets(incidentId: number, beforeResolution = false): Promise<LinkedTicket[]> {
     const r = await this.db.query<LinkedTicket>(
-      'SELECT ticket_id, customer_id FROM incident_links WHERE incident_id = $1 AND unlinked_at IS NULL ORDER BY ticket_id',
-      [incidentId],
+      `SELECT l.ticket_id, l.customer_id FROM incident_links l JOIN incidents i ON i.id = l.incident_id
+       WHERE l.incident_id = $1 AND l.unlinked_at IS NULL AND (NOT $2 OR i.resolved_at IS NULL OR l.linked_at <= i.resolved_at)
+       ORDER BY l.ticket_id`,
+      [incidentId, beforeResolution],
     );
     return r.rows.map((x) => ({ ticket_id: num(x.ticket_id), customer_id: num(x.customer_id) }));
   }
@@ -328,7 +345,8 @@ export class IncidentStore {
       `SELECT c.id, c.language_code, coalesce(s.broadcast_opt_out, false) AS opted_out FROM customers c
        LEFT JOIN customer_settings s ON s.customer_id = c.id
        WHERE NOT c.banned AND NOT c.blocked_bot AND c.id IN (
-         SELECT customer_id FROM incident_links WHERE incident_id = $1 AND (unlinked_at IS NULL OR ($2 AND notify)))
+         SELECT l.customer_id FROM incident_links l JOIN incidents i ON i.id = l.incident_id
+         WHERE l.incident_id = $1 AND (l.unlinked_at IS NULL OR ($2 AND l.notify)) AND (i.resolved_at IS NULL OR l.linked_at <= i.resolved_at))
        ORDER BY c.id`,
       [incidentId, message === 'resolved'],
     );

@@ -195,6 +195,26 @@ describe('incidents', () => {
     expect(post?.pinned).toBeFalsy();
   });
 
+  it('a customer writing just after the fix is told it was fixed, raises no new flag, and keeps an open ticket', async () => {
+    const LATE = 5211;
+    const flagsBefore = (await escalations(/Suspected incident: Payment/)).length;
+    await contact(LATE, TEXTS[9]!, '💳 Payment');
+    const reply = await h.client.waitForCustomerMessage(LATE, /We fixed a problem like this .* ago: Payment/, { timeoutMs: 10_000 });
+    expect(reply.text).toMatch(/your request #\d+ stays open/);
+    expect(reply.buttons ?? []).toEqual([]);
+    const thread = await h.thread(LATE);
+    await h.client.waitForChatMessage(SUPPORT, /Linked to incident #\d+: Payment, resolved .* ago/, { threadId: thread });
+    await h.runJobs(new Date(Date.now() + 3 * HOUR));
+    await h.settle();
+    // Same outage seen late: no second flag, no resolution message, the ticket left to an agent.
+    expect(await escalations(/Suspected incident: Payment/)).toHaveLength(flagsBefore);
+    expect(await botMessages(LATE, /Fixed: Payment/)).toHaveLength(0);
+    const t = await h.db.query<{ status: string }>('SELECT status FROM tickets WHERE customer_id = $1', [LATE]);
+    expect(t.rows.map((r) => r.status)).not.toContain('resolved');
+    const linked = (await h.eventsOf('ticket_linked')).filter((e) => e.link_source === 'after_fix');
+    expect(linked).toEqual([expect.objectContaining({ known_issue_reply: false, link_action: 'linked' })]);
+  });
+
   it('Dismiss: no new alert for that key within the window', async () => {
     const ids = Array.from({ length: 6 }, (_, i) => 5301 + i);
     for (const [i, id] of ids.entries()) await contact(id, `${TEXTS[i]} on my profile`, '👤 Account');

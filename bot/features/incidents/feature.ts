@@ -101,8 +101,11 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
     const now = rt.clock();
     const open = await s.openFor(keys);
     if (open) return void (await linkNewTicket(desk, open, ticket, customer, now));
-    if (!rt.config.incidents.detection) return;
     const cfg = detectorConfig(rt);
+    // A ticket that comes just after the fix is the same outage, seen late: told it was fixed, not flagged again.
+    const fixed = await s.resolvedFor(keys, new Date(now.getTime() - cfg.windowSeconds * 1000));
+    if (fixed) return void (await linkNewTicket(desk, fixed, ticket, customer, now));
+    if (!rt.config.incidents.detection) return;
     const found = await detectSpike(s, keys, fresh, now, cfg);
     if (found) {
       const { key, assessment: a } = found;
@@ -164,8 +167,14 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
     await s.setSpikeMessage(spike.id, msg.chat.id, msg.message_id);
   };
 
+  /**
+   * Links a new ticket to the incident it matches and tells the customer: the known-issue reply while the
+   * incident is open; after it was resolved, that it was just fixed and to try again (the ticket stays open
+   * for an agent in case it was not).
+   */
   const linkNewTicket = async (desk: Desk, incident: IncidentRow, ticket: Ticket, known: Customer | undefined, now: Date) => {
     const s = store(desk);
+    const afterFix = incident.status === 'resolved';
     const linked = await desk.db.transaction(async (tx) => {
       if (!(await s.link(tx, incident.id, ticket, null, now))) return false;
       const fresh = (await desk.tickets.get(ticket.id, tx)) ?? ticket;
@@ -176,8 +185,8 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
           agent_id: null,
           incident_id: incident.id,
           link_action: 'linked',
-          link_source: 'new_ticket',
-          known_issue_reply: true,
+          link_source: afterFix ? 'after_fix' : 'new_ticket',
+          known_issue_reply: !afterFix,
         },
       ]);
       return true;
@@ -187,14 +196,24 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
     await showOnCard(desk, ticket.id);
     const t = customerText(desk, customer, ticket);
     const locale = customerLocale(desk.locales, customer, ticket);
-    const sent = await desk.relay.sendToCustomer(ticket.customer_id, knownIssueText(t, locale, incident, ticket, rt.clock()), {
-      parse_mode: 'HTML',
-      reply_markup: new InlineKeyboard().text(t('inc-button-notify'), `inc:notify:${incident.id}`),
-    });
+    const ago = formatDurationWords(Math.max(60, (now.getTime() - (incident.resolved_at ?? now).getTime()) / 1000), locale);
+    const sent = afterFix
+      ? await desk.relay.sendToCustomer(ticket.customer_id, t('inc-fixed-recently', { title: escapeHtml(incident.title), ago, number: ticket.id }), {
+          parse_mode: 'HTML',
+        })
+      : await desk.relay.sendToCustomer(ticket.customer_id, knownIssueText(t, locale, incident, ticket, rt.clock()), {
+          parse_mode: 'HTML',
+          reply_markup: new InlineKeyboard().text(t('inc-button-notify'), `inc:notify:${incident.id}`),
+        });
     if (sent) await desk.tickets.recordBotReply(ticket.id, { replyKind: 'auto', at: new Date(sent.date * 1000) });
-    await desk.relay
-      .sendToTopic(ticket.customer_id, desk.agentText('inc-linked-topic', { id: incident.id, title: incident.title, known: sent ? 'yes' : 'no' }))
-      .catch((err: unknown) => desk.log.warn({ err }, 'could not note the incident link in the topic'));
+    const note = afterFix
+      ? desk.agentText('inc-linked-topic-fixed', {
+          id: incident.id,
+          title: incident.title,
+          ago: formatElapsed(Math.max(60, (now.getTime() - incident.resolved_at!.getTime()) / 1000), desk.agentText),
+        })
+      : desk.agentText('inc-linked-topic', { id: incident.id, title: incident.title, known: sent ? 'yes' : 'no' });
+    await desk.relay.sendToTopic(ticket.customer_id, note).catch((err: unknown) => desk.log.warn({ err }, 'could not note the incident link in the topic'));
   };
 
   const intakeStep: IntakeStep = {
@@ -603,7 +622,7 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
     });
     scheduler.handle(INCIDENT_CLOSE_JOB, async (job, now) => {
       const id = Number((job.payload as { incidentId: number }).incidentId);
-      for (const l of await store(desk).linkedTickets(id)) {
+      for (const l of await store(desk).linkedTickets(id, true)) {
         const ticket = await desk.tickets.get(l.ticket_id);
         if (ticket && ticket.status !== 'resolved') await unlessRefused(desk.tickets.resolve(ticket.id, { by: 'auto_close', at: now }));
       }

@@ -1,4 +1,4 @@
-# Incidents (bot/features/incidents/). inc-msg-*, inc-field-*, inc-known-issue, inc-suspected, inc-examples and inc-usage are sent with parse_mode HTML: no raw < > &.
+# Incidents (bot/features/incidents/). inc-msg-*, inc-field-*, inc-known-issue, inc-fixed-recently, inc-suspected, inc-examples and inc-usage are sent with parse_mode HTML: no raw < > &.
 
 ## Incidents — customer
 inc-known-issue = ⚠️ <b>We already know about this problem: { $title }.</b> Our team is working on it; your request #{ $number } is linked to it, so there is no need to write again.
@@ -6,6 +6,7 @@ inc-field-eta = Expected fix: in about { $eta } ({ $at }).
 inc-field-eta-unknown = Expected fix: not known yet — we will tell you.
 inc-button-notify = 🔔 Notify me when fixed
 inc-notify-ok = 🔔 We will tell you as soon as it is fixed.
+inc-fixed-recently = ✅ <b>We fixed a problem like this { $ago } ago: { $title }.</b> Please try again. If it still does not work, just reply here: your request #{ $number } stays open and an agent will help.
 inc-msg-opened = ⚠️ <b>We are aware of a problem: { $title }</b>
 inc-msg-updated = 🔄 <b>Update: { $title }</b>
 inc-msg-resolved = ✅ <b>Fixed: { $title }</b>
@@ -50,6 +51,7 @@ inc-linked-topic = 🔗 Linked to incident #{ $id }: { $title }{ $known ->
         [yes] . The customer got the "known issue" reply.
        *[no] .
     }
+inc-linked-topic-fixed = 🔗 Linked to incident #{ $id }: { $title }, resolved { $ago } ago. The customer was asked to try again; the ticket stays open.
 inc-unlinked-topic = Unlinked from incident #{ $id }.
 inc-link-usage = In a customer's topic: /link <incident number>, /unlink
 inc-link-unknown = No open incident #{ $id }.

@@ -1,4 +1,4 @@
-# Инциденты (bot/features/incidents/). inc-msg-*, inc-field-*, inc-known-issue, inc-suspected, inc-examples и inc-usage отправляются с parse_mode HTML: без сырых < > &.
+# Инциденты (bot/features/incidents/). inc-msg-*, inc-field-*, inc-known-issue, inc-fixed-recently, inc-suspected, inc-examples и inc-usage отправляются с parse_mode HTML: без сырых < > &.
 
 ## Инциденты — клиент
 inc-known-issue = ⚠️ <b>Мы уже знаем об этой проблеме: { $title }.</b> Команда работает над ней; ваше обращение #{ $number } привязано к ней, писать ещё раз не нужно.
@@ -6,6 +6,7 @@ inc-field-eta = Ожидаемое исправление: примерно че
 inc-field-eta-unknown = Срок исправления пока неизвестен — мы сообщим.
 inc-button-notify = 🔔 Сообщить, когда исправят
 inc-notify-ok = 🔔 Сообщим, как только исправим.
+inc-fixed-recently = ✅ <b>Похожую проблему мы исправили { $ago } назад: { $title }.</b> Пожалуйста, попробуйте ещё раз. Если всё ещё не работает, просто ответьте здесь: ваше обращение №{ $number } остаётся открытым, и оператор поможет.
 inc-msg-opened = ⚠️ <b>Мы знаем о проблеме: { $title }</b>
 inc-msg-updated = 🔄 <b>Новости: { $title }</b>
 inc-msg-resolved = ✅ <b>Исправлено: { $title }</b>
@@ -50,6 +51,7 @@ inc-linked-topic = 🔗 Привязано к инциденту #{ $id }: { $ti
         [yes] . Клиент получил ответ «известная проблема».
        *[no] .
     }
+inc-linked-topic-fixed = 🔗 Привязано к инциденту #{ $id }: { $title }, решён { $ago } назад. Клиента попросили попробовать ещё раз; обращение остаётся открытым.
 inc-unlinked-topic = Отвязано от инцидента #{ $id }.
 inc-link-usage = В теме клиента: /link <номер инцидента>, /unlink
 inc-link-unknown = Нет открытого инцидента #{ $id }.
