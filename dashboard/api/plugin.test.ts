@@ -370,6 +370,7 @@ describe('OpenAPI and /metrics', () => {
     expect(doc.openapi).toMatch(/^3\./);
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
+        '/api/v1/audit',
         '/api/v1/breakdown',
         '/api/v1/dimensions',
         '/api/v1/experiments',

@@ -20,6 +20,7 @@ import type { ClickHouse } from '../../core/clickhouse.js';
 import { registry } from '../../core/metrics.js';
 import { webAppPlugin } from '../../core/web-app.js';
 import { loadDashboardConfig } from '../config.js';
+import { auditRoutes } from './audit.js';
 import { sendCsv, wantsCsv } from './csv.js';
 import { configuredDimensions } from './dimensions.js';
 import { experimentRoutes } from './experiments.js';
@@ -283,6 +284,8 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
 
       // the CSAT target the monitoring alerts on (SLA_CSAT_TARGET); the SLA rates' are their definitions'
       await api.register(reportRoutes, { route, run: timed, now, targets: { default: { csat_avg: Number(loadMonitoringConfig().SLA_CSAT_TARGET) } } });
+
+      await api.register(auditRoutes, { route, run: timed, now });
 
       await api.register(experimentRoutes, {
         route,

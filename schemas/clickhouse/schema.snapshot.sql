@@ -36,6 +36,38 @@ AS SELECT
 FROM events
 WHERE (type IN ('app_opened', 'kb_article_viewed', 'kb_article_helpful')) OR ((type = 'kb_outcome') AND (outcome = 'solved') AND (channel = 'app')) OR ((type = 'ticket_opened') AND (channel = 'app'));
 
+CREATE TABLE audit_facts
+(
+    `event_id` UUID,
+    `occurred_at` DateTime64(3, 'UTC'),
+    `actor_id` Int64,
+    `action` LowCardinality(String),
+    `ticket_id` UInt64,
+    `customer_id` Int64
+)
+ENGINE = ReplacingMergeTree
+ORDER BY (occurred_at, event_id)
+SETTINGS index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW audit_facts_mv TO audit_facts
+(
+    `event_id` UUID,
+    `occurred_at` DateTime64(3, 'UTC'),
+    `actor_id` Int64,
+    `action` LowCardinality(String),
+    `ticket_id` UInt64,
+    `customer_id` Int64
+)
+AS SELECT
+    event_id,
+    occurred_at,
+    agent_id AS actor_id,
+    reason AS action,
+    ticket_id,
+    customer_id
+FROM events
+WHERE type = 'staff_action';
+
 CREATE TABLE dead_letters
 (
     `received_at` DateTime64(3, 'UTC') DEFAULT now64(3),
