@@ -113,6 +113,8 @@ export function customerWrites(world: World, userId: number, body: WriteBody): S
   if (userId === world.bot.id) throw new ControlError(400, 'the bot cannot be a customer');
   const user = world.upsertUser(userId, profileOf(body), `Customer ${userId}`);
   const chat = world.privateChat(user);
+  // Writing to the bot makes a chat opened for a join request (sandbox/groups.ts) an ordinary one.
+  delete chat.joinRequestOnly;
   world.noteAction(chat.id, undefined, body.date);
   // Writing to a blocked bot unblocks it (the client restarts the bot), as in Telegram.
   if (chat.blocked) setBlocked(world, userId, false, body.date);
@@ -294,6 +296,9 @@ export function agentWrites(world: World, body: AgentWriteBody): StoredMessage {
   const user = agentUser(world, chat, body, body.date);
   const status = world.memberStatus(chat, user.id);
   if (status === 'kicked') throw new ControlError(403, `user ${user.id} is banned from chat ${chat.id}`);
+  // Restricted by the bot (restrictChatMember, sandbox/groups.ts) without the right to send: Telegram's client cannot send.
+  if (status === 'restricted' && chat.members.get(user.id)?.permissions?.can_send_messages === false)
+    throw new ControlError(403, `user ${user.id} is restricted in chat ${chat.id} and cannot send messages`);
   let threadId = body.thread_id;
   if (threadId === 1) threadId = undefined;
   if (threadId !== undefined) {

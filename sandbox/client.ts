@@ -283,6 +283,40 @@ export class SandboxClient {
     return this.call('DELETE', `/support/topics/${threadId}${SandboxClient.query({ chat_id: chatId })}`);
   }
 
+  // ---- other groups (a community chat, sandbox/groups.ts) ----
+
+  /** A supergroup (not a forum) with the bot as administrator; idempotent. */
+  createGroup(input: { chat_id: number; title: string; username?: string }): Promise<{ chat_id: number; title: string }> {
+    return this.call('POST', '/groups', input);
+  }
+
+  /** A group's members (status, a restricted member's permissions), pending join requests (user ids) and pinned message ids. */
+  getGroup(chatId: number): Promise<{
+    chat_id: number;
+    title: string;
+    members: Array<{ user_id: number; status: MemberStatus; permissions?: Record<string, boolean> }>;
+    join_requests: number[];
+    pinned: number[];
+  }> {
+    return this.call('GET', `/groups/${chatId}`);
+  }
+
+  /** A user asks to join the group: a chat_join_request update; the bot may then write to them for 5 minutes. */
+  requestToJoin(
+    chatId: number,
+    input: { user_id: number; first_name?: string; last_name?: string; username?: string; language_code?: string; bio?: string; date?: number },
+  ): Promise<{ user_chat_id: number; date: number }> {
+    return this.call('POST', `/groups/${chatId}/join_requests`, input);
+  }
+
+  /** A user joins the group by a public link: a chat_member update and the new_chat_members service message. */
+  joinGroup(
+    chatId: number,
+    input: { user_id: number; first_name?: string; last_name?: string; username?: string; language_code?: string; date?: number },
+  ): Promise<{ user_id: number; status: 'member' }> {
+    return this.call('POST', `/groups/${chatId}/join`, input);
+  }
+
   /** Any chat's messages (the support group, the escalation chat, a private chat); `threadId` 1 = General. */
   getChatMessages(chatId: number, opts: { threadId?: number; includeDeleted?: boolean; since?: number } = {}): Promise<MessageView[]> {
     return this.call(

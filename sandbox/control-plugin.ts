@@ -26,6 +26,7 @@ import {
   type WriteBody,
 } from './actions.js';
 import { schemas } from './control-schemas.js';
+import { groupRoutes } from './groups.js';
 import type { FaultSpec } from './faults.js';
 import { SANDBOX_TOKEN } from './identities.js';
 import type { MemberStatus } from './state.js';
@@ -265,6 +266,9 @@ export function controlRoutes(world: World, baseUrl: () => string) {
       world.reset();
       return { reset: true };
     });
+
+    // ---- other groups (a community chat): created, joined, asked to join (sandbox/groups.ts) ----
+    groupRoutes(app, world);
 
     app.all('/*', async (req, reply) => reply.code(404).send({ error: `no control endpoint ${req.method} ${req.url.split('?')[0]} (see sandbox/README.md)` }));
   };

@@ -85,6 +85,15 @@ export interface MemberRecord {
   status: MemberStatus;
   /** Administrators only: may create/edit/close topics. */
   canManageTopics?: boolean;
+  /** Restricted members only: what restrictChatMember left them (ChatPermissions), and until when (unix seconds, 0 = forever). */
+  permissions?: Record<string, boolean>;
+  untilDate?: number;
+}
+
+/** A pending chat_join_request (sandbox/groups.ts): who asked, and when — the bot may write to them for 5 minutes. */
+export interface JoinRequestRecord {
+  user_id: number;
+  date: number;
 }
 
 export interface Topic {
@@ -123,6 +132,10 @@ export interface ChatState {
   replyKeyboard?: ReplyMarkup;
   /** The last chat action the bot showed ("typing"…), with its time (unix seconds). */
   lastChatAction?: { action: string; date: number };
+  /** Private chats the bot may write in only because the user asked to join a group (never wrote to the bot). */
+  joinRequestOnly?: boolean;
+  /** Supergroups: join requests not yet approved or declined (sandbox/groups.ts). */
+  joinRequests?: JoinRequestRecord[];
 }
 
 export function newPrivateChat(user: TgUser): ChatState {

@@ -7,7 +7,15 @@
  */
 import { type BotApiError, TelegramErrors } from './errors.js';
 
-export type UpdateKind = 'message' | 'edited_message' | 'callback_query' | 'my_chat_member' | 'chat_member' | 'message_reaction' | 'message_reaction_count';
+export type UpdateKind =
+  | 'message'
+  | 'edited_message'
+  | 'callback_query'
+  | 'my_chat_member'
+  | 'chat_member'
+  | 'chat_join_request'
+  | 'message_reaction'
+  | 'message_reaction_count';
 
 export interface Update {
   update_id: number;

@@ -66,6 +66,9 @@ export interface PendingCallback {
 /** How long a callback query can be answered (Telegram: "query is too old" afterwards). */
 export const CALLBACK_ANSWER_WINDOW_MS = 15 * 60 * 1000;
 
+/** How long the bot may write to a user who asked to join a group (ChatJoinRequest.user_chat_id), until the request is processed. */
+export const JOIN_REQUEST_WRITE_WINDOW_SECONDS = 5 * 60;
+
 /** A replay quiet for this long (live time) is over: its conversations are back on the live clock. */
 export const HISTORY_IDLE_MS = 15 * 60 * 1000;
 
@@ -242,7 +245,12 @@ export class World {
    * found", a customer who blocked the bot → 403, a group the bot left → 403.
    */
   chatForBot(id: ChatIdParam, opts: { forSending?: boolean } = {}): ChatState {
-    const chat = typeof id === 'number' ? this.chats.get(id) : this.chatByUsername(id);
+    let chat = typeof id === 'number' ? this.chats.get(id) : this.chatByUsername(id);
+    // A user who asked to join a group the bot administers may be written to for 5 minutes (sandbox/groups.ts).
+    if (typeof id === 'number' && id > 0 && opts.forSending && (!chat || chat.joinRequestOnly) && this.joinRequestOpen(id)) {
+      chat ??= this.privateChat(this.users.get(id)!);
+      chat.joinRequestOnly = true;
+    } else if (chat?.joinRequestOnly && opts.forSending) throw TelegramErrors.botCantInitiate();
     if (!chat) {
       // A user the bot knows (e.g. an agent from the group) who never started it: Telegram's 403.
       if (typeof id === 'number' && id > 0 && this.users.has(id) && opts.forSending) throw TelegramErrors.botCantInitiate();
@@ -255,6 +263,14 @@ export class World {
       if (me.status === 'kicked') throw TelegramErrors.botKicked();
     }
     return chat;
+  }
+
+  /** Whether a join request of this user, not yet approved or declined, is younger than JOIN_REQUEST_WRITE_WINDOW_SECONDS. */
+  joinRequestOpen(userId: number): boolean {
+    const now = this.unixNow();
+    for (const chat of this.chats.values())
+      for (const r of chat.joinRequests ?? []) if (r.user_id === userId && now - r.date < JOIN_REQUEST_WRITE_WINDOW_SECONDS) return true;
+    return false;
   }
 
   private chatByUsername(name: string): ChatState | undefined {

@@ -95,7 +95,10 @@ export const chatMethods: MethodTable = {
     const chat = world.chatForBot(p.chatId());
     const user = world.users.get(p.requireInt('user_id', 'user not found'));
     if (!user) throw TelegramErrors.userNotFound();
-    if (chat.members.get(user.id)?.status === 'kicked') setMembership(world, chat, user, 'left', { by: world.bot });
+    const status = chat.members.get(user.id)?.status;
+    if (status === 'kicked') setMembership(world, chat, user, 'left', { by: world.bot });
+    // "By default, this method guarantees that after the call the user is not a member of the chat … use only_if_banned" (Bot API).
+    else if ((status === 'member' || status === 'restricted') && !p.bool('only_if_banned')) setMembership(world, chat, user, 'left', { by: world.bot });
     return true;
   },
 };

@@ -3,6 +3,7 @@ import { callbackMethods } from './callbacks.js';
 import { chatMethods } from './chats.js';
 import type { MethodTable } from './context.js';
 import { copyMethods } from './copy.js';
+import { groupMethods } from '../groups.js';
 import { editMethods } from './edit.js';
 import { metaMethods } from './meta.js';
 import { sendMethods } from './send.js';
@@ -17,6 +18,7 @@ export const METHODS: MethodTable = {
   ...editMethods,
   ...topicMethods,
   ...chatMethods,
+  ...groupMethods,
   ...callbackMethods,
 };
 

@@ -17,7 +17,7 @@ const OTHER = 1002;
 const AGENT = 501;
 const LEAD = 502;
 /** What the sandbox produces; message_reaction_count is never produced (no anonymous reactions in it). */
-const UPDATE_KINDS = ['message', 'edited_message', 'callback_query', 'my_chat_member', 'chat_member', 'message_reaction'];
+const UPDATE_KINDS = ['message', 'edited_message', 'callback_query', 'my_chat_member', 'chat_member', 'chat_join_request', 'message_reaction'];
 
 interface Recorded {
   method: string;
@@ -235,6 +235,20 @@ describe('Bot API conformance', () => {
     await tg.setMember({ user_id: 504, status: 'creator', first_name: 'Owner' });
     await tg.setMember({ user_id: fx.sandbox.world.bot.id, status: 'administrator', chat_id: fx.escalation, can_manage_topics: false });
     await tg.sendCustomerMessage(CUSTOMER, { text: 'replying', reply_to_message_id: receipt.message_id });
+    await drain();
+
+    // A community group (sandbox/groups.ts): join requests approved and declined, a join by link, a member restricted and freed.
+    const COMMUNITY = -1003000000001;
+    await tg.createGroup({ chat_id: COMMUNITY, title: 'Community' });
+    await tg.requestToJoin(COMMUNITY, { user_id: 601, first_name: 'Joiner', username: 'joiner_one', bio: 'hi' });
+    await tg.requestToJoin(COMMUNITY, { user_id: 602, first_name: 'Declined' });
+    await api.sendMessage(601, 'Press the button to join', { reply_markup: { inline_keyboard: [[{ text: 'I am human', callback_data: 'x' }]] } });
+    await api.approveChatJoinRequest(COMMUNITY, 601);
+    await api.declineChatJoinRequest(COMMUNITY, 602);
+    await tg.joinGroup(COMMUNITY, { user_id: 603, first_name: 'Newcomer' });
+    await api.restrictChatMember(COMMUNITY, 603, { can_send_messages: false });
+    await api.getChatMember(COMMUNITY, 603);
+    await api.restrictChatMember(COMMUNITY, 603, { can_send_messages: true, can_send_other_messages: true, can_send_polls: true, can_invite_users: true });
     await drain();
 
     // Chats and members as the bot reads them.
