@@ -292,7 +292,7 @@ function wire(): void {
     token.set(($('token-input') as HTMLInputElement).value.trim());
     void loadAll();
   });
-  for (const b of document.querySelectorAll<HTMLButtonElement>('button.csv'))
+  for (const b of document.querySelectorAll<HTMLButtonElement>('button.csv[data-csv]'))
     b.addEventListener('click', () => {
       const [path, p] = CSV[b.dataset.csv!]!();
       const days = dayRange(filters, new Date());
