@@ -17,6 +17,10 @@
  * lookups read the stored variant, so a customer keeps it even when the file's
  * weights change.
  *
+ * A surface met outside a ticket (the Mini App's help centre: kb_format) asks
+ * `variantForCustomer` — the same stored variant and the same one exposure, the
+ * event desk-wide (ticket_id null).
+ *
  * A file that does not validate never stops the desk: it is left out, logged
  * once per reload (file and reason, no personal data) and listed by
  * `problems()` (for /experiments).
@@ -115,31 +119,65 @@ export class DeskExperiments {
    * state change.
    */
   async variantFor(surface: Surface, ticket: Ticket, o: { at?: Date; tx?: Queryable } = {}): Promise<string> {
+    return this.lookup(surface, ticket.customer_id, ticket, o, (q, exposure) =>
+      this.o.outbox.appendForTicket(q, ticket, [{ type: 'experiment_exposure', ...exposure }]),
+    );
+  }
+
+  /**
+   * The same lookup for a surface a customer meets outside any ticket (the Mini App's help centre, kb_format):
+   * the same stored variant and the same one exposure per customer and experiment, its event desk-wide
+   * (ticket_id null; the analysis counts the customer's tickets from then on). `language`: the customer's.
+   */
+  async variantForCustomer(surface: Surface, customer: { id: number; language: string | null }, o: { at?: Date; tx?: Queryable } = {}): Promise<string> {
+    return this.lookup(surface, customer.id, null, o, (q, exposure) =>
+      this.o.outbox.append(q, [
+        {
+          type: 'experiment_exposure',
+          ...exposure,
+          ticket_id: null,
+          ticket_created_at: null,
+          customer_id: customer.id,
+          agent_id: null,
+          queue: null,
+          category: null,
+          language: customer.language,
+        },
+      ]),
+    );
+  }
+
+  /** The one lookup behind both: the stored variant, or the assignment stored and exposed with `write` once. */
+  private async lookup(
+    surface: Surface,
+    customerId: number,
+    ticket: { id: number; created_at: Date } | null,
+    o: { at?: Date; tx?: Queryable },
+    write: (q: Queryable, exposure: { occurred_at: string; experiment: string; variant: string }) => Promise<void>,
+  ): Promise<string> {
     await this.open();
     const def = runningOn(this.snapshot.experiments, surface);
     if (!def) return this.shipped(surface) ?? CONTROL;
     const known = (variant: string | undefined) => (variant !== undefined && def.variants.some((v) => v.name === variant) ? variant : undefined);
     const expose = async (q: Queryable): Promise<string> => {
-      const key = [ticket.customer_id, def.key];
+      const key = [customerId, def.key];
       const stored = await q.query<{ variant: string }>('SELECT variant FROM experiment_exposures WHERE customer_id = $1 AND experiment_key = $2', key);
       // Exposed before: the stored variant, even if the weights changed since (a variant removed from the file: control).
       if (stored.rows.length > 0) return known(stored.rows[0]!.variant) ?? CONTROL;
-      const assigned = assignVariant(def, ticket.customer_id);
+      const assigned = assignVariant(def, customerId);
       if (!assigned) return CONTROL; // holdout: the desk as it is, never exposed
-      const at = new Date(Math.max((o.at ?? this.now()).getTime(), ticket.created_at.getTime()));
+      const at = new Date(Math.max((o.at ?? this.now()).getTime(), ticket?.created_at.getTime() ?? 0));
       const fresh = await q.query(
         `INSERT INTO experiment_exposures (customer_id, experiment_key, variant, ticket_id, exposed_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (customer_id, experiment_key) DO NOTHING`,
-        [...key, assigned.variant, ticket.id, at],
+        [...key, assigned.variant, ticket?.id ?? null, at],
       );
       if (fresh.rowCount === 0) {
         // Another update of the same customer exposed them meanwhile: theirs counts.
         const won = await q.query<{ variant: string }>('SELECT variant FROM experiment_exposures WHERE customer_id = $1 AND experiment_key = $2', key);
         return known(won.rows[0]?.variant) ?? CONTROL;
       }
-      await this.o.outbox.appendForTicket(q, ticket, [
-        { type: 'experiment_exposure', occurred_at: at.toISOString(), experiment: def.key, variant: assigned.variant },
-      ]);
+      await write(q, { occurred_at: at.toISOString(), experiment: def.key, variant: assigned.variant });
       return assigned.variant;
     };
     return o.tx ? expose(o.tx) : this.o.db.transaction(expose);

@@ -2,7 +2,8 @@
  * The help centre: search with the bot's own ranking (the KB snapshot the auto-answer uses, in the
  * customer's language), articles, "Did this help?", "Solved by this article" (a self-service resolution
  * before any request was sent: kb_outcome solved, channel app) and popular solutions from real usage
- * (kb_article_usage counts plus the chat's solved suggestions).
+ * (kb_article_usage counts plus the chat's solved suggestions). `/kb/format`: the customer's variant of the A/B
+ * surface kb_format (article cards or search by question), through the bot's own lookup (bot/experiments/).
  */
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
@@ -60,6 +61,23 @@ export function kbRoutes(api: FastifyInstance, c: AppApiContext): void {
       const q = capKbQuery(req.query.q).trim();
       if (q.length < 2) return { articles: [] };
       return { articles: (await kbOf()).search(q, { language: localeOf(customer), limit: SEARCH_LIMIT }).map((h) => hit(h.article)) };
+    },
+  );
+
+  api.get(
+    '/kb/format',
+    {
+      schema: {
+        summary:
+          "The help centre's format for the caller: A/B surface kb_format — article cards (control) or search by question; the first call exposes the customer to a running experiment (once)",
+        response: { 200: S.KbFormat },
+      },
+    },
+    async (req) => {
+      const { customer } = callerOf(req);
+      // The bot's one lookup (bot/experiments/): the customer's stored variant, or assigned and exposed now, once.
+      const variant = await desk.experiments.variantForCustomer('kb_format', { id: customer.id, language: localeOf(customer) }, { at: c.now() });
+      return { variant: variant === 'search' ? ('search' as const) : ('control' as const) };
     },
   );
 

@@ -78,6 +78,12 @@ export const KbSearchQuery = Type.Object(
 );
 export const ArticleHit = Type.Object({ id: Type.String(), title: Type.String(), snippet: Type.String() });
 export const ArticleHits = Type.Object({ articles: Type.Array(ArticleHit) });
+/** The help centre's format for the caller: experiment surface kb_format (bot/experiments/, the bot's variant names). */
+export const KbFormat = Type.Object({
+  variant: Type.Union([Type.Literal('control'), Type.Literal('search')], {
+    description: 'control: popular articles as cards; search: search by question (the matching questions to pick from)',
+  }),
+});
 export const ArticleParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[\\w-]+$' }) });
 export const Article = Type.Object({ id: Type.String(), title: Type.String(), body: Type.String({ description: 'Markdown' }), lang: Type.String() });
 export const ArticleBody = Type.Object({ article: Article });

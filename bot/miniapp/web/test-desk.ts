@@ -53,12 +53,15 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startMiniAppDesk(o: { webRoot: string }): Promise<MiniAppDesk> {
+export async function startMiniAppDesk(o: {
+  webRoot: string /** The desk's own variables besides WEBAPP_URL (e.g. EXPERIMENTS_DIR). */;
+  env?: Record<string, string>;
+}): Promise<MiniAppDesk> {
   const features = coreTestFeatures();
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}/app/`;
   // WEBAPP_URL as in production: the desk sets the menu button and puts Track status on receipts.
-  const h = await startHarness({ features: () => features, env: { WEBAPP_URL: appUrl } });
+  const h = await startHarness({ features: () => features, env: { ...o.env, WEBAPP_URL: appUrl } });
   const config = loadMiniAppConfig({});
   const http = Fastify();
   await http.register(miniAppPlugin, {

@@ -48,6 +48,9 @@ export interface ArticleHit {
   snippet: string;
 }
 
+/** The help centre's format (bot/miniapp/api/kb.ts GET /kb/format): control = article cards, search = search by question. */
+export type KbFormat = 'control' | 'search';
+
 export interface Article {
   id: string;
   title: string;
@@ -137,6 +140,8 @@ export class Api {
   rate = (n: number, score: number) => this.call<unknown>('POST', `tickets/${n}/rating`, { score });
   search = (q: string, signal?: AbortSignal) =>
     this.call<{ articles: ArticleHit[] }>('GET', `kb/search?q=${encodeURIComponent(q)}`, undefined, signal).then((r) => r.articles);
+  /** The help centre's format (A/B surface kb_format): article cards (control) or search by question. */
+  kbFormat = () => this.call<{ variant: KbFormat }>('GET', 'kb/format').then((r) => (r.variant === 'search' ? 'search' : 'control'));
   popular = () => this.call<{ articles: ArticleHit[] }>('GET', 'kb/popular').then((r) => r.articles);
   article = (id: string) =>
     this.call<Article | { article: Article }>('GET', `kb/articles/${encodeURIComponent(id)}`).then((r) => ('article' in r ? r.article : r));

@@ -110,6 +110,13 @@ export const en = {
   search_results: 'Results',
   search_none: 'Nothing found. Try other words or ask a human.',
   popular_title: 'Popular solutions',
+  // Help centre, search by question (A/B surface kb_format = search)
+  kb_q_label: 'What is your question?',
+  kb_q_placeholder: 'Ask in your own words, e.g. I forgot my password',
+  kb_q_matching: 'Is your question one of these?',
+  kb_q_none: 'No matching question. Try other words or ask a person.',
+  kb_q_common: 'Common questions',
+  kb_q_none_of_these: 'None of these — ask a person',
   article_helpful: 'Did this help?',
   yes: 'Yes',
   no: 'No',

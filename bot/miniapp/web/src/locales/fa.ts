@@ -108,6 +108,13 @@ export const fa: Dict = {
   search_results: 'نتیجه‌ها',
   search_none: 'چیزی پیدا نشد. واژه‌های دیگری را امتحان کنید یا از یک انسان بپرسید.',
   popular_title: 'راه‌حل‌های پرطرفدار',
+  // Help centre, search by question (A/B surface kb_format = search)
+  kb_q_label: 'پرسش شما چیست؟',
+  kb_q_placeholder: 'با زبان خودتان بپرسید، برای نمونه: رمزم را فراموش کرده‌ام',
+  kb_q_matching: 'آیا پرسش شما یکی از این‌هاست؟',
+  kb_q_none: 'پرسش مشابهی پیدا نشد. واژه‌های دیگری را امتحان کنید یا از یک انسان بپرسید.',
+  kb_q_common: 'پرسش‌های رایج',
+  kb_q_none_of_these: 'هیچ‌کدام — پرسیدن از یک انسان',
   article_helpful: 'این کمک کرد؟',
   yes: 'بله',
   no: 'نه',

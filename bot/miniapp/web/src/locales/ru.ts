@@ -113,6 +113,13 @@ export const ru: Dict = {
   search_results: 'Результаты',
   search_none: 'Ничего не нашлось. Попробуйте другие слова или спросите человека.',
   popular_title: 'Популярные решения',
+  // Help centre, search by question (A/B surface kb_format = search)
+  kb_q_label: 'Какой у вас вопрос?',
+  kb_q_placeholder: 'Своими словами, например: забыл пароль',
+  kb_q_matching: 'Ваш вопрос среди этих?',
+  kb_q_none: 'Похожих вопросов нет. Попробуйте другие слова или спросите человека.',
+  kb_q_common: 'Частые вопросы',
+  kb_q_none_of_these: 'Ничего из этого — спросить человека',
   article_helpful: 'Это помогло?',
   yes: 'Да',
   no: 'Нет',

@@ -1,4 +1,9 @@
-/** Help centre: search over the knowledge base, popular solutions, article pages with "Did this help?". */
+/**
+ * Help centre: search over the knowledge base, popular solutions, article pages with "Did this help?". Its format is
+ * the A/B surface kb_format (GET /kb/format, the bot's own variant of the customer): article cards (control) or
+ * search by question — the question first, the matching and common questions to pick from, "none of these" to a
+ * human, as the bot's `search` variant offers them in the chat.
+ */
 import { useEffect, useState } from 'preact/hooks';
 import type { ArticleHit } from '../api.js';
 import { Markdown } from '../markdown.js';
@@ -54,38 +59,118 @@ export function ArticleList({ articles, id }: { articles: ArticleHit[]; id: stri
 
 export function HelpPage() {
   const { api, i18n } = useApp();
+  // The customer's format: asked once per visit to the help centre (the server exposes them the first time).
+  const [format, reload] = useLoad(() => api.kbFormat(), []);
+  if (format.state === 'ok' && format.data === 'search') return <QuestionSearch />;
+  if (format.state === 'ok') return <ArticleCards />;
+  return (
+    <Page id="help" title={i18n.t('help_title')}>
+      {format.state === 'loading' ? <Loading /> : <ErrorBox error={format.error} retry={reload} />}
+    </Page>
+  );
+}
+
+/** kb_format = control: a search box, the results and the popular solutions as article cards with their first words. */
+function ArticleCards() {
+  const { api, i18n } = useApp();
   const [query, setQuery] = useState('');
   const { hits, error } = useSearch(query);
   const [popular, reload] = useLoad(() => api.popular(), [i18n.lang]);
   return (
     <Page id="help" title={i18n.t('help_title')}>
-      <form onSubmit={(e) => e.preventDefault()}>
-        <label for="kb-search">{i18n.t('search_label')}</label>
-        <input
-          id="kb-search"
-          type="search"
-          value={query}
-          placeholder={i18n.t('search_placeholder')}
-          onInput={(e) => setQuery(e.currentTarget.value)}
-          autoComplete="off"
-          dir="auto"
-        />
-      </form>
-      <div aria-live="polite">
-        {error !== undefined && <ErrorBox error={error} />}
-        {hits && (
-          <section aria-labelledby="results-h">
-            <h2 id="results-h">{i18n.t('search_results')}</h2>
-            {hits.length ? <ArticleList articles={hits} id="search-results" /> : <p class="muted">{i18n.t('search_none')}</p>}
+      <div class="kb-format" data-kb-format="control">
+        <form onSubmit={(e) => e.preventDefault()}>
+          <label for="kb-search">{i18n.t('search_label')}</label>
+          <input
+            id="kb-search"
+            type="search"
+            value={query}
+            placeholder={i18n.t('search_placeholder')}
+            onInput={(e) => setQuery(e.currentTarget.value)}
+            autoComplete="off"
+            dir="auto"
+          />
+        </form>
+        <div aria-live="polite">
+          {error !== undefined && <ErrorBox error={error} />}
+          {hits && (
+            <section aria-labelledby="results-h">
+              <h2 id="results-h">{i18n.t('search_results')}</h2>
+              {hits.length ? <ArticleList articles={hits} id="search-results" /> : <p class="muted">{i18n.t('search_none')}</p>}
+            </section>
+          )}
+        </div>
+        <section aria-labelledby="popular-h">
+          <h2 id="popular-h">{i18n.t('popular_title')}</h2>
+          {popular.state === 'loading' && <Loading />}
+          {popular.state === 'error' && <ErrorBox error={popular.error} retry={reload} />}
+          {popular.state === 'ok' && <ArticleList articles={popular.data} id="popular" />}
+        </section>
+      </div>
+    </Page>
+  );
+}
+
+/** Questions to pick from: each an article's title, the whole row a link to it. */
+export function QuestionList({ articles, id }: { articles: ArticleHit[]; id: string }) {
+  return (
+    <ul class="questions" id={id}>
+      {articles.map((a) => (
+        <li key={a.id} data-article={a.id}>
+          <a href={href({ page: 'article', id: a.id })} class="question-link" dir="auto">
+            <span aria-hidden="true">❓ </span>
+            {a.title}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** kb_format = search: the customer's question first; the matching questions (or the common ones) to pick from, or a human. */
+function QuestionSearch() {
+  const { api, i18n } = useApp();
+  const [query, setQuery] = useState('');
+  const { hits, error } = useSearch(query);
+  const [popular, reload] = useLoad(() => api.popular(), [i18n.lang]);
+  return (
+    <Page id="help" title={i18n.t('help_title')}>
+      <div class="kb-format" data-kb-format="search">
+        <form class="ask" onSubmit={(e) => e.preventDefault()}>
+          <label for="kb-question" class="ask-label">
+            {i18n.t('kb_q_label')}
+          </label>
+          <input
+            id="kb-question"
+            type="search"
+            value={query}
+            placeholder={i18n.t('kb_q_placeholder')}
+            onInput={(e) => setQuery(e.currentTarget.value)}
+            autoComplete="off"
+            dir="auto"
+          />
+        </form>
+        <div aria-live="polite">
+          {error !== undefined && <ErrorBox error={error} />}
+          {hits && (
+            <section aria-labelledby="matching-h">
+              <h2 id="matching-h">{i18n.t('kb_q_matching')}</h2>
+              {hits.length ? <QuestionList articles={hits} id="matching-questions" /> : <p class="muted">{i18n.t('kb_q_none')}</p>}
+            </section>
+          )}
+        </div>
+        {!hits && (
+          <section aria-labelledby="common-h">
+            <h2 id="common-h">{i18n.t('kb_q_common')}</h2>
+            {popular.state === 'loading' && <Loading />}
+            {popular.state === 'error' && <ErrorBox error={popular.error} retry={reload} />}
+            {popular.state === 'ok' && <QuestionList articles={popular.data} id="common-questions" />}
           </section>
         )}
+        <a class="button secondary" id="none-of-these" href={href({ page: 'new' })}>
+          {i18n.t('kb_q_none_of_these')}
+        </a>
       </div>
-      <section aria-labelledby="popular-h">
-        <h2 id="popular-h">{i18n.t('popular_title')}</h2>
-        {popular.state === 'loading' && <Loading />}
-        {popular.state === 'error' && <ErrorBox error={popular.error} retry={reload} />}
-        {popular.state === 'ok' && <ArticleList articles={popular.data} id="popular" />}
-      </section>
     </Page>
   );
 }
