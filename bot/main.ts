@@ -8,12 +8,12 @@
 import { createBus, loadBusConfig } from '../core/bus/index.js';
 import { parseCli, runMain } from '../core/cli.js';
 import { createClickHouse, loadClickHouseConfig } from '../core/clickhouse.js';
-import { createHttpServer, degradedWhile, loadHttpConfig, SELF_CHECK_DEGRADED } from '../core/http.js';
+import { createHttpServer, loadHttpConfig } from '../core/http.js';
 import { logger } from '../core/log.js';
 import { loadPostgresConfig, openDatabase } from '../core/postgres.js';
 import { loadAlertsConfig } from './alerts/index.js';
 import { loadBotServiceConfig } from './config.js';
-import { selfCheckApi, startupSelfCheck, storeProbes } from './self-check.js';
+import { busProbe, loadSelfCheckConfig, monitoringProbes, selfCheckApi, startupSelfCheck, storeProbes } from './self-check.js';
 import { createDeskService } from './service.js';
 
 runMain(async () => {
@@ -38,7 +38,11 @@ runMain(async () => {
     apiRoot: config.apiRoot,
     supportChatId: config.supportChatId,
     escalationChatId: loadAlertsConfig().ESCALATION_CHAT_ID,
-    stores: storeProbes({ db, ch, databaseUrl: pgConfig.DATABASE_URL, clickhouseUrl: chConfig.CLICKHOUSE_URL }),
+    stores: [
+      ...storeProbes({ db, ch, databaseUrl: pgConfig.DATABASE_URL, clickhouseUrl: chConfig.CLICKHOUSE_URL }),
+      busProbe(busConfig),
+      ...monitoringProbes(loadSelfCheckConfig()),
+    ],
     log,
   });
   const desk = await createDeskService({ db, bus, ch, config, eventsPartitions: busConfig.KAFKA_PARTITIONS, log });
@@ -51,7 +55,7 @@ runMain(async () => {
           (e: unknown) => String(e),
         ),
       // Out of reach and retried (Telegram, a store): degraded, the desk serves meanwhile (200).
-      'self-check': degradedWhile(() => selfCheck.problem(), SELF_CHECK_DEGRADED),
+      'self-check': selfCheck.health,
     },
   });
   await http.register(desk.routes);

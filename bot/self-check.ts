@@ -3,14 +3,16 @@
  * asks Telegram and the stores whether the world it was configured for exists —
  * the token works (getMe), SUPPORT_CHAT_ID is a forum supergroup, the bot is an
  * administrator there with "Manage topics", the escalation chat is reachable,
- * ClickHouse and PostgreSQL answer. Each problem is one line naming the
- * variable, what was found and how to fix it.
+ * ClickHouse, PostgreSQL and the bus (Kafka, or the embedded log) answer, and
+ * Prometheus and Alertmanager answer when PROMETHEUS_URL / ALERTMANAGER_URL name
+ * them. Each problem is one line naming the variable, what was found and how to
+ * fix it.
  *
  * Two kinds of problem: a wrong world (a wrong id, a group without topics,
  * missing rights, a refused token) is `fail` — the entry points exit non-zero
  * with the lines (SelfCheckError, printed like a ConfigError, no stack); a world
- * that is only out of reach for now (network down, a store not answering, 5xx)
- * is `degraded` — retried with back-off, shown on /healthz, and the desk runs.
+ * that is only out of reach for now (network down, a store, the bus or the
+ * monitoring not answering, 5xx) is `degraded` — retried with back-off, shown on /healthz, and the desk runs.
  * `npm run doctor` (scripts/doctor.ts) runs the same checks and prints a table.
  *
  * can_delete_messages and can_pin_messages are not required: no feature of the
@@ -20,7 +22,12 @@
  */
 import { Api, GrammyError, HttpError } from 'grammy';
 import type { ChatFullInfo, UserFromGetMe } from 'grammy/types';
-import { ConfigError } from '../core/env.js';
+import { access, constants } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BusConfig } from '../core/bus/config.js';
+import { probeKafka } from '../core/bus/probe.js';
+import { ConfigError, defineConfig, env } from '../core/env.js';
+import type { HealthCheck } from '../core/http.js';
 import type { Logger } from '../core/log.js';
 import { selfCheckDegraded } from './metrics.js';
 
@@ -36,7 +43,25 @@ export interface CheckResult {
   detail: string;
 }
 
-/** A store to probe: a failing probe is `degraded` (a store can come back), never fatal. */
+/**
+ * The monitoring the self-check and npm run doctor check when named. Prometheus and Alertmanager are not
+ * needed to serve customers: out of reach they are degraded (alerts are late), never fatal.
+ */
+export const loadSelfCheckConfig = defineConfig('self-check', {
+  PROMETHEUS_URL: env.url({
+    protocols: ['http:', 'https:'],
+    example: 'http://prometheus:9090',
+    doc: 'Prometheus that scrapes this desk and evaluates its alert rules: the start-up self-check and npm run doctor check that it answers (GET /-/ready). Unset: not checked (npm start checks the Prometheus it runs itself when it starts it).',
+  }),
+  ALERTMANAGER_URL: env.url({
+    protocols: ['http:', 'https:'],
+    example: 'http://alertmanager:9093',
+    doc: 'Alertmanager that posts the alerts to /hooks/alertmanager: the start-up self-check and npm run doctor check that it answers (GET /-/ready). Unset: not checked.',
+  }),
+});
+export type SelfCheckConfig = ReturnType<typeof loadSelfCheckConfig>;
+
+/** A store, the bus or the monitoring to probe: a failing probe is `degraded` (it can come back), never fatal. */
 export interface StoreProbe {
   check: string;
   variable: string;
@@ -45,6 +70,8 @@ export interface StoreProbe {
   /** Undefined: not checked (an embedded store the process opens itself), reported as skipped with `skipReason`. */
   probe?: () => Promise<unknown>;
   skipReason?: string;
+  /** How to fix it, for the message (default: "start the server or fix <variable>"). */
+  fix?: string;
 }
 
 export interface SelfCheckOptions {
@@ -88,6 +115,8 @@ function healable(e: unknown): boolean {
 function reason(e: unknown): string {
   if (e instanceof GrammyError) return `${e.error_code} ${e.description}`;
   if (e instanceof HttpError) return String((e.error as Error | undefined)?.message ?? e.message);
+  // fetch says only "fetch failed"; what happened (ECONNREFUSED, ENOTFOUND) is its cause.
+  if (e instanceof TypeError && e.message === 'fetch failed' && e.cause instanceof Error) return e.cause.message;
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -231,7 +260,7 @@ async function storeCheck(s: StoreProbe): Promise<CheckResult> {
       check: s.check,
       status: 'degraded',
       variable: s.variable,
-      detail: `${s.variable} (${s.where}) does not answer (${reason(e)}): retrying with back-off; start the server or fix ${s.variable}`,
+      detail: `${s.variable} (${s.where}) does not answer (${reason(e)}): retrying with back-off; ${s.fix ?? `start the server or fix ${s.variable}`}`,
     };
   }
 }
@@ -281,7 +310,18 @@ export interface SelfCheckMonitor {
   results(): readonly CheckResult[];
   /** For /healthz: undefined when all is well, else the problems, one per line. */
   problem(): string | undefined;
+  /**
+   * The /healthz check: degraded while a check is out of reach, its reason naming the checks (fixed names such
+   * as "bus" or "Prometheus", never error text); the problem lines go to the log only.
+   */
+  health: HealthCheck;
   stop(): void;
+}
+
+/** /healthz's reason for degraded checks: which ones, never what they answered (that is in the log and the doctor). */
+export function degradedReason(results: readonly CheckResult[]): string | undefined {
+  const names = results.filter((r) => r.status === 'degraded').map((r) => r.check);
+  return names.length ? `out of reach, retried with back-off: ${names.join(', ')} (npm run doctor says why and how to fix it)` : undefined;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -335,6 +375,10 @@ export async function startupSelfCheck(o: StartupCheckOptions): Promise<SelfChec
       const lines = problemLines(results);
       return lines.length ? lines.join('\n') : undefined;
     },
+    health: async () => {
+      const reason = degradedReason(results);
+      return reason ? { state: 'degraded', reason, detail: problemLines(results).join('\n') } : undefined;
+    },
     stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
@@ -363,4 +407,66 @@ export function storeProbes(o: {
       probe: async () => (await o.ch.client.query({ query: 'SELECT 1', format: 'JSONEachRow' })).json(),
     },
   ];
+}
+
+/**
+ * The bus as the process uses it: Kafka — a metadata request to KAFKA_BROKERS (no retries, a few seconds at
+ * most) — or, without KAFKA_BROKERS, the embedded log's directory, which must be writable. `embedded: 'skip'`
+ * (npm run doctor): the embedded log belongs to the process that runs it and is not checked from outside.
+ */
+export function busProbe(config: Pick<BusConfig, 'KAFKA_BROKERS' | 'KAFKA_CLIENT_ID' | 'DATA_DIR'>, o: { embedded?: 'check' | 'skip' } = {}): StoreProbe {
+  if (config.KAFKA_BROKERS.length > 0) {
+    const brokers = config.KAFKA_BROKERS;
+    return {
+      check: 'bus',
+      variable: 'KAFKA_BROKERS',
+      where: `Kafka at ${brokers.join(',')}`,
+      probe: () => probeKafka({ brokers, clientId: config.KAFKA_CLIENT_ID }),
+    };
+  }
+  const dir = join(config.DATA_DIR, 'bus');
+  const where = `embedded log in ${dir}`;
+  if (o.embedded === 'skip')
+    return {
+      check: 'bus',
+      variable: 'KAFKA_BROKERS',
+      where,
+      skipReason: `embedded log in ${dir} (KAFKA_BROKERS unset): opened by the desk itself, not checked here`,
+    };
+  return {
+    check: 'bus',
+    variable: 'DATA_DIR',
+    where,
+    probe: () => access(dir, constants.W_OK),
+    fix: `make ${dir} writable for the desk, or set KAFKA_BROKERS`,
+  };
+}
+
+/** Prometheus and Alertmanager when their URLs are set (GET /-/ready answers 200 once they serve); skipped otherwise. */
+export function monitoringProbes(config: Partial<SelfCheckConfig>, timeoutMs = 5000): StoreProbe[] {
+  const probe = (check: string, variable: string, url: string | undefined): StoreProbe => {
+    if (!url) return { check, variable, where: '', skipReason: `${variable} unset: not checked` };
+    return {
+      check,
+      variable,
+      where: safeOrigin(url),
+      probe: async () => {
+        const ready = new URL('-/ready', url.endsWith('/') ? url : `${url}/`);
+        // Credentials in the URL (a proxy's basic auth) go in the header: fetch refuses them in the URL, and
+        // its error would print the URL with them.
+        const headers: Record<string, string> = {};
+        if (ready.username || ready.password) {
+          const basic = `${decodeURIComponent(ready.username)}:${decodeURIComponent(ready.password)}`;
+          headers.authorization = `Basic ${Buffer.from(basic).toString('base64')}`;
+          ready.username = '';
+          ready.password = '';
+        }
+        const res = await fetch(ready, { headers, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+        await res.body?.cancel();
+        if (res.status !== 200)
+          throw new Error(`GET ${ready.pathname} answered ${res.status}${res.status === 404 ? `, not ${check}'s readiness endpoint` : ''}`);
+      },
+    };
+  };
+  return [probe('Prometheus', 'PROMETHEUS_URL', config.PROMETHEUS_URL), probe('Alertmanager', 'ALERTMANAGER_URL', config.ALERTMANAGER_URL)];
 }

@@ -6,13 +6,15 @@
  *
  * It reads the configuration the desk reads (BOT_TOKEN or, without it, the
  * sandbox's bot at TELEGRAM_API_ROOT or the demo's local sandbox; SUPPORT_CHAT_ID,
- * ESCALATION_CHAT_ID; DATABASE_URL, CLICKHOUSE_URL). The embedded stores (PGlite,
- * chDB in DATA_DIR) belong to the process that runs them and are not opened
- * here: two processes on one embedded store would corrupt it.
+ * ESCALATION_CHAT_ID; DATABASE_URL, CLICKHOUSE_URL, KAFKA_BROKERS; PROMETHEUS_URL,
+ * ALERTMANAGER_URL). The embedded stores (PGlite, chDB and the bus log in
+ * DATA_DIR) belong to the process that runs them and are not opened here: two
+ * processes on one embedded store would corrupt it.
  */
 import { loadAlertsConfig } from '../bot/alerts/index.js';
 import { loadBotConfig } from '../bot/config.js';
-import { formatTable, safeOrigin, selfCheck, selfCheckApi, type StoreProbe } from '../bot/self-check.js';
+import { busProbe, formatTable, loadSelfCheckConfig, monitoringProbes, safeOrigin, selfCheck, selfCheckApi, type StoreProbe } from '../bot/self-check.js';
+import { loadBusConfig } from '../core/bus/config.js';
 import { parseCli, runMain } from '../core/cli.js';
 import { createClickHouse, loadClickHouseConfig } from '../core/clickhouse.js';
 import { loadPostgresConfig, openDatabase } from '../core/postgres.js';
@@ -21,7 +23,7 @@ runMain(async () => {
   const { values } = parseCli({
     usage: 'npm run doctor [-- --json]',
     description:
-      'Checks the world the configuration names, as npm run bot and npm start do at start-up: the bot token (getMe), SUPPORT_CHAT_ID is a supergroup with topics where the bot is an administrator with "Manage topics", ESCALATION_CHAT_ID is reachable, PostgreSQL (DATABASE_URL) and ClickHouse (CLICKHOUSE_URL) answer. Prints check | status | detail; exit code 0 when all pass, 1 otherwise.',
+      'Checks the world the configuration names, as npm run bot and npm start do at start-up: the bot token (getMe), SUPPORT_CHAT_ID is a supergroup with topics where the bot is an administrator with "Manage topics", ESCALATION_CHAT_ID is reachable, PostgreSQL (DATABASE_URL), ClickHouse (CLICKHOUSE_URL) and Kafka (KAFKA_BROKERS) answer, and Prometheus (PROMETHEUS_URL) and Alertmanager (ALERTMANAGER_URL) when set. Prints check | status | detail; exit code 0 when all pass, 1 otherwise.',
     options: { json: { type: 'boolean' } },
     optionHelp: ['--json      print the results as JSON instead of a table'],
   });
@@ -69,6 +71,8 @@ runMain(async () => {
       where: 'chDB',
       skipReason: 'chDB in DATA_DIR (CLICKHOUSE_URL unset): opened by the desk itself, not checked here',
     });
+
+  stores.push(busProbe(loadBusConfig(), { embedded: 'skip' }), ...monitoringProbes(loadSelfCheckConfig()));
 
   const results = await selfCheck({
     api: selfCheckApi(bot.token, bot.apiRoot),

@@ -15,13 +15,13 @@ import { join } from 'node:path';
 import { createBus, loadBusConfig } from '../core/bus/index.js';
 import { parseCli, runMain } from '../core/cli.js';
 import { createClickHouse, loadClickHouseConfig } from '../core/clickhouse.js';
-import { createHttpServer, degradedWhile, loadHttpConfig, SELF_CHECK_DEGRADED } from '../core/http.js';
+import { createHttpServer, loadHttpConfig } from '../core/http.js';
 import { logger, prettyLogs } from '../core/log.js';
 import { migrate } from '../core/migrate.js';
 import { loadPostgresConfig, openDatabase } from '../core/postgres.js';
 import { loadAlertsConfig } from '../bot/alerts/index.js';
 import { loadBotConfig } from '../bot/config.js';
-import { selfCheckApi, startupSelfCheck, storeProbes } from '../bot/self-check.js';
+import { busProbe, loadSelfCheckConfig, monitoringProbes, selfCheckApi, startupSelfCheck, storeProbes } from '../bot/self-check.js';
 import { createDeskService } from '../bot/service.js';
 import { startDemoTraffic } from '../simulator/index.js';
 import { analyticsPlugin } from '../dashboard/api/plugin.js';
@@ -101,7 +101,12 @@ async function main(): Promise<void> {
     apiRoot: botConfig.apiRoot,
     supportChatId: botConfig.supportChatId,
     escalationChatId: alertsConfig.ESCALATION_CHAT_ID,
-    stores: storeProbes({ db, ch, databaseUrl: pgConfig.DATABASE_URL, clickhouseUrl: chConfig.CLICKHOUSE_URL }),
+    stores: [
+      ...storeProbes({ db, ch, databaseUrl: pgConfig.DATABASE_URL, clickhouseUrl: chConfig.CLICKHOUSE_URL }),
+      busProbe(busConfig),
+      // An external Prometheus / Alertmanager when named; the ones npm start runs itself are checked as it starts them.
+      ...monitoringProbes(loadSelfCheckConfig()),
+    ],
     log,
   });
   stops.push(['self-check', async () => selfCheck.stop()]);
@@ -125,7 +130,7 @@ async function main(): Promise<void> {
     healthChecks: {
       database: async () => db.query('SELECT 1').then(() => undefined),
       // Out of reach and retried (Telegram, a store): degraded, the desk serves meanwhile (200).
-      'self-check': degradedWhile(() => selfCheck.problem(), SELF_CHECK_DEGRADED),
+      'self-check': selfCheck.health,
     },
   });
   await http.register(analyticsPlugin, {

@@ -4,15 +4,32 @@
  * can_manage_topics and an unreachable escalation chat each give their exact
  * line and make `npm run bot` exit non-zero; a Bot API or a store out of reach
  * is degraded, not fatal; `npm run doctor` prints the table and exits 0 only
- * when every check passes.
+ * when every check passes. The bus (the real Kafka broker of
+ * scripts/services.sh, or the embedded log's directory), Prometheus and
+ * Alertmanager (the real binaries, started by scripts/alerting-stack.ts) are
+ * checked in the same list: reachable is ok, a wrong port is degraded with its
+ * exact line.
  */
 import { execFile } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { formatTable, problemLines, SelfCheckError, selfCheck, selfCheckApi, startupSelfCheck, type SelfCheckOptions } from '../../bot/self-check.js';
+import {
+  busProbe,
+  formatTable,
+  monitoringProbes,
+  problemLines,
+  SelfCheckError,
+  selfCheck,
+  selfCheckApi,
+  startupSelfCheck,
+  type SelfCheckOptions,
+} from '../../bot/self-check.js';
+import { createHttpServer } from '../../core/http.js';
 import { logger } from '../../core/log.js';
 import { registry } from '../../core/metrics.js';
-import { freePort } from '../../scripts/alerting-stack.js';
+import { testKafkaBrokers } from '../../ingest/test-support.js';
+import { freePort, startAlertingStack, type AlertingStack } from '../../scripts/alerting-stack.js';
 import { SandboxClient } from '../../sandbox/client.js';
 import { SANDBOX_BOT_ID } from '../../sandbox/identities.js';
 import { startSandbox, type RunningSandbox } from '../../sandbox/index.js';
@@ -162,6 +179,120 @@ describe('self-check through the sandbox', () => {
   });
 });
 
+const busConfig = (brokers: string[], dataDir = tmp.dir) => ({ KAFKA_BROKERS: brokers, KAFKA_CLIENT_ID: 'self-check-test', DATA_DIR: dataDir });
+
+describe('the bus, Prometheus and Alertmanager in the same check list', () => {
+  let stack: AlertingStack;
+  beforeAll(async () => {
+    stack = await startAlertingStack({ port: await freePort(), webhookToken: 'self-check-test', dataDir: join(tmp.dir, 'alerting'), log: logger('test') });
+    if (!stack.enabled) throw new Error(`Prometheus and Alertmanager are needed on PATH: ${stack.reason}`);
+  }, 120_000);
+  afterAll(async () => {
+    if (stack?.enabled) await stack.stop();
+  });
+  const urls = () => (stack.enabled ? { PROMETHEUS_URL: stack.prometheusUrl, ALERTMANAGER_URL: stack.alertmanagerUrl } : {});
+
+  it('a reachable Kafka, Prometheus and Alertmanager are ok', async () => {
+    const brokers = testKafkaBrokers();
+    const results = await selfCheck(options({ stores: [busProbe(busConfig(brokers)), ...monitoringProbes(urls())] }));
+    expect(results.slice(4).map((r) => [r.check, r.status, r.detail])).toEqual([
+      ['bus', 'ok', `answers (Kafka at ${brokers.join(',')})`],
+      ['Prometheus', 'ok', `answers (${stack.enabled ? stack.prometheusUrl : ''})`],
+      ['Alertmanager', 'ok', `answers (${stack.enabled ? stack.alertmanagerUrl : ''})`],
+    ]);
+    expect(problemLines(results)).toEqual([]);
+  });
+
+  it('Kafka on a wrong port is degraded, with its exact line', async () => {
+    const port = await freePort();
+    const results = await selfCheck(options({ stores: [busProbe(busConfig([`127.0.0.1:${port}`]))] }));
+    expect(problemLines(results)).toEqual([
+      `(degraded) KAFKA_BROKERS (Kafka at 127.0.0.1:${port}) does not answer (Connection error: connect ECONNREFUSED 127.0.0.1:${port}): retrying with back-off; start the server or fix KAFKA_BROKERS`,
+    ]);
+  });
+
+  it('Prometheus and Alertmanager on a wrong port are degraded, with their exact lines', async () => {
+    const port = await freePort();
+    const results = await selfCheck(
+      options({ stores: monitoringProbes({ PROMETHEUS_URL: `http://127.0.0.1:${port}`, ALERTMANAGER_URL: `http://user:secret@127.0.0.1:${port}/am` }) }),
+    );
+    expect(problemLines(results)).toEqual([
+      `(degraded) PROMETHEUS_URL (http://127.0.0.1:${port}) does not answer (connect ECONNREFUSED 127.0.0.1:${port}): retrying with back-off; start the server or fix PROMETHEUS_URL`,
+      `(degraded) ALERTMANAGER_URL (http://127.0.0.1:${port}) does not answer (connect ECONNREFUSED 127.0.0.1:${port}): retrying with back-off; start the server or fix ALERTMANAGER_URL`,
+    ]);
+  });
+
+  it('a URL that answers but is not Alertmanager is degraded and says what answered', async () => {
+    // The sandbox (any HTTP server) where Alertmanager should be: its /-/ready is 404.
+    const [r] = (await selfCheck(options({ stores: monitoringProbes({ ALERTMANAGER_URL: sandbox.url }) }))).slice(5);
+    expect(r).toEqual({
+      check: 'Alertmanager',
+      status: 'degraded',
+      variable: 'ALERTMANAGER_URL',
+      detail: `ALERTMANAGER_URL (${new URL(sandbox.url).origin}) does not answer (GET /-/ready answered 404, not Alertmanager's readiness endpoint): retrying with back-off; start the server or fix ALERTMANAGER_URL`,
+    });
+  });
+
+  it('unset URLs are skipped; the embedded log is ok when its directory is writable and degraded when it is missing', async () => {
+    const ok = join(tmp.dir, 'embedded-ok');
+    mkdirSync(join(ok, 'bus'), { recursive: true });
+    const missing = join(tmp.dir, 'nowhere', 'bus');
+    const results = await selfCheck(
+      options({ stores: [busProbe(busConfig([], ok)), busProbe(busConfig([], join(tmp.dir, 'nowhere'))), ...monitoringProbes({})] }),
+    );
+    expect(results.slice(4).map((r) => [r.check, r.status, r.detail])).toEqual([
+      ['bus', 'ok', `answers (embedded log in ${join(ok, 'bus')})`],
+      [
+        'bus',
+        'degraded',
+        `DATA_DIR (embedded log in ${missing}) does not answer (ENOENT: no such file or directory, access '${missing}'): retrying with back-off; make ${missing} writable for the desk, or set KAFKA_BROKERS`,
+      ],
+      ['Prometheus', 'skipped', 'PROMETHEUS_URL unset: not checked'],
+      ['Alertmanager', 'skipped', 'ALERTMANAGER_URL unset: not checked'],
+    ]);
+  });
+
+  it('a degraded bus shows on /healthz (which check, no error text) and as desk_self_check_degraded', async () => {
+    const port = await freePort();
+    const monitor = await startupSelfCheck({
+      ...options({ stores: [busProbe(busConfig([`127.0.0.1:${port}`])), ...monitoringProbes(urls())] }),
+      log: logger('test'),
+      retry: { firstMs: 5, maxMs: 20, attemptsBeforeStart: 1 },
+    });
+    const http = await createHttpServer({ host: '127.0.0.1', token: undefined, healthChecks: { 'self-check': monitor.health } });
+    try {
+      const res = await http.inject({ method: 'GET', url: '/healthz' });
+      expect(res.statusCode).toBe(200);
+      expect(res.json()).toEqual({
+        ok: true,
+        status: 'degraded',
+        checks: { 'self-check': { state: 'degraded', reason: 'out of reach, retried with back-off: bus (npm run doctor says why and how to fix it)' } },
+      });
+      expect(await registry.getSingleMetricAsString('desk_self_check_degraded')).toContain('desk_self_check_degraded{check="bus"} 1');
+      expect(await registry.getSingleMetricAsString('desk_self_check_degraded')).toContain('desk_self_check_degraded{check="Prometheus"} 0');
+    } finally {
+      monitor.stop();
+      await http.close();
+    }
+  });
+
+  it('npm run doctor lists the bus, Prometheus and Alertmanager', async () => {
+    const port = await freePort();
+    const r = await run('scripts/doctor.ts', {
+      KAFKA_BROKERS: testKafkaBrokers().join(','),
+      PROMETHEUS_URL: stack.enabled ? stack.prometheusUrl : '',
+      ALERTMANAGER_URL: `http://127.0.0.1:${port}`,
+    });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(new RegExp(`^bus +\\| ok +\\| answers \\(Kafka at ${testKafkaBrokers().join(',').replaceAll('.', '\\.')}\\)$`, 'm'));
+    expect(r.stdout).toMatch(/^Prometheus +\| ok +\| answers \(http:\/\/127\.0\.0\.1:\d+\)$/m);
+    expect(r.stdout).toContain(
+      `| degraded | ALERTMANAGER_URL (http://127.0.0.1:${port}) does not answer (connect ECONNREFUSED 127.0.0.1:${port}): retrying with back-off; start the server or fix ALERTMANAGER_URL`,
+    );
+    expect(r.stdout).toMatch(/^0 failed, 1 degraded$/m);
+  }, 120_000);
+});
+
 /** Runs an entry point against the in-process sandbox (asynchronously: the sandbox answers from this process). */
 function run(file: string, env: Record<string, string>, args: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -220,6 +351,9 @@ describe('entry points', () => {
     expect(r.stdout).toMatch(/^escalation chat +\| ok +\| "Escalations" \(supergroup\)$/m);
     expect(r.stdout).toMatch(/^PostgreSQL +\| skipped +\| PGlite in DATA_DIR/m);
     expect(r.stdout).toMatch(/^ClickHouse +\| skipped +\| chDB in DATA_DIR/m);
+    expect(r.stdout).toMatch(/^bus +\| skipped +\| embedded log in .*\/bus \(KAFKA_BROKERS unset\): opened by the desk itself, not checked here$/m);
+    expect(r.stdout).toMatch(/^Prometheus +\| skipped +\| PROMETHEUS_URL unset: not checked$/m);
+    expect(r.stdout).toMatch(/^Alertmanager +\| skipped +\| ALERTMANAGER_URL unset: not checked$/m);
     expect(r.stdout).toMatch(/^all checks pass$/m);
   }, 120_000);
 
