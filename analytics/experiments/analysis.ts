@@ -28,7 +28,7 @@ import type { QueryRunner, Range } from '../query.js';
 import { METRICS, type Registry } from '../registry.js';
 import { chTime } from '../ticket-facts.js';
 import type { ExperimentDefinition } from './definition.js';
-import { bootstrapPercentileDiffs, percentileInc } from './stats/bootstrap.js';
+import { bootstrapPercentileDiffs, type PreparedSide, prepareSide, sidePercentile } from './stats/bootstrap.js';
 import { orNull, type Method, type Outcome } from './stats/estimate.js';
 import { deltaRatio, twoProportions, welch } from './stats/fixed.js';
 import { power } from './stats/power.js';
@@ -186,6 +186,9 @@ function perCustomer(columns: readonly string[]): string {
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const stat = (key: string, part: string) => `m_${key}_${part}`;
+/** A quantile aggregate's per-customer samples, packed: the values, and each customer's count of them. */
+const sampleValues = (aggregate: string) => `v_${aggregate}`;
+const sampleSizes = (aggregate: string) => `n_${aggregate}`;
 /** A variant's total of an aggregate (named apart: an alias equal to the inner column would shadow it). */
 const total = (aggregate: string) => `t_${aggregate}`;
 
@@ -229,7 +232,14 @@ export function resultStatements(keys: readonly string[], metrics: Registry = ME
       return smp.where ? `groupArrayIf(${smp.value}, ${smp.where}) AS s_${g.name}` : `groupArray(${smp.value}) AS s_${g.name}`;
     }),
   ];
-  outer.push(...sampleList.map((g) => `arrayMap(c -> c.2, arraySort(c -> c.1, groupArray((x_customer, s_${g.name})))) AS ${g.name}`));
+  // packed: the values of the customers that have any, customer after customer, and how many each has (no array per
+  // customer to parse: a million of them cost more than the bootstrap)
+  outer.push(
+    ...sampleList.flatMap((g) => [
+      `arrayFlatten(arrayMap(c -> c.2, arraySort(c -> c.1, groupArrayIf((x_customer, s_${g.name}), notEmpty(s_${g.name}))) AS o_${g.name})) AS ${sampleValues(g.name)}`,
+      `arrayMap(c -> toUInt32(length(c.2)), o_${g.name}) AS ${sampleSizes(g.name)}`,
+    ]),
+  );
   const sums = `SELECT x_variant AS variant, ${outer.join(',\n       ')}
 FROM (${perCustomer(inner)})
 GROUP BY variant`;
@@ -273,23 +283,18 @@ export async function experimentResults(
     if (last === null || String(r.last_at) > last) last = String(r.last_at);
   }
   const sumsOf = new Map(sumRows.map((r) => [String(r.variant), r]));
-  const samplesOf = sumsOf;
-  const pooled = new Map<string, Map<string, Float64Array>>();
-  /** A side's per-customer samples of an aggregate, padded with the exposed customers who had no ticket. */
-  const clusters = (variant: string, agg: string): number[][] => {
-    const got = (samplesOf.get(variant)?.[agg] as number[][] | undefined) ?? [];
-    const pad = Math.max(0, (customers.get(variant) ?? 0) - got.length);
-    return pad ? [...got, ...Array.from({ length: pad }, () => [])] : got;
-  };
-  const sortedValues = (variant: string, agg: string): Float64Array => {
-    const byAgg = pooled.get(variant) ?? new Map<string, Float64Array>();
-    pooled.set(variant, byAgg);
-    let s = byAgg.get(agg);
-    if (!s) {
-      s = Float64Array.from(clusters(variant, agg).flat()).sort();
-      byAgg.set(agg, s);
+  const prepared = new Map<string, PreparedSide>();
+  /** A side's per-customer samples of an aggregate, sorted once for its percentiles and the bootstrap. */
+  const sideOf = (variant: string, agg: string): PreparedSide => {
+    const id = `${variant}/${agg}`;
+    let p = prepared.get(id);
+    if (!p) {
+      const row = sumsOf.get(variant);
+      const arr = (v: unknown): number[] => (Array.isArray(v) ? v.map(Number) : []);
+      p = prepareSide({ customers: customers.get(variant) ?? 0, sizes: arr(row?.[sampleSizes(agg)]), values: arr(row?.[sampleValues(agg)]) });
+      prepared.set(id, p);
     }
-    return s;
+    return p;
   };
 
   const variants: VariantResult[] = def.variants.map((v) => {
@@ -299,8 +304,8 @@ export async function experimentResults(
     for (const a of analyses) {
       const k = a.def.key;
       if (a.method === 'bootstrap_percentile') {
-        const withData = ((samplesOf.get(v.name)?.[a.of.name] as number[][] | undefined) ?? []).filter((c) => c.length > 0).length;
-        cells[k] = { value: orNull(percentileInc(sortedValues(v.name, a.of.name), a.q)), n: withData };
+        const side = sideOf(v.name, a.of.name);
+        cells[k] = { value: orNull(sidePercentile(side, a.q)), n: side.withValues };
       } else if (a.method === 'two_proportion_z') {
         cells[k] = { value: n > 0 ? num(row[stat(k, 'yes')]) / n : null, n };
       } else if (a.method === 'welch_t') {
@@ -357,7 +362,7 @@ export async function experimentResults(
         let byLevel = boots.get(id);
         if (!byLevel) {
           const levels = [...new Set(analyses.flatMap((x) => (x.method === 'bootstrap_percentile' && x.of.name === a.of.name ? [x.q] : [])))];
-          const outs = bootstrapPercentileDiffs(clusters(variant, a.of.name), clusters(baseline, a.of.name), {
+          const outs = bootstrapPercentileDiffs(sideOf(variant, a.of.name), sideOf(baseline, a.of.name), {
             qs: levels,
             ...(o.seed !== undefined ? { seed: o.seed } : {}),
             ...(o.replicates !== undefined ? { replicates: o.replicates } : {}),
