@@ -65,3 +65,18 @@ export async function acceptConsent<M>(db: Db, customerId: number, version: stri
     return typeof held === 'string' ? (JSON.parse(held) as M[]) : held;
   });
 }
+
+/** The customer's recorded consent (version and time), if any: the Mini App's Settings show it. */
+export async function consentOf(db: Queryable, customerId: number): Promise<{ version: string; at: Date } | undefined> {
+  const r = await db.query<{ v: string | null; at: Date | null }>('SELECT consent_version AS v, consent_at AS at FROM customer_trust WHERE customer_id = $1', [
+    customerId,
+  ]);
+  const row = r.rows[0];
+  return row?.v && row.at ? { version: row.v, at: new Date(row.at) } : undefined;
+}
+
+/** How many chat messages wait for the consent (held until Accept in the chat, which hands them to the intake). */
+export async function heldCount(db: Queryable, customerId: number): Promise<number> {
+  const r = await db.query<{ n: number }>('SELECT jsonb_array_length(consent_held)::int AS n FROM customer_trust WHERE customer_id = $1', [customerId]);
+  return r.rows[0]?.n ?? 0;
+}

@@ -14,7 +14,7 @@ export interface AppApiContext {
 /** A refusal with its HTTP status and reason (the plugin's error handler answers `{error}`). */
 export class AppError extends Error {
   constructor(
-    readonly statusCode: 400 | 404 | 409 | 413 | 429 | 503,
+    readonly statusCode: 400 | 403 | 404 | 409 | 413 | 429 | 503,
     message: string,
   ) {
     super(message);

@@ -11,6 +11,7 @@ import type { Desk } from '../../context.js';
 import type { FeatureRuntime } from '../../runtime/runtime.js';
 import { DeskError } from '../../tickets/errors.js';
 import { authenticate, callerOf } from '../auth.js';
+import { consentRoutes } from './consent.js';
 import { AppError, type AppApiContext } from './context.js';
 import { kbRoutes } from './kb.js';
 import { settingsRoutes } from './settings.js';
@@ -114,6 +115,7 @@ export const miniAppApi: FastifyPluginAsync<MiniAppApiOptions> = async (app, o) 
       req.log.error({ err }, 'mini app request failed');
       return reply.code(500).send({ error: 'something went wrong on our side; please try again' });
     });
+    consentRoutes(api, c); // first: its gate attaches to the new-request route as that is added
     ticketRoutes(api, c);
     kbRoutes(api, c);
     settingsRoutes(api, c, { botUsername: o.botUsername ?? (() => undefined) });
