@@ -6,7 +6,7 @@
  * NaN or Infinity in JSON.
  */
 import { describe, expect, it } from 'vitest';
-import { bootstrapPercentileDiff, bootstrapPercentileDiffs, percentileInc } from './bootstrap.js';
+import { bootstrapPercentileDiff, bootstrapPercentileDiffs, pack, percentileInc, prepareSide, sidePercentile } from './bootstrap.js';
 import type { Outcome } from './estimate.js';
 import { deltaRatio, twoProportions, welch, type MeanStats, type RatioStats } from './fixed.js';
 import { power } from './power.js';
@@ -162,6 +162,98 @@ describe('seeded bootstrap percentile interval', () => {
     const same = range(1, 20).map(() => [5]);
     expect(bootstrapPercentileDiff(same, same, { q: 0.5 })).toMatchObject({ ok: false, reason: 'zero variance', value: 5 });
     expect(bootstrapPercentileDiff(a.slice(0, 4), b, { q: 0.5 })).toMatchObject({ ok: false });
+  });
+});
+
+/**
+ * The scheme the bootstrap replaced, kept here as the reference: every replicate draws n customers with replacement
+ * from all n exposed (those without a value included, as before) and takes PERCENTILE.INC of the drawn tickets.
+ */
+function multinomialBootstrap(a: number[][], b: number[][], q: number, replicates: number, seed: number) {
+  const rand = mulberry32(seed);
+  const draw = (side: number[][]) => {
+    const got: number[] = [];
+    for (let i = 0; i < side.length; i++) for (const v of side[Math.floor(rand() * side.length)]!) got.push(v);
+    return percentileInc(Float64Array.from(got).sort(), q);
+  };
+  const diffs: number[] = [];
+  for (let r = 0; r < replicates; r++) {
+    const x = draw(a);
+    const y = draw(b);
+    if (x !== null && y !== null) diffs.push(x - y);
+  }
+  diffs.sort((x, y) => x - y);
+  const mean = diffs.reduce((s, d) => s + d, 0) / diffs.length;
+  return {
+    lo: percentileInc(diffs, 0.025)!,
+    hi: percentileInc(diffs, 0.975)!,
+    se: Math.sqrt(diffs.reduce((s, d) => s + (d - mean) ** 2, 0) / (diffs.length - 1)),
+  };
+}
+
+describe('the Poisson bootstrap over customers with values (what makes 1 M customers cheap)', () => {
+  // 1,500 customers a side: 40 % without a value, the rest 1–4 tickets each whose values share the customer's level
+  // (clustered), whole seconds (so many one-ticket customers share a value and are drawn as a group); 'a' is faster
+  const side = (seed: number, faster: number) => {
+    const r = mulberry32(seed);
+    return range(1, 1500).map(() => {
+      if (r() < 0.4) return [] as number[];
+      const level = 60 + Math.floor(r() * 900);
+      return range(1, 1 + Math.floor(r() * r() * 4)).map(() => Math.max(1, Math.round(level * (0.6 + 0.8 * r())) - faster));
+    });
+  };
+  const a = side(11, 40);
+  const b = side(12, 0);
+  it.each([0.5, 0.9])('P%s: the interval and standard error of the multinomial cluster bootstrap it replaced, within tolerance', (q) => {
+    const old = multinomialBootstrap(a, b, q, 2000, 5);
+    const e = est(bootstrapPercentileDiff(a, b, { q, replicates: 2000, seed: 5 }));
+    const width = old.hi - old.lo;
+    expect(Math.abs(e.ciLow - old.lo)).toBeLessThan(0.12 * width);
+    expect(Math.abs(e.ciHigh - old.hi)).toBeLessThan(0.12 * width);
+    expect(Math.abs(e.se / old.se - 1)).toBeLessThan(0.12);
+    // the point estimate is the exact PERCENTILE.INC of every ticket
+    expect(e.value).toBe(
+      percentileInc(
+        a.flat().sort((x, y) => x - y),
+        q,
+      ),
+    );
+    expect(e.n).toBe(1500);
+  });
+  it('is deterministic by seed, whatever the input form; another seed moves the interval a little', () => {
+    const one = bootstrapPercentileDiffs(a, b, { qs: [0.5, 0.9], replicates: 400, seed: 21 });
+    expect(bootstrapPercentileDiffs(a, b, { qs: [0.5, 0.9], replicates: 400, seed: 21 })).toEqual(one);
+    // packed (what analysis.ts reads from ClickHouse) and prepared once: the same numbers
+    expect(bootstrapPercentileDiffs(pack(a), pack(b), { qs: [0.5, 0.9], replicates: 400, seed: 21 })).toEqual(one);
+    const pa = prepareSide(a);
+    expect(bootstrapPercentileDiffs(pa, prepareSide(pack(b)), { qs: [0.5, 0.9], replicates: 400, seed: 21 })).toEqual(one);
+    expect(sidePercentile(pa, 0.9)).toBe(
+      percentileInc(
+        a.flat().sort((x, y) => x - y),
+        0.9,
+      ),
+    );
+    // customers without a value change nothing but the count of customers
+    const fewer = bootstrapPercentileDiffs(
+      a.filter((c) => c.length > 0),
+      b,
+      { qs: [0.5, 0.9], replicates: 400, seed: 21 },
+    );
+    expect(fewer.map((o) => (o.ok ? { ...o.estimate, n: 0 } : o))).toEqual(one.map((o) => (o.ok ? { ...o.estimate, n: 0 } : o)));
+    const other = est(bootstrapPercentileDiffs(a, b, { qs: [0.5], replicates: 400, seed: 22 })[0]!);
+    const first = est(one[0]!);
+    expect(other.ciLow === first.ciLow && other.ciHigh === first.ciHigh && other.se === first.se).toBe(false);
+    expect(Math.abs(other.se / first.se - 1)).toBeLessThan(0.2);
+  });
+  it('groups one-value customers: their values, their counts', () => {
+    const s = prepareSide({ customers: 7, sizes: [1, 2, 1, 1, 3], values: [5, 1, 9, 5, 7, 2, 2, 8] });
+    expect(s.withValues).toBe(5);
+    expect(s.tickets).toBe(8);
+    // groups: 5 (two customers), 7 (one); then the two multi-value customers
+    expect([...s.mult]).toEqual([2, 1, 1, 1]);
+    expect([...s.sizes]).toEqual([1, 1, 2, 3]);
+    expect([...s.values]).toEqual([1, 2, 2, 5, 7, 8, 9]);
+    expect(sidePercentile(s, 0.5)).toBe(percentileInc([1, 2, 2, 5, 5, 7, 8, 9], 0.5));
   });
 });
 
