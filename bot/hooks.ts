@@ -10,13 +10,20 @@ import type { ReopenReason, ResolvedBy } from './tickets/service.js';
 
 export type { ReopenReason, ResolvedBy };
 
-export type IntakeResult = 'continue' | 'wait';
+/**
+ * 'continue' → the next step; 'wait' → intake pauses (see IntakeStep.run); 'answered' → the customer already got
+ * an automatic answer (the incidents' known-issue reply): the next steps run, but none answers again (no KB
+ * suggestion after "we know about this problem"), and the category keyboard follows.
+ */
+export type IntakeResult = 'continue' | 'wait' | 'answered';
 
 export interface IntakeInput {
   ticket: Ticket;
   customer: Customer;
   /** The customer's message that opened the ticket. */
   message: Message;
+  /** An earlier step answered the customer already ('answered'): do not answer again. */
+  answered: boolean;
 }
 
 export interface IntakeStep {
@@ -31,7 +38,7 @@ export interface IntakeStep {
    * After the customer picked the category (the intake feature's keyboard): what a step put off until then
    * (the KB suggestion when the experiment surface question_order says category_first).
    */
-  afterCategory?(ctx: BotContext, input: { ticket: Ticket }): Promise<void>;
+  afterCategory?(ctx: BotContext, input: { ticket: Ticket; answered: boolean }): Promise<IntakeResult | undefined>;
 }
 
 export interface TicketResolvedHookEvent {

@@ -74,6 +74,17 @@ export function sampleOf(text: string, customer: Pick<Customer, 'first_name' | '
   return s.length > SAMPLE_MAX ? `${s.slice(0, SAMPLE_MAX - 1)}…` : s;
 }
 
+/** Each runtime's new-ticket intake of this feature, for requests written in the Mini App (incidentsOnAppRequest). */
+const appIntake = new WeakMap<FeatureRuntime, (desk: Desk, ticket: Ticket, customer: Customer | undefined, text: string) => Promise<boolean>>();
+
+/**
+ * A request created in the Mini App meets incidents exactly as a message to the bot does: counted for spike
+ * detection, and linked with the known-issue (or just-fixed) reply in the chat when it matches an incident.
+ */
+export async function incidentsOnAppRequest(rt: FeatureRuntime, desk: Desk, ticket: Ticket, customer: Customer, text: string): Promise<boolean> {
+  return (await appIntake.get(rt)?.(desk, ticket, customer, text)) ?? false;
+}
+
 export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
   const store = (desk: Desk) => new IncidentStore(desk.db);
   const escalation = () => {
@@ -94,18 +105,19 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
   });
 
   // ---- detection and known-issue replies ----------------------------------------------
-  const onKeys = async (desk: Desk, ticket: Ticket, customer: Customer | undefined, fresh: readonly string[]) => {
+  /** Links the ticket to the incident it matches (true: the customer got its automatic reply), or looks for a spike. */
+  const onKeys = async (desk: Desk, ticket: Ticket, customer: Customer | undefined, fresh: readonly string[]): Promise<boolean> => {
     const s = store(desk);
     const keys = await s.keysOf(ticket.id);
-    if (keys.length === 0 || (await s.linkOf(ticket.id))) return;
+    if (keys.length === 0 || (await s.linkOf(ticket.id))) return false;
     const now = rt.clock();
     const open = await s.openFor(keys);
-    if (open) return void (await linkNewTicket(desk, open, ticket, customer, now));
+    if (open) return linkNewTicket(desk, open, ticket, customer, now);
     const cfg = detectorConfig(rt);
     // A ticket that comes just after the fix is the same outage, seen late: told it was fixed, not flagged again.
     const fixed = await s.resolvedFor(keys, new Date(now.getTime() - cfg.windowSeconds * 1000));
-    if (fixed) return void (await linkNewTicket(desk, fixed, ticket, customer, now));
-    if (!rt.config.incidents.detection) return;
+    if (fixed) return linkNewTicket(desk, fixed, ticket, customer, now);
+    if (!rt.config.incidents.detection) return false;
     const found = await detectSpike(s, keys, fresh, now, cfg);
     if (found) {
       const { key, assessment: a } = found;
@@ -140,6 +152,7 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
       });
       if (spike) await postSuspected(desk, spike, a, cfg);
     }
+    return false;
   };
 
   const postSuspected = async (desk: Desk, spike: SpikeRow, a: Assessment, cfg: DetectorConfig) => {
@@ -172,7 +185,7 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
    * incident is open; after it was resolved, that it was just fixed and to try again (the ticket stays open
    * for an agent in case it was not).
    */
-  const linkNewTicket = async (desk: Desk, incident: IncidentRow, ticket: Ticket, known: Customer | undefined, now: Date) => {
+  const linkNewTicket = async (desk: Desk, incident: IncidentRow, ticket: Ticket, known: Customer | undefined, now: Date): Promise<boolean> => {
     const s = store(desk);
     const afterFix = incident.status === 'resolved';
     const linked = await desk.db.transaction(async (tx) => {
@@ -191,7 +204,7 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
       ]);
       return true;
     });
-    if (!linked || !(await s.markKnownIssue(incident.id, ticket.id, now))) return;
+    if (!linked || !(await s.markKnownIssue(incident.id, ticket.id, now))) return false;
     const customer = known ?? (await desk.customers.get(ticket.customer_id));
     await showOnCard(desk, ticket.id);
     const t = customerText(desk, customer, ticket);
@@ -214,43 +227,43 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
         })
       : desk.agentText('inc-linked-topic', { id: incident.id, title: incident.title, known: sent ? 'yes' : 'no' });
     await desk.relay.sendToTopic(ticket.customer_id, note).catch((err: unknown) => desk.log.warn({ err }, 'could not note the incident link in the topic'));
+    return sent !== undefined;
   };
+
+  /**
+   * A new ticket, from the chat or the Mini App: its keys (keyword/KB cluster of the first message, and the
+   * category once known) counted for the detector, a masked sample kept, and the incident it matches linked.
+   */
+  const newTicket = async (desk: Desk, ticket: Ticket, customer: Customer | undefined, text: string): Promise<boolean> => {
+    const { kb } = await rt.files();
+    const language = ticket.language ?? undefined;
+    const cluster = clusterKey(text, (q) => kb.answer(q, rt.config.kbMinConfidence, { language })?.article.id, { language });
+    // Another intake step (stop words) or the Mini App's form may have chosen the category already.
+    const now = (await desk.tickets.get(ticket.id)) ?? ticket;
+    const keys = [cluster, now.category ? categoryKey(now.category) : undefined].filter((k): k is string => k !== undefined);
+    const s = store(desk);
+    await s.recordKeys(now, keys);
+    if (text.trim() && customer) await s.recordSample(ticket.id, sampleOf(text, customer), now.created_at);
+    return onKeys(desk, now, customer, keys);
+  };
+  appIntake.set(rt, newTicket);
 
   const intakeStep: IntakeStep = {
     name: 'incidents',
     async run(ctx, { ticket, customer, message }) {
-      const desk = ctx.desk;
-      const text = message.text ?? message.caption ?? '';
-      const { kb } = await rt.files();
-      const language = ticket.language ?? undefined;
-      const cluster = clusterKey(text, (q) => kb.answer(q, rt.config.kbMinConfidence, { language })?.article.id, { language });
-      // Another intake step may have chosen the category already (stop words route at once).
-      const now = (await desk.tickets.get(ticket.id)) ?? ticket;
-      const keys = [cluster, now.category ? categoryKey(now.category) : undefined].filter((k): k is string => k !== undefined);
-      const s = store(desk);
-      await s.recordKeys(now, keys);
-      if (text.trim()) await s.recordSample(ticket.id, sampleOf(text, customer), now.created_at);
-      await onKeys(desk, now, customer, keys);
-      return 'continue';
+      return (await newTicket(ctx.desk, ticket, customer, message.text ?? message.caption ?? '')) ? 'answered' : 'continue';
+    },
+    // The category chosen on the keyboard: the ticket is counted under it too; this step runs before the KB's,
+    // so a known-issue reply for the category comes instead of (not after) a deferred KB suggestion.
+    async afterCategory(ctx, { ticket }) {
+      if (!ticket.category || ticket.status === 'resolved') return undefined;
+      const key = categoryKey(ticket.category);
+      await store(ctx.desk).recordKeys(ticket, [key]);
+      return (await onKeys(ctx.desk, ticket, undefined, [key])) ? 'answered' : undefined;
     },
   };
 
   const composer = new Composer<BotContext>();
-
-  // The category chosen: the ticket is counted under it too (after the desk recorded the choice).
-  composer.callbackQuery(/^desk:cat:(\d+):/, async (ctx, next) => {
-    await next();
-    const desk = ctx.desk;
-    try {
-      const ticket = await desk.tickets.get(Number(ctx.match[1]));
-      if (!ticket?.category || ticket.customer_id !== ctx.from.id || ticket.status === 'resolved') return;
-      const key = categoryKey(ticket.category);
-      await store(desk).recordKeys(ticket, [key]);
-      await onKeys(desk, ticket, undefined, [key]);
-    } catch (err) {
-      desk.log.error({ err, ticket: Number(ctx.match[1]) }, 'incident detection failed for a category');
-    }
-  });
 
   // ---- the customer asks to be told when it is fixed ------------------------------------
   composer.callbackQuery(/^inc:notify:(\d+)$/, async (ctx) => {

@@ -73,11 +73,16 @@ export function intakeFeature(steps: readonly IntakeStep[]): Composer<BotContext
       await desk.tickets.recordBotReply(updated.id, { replyKind: 'receipt', at: new Date(sent.date * 1000), text, messageId: sent.message_id });
     }
     await desk.relay.sendToTopic(updated.customer_id, desk.agentText('agent-category', { category: cat.label, queue: updated.queue }));
-    // What the intake steps put off until the category (question_order = category_first: the KB suggestion).
-    for (const step of steps)
-      await step.afterCategory?.(ctx, { ticket: updated }).catch((err: unknown) => {
+    // What the intake steps put off until the category: the incidents' known-issue reply for the category, then
+    // (question_order = category_first) the KB suggestion — unless the customer was answered already.
+    let answered = false;
+    for (const step of steps) {
+      const r: IntakeResult | undefined = await step.afterCategory?.(ctx, { ticket: updated, answered }).catch((err: unknown) => {
         desk.log.error({ error: withoutPersonalData(err), step: step.name, ticket: updated.id }, 'intake step after the category failed');
+        return undefined;
       });
+      answered ||= r === 'answered';
+    }
   });
 
   pm.on('my_chat_member', async (ctx) => {
@@ -114,6 +119,7 @@ async function onCustomerMessage(ctx: BotContext, msg: Message, steps: readonly 
       openTicket,
       at: new Date(msg.date * 1000),
       language: await ctx.i18n.getLocale(),
+      messageId: msg.message_id,
       kind: messageKind(msg),
       textLength: textLength(msg),
       channel: 'chat',
@@ -158,14 +164,16 @@ async function onCustomerMessage(ctx: BotContext, msg: Message, steps: readonly 
  */
 async function runIntake(ctx: BotContext, steps: readonly IntakeStep[], input: { ticket: Ticket; customer: Customer; message: Message }): Promise<void> {
   const desk = ctx.desk;
+  let answered = false;
   for (const step of steps) {
     let result: IntakeResult = 'continue';
     try {
-      result = await step.run(ctx, input);
+      result = await step.run(ctx, { ...input, answered });
     } catch (err) {
       desk.log.error({ error: withoutPersonalData(err), step: step.name, ticket: input.ticket.id }, 'intake step failed; continuing');
     }
     if (result === 'wait') return;
+    answered ||= result === 'answered';
     const now = await desk.tickets.get(input.ticket.id);
     if (!now || now.status === 'resolved') return;
   }

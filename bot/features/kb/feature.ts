@@ -33,8 +33,8 @@ export function articleHtml(a: KbArticle): string {
 export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>; intakeStep: IntakeStep } {
   const intakeStep: IntakeStep = {
     name: 'knowledge-base',
-    async run(ctx, { ticket, message }) {
-      if (!rt.config.kbAutoAnswer) return 'continue';
+    async run(ctx, { ticket, message, answered }) {
+      if (!rt.config.kbAutoAnswer || answered) return 'continue';
       const text = message.text ?? message.caption ?? '';
       if (text.trim().length < 3) return 'continue';
       const { kb } = await rt.files();
@@ -53,7 +53,7 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
       return suggest(ctx, ticket, hits, at);
     },
     // question_order = category_first: the suggestion found at intake, now that the category is picked.
-    async afterCategory(ctx, { ticket }) {
+    async afterCategory(ctx, { ticket, answered }) {
       const desk = ctx.desk;
       const row = (
         await desk.db.query<{ article_ids: string[]; scores: number[] }>(
@@ -61,13 +61,14 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
           [ticket.id],
         )
       ).rows[0];
-      if (!row || ticket.status === 'resolved') return;
+      // Answered already (the known-issue reply): the candidates go, unshown.
+      if (!row || ticket.status === 'resolved' || answered) return undefined;
       const { kb } = await rt.files();
       const hits = row.article_ids.flatMap((id, i) => {
         const article = kb.get(id, ticket.language ?? undefined);
         return article ? [{ article, score: row.scores[i] ?? 0 }] : [];
       });
-      if (hits.length > 0) await suggest(ctx, ticket, hits, rt.clock());
+      return hits.length > 0 ? suggest(ctx, ticket, hits, rt.clock()) : undefined;
     },
   };
 

@@ -6,7 +6,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { isLowCsat, NOT_OFFERED, recordRating } from '../../features/ratings/feature.js';
+import { incidentsOnAppRequest } from '../../features/incidents/feature.js';
 import { stopWordIn } from '../../features/urgent/feature.js';
+import { withoutPersonalData } from '../../error-boundary.js';
 import type { Ticket } from '../../store/types.js';
 import { ticketFromJson } from '../../store/types.js';
 import { STATUS_EMOJI } from '../../telegram/topic-title.js';
@@ -132,6 +134,12 @@ export function ticketRoutes(api: FastifyInstance, c: AppApiContext): void {
       const openTicket = await desk.tickets.findOpen(customer.id);
       const stopWord = await stopWordIn(c.runtime, req.body.text);
       const { ticket, created } = await messageFromApp(desk, { customer, openTicket, text: req.body.text, category: category.key, at: c.now(), stopWord });
+      // A new request meets incidents as a chat message does (counted, linked, the known-issue reply in the chat);
+      // the request itself stands whatever happens there.
+      if (created)
+        await incidentsOnAppRequest(c.runtime, desk, ticket, customer, req.body.text).catch((err: unknown) =>
+          desk.log.error({ error: withoutPersonalData(err), ticket: ticket.id }, 'incident intake of an app request failed'),
+        );
       return reply.code(201).send({ number: ticket.id, created });
     },
   );
