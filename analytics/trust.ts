@@ -1,15 +1,15 @@
 /**
  * The trust metrics (analytics/metrics/trust.ts): a registry of their own over `trust_facts` — inbound customer
- * messages and what the desk caught among them — and its statement, the metrics of [from, to) by the events'
+ * messages and what the desk caught among them (and captchas failed in the community chat) — and its statement, the metrics of [from, to) by the events'
  * own time. `trust_facts` is read with FINAL: one row per event, a duplicate delivery counted once. The SLA
  * exporter exports the share over the last 24 h (sla/exporter/trust.ts, alert SpamPhishingShareHigh).
  */
-import { fakeAccountsReported, inboundMessages, secretsMasked, spamBlocked, spamPhishingShare } from './metrics/trust.js';
+import { captchasFailed, fakeAccountsReported, inboundMessages, secretsMasked, spamBlocked, spamPhishingShare } from './metrics/trust.js';
 import type { QueryRunner, Range } from './query.js';
 import { createRegistry } from './registry.js';
 import { chTime } from './ticket-facts.js';
 
-export const TRUST = createRegistry([spamPhishingShare, inboundMessages, spamBlocked, secretsMasked, fakeAccountsReported]);
+export const TRUST = createRegistry([spamPhishingShare, inboundMessages, spamBlocked, secretsMasked, fakeAccountsReported, captchasFailed]);
 export type TrustValues = typeof TRUST extends { valuesFrom(...a: never[]): infer V } ? V : never;
 
 /** The trust metrics of [from, to). */

@@ -251,6 +251,39 @@ export const FakeReported = event(
   'A customer reported an account posing as the desk (posted to the escalation chat; the account is not in the event)',
 );
 
+/** The community chat guard (bot/features/community-guard/): how the person came — a join request, or joining directly (a new member). */
+const JoinKind = Type.Union([Type.Literal('join_request'), Type.Literal('member')], {
+  description: 'join_request: asked to join (approved or declined); member: joined directly (restricted until the captcha, removed on failure)',
+});
+export const CaptchaPassed = event(
+  'captcha_passed',
+  { join_kind: JoinKind, captcha_seconds: Type.Number({ minimum: 0, description: 'from the captcha to the right answer, in seconds' }) },
+  'Someone joining the community chat passed the button captcha (customer_id: their pseudonym; no name)',
+);
+export const CaptchaFailed = event(
+  'captcha_failed',
+  {
+    join_kind: JoinKind,
+    reason: Type.Union([Type.Literal('timeout'), Type.Literal('wrong_answer')], {
+      description: 'timeout: no answer within COMMUNITY_CAPTCHA_TIMEOUT; wrong_answer: a wrong button. Another person pressing is refused, not a failure',
+    }),
+  },
+  'Someone joining the community chat failed the captcha: the join request declined, or the new member removed (they may try again)',
+);
+export const CommunityMessageHeld = event(
+  'community_message_held',
+  { reason: Type.Union([Type.Literal('link'), Type.Literal('media')]) },
+  "A newcomer's link or media in the community chat was deleted with a short notice (fewer than COMMUNITY_NEWCOMER_MESSAGES real messages)",
+);
+export const StaffCloneFlagged = event(
+  'staff_clone_flagged',
+  {
+    join_kind: JoinKind,
+    reason: Type.Union([Type.Literal('username'), Type.Literal('name')], { description: 'what looked like an official account or agent' }),
+  },
+  "Someone joining the community chat had a name or username confusable with an official account's or an agent's: flagged to the escalation chat",
+);
+
 /** What a spike was counted by (bot/incidents): the category, the best-matching KB article, or the first messages' stems (never sent). */
 const IncidentKeyKind = Type.Union([Type.Literal('category'), Type.Literal('kb'), Type.Literal('keywords')]);
 const IncidentId = Type.Integer({ minimum: 1, description: 'incident number (bot/incidents)' });
@@ -381,6 +414,10 @@ export const EVENT_SCHEMAS = [
   SecretMasked,
   SecretRequestHeld,
   FakeReported,
+  CaptchaPassed,
+  CaptchaFailed,
+  CommunityMessageHeld,
+  StaffCloneFlagged,
   StaffUpdated,
   StaffAction,
   ExperimentExposure,

@@ -8,6 +8,7 @@ import type { BotContext, Desk } from '../context.js';
 import type { FeatureHooks } from '../hooks.js';
 import { antispamFeature } from './antispam/feature.js';
 import { broadcastsFeature } from './broadcasts/feature.js';
+import { communityGuardFeature } from './community-guard/feature.js';
 import { publishCommands } from './agent-commands/menu.js';
 import { loadFeaturesConfig, type FeaturesConfig } from '../runtime/config.js';
 import { followupsFeature } from './followups/feature.js';
@@ -49,6 +50,8 @@ export function createFeatures(config: FeaturesConfig = loadFeaturesConfig(), op
     if (!rt.isStarted) await rt.start(ctx.desk);
     return next();
   });
+  // The community chat (COMMUNITY_CHAT_ID) is nobody's ticket: its joins, buttons and messages are the guard's alone.
+  composer.use(communityGuardFeature(rt).composer);
   // Fake-account reports before anti-spam: a forwarded phishing message has the links a newcomer's would be held for.
   // The consent step's held messages, once accepted, go through everything again, then the intake.
   composer.use(trustFeature(rt, { replay: (ctx, message) => replayMessage(ctx, message, [composer, intakeFeature(hooks.intakeSteps)]) }));

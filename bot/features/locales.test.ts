@@ -10,7 +10,7 @@ import { featureFtlKeys, ftlKeys, keysUsedIn } from '../../test/helpers/ftl.js';
 import { localeFiles } from '../i18n.js';
 
 const FEATURES = fileURLToPath(new URL('.', import.meta.url));
-const KEY = /^(kb|rate|fu|autoclose|macro|bc|spam|lang|cmd|secrets|inc|miniapp|urgent|privacy)-[a-z0-9-]+$/;
+const KEY = /^(kb|rate|fu|autoclose|macro|bc|spam|lang|cmd|secrets|inc|miniapp|urgent|privacy|community-guard)-[a-z0-9-]+$/;
 
 /**
  * The texts customers read, from the English files: keys under a heading that

@@ -96,6 +96,18 @@ export const loadFeaturesEnv = defineConfig('features', {
     doc: 'Version of the privacy notice customers must accept before their first ticket (bot/features/trust; stored with the time). Changing it asks again. Unset: no consent step.',
   }),
   PRIVACY_NOTICE_URL: env.optionalString({ doc: 'Link to the privacy notice shown in the consent step (CONSENT_VERSION).' }),
+  COMMUNITY_CHAT_ID: env.optionalString({
+    doc: "The company's public chat the bot guards (bot/features/community-guard; the bot an administrator with the rights to ban, restrict, delete, pin and invite), e.g. -1001234567890: a button captcha for join requests and new members, newcomers' links and media held, clones of staff names flagged, the official accounts pinned. Unset: no guard.",
+  }),
+  COMMUNITY_CAPTCHA_TIMEOUT: env.duration({
+    default: '2m',
+    doc: 'How long someone joining the community chat has to press the right captcha button; then their join request is declined or they are removed (they may try again).',
+  }),
+  COMMUNITY_NEWCOMER_MESSAGES: env.int({
+    default: 3,
+    min: 0,
+    doc: 'A community chat member with fewer real messages than this has links and media deleted with a short notice (0: never).',
+  }),
 });
 
 export interface FeaturesConfig {
@@ -131,6 +143,8 @@ export interface FeaturesConfig {
   weeklyReport: { weekday: number | undefined; hour: number; minute: number };
   /** OFFICIAL_ACCOUNTS as @usernames; CONSENT_VERSION (undefined: no consent step) and PRIVACY_NOTICE_URL (bot/features/trust). */
   trust: { officialAccounts: string[]; consentVersion: string | undefined; privacyNoticeUrl: string | undefined };
+  /** COMMUNITY_CHAT_ID (undefined: no guard), COMMUNITY_CAPTCHA_TIMEOUT, COMMUNITY_NEWCOMER_MESSAGES (bot/features/community-guard). */
+  community: { chatId: number | undefined; captchaTimeoutSeconds: number; newcomerMessages: number };
 }
 
 export function loadFeaturesConfig(source?: Record<string, string | undefined>): FeaturesConfig {
@@ -180,6 +194,11 @@ export function loadFeaturesConfig(source?: Record<string, string | undefined>):
       officialAccounts: officialAccounts(e.OFFICIAL_ACCOUNTS),
       consentVersion: e.CONSENT_VERSION?.trim() || undefined,
       privacyNoticeUrl: e.PRIVACY_NOTICE_URL?.trim() || undefined,
+    },
+    community: {
+      chatId: e.COMMUNITY_CHAT_ID?.trim() ? chatIdOf('COMMUNITY_CHAT_ID', e.COMMUNITY_CHAT_ID) : undefined,
+      captchaTimeoutSeconds: Math.max(1, e.COMMUNITY_CAPTCHA_TIMEOUT),
+      newcomerMessages: e.COMMUNITY_NEWCOMER_MESSAGES,
     },
   };
 }

@@ -153,7 +153,9 @@ CREATE TABLE events
     `link_source` LowCardinality(String) DEFAULT '',
     `known_issue_reply` Nullable(Bool),
     `experiment` LowCardinality(String) DEFAULT '',
-    `variant` LowCardinality(String) DEFAULT ''
+    `variant` LowCardinality(String) DEFAULT '',
+    `join_kind` LowCardinality(String) DEFAULT '',
+    `captcha_seconds` Nullable(Float64)
 )
 ENGINE = ReplacingMergeTree(ingested_at)
 PARTITION BY toYYYYMM(occurred_at)
@@ -496,7 +498,7 @@ ENGINE = ReplacingMergeTree
 ORDER BY (type, occurred_at, event_id)
 SETTINGS index_granularity = 8192;
 
-CREATE MATERIALIZED VIEW trust_facts_mv TO trust_facts
+CREATE MATERIALIZED VIEW trust_facts_v2_mv TO trust_facts
 (
     `event_id` UUID,
     `occurred_at` DateTime64(3, 'UTC'),
@@ -509,4 +511,4 @@ AS SELECT
     type,
     reason
 FROM events
-WHERE type IN ('message_in', 'spam_blocked', 'secret_masked', 'fake_reported');
+WHERE type IN ('message_in', 'spam_blocked', 'secret_masked', 'fake_reported', 'captcha_failed');

@@ -56,7 +56,7 @@ export function trustGauges(o: TrustGaugeOptions): Metric[] {
 
   const share = new Gauge({
     name: 'support_spam_phishing_share',
-    help: 'Spam held back, secrets masked and fake accounts reported ÷ inbound customer messages, over the last 24 h (absent with no messages).',
+    help: 'Spam held back, secrets masked, fake accounts reported and community-chat captchas failed ÷ inbound customer messages, over the last 24 h (absent with no messages).',
     registers: [],
     async collect() {
       this.reset();

@@ -286,10 +286,11 @@ export function referenceTrust(events: readonly Ev[], q: { from: number; to: num
   const n = (...types: string[]) => rows.filter((e) => types.includes(e.type)).length;
   const inbound = n('message_in', 'spam_blocked');
   return {
-    spam_phishing_share: ratio(n('spam_blocked', 'secret_masked', 'fake_reported'), inbound),
+    spam_phishing_share: ratio(n('spam_blocked', 'secret_masked', 'fake_reported', 'captcha_failed'), inbound),
     inbound_messages: inbound,
     spam_blocked: n('spam_blocked'),
     secrets_masked: n('secret_masked'),
     fake_accounts_reported: n('fake_reported'),
+    captchas_failed: n('captcha_failed'),
   };
 }
