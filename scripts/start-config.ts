@@ -16,7 +16,7 @@ export const loadStartConfig = defineConfig('start', {
     default: 80,
     min: 0,
     max: 100,
-    doc: 'The demo: the real effect the simulator plays for the running demo experiment (experiments/receipt-style.yaml) — percent of customers who got the step-by-step receipt and would have rated below 5 who rate 5 instead (80: CSAT up by about 0.5–0.9, significant over the replayed week; 0: an A/A test).',
+    doc: 'The demo: the real effect the simulator plays for the running demo experiment (experiments/receipt-style.yaml; whichever surface it tests, receipt or notifications) — percent of customers who met its variant (the step-by-step receipt) and would have rated below 5 who rate 5 instead (80: CSAT up by about 0.5–0.9, significant over the replayed week; 0: an A/A test).',
   }),
   PROMETHEUS_PORT: env.int({
     default: 9090,

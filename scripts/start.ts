@@ -23,7 +23,8 @@ import { loadAlertsConfig } from '../bot/alerts/index.js';
 import { loadBotConfig } from '../bot/config.js';
 import { busProbe, loadSelfCheckConfig, monitoringProbes, selfCheckApi, startupSelfCheck, storeProbes } from '../bot/self-check.js';
 import { createDeskService } from '../bot/service.js';
-import { startDemoTraffic } from '../simulator/index.js';
+import { demoEffect, startDemoTraffic } from '../simulator/index.js';
+import { loadExperimentsDir } from '../analytics/experiments/definition.js';
 import { analyticsPlugin } from '../dashboard/api/plugin.js';
 import { assertSafeListen } from '../dashboard/server.js';
 import { loadDashboardConfig } from '../dashboard/config.js';
@@ -178,7 +179,8 @@ async function main(): Promise<void> {
       sandboxUrl: sandbox.url,
       historyDays: start.SIMULATE_HISTORY_DAYS,
       dataDir: chConfig.DATA_DIR,
-      stepsReceiptEffect: start.SIMULATE_EXPERIMENT_EFFECT / 100,
+      // The running demo experiment's surface (experiments/receipt-style.yaml: the receipt), whichever it is.
+      experimentEffect: demoEffect((await loadExperimentsDir(botConfig.experimentsDir)).experiments, start.SIMULATE_EXPERIMENT_EFFECT / 100),
       log,
       startDigest,
     });

@@ -6,6 +6,7 @@
  */
 import type { Logger } from '../core/log.js';
 import { SandboxClient } from '../sandbox/client.js';
+import { EFFECT_SURFACES, type EffectSurface, type ExperimentEffect } from './journey.js';
 import { startOutages, type OutageOptions, type OutageStats } from './outage.js';
 import { Rng } from './random.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator.js';
@@ -17,6 +18,25 @@ export interface DemoTrafficOptions extends SimulatorOptions {
   startDigest: () => void;
   /** Live: an outage now and then (simulator/outage.ts); default DEMO_OUTAGES, null: none. */
   outages?: OutageOptions | null;
+}
+
+/** What the demo needs of an experiment file (analytics/experiments/definition.ts ExperimentDefinition). */
+export interface DemoExperiment {
+  key: string;
+  surface: string;
+  status: string;
+  variants: readonly { name: string }[];
+}
+
+/**
+ * The demo's real effect: played on the running experiment whose surface the simulator can read (journey.ts
+ * EFFECT_SURFACES; the first such file), for its first variant after the control, with `lift`
+ * (SIMULATE_EXPERIMENT_EFFECT / 100). None when no such experiment runs or the lift is 0.
+ */
+export function demoEffect(experiments: readonly DemoExperiment[], lift: number): (ExperimentEffect & { key: string }) | undefined {
+  const on = experiments.find((e) => e.status === 'running' && (EFFECT_SURFACES as readonly string[]).includes(e.surface) && e.variants.length > 1);
+  if (!on || !(lift > 0)) return undefined;
+  return { key: on.key, surface: on.surface as EffectSurface, variant: on.variants[1]!.name, lift };
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

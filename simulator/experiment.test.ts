@@ -1,7 +1,7 @@
 /**
  * The demo experiment (experiments/receipt-style.yaml) over a replayed week, through the real desk: the desk assigns
- * and exposes, the simulator only reads the receipt it got and plays the configured effect (stepsReceiptEffect) in
- * its ratings — and the difference in CSAT between the variants, per customer (the unit of randomisation, the
+ * and exposes, the simulator only reads the receipt it got and plays the configured effect in
+ * its ratings (experimentEffect on the receipt) — and the difference in CSAT between the variants, per customer (the unit of randomisation, the
  * delta method of analytics/experiments/stats), is significant. Without the effect the simulator draws exactly
  * the same scores as before (no extra random draw), so a run with 0 is an A/A test.
  */
@@ -58,7 +58,14 @@ describe.each([{ effect: 0.8, significant: true }])('the demo experiment over a 
   afterAll(async () => h?.close());
 
   it(significant ? 'step-by-step receipts raise CSAT significantly' : 'shows no significant difference (an A/A-like run)', async () => {
-    const sim = startSimulator({ sandboxUrl: h.sandbox.url, historyDays: 7, live: false, seed: 16, waitMs: 20_000, stepsReceiptEffect: effect });
+    const sim = startSimulator({
+      sandboxUrl: h.sandbox.url,
+      historyDays: 7,
+      live: false,
+      seed: 16,
+      waitMs: 20_000,
+      experimentEffect: { surface: 'receipt', variant: 'steps', lift: effect },
+    });
     expect(await sim.replayed).toBe('replayed');
     await sim.stop();
     // Nearly every ticket played to its end (a ticket the simulator could not follow is lost to both variants alike).

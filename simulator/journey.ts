@@ -63,6 +63,32 @@ export interface TicketNotes {
   released?: boolean;
   /** Which receipt the desk sent (the demo experiment receipt-style, experiments/): the short one or the step-by-step one (1️⃣ 2️⃣ …). */
   receipt?: 'short' | 'steps';
+  /**
+   * The variant of each experiment surface the customer met in this ticket, as they read it, by the desk's variant
+   * names (analytics/experiments/definition.ts SURFACE_VARIANTS): `receipt` control / steps (1️⃣ 2️⃣ … in the
+   * receipt), `notifications` control / summary (the resolution as one summary, "• queue: …").
+   */
+  seen?: Partial<Record<EffectSurface, string>>;
+}
+
+/** The experiment surfaces the simulator can tell apart by what the customer reads. */
+export const EFFECT_SURFACES = ['receipt', 'notifications'] as const;
+export type EffectSurface = (typeof EFFECT_SURFACES)[number];
+
+/**
+ * A running experiment's real effect, played by the customers who met `variant` of `surface` (the desk decides who
+ * does; the simulator only reads what it sent): `lift` is the chance that one who would have rated below 5 rates 5
+ * instead (0: none, an A/A test).
+ */
+export interface ExperimentEffect {
+  surface: EffectSurface;
+  variant: string;
+  lift: number;
+}
+
+/** The effect's lift for this ticket: its lift when the customer met its variant, else 0. */
+export function liftOf(effect: ExperimentEffect | undefined, notes: TicketNotes): number {
+  return effect && effect.lift > 0 && notes.seen?.[effect.surface] === effect.variant ? effect.lift : 0;
 }
 
 export interface JourneyDeps {
@@ -74,11 +100,10 @@ export interface JourneyDeps {
   /** The journey's probabilities (default: the model's P). */
   p?: Probabilities;
   /**
-   * The demo experiment's real effect (experiments/receipt-style.yaml): the chance that a customer who got the
-   * step-by-step receipt and would have rated below 5 rates 5 instead (0: none). The simulator only reads the
-   * receipt, as a person would; the desk's assignment decides who gets which.
+   * The running demo experiment's real effect (ExperimentEffect; the demo's: experiments/receipt-style.yaml, steps).
+   * The simulator only reads what the desk sent, as a person would; the desk's assignment decides who gets which.
    */
-  stepsReceiptEffect?: number;
+  effect?: ExperimentEffect;
 }
 
 const buttons = (m: MessageView) => m.buttons?.flat() ?? [];
@@ -115,6 +140,7 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer, notes: TicketNo
   const receiptOf = async (first: { message_id: number }) => {
     receipt = await client.waitForCustomerMessage(c.id, /#\d+/, { ...wait, after: first.message_id, from: 'bot' });
     notes.receipt = receipt.text?.includes('1️⃣') ? 'steps' : 'short';
+    notes.seen = { ...notes.seen, receipt: notes.receipt === 'steps' ? 'steps' : 'control' };
     return Number(/#(\d+)/.exec(receipt.text ?? '')![1]);
   };
 
@@ -246,7 +272,7 @@ export async function playTicket(d: JourneyDeps, c: SimCustomer, notes: TicketNo
   }
 
   await tl.sleep(rng.lognormal(2, 15));
-  await resolveAndRate({ ...d, p }, c, agentSays, frt, notes.receipt === 'steps' ? (d.stepsReceiptEffect ?? 0) : 0);
+  await resolveAndRate({ ...d, p }, c, agentSays, frt, notes);
   return 'resolved';
 }
 
@@ -256,8 +282,8 @@ async function resolveAndRate(
   c: SimCustomer,
   agentSays: (text: string) => Promise<void>,
   frt = 10,
-  /** The demo experiment's effect on this customer (JourneyDeps.stepsReceiptEffect), 0 when not in its variant. */
-  lift = 0,
+  /** What the customer met so far (the receipt); the resolution's notice is added here. */
+  notes: TicketNotes = {},
 ): Promise<void> {
   const { client, rng, tl, p } = d;
   const wait = { timeoutMs: d.waitMs, intervalMs: 100 };
@@ -267,9 +293,13 @@ async function resolveAndRate(
   const csat = await client
     .waitForCustomerMessage(c.id, (m) => buttons(m).join() === '1,2,3,4,5', { ...wait, after: before, from: 'bot' })
     .catch(() => undefined);
-  if (!csat || !rng.chance(p.csatAnswered)) return;
+  if (!csat) return;
+  // The desk said it is solved before asking (bot/notifier.ts): a short note, or one summary ("• queue: …").
+  const solved = (await client.getCustomerMessages(c.id)).find((m) => m.message_id > before && m.from === 'bot' && (m.text ?? '').startsWith('🏁'));
+  if (solved) notes.seen = { ...notes.seen, notifications: /\n\s*•/.test(solved.text ?? '') ? 'summary' : 'control' };
+  if (!rng.chance(p.csatAnswered)) return;
   await tl.sleep(rng.lognormal(3, 60));
-  const score = csatScore(rng, frt, lift);
+  const score = csatScore(rng, frt, liftOf(d.effect, notes));
   await press(String(score));
   if (rng.chance(p.csatChanged)) {
     await tl.sleep(rng.lognormal(1, 5));

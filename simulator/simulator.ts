@@ -34,7 +34,7 @@ import { join } from 'node:path';
 import { logger } from '../core/log.js';
 import { SandboxClient } from '../sandbox/client.js';
 import { arrivalsBetween, nextArrival } from './arrivals.js';
-import { answerFollowups, playReopened, playTicket, type SimCustomer, type TicketNotes, type TicketOutcome } from './journey.js';
+import { answerFollowups, type ExperimentEffect, playReopened, playTicket, type SimCustomer, type TicketNotes, type TicketOutcome } from './journey.js';
 import { visitApp, type AppVisitOutcome } from './app-visits.js';
 import { LANG_WEIGHTS, P, TICKETS_PER_DAY, customerName, type Lang, type Probabilities } from './model.js';
 import { Rng } from './random.js';
@@ -66,10 +66,11 @@ export interface SimulatorOptions {
   /** How often to look for follow-up questions (default 20 s). */
   followupSweepMs?: number;
   /**
-   * The demo experiment's real effect (experiments/receipt-style.yaml, JourneyDeps.stepsReceiptEffect): the chance
-   * that a customer who got the step-by-step receipt and would have rated below 5 rates 5 instead. Default 0.
+   * The running demo experiment's real effect on whichever surface it tests (journey.ts ExperimentEffect: receipt or
+   * notifications): the chance that a customer who met its variant and would have rated below 5 rates 5 instead.
+   * The demo's: experiments/receipt-style.yaml, steps, SIMULATE_EXPERIMENT_EFFECT. Default none.
    */
-  stepsReceiptEffect?: number;
+  experimentEffect?: ExperimentEffect;
 }
 
 export interface SimulatorStats {
@@ -90,6 +91,8 @@ export interface SimulatorStats {
   appVisits: Record<AppVisitOutcome, number>;
   /** Receipts by kind: the demo experiment's two variants as the customers saw them. */
   receipts: { short: number; steps: number };
+  /** Tickets by the variant of the experiment effect's surface the customers met (empty without an effect). */
+  effectSeen: Record<string, number>;
   /** Why the last ticket that did not play out stopped (for the operator's log). */
   lastError?: string;
 }
@@ -164,6 +167,7 @@ export function startSimulator(o: SimulatorOptions): Simulator {
     started: 0,
     outcomes: { spam: 0, kb: 0, resolved: 0, waiting: 0, lost: 0 },
     receipts: { short: 0, steps: 0 },
+    effectSeen: {},
     failed: 0,
     held: 0,
     released: 0,
@@ -218,8 +222,10 @@ export function startSimulator(o: SimulatorOptions): Simulator {
     records.set(c.id, record);
     const notes: TicketNotes = {};
     try {
-      const outcome = await playTicket({ client, rng, tl, waitMs, p, stepsReceiptEffect: o.stepsReceiptEffect ?? 0 }, c, notes);
+      const outcome = await playTicket({ client, rng, tl, waitMs, p, ...(o.experimentEffect ? { effect: o.experimentEffect } : {}) }, c, notes);
       if (notes.receipt) stats.receipts[notes.receipt]++;
+      const seen = o.experimentEffect && notes.seen?.[o.experimentEffect.surface];
+      if (seen) stats.effectSeen[seen] = (stats.effectSeen[seen] ?? 0) + 1;
       stats.outcomes[outcome]++;
       if (outcome === 'resolved') awaitingFollowup.set(c.id, { customer: c, since: Date.now() });
       // Waiting on the customer: their next message would join it. A spammer does not come back either.
