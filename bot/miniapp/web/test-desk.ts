@@ -56,8 +56,10 @@ async function freePort(): Promise<number> {
 export async function startMiniAppDesk(o: {
   webRoot: string /** The desk's own variables besides WEBAPP_URL (e.g. EXPERIMENTS_DIR). */;
   env?: Record<string, string>;
+  /** The features' variables (e.g. CONSENT_VERSION: the trust feature's consent step). */
+  featuresEnv?: Record<string, string>;
 }): Promise<MiniAppDesk> {
-  const features = coreTestFeatures();
+  const features = coreTestFeatures(o.featuresEnv);
   const port = await freePort();
   const appUrl = `http://127.0.0.1:${port}/app/`;
   // WEBAPP_URL as in production: the desk sets the menu button and puts Track status on receipts.

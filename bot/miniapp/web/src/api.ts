@@ -78,6 +78,16 @@ export interface Meta {
   languages: string[];
 }
 
+/** The privacy notice and the caller's consent (GET /app/api/consent; CONSENT_VERSION unset: not required). */
+export interface ConsentState {
+  required: boolean;
+  version: string | null;
+  notice_url: string | null;
+  accepted: boolean;
+  accepted_version: string | null;
+  accepted_at: string | null;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -153,4 +163,7 @@ export class Api {
   opened = (startParam: string | undefined) => this.call<unknown>('POST', 'opened', startParam ? { start_param: startParam } : {});
   exportMe = () => this.call<unknown>('GET', 'me/export');
   deleteMe = () => this.call<unknown>('DELETE', 'me');
+  consent = () => this.call<ConsentState>('GET', 'consent');
+  /** Accept the privacy notice of this version (the one GET consent gave). */
+  acceptConsent = (version: string) => this.call<ConsentState>('POST', 'consent', { version });
 }

@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Article, ArticleHit } from '../api.js';
 import { asUpload, type Chosen, FilePicker } from '../attach.js';
+import { ConsentGate } from '../consent.js';
 import { Markdown } from '../markdown.js';
 import { href, navigate } from '../router.js';
 import { ErrorBox, Page, useApp, useMainButton } from '../ui.js';
@@ -59,7 +60,16 @@ function loadDraft(): Draft | undefined {
   }
 }
 
-export function NewRequestPage({ article, category: preset }: { article?: string; category?: string }) {
+/** New request: the privacy notice first while consent is required and not given (CONSENT_VERSION), then the form. */
+export function NewRequestPage(props: { article?: string; category?: string }) {
+  return (
+    <ConsentGate>
+      <RequestForm {...props} />
+    </ConsentGate>
+  );
+}
+
+function RequestForm({ article, category: preset }: { article?: string; category?: string }) {
   const { api, i18n, meta, tg } = useApp();
   const draft = loadDraft();
   const [category, setCategory] = useState(preset ?? draft?.category ?? '');

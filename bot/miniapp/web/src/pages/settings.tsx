@@ -1,7 +1,8 @@
-/** Settings: language (fa right to left), time zone, quiet hours, notifications; privacy: export and deletion. */
+/** Settings: language (fa right to left), time zone, quiet hours, notifications; privacy: consent (withdrawing it deletes), export and deletion. */
 import { useRef, useState } from 'preact/hooks';
 import type { Settings, StatusUpdates } from '../api.js';
 import { asLang, deviceZone, type Key, LANGUAGES } from '../i18n.js';
+import { ConsentStatus } from '../consent.js';
 import { ErrorBox, Notice, Page, useApp, useMainButton } from '../ui.js';
 
 function zones(current: string): string[] {
@@ -50,6 +51,7 @@ function Privacy() {
     <section class="card privacy" aria-labelledby="privacy-h">
       <h2 id="privacy-h">{i18n.t('privacy_title')}</h2>
       <p>{i18n.t('privacy_text')}</p>
+      <ConsentStatus onWithdraw={() => dialog.current?.showModal()} />
       <div class="row">
         <button type="button" class="button secondary" id="export" onClick={download}>
           {i18n.t('export')}
