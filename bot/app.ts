@@ -23,7 +23,8 @@ import { ticketCardFeature } from './features/ticket-card/feature.js';
 import { topicRepliesFeature } from './features/topic-replies/feature.js';
 import type { FeatureHooks } from './hooks.js';
 import { createI18n } from './i18n.js';
-import { trackBacklog } from './metrics.js';
+import { trackBacklog, trackUpdatesLag } from './metrics.js';
+import { UpdatesLag } from './telegram/updates-lag.js';
 import { DeskNotifier } from './notifier.js';
 import { loadAlertsConfig } from './alerts/config.js';
 import { DeliveryRepair, type EscalationTarget } from './delivery-repair.js';
@@ -50,7 +51,7 @@ import { DeskExperiments } from './experiments/experiments.js';
 import { TicketService } from './tickets/service.js';
 
 /** Updates the desk asks Telegram for. */
-export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member', 'chat_member', 'chat_join_request'] as const;
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member', 'chat_member'] as const;
 
 export interface DeskOptions {
   db: Db;
@@ -73,6 +74,8 @@ export interface DeskApp {
   bot: Bot<BotContext>;
   services: Desk;
   outboxRelay: OutboxRelay;
+  /** How far behind Telegram's updates the desk is (desk_updates_lag_seconds; /healthz through bot/service.ts). */
+  updatesLag: UpdatesLag;
   /** Starts the outbox relay and long polling (or registers the webhook when WEBHOOK_URL is set). */
   start(): Promise<void>;
   /** Stops polling, lets in-flight relays finish, publishes what it can, stops the relay. */
@@ -129,6 +132,9 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
       throw err;
     }
   });
+  // What was fetched and not yet handled, by Telegram date (bot/telegram/updates-lag.ts); its middleware goes first below.
+  const updatesLag = new UpdatesLag();
+  bot.api.config.use(updatesLag.transformer());
 
   const features = o.features ?? { composer: defaultFeatures, hooks: defaultHooks };
   const i18n = createI18n({ agentLanguage: config.agentLanguage, supportChatId: config.supportChatId });
@@ -218,12 +224,14 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
     topics: [{ name: config.eventsTopic, partitions: o.eventsPartitions ?? 6 }],
   });
   const untrack = trackBacklog(() => outboxRelay.backlog());
+  const untrackLag = trackUpdatesLag(() => updatesLag.seconds());
 
   // Every committed ticket change and every new topic reach the bus, the topic, the customer and the features one way.
   const notifier = new DeskNotifier({ desk: services, hooks: features.hooks, publishSoon: () => outboxRelay.kick(), log });
   tickets.subscribe((change) => notifier.ticketChanged(change));
   topics.subscribe((customerId) => notifier.topicCreated(customerId));
 
+  bot.use(updatesLag.middleware());
   bot.use(sequentialize(sequentialKey(config.supportChatId)));
   bot.use((ctx, next) => {
     ctx.desk = services;
@@ -239,6 +247,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
     bot,
     services,
     outboxRelay,
+    updatesLag,
     async start() {
       await bot.init();
       await experiments.open();
@@ -263,6 +272,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
       experiments.close();
       await outboxRelay.stop();
       untrack();
+      untrackLag();
     },
   };
 }

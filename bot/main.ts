@@ -56,6 +56,8 @@ runMain(async () => {
         ),
       // Out of reach and retried (Telegram, a store): degraded, the desk serves meanwhile (200).
       'self-check': selfCheck.health,
+      // Behind Telegram's updates (desk_updates_lag_seconds over UPDATES_LAG_DEGRADED): degraded.
+      ...desk.health,
     },
   });
   await http.register(desk.routes);

@@ -90,3 +90,26 @@ export function trackAwaitingDelivery(source: () => Promise<number>): () => void
   awaitingSources.add(source);
   return () => awaitingSources.delete(source);
 }
+
+/** Updates-lag sources (bot/telegram/updates-lag.ts) of the desks in this process. */
+const updatesLagSources = new Set<() => number>();
+
+export const updatesLagGauge = once(
+  'desk_updates_lag_seconds',
+  () =>
+    new Gauge({
+      name: 'desk_updates_lag_seconds',
+      help: "How far the desk is behind Telegram's updates: age of the oldest update fetched (or posted to the webhook) and not yet handled, by its Telegram date; 0 when none is pending",
+      registers: [registry],
+      collect() {
+        let s = 0;
+        for (const f of updatesLagSources) s = Math.max(s, f());
+        this.set(s);
+      },
+    }),
+);
+
+export function trackUpdatesLag(source: () => number): () => void {
+  updatesLagSources.add(source);
+  return () => updatesLagSources.delete(source);
+}

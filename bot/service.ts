@@ -9,6 +9,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Bus } from '../core/bus/types.js';
 import type { ClickHouse } from '../core/clickhouse.js';
+import type { HealthCheck } from '../core/http.js';
 import { logger, type Logger } from '../core/log.js';
 import type { Db } from '../core/postgres.js';
 import { alertmanagerPlugin, alertsComposer, registerSlaCollectors, startDailyDigest, type DigestScheduler } from './alerts/index.js';
@@ -18,6 +19,7 @@ import { webhookPlugin } from './http/webhook.js';
 import { featureRuntime } from './features/index.js';
 import { loadMiniAppConfig } from './miniapp/config.js';
 import { miniAppPlugin } from './miniapp/plugin.js';
+import { loadUpdatesLagConfig, updatesLagHealth } from './telegram/updates-lag.js';
 
 export interface DeskServiceOptions {
   db: Db;
@@ -35,6 +37,8 @@ export interface DeskServiceOptions {
 export interface DeskService extends DeskApp {
   /** The desk's HTTP routes, for the process's server: `await http.register(desk.routes)`. */
   routes: FastifyPluginAsync;
+  /** The desk's /healthz checks: `updates`, degraded while it is behind Telegram's updates (UPDATES_LAG_DEGRADED). */
+  health: Record<string, HealthCheck>;
   /** Starts the daily digest (once). npm start waits until the demo's history is in, so yesterday is complete. */
   startDigest(): void;
   /** Stops the digest, then the desk (polling, relays, outbox). */
@@ -48,6 +52,7 @@ export async function createDeskService(o: DeskServiceOptions): Promise<DeskServ
   let digest: DigestScheduler | undefined;
   return {
     ...desk,
+    health: { updates: updatesLagHealth(desk.updatesLag, loadUpdatesLagConfig().UPDATES_LAG_DEGRADED) },
     routes: async (app) => {
       await app.register(alertmanagerPlugin, { desk: desk.services, ...(o.alertmanagerToken !== undefined ? { token: o.alertmanagerToken } : {}) });
       if (config.webhookUrl) await app.register(webhookPlugin, { bot: desk.bot, url: config.webhookUrl, secret: config.webhookSecret! });

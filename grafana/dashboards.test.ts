@@ -209,6 +209,7 @@ describe('Grafana dashboards', () => {
     const health = (DASHBOARDS.health.panels as unknown as PanelJson[]).flatMap((p) => p.targets.flatMap((t) => promMetricNames(t.expr ?? '')));
     for (const n of [
       'desk_updates_total',
+      'desk_updates_lag_seconds',
       'desk_outbox_backlog',
       'ingest_lag_seconds',
       'ingest_events_inserted_total',

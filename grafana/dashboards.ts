@@ -498,18 +498,24 @@ function healthPanels(): Panel[] {
       ++id,
       'Self-check degraded',
       'stat',
-      { x: 0, y: 0, w: 4, h: 4 },
+      { x: 0, y: 0, w: 3, h: 4 },
       [{ expr: 'sum(desk_self_check_degraded) or vector(0)', legend: 'degraded checks' }],
       {
-        description: 'Start-up checks out of reach and retried with back-off (Telegram, a chat, a store); /healthz says degraded meanwhile.',
+        description:
+          'Start-up checks out of reach and retried with back-off (Telegram, a chat, a store, the bus, Prometheus, Alertmanager); /healthz says degraded meanwhile.',
         ...stat('none', 1),
       },
     ),
-    promPanel(++id, 'Outbox backlog', 'stat', { x: 4, y: 0, w: 4, h: 4 }, [{ expr: 'sum(desk_outbox_backlog)', legend: 'unpublished' }], {
+    promPanel(++id, 'Updates lag', 'stat', { x: 3, y: 0, w: 3, h: 4 }, [{ expr: 'max(desk_updates_lag_seconds) or vector(0)', legend: 'behind' }], {
+      description:
+        "How far the desk is behind Telegram's updates: the oldest update fetched and not yet handled, by its Telegram date; 0 when none is pending. Over 60 s /healthz says degraded (UPDATES_LAG_DEGRADED), for 2 min alert DeskUpdatesLagging.",
+      ...stat('s', 60),
+    }),
+    promPanel(++id, 'Outbox backlog', 'stat', { x: 6, y: 0, w: 3, h: 4 }, [{ expr: 'sum(desk_outbox_backlog)', legend: 'unpublished' }], {
       description: 'Events written to the outbox and not yet published to the bus.',
       ...stat('none', 1000),
     }),
-    promPanel(++id, 'Ingest lag', 'stat', { x: 8, y: 0, w: 4, h: 4 }, [{ expr: 'max(ingest_lag_seconds)', legend: 'lag' }], {
+    promPanel(++id, 'Ingest lag', 'stat', { x: 9, y: 0, w: 3, h: 4 }, [{ expr: 'max(ingest_lag_seconds)', legend: 'lag' }], {
       description: 'How far ClickHouse is behind the bus: 0 when caught up.',
       ...stat('s', 60),
     }),
@@ -627,6 +633,18 @@ function healthPanels(): Panel[] {
       { x: 0, y: 36, w: 24, h: 6 },
       [{ expr: 'max by (check) (desk_self_check_degraded)', legend: '{{check}}' }],
       { description: '1 while the start-up self-check finds the check out of reach (alert DeskDegraded).', ...unit('none') },
+    ),
+    promPanel(
+      ++id,
+      "Updates lag (behind Telegram's updates)",
+      'timeseries',
+      { x: 0, y: 42, w: 24, h: 8 },
+      [{ expr: 'max by (instance) (desk_updates_lag_seconds)', legend: '{{instance}}' }],
+      {
+        description:
+          'Age of the oldest update fetched and not yet handled, by its Telegram date (bot/telegram/updates-lag.ts); alert DeskUpdatesLagging over 60 s for 2 min.',
+        ...unit('s'),
+      },
     ),
   ];
 }

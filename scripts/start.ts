@@ -132,6 +132,8 @@ async function main(): Promise<void> {
       database: async () => db.query('SELECT 1').then(() => undefined),
       // Out of reach and retried (Telegram, a store): degraded, the desk serves meanwhile (200).
       'self-check': selfCheck.health,
+      // Behind Telegram's updates (desk_updates_lag_seconds over UPDATES_LAG_DEGRADED): degraded.
+      ...desk.health,
     },
   });
   await http.register(analyticsPlugin, {
