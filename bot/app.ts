@@ -51,7 +51,7 @@ import { DeskExperiments } from './experiments/experiments.js';
 import { TicketService } from './tickets/service.js';
 
 /** Updates the desk asks Telegram for. */
-export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member', 'chat_member'] as const;
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member', 'chat_member', 'chat_join_request'] as const;
 
 export interface DeskOptions {
   db: Db;
