@@ -126,7 +126,10 @@ export function communityGuardFeature(rt: FeatureRuntime): CommunityGuard {
     // Joined by themselves (not added by an admin, not approved after a join request's captcha), not a bot.
     if (!joined(change.old_chat_member, change.new_chat_member) || change.from.id !== user.id || change.via_join_request || user.is_bot) return next();
     await flagClone(ctx.desk, user, 'member', ctx.me, new Date(change.date * 1000), accounts);
-    await ctx.api.restrictChatMember(chatId, user.id, NO_SEND as never);
+    // Without the right to restrict, the captcha still stands: a failure removes them all the same.
+    await ctx.api
+      .restrictChatMember(chatId, user.id, NO_SEND as never)
+      .catch((err: unknown) => ctx.desk.log.warn({ err: brief(err), chat: chatId, user: user.id }, 'community guard: could not restrict a new member'));
     await askCaptcha(ctx.desk, user, 'member', chatId, rt.clock());
   });
 
