@@ -127,7 +127,8 @@ export class DeskExperiments {
   /**
    * The same lookup for a surface a customer meets outside any ticket (the Mini App's help centre, kb_format):
    * the same stored variant and the same one exposure per customer and experiment, its event desk-wide
-   * (ticket_id null; the analysis counts the customer's tickets from then on). `language`: the customer's.
+   * (ticket_id null; the analysis counts the customer's tickets from then on, stamped to the whole second as Telegram
+   * dates the messages that open them). `language`: the customer's.
    */
   async variantForCustomer(surface: Surface, customer: { id: number; language: string | null }, o: { at?: Date; tx?: Queryable } = {}): Promise<string> {
     return this.lookup(surface, customer.id, null, o, (q, exposure) =>
@@ -166,7 +167,10 @@ export class DeskExperiments {
       if (stored.rows.length > 0) return known(stored.rows[0]!.variant) ?? CONTROL;
       const assigned = assignVariant(def, customerId);
       if (!assigned) return CONTROL; // holdout: the desk as it is, never exposed
-      const at = new Date(Math.max((o.at ?? this.now()).getTime(), ticket?.created_at.getTime() ?? 0));
+      const when = (o.at ?? this.now()).getTime();
+      // Outside a ticket: to the whole second, as Telegram dates the messages that open tickets — a ticket written in
+      // the same second as the exposure counts as after it (the analysis takes tickets created from the exposure on).
+      const at = new Date(ticket ? Math.max(when, ticket.created_at.getTime()) : Math.floor(when / 1000) * 1000);
       const fresh = await q.query(
         `INSERT INTO experiment_exposures (customer_id, experiment_key, variant, ticket_id, exposed_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (customer_id, experiment_key) DO NOTHING`,

@@ -1,20 +1,24 @@
 /**
- * A whole experiment end to end through the real path (issue 16): customers meet a running receipt experiment
- * through the Telegram sandbox → the desk assigns, stores and exposes them and writes every event to its outbox →
+ * Whole experiments end to end through the real path (issue 16): customers meet three running experiments — the
+ * receipt, the resolution's notifications (chat) and the help centre's kb_format (the Mini App's API, an exposure
+ * outside any ticket) — through the Telegram sandbox → the desk assigns, stores and exposes them and writes every event to its outbox →
  * the outbox relay publishes → the embedded bus (the on-disk log `npm start` runs) → the ingest service (batches,
  * deduplication tokens, offsets committed after the insert) → chDB with the project's migrations →
  * `GET /api/v1/experiments/:key/results`. The API's numbers must equal what the test computes from its own
  * scenario (who is in which variant by the GrowthBook hash, how many tickets each opened, which score each gave):
- * customers and tickets per variant, one exposure per customer, CSAT per variant and its delta-method comparison,
- * tickets per customer, the SRM check. Then every event is delivered again, shuffled: nothing changes.
+ * customers and tickets per variant, one exposure per customer, CSAT per variant (and for the receipt, split 10:10,
+ * its delta-method comparison and Welch's on tickets per customer), the SRM check. Then every event is delivered
+ * again, shuffled: nothing changes.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assignVariant } from '../../analytics/experiments/assign.js';
 import type { ExperimentDefinition } from '../../analytics/experiments/definition.js';
 import { deltaRatio, type RatioStats, welch } from '../../analytics/experiments/stats/fixed.js';
+import { srm } from '../../analytics/experiments/stats/srm.js';
+import { miniAppPlugin } from '../../bot/miniapp/plugin.js';
 import { createEmbeddedBus } from '../../core/bus/embedded.js';
 import type { Bus } from '../../core/bus/types.js';
 import { queryRows } from '../../core/clickhouse.js';
@@ -29,17 +33,22 @@ import { openAnalyticsDb, type AnalyticsDb } from './chdb.js';
 
 const KEY = 'receipt-e2e';
 const TOPIC = 'support.events';
-const DEF: ExperimentDefinition = {
-  key: KEY,
-  surface: 'receipt',
+const experiment = (key: string, surface: ExperimentDefinition['surface'], variant: string): ExperimentDefinition => ({
+  key,
+  surface,
   variants: [
     { name: 'control', weight: 1 },
-    { name: 'steps', weight: 1 },
+    { name: variant, weight: 1 },
   ],
   metrics: ['csat_avg', 'tickets_created'],
   status: 'running',
-  file: `${KEY}.yaml`,
-};
+  file: `${key}.yaml`,
+});
+/** The receipt's split is chosen (10 : 10); the others fall as the hash puts the same customers. */
+const DEF = experiment(KEY, 'receipt', 'steps');
+const DEFS = [DEF, experiment('notify-e2e', 'notifications', 'summary'), experiment('help-e2e', 'kb_format', 'search')];
+/** The customer's variant of `def`, by the test's own GrowthBook hash. */
+const variantOf = (def: ExperimentDefinition, c: { id: number }) => assignVariant(def, c.id)!.variant;
 
 /** The scenario: per variant, ten customers; the CSAT each gives (null: never rates) and whether they come back with a second ticket. */
 const PLAN: Record<string, { score: number | null; again: boolean }[]> = {
@@ -75,6 +84,7 @@ let analytics: AnalyticsDb;
 let bus: Bus;
 let ingest: IngestService;
 let app: FastifyInstance;
+let miniApp: FastifyInstance;
 let range: string;
 let forwarded = 0;
 
@@ -98,8 +108,16 @@ async function forward(): Promise<void> {
   await deliver(messages);
 }
 
-/** One customer's story: a ticket (its receipt exposes them), an agent's answer and resolve, their rating; maybe a second ticket. */
+/**
+ * One customer's story: they open the Mini App's help centre twice (kb_format exposes them, no ticket), then a ticket
+ * (its receipt exposes them), an agent's answer and resolve (its notice exposes them), their rating; maybe a second ticket.
+ */
 async function play(c: Customer): Promise<void> {
+  for (let visit = 0; visit < 2; visit++) {
+    const authorization = `tma ${(await h.client.openWebApp(c.id)).init_data}`;
+    const res = await miniApp.inject({ method: 'GET', url: '/app/api/kb/format', headers: { authorization } });
+    expect(res.json()).toEqual({ variant: variantOf(DEFS[2]!, c) });
+  }
   const { thread } = await openTicket(h, c.id, { name: `C${c.id}` });
   const answer = `Hello C${c.id}, it is sorted now`;
   await h.client.sendSupportMessage({ from_id: AGENT, first_name: 'Maria', thread_id: thread, text: answer });
@@ -114,11 +132,15 @@ async function play(c: Customer): Promise<void> {
 }
 
 beforeAll(async () => {
-  writeFileSync(
-    join(experimentsDir.dir, `${KEY}.yaml`),
-    `key: ${KEY}\nsurface: receipt\nvariants:\n  - { name: control, weight: 1 }\n  - { name: steps, weight: 1 }\nmetrics: [${DEF.metrics.join(', ')}]\nstatus: running\n`,
-  );
+  for (const d of DEFS)
+    writeFileSync(
+      join(experimentsDir.dir, d.file),
+      `key: ${d.key}\nsurface: ${d.surface}\nvariants:\n${d.variants.map((v) => `  - { name: ${v.name}, weight: ${v.weight} }\n`).join('')}metrics: [${d.metrics.join(', ')}]\nstatus: running\n`,
+    );
   [h, analytics] = await Promise.all([startFeatureHarness({ botEnv: { EXPERIMENTS_DIR: experimentsDir.dir } }), openAnalyticsDb()]);
+  miniApp = Fastify();
+  await miniApp.register(miniAppPlugin, { desk: h.desk.services, runtime: h.features.runtime, maxAgeSeconds: 86_400, ratePerMinute: 1000, webRoot: false });
+  await miniApp.ready();
   bus = createEmbeddedBus({ dir: join(busDir.dir, 'bus'), defaultPartitions: 1 });
   ingest = await startIngest({
     bus,
@@ -143,6 +165,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.close();
+  await miniApp?.close();
   await ingest?.stop();
   await bus?.close();
   await analytics?.close();
@@ -169,14 +192,14 @@ interface Results {
   srm: { p_value: number | null; mismatch: boolean };
 }
 
-async function results(): Promise<{ body: Results; raw: string }> {
-  const res = await app.inject({ url: `/api/v1/experiments/${KEY}/results?${range}` });
+async function results(key = KEY): Promise<{ body: Results; raw: string }> {
+  const res = await app.inject({ url: `/api/v1/experiments/${key}/results?${range}` });
   expect(res.statusCode).toBe(200);
   expect(res.body).not.toMatch(/NaN|Infinity/);
   return { body: res.json() as Results, raw: res.body };
 }
 
-/** The test's own per-customer CSAT sums (x: the scores, y: how many), by variant. */
+/** The test's own per-customer CSAT sums (x: the scores, y: how many) of the receipt's variant. */
 function csatStats(variant: string): RatioStats {
   const s: RatioStats = { n: 0, sumX: 0, sumY: 0, sumXX: 0, sumYY: 0, sumXY: 0 };
   for (const c of PEOPLE.filter((p) => p.variant === variant)) {
@@ -188,49 +211,64 @@ function csatStats(variant: string): RatioStats {
 }
 
 describe('sandbox → desk → outbox → bus → ingest → ClickHouse → results API', () => {
-  it("the desk assigned each customer the test's own variant, stored and published one exposure each", async () => {
+  it.each(DEFS)("$surface ($key): the desk assigned each customer the test's own variant, stored and published one exposure each", async (def) => {
     const stored = await h.db.query<{ customer_id: string; variant: string }>(
       'SELECT customer_id, variant FROM experiment_exposures WHERE experiment_key = $1',
-      [KEY],
+      [def.key],
     );
-    expect(new Map(stored.rows.map((r) => [Number(r.customer_id), r.variant]))).toEqual(new Map(PEOPLE.map((c) => [c.id, c.variant])));
-    const published = h.bus.events().filter((e) => e.type === 'experiment_exposure' && e.experiment === KEY);
+    expect(new Map(stored.rows.map((r) => [Number(r.customer_id), r.variant]))).toEqual(new Map(PEOPLE.map((c) => [c.id, variantOf(def, c)])));
+    const published = h.bus.events().filter((e) => e.type === 'experiment_exposure' && e.experiment === def.key);
     expect(published).toHaveLength(PEOPLE.length);
     expect(new Set(published.map((e) => e.customer_id)).size).toBe(PEOPLE.length);
+    // The help centre's exposure belongs to no ticket; the chat's to the ticket that met the surface.
+    expect(new Set(published.map((e) => e.ticket_id === null))).toEqual(new Set([def.surface === 'kb_format']));
     const inClickHouse = await queryRows<{ n: string; customers: string }>(
       analytics.ch,
-      `SELECT count() AS n, uniqExact(customer_id) AS customers FROM events FINAL WHERE type = 'experiment_exposure' AND experiment = '${KEY}'`,
+      `SELECT count() AS n, uniqExact(customer_id) AS customers FROM events FINAL WHERE type = 'experiment_exposure' AND experiment = '${def.key}'`,
     );
     expect(inClickHouse.map((r) => [Number(r.n), Number(r.customers)])).toEqual([[PEOPLE.length, PEOPLE.length]]);
     // …and the list counts them once.
     const list = (await app.inject({ url: '/api/v1/experiments' })).json() as {
       experiments: { key: string; customers: number; variants: { name: string; customers: number }[] }[];
     };
-    const listed = list.experiments.find((e) => e.key === KEY)!;
+    const listed = list.experiments.find((e) => e.key === def.key)!;
     expect(listed.customers).toBe(PEOPLE.length);
-    expect(listed.variants.map((v) => [v.name, v.customers])).toEqual([
-      ['control', PEOPLE.filter((c) => c.variant === 'control').length],
-      ['steps', PEOPLE.filter((c) => c.variant === 'steps').length],
-    ]);
+    expect(listed.variants.map((v) => [v.name, v.customers])).toEqual(
+      def.variants.map((v) => [v.name, PEOPLE.filter((c) => variantOf(def, c) === v.name).length]),
+    );
   });
 
-  it('the results API equals the computation from the scenario: customers, tickets, CSAT and tickets per customer, the comparison, SRM', async () => {
-    const { body } = await results();
+  it.each(DEFS)('$surface ($key): customers, tickets, CSAT and tickets per customer per variant, and SRM, as the scenario says', async (def) => {
+    const { body } = await results(def.key);
     expect(body.experiment.customers).toBe(PEOPLE.length);
     expect(body.experiment.unknown_variant_customers).toBe(0);
-    for (const variant of ['control', 'steps']) {
-      const mine = PEOPLE.filter((c) => c.variant === variant);
+    const observed: number[] = [];
+    for (const { name } of def.variants) {
+      const mine = PEOPLE.filter((c) => variantOf(def, c) === name);
       const rated = mine.filter((c) => c.score !== null);
       const tickets = mine.length + mine.filter((c) => c.again).length;
-      const v = body.variants.find((x) => x.name === variant)!;
+      const v = body.variants.find((x) => x.name === name)!;
+      observed.push(mine.length);
       expect(v.customers).toBe(mine.length);
       expect(v.tickets).toBe(tickets);
       expect(v.metrics.csat_avg!.n).toBe(rated.length);
-      expect(v.metrics.csat_avg!.value).toBeCloseTo(rated.reduce((s, c) => s + c.score!, 0) / rated.length, 12);
+      if (rated.length) expect(v.metrics.csat_avg!.value).toBeCloseTo(rated.reduce((s, c) => s + c.score!, 0) / rated.length, 12);
+      else expect(v.metrics.csat_avg!.value).toBeNull();
       expect(v.metrics.tickets_created!.n).toBe(mine.length);
-      expect(v.metrics.tickets_created!.value).toBeCloseTo(tickets / mine.length, 12);
+      if (mine.length) expect(v.metrics.tickets_created!.value).toBeCloseTo(tickets / mine.length, 12);
     }
+    // Chi-square of the test's own counts against the weights.
+    const split = srm(
+      observed,
+      def.variants.map((v) => v.weight),
+    );
+    expect(body.srm.mismatch).toBe(false);
+    expect(body.srm.p_value).toBeCloseTo(split.pValue!, 12);
+  });
 
+  it('the receipt (10 : 10): CSAT by the delta method and tickets per customer by Welch, from the scenario', async () => {
+    const { body } = await results();
+    expect(body.variants.map((v) => v.customers)).toEqual([10, 10]);
     // CSAT: the delta method over the scenario's own per-customer sums.
     const csat = body.comparisons.find((c) => c.metric === 'csat_avg' && c.variant === 'steps')!;
     const want = deltaRatio(csatStats('steps'), csatStats('control'));
@@ -259,7 +297,7 @@ describe('sandbox → desk → outbox → bus → ingest → ClickHouse → resu
   });
 
   it('every event delivered again, shuffled, changes nothing', async () => {
-    const before = (await results()).raw;
+    const before = await Promise.all(DEFS.map(async (d) => (await results(d.key)).raw));
     const again = h.bus.sent.map((m) => ({ key: m.key ?? null, value: m.value }));
     // A fixed shuffle (a linear congruential generator): the same order on every run.
     let seed = 16;
@@ -269,6 +307,6 @@ describe('sandbox → desk → outbox → bus → ingest → ClickHouse → resu
       [again[i], again[j]] = [again[j]!, again[i]!];
     }
     await deliver(again);
-    expect((await results()).raw).toBe(before);
+    expect(await Promise.all(DEFS.map(async (d) => (await results(d.key)).raw))).toEqual(before);
   });
 });
