@@ -129,6 +129,28 @@ describe('forged follow-up callbacks', () => {
 });
 
 describe('auto-close', () => {
+  it('counts the wait from the conversation, not from the row: a replayed conversation from last week closes as of its deadline', async () => {
+    // History replay (the demo's simulator): the messages carry last week's dates, the rows are written now.
+    const asked = Math.floor(Date.now() / 1000) - 5 * 24 * 3600;
+    await h.client.sendCustomerMessage(4103, { text: 'where is my refund?', first_name: 'Customer 4103', language_code: 'en', date: asked - 600 });
+    const thread = await h.thread(4103);
+    const ticketId = await h.client.waitFor(
+      async () => (await h.db.query<{ id: number }>(`SELECT id FROM tickets WHERE customer_id = $1 AND status <> 'resolved'`, [4103])).rows[0]?.id,
+      { what: 'open ticket of 4103' },
+    );
+    await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: 'Which order was it?', date: asked });
+    await h.client.waitForCustomerMessage(4103, 'Which order was it?');
+    await h.client.waitFor(async () => ((await status(ticketId)) === 'waiting_customer' ? true : undefined), { what: 'waiting on the customer' });
+
+    // The row was written a moment ago; the question was asked five days ago: 72 h have passed.
+    await h.runJobs(later(60_000));
+    await h.client.waitForCustomerMessage(4103, `we've closed ticket #${ticketId}`);
+    const resolved = (await h.eventsOf('ticket_resolved')).filter((e) => e.ticket_id === ticketId);
+    expect(resolved).toEqual([expect.objectContaining({ resolved_by: 'auto_close' })]);
+    // closed as of the moment its wait ran out, not when the sweep happened to run
+    expect(resolved[0]?.occurred_at).toBe(new Date((asked + 72 * 3600) * 1000).toISOString());
+  });
+
   it('closes a ticket that waited on the customer for AUTO_CLOSE_AFTER, with a note to both sides and no survey', async () => {
     const { ticketId, thread } = await openTicket(h, 4101);
     await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: '/m need_details' });

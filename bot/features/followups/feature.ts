@@ -82,17 +82,30 @@ export function followupsFeature(rt: FeatureRuntime): {
     return undefined;
   }
 
-  /** Closes tickets that waited on the customer for AUTO_CLOSE_AFTER (checked at most every 30 s of scheduler time). */
-  let lastSweep = 0;
+  /**
+   * Closes tickets that waited on the customer for AUTO_CLOSE_AFTER (checked at most every 30 s of scheduler time).
+   * The wait counts from the conversation's last message (the agent's question, by its Telegram date), not from the
+   * row's last write: an unrelated update (a card refresh, a priority change) must not postpone it, and a replayed
+   * conversation dated last week waited a week. The ticket is closed as of the moment its wait ran out.
+   */
+  let lastSweep = Number.NEGATIVE_INFINITY;
   async function autoClose(desk: Desk, now: Date): Promise<void> {
-    if (cfg.autoCloseAfterSeconds <= 0 || now.getTime() - lastSweep < 30_000) return;
+    // scheduler time that went backwards (a clock set back) sweeps again
+    if (cfg.autoCloseAfterSeconds <= 0 || (now.getTime() >= lastSweep && now.getTime() - lastSweep < 30_000)) return;
     lastSweep = now.getTime();
-    const cutoff = new Date(now.getTime() - cfg.autoCloseAfterSeconds * 1000);
-    const stale = await desk.db.query<Ticket>(`SELECT * FROM tickets WHERE status = 'waiting_customer' AND updated_at < $1 ORDER BY updated_at LIMIT 100`, [
-      cutoff,
-    ]);
+    const afterMs = cfg.autoCloseAfterSeconds * 1000;
+    const stale = await desk.db.query<Ticket & { quiet_since: Date }>(
+      `SELECT t.*, q.quiet_since FROM tickets t
+       CROSS JOIN LATERAL (
+         SELECT coalesce(
+           (SELECT max(m.sent_at) FROM ticket_messages m WHERE m.ticket_id = t.id AND m.sender IN ('customer', 'agent')),
+           t.updated_at) AS quiet_since) q
+       WHERE t.status = 'waiting_customer' AND q.quiet_since < $1 ORDER BY q.quiet_since LIMIT 100`,
+      [new Date(now.getTime() - afterMs)],
+    );
     for (const ticket of stale.rows) {
-      const closed = await unlessRefused(desk.tickets.resolve(ticket.id, { by: 'auto_close', at: now }));
+      const at = new Date(Math.min(now.getTime(), new Date(ticket.quiet_since).getTime() + afterMs));
+      const closed = await unlessRefused(desk.tickets.resolve(ticket.id, { by: 'auto_close', at }));
       if (!closed) continue; // resolved meanwhile
       const customer = await desk.customers.get(ticket.customer_id);
       const t = customerText(desk, customer, ticket);
