@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 case "${1:-}" in
   -h|--help)
     echo "usage: npm run test:all [-- VITEST_ARGS…]"
-    echo "Installs what the suite needs (Debian packages, npm ci, Kafka from Maven Central), starts Kafka and PostgreSQL,"
+    echo "Installs what the suite needs (Debian packages, the locked npm dependencies, Kafka from Maven Central), starts Kafka and PostgreSQL,"
     echo "type-checks, lints, builds the dashboard and runs every test against the real engines."
     exit 0 ;;
 esac
