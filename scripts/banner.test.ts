@@ -36,6 +36,12 @@ describe('start-up banner', () => {
     expect(text).toContain('SLA alerts  off: prometheus not found on PATH');
   });
 
+  it('says when alerts wait for the demo history', () => {
+    const waiting: BannerFacts = { ...demo, alerting: { pending: 'start once the demo history is replayed' } };
+    expect(bannerLines(waiting).join('\n')).toContain('SLA alerts  start once the demo history is replayed');
+    expect(bannerFields(waiting).alerts).toBe('start once the demo history is replayed');
+  });
+
   it('a sandbox without the simulator says so', () => {
     expect(modeOf({ sandboxUrl: 'http://127.0.0.1:8081', simulator: false })).toBe('sandbox');
     expect(bannerLines({ ...demo, simulator: false }).join('\n')).toContain('SIMULATE=0');

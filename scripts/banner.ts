@@ -13,7 +13,8 @@ export interface BannerFacts {
   /** "long polling" or "webhook" when talking to real Telegram. */
   telegram?: 'long polling' | 'webhook';
   botUsername?: string;
-  alerting: { prometheusUrl: string; alertmanagerUrl: string } | { off: string };
+  /** Running, off (why), or pending (when it starts: the demo's alerts wait for its replayed history). */
+  alerting: { prometheusUrl: string; alertmanagerUrl: string } | { off: string } | { pending: string };
   storage: { clickhouse: string; postgres: string; bus: string };
 }
 
@@ -30,6 +31,13 @@ const MODE_TEXT: Record<Mode, string> = {
   telegram: 'Telegram',
 };
 
+/** The alerting stack in words: its Prometheus (and Alertmanager) URL, why it is off, or when it starts. */
+function alertingText(a: BannerFacts['alerting'], withAlertmanager?: 'Alertmanager'): string {
+  if ('off' in a) return `off: ${a.off}`;
+  if ('pending' in a) return a.pending;
+  return withAlertmanager ? `Prometheus ${a.prometheusUrl} · Alertmanager ${a.alertmanagerUrl}` : a.prometheusUrl;
+}
+
 /** The banner's fields, for the structured log record. */
 export function bannerFields(f: BannerFacts) {
   return {
@@ -38,7 +46,7 @@ export function bannerFields(f: BannerFacts) {
     api_docs: `${f.dashboardUrl}/api/docs`,
     metrics: `${f.dashboardUrl}/metrics`,
     ...(f.sandboxUrl ? { playground: `${f.sandboxUrl}/sandbox/`, sandbox_api: f.sandboxUrl } : {}),
-    alerts: 'off' in f.alerting ? `off: ${f.alerting.off}` : f.alerting.prometheusUrl,
+    alerts: alertingText(f.alerting),
   };
 }
 
@@ -54,11 +62,7 @@ export function bannerLines(f: BannerFacts): string[] {
   ];
   if (f.sandboxUrl) lines.push(`${pad('playground')}${f.sandboxUrl}/sandbox/   ← write as a customer, answer as an agent`);
   lines.push(`${pad('API docs')}${f.dashboardUrl}/api/docs`, `${pad('metrics')}${f.dashboardUrl}/metrics`);
-  lines.push(
-    'off' in f.alerting
-      ? `${pad('SLA alerts')}off: ${f.alerting.off}`
-      : `${pad('SLA alerts')}Prometheus ${f.alerting.prometheusUrl} · Alertmanager ${f.alerting.alertmanagerUrl}`,
-  );
+  lines.push(`${pad('SLA alerts')}${alertingText(f.alerting, 'Alertmanager')}`);
   lines.push(`${pad('state')}ClickHouse ${f.storage.clickhouse} · desk ${f.storage.postgres} · bus ${f.storage.bus}`);
   if (mode === 'demo') lines.push('', '  Demo history is being replayed; a line says when it is ready. Ctrl+C stops everything.');
   else lines.push('', '  Ctrl+C stops everything.');

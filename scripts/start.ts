@@ -153,8 +153,7 @@ async function main(): Promise<void> {
   const startDigest = () => desk.startDigest();
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
-  let alertingFacts: BannerFacts['alerting'] = { off: 'ALERTING=0' };
-  if (start.ALERTING) {
+  const startAlerting = async (): Promise<BannerFacts['alerting']> => {
     const alerting = await startAlertingStack({
       port,
       host,
@@ -166,15 +165,15 @@ async function main(): Promise<void> {
       alertmanagerPort: start.ALERTMANAGER_PORT,
       log: logger('alerting'),
     });
-    if (alerting.enabled) {
-      stops.push(['alerting', () => alerting.stop()]);
-      alertingFacts = { prometheusUrl: alerting.prometheusUrl, alertmanagerUrl: alerting.alertmanagerUrl };
-    } else {
-      alertingFacts = { off: alerting.reason };
+    if (!alerting.enabled) {
       log.warn({ reason: alerting.reason }, 'SLA alerts are off');
+      return { off: alerting.reason };
     }
-  }
+    stops.push(['alerting', () => alerting.stop()]);
+    return { prometheusUrl: alerting.prometheusUrl, alertmanagerUrl: alerting.alertmanagerUrl };
+  };
 
+  let alertingFacts: BannerFacts['alerting'] = { off: 'ALERTING=0' };
   if (sandbox && start.SIMULATE) {
     // The digest waits for the replayed history: started before, it would report an empty yesterday.
     const sim = startDemoTraffic({
@@ -187,7 +186,16 @@ async function main(): Promise<void> {
       startDigest,
     });
     stops.push(['simulator', () => sim.stop()]);
+    if (start.ALERTING && sim.history) {
+      // So do the SLA alerts: a replayed ticket is open past its (last week's) deadline until its replayed answer
+      // a moment later, so alerts during the replay would page the escalation chat about history, on and off.
+      alertingFacts = { pending: 'start once the demo history is replayed' };
+      void sim.replayed
+        .then((end) => (end === 'stopped' ? undefined : startAlerting()))
+        .catch((err: unknown) => log.error({ err }, 'could not start the alerting stack'));
+    }
   } else startDigest();
+  if (start.ALERTING && !('pending' in alertingFacts)) alertingFacts = await startAlerting();
 
   const facts: BannerFacts = {
     dashboardUrl: url,
