@@ -6,9 +6,12 @@
  * 1 M; one experiment_exposure each, 10 % of them delivered twice) and 0.9·N
  * tickets of 10 events each (9 M events), ~10 M events in all; then measures
  * GET /api/v1/experiments/:key/results through fastify inject (validation, the
- * three statements, the statistics incl. the bootstrap, serialization) — cold
- * (every request computes: cache off) and as served (the 60 s result cache) —
- * and the list. Prints a Markdown block for BENCHMARKS.md.
+ * statements, the statistics incl. the bootstrap, serialization): cold (every
+ * request computes: cache off — a first look without the warm-up), as served
+ * (the open range "until now" the page asks: one 60 s snapshot; a given range:
+ * its own), the first look at a freshly started server once its warm-up has
+ * computed the running experiment (`--fresh N` servers, one look each), and the
+ * list. Prints a Markdown block for BENCHMARKS.md.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseCli, runMain } from '../../core/cli.js';
 import { createClickHouse, loadClickHouseConfig, queryRows, type ClickHouse } from '../../core/clickhouse.js';
+import { registry } from '../../core/metrics.js';
 import { migrate } from '../../core/migrate.js';
 import { buildDashboardServer } from '../../dashboard/server.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
@@ -25,10 +29,17 @@ import { tmpDataDir } from '../../test/helpers/tmp.js';
 const { values: args } = parseCli({
   usage: 'npx tsx bench/experiments/run.ts [--customers N] [--iterations N] [--data-dir DIR]',
   description: 'Benchmarks the experiment results API over a generated experiment in chDB.',
-  options: { customers: { type: 'string' }, iterations: { type: 'string' }, 'data-dir': { type: 'string' }, 'generate-only': { type: 'boolean' } },
+  options: {
+    customers: { type: 'string' },
+    iterations: { type: 'string' },
+    fresh: { type: 'string' },
+    'data-dir': { type: 'string' },
+    'generate-only': { type: 'boolean' },
+  },
   optionHelp: [
     '--customers N    exposed customers (default 1000000; tickets 0.9·N, 10 events each)',
     '--iterations N   timed requests per case (default 20)',
+    '--fresh N        freshly started servers whose first look (after the warm-up) is timed (default 10)',
     '--data-dir DIR   keep chDB data in DIR and reuse it when it holds the data set',
     '--generate-only  only create the data set in --data-dir (the benchmark runs this in a child process)',
   ],
@@ -37,6 +48,7 @@ const { values: args } = parseCli({
 const CUSTOMERS = Number(args.customers ?? 1_000_000);
 const TICKETS = Math.round(CUSTOMERS * 0.9);
 const ITERATIONS = Number(args.iterations ?? 20);
+const FRESH = Number(args.fresh ?? 10);
 const DAYS = 28;
 const START = Date.UTC(2026, 1, 1);
 const END = START + DAYS * 86_400_000;
@@ -142,8 +154,18 @@ async function time(fn: () => Promise<unknown>, n: number, warm = 2): Promise<{ 
     await fn();
     xs.push(performance.now() - t0);
   }
-  return { p50: quantile(xs, 0.5), p95: quantile(xs, 0.95), max: Math.max(...xs) };
+  return stats(xs);
 }
+const stats = (xs: number[]) => ({ p50: quantile(xs, 0.5), p95: quantile(xs, 0.95), max: Math.max(...xs) });
+
+/** Statements the results API has run so far (the analytics_query_duration_seconds histogram's count). */
+async function statementsRun(): Promise<number> {
+  const m = registry.getSingleMetric('analytics_query_duration_seconds');
+  const values = ((await m?.get())?.values ?? []) as { metricName?: string; labels: Record<string, unknown>; value: number }[];
+  const v = values.find((x) => x.metricName === 'analytics_query_duration_seconds_count' && x.labels.endpoint === 'experiment-results');
+  return v?.value ?? 0;
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 runMain(async () => {
   if (args['generate-only']) {
@@ -176,7 +198,8 @@ runMain(async () => {
       "SELECT (SELECT count() FROM events) AS events, (SELECT count() FROM events WHERE type = 'experiment_exposure') AS exposures, (SELECT uniqExact(customer_id) FROM events WHERE type = 'experiment_exposure') AS customers, (SELECT count() FROM ticket_facts FINAL) AS tickets",
     );
     const now = new Date(END);
-    const url = `/api/v1/experiments/${KEY}/results?from=${new Date(START).toISOString()}&to=${now.toISOString()}`;
+    const open = `/api/v1/experiments/${KEY}/results`; // what the page asks: until now
+    const url = `${open}?from=${new Date(START).toISOString()}&to=${now.toISOString()}`;
     const cold = await buildDashboardServer({ ch, now: () => now, webRoot: false, experimentsDir: dir, experimentsCacheSeconds: 0 });
     const served = await buildDashboardServer({ ch, now: () => now, webRoot: false, experimentsDir: dir });
     const check = async (app: typeof cold, u: string) => {
@@ -184,29 +207,57 @@ runMain(async () => {
       if (res.statusCode !== 200) throw new Error(`${u}: ${res.statusCode} ${res.body.slice(0, 300)}`);
       return res;
     };
+    const before = await statementsRun();
     const body = (await check(cold, url)).json() as {
       variants: { name: string; customers: number; tickets: number }[];
       comparisons: { metric: string; p_value: number | null; diff: number | null }[];
       srm: { p_value: number | null };
     };
+    const perComputation = (await statementsRun()) - before;
     const cases: [string, () => Promise<unknown>][] = [
-      ['results, computed on every request (cache off)', () => check(cold, url)],
-      ['results as served (60 s result cache)', () => check(served, url)],
+      ['results, computed on every request (cache off: a first look without the warm-up)', () => check(cold, open)],
+      ['results as served, open range (the page: one 60 s snapshot)', () => check(served, open)],
+      ['results as served, given range (its own 60 s snapshot)', () => check(served, url)],
       ['list (exposure counts of every experiment)', () => check(cold, '/api/v1/experiments')],
     ];
     const lines: string[] = [];
+    let coldP50 = 1000;
     for (const [name, fn] of cases) {
       const t = await time(fn, ITERATIONS);
+      if (fn === cases[0]![1]) coldP50 = t.p50;
       lines.push(`| ${name} | ${ms(t.p50)} | ${ms(t.p95)} | ${ms(t.max)} |`);
       process.stderr.write(`${name}: p50 ${ms(t.p50)} ms, p95 ${ms(t.p95)} ms\n`);
     }
     await cold.close();
     await served.close();
+
+    // The first look at a freshly started server: it listens, its warm-up computes the running experiment (its
+    // statements seen run, then time for the statistics), then the page's request — one per server.
+    const firsts: number[] = [];
+    const waits: number[] = [];
+    for (let i = 0; i < FRESH; i++) {
+      const app = await buildDashboardServer({ ch, now: () => now, webRoot: false, experimentsDir: dir });
+      const s0 = await statementsRun();
+      const t0 = performance.now();
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      while ((await statementsRun()) < s0 + perComputation) await sleep(20);
+      await sleep(Math.max(2000, 2 * coldP50));
+      waits.push(performance.now() - t0);
+      const t1 = performance.now();
+      await check(app, open);
+      firsts.push(performance.now() - t1);
+      if ((await statementsRun()) !== s0 + perComputation) throw new Error('the first look computed: the warm-up had not');
+      await app.close();
+    }
+    const f = stats(firsts);
+    const name = `results, first look after start (warm-up done; ${FRESH} fresh servers, ${Math.round(Math.min(...waits) / 1000)}–${Math.round(Math.max(...waits) / 1000)} s after listen)`;
+    lines.push(`| ${name} | ${ms(f.p50)} | ${ms(f.p95)} | ${ms(f.max)} |`);
+    process.stderr.write(`${name}: p50 ${ms(f.p50)} ms, p95 ${ms(f.p95)} ms\n`);
     const cpu = cpus();
     console.log(`
 ### ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC — ${cpu[0]?.model.trim()}, ${cpu.length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, chDB (embedded), Node ${process.version}, load average ${loadavg()[0]!.toFixed(1)}
 
-Data set: ${Number(counts!.events).toLocaleString('en-US')} events (${Number(counts!.exposures).toLocaleString('en-US')} exposures of ${Number(counts!.customers).toLocaleString('en-US')} customers, ${Number(counts!.tickets).toLocaleString('en-US')} tickets), generated in ${genSeconds.toFixed(0)} s; ${ITERATIONS} timed requests per case after 2 warm-up requests.
+Data set: ${Number(counts!.events).toLocaleString('en-US')} events (${Number(counts!.exposures).toLocaleString('en-US')} exposures of ${Number(counts!.customers).toLocaleString('en-US')} customers, ${Number(counts!.tickets).toLocaleString('en-US')} tickets), generated in ${genSeconds.toFixed(0)} s; ${ITERATIONS} timed requests per case after 2 warm-up requests (first look: one per fresh server).
 Variants: ${body.variants.map((v) => `${v.name} ${v.customers.toLocaleString('en-US')} customers / ${v.tickets.toLocaleString('en-US')} tickets`).join(', ')}; SRM p = ${body.srm.p_value?.toFixed(3)}; ${body.comparisons.map((c) => `${c.metric} p = ${c.p_value === null ? '—' : c.p_value.toPrecision(2)}`).join(', ')}.
 
 | request | p50 ms | p95 ms | max ms |

@@ -2,18 +2,22 @@
  * The experiments' API over the experiment scenario in chDB and an experiments
  * directory: the list with exposure counts and the files' problems, the
  * results (the analysis' own numbers, the issue's JSON shape, JSON-safe), CSV,
- * 404 for an unknown key, 400 for bad dates, the bearer token, OpenAPI.
+ * 404 for an unknown key, 400 for bad dates, the bearer token, OpenAPI; and the
+ * results' snapshots (the routes alone, counting computations): one per open
+ * range however often it is asked, a given range its own, computed ahead once
+ * listening, failures of the warm-up logged and retried.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { experimentResults } from '../../analytics/experiments/analysis.js';
-import { clickHouseRunner } from '../../analytics/query.js';
+import { clickHouseRunner, type QueryRunner } from '../../analytics/query.js';
 import { ingest, openAnalyticsDb, type AnalyticsDb } from '../../test/analytics/chdb.js';
 import { DEF, NOW, RANGE, scenario } from '../../test/analytics/experiment-scenario.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
 import { buildDashboardServer } from '../server.js';
+import { experimentRoutes, type ExperimentRoutesOptions } from './experiments.js';
 
 const TOKEN = 'experiments-test-token';
 let db: AnalyticsDb;
@@ -151,5 +155,99 @@ describe('GET /api/v1/experiments/:key/results', () => {
     );
     const results = doc.paths['/api/v1/experiments/{key}/results'].get;
     expect(Object.keys(results.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
+  });
+});
+
+describe('results snapshots and the warm-up', () => {
+  /** The routes alone with a runner that counts the results' computations (one `run('experiment-results')` each). */
+  async function routes(o: Partial<ExperimentRoutesOptions>, fail = false) {
+    const computations: string[] = [];
+    const logs: string[] = [];
+    const failing: QueryRunner = async () => {
+      throw new Error('ClickHouse is down (test)');
+    };
+    const app = Fastify({ logger: { level: 'warn', stream: { write: (line: string) => void logs.push(line) } } });
+    await app.register(experimentRoutes, {
+      route: (schema) => ({ schema }),
+      run: (endpoint) => {
+        if (endpoint === 'experiment-results') computations.push(endpoint);
+        return fail && endpoint === 'experiment-results' ? failing : clickHouseRunner(db.ch);
+      },
+      now: () => NOW,
+      dir,
+      ...o,
+    });
+    const results = async (qs = '') => {
+      const res = await app.inject({ url: `/experiments/receipt-style/results${qs}` });
+      expect(res.statusCode, qs).toBe(200);
+      return res.json();
+    };
+    return { app, computations, logs, results };
+  }
+  const def = { ...DEF, file: 'receipt-style.yaml' };
+  const direct = async (range: { from: Date; to: Date }) => JSON.parse(JSON.stringify(await experimentResults(clickHouseRunner(db.ch), def, range, NOW)));
+
+  it('an open range ("until now") is one snapshot for every request; a given `to`, even now, is computed for its range', async () => {
+    const { app, computations, results } = await routes({ cacheSeconds: 3600, warmSeconds: 0 });
+    try {
+      const [a, b] = await Promise.all([results(), results()]);
+      expect(await results()).toEqual(a);
+      expect(b).toEqual(a);
+      expect(computations).toHaveLength(1);
+      const openRange = { from: new Date(NOW.getTime() - 90 * 86_400_000), to: NOW };
+      expect(a).toEqual(await direct(openRange));
+
+      // to = the open range's own end: still not the open snapshot
+      expect(await results(`?to=${NOW.toISOString()}`)).toEqual(a);
+      expect(computations).toHaveLength(2);
+      // the same instant spelled otherwise shares that entry
+      const plus = new Date(NOW.getTime() + 3 * 3_600_000).toISOString().replace('Z', '+03:00');
+      await results(`?to=${encodeURIComponent(plus)}`);
+      expect(computations).toHaveLength(2);
+
+      expect(await results(`?${range}`)).toEqual(await direct(RANGE));
+      expect(computations).toHaveLength(3);
+      // a given `from`, open end: its own snapshot, until now
+      const fromOnly = await results(`?from=${RANGE.from.toISOString()}`);
+      expect(fromOnly.experiment.to).toBe(NOW.toISOString());
+      expect(fromOnly).toEqual(await direct({ from: RANGE.from, to: NOW }));
+      await results(`?from=${RANGE.from.toISOString()}`);
+      expect(computations).toHaveLength(4);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("once listening, computes the running experiments' open-range results before the first request", async () => {
+    const { app, computations, results } = await routes({ cacheSeconds: 3600, warmSeconds: 3600 });
+    try {
+      await app.ready();
+      expect(computations).toHaveLength(0); // built and injected into only: nothing ahead
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      await vi.waitFor(() => expect(computations).toHaveLength(1), { timeout: 30_000, interval: 20 });
+      const body = await results();
+      expect(body).toEqual(await direct({ from: new Date(NOW.getTime() - 90 * 86_400_000), to: NOW }));
+      expect(computations).toHaveLength(1); // served from the warm-up's snapshot (kb-cards is no running experiment)
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('warm-up failures are logged and retried, the routes keep answering, and closing stops it', async () => {
+    const { app, computations, logs } = await routes({ cacheSeconds: 3600, warmSeconds: 0.05 }, true);
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      await vi.waitFor(() => expect(computations.length).toBeGreaterThanOrEqual(2), { timeout: 30_000, interval: 20 });
+      expect(logs.join('\n')).toContain('experiments: computing the results ahead failed');
+      expect(logs.join('\n')).toContain('ClickHouse is down (test)');
+      expect((await app.inject({ url: '/experiments' })).statusCode).toBe(200);
+      const res = await app.inject({ url: '/experiments/receipt-style/results' });
+      expect(res.statusCode).toBe(500);
+    } finally {
+      await app.close();
+    }
+    const after = computations.length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(computations).toHaveLength(after);
   });
 });

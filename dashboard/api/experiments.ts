@@ -8,7 +8,15 @@
  * range), then served once more while one refresh runs — the way
  * experimentation platforms serve "snapshots": a dashboard and a team lead
  * looking at the same experiment share one computation, and only the first
- * look waits for it.
+ * look waits for it (a snapshot nobody asked for in ten lifetimes is computed
+ * anew). A range left open (no `to`: "until now", what the page asks) is one
+ * snapshot, computed until the moment it was computed, not a new computation
+ * per request; a given `to` is always computed for that range. And once the
+ * server listens, the running experiments' open-range results are computed in
+ * the background (`warmSeconds`: at start, then on that schedule, one at a
+ * time, before they go stale; failures logged), so the page's first look does
+ * not wait either (a cold computation at 1 M customers takes about a second:
+ * BENCHMARKS.md).
  */
 import { type Static, Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifySchema } from 'fastify';
@@ -124,6 +132,11 @@ export interface ExperimentRoutesOptions {
   dir: string;
   /** How long a computed result is served again (0: never). */
   cacheSeconds?: number;
+  /**
+   * Once listening, compute the running experiments' results (default range) at start and then every this many
+   * seconds, ahead of their going stale (default: half of cacheSeconds; 0: never; never when nothing is cached).
+   */
+  warmSeconds?: number;
   /** Relative effect the days-needed estimate aims at. */
   targetEffect?: number;
 }
@@ -134,21 +147,91 @@ function notFound(reply: FastifyReply, key: string) {
   return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no experiment "${key}" in the experiments directory` });
 }
 
-/** from/to of a results request: both optional, ISO 8601, from < to. */
-export function resultsRange(q: { from?: string | undefined; to?: string | undefined }, now: Date): { from: Date; to: Date } {
-  const to = q.to !== undefined ? parseInstant('to', q.to) : now;
-  const from = q.from !== undefined ? parseInstant('from', q.from) : new Date(to.getTime() - DEFAULT_DAYS * 86_400_000);
+/** A results request's range as asked: an end left out (undefined) is open, resolved when the results are computed. */
+export interface AskedRange {
+  from: Date | undefined;
+  to: Date | undefined;
+}
+
+/** from/to of a results request as given: both optional, ISO 8601, from < to (checked against `now` for an open end). */
+export function askedRange(q: { from?: string | undefined; to?: string | undefined }, now: Date): AskedRange {
+  const asked = { from: q.from !== undefined ? parseInstant('from', q.from) : undefined, to: q.to !== undefined ? parseInstant('to', q.to) : undefined };
+  resolveRange(asked, now);
+  return asked;
+}
+
+/** The range an asked one stands for at `now`: `to` default now, `from` default 90 days before `to`. */
+export function resolveRange(a: AskedRange, now: Date): { from: Date; to: Date } {
+  const to = a.to ?? now;
+  const from = a.from ?? new Date(to.getTime() - DEFAULT_DAYS * 86_400_000);
   if (from.getTime() >= to.getTime()) throw new BadRequest(`from (${from.toISOString()}) must be before to (${to.toISOString()})`);
   return { from, to };
 }
 
-export const experimentRoutes: FastifyPluginAsync<ExperimentRoutesOptions> = async (api, o) => {
-  const cacheMs = (o.cacheSeconds ?? 60) * 1000;
-  /** Per (definition, range): the latest computation, its settled result, whether a refresh runs. */
-  const cache = new Map<string, { at: number; result: Promise<ExperimentResults>; settled?: ExperimentResults; refreshing?: boolean }>();
+/** from/to of a results request, resolved at `now`. */
+export function resultsRange(q: { from?: string | undefined; to?: string | undefined }, now: Date): { from: Date; to: Date } {
+  return resolveRange(askedRange(q, now), now);
+}
 
-  function compute(def: ExperimentDefinition, range: { from: Date; to: Date }): Promise<ExperimentResults> {
-    return experimentResults(o.run('experiment-results'), def, range, o.now(), o.targetEffect !== undefined ? { targetEffect: o.targetEffect } : {});
+interface Entry {
+  /** When its computation started: the snapshot's age counts from there. */
+  at: number;
+  result: Promise<ExperimentResults>;
+  settled?: ExperimentResults;
+  refreshing?: boolean;
+}
+
+export const experimentRoutes: FastifyPluginAsync<ExperimentRoutesOptions> = async (api, o) => {
+  const cacheMs = Math.max(0, (o.cacheSeconds ?? 60) * 1000);
+  /** A stale snapshot older than this is not served again (its experiment nobody looked at for long): computed anew. */
+  const staleLimitMs = 10 * cacheMs;
+  /**
+   * Per (definition, range as asked): the latest computation, its settled result, whether a refresh runs. Keyed by
+   * the given ends' instants (two spellings of one instant share an entry) and open ends as open (null): every
+   * "until now" request of an experiment shares one snapshot, computed until the moment it was computed, while a
+   * given `to` — even one equal to now — is its own entry, computed for that range.
+   */
+  const cache = new Map<string, Entry>();
+  /** Computations nobody awaits (refreshes, the warm-up's): closing waits for them. */
+  const background = new Set<Promise<unknown>>();
+  let closed = false;
+
+  async function compute(def: ExperimentDefinition, asked: AskedRange): Promise<ExperimentResults> {
+    const now = o.now();
+    return experimentResults(
+      o.run('experiment-results'),
+      def,
+      resolveRange(asked, now),
+      now,
+      o.targetEffect !== undefined ? { targetEffect: o.targetEffect } : {},
+    );
+  }
+
+  const cacheKey = (def: ExperimentDefinition, asked: AskedRange): string => JSON.stringify([def, asked.from?.getTime() ?? null, asked.to?.getTime() ?? null]);
+
+  function track(p: Promise<unknown>): Promise<unknown> {
+    background.add(p);
+    const done = () => background.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  /** Starts one refresh of a settled entry (unless one runs); the entry is replaced when it succeeds, kept when it fails. */
+  function refresh(id: string, def: ExperimentDefinition, asked: AskedRange, hit: Entry): Promise<unknown> {
+    if (hit.refreshing || closed) return Promise.resolve();
+    hit.refreshing = true;
+    const at = Date.now();
+    return track(
+      compute(def, asked).then(
+        (r) => {
+          cache.set(id, { at, result: Promise.resolve(r), settled: r });
+        },
+        (e: unknown) => {
+          hit.refreshing = false;
+          api.log.warn({ err: e, experiment: def.key }, 'experiments: refreshing the results failed (the last ones are served meanwhile)');
+        },
+      ),
+    );
   }
 
   /**
@@ -156,36 +239,72 @@ export const experimentRoutes: FastifyPluginAsync<ExperimentRoutesOptions> = asy
    * are served once more while one refresh computes the next (stale while
    * revalidate), so only the first look at an experiment waits for ClickHouse.
    */
-  function results(def: ExperimentDefinition, range: { from: Date; to: Date }): Promise<ExperimentResults> {
-    if (cacheMs <= 0) return compute(def, range);
-    const id = JSON.stringify([def, range.from.getTime(), range.to.getTime()]);
+  function results(def: ExperimentDefinition, asked: AskedRange): Promise<ExperimentResults> {
+    if (cacheMs <= 0) return compute(def, asked);
+    const id = cacheKey(def, asked);
     const t = Date.now();
     const hit = cache.get(id);
     if (hit && t - hit.at < cacheMs) return hit.settled ? Promise.resolve(hit.settled) : hit.result;
-    if (hit?.settled) {
-      if (!hit.refreshing) {
-        hit.refreshing = true;
-        compute(def, range).then(
-          (r) => cache.set(id, { at: Date.now(), result: Promise.resolve(r), settled: r }),
-          () => {
-            hit.refreshing = false;
-          },
-        );
-      }
+    if (hit?.settled && t - hit.at < staleLimitMs) {
+      void refresh(id, def, asked, hit);
       return Promise.resolve(hit.settled);
     }
-    // forget what nobody asked for in ten lifetimes
-    for (const [k, v] of cache) if (t - v.at >= 10 * cacheMs) cache.delete(k);
-    const entry: { at: number; result: Promise<ExperimentResults>; settled?: ExperimentResults } = { at: t, result: compute(def, range) };
+    if (hit && !hit.settled) return hit.result; // still computing (slower than cacheSeconds): share it
+    // forget what nobody asked for in ten lifetimes (the warm-up keeps the running experiments')
+    for (const [k, v] of cache) if (v.settled && t - v.at >= staleLimitMs) cache.delete(k);
+    const entry: Entry = { at: t, result: compute(def, asked) };
     cache.set(id, entry);
     entry.result.then(
       (r) => {
         entry.settled = r;
       },
-      () => cache.delete(id),
+      () => {
+        if (cache.get(id) === entry) cache.delete(id);
+      },
     );
     return entry.result;
   }
+
+  const warmMs = cacheMs > 0 ? Math.max(0, (o.warmSeconds ?? cacheMs / 2000) * 1000) : 0;
+  /**
+   * The running experiments' open-range results ("until now", what the page asks), computed ahead: a missing
+   * entry, or one that would go stale before the next round, is (re)computed — one experiment at a time, so the
+   * warm-up never takes more than one computation's worth of ClickHouse and CPU from the requests.
+   */
+  async function warm(): Promise<void> {
+    const { experiments } = await loadExperimentsDir(o.dir);
+    for (const def of experiments.filter((e) => e.status === 'running')) {
+      if (closed) return;
+      const asked: AskedRange = { from: undefined, to: undefined };
+      const id = cacheKey(def, asked);
+      const hit = cache.get(id);
+      if (!hit || (hit.settled && Date.now() - hit.at >= staleLimitMs))
+        await results(def, asked).catch((e: unknown) =>
+          api.log.warn({ err: e, experiment: def.key }, 'experiments: computing the results ahead failed (the first look will compute them)'),
+        );
+      else if (hit.settled && Date.now() - hit.at >= cacheMs - warmMs) await refresh(id, def, asked, hit);
+    }
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const next = () => {
+    if (closed) return;
+    track(
+      warm()
+        .catch((e: unknown) => api.log.warn({ err: e }, 'experiments: warming the results failed'))
+        .finally(() => {
+          if (closed) return;
+          timer = setTimeout(next, warmMs);
+          timer.unref();
+        }),
+    );
+  };
+  // once listening: a server built and only injected into (tests, tools) computes nothing it is not asked for
+  if (warmMs > 0) api.addHook('onListen', async () => next());
+  api.addHook('onClose', async () => {
+    closed = true;
+    clearTimeout(timer);
+    while (background.size > 0) await Promise.allSettled([...background]);
+  });
 
   /** The list's exposure counts, kept like the results (a 1 M-customer experiment takes a second to count). */
   let listCache: { at: number; value: ReturnType<typeof exposureCounts> } | undefined;
@@ -251,10 +370,10 @@ export const experimentRoutes: FastifyPluginAsync<ExperimentRoutesOptions> = asy
       ),
     ),
     async (req, reply) => {
-      const range = resultsRange(req.query, o.now());
+      const asked = askedRange(req.query, o.now()); // 400 before anything else
       const def = await find(req.params.key);
       if (!def) return notFound(reply, req.params.key);
-      const r = await results(def, range);
+      const r = await results(def, asked);
       return wantsCsv(req) ? sendCsv(reply, `experiment-${def.key}`, r.comparisons, COMPARISON_COLUMNS) : r;
     },
   );
@@ -265,10 +384,10 @@ export const experimentRoutes: FastifyPluginAsync<ExperimentRoutesOptions> = asy
       o.route({ params: ResultsParams, querystring: ResultsQuery, response: { 200: { type: 'string' } } }, "An experiment's comparisons as CSV", false),
     ),
     async (req, reply) => {
-      const range = resultsRange(req.query, o.now());
+      const asked = askedRange(req.query, o.now()); // 400 before anything else
       const def = await find(req.params.key);
       if (!def) return notFound(reply, req.params.key);
-      const r = await results(def, range);
+      const r = await results(def, asked);
       return sendCsv(reply, `experiment-${def.key}`, r.comparisons, COMPARISON_COLUMNS);
     },
   );

@@ -56,6 +56,11 @@ export interface AnalyticsPluginOptions {
   experimentsDir?: string;
   /** How long an experiment's computed results are served again, seconds (default 60; 0: never). */
   experimentsCacheSeconds?: number;
+  /**
+   * Once listening, the running experiments' "until now" results are computed at start and every this many seconds
+   * ahead of going stale, so the page's first look does not wait (default half of experimentsCacheSeconds; 0: never).
+   */
+  experimentsWarmSeconds?: number;
 }
 
 export const DEFAULT_WEB_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'web', 'dist');
@@ -293,6 +298,7 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
         now,
         dir: opts.experimentsDir ?? loadExperimentsConfig().EXPERIMENTS_DIR,
         ...(opts.experimentsCacheSeconds !== undefined ? { cacheSeconds: opts.experimentsCacheSeconds } : {}),
+        ...(opts.experimentsWarmSeconds !== undefined ? { warmSeconds: opts.experimentsWarmSeconds } : {}),
       });
     },
     { prefix: '/api/v1' },
