@@ -18,18 +18,16 @@
  *   erasure of `/deletemydata` (bot/store/privacy.ts), which deletes the consent with everything else.
  */
 import { Composer, InlineKeyboard } from 'grammy';
-import type { Message, MessageOrigin } from 'grammy/types';
-import { loadAlertsConfig } from '../../alerts/config.js';
-import type { BotContext, Desk } from '../../context.js';
+import type { Message } from 'grammy/types';
+import type { BotContext } from '../../context.js';
 import type { FeatureRuntime } from '../../runtime/runtime.js';
 import { messageKind } from '../../telegram/message-kind.js';
-import { customerText, escapeHtml } from '../../telegram/present.js';
+import { customerText } from '../../telegram/present.js';
 import { ack, topicTarget } from '../../telegram/update.js';
+import { type FakeReport, namedAccount, originOf, reportFakeAccount } from './report.js';
 import { acceptConsent, askForReport, claimAgentNotice, hasConsent, holdForConsent, reportPending, takeReport } from './store.js';
 
 const REPORT = 'trust:report';
-/** @username or a t.me/username link (a bare word is an ordinary message: the prompt asks for the @). */
-const USERNAME = /(?:@|(?:https?:\/\/)?t(?:elegram)?\.me\/)([A-Za-z][A-Za-z0-9_]{3,31})\b/;
 
 export interface TrustOptions {
   /** Runs a message the consent step held through the features and the intake, as if it came now (features.ts). */
@@ -71,17 +69,7 @@ export function trustFeature(rt: FeatureRuntime, o: TrustOptions = {}): Composer
     if (!(await takeReport(ctx.desk.db, ctx.from.id)) || !report) return next();
     const customer = await ctx.desk.customers.get(ctx.from.id);
     if (customer?.banned) return;
-    await postReport(ctx.desk, msg, report);
-    const open = await ctx.desk.tickets.findOpen(ctx.from.id);
-    const at = rt.clock().toISOString();
-    await ctx.desk.db.transaction(async (tx) => {
-      if (open) await ctx.desk.outbox.appendForTicket(tx, open, [{ type: 'fake_reported', occurred_at: at, reason: report.kind }]);
-      else
-        await ctx.desk.outbox.append(tx, [
-          { type: 'fake_reported', occurred_at: at, customer_id: ctx.from.id, language: await ctx.i18n.getLocale(), reason: report.kind },
-        ]);
-    });
-    ctx.desk.log.info({ event: 'fake_reported', reason: report.kind }, 'fake account reported');
+    await reportFakeAccount(ctx.desk, { customerId: ctx.from.id, language: await ctx.i18n.getLocale(), report, at: rt.clock() });
     await ctx.reply(ctx.t('trust-report-thanks'));
   });
 
@@ -143,48 +131,8 @@ export function trustFeature(rt: FeatureRuntime, o: TrustOptions = {}): Composer
   return composer;
 }
 
-interface Report {
-  kind: 'username' | 'forward';
-  /** What the escalation chat is told about the account (not escaped yet). */
-  account: string;
-}
-
-function reportOf(msg: Message): Report | undefined {
-  if (msg.forward_origin) return { kind: 'forward', account: originOf(msg.forward_origin) };
-  const text = msg.text ?? msg.caption ?? '';
-  const m = USERNAME.exec(text);
-  return m ? { kind: 'username', account: `@${m[1]}` } : undefined;
-}
-
-function originOf(o: MessageOrigin): string {
-  switch (o.type) {
-    case 'user':
-      return [o.sender_user.username ? `@${o.sender_user.username}` : undefined, o.sender_user.first_name, `id ${o.sender_user.id}`]
-        .filter(Boolean)
-        .join(' · ');
-    case 'hidden_user':
-      return `${o.sender_user_name} (hidden account)`;
-    case 'chat':
-      return [
-        o.sender_chat.username ? `@${o.sender_chat.username}` : undefined,
-        'title' in o.sender_chat ? o.sender_chat.title : undefined,
-        `id ${o.sender_chat.id}`,
-      ]
-        .filter(Boolean)
-        .join(' · ');
-    case 'channel':
-      return [o.chat.username ? `@${o.chat.username}` : undefined, o.chat.title, `id ${o.chat.id}`].filter(Boolean).join(' · ');
-  }
-}
-
-/** The escalation chat (team leads) gets the report; a forwarded message follows it, so they see what was sent. */
-async function postReport(desk: Desk, msg: Message, report: Report): Promise<void> {
-  const a = loadAlertsConfig();
-  const where = a.ESCALATION_THREAD_ID ? { message_thread_id: a.ESCALATION_THREAD_ID } : {};
-  const key = report.kind === 'forward' ? 'trust-fake-reported-forward' : 'trust-fake-reported';
-  await desk.api.sendMessage(a.ESCALATION_CHAT_ID, desk.agentText(key, { account: escapeHtml(report.account) }), { parse_mode: 'HTML', ...where });
-  if (report.kind === 'forward')
-    await desk.api.forwardMessage(a.ESCALATION_CHAT_ID, msg.chat.id, msg.message_id, where).catch((err: unknown) => {
-      desk.log.warn({ err }, 'could not forward a reported message to the escalation chat');
-    });
+function reportOf(msg: Message): FakeReport | undefined {
+  if (msg.forward_origin) return { kind: 'forward', account: originOf(msg.forward_origin), forwarded: { chatId: msg.chat.id, messageId: msg.message_id } };
+  const account = namedAccount(msg.text ?? msg.caption ?? '');
+  return account ? { kind: 'username', account } : undefined;
 }

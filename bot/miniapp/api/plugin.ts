@@ -14,6 +14,7 @@ import { authenticate, callerOf } from '../auth.js';
 import { consentRoutes } from './consent.js';
 import { AppError, type AppApiContext } from './context.js';
 import { kbRoutes } from './kb.js';
+import { reportFakeRoutes } from './report-fake.js';
 import { settingsRoutes } from './settings.js';
 import { ticketRoutes } from './tickets.js';
 
@@ -119,5 +120,6 @@ export const miniAppApi: FastifyPluginAsync<MiniAppApiOptions> = async (app, o) 
     ticketRoutes(api, c);
     kbRoutes(api, c);
     settingsRoutes(api, c, { botUsername: o.botUsername ?? (() => undefined) });
+    reportFakeRoutes(api, c);
   });
 };

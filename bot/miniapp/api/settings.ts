@@ -7,7 +7,6 @@ import type { FastifyInstance } from 'fastify';
 import type { Static } from '@sinclair/typebox';
 import { IANAZone } from 'luxon';
 import { KB_QUERY_MAX_CHARS } from '../../features/kb/search.js';
-import { loadOfficialAccounts } from '../../runtime/config.js';
 import { readPrefs, writePrefs } from '../../store/customer-prefs.js';
 import { eraseCustomer, exportCustomerData } from '../../store/privacy.js';
 import type { Customer } from '../../store/types.js';
@@ -42,7 +41,8 @@ function entryOf(startParam: string | undefined): 'menu' | 'ticket' | 'article' 
 }
 
 export function settingsRoutes(api: FastifyInstance, c: AppApiContext, o: { botUsername: () => string | undefined }): void {
-  const officialAccounts = loadOfficialAccounts();
+  // the trust feature's own list (the features' configuration), not a second read of the environment
+  const officialAccounts = c.runtime.config.trust.officialAccounts;
   const { desk } = c;
 
   api.get('/settings', { schema: { summary: "The caller's settings", response: { 200: S.Settings } } }, async (req) => settingsOf(c, callerOf(req).customer));

@@ -7,6 +7,7 @@
  * time zone (the dates change); light and dark themes, Telegram's own theme colours, its BackButton and
  * MainButton; axe-core finds no serious or critical violation on any page in either theme.
  */
+import { DEFAULT_ESCALATION_CHAT_ID } from '../../../sandbox/identities.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -19,6 +20,7 @@ import { AGENT, CHROMIUM, type MiniAppDesk, type Person, SUPPORT_CHAT, seedHisto
 const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 const PHONE = { width: 360, height: 640 };
 const ANNA: Person = { id: 424_242, first_name: 'Anna', language_code: 'en' };
+const ESCALATION_CHAT = DEFAULT_ESCALATION_CHAT_ID;
 const ZED: Person = { id: 515_151, first_name: 'Zed', language_code: 'en' };
 /** Telegram's own night palette (tdesktop), as a client passes it in tgWebAppThemeParams. */
 const TELEGRAM_DARK = {
@@ -41,7 +43,7 @@ let history: Awaited<ReturnType<typeof seedHistory>>;
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   await build({ configFile: join(process.cwd(), 'bot/miniapp/web/vite.config.ts'), logLevel: 'error', build: { outDir: web.dir, emptyOutDir: true } });
-  d = await startMiniAppDesk({ webRoot: web.dir });
+  d = await startMiniAppDesk({ webRoot: web.dir, featuresEnv: { OFFICIAL_ACCOUNTS: '@acme_support, @acme' } });
   history = await seedHistory(d, ANNA);
   // Zed has only said hello to the bot: no request yet.
   await d.h.client.sendCustomerMessage(ZED.id, { text: '/start', first_name: ZED.first_name, language_code: 'en' });
@@ -532,6 +534,32 @@ describe('the Mini App in Chromium against a real desk', () => {
         }));
         expect(overflow, startParam || 'requests').toEqual({ width: PHONE.width, wider: [] });
       }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('settings: the official accounts are named, and a fake account reported by its link reaches the team leads', async () => {
+    const { page, context, errors } = await phone();
+    try {
+      await page.goto(await d.launchUrl(ANNA, { startParam: 'settings' }));
+      await page.locator('#settings-form').waitFor();
+      const official = page.locator('section.official');
+      expect(await official.locator('bdi').allTextContents()).toEqual(['@acme_support', '@acme']);
+      const send = page.getByRole('button', { name: 'Report', exact: true });
+      expect(await send.isDisabled()).toBe(true);
+      await page.getByLabel('Report a fake account').fill('t.me/acme_supp0rt');
+      await send.click();
+      await official.getByText('Thank you — our team has been told').waitFor();
+      expect(await page.getByLabel('Report a fake account').inputValue()).toBe('');
+      await d.h.client.waitForChatMessage(ESCALATION_CHAT, /Fake account reported[\s\S]*@acme_supp0rt/);
+      // A text that names no account: the reason, and nothing sent.
+      await page.getByLabel('Report a fake account').fill('someone weird');
+      await send.click();
+      await official.getByRole('alert').waitFor();
+      expect(await official.getByRole('alert').textContent()).toContain("give the fake account's @username or its t.me link");
+      expect((await d.h.client.getChatMessages(ESCALATION_CHAT)).filter((m) => /Fake account reported/.test(m.text ?? '')).length).toBe(1);
+      expect(errors.filter((e) => !/400/.test(e))).toEqual([]);
     } finally {
       await context.close();
     }

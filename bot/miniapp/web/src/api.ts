@@ -76,6 +76,8 @@ export interface Category {
 export interface Meta {
   categories: Category[];
   languages: string[];
+  /** The desk's official Telegram accounts (OFFICIAL_ACCOUNTS): anyone else claiming to be support is a fake. */
+  officialAccounts: string[];
 }
 
 /** The privacy notice and the caller's consent (GET /app/api/consent; CONSENT_VERSION unset: not required). */
@@ -99,12 +101,13 @@ export class ApiError extends Error {
 
 /** Turns an answer's various shapes (`{categories:[…]}` or a bare list, label objects or strings) into the app's. */
 function asMeta(raw: unknown): Meta {
-  const r = (raw ?? {}) as { categories?: unknown[]; languages?: unknown[] };
+  const r = (raw ?? {}) as { categories?: unknown[]; languages?: unknown[]; official_accounts?: unknown[] };
   const categories = (r.categories ?? []).map((c) =>
     typeof c === 'string' ? { key: c, label: c } : { key: String((c as Category).key), label: String((c as Category).label ?? (c as Category).key) },
   );
   const languages = (r.languages ?? ['en', 'ru', 'fa']).map((l) => (typeof l === 'string' ? l : String((l as { code: string }).code)));
-  return { categories, languages };
+  const officialAccounts = (r.official_accounts ?? []).filter((a): a is string => typeof a === 'string');
+  return { categories, languages, officialAccounts };
 }
 
 export class Api {
@@ -166,4 +169,6 @@ export class Api {
   consent = () => this.call<ConsentState>('GET', 'consent');
   /** Accept the privacy notice of this version (the one GET consent gave). */
   acceptConsent = (version: string) => this.call<ConsentState>('POST', 'consent', { version });
+  /** Report an account pretending to be support: its @username or t.me link (the team leads are told). */
+  reportFake = (account: string) => this.call<unknown>('POST', 'report-fake', { account });
 }

@@ -139,6 +139,14 @@ export const en = {
   announcements: 'News and announcements',
   save: 'Save',
   saved: 'Saved.',
+  // Official accounts and "Report a fake account" (Settings)
+  official_title: 'Official accounts',
+  official_text: 'Our support writes to you only from:',
+  official_never: 'Our agents answer only through this bot, never from personal accounts, and never ask for passwords, codes or card details.',
+  report_fake_label: 'Report a fake account',
+  report_fake_hint: 'Its @username or t.me link. To send us a message from it, forward it to the bot after /reportfake.',
+  report_fake_send: 'Report',
+  report_fake_thanks: 'Thank you — our team has been told and will deal with it.',
   // Consent (CONSENT_VERSION): before the first request, and its state in Settings
   consent_title: 'Privacy notice',
   consent_heading: 'Before we open your request',

@@ -1,4 +1,7 @@
-/** Settings: language (fa right to left), time zone, quiet hours, notifications; privacy: consent (withdrawing it deletes), export and deletion. */
+/**
+ * Settings: language (fa right to left), time zone, quiet hours, notifications; privacy: consent (withdrawing it
+ * deletes), export and deletion; the official accounts and "Report a fake account".
+ */
 import { useRef, useState } from 'preact/hooks';
 import type { Settings, StatusUpdates } from '../api.js';
 import { asLang, deviceZone, type Key, LANGUAGES } from '../i18n.js';
@@ -73,6 +76,66 @@ function Privacy() {
           </button>
         </div>
       </dialog>
+    </section>
+  );
+}
+
+/** The official accounts (when configured) and a one-field report of a fake one, as /official and /reportfake in the chat. */
+function OfficialAccounts() {
+  const { api, i18n, meta } = useApp();
+  const [account, setAccount] = useState('');
+  const [state, setState] = useState<'idle' | 'busy' | 'sent' | { error: unknown }>('idle');
+  const send = async (e: Event) => {
+    e.preventDefault();
+    setState('busy');
+    try {
+      await api.reportFake(account);
+      setAccount('');
+      setState('sent');
+    } catch (error) {
+      setState({ error });
+    }
+  };
+  return (
+    <section class="card official" aria-labelledby="official-h">
+      <h2 id="official-h">{i18n.t('official_title')}</h2>
+      {meta.officialAccounts.length > 0 && (
+        <p>
+          {i18n.t('official_text')}{' '}
+          {meta.officialAccounts.map((a, i) => (
+            <span key={a}>
+              {i > 0 && ', '}
+              <bdi dir="ltr">{a}</bdi>
+            </span>
+          ))}
+        </p>
+      )}
+      <p>{i18n.t('official_never')}</p>
+      <form id="report-fake" onSubmit={send}>
+        <label for="fake-account">{i18n.t('report_fake_label')}</label>
+        <input
+          id="fake-account"
+          dir="ltr"
+          autocomplete="off"
+          maxLength={200}
+          required
+          placeholder="@username"
+          value={account}
+          aria-describedby="fake-hint"
+          onInput={(e) => {
+            setAccount(e.currentTarget.value);
+            if (state !== 'busy') setState('idle');
+          }}
+        />
+        <p id="fake-hint" class="hint">
+          {i18n.t('report_fake_hint')}
+        </p>
+        <button type="submit" class="button secondary" id="report-fake-send" disabled={state === 'busy' || !account.trim()}>
+          {i18n.t('report_fake_send')}
+        </button>
+      </form>
+      {state === 'sent' && <Notice>{i18n.t('report_fake_thanks')}</Notice>}
+      {typeof state === 'object' && <ErrorBox error={state.error} />}
     </section>
   );
 }
@@ -182,6 +245,7 @@ export function SettingsPage() {
         {state === 'saved' && <Notice>{i18n.t('saved')}</Notice>}
         {typeof state === 'object' && <ErrorBox error={state.error} />}
       </form>
+      <OfficialAccounts />
       <Privacy />
     </Page>
   );
