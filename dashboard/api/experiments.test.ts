@@ -5,7 +5,7 @@
  * 404 for an unknown key, 400 for bad dates, the bearer token, OpenAPI; and the
  * results' snapshots (the routes alone, counting computations): one per open
  * range however often it is asked, a given range its own, computed ahead once
- * listening, failures of the warm-up logged and retried.
+ * listening (serialized too), failures of the warm-up logged and retried.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -180,6 +180,7 @@ describe('results snapshots and the warm-up', () => {
     const results = async (qs = '') => {
       const res = await app.inject({ url: `/experiments/receipt-style/results${qs}` });
       expect(res.statusCode, qs).toBe(200);
+      expect(res.headers['content-type']).toBe('application/json; charset=utf-8'); // the snapshot's body, serialized once
       return res.json();
     };
     return { app, computations, logs, results };

@@ -16,7 +16,8 @@
  * the background (`warmSeconds`: at start, then on that schedule, one at a
  * time, before they go stale; failures logged), so the page's first look does
  * not wait either (a cold computation at 1 M customers takes about a second:
- * BENCHMARKS.md).
+ * BENCHMARKS.md). A snapshot's JSON body is serialized once (ahead, by the
+ * warm-up) and sent as it is.
  */
 import { type Static, Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifySchema } from 'fastify';
@@ -173,11 +174,17 @@ export function resultsRange(q: { from?: string | undefined; to?: string | undef
   return resolveRange(askedRange(q, now), now);
 }
 
+/** One computation's results, and its JSON body once serialized (each snapshot is serialized once, not per request). */
+interface Snapshot {
+  results: ExperimentResults;
+  body?: string;
+}
+
 interface Entry {
   /** When its computation started: the snapshot's age counts from there. */
   at: number;
-  result: Promise<ExperimentResults>;
-  settled?: ExperimentResults;
+  result: Promise<Snapshot>;
+  settled?: Snapshot;
   refreshing?: boolean;
 }
 
@@ -196,15 +203,30 @@ export const experimentRoutes: FastifyPluginAsync<ExperimentRoutesOptions> = asy
   const background = new Set<Promise<unknown>>();
   let closed = false;
 
-  async function compute(def: ExperimentDefinition, asked: AskedRange): Promise<ExperimentResults> {
+  async function compute(def: ExperimentDefinition, asked: AskedRange): Promise<Snapshot> {
     const now = o.now();
-    return experimentResults(
+    const results = await experimentResults(
       o.run('experiment-results'),
       def,
       resolveRange(asked, now),
       now,
       o.targetEffect !== undefined ? { targetEffect: o.targetEffect } : {},
     );
+    return { results };
+  }
+
+  /**
+   * The snapshot's JSON body by the results' response schema, with the compiler fastify serializes the route's
+   * replies with (the same output), kept with the snapshot: a request sends it as it is, and the warm-up serializes
+   * ahead — so the first look after start does not pay for a freshly generated serializer's first run either.
+   * Undefined before the server is ready (no compiler yet): the route serializes the object then.
+   */
+  let serializeResults: ((r: ExperimentResults) => string) | undefined;
+  function bodyOf(snap: Snapshot): string | undefined {
+    serializeResults ??= api.serializerCompiler?.({ schema: ResultsSchema, method: 'GET', url: '/experiments/:key/results', httpStatus: '200' });
+    if (!serializeResults) return undefined;
+    snap.body ??= serializeResults(snap.results);
+    return snap.body;
   }
 
   const cacheKey = (def: ExperimentDefinition, asked: AskedRange): string => JSON.stringify([def, asked.from?.getTime() ?? null, asked.to?.getTime() ?? null]);
@@ -239,7 +261,7 @@ export const experimentRoutes: FastifyPluginAsync<ExperimentRoutesOptions> = asy
    * are served once more while one refresh computes the next (stale while
    * revalidate), so only the first look at an experiment waits for ClickHouse.
    */
-  function results(def: ExperimentDefinition, asked: AskedRange): Promise<ExperimentResults> {
+  function results(def: ExperimentDefinition, asked: AskedRange): Promise<Snapshot> {
     if (cacheMs <= 0) return compute(def, asked);
     const id = cacheKey(def, asked);
     const t = Date.now();
@@ -283,6 +305,8 @@ export const experimentRoutes: FastifyPluginAsync<ExperimentRoutesOptions> = asy
           api.log.warn({ err: e, experiment: def.key }, 'experiments: computing the results ahead failed (the first look will compute them)'),
         );
       else if (hit.settled && Date.now() - hit.at >= cacheMs - warmMs) await refresh(id, def, asked, hit);
+      const settled = cache.get(id)?.settled;
+      if (settled) bodyOf(settled);
     }
   }
   let timer: NodeJS.Timeout | undefined;
@@ -373,8 +397,10 @@ export const experimentRoutes: FastifyPluginAsync<ExperimentRoutesOptions> = asy
       const asked = askedRange(req.query, o.now()); // 400 before anything else
       const def = await find(req.params.key);
       if (!def) return notFound(reply, req.params.key);
-      const r = await results(def, asked);
-      return wantsCsv(req) ? sendCsv(reply, `experiment-${def.key}`, r.comparisons, COMPARISON_COLUMNS) : r;
+      const snap = await results(def, asked);
+      if (wantsCsv(req)) return sendCsv(reply, `experiment-${def.key}`, snap.results.comparisons, COMPARISON_COLUMNS);
+      const body = bodyOf(snap);
+      return body === undefined ? snap.results : reply.type('application/json; charset=utf-8').send(body);
     },
   );
 
@@ -387,8 +413,8 @@ export const experimentRoutes: FastifyPluginAsync<ExperimentRoutesOptions> = asy
       const asked = askedRange(req.query, o.now()); // 400 before anything else
       const def = await find(req.params.key);
       if (!def) return notFound(reply, req.params.key);
-      const r = await results(def, asked);
-      return sendCsv(reply, `experiment-${def.key}`, r.comparisons, COMPARISON_COLUMNS);
+      const snap = await results(def, asked);
+      return sendCsv(reply, `experiment-${def.key}`, snap.results.comparisons, COMPARISON_COLUMNS);
     },
   );
 };
