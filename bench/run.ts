@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseCli, runMain } from '../core/cli.js';
 
-const BENCHES = ['ingest', 'bot', 'queries', 'alerts', 'miniapp-bundle', 'miniapp-api', 'experiments', 'incident-detector'] as const;
+const BENCHES = ['ingest', 'bot', 'queries', 'alerts', 'miniapp-bundle', 'miniapp-api', 'experiments', 'incident-detector', 'memory'] as const;
 
 runMain(async () => {
   const { positionals } = parseCli({

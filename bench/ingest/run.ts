@@ -40,20 +40,28 @@ async function insertedSoFar(): Promise<number> {
 
 runMain(async () => {
   const { values } = parseCli({
-    usage: 'npx tsx bench/ingest/run.ts [--brokers HOST:PORT] [--events N] [--partitions P] [--batch B]',
+    usage: 'npx tsx bench/ingest/run.ts [--brokers HOST:PORT] [--events N] [--partitions P] [--batch B] [--max-buffer N]',
     description: 'Measures sustained Kafka → ClickHouse ingest (events/s) and the ClickHouse insert ceiling on this machine.',
-    options: { brokers: { type: 'string' }, events: { type: 'string' }, partitions: { type: 'string' }, batch: { type: 'string' } },
+    options: {
+      brokers: { type: 'string' },
+      events: { type: 'string' },
+      partitions: { type: 'string' },
+      batch: { type: 'string' },
+      'max-buffer': { type: 'string' },
+    },
     optionHelp: [
       '--brokers     Kafka bootstrap (default 127.0.0.1:19092, scripts/services.sh)',
       '--events N    events to push through (default 500000)',
       '--partitions  topic partitions (default 6)',
-      '--batch B     rows per insert (default 10000)',
+      '--batch B     rows per insert (default: the ingest default, INGEST_BATCH_SIZE)',
+      '--max-buffer  events the ingest holds before it pauses (default: the larger of 100000 and 2 × batch × partitions)',
     ],
   });
   const brokers = (values.brokers ?? '127.0.0.1:19092').split(',');
   const N = num(values.events, 500_000, 'events');
   const partitions = num(values.partitions, 6, 'partitions');
-  const batch = num(values.batch, 10_000, 'batch');
+  const batch = num(values.batch, loadIngestConfig({}).INGEST_BATCH_SIZE, 'batch');
+  const maxBuffer = num(values['max-buffer'], Math.max(100_000, batch * partitions * 2), 'max-buffer');
   const tmp = tmpDataDir('desk-bench-ingest-');
   const ch = await openTestClickHouse(join(tmp.dir, 'data'));
   const out: string[] = [];
@@ -123,7 +131,7 @@ runMain(async () => {
       KAFKA_PARTITIONS: String(partitions),
       INGEST_BATCH_SIZE: String(batch),
       INGEST_BATCH_MS: '1000',
-      INGEST_MAX_BUFFER: String(Math.max(100_000, batch * partitions * 2)),
+      INGEST_MAX_BUFFER: String(maxBuffer),
     });
     const base = await insertedSoFar();
     t = performance.now();

@@ -19,6 +19,7 @@ import { buildDashboardServer } from '../../dashboard/server.js';
 import { METRIC_FIELDS, METRICS } from '../../analytics/registry.js';
 import { chTime } from '../../analytics/ticket-facts.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
+import { generateEvents } from './dataset.js';
 
 const { values: args } = parseCli({
   usage: 'npx tsx bench/queries/run.ts [--tickets N] [--iterations N] [--data-dir DIR]',
@@ -37,40 +38,8 @@ const ITERATIONS = Number(args.iterations ?? 40);
 const YEAR_MS = 365 * 86_400_000;
 const START = Date.UTC(2025, 0, 1);
 const END = START + YEAR_MS;
-const STEP_MS = Math.floor(YEAR_MS / TICKETS);
 
-/** One year of tickets, 10 events each, in SQL: ids, times and outcomes derive from a hash of the ticket number. */
-function generateSql(fromEvent: number, count: number): string {
-  return `
-INSERT INTO events (event_id, schema_version, type, occurred_at, emitted_at, ticket_id, ticket_created_at, customer_id, agent_id, queue, category, language,
-  message_kind, is_first_response, first_response_seconds, first_response_bh_seconds, to_status, first_response_due_at, resolution_due_at,
-  is_repeat_contact, resolved_by, resolution_seconds, resolution_bh_seconds, agent_replies, survey, score, reply_kind)
-SELECT
-  generateUUIDv7(number) AS event_id, 1, type, occurred_at, occurred_at, t + 1, created, 1000 + bitShiftRight(h, 36) % ${Math.max(1, Math.floor(TICKETS * 0.6))},
-  if(k >= 4, 500 + bitShiftRight(h, 32) % 20, 0),
-  ['L1', 'L2', 'VIP', 'payments'][bitShiftRight(h, 24) % 4 + 1],
-  if(k >= 1, ['payment', 'account', 'features', 'complaint', 'ideas'][bitShiftRight(h, 28) % 5 + 1], ''),
-  ['en', 'ru', 'de'][bitShiftRight(h, 40) % 3 + 1],
-  if(type IN ('message_out', 'message_in'), 'text', ''),
-  k = 4, if(k = 4, frt, NULL), if(k = 4, frt * 0.8, NULL),
-  if(k = 5, 'in_progress', ''),
-  if(k = 0, created + toIntervalMinute(15), NULL), if(k = 0, created + toIntervalHour(4), NULL),
-  if(k = 0, bitShiftRight(h, 44) % 10 = 0, NULL),
-  if(type = 'ticket_resolved', 'agent', ''), if(type = 'ticket_resolved', res, NULL), if(type = 'ticket_resolved', res, NULL), if(type = 'ticket_resolved', 1, NULL),
-  if(k = 8, 'csat', ''), if(type = 'csat_rated', 1 + bitShiftRight(h, 20) % 5, NULL),
-  if(k = 2, 'kb', '')
-FROM (
-  SELECT number, intDiv(number, 10) AS t, number % 10 AS k, cityHash64(intDiv(number, 10)) AS h,
-    toDateTime64(${START / 1000}, 3, 'UTC') + toIntervalMillisecond(t * ${STEP_MS}) AS created,
-    60 + h % 3600 AS frt,
-    frt + 600 + bitShiftRight(h, 8) % 36000 AS res,
-    multiIf(k = 0, 'ticket_opened', k = 1, 'category_selected', k = 2, 'bot_reply', k = 3, 'message_in', k = 4, 'message_out', k = 5, 'status_changed',
-            k = 6, if(h % 10 < 4, 'message_out', 'message_in'), k = 7, if(h % 10 != 9, 'ticket_resolved', 'message_in'), k = 8, 'survey_sent',
-            if(bitShiftRight(h, 16) % 10 < 6, 'csat_rated', 'message_in')) AS type,
-    created + toIntervalSecond(multiIf(k = 0, 0, k = 1, 10, k = 2, 20, k = 3, 30, k = 4, frt, k = 5, frt + 1, k = 6, frt + 300, k = 7, res, k = 8, res + 60, res + 120)) AS occurred_at
-  FROM numbers(${fromEvent}, ${count})
-)`;
-}
+const DATA_SET = { tickets: TICKETS, start: START, end: END };
 
 /**
  * The same summary straight from raw events: deduplicated with FINAL, each
@@ -130,28 +99,13 @@ async function backgroundMergesSettled(ch: ClickHouse): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
-async function generate(ch: ClickHouse): Promise<number> {
-  const total = TICKETS * 10;
-  const chunk = 1_000_000;
-  const t0 = performance.now();
-  for (let from = 0; from < total; from += chunk) {
-    await ch.client.command({
-      query: generateSql(from, Math.min(chunk, total - from)),
-      clickhouse_settings: { max_insert_threads: '2', insert_deduplicate: 0, insert_deduplication_token: `bench-${from}` },
-    });
-    process.stderr.write(`\rgenerated ${Math.min(from + chunk, total).toLocaleString('en-US')} / ${total.toLocaleString('en-US')} events`);
-  }
-  process.stderr.write('\n');
-  return (performance.now() - t0) / 1000;
-}
-
 /** Creates the data set in `dir` unless it is there, and waits for background merges. */
 async function prepareDataSet(dir: string): Promise<{ genSeconds: number; settleSeconds: number }> {
   const ch = await createClickHouse(loadClickHouseConfig({ DATA_DIR: dir }));
   try {
     await migrate(ch, { eventsTtlDays: 3650 });
     const [existing] = await queryRows<{ n: number }>(ch, 'SELECT count() AS n FROM events');
-    const genSeconds = Number(existing?.n) >= TICKETS * 10 ? 0 : await generate(ch);
+    const genSeconds = Number(existing?.n) >= TICKETS * 10 ? 0 : await generateEvents(ch, DATA_SET);
     return { genSeconds, settleSeconds: await backgroundMergesSettled(ch) };
   } finally {
     await ch.close();
@@ -195,6 +149,21 @@ runMain(async () => {
     const month = { from: new Date(END - 45 * 86_400_000).toISOString(), to: new Date(END - 15 * 86_400_000).toISOString() };
     const year = { from: new Date(START).toISOString(), to: new Date(END).toISOString() };
     const qs = (r: { from: string; to: string }, extra = '') => `from=${r.from}&to=${r.to}${extra}`;
+    // What the dashboard requests for a range (dashboard/web/src/main.ts loadAll; a year is shown by day, in the viewer's zone).
+    const tz = '&tz=Europe/Berlin';
+    const yearPage: [string, string][] = [
+      ['summary', `/api/v1/summary?${qs(year)}`],
+      ['selfservice', `/api/v1/selfservice?${qs(year)}`],
+      ['timeseries tickets by day', `/api/v1/timeseries?metric=tickets_created&interval=day&${qs(year, tz)}`],
+      ['incidents', `/api/v1/incidents?${qs(year)}`],
+      ['timeseries frt_p50 by day', `/api/v1/timeseries?metric=frt_p50_seconds&interval=day&${qs(year, tz)}`],
+      ['timeseries frt_p90 by day', `/api/v1/timeseries?metric=frt_p90_seconds&interval=day&${qs(year, tz)}`],
+      ['frt-distribution', `/api/v1/frt-distribution?${qs(year)}`],
+      ['heatmap', `/api/v1/heatmap?${qs(year, tz)}`],
+      ['breakdown by category', `/api/v1/breakdown?by=category&${qs(year)}`],
+      ['breakdown by queue', `/api/v1/breakdown?by=queue&${qs(year)}`],
+      ['breakdown by agent', `/api/v1/breakdown?by=agent&${qs(year)}`],
+    ];
     const endpoints: [string, string][] = [
       ['summary (30 d)', `/api/v1/summary?${qs(month)}`],
       ['summary (30 d, queue=L2)', `/api/v1/summary?${qs(month, '&queue=L2')}`],
@@ -205,6 +174,7 @@ runMain(async () => {
       ['frt-distribution (30 d)', `/api/v1/frt-distribution?${qs(month)}`],
       ['live (30 d window)', '/api/v1/live'],
       ['summary (365 d, 1 M tickets)', `/api/v1/summary?${qs(year)}`],
+      ...yearPage.map(([name, url]): [string, string] => [`${name} (365 d)`, url]).filter(([, url]) => !url.startsWith('/api/v1/summary?')),
     ];
     const rows: string[] = [];
     const results: Record<string, { p50: number; p95: number }> = {};
@@ -213,6 +183,24 @@ runMain(async () => {
         const res = await app.inject({ url });
         if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
       }, ITERATIONS);
+      results[name] = r;
+      rows.push(`| ${name} | ${ms(r.p50)} | ${ms(r.p95)} |`);
+      process.stderr.write(`${name}: p50 ${ms(r.p50)} ms, p95 ${ms(r.p95)} ms\n`);
+    }
+
+    // the whole page for a year: every panel's request at once, as the browser sends them (chDB runs them one after another)
+    {
+      const name = `dashboard page (365 d): ${yearPage.length} requests at once`;
+      const r = await time(
+        () =>
+          Promise.all(
+            yearPage.map(async ([, url]) => {
+              const res = await app.inject({ url });
+              if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
+            }),
+          ),
+        Math.max(10, Math.round(ITERATIONS / 2)),
+      );
       results[name] = r;
       rows.push(`| ${name} | ${ms(r.p50)} | ${ms(r.p95)} |`);
       process.stderr.write(`${name}: p50 ${ms(r.p50)} ms, p95 ${ms(r.p95)} ms\n`);
