@@ -20,6 +20,7 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
 import type { Api } from 'grammy';
+import { guardAttempts } from './attempts.js';
 import { countTelegramErrors } from './telegram-metrics.js';
 import type { BotConfig } from '../config.js';
 
@@ -47,6 +48,8 @@ export function installFloodControl(api: Api, t: BotConfig['throttle']): void {
   // Innermost: every error Telegram answers is counted, retried ones included (desk_telegram_errors_total).
   api.config.use(countTelegramErrors());
   if (t.enabled) api.config.use(apiThrottler(throttlerOptions(t)));
+  // Per attempt, inside auto-retry: a relay's claim is given back while it waits to try again (attempts.ts).
+  api.config.use(guardAttempts());
   // 10 attempts: with 30 % of calls failing, all failing has a chance of 6e-6.
   api.config.use(autoRetry({ maxRetryAttempts: 10, maxDelaySeconds: 120 }));
 }

@@ -18,15 +18,33 @@
  *   a fetch brings only those, the next waits until the oldest is done (so a
  *   slow update holds back fetching once 100 after it are in flight);
  * - a cursor not written for a week is ignored (Telegram may then restart the
- *   ids at random), and the first fetch confirms nothing.
+ *   ids at random), and the first fetch confirms nothing;
+ * - work a handler leaves running past its update (an album part: the relay
+ *   gathers the parts and copies them together moments later) is tied to the
+ *   update with `holdUpdateUntil`: the update counts as processed — and the
+ *   cursor passes it — only once that work is done, so a crash meanwhile
+ *   redelivers the album's parts instead of losing them.
  *
  * Per-chat order is the bot's `sequentialize` middleware, as before.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createConcurrentSink, createRunner, createSource, type UpdateSupplier } from '@grammyjs/runner';
 import type { Bot, Context } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../../core/log.js';
 import type { Queryable } from '../../core/postgres.js';
+
+/** The update being handled (polling only): work to wait for before it counts as processed. */
+const handling = new AsyncLocalStorage<Promise<unknown>[]>();
+
+/**
+ * Ties `work` to the update being handled: under long polling the update is confirmed (and the persisted
+ * cursor passes it) only once `work` settles, however soon its handler returns. Outside polling (webhook,
+ * tests calling handleUpdate) it does nothing.
+ */
+export function holdUpdateUntil(work: Promise<unknown>): void {
+  handling.getStore()?.push(work);
+}
 
 /** Telegram restarts update ids at random after a week without updates: an older cursor means nothing. */
 const CURSOR_MAX_AGE_DAYS = 7;
@@ -46,6 +64,15 @@ export class UpdateCursor {
     );
     const v = r.rows[0]?.last_update_id;
     return v === undefined ? undefined : Number(v);
+  }
+
+  /**
+   * Drops the idempotency keys of relayed messages (relay_event_keys, migration 185) older than any update
+   * Telegram could still redeliver (a day; the cursor's week to be safe).
+   */
+  async pruneKeys(): Promise<number> {
+    const r = await this.db.query(`DELETE FROM relay_event_keys WHERE recorded_at < now() - make_interval(days => ${CURSOR_MAX_AGE_DAYS + 1})`);
+    return r.rowCount;
   }
 
   async save(lastUpdateId: number): Promise<void> {
@@ -129,6 +156,7 @@ export async function startPolling<C extends Context>(bot: Bot<C>, o: PollingOpt
   let persisted = processed;
   let saving: Promise<void> | undefined;
   let dirty = false;
+  let pruneAt = 0;
 
   const persist = (): Promise<void> => {
     if (saving) {
@@ -143,6 +171,10 @@ export async function startPolling<C extends Context>(bot: Bot<C>, o: PollingOpt
         try {
           await cursor.save(w);
           persisted = w;
+          if (Date.now() >= pruneAt) {
+            pruneAt = Date.now() + 3600_000;
+            await cursor.pruneKeys();
+          }
         } catch (err) {
           // Not fatal: the next update writes it again; a crash meanwhile only redelivers (and re-skips) a few.
           o.log.warn({ err }, 'could not persist the update cursor');
@@ -192,9 +224,12 @@ export async function startPolling<C extends Context>(bot: Bot<C>, o: PollingOpt
   const sink = createConcurrentSink<Update>(
     {
       consume: async (update) => {
+        const held: Promise<unknown>[] = [];
         try {
-          await bot.handleUpdate(update);
+          await handling.run(held, () => bot.handleUpdate(update));
         } finally {
+          // What the handler left running for this update (an album's gathered copy) finishes first.
+          while (held.length) await Promise.allSettled(held.splice(0));
           flight.done(update.update_id);
           void persist();
         }

@@ -23,9 +23,11 @@ import type { MessagePairRepo } from '../store/message-pairs.js';
 import { historyOf, type TicketMessageRepo } from '../store/ticket-messages.js';
 import type { Ticket } from '../store/types.js';
 import type { TicketService } from '../tickets/service.js';
+import { claimGuard, withAttemptGuard } from './attempts.js';
 import { isBlockedByUser, isHarmlessEditError, isReplyGone, isUncopyable } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { messageKind } from './message-kind.js';
+import { holdUpdateUntil } from './polling.js';
 import type { TopicManager } from './topics.js';
 
 type SendOther = Parameters<Api['sendMessage']>[2];
@@ -75,6 +77,8 @@ interface PendingAlbum {
   messages: Message[];
   timer: NodeJS.Timeout | undefined;
   release: () => void;
+  /** Settles when the album's copy is done (or failed and was logged). */
+  done: Promise<void>;
 }
 
 export class Relay {
@@ -254,17 +258,19 @@ export class Relay {
         customerId,
         title,
         (thread) =>
-          msg.text !== undefined
-            ? this.o.api.sendMessage(this.o.supportChatId, body.slice(0, 4096), {
-                message_thread_id: thread,
-                reply_parameters: reply,
-                link_preview_options: { is_disabled: true },
-              })
-            : this.o.api.copyMessage(this.o.supportChatId, chatId, msg.message_id, {
-                message_thread_id: thread,
-                reply_parameters: reply,
-                caption: body.slice(0, 1024),
-              }),
+          withAttemptGuard(claimGuard(this.o.pairs, chatId, [msg.message_id]), () =>
+            msg.text !== undefined
+              ? this.o.api.sendMessage(this.o.supportChatId, body.slice(0, 4096), {
+                  message_thread_id: thread,
+                  reply_parameters: reply,
+                  link_preview_options: { is_disabled: true },
+                })
+              : this.o.api.copyMessage(this.o.supportChatId, chatId, msg.message_id, {
+                  message_thread_id: thread,
+                  reply_parameters: reply,
+                  caption: body.slice(0, 1024),
+                }),
+          ),
         hint.threadId ?? undefined,
       ),
     );
@@ -295,44 +301,62 @@ export class Relay {
   }
 
   private async copyOut(customerId: number, ticketId: number, batch: Message[]): Promise<void> {
-    const pending = await this.claimed(this.o.supportChatId, await this.notYetRelayed(batch));
-    if (pending.length === 0) return;
-    const reply = await this.replyTo(pending[0]!, this.o.supportChatId);
-    let copied: number[];
-    try {
-      copied = await this.copy(customerId, this.o.supportChatId, pending, {}, reply);
-    } catch (e) {
-      await this.o.pairs.release(
-        this.o.supportChatId,
-        pending.map((m) => m.message_id),
-      );
-      if (isBlockedByUser(e)) return this.markBlocked(customerId);
-      throw e;
+    const unpaired = await this.notYetRelayed(batch);
+    const pending = await this.claimed(this.o.supportChatId, unpaired);
+    let copied: number[] = [];
+    if (pending.length) {
+      const reply = await this.replyTo(pending[0]!, this.o.supportChatId);
+      try {
+        copied = await this.copy(customerId, this.o.supportChatId, pending, {}, reply);
+      } catch (e) {
+        await this.o.pairs.release(
+          this.o.supportChatId,
+          pending.map((m) => m.message_id),
+        );
+        if (isBlockedByUser(e)) return this.markBlocked(customerId);
+        throw e;
+      }
     }
-    await this.o.pairs.save(
-      pending.map((m, i) => ({
-        source_chat_id: this.o.supportChatId,
-        source_message_id: m.message_id,
-        target_chat_id: customerId,
-        target_message_id: copied[i]!,
-        ticket_id: ticketId,
-        direction: 'out' as const,
-      })),
-    );
-    await this.remember(
-      pending.map((m) => ({
+    // Each reply's pair (ending its claim), its history row and its message_out in one transaction, keyed by
+    // the agent's message (TicketService.recordAgentReply). A redelivered update records what a crash cut off
+    // — a reply claimed and never recorded (copied by a process that died before its record) gets its event —
+    // and nothing twice. A paired reply has its event (the same transaction wrote both).
+    for (const m of unpaired) {
+      const i = pending.indexOf(m);
+      const pair =
+        i < 0
+          ? undefined
+          : {
+              source_chat_id: this.o.supportChatId,
+              source_message_id: m.message_id,
+              target_chat_id: customerId,
+              target_message_id: copied[i]!,
+              ticket_id: ticketId,
+              direction: 'out' as const,
+            };
+      const history = pair
+        ? [
+            {
+              ticketId,
+              customerId,
+              sender: 'agent' as const,
+              agentId: m.from?.id ?? null,
+              ...historyOf(m),
+              chatId: this.o.supportChatId,
+              messageId: m.message_id,
+              at: new Date(m.date * 1000),
+            },
+          ]
+        : undefined;
+      await this.o.tickets.recordAgentReply(
         ticketId,
-        customerId,
-        sender: 'agent' as const,
-        agentId: m.from?.id ?? null,
-        ...historyOf(m),
-        chatId: this.o.supportChatId,
-        messageId: m.message_id,
-        at: new Date(m.date * 1000),
-      })),
-    );
-    for (const m of pending) {
-      await this.o.tickets.recordAgentReply(ticketId, { agentId: m.from!.id, kind: messageKind(m), at: new Date(m.date * 1000) });
+        { agentId: m.from!.id, kind: messageKind(m), at: new Date(m.date * 1000) },
+        {
+          source: { chatId: this.o.supportChatId, messageId: m.message_id },
+          ...(pair ? { pairs: [pair] } : {}),
+          ...(this.o.history && history ? { history } : {}),
+        },
+      );
     }
   }
 
@@ -424,10 +448,10 @@ export class Relay {
     if (!album) {
       let release!: () => void;
       const ready = new Promise<void>((r) => (release = r));
-      const created: PendingAlbum = { messages: [], timer: undefined, release };
+      const created: PendingAlbum = { messages: [], timer: undefined, release, done: Promise.resolve() };
       album = created;
       this.albums.set(albumKey, created);
-      void this.queue
+      created.done = this.queue
         .run(key, async () => {
           await ready;
           this.albums.delete(albumKey);
@@ -435,6 +459,9 @@ export class Relay {
         })
         .catch((err: unknown) => this.o.log.error({ err, albumKey }, 'album relay failed'));
     }
+    // Each part's update counts as processed only once the album is copied and recorded (bot/telegram/polling.ts):
+    // a crash before that redelivers the parts instead of losing the album.
+    holdUpdateUntil(album.done);
     album.messages.push(msg);
     clearTimeout(album.timer);
     const a = album;
@@ -492,6 +519,18 @@ export class Relay {
   }
 
   private async copy(
+    toChat: number,
+    fromChat: number,
+    msgs: Message[],
+    other: { message_thread_id?: number },
+    reply: ReplyParameters | undefined,
+  ): Promise<number[]> {
+    // Every copy here is of claimed messages: the claim is held only while an attempt may be under way (attempts.ts).
+    const ids = msgs.map((m) => m.message_id);
+    return withAttemptGuard(claimGuard(this.o.pairs, fromChat, ids), () => this.copyNow(toChat, fromChat, msgs, other, reply));
+  }
+
+  private async copyNow(
     toChat: number,
     fromChat: number,
     msgs: Message[],

@@ -22,6 +22,7 @@ import { estimateEtaSeconds, etaPromise } from '../../sla/eta.js';
 import { addBusinessSeconds } from '../../sla/business-hours.js';
 import type { SlaPolicy } from '../../sla/policy.js';
 import type { Outbox, TicketEventInput } from '../store/outbox.js';
+import { MessagePairRepo, type MessagePair } from '../store/message-pairs.js';
 import { TicketMessageRepo } from '../store/ticket-messages.js';
 import type { Customer, Ticket } from '../store/types.js';
 import { analyticsIdOf } from '../store/pseudonyms.js';
@@ -50,6 +51,21 @@ export interface TicketServiceOptions {
   defaultQueue: string;
   repeatContactWindowSeconds: number;
   log: Logger;
+}
+
+/** A relayed message (its chat and id): the idempotency key of the ticket event it produces (relay_event_keys). */
+export interface RelaySource {
+  chatId: number;
+  messageId: number;
+}
+
+/** Records `source`'s key in `tx`; false when it was recorded before (its event exists: record nothing). */
+async function claimEventKey(tx: Queryable, source: RelaySource, ticketId: number): Promise<boolean> {
+  const r = await tx.query(
+    `INSERT INTO relay_event_keys (source_chat_id, source_message_id, ticket_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
+    [source.chatId, source.messageId, ticketId],
+  );
+  return r.rows.length > 0;
 }
 
 const iso = (d: Date) => d.toISOString();
@@ -369,8 +385,11 @@ export class TicketService {
   /**
    * A customer message joined the ticket: message_in; a ticket waiting for the customer waits for an agent again.
    * `known`: the ticket as just read — the hot path then writes in one statement (see changeKnown).
+   * `source`: the message in the customer's chat — its idempotency key (relay_event_keys, migration 185) is
+   * written with the event, so a redelivered update (a crash before Telegram was confirmed) records nothing
+   * twice: the ticket comes back as it is.
    */
-  async recordCustomerMessage(ticketId: number, m: { kind: MessageKind; textLength: number; at: Date }, known?: Ticket): Promise<Ticket> {
+  async recordCustomerMessage(ticketId: number, m: { kind: MessageKind; textLength: number; at: Date; source?: RelaySource }, known?: Ticket): Promise<Ticket> {
     const step = (t: Ticket) => {
       const status: TicketStatus = t.status === 'waiting_customer' ? 'waiting_agent' : t.status;
       const at = iso(eventTime(t, m.at));
@@ -379,10 +398,11 @@ export class TicketService {
       return { set: { customer_messages: t.customer_messages + 1, status }, events };
     };
     if (known) {
-      const done = await this.changeKnown(known, step(known));
+      const done = await this.changeKnown(known, step(known), m.source && { ...m.source, ticketId: known.id });
       if (done) return done;
     }
     return this.change(ticketId, UPDATED, async (tx, t) => {
+      if (m.source && !(await claimEventKey(tx, m.source, t.id))) return { next: t, events: [], unchanged: true };
       const { set, events } = step(t);
       return { next: await this.update(tx, t.id, set), events };
     });
@@ -392,12 +412,23 @@ export class TicketService {
    * An agent's reply reached the customer: message_out with the first-response
    * measures computed now, from the ticket's own creation time and its queue's calendar.
    * The first replier is assigned when nobody took the ticket.
+   * `o.source`: the agent's message in the topic — its idempotency key (relay_event_keys) is written with the
+   * event, so a redelivered update records nothing twice (the ticket comes back as it is); `o.pairs`: the
+   * relay's record of the copy (message_pairs, ending its claim) and `o.history` its row in the ticket's
+   * history, in the same transaction — a crash never leaves the copy recorded without its event.
    */
-  async recordAgentReply(ticketId: number, m: { agentId: number; kind: MessageKind; at: Date }): Promise<Ticket> {
+  async recordAgentReply(
+    ticketId: number,
+    m: { agentId: number; kind: MessageKind; at: Date },
+    o: { source?: RelaySource; pairs?: readonly MessagePair[]; history?: Parameters<TicketMessageRepo['record']>[0] } = {},
+  ): Promise<Ticket> {
     return this.change(
       ticketId,
       UPDATED,
       async (tx, t) => {
+        if (o.pairs?.length) await new MessagePairRepo(tx).save(o.pairs, tx);
+        if (o.source && !(await claimEventKey(tx, o.source, t.id))) return { next: t, events: [], unchanged: true };
+        if (o.history?.length) await new TicketMessageRepo(tx).record(o.history);
         const first = t.first_response_at === null;
         const at = eventTime(t, m.at);
         const status: TicketStatus = t.status === 'resolved' ? 'resolved' : 'waiting_customer';
@@ -457,7 +488,7 @@ export class TicketService {
   private async change(
     ticketId: number,
     what: ChangeKind,
-    fn: (tx: Queryable, t: Ticket) => Promise<{ next: Ticket; events: TicketEventInput[] }>,
+    fn: (tx: Queryable, t: Ticket) => Promise<{ next: Ticket; events: TicketEventInput[]; unchanged?: boolean }>,
     /** A staff member's action: its audit row and staff_action event go into the same transaction (bot/audit.ts). */
     audit?: { actorId: number; action: AuditAction; at: Date; detail?: Record<string, string | number | boolean | null> },
   ): Promise<Ticket> {
@@ -465,11 +496,13 @@ export class TicketService {
       const t = (await tx.query<Ticket>('SELECT * FROM tickets WHERE id = $1 FOR UPDATE', [ticketId])).rows[0];
       if (!t) throw new DeskError('ticket-not-found', { ticket: ticketId });
       const r = await fn(tx, t);
+      // Nothing happened (a redelivered message whose event is recorded already): no event, no audit, no notice.
+      if (r.unchanged) return { previous: undefined, next: r.next };
       await this.o.outbox.appendForTicket(tx, r.next, r.events);
       if (audit) await recordAudit(tx, this.o.outbox, { ...audit, at: eventTime(t, audit.at) }, r.next);
       return { previous: t, next: r.next };
     });
-    await this.notify({ ...what, ticket: next, previous });
+    if (previous) await this.notify({ ...what, ticket: next, previous });
     return next;
   }
 
@@ -489,23 +522,43 @@ export class TicketService {
    * the events go into the outbox in the same statement (so still atomically).
    * Undefined when someone changed the ticket meanwhile: the caller falls back to change().
    */
-  private async changeKnown(known: Ticket, r: { set: Partial<Omit<Ticket, 'id'>>; events: TicketEventInput[] }): Promise<Ticket | undefined> {
+  private async changeKnown(
+    known: Ticket,
+    r: { set: Partial<Omit<Ticket, 'id'>>; events: TicketEventInput[] },
+    key?: RelaySource & { ticketId: number },
+  ): Promise<Ticket | undefined> {
     // a ticket from before pseudonyms (migration 140) gets its analytics id in change()'s transaction first
     if (known.analytics_id === null || known.analytics_id === undefined) return undefined;
     const keys = Object.keys(r.set) as (keyof typeof r.set)[];
-    const assignments = keys.map((k, i) => `${k} = $${i + 6}`);
+    const assignments = keys.map((k, i) => `${k} = $${i + 8}`);
     // the row this statement writes: the change's events carry the version it produces
     const envelope = { ...known, ...r.set, version: known.version + 1 } as Ticket;
     const payloads = this.o.outbox.build(envelope, r.events);
+    // With an idempotency key: the update applies only while the key is not recorded, and records it (the
+    // version check serialises two statements for the same key). Not applied: change() decides which it was.
     const res = await this.o.db.query<Ticket>(
       `WITH upd AS (
          UPDATE tickets SET ${assignments.join(', ')}, version = version + 1, updated_at = now()
-         WHERE id = $1 AND version = $2 RETURNING *),
+         WHERE id = $1 AND version = $2
+           AND ($6::bigint IS NULL OR NOT EXISTS (SELECT 1 FROM relay_event_keys k WHERE k.source_chat_id = $6 AND k.source_message_id = $7))
+         RETURNING *),
        ins AS (
          INSERT INTO outbox (topic, key, payload)
-         SELECT $3::text, $4::text, e.payload FROM upd, jsonb_array_elements($5::jsonb) WITH ORDINALITY AS e(payload, n) ORDER BY e.n)
+         SELECT $3::text, $4::text, e.payload FROM upd, jsonb_array_elements($5::jsonb) WITH ORDINALITY AS e(payload, n) ORDER BY e.n),
+       k AS (
+         INSERT INTO relay_event_keys (source_chat_id, source_message_id, ticket_id)
+         SELECT $6::bigint, $7::int, upd.id FROM upd WHERE $6::bigint IS NOT NULL ON CONFLICT DO NOTHING)
        SELECT * FROM upd`,
-      [known.id, known.version, this.o.outbox.topic, String(known.id), JSON.stringify(payloads), ...keys.map((k) => r.set[k])],
+      [
+        known.id,
+        known.version,
+        this.o.outbox.topic,
+        String(known.id),
+        JSON.stringify(payloads),
+        key?.chatId ?? null,
+        key?.messageId ?? null,
+        ...keys.map((k) => r.set[k]),
+      ],
     );
     const next = res.rows[0];
     if (next) await this.notify({ kind: 'updated', ticket: next, previous: known });

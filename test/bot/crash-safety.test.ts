@@ -5,6 +5,12 @@
  * a crash between a relay's copy and its record (bot/store/message-pairs.ts
  * claim/save) does not make the redelivered update copy again. The hard
  * crashes (SIGKILL) are test/bot/chaos.test.ts.
+ *
+ * Each window is closed where a crash can fall (a throw injected at the exact point stands for it, then
+ * Telegram's redelivery of the unconfirmed update is replayed): a follow-up's message_in is keyed by its
+ * message (relay_event_keys, migration 185), recorded once however often it arrives; an agent reply's pair
+ * and message_out are one transaction, and a reply copied without its record gets its one event; an album's
+ * parts stay unconfirmed until the album's gathered copy is recorded.
  */
 import { Api, Composer } from 'grammy';
 import type { Update } from 'grammy/types';
@@ -24,9 +30,10 @@ beforeAll(async () => {
   h = await startHarness({
     composers: () => {
       const c = new Composer<BotContext>();
-      c.on(['message:text'], async (ctx, next) => {
-        captured.set(ctx.msg.text, ctx.update);
-        const gate = gates.get(ctx.msg.text);
+      c.on('message', async (ctx, next) => {
+        const key = ctx.msg.text ?? ctx.msg.caption ?? '';
+        captured.set(key, ctx.update);
+        const gate = gates.get(key);
         if (gate) {
           gate.entered();
           await gate.release;
@@ -106,48 +113,239 @@ describe('long polling confirms only what was processed', () => {
   }, 60_000);
 });
 
+const events = async (ticket: number, type: string) =>
+  (await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE payload->>'type' = $1 AND payload->>'ticket_id' = $2`, [type, String(ticket)]))
+    .rows[0]!.n;
+const ticketOf = async (customer: number) =>
+  (await h.db.query<{ id: number }>('SELECT id FROM tickets WHERE customer_id = $1 ORDER BY id DESC LIMIT 1', [customer])).rows[0]!.id;
+const atCustomer = async (customer: number, text: string) =>
+  (await h.client.getCustomerMessages(customer)).filter((m) => m.from === 'bot' && m.text === text).length;
+/** Telegram redelivers an update the crashed process never confirmed; the relay's queue then runs out. */
+async function redeliver(text: string): Promise<void> {
+  await h.desk.bot.handleUpdate(captured.get(text)!);
+  await h.desk.services.relay.idle();
+}
+class Crash extends Error {
+  constructor(where: string) {
+    super(`crash ${where} (test)`);
+  }
+}
+
 describe('copy, then record', () => {
-  it('a crash between the copy and its record: the redelivered update is not copied again', async () => {
+  it("a crash between a follow-up's message_in and its copy: the redelivery copies it once and records message_in once", async () => {
     // A fresh desk (the previous test stopped the harness's).
     await h.restart();
+    const customer = 18_005;
+    const thread = await openTicket(customer);
+    await h.settle();
+    const ticket = await ticketOf(customer);
+    const before = await events(ticket, 'message_in');
+    const relay = h.desk.services.relay;
+    const toTopic = relay.toTopic.bind(relay);
+    let crashes = 0;
+    // message_in is in the outbox; the process dies before the relay claims (and copies) the message.
+    relay.toTopic = async (...a: Parameters<typeof toTopic>) => {
+      if (a[0] === customer && crashes++ === 0) throw new Crash('after message_in, before the copy');
+      return toTopic(...a);
+    };
+    try {
+      await h.client.sendCustomerMessage(customer, 'recorded, not yet copied');
+      await h.client.waitForIdle();
+      await relay.idle();
+      expect(crashes).toBe(1);
+      expect(await inTopic(thread, 'recorded, not yet copied')).toBe(0);
+      expect(await events(ticket, 'message_in')).toBe(before + 1);
+      await redeliver('recorded, not yet copied');
+      await redeliver('recorded, not yet copied');
+    } finally {
+      relay.toTopic = toTopic;
+    }
+    expect(await inTopic(thread, 'recorded, not yet copied')).toBe(1);
+    expect(await events(ticket, 'message_in')).toBe(before + 1);
+    expect((await h.desk.services.tickets.get(ticket))!.customer_messages).toBe(2 + 1);
+  }, 60_000);
+
+  it("a crash between a follow-up's copy and its record: the redelivery neither copies it again nor records message_in twice", async () => {
     const customer = 18_004;
     const thread = await openTicket(customer);
+    await h.settle();
+    const ticket = await ticketOf(customer);
+    const before = await events(ticket, 'message_in');
     const pairs = h.desk.services.pairs;
     const save = pairs.save.bind(pairs);
     let crashes = 0;
     pairs.save = async (rows: readonly MessagePair[], q?: Parameters<typeof save>[1]) => {
-      if (rows.some((r) => r.source_chat_id === customer) && crashes++ === 0) throw new Error('crash between copy and record (test)');
+      if (rows.some((r) => r.source_chat_id === customer) && crashes++ === 0) throw new Crash('between copy and record');
       return save(rows, q);
     };
-    await h.client.sendCustomerMessage(customer, 'copied once');
-    await h.client.waitForChatMessage(SUPPORT, 'copied once', { threadId: thread, from: 'any' });
-    await h.client.waitForIdle();
-    expect(crashes).toBe(1);
-    // Telegram redelivers it (the process died before confirming it).
-    await h.desk.bot.handleUpdate(captured.get('copied once')!);
-    await h.desk.services.relay.idle();
+    try {
+      await h.client.sendCustomerMessage(customer, 'copied once');
+      await h.client.waitForChatMessage(SUPPORT, 'copied once', { threadId: thread, from: 'any' });
+      await h.client.waitForIdle();
+      expect(crashes).toBe(1);
+      // Telegram redelivers it (the process died before confirming it).
+      await redeliver('copied once');
+    } finally {
+      pairs.save = save;
+    }
     expect(await inTopic(thread, 'copied once')).toBe(1);
+    expect(await events(ticket, 'message_in')).toBe(before + 1);
+  }, 60_000);
 
-    // The agent's side: the same for a reply to the customer.
-    crashes = 0;
-    pairs.save = async (rows: readonly MessagePair[], q?: Parameters<typeof save>[1]) => {
-      if (rows.some((r) => r.target_chat_id === customer) && crashes++ === 0) throw new Error('crash between copy and record (test)');
-      return save(rows, q);
+  it('an agent reply: its pair and message_out are one transaction; a crash before it or inside it records the reply once on redelivery', async () => {
+    const customer = 18_006;
+    const thread = await openTicket(customer);
+    await h.settle();
+    const ticket = await ticketOf(customer);
+    const tickets = h.desk.services.tickets;
+    const outbox = h.desk.services.outbox;
+    const record = tickets.recordAgentReply.bind(tickets);
+    const append = outbox.appendForTicket.bind(outbox);
+
+    // 1. Copied, then the process dies before the record: no pair, no event, the claim stays.
+    let crashes = 0;
+    tickets.recordAgentReply = async (...a: Parameters<typeof record>) => {
+      if (a[0] === ticket && crashes++ === 0) throw new Crash('after the copy, before its record');
+      return record(...a);
     };
-    await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: 'answered once' });
-    await h.client.waitForCustomerMessage(customer, 'answered once');
-    await h.client.waitForIdle();
-    expect(crashes).toBe(1);
-    await h.desk.bot.handleUpdate(captured.get('answered once')!);
-    await h.desk.services.relay.idle();
-    expect((await h.client.getCustomerMessages(customer)).filter((m) => m.from === 'bot' && m.text === 'answered once')).toHaveLength(1);
+    try {
+      await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: 'answered once' });
+      await h.client.waitForCustomerMessage(customer, 'answered once');
+      await h.client.waitForIdle();
+      await h.desk.services.relay.idle();
+      expect(crashes).toBe(1);
+      expect(await events(ticket, 'message_out')).toBe(0);
+      await redeliver('answered once');
+      await redeliver('answered once');
+    } finally {
+      tickets.recordAgentReply = record;
+    }
+    expect(await atCustomer(customer, 'answered once')).toBe(1);
+    expect(await events(ticket, 'message_out')).toBe(1);
 
-    // Only the two cut-off relays keep a claim without a pair (a failed copy gives its claim back:
-    // topic-unavailable.test.ts delivers such messages later).
-    pairs.save = save;
-    const claims = await h.db.query(
-      'SELECT 1 FROM relay_inflight r WHERE NOT EXISTS (SELECT 1 FROM message_pairs p WHERE p.source_chat_id = r.source_chat_id AND p.source_message_id = r.source_message_id)',
-    );
-    expect(claims.rows).toHaveLength(2);
+    // 2. The process dies inside the transaction, after the pair was written and before the event: it rolls
+    //    back whole — no pair without its event.
+    crashes = 0;
+    outbox.appendForTicket = async (tx, t, inputs) => {
+      if (t.id === ticket && inputs.some((e) => e.type === 'message_out') && crashes++ === 0) throw new Crash('inside the record');
+      return append(tx, t, inputs);
+    };
+    try {
+      await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: 'answered twice?' });
+      await h.client.waitForCustomerMessage(customer, 'answered twice?');
+      await h.client.waitForIdle();
+      await h.desk.services.relay.idle();
+      expect(crashes).toBe(1);
+      const id = captured.get('answered twice?')!.message!.message_id;
+      expect((await h.db.query('SELECT 1 FROM message_pairs WHERE source_chat_id = $1 AND source_message_id = $2', [SUPPORT, id])).rows).toHaveLength(0);
+      expect(await events(ticket, 'message_out')).toBe(1);
+      await redeliver('answered twice?');
+      await redeliver('answered twice?');
+    } finally {
+      outbox.appendForTicket = append;
+    }
+    expect(await atCustomer(customer, 'answered twice?')).toBe(1);
+    expect(await events(ticket, 'message_out')).toBe(2);
+    expect((await tickets.get(ticket))!.agent_replies).toBe(2);
+
+    // 3. Redelivered after its record: nothing at all.
+    await redeliver('answered once');
+    expect(await atCustomer(customer, 'answered once')).toBe(1);
+    expect(await events(ticket, 'message_out')).toBe(2);
+  }, 60_000);
+});
+
+describe('a claim held only while a copy may be under way (bot/telegram/attempts.ts)', () => {
+  it('auto-retry waiting out a 429 gives the claim back and takes it again for the next attempt', async () => {
+    const customer = 18_008;
+    const thread = await openTicket(customer);
+    await h.settle();
+    const pairs = h.desk.services.pairs;
+    const claim = pairs.claim.bind(pairs);
+    const release = pairs.release.bind(pairs);
+    const calls: string[] = [];
+    let waiting: Promise<number> | undefined;
+    pairs.claim = async (chatId, ids) => {
+      if (chatId === customer) calls.push(`claim ${ids.join()}`);
+      return claim(chatId, ids);
+    };
+    pairs.release = async (chatId, ids) => {
+      await release(chatId, ids);
+      if (chatId !== customer) return;
+      calls.push(`release ${ids.join()}`);
+      // Right after the failed attempt, while auto-retry waits out retry_after: a crash now leaves no claim.
+      waiting ??= h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM relay_inflight WHERE source_chat_id = $1', [customer]).then((r) => r.rows[0]!.n);
+    };
+    await h.client.injectFault({ method: 'copyMessage', count: 1, error_code: 429, description: 'Too Many Requests: retry after 1', retry_after: 1 });
+    try {
+      const sent = await h.client.sendCustomerMessage(customer, 'copied after a flood wait');
+      await h.client.waitForChatMessage(SUPPORT, 'copied after a flood wait', { threadId: thread, from: 'any' });
+      await h.client.waitForIdle();
+      await h.desk.services.relay.idle();
+      const id = sent.message_id;
+      expect(calls).toEqual([`claim ${id}`, `release ${id}`, `claim ${id}`]);
+      expect(await waiting).toBe(0);
+    } finally {
+      pairs.claim = claim;
+      pairs.release = release;
+      await h.client.clearFaults();
+    }
+    expect(await inTopic(thread, 'copied after a flood wait')).toBe(1);
+    expect((await h.db.query('SELECT 1 FROM relay_inflight WHERE source_chat_id = $1', [customer])).rows).toHaveLength(0);
+  }, 60_000);
+});
+
+describe('albums', () => {
+  it("the cursor does not pass an album's updates until its gathered copy is recorded; a redelivery copies it once", async () => {
+    const customer = 18_007;
+    const thread = await openTicket(customer);
+    await h.settle();
+    const ticket = await ticketOf(customer);
+    const before = await events(ticket, 'message_in');
+    const confirmedBefore = await cursor();
+    const pairs = h.desk.services.pairs;
+    const claim = pairs.claim.bind(pairs);
+    let entered!: () => void;
+    let release!: () => void;
+    const inside = new Promise<void>((r) => (entered = r));
+    const gate = new Promise<void>((r) => (release = r));
+    // The parts' handlers are done (they return at once); the album's copy waits here.
+    pairs.claim = async (chatId, ids) => {
+      if (chatId === customer && ids.length > 1) {
+        entered();
+        await gate;
+      }
+      return claim(chatId, ids);
+    };
+    const ids: number[] = [];
+    try {
+      for (const caption of ['p1', 'p2', 'p3'])
+        ids.push((await h.client.sendCustomerMessage(customer, { photo: {}, caption, media_group_id: 'crash-album' })).message_id);
+      await inside;
+      // Had the process died now, Telegram would redeliver all three: none is confirmed, the cursor is where it was.
+      expect(await pending()).toBe(3);
+      expect(await cursor()).toBe(confirmedBefore);
+      expect(await h.client.getChatMessages(SUPPORT, { threadId: thread }).then((m) => m.filter((x) => x.caption?.startsWith('p')).length)).toBe(0);
+    } finally {
+      release();
+      pairs.claim = claim;
+    }
+    await h.client.waitForIdle();
+    await h.desk.services.relay.idle();
+    const captions = async () => (await h.client.getChatMessages(SUPPORT, { threadId: thread })).filter((x) => ['p1', 'p2', 'p3'].includes(x.caption ?? ''));
+    expect((await captions()).map((m) => m.caption)).toEqual(['p1', 'p2', 'p3']);
+    expect(await cursor()).toBeGreaterThan(confirmedBefore!);
+    // The parts redelivered (a crash after the copy, before the cursor was written): nothing twice.
+    for (const p of ['p1', 'p2', 'p3']) await h.desk.bot.handleUpdate(captured.get(p)!);
+    await h.desk.services.relay.idle();
+    expect((await captions()).map((m) => m.caption)).toEqual(['p1', 'p2', 'p3']);
+    const updates = (
+      await h.db.query<{ source_message_id: number }>(
+        'SELECT source_message_id FROM message_pairs WHERE source_chat_id = $1 AND source_message_id = ANY($2::int[])',
+        [customer, ids],
+      )
+    ).rows;
+    expect(updates).toHaveLength(3);
+    expect(await events(ticket, 'message_in')).toBe(before + 3);
   }, 60_000);
 });

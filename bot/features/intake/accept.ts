@@ -60,7 +60,8 @@ export async function acceptCustomerMessage(desk: Desk, m: CustomerMessageInput)
   // A card that cannot be posted (the topic cannot be created) is the repair's job: the customer still gets the receipt.
   if (created) await postCard(desk, ticket).catch((e: unknown) => desk.relay.cardFailed(ticket, e));
   else if (card === 'refresh') await refreshCard(desk, ticket, customer);
-  ticket = await desk.tickets.recordCustomerMessage(ticket.id, { kind: m.kind, textLength: m.textLength, at }, created ? undefined : ticket);
+  // Keyed by the chat message (relay_event_keys): a redelivered update (a crash before its copy was recorded) records it once.
+  ticket = await desk.tickets.recordCustomerMessage(ticket.id, { kind: m.kind, textLength: m.textLength, at, ...sourceOf(m) }, created ? undefined : ticket);
   await m.deliver(ticket);
   // A stop word: the urgent message (number, ETA) is the receipt; a refused escalation leaves the ordinary one.
   const urgent = m.stopWord && !ticket.urgent ? await markUrgent(desk, ticket, customer, m.stopWord, at, created) : undefined;
@@ -83,11 +84,17 @@ export async function resumeOpening(desk: Desk, m: CustomerMessageInput & { open
   const { customer, at } = m;
   let ticket = m.openTicket;
   if (ticket.card_message_id === null) await postCard(desk, ticket).catch((e: unknown) => desk.relay.cardFailed(ticket, e));
-  if (ticket.customer_messages === 0) ticket = await desk.tickets.recordCustomerMessage(ticket.id, { kind: m.kind, textLength: m.textLength, at }, ticket);
+  if (ticket.customer_messages === 0)
+    ticket = await desk.tickets.recordCustomerMessage(ticket.id, { kind: m.kind, textLength: m.textLength, at, ...sourceOf(m) }, ticket);
   await m.deliver(ticket);
   const receipted = await desk.db.query('SELECT 1 FROM ticket_messages WHERE ticket_id = $1 AND sender = $2 LIMIT 1', [ticket.id, 'bot']);
   if (receipted.rows.length === 0 && m.receipt !== false) await sendReceipt(desk, customer, ticket);
   return ticket;
+}
+
+/** A chat message's idempotency key for its message_in (the customer's private chat id is theirs). */
+function sourceOf(m: CustomerMessageInput): { source?: { chatId: number; messageId: number } } {
+  return m.channel === 'chat' && m.messageId !== undefined ? { source: { chatId: m.customer.id, messageId: m.messageId } } : {};
 }
 
 /**
