@@ -25,8 +25,9 @@
  * sandbox dates the bot's messages in a replayed conversation in its past, so
  * what the desk stamps from them (receipts, KB suggestions, an article an
  * agent sends, surveys) lands in the replayed day. A button press has no date
- * in Telegram: what the desk stamps from its own clock on a press (category,
- * KB answer, ratings) lands at the real time of the replay; its
+ * in Telegram: a knowledge-base "Solved" is stamped with the date of the desk's
+ * answer to it (the replayed day too); what the desk stamps from its own clock
+ * on a press (category, ratings) lands at the real time of the replay; its
  * ticket_created_at still places it in the replayed cohort.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';

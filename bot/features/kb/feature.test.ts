@@ -51,6 +51,29 @@ describe('automatic answer from the knowledge base', () => {
     expect(mine.find((e) => e.type === 'ticket_resolved')).toMatchObject({ resolved_by: 'kb', agent_replies: 0, agent_id: null });
   });
 
+  it('dates "✅ Solved" by Telegram\'s date of the answer to the press: a replayed conversation resolves in its own past', async () => {
+    // History replay (the demo's simulator): the question and the press carry last week's dates; a press has no
+    // date in Telegram, but the bot's answer to it does (the sandbox dates it in the replayed conversation).
+    const asked = Math.floor(Date.now() / 1000) - 4 * 24 * 3600;
+    await h.client.sendCustomerMessage(2005, {
+      text: 'I forgot my password and the reset email never arrives',
+      first_name: 'Rae',
+      language_code: 'en',
+      date: asked,
+    });
+    await h.client.waitForCustomerMessage(2005, /This article may answer your question/);
+    await h.client.pressCustomerButton(2005, '✅ Solved', { date: asked + 90 });
+    const reply = await h.client.waitForCustomerMessage(2005, /Glad it helped! Ticket #\d+ is closed/);
+    const t = await ticketOf(2005);
+    expect(t).toMatchObject({ status: 'resolved', resolved_by: 'kb' });
+    const mine = (await h.settle()).filter((e) => e.ticket_id === t.id);
+    const at = new Date(reply.date * 1000).toISOString();
+    expect(reply.date).toBeLessThan(asked + 3600);
+    expect(mine.find((e) => e.type === 'kb_outcome')?.occurred_at).toBe(at);
+    // resolved minutes after the question (its first-response deadline untouched), not days later at replay time
+    expect(mine.find((e) => e.type === 'ticket_resolved')?.occurred_at).toBe(at);
+  });
+
   it('hands over to a human on "👤 Talk to a human": the category keyboard follows, the ticket stays open', async () => {
     await h.client.sendCustomerMessage(2002, { text: 'не могу зайти в аккаунт, пишет что заблокирован', first_name: 'Иван', language_code: 'ru' });
     const suggestion = await h.client.waitForCustomerMessage(2002, /Возможно, эта статья ответит/);

@@ -171,8 +171,15 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
     const solved = ctx.match[1] === 'ok';
     const ticket = await desk.tickets.get(ticketId);
     if (!ticket || ticket.customer_id !== ctx.from.id) return void (await ack(ctx));
-    const at = rt.clock();
-    // First answer wins: a second tap (or a double tap) changes nothing.
+    // First answer wins: a second tap (or a double tap: one chat's updates run one at a time) changes nothing.
+    const open = await desk.db.query('SELECT 1 FROM kb_suggestions WHERE ticket_id = $1 AND outcome IS NULL', [ticketId]);
+    await ack(ctx);
+    await ctx.editMessageReplyMarkup().catch(() => undefined);
+    if (open.rows.length === 0) return;
+    // A press carries no date in Telegram, but our answer to it does: "Solved" is stamped with the date Telegram gives
+    // the reply (the press's second live; the replayed moment when a history is replayed), not the desk's clock.
+    const reply = solved ? await ctx.reply(ctx.t('kb-solved-reply', { number: ticketId })) : undefined;
+    const at = reply ? new Date(reply.date * 1000) : rt.clock();
     const answered = await desk.db.transaction(async (tx) => {
       const r = await tx.query<{ article_id: string }>(
         `UPDATE kb_suggestions SET outcome = $2, answered_at = $3 WHERE ticket_id = $1 AND outcome IS NULL RETURNING article_id`,
@@ -185,12 +192,9 @@ export function kbFeature(rt: FeatureRuntime): { composer: Composer<BotContext>;
         ]);
       return row;
     });
-    await ack(ctx);
-    await ctx.editMessageReplyMarkup().catch(() => undefined);
     if (!answered) return;
     if (solved) {
       await unlessRefused(desk.tickets.resolve(ticketId, { by: 'kb', at })); // refused: an agent resolved it meanwhile
-      await ctx.reply(ctx.t('kb-solved-reply', { number: ticketId }));
       await desk.relay.sendToTopic(ticket.customer_id, desk.agentText('kb-agent-solved', { number: ticketId })).catch(() => undefined);
     } else {
       await humanWanted(ctx, ticket);
