@@ -40,7 +40,7 @@ async function insertedSoFar(): Promise<number> {
 
 runMain(async () => {
   const { values } = parseCli({
-    usage: 'npx tsx bench/ingest/run.ts [--brokers HOST:PORT] [--events N] [--partitions P] [--batch B] [--max-buffer N]',
+    usage: 'npx tsx bench/ingest/run.ts [--brokers HOST:PORT] [--events N] [--partitions P] [--batch B] [--batch-ms M] [--max-buffer N]',
     description: 'Measures sustained Kafka → ClickHouse ingest (events/s) and the ClickHouse insert ceiling on this machine.',
     options: {
       brokers: { type: 'string' },
@@ -48,12 +48,14 @@ runMain(async () => {
       partitions: { type: 'string' },
       batch: { type: 'string' },
       'max-buffer': { type: 'string' },
+      'batch-ms': { type: 'string' },
     },
     optionHelp: [
       '--brokers     Kafka bootstrap (default 127.0.0.1:19092, scripts/services.sh)',
       '--events N    events to push through (default 500000)',
       '--partitions  topic partitions (default 6)',
       '--batch B     rows per insert (default: the ingest default, INGEST_BATCH_SIZE)',
+      '--batch-ms M  longest wait of a batch before it is written (default: INGEST_BATCH_MS)',
       '--max-buffer  events the ingest holds before it pauses (default: the larger of 100000 and 2 × batch × partitions)',
     ],
   });
@@ -61,6 +63,7 @@ runMain(async () => {
   const N = num(values.events, 500_000, 'events');
   const partitions = num(values.partitions, 6, 'partitions');
   const batch = num(values.batch, loadIngestConfig({}).INGEST_BATCH_SIZE, 'batch');
+  const batchMs = num(values['batch-ms'], loadIngestConfig({}).INGEST_BATCH_MS, 'batch-ms');
   const maxBuffer = num(values['max-buffer'], Math.max(100_000, batch * partitions * 2), 'max-buffer');
   const tmp = tmpDataDir('desk-bench-ingest-');
   const ch = await openTestClickHouse(join(tmp.dir, 'data'));
@@ -130,7 +133,7 @@ runMain(async () => {
       KAFKA_GROUP_ID: `${topic}-ingest`,
       KAFKA_PARTITIONS: String(partitions),
       INGEST_BATCH_SIZE: String(batch),
-      INGEST_BATCH_MS: '1000',
+      INGEST_BATCH_MS: String(batchMs),
       INGEST_MAX_BUFFER: String(maxBuffer),
     });
     const base = await insertedSoFar();
