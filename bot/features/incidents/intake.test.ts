@@ -2,23 +2,20 @@
  * Where the known-issue reply meets the rest of intake, through the sandbox: it comes instead of (not before)
  * a knowledge-base suggestion, and a request written in the Mini App meets incidents as a chat message does.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
-import { miniAppPlugin } from '../../miniapp/plugin.js';
+import { type AppApi, startAppApi } from '../../../test/bot/app-api.js';
 
 const ESC = -1002000000002;
 let h: FeatureHarness;
-let app: FastifyInstance;
+let app: AppApi;
 
 beforeAll(async () => {
   h = await startFeatureHarness({
     botEnv: { TEAM_LEAD_IDS: String(AGENT), WEBAPP_URL: 'http://127.0.0.1:9/app/' },
     env: { KB_AUTO_ANSWER: 'true', SPAM_NEWCOMER_MESSAGES: '0', SPAM_NEWCOMER_AGE: '0', SPAM_DUPLICATE_WINDOW: '0' },
   });
-  app = Fastify();
-  await app.register(miniAppPlugin, { desk: h.desk.services, runtime: h.features.runtime, maxAgeSeconds: 86_400, ratePerMinute: 1000, webRoot: false });
-  await app.ready();
+  app = await startAppApi(h);
 }, 60_000);
 afterAll(async () => {
   await app?.close();
@@ -57,15 +54,9 @@ describe('the known-issue reply in intake', () => {
     // The customer opened the app from the bot's menu: they have a chat with the bot.
     await h.client.sendCustomerMessage(6201, { text: '/start', first_name: 'C', language_code: 'en' });
     await h.client.waitForCustomerMessage(6201, () => true, { timeoutMs: 20_000 });
-    const auth = `tma ${(await h.client.openWebApp(6201, {})).init_data}`;
-    const res = await app.inject({
-      method: 'POST',
-      url: '/app/api/tickets',
-      headers: { authorization: auth },
-      payload: { category: 'payment', text: 'Checkout keeps failing at the last step' },
-    });
-    expect(res.statusCode).toBe(201);
-    const number = (res.json() as { number: number }).number;
+    const res = await app.call(6201, 'POST', '/tickets', { category: 'payment', text: 'Checkout keeps failing at the last step' });
+    expect(res.status).toBe(201);
+    const number = res.body.number as number;
     await h.client.waitForCustomerMessage(6201, /We already know about this problem: Payment provider down/, { timeoutMs: 20_000 });
     const links = await h.db.query('SELECT incident_id FROM incident_links WHERE ticket_id = $1 AND unlinked_at IS NULL', [number]);
     expect(links.rows).toHaveLength(1);

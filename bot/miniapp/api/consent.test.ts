@@ -4,14 +4,13 @@
  * row the chat's Accept writes (the chat then asks nothing); an outdated version and chat messages still held are
  * 409s; a customer with a ticket open carries on; withdrawing (DELETE /me, the erasure) removes the consent.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppApi, startAppApi } from '../../../test/bot/app-api.js';
 import { startFeatureHarness, SUPPORT, type FeatureHarness } from '../../../test/bot/feature-harness.js';
-import { miniAppPlugin } from '../plugin.js';
 import { CONSENT_REQUIRED } from './consent.js';
 
 let h: FeatureHarness;
-let app: FastifyInstance;
+let app: AppApi;
 
 beforeAll(async () => {
   h = await startFeatureHarness({
@@ -25,21 +24,14 @@ beforeAll(async () => {
       PRIVACY_NOTICE_URL: 'https://acme.example/privacy',
     },
   });
-  app = Fastify();
-  await app.register(miniAppPlugin, { desk: h.desk.services, runtime: h.features.runtime, maxAgeSeconds: 86_400, ratePerMinute: 1000, webRoot: false });
-  await app.ready();
+  app = await startAppApi(h);
 }, 60_000);
 afterAll(async () => {
   await app?.close();
   await h?.close();
 });
 
-const call = async (userId: number, method: 'GET' | 'POST' | 'DELETE', url: string, payload?: Record<string, unknown>) => {
-  const init = (await h.client.openWebApp(userId, {})).init_data;
-  const res = await app.inject({ method, url: `/app/api${url}`, headers: { authorization: `tma ${init}` }, ...(payload !== undefined ? { payload } : {}) });
-  // biome-ignore lint/suspicious/noExplicitAny: the answers' JSON, read field by field by the assertions
-  return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as Record<string, any>) : {} };
-};
+const call: AppApi['call'] = (...a) => app.call(...a);
 const tickets = async (id: number) => (await h.db.query('SELECT id FROM tickets WHERE customer_id = $1', [id])).rowCount;
 const stored = async (id: number) =>
   (await h.db.query<{ v: string | null; at: Date | null }>('SELECT consent_version AS v, consent_at AS at FROM customer_trust WHERE customer_id = $1', [id]))

@@ -4,36 +4,28 @@
  * escaped and is counted as the chat's report is (fake_reported, without the account; on the open ticket if
  * any); anything that names no account is a 400 with the reason and tells nobody.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppApi, startAppApi } from '../../../test/bot/app-api.js';
 import { openTicket, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
-import { miniAppPlugin } from '../plugin.js';
 import { NOT_AN_ACCOUNT } from './report-fake.js';
 
 const ESC = -1002000000002;
 let h: FeatureHarness;
-let app: FastifyInstance;
+let app: AppApi;
 
 beforeAll(async () => {
   h = await startFeatureHarness({
     botEnv: { WEBAPP_URL: 'http://127.0.0.1:9/app/' },
     env: { KB_AUTO_ANSWER: '0', OFFICIAL_ACCOUNTS: '@acme_support, acme' },
   });
-  app = Fastify();
-  await app.register(miniAppPlugin, { desk: h.desk.services, runtime: h.features.runtime, maxAgeSeconds: 86_400, ratePerMinute: 1000, webRoot: false });
-  await app.ready();
+  app = await startAppApi(h);
 }, 60_000);
 afterAll(async () => {
   await app?.close();
   await h?.close();
 });
 
-const call = async (userId: number, method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) => {
-  const init = (await h.client.openWebApp(userId, {})).init_data;
-  const res = await app.inject({ method, url: `/app/api${url}`, headers: { authorization: `tma ${init}` }, ...(payload !== undefined ? { payload } : {}) });
-  // biome-ignore lint/suspicious/noExplicitAny: the answers' JSON, read field by field by the assertions
-  return { status: res.statusCode, body: res.body ? (JSON.parse(res.body) as Record<string, any>) : {} };
-};
+const call: AppApi['call'] = (...a) => app.call(...a);
 const reports = async () => (await h.client.getChatMessages(ESC)).filter((m) => m.from === 'bot' && /Fake account reported/.test(m.text ?? ''));
 
 describe('Report a fake account in the Mini App', () => {

@@ -8,7 +8,8 @@ import { useEffect, useState } from 'preact/hooks';
 import type { ArticleHit } from '../api.js';
 import { Markdown } from '../markdown.js';
 import { href } from '../router.js';
-import { ErrorBox, Loading, Notice, Page, useApp, useLoad } from '../ui.js';
+import type { ComponentChildren } from 'preact';
+import { ErrorBox, type Loaded, Loading, Notice, Page, useApp, useLoad } from '../ui.js';
 
 export const SEARCH_DEBOUNCE_MS = 300;
 
@@ -79,33 +80,13 @@ function ArticleCards() {
   return (
     <Page id="help" title={i18n.t('help_title')}>
       <div class="kb-format" data-kb-format="control">
-        <form onSubmit={(e) => e.preventDefault()}>
-          <label for="kb-search">{i18n.t('search_label')}</label>
-          <input
-            id="kb-search"
-            type="search"
-            value={query}
-            placeholder={i18n.t('search_placeholder')}
-            onInput={(e) => setQuery(e.currentTarget.value)}
-            autoComplete="off"
-            dir="auto"
-          />
-        </form>
-        <div aria-live="polite">
-          {error !== undefined && <ErrorBox error={error} />}
-          {hits && (
-            <section aria-labelledby="results-h">
-              <h2 id="results-h">{i18n.t('search_results')}</h2>
-              {hits.length ? <ArticleList articles={hits} id="search-results" /> : <p class="muted">{i18n.t('search_none')}</p>}
-            </section>
-          )}
-        </div>
-        <section aria-labelledby="popular-h">
-          <h2 id="popular-h">{i18n.t('popular_title')}</h2>
-          {popular.state === 'loading' && <Loading />}
-          {popular.state === 'error' && <ErrorBox error={popular.error} retry={reload} />}
-          {popular.state === 'ok' && <ArticleList articles={popular.data} id="popular" />}
-        </section>
+        <SearchForm id="kb-search" label={i18n.t('search_label')} placeholder={i18n.t('search_placeholder')} query={query} onQuery={setQuery} />
+        <Results hits={hits} error={error} heading={i18n.t('search_results')} headingId="results-h" none={i18n.t('search_none')}>
+          {(articles) => <ArticleList articles={articles} id="search-results" />}
+        </Results>
+        <Popular heading={i18n.t('popular_title')} headingId="popular-h" popular={popular} reload={reload}>
+          {(articles) => <ArticleList articles={articles} id="popular" />}
+        </Popular>
       </div>
     </Page>
   );
@@ -136,36 +117,14 @@ function QuestionSearch() {
   return (
     <Page id="help" title={i18n.t('help_title')}>
       <div class="kb-format" data-kb-format="search">
-        <form class="ask" onSubmit={(e) => e.preventDefault()}>
-          <label for="kb-question" class="ask-label">
-            {i18n.t('kb_q_label')}
-          </label>
-          <input
-            id="kb-question"
-            type="search"
-            value={query}
-            placeholder={i18n.t('kb_q_placeholder')}
-            onInput={(e) => setQuery(e.currentTarget.value)}
-            autoComplete="off"
-            dir="auto"
-          />
-        </form>
-        <div aria-live="polite">
-          {error !== undefined && <ErrorBox error={error} />}
-          {hits && (
-            <section aria-labelledby="matching-h">
-              <h2 id="matching-h">{i18n.t('kb_q_matching')}</h2>
-              {hits.length ? <QuestionList articles={hits} id="matching-questions" /> : <p class="muted">{i18n.t('kb_q_none')}</p>}
-            </section>
-          )}
-        </div>
+        <SearchForm id="kb-question" ask label={i18n.t('kb_q_label')} placeholder={i18n.t('kb_q_placeholder')} query={query} onQuery={setQuery} />
+        <Results hits={hits} error={error} heading={i18n.t('kb_q_matching')} headingId="matching-h" none={i18n.t('kb_q_none')}>
+          {(articles) => <QuestionList articles={articles} id="matching-questions" />}
+        </Results>
         {!hits && (
-          <section aria-labelledby="common-h">
-            <h2 id="common-h">{i18n.t('kb_q_common')}</h2>
-            {popular.state === 'loading' && <Loading />}
-            {popular.state === 'error' && <ErrorBox error={popular.error} retry={reload} />}
-            {popular.state === 'ok' && <QuestionList articles={popular.data} id="common-questions" />}
-          </section>
+          <Popular heading={i18n.t('kb_q_common')} headingId="common-h" popular={popular} reload={reload}>
+            {(articles) => <QuestionList articles={articles} id="common-questions" />}
+          </Popular>
         )}
         <a class="button secondary" id="none-of-these" href={href({ page: 'new' })}>
           {i18n.t('kb_q_none_of_these')}
@@ -219,5 +178,65 @@ export function ArticlePage({ id }: { id: string }) {
         </>
       )}
     </Page>
+  );
+}
+
+/** The help centre's search field (both formats): `ask` styles it as the question that comes first. */
+function SearchForm(p: { id: string; label: string; placeholder: string; query: string; onQuery: (q: string) => void; ask?: boolean }) {
+  return (
+    <form class={p.ask ? 'ask' : undefined} onSubmit={(e) => e.preventDefault()}>
+      <label for={p.id} class={p.ask ? 'ask-label' : undefined}>
+        {p.label}
+      </label>
+      <input
+        id={p.id}
+        type="search"
+        value={p.query}
+        placeholder={p.placeholder}
+        onInput={(e) => p.onQuery(e.currentTarget.value)}
+        autoComplete="off"
+        dir="auto"
+      />
+    </form>
+  );
+}
+
+/** What the search found, announced politely as it changes: the format's list, or "nothing found". */
+function Results(p: {
+  hits: ArticleHit[] | undefined;
+  error: unknown;
+  heading: string;
+  headingId: string;
+  none: string;
+  children: (articles: ArticleHit[]) => ComponentChildren;
+}) {
+  return (
+    <div aria-live="polite">
+      {p.error !== undefined && <ErrorBox error={p.error} />}
+      {p.hits && (
+        <section aria-labelledby={p.headingId}>
+          <h2 id={p.headingId}>{p.heading}</h2>
+          {p.hits.length ? p.children(p.hits) : <p class="muted">{p.none}</p>}
+        </section>
+      )}
+    </div>
+  );
+}
+
+/** The popular solutions (from real KB usage) in the format's list, with their loading and error states. */
+function Popular(p: {
+  heading: string;
+  headingId: string;
+  popular: Loaded<ArticleHit[]>;
+  reload: () => unknown;
+  children: (articles: ArticleHit[]) => ComponentChildren;
+}) {
+  return (
+    <section aria-labelledby={p.headingId}>
+      <h2 id={p.headingId}>{p.heading}</h2>
+      {p.popular.state === 'loading' && <Loading />}
+      {p.popular.state === 'error' && <ErrorBox error={p.popular.error} retry={p.reload} />}
+      {p.popular.state === 'ok' && p.children(p.popular.data)}
+    </section>
   );
 }
