@@ -55,9 +55,10 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startSandboxProcess(port: number): Promise<ChildProcess> {
+/** The sandbox keeps its world in DATA_DIR/sandbox: the bench's scratch directory, so each run starts from an empty world (not ./data's). */
+async function startSandboxProcess(port: number, dataDir: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts'], {
-    env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_FLOOD_LIMITS: '0', LOG_LEVEL: 'warn' },
+    env: { ...process.env, SANDBOX_PORT: String(port), SANDBOX_FLOOD_LIMITS: '0', LOG_LEVEL: 'warn', DATA_DIR: dataDir },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const client = new SandboxClient(`http://127.0.0.1:${port}`);
@@ -148,9 +149,9 @@ runMain(async () => {
   const latencyMessages = Number(values['latency-messages'] ?? 1000);
 
   const port = await freePort();
-  const sandboxProc = await startSandboxProcess(port);
-  const client = new SandboxClient(`http://127.0.0.1:${port}`);
   const tmp = tmpDataDir('desk-bench-');
+  const sandboxProc = await startSandboxProcess(port, tmp.dir);
+  const client = new SandboxClient(`http://127.0.0.1:${port}`);
   const schema = `desk_bench_${process.pid}`;
   let databaseUrl: string | undefined;
   if (values['database-url']) {
@@ -272,7 +273,10 @@ runMain(async () => {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await admin.end();
     }
+    // The sandbox writes its world on the way out: let it finish before the directory goes.
+    const exited = sandboxProc.exitCode !== null || sandboxProc.signalCode !== null ? undefined : once(sandboxProc, 'exit');
     sandboxProc.kill('SIGTERM');
+    await exited;
     tmp.cleanup();
   }
 });
