@@ -33,6 +33,13 @@ function cpuSeconds(from: NodeJS.CpuUsage): number {
   return (c.user + c.system) / 1e6;
 }
 
+/** Inserts made by the ingest so far and their rows (the ingest_batch_rows histogram's count and sum). */
+async function batchesSoFar(): Promise<{ inserts: number; rows: number }> {
+  const m = await registry.getSingleMetric('ingest_batch_rows')?.get();
+  const of = (name: string) => (m?.values ?? []).filter((v) => (v as { metricName?: string }).metricName === name).reduce((s, v) => s + v.value, 0);
+  return { inserts: of('ingest_batch_rows_count'), rows: of('ingest_batch_rows_sum') };
+}
+
 async function insertedSoFar(): Promise<number> {
   const m = await registry.getSingleMetric('ingest_events_inserted_total')?.get();
   return (m?.values ?? []).reduce((s, v) => s + v.value, 0);
@@ -137,6 +144,7 @@ runMain(async () => {
       INGEST_MAX_BUFFER: String(maxBuffer),
     });
     const base = await insertedSoFar();
+    const batches0 = await batchesSoFar();
     t = performance.now();
     cpu0 = process.cpuUsage();
     const ingest = await startIngest({ bus, ch, config: cfg });
@@ -153,6 +161,8 @@ runMain(async () => {
     }
     const end = performance.now();
     const ingestCpu = cpuSeconds(cpu0);
+    const batches1 = await batchesSoFar();
+    const inserts = batches1.inserts - batches0.inserts;
     await ingest.stop();
     await bus.close();
     const totalSec = (end - t) / 1000;
@@ -163,6 +173,9 @@ runMain(async () => {
       `ingest: ${N} events in ${totalSec.toFixed(2)} s incl. group join = ${fmt(N / totalSec)} events/s; ` +
         `sustained (first insert → last) ${fmt(sustained)} events/s = ${(sustained / ceiling).toFixed(2)} of the ceiling; ` +
         `${fmt(N / ingestCpu)} events per CPU-second of this process (${(ingestCpu / totalSec).toFixed(2)} cores busy; the broker's CPU is extra)`,
+    );
+    say(
+      `ingest inserts: ${inserts}, ${fmt((batches1.rows - batches0.rows) / Math.max(1, inserts))} rows each on average (batch limit ${batch}, ${batchMs} ms)`,
     );
     say(`check: FINAL count ${c!.n}, unique ${c!.u} (expected ${N})`);
     if (Number(c!.n) !== N || Number(c!.u) !== N) throw new Error('bench run lost or duplicated events');
