@@ -300,7 +300,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosOutcome> {
     } finally {
       await db.close();
     }
-    step('bot stopped, outbox read');
+    step(`bot stopped, outbox read; cut off on the wire: ${JSON.stringify(cutOff)}`);
     await waitForIngest(ports.ingest, outboxIds.length, wait.timeoutMs);
     await stopPolitely('ingest');
     step('ingest caught up and stopped');
