@@ -134,6 +134,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosOutcome> {
   };
   const main: Record<Service, string> = { bot: 'bot/main.ts', ingest: 'ingest/main.ts' };
   const children: Partial<Record<Service, Child>> = {};
+  // A run cut short (the test's timeout, then the worker exits) must not leave the services running.
+  const orphans = () => {
+    for (const c of Object.values(children)) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+  };
+  process.once('exit', orphans);
 
   const launch = (s: Service): Child => {
     // `node --import tsx` runs main.ts in this one process, so SIGKILL hits the service itself.
@@ -348,6 +353,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosOutcome> {
     logs.push(await storeState(botDir.dir, children.bot?.proc).catch((err: unknown) => `store state unreadable: ${String(err)}`));
     throw new Error(`${String(e)}\n${logs.join('\n').slice(-20_000)}`);
   } finally {
+    process.off('exit', orphans);
     for (const s of ['bot', 'ingest'] as const) {
       const c = children[s];
       if (c && c.proc.exitCode === null && c.proc.signalCode === null) {
