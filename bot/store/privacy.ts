@@ -193,6 +193,9 @@ export async function eraseCustomer(db: Db, customerId: number, o: EraseOptions 
 
     // What they wrote, and what was written about them.
     await tx.query('DELETE FROM message_pairs WHERE source_chat_id = $1 OR target_chat_id = $1 OR ticket_id = ANY($2::bigint[])', [customerId, ids]);
+    // The relay's idempotency keys and claims name their chat (the customer's private chat for what they wrote).
+    await tx.query('DELETE FROM relay_event_keys WHERE source_chat_id = $1 OR ticket_id = ANY($2::bigint[])', [customerId, ids]);
+    await tx.query('DELETE FROM relay_inflight WHERE source_chat_id = $1', [customerId]);
     for (const table of CONTENT_BY_TICKET.slice(1))
       if (await exists(tx, table)) await tx.query(`DELETE FROM ${table} WHERE ticket_id = ANY($1::bigint[])`, [ids]);
     if (await exists(tx, 'ticket_messages')) await tx.query('DELETE FROM ticket_messages WHERE customer_id = $1', [customerId]);
