@@ -249,6 +249,9 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
     outboxRelay,
     updatesLag,
     async start() {
+      // Before any update is handled: the claims a dead process left are copies a crash cut off — re-sent, flagged (bot/telegram/relay.ts).
+      const orphaned = await pairs.orphanClaims();
+      if (orphaned) log.warn({ orphaned }, 'relay claims left by a stopped process: their copies are sent again, flagged');
       await bot.init();
       await experiments.open();
       for (const h of features.hooks.onStart ?? []) await h(services);

@@ -3,8 +3,10 @@
  * relaying (idempotency: a redelivered update is not copied twice), for reply
  * threading (a reply to X becomes a reply to X's counterpart) and for edits.
  * Copy-then-record: the relay claims the source message (relay_inflight)
- * before the copy and save() ends the claim with the pair, so a crash between
- * the copy and its record does not make a redelivery copy it again.
+ * before the copy and save() ends the claim with the pair. A claim a crash
+ * left (between the copy and its record) is orphaned when the desk starts
+ * again (orphanClaims); claiming it then takes it over, so the redelivery
+ * copies it again — at least once, and the relay flags the re-copy.
  */
 import type { Queryable } from '../../core/postgres.js';
 
@@ -38,26 +40,45 @@ export class MessagePairRepo {
 
   /**
    * Claims the relay of source messages before their copy (their idempotency key, relay_inflight): returns
-   * the ids claimed now — neither relayed (a pair) nor claimed before. One claimed before and never recorded
-   * was copied by a process that crashed before save(): it is not copied again.
+   * the ids claimed now — neither relayed (a pair) nor claimed by this process — each mapped to whether it
+   * took over an orphaned claim (a copy a crash may have done already: copied again, to be flagged). One
+   * statement, as before: a fresh key is inserted, an orphaned one taken over, a live one left alone.
    */
-  async claim(chatId: number, messageIds: readonly number[]): Promise<Set<number>> {
-    if (messageIds.length === 0) return new Set();
+  async claim(chatId: number, messageIds: readonly number[]): Promise<Map<number, boolean>> {
+    if (messageIds.length === 0) return new Map();
     const values = messageIds.map((_, i) => `($1::bigint, $${i + 2}::int)`).join(', ');
-    const r = await this.db.query<{ m: number }>(
-      `INSERT INTO relay_inflight (source_chat_id, source_message_id)
+    // xmax is 0 for a row this statement inserted, non-zero for one it updated (an orphaned claim taken over).
+    const r = await this.db.query<{ m: number; orphaned: boolean }>(
+      `INSERT INTO relay_inflight AS r (source_chat_id, source_message_id)
        SELECT c, m FROM (VALUES ${values}) AS t (c, m)
        WHERE NOT EXISTS (SELECT 1 FROM message_pairs p WHERE p.source_chat_id = t.c AND p.source_message_id = t.m)
-       ON CONFLICT DO NOTHING RETURNING source_message_id AS m`,
+       ON CONFLICT (source_chat_id, source_message_id) DO UPDATE SET orphaned = false, claimed_at = now() WHERE r.orphaned
+       RETURNING source_message_id AS m, (r.xmax::text <> '0') AS orphaned`,
       [chatId, ...messageIds],
     );
-    return new Set(r.rows.map((x) => Number(x.m)));
+    return new Map(r.rows.map((x) => [Number(x.m), Boolean(x.orphaned)]));
   }
 
-  /** Gives claims back: their copy failed (nothing was copied), so a later attempt copies them. */
-  async release(chatId: number, messageIds: readonly number[]): Promise<void> {
+  /**
+   * At the desk's start, before any update is handled: every claim left is a dead process's (a copy a crash
+   * cut off, done or not) and becomes orphaned, so claiming it again takes it over. Returns how many.
+   */
+  async orphanClaims(): Promise<number> {
+    return (await this.db.query('UPDATE relay_inflight SET orphaned = true WHERE NOT orphaned')).rowCount ?? 0;
+  }
+
+  /**
+   * Gives claims back: their copy failed (nothing was copied), so a later attempt copies them. A claim taken over
+   * from a dead process (`orphaned`: ids among `messageIds`) goes back orphaned instead: the dead process's copy may
+   * have been done, so whichever attempt copies it later (a retry, a redelivery, the repair) still flags it.
+   */
+  async release(chatId: number, messageIds: readonly number[], orphaned: ReadonlySet<number> = new Set()): Promise<void> {
     if (messageIds.length === 0) return;
-    await this.db.query('DELETE FROM relay_inflight WHERE source_chat_id = $1 AND source_message_id = ANY($2::int[])', [chatId, [...messageIds]]);
+    const back = messageIds.filter((id) => orphaned.has(id));
+    const free = messageIds.filter((id) => !orphaned.has(id));
+    if (free.length) await this.db.query('DELETE FROM relay_inflight WHERE source_chat_id = $1 AND source_message_id = ANY($2::int[])', [chatId, free]);
+    if (back.length)
+      await this.db.query('UPDATE relay_inflight SET orphaned = true WHERE source_chat_id = $1 AND source_message_id = ANY($2::int[])', [chatId, back]);
   }
 
   /** Records pairs and, in the same statement, ends their claims; a pair that exists already is kept (first copy wins). */

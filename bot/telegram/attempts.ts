@@ -9,7 +9,8 @@
  * `withAttemptGuard` runs a copy with hooks that this transformer calls around each attempt: after an attempt
  * Telegram answered with an error (it copied nothing — auto-retry itself assumes so when it sends again) the
  * claim is given back, and it is taken again right before the next attempt. So a claim without a pair means an
- * attempt was in flight (or had succeeded) when the process died: the only window left is the request itself.
+ * attempt was in flight (or had succeeded) when the process died: the only window left is the request itself,
+ * and such a claim is orphaned at the next start and copied again, flagged (bot/telegram/relay.ts).
  * A request that got no answer at all (a network error) keeps its claim: it may have been performed.
  *
  * Install it inside auto-retry (before it), so it sees each attempt: `api.config.use(guardAttempts())`.
@@ -45,11 +46,19 @@ export function guardAttempts(): Transformer {
   };
 }
 
-/** A guard over claims of `messageIds` in `chatId`: released on a failed attempt, claimed again before the next. */
+/**
+ * A guard over claims of `messageIds` in `chatId`: released on a failed attempt, claimed again before the next.
+ * Those taken over from a dead process (`orphaned`) go back orphaned, so a crash during the wait still leaves
+ * them to be copied again and flagged.
+ */
 export function claimGuard(
-  claims: { claim(chatId: number, ids: readonly number[]): Promise<unknown>; release(chatId: number, ids: readonly number[]): Promise<void> },
+  claims: {
+    claim(chatId: number, ids: readonly number[]): Promise<unknown>;
+    release(chatId: number, ids: readonly number[], orphaned?: ReadonlySet<number>): Promise<void>;
+  },
   chatId: number,
   messageIds: readonly number[],
+  orphaned: ReadonlySet<number> = new Set(),
 ): AttemptGuard {
   let released = false;
   return {
@@ -60,7 +69,7 @@ export function claimGuard(
     },
     async failed() {
       if (released) return;
-      await claims.release(chatId, messageIds);
+      await claims.release(chatId, messageIds, orphaned);
       released = true;
     },
   };

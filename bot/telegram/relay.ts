@@ -3,12 +3,17 @@
  *
  * - copyMessage / copyMessages (albums) keep every kind of message as it was
  *   sent, without a "forwarded from" header.
- * - message_pairs makes each source message relay at most once (a redelivered
- *   update is skipped), maps replies to the counterpart message, and edits to
- *   the copy (editMessageText / editMessageCaption). The source message is
- *   claimed (relay_inflight) before its copy and the claim ends with the pair:
- *   a crash between copy and record leaves the claim, and the redelivered
- *   update is not copied again; a copy that throws gives the claim back.
+ * - message_pairs makes each source message relay once (a redelivered update
+ *   that was recorded is skipped), maps replies to the counterpart message,
+ *   and edits to the copy (editMessageText / editMessageCaption). The source
+ *   message is claimed (relay_inflight) before its copy and the claim ends
+ *   with the pair; a copy that throws gives the claim back. A crash between
+ *   claim and record leaves the claim: the next start marks it orphaned and
+ *   the redelivered update is copied again — at least once, never lost (a
+ *   duplicate is better than a loss) — and flagged: a note in the topic
+ *   follows the re-copy (agent-relay-resent, or agent-relay-resent-reply for
+ *   an agent's reply; the customer gets no note). Events stay once
+ *   (relay_event_keys, TicketService.recordAgentReply).
  * - Per customer, jobs run in order (KeyedQueue): an album is gathered for a
  *   moment (ALBUM_BUFFER) by media_group_id, then copied as one group, before
  *   whatever the customer sent after it.
@@ -110,7 +115,8 @@ export class Relay {
    */
   async copyWaiting(customerId: number, ticketId: number, messageId: number, replyToMessageId: number | null): Promise<void> {
     if (await this.o.pairs.bySource(customerId, messageId)) return;
-    if ((await this.o.pairs.claim(customerId, [messageId])).size === 0) return this.claimedBefore(customerId, [messageId]);
+    const got = await this.o.pairs.claim(customerId, [messageId]);
+    if (got.size === 0) return this.claimedBefore(customerId, [messageId]);
     const counterpart = replyToMessageId === null ? undefined : await this.o.pairs.counterpart(customerId, replyToMessageId);
     const reply = counterpart === undefined ? undefined : { message_id: counterpart, allow_sending_without_reply: true };
     const title = async () => {
@@ -118,9 +124,19 @@ export class Relay {
       return this.o.topics.titleFor(t!, c!);
     };
     const stub = { message_id: messageId, chat: { id: customerId, type: 'private' } } as Message;
-    const [copied] = await this.released(customerId, [messageId], () =>
-      this.o.topics.withThread(customerId, title, (thread) => this.copy(this.o.supportChatId, customerId, [stub], { message_thread_id: thread }, reply)),
+    const again = new Set(got.get(messageId) ? [messageId] : []);
+    let topic: number | undefined;
+    const [copied] = await this.released(
+      customerId,
+      [messageId],
+      () =>
+        this.o.topics.withThread(customerId, title, (thread) => {
+          topic = thread;
+          return this.copy(this.o.supportChatId, customerId, [stub], { message_thread_id: thread }, reply, again);
+        }),
+      again,
     );
+    if (again.size) await this.flagResent(topic, 'agent-relay-resent', [copied!]);
     await this.o.pairs.save([
       {
         source_chat_id: customerId,
@@ -181,14 +197,17 @@ export class Relay {
     // Claimed right before the copy, once the topic exists (the narrowest gap a crash can fall into); once, if
     // withThread copies again into a recreated topic.
     let claimed: Message[] | undefined;
+    let again = new Set<number>();
+    let topic: number | undefined;
     let copied: number[];
     try {
       copied = await this.o.topics.withThread(
         customerId,
         title,
         async (thread) => {
-          claimed ??= await this.claimed(chatId, unclaimed);
-          return claimed.length ? this.copy(this.o.supportChatId, chatId, claimed, { message_thread_id: thread }, reply) : [];
+          topic = thread;
+          if (!claimed) ({ msgs: claimed, again } = await this.claimed(chatId, unclaimed));
+          return claimed.length ? this.copy(this.o.supportChatId, chatId, claimed, { message_thread_id: thread }, reply, again) : [];
         },
         hint.threadId ?? undefined,
       );
@@ -197,6 +216,7 @@ export class Relay {
       await this.o.pairs.release(
         chatId,
         (claimed ?? []).map((m) => m.message_id),
+        again,
       );
       const pending = claimed ?? unclaimed;
       // Anything but a message that cannot be copied is retried: the topic cannot be created (wrong chat, topics
@@ -212,6 +232,12 @@ export class Relay {
     }
     const pending = claimed ?? [];
     if (pending.length === 0) return;
+    if (again.size)
+      await this.flagResent(
+        topic,
+        'agent-relay-resent',
+        pending.flatMap((m, i) => (again.has(m.message_id) ? [copied[i]!] : [])),
+      );
     await this.o.pairs.save(
       pending.map((m, i) => ({
         source_chat_id: chatId,
@@ -247,33 +273,42 @@ export class Relay {
   private async copyMasked(customerId: number, ticketId: number, msg: Message, body: string, hint: RelayHint): Promise<void> {
     if (!hint.checked && (await this.o.pairs.bySource(msg.chat.id, msg.message_id))) return;
     const chatId = msg.chat.id;
-    if ((await this.claimed(chatId, [msg])).length === 0) return;
+    const { msgs: claimed, again } = await this.claimed(chatId, [msg]);
+    if (claimed.length === 0) return;
+    let topic: number | undefined;
     const reply = await this.replyTo(msg, chatId);
     const title = async () => {
       const [c, t] = await Promise.all([this.o.customers.get(customerId), this.o.tickets.get(ticketId)]);
       return this.o.topics.titleFor(t!, c!);
     };
-    const sent = await this.released(chatId, [msg.message_id], () =>
-      this.o.topics.withThread(
-        customerId,
-        title,
-        (thread) =>
-          withAttemptGuard(claimGuard(this.o.pairs, chatId, [msg.message_id]), () =>
-            msg.text !== undefined
-              ? this.o.api.sendMessage(this.o.supportChatId, body.slice(0, 4096), {
-                  message_thread_id: thread,
-                  reply_parameters: reply,
-                  link_preview_options: { is_disabled: true },
-                })
-              : this.o.api.copyMessage(this.o.supportChatId, chatId, msg.message_id, {
-                  message_thread_id: thread,
-                  reply_parameters: reply,
-                  caption: body.slice(0, 1024),
-                }),
-          ),
-        hint.threadId ?? undefined,
-      ),
+    const sent = await this.released(
+      chatId,
+      [msg.message_id],
+      () =>
+        this.o.topics.withThread(
+          customerId,
+          title,
+          (thread) => {
+            topic = thread;
+            return withAttemptGuard(claimGuard(this.o.pairs, chatId, [msg.message_id], again), () =>
+              msg.text !== undefined
+                ? this.o.api.sendMessage(this.o.supportChatId, body.slice(0, 4096), {
+                    message_thread_id: thread,
+                    reply_parameters: reply,
+                    link_preview_options: { is_disabled: true },
+                  })
+                : this.o.api.copyMessage(this.o.supportChatId, chatId, msg.message_id, {
+                    message_thread_id: thread,
+                    reply_parameters: reply,
+                    caption: body.slice(0, 1024),
+                  }),
+            );
+          },
+          hint.threadId ?? undefined,
+        ),
+      again,
     );
+    if (again.size) await this.flagResent(topic, 'agent-relay-resent', [sent.message_id]);
     await this.o.pairs.save([
       {
         source_chat_id: chatId,
@@ -302,25 +337,33 @@ export class Relay {
 
   private async copyOut(customerId: number, ticketId: number, batch: Message[]): Promise<void> {
     const unpaired = await this.notYetRelayed(batch);
-    const pending = await this.claimed(this.o.supportChatId, unpaired);
+    const { msgs: pending, again } = await this.claimed(this.o.supportChatId, unpaired);
     let copied: number[] = [];
     if (pending.length) {
       const reply = await this.replyTo(pending[0]!, this.o.supportChatId);
       try {
-        copied = await this.copy(customerId, this.o.supportChatId, pending, {}, reply);
+        copied = await this.copy(customerId, this.o.supportChatId, pending, {}, reply, again);
       } catch (e) {
         await this.o.pairs.release(
           this.o.supportChatId,
           pending.map((m) => m.message_id),
+          again,
         );
         if (isBlockedByUser(e)) return this.markBlocked(customerId);
         throw e;
       }
+      // Nothing to the customer: the agents are told in the topic, under their reply.
+      if (again.size)
+        await this.flagResent(
+          pending[0]!.message_thread_id,
+          'agent-relay-resent-reply',
+          pending.filter((m) => again.has(m.message_id)).map((m) => m.message_id),
+        );
     }
     // Each reply's pair (ending its claim), its history row and its message_out in one transaction, keyed by
     // the agent's message (TicketService.recordAgentReply). A redelivered update records what a crash cut off
-    // — a reply claimed and never recorded (copied by a process that died before its record) gets its event —
-    // and nothing twice. A paired reply has its event (the same transaction wrote both).
+    // — a reply claimed and never recorded (copied again after the restart, flagged) gets its event — and
+    // nothing twice. A paired reply has its event (the same transaction wrote both).
     for (const m of unpaired) {
       const i = pending.indexOf(m);
       const pair =
@@ -471,11 +514,12 @@ export class Relay {
 
   /**
    * Claims `msgs` (all of chat `chatId`) before their copy — their idempotency key, bot/store/message-pairs.ts.
-   * Returns those claimed now; one claimed before and never recorded was copied by a process that crashed
-   * before its record, and is not copied again.
+   * Returns those claimed now (`msgs`) and, among them, the ids whose claim a dead process left (`again`):
+   * their copy may have been done already, they are copied again and flagged (flagResent). One claimed by this
+   * process and not recorded yet is a copy under way: skipped.
    */
-  private async claimed(chatId: number, msgs: Message[]): Promise<Message[]> {
-    if (msgs.length === 0) return msgs;
+  private async claimed(chatId: number, msgs: Message[]): Promise<{ msgs: Message[]; again: Set<number> }> {
+    if (msgs.length === 0) return { msgs, again: new Set() };
     const got = await this.o.pairs.claim(
       chatId,
       msgs.map((m) => m.message_id),
@@ -486,19 +530,39 @@ export class Relay {
         chatId,
         msgs.filter((m) => !got.has(m.message_id)).map((m) => m.message_id),
       );
-    return out;
+    const again = new Set([...got].filter(([, orphaned]) => orphaned).map(([id]) => id));
+    if (again.size) this.o.log.warn({ chatId, messageIds: [...again] }, 'relay claim left by a stopped process: copied again, flagged');
+    return { msgs: out, again };
   }
 
   private claimedBefore(chatId: number, messageIds: number[]): void {
-    this.o.log.warn({ chatId, messageIds }, 'relay claimed before without a record (a crash after the copy): not copied again');
+    this.o.log.warn({ chatId, messageIds }, 'relay claimed by this process and not recorded (a copy under way, or its record failed): skipped');
+  }
+
+  /**
+   * After a re-copy of an orphaned claim (before its record): one note in the customer's topic `thread` (the one
+   * the copy went to), a reply to the first message that may now be there twice (`replyTo`, ids in the support
+   * chat; an album gets one note). Sent straight to the thread, not through TopicManager.withThread: the copy may
+   * run inside a topic's creation (a new ticket's opening message). A failed note is logged, never fails the
+   * relay: the message was delivered.
+   */
+  private async flagResent(thread: number | undefined, key: 'agent-relay-resent' | 'agent-relay-resent-reply', replyTo: number[]): Promise<void> {
+    const first = replyTo[0];
+    if (first === undefined) return;
+    await this.o.api
+      .sendMessage(this.o.supportChatId, this.o.agentText(key), {
+        ...(thread === undefined ? {} : { message_thread_id: thread }),
+        reply_parameters: { message_id: first, allow_sending_without_reply: true },
+      })
+      .catch((err: unknown) => this.o.log.error({ err, thread }, 'could not flag a message sent again'));
   }
 
   /** Runs a copy of claimed messages; if it throws, nothing was copied and the claims go back. */
-  private async released<T>(chatId: number, messageIds: number[], copy: () => Promise<T>): Promise<T> {
+  private async released<T>(chatId: number, messageIds: number[], copy: () => Promise<T>, again?: ReadonlySet<number>): Promise<T> {
     try {
       return await copy();
     } catch (e) {
-      await this.o.pairs.release(chatId, messageIds);
+      await this.o.pairs.release(chatId, messageIds, again);
       throw e;
     }
   }
@@ -524,10 +588,11 @@ export class Relay {
     msgs: Message[],
     other: { message_thread_id?: number },
     reply: ReplyParameters | undefined,
+    again?: ReadonlySet<number>,
   ): Promise<number[]> {
     // Every copy here is of claimed messages: the claim is held only while an attempt may be under way (attempts.ts).
     const ids = msgs.map((m) => m.message_id);
-    return withAttemptGuard(claimGuard(this.o.pairs, fromChat, ids), () => this.copyNow(toChat, fromChat, msgs, other, reply));
+    return withAttemptGuard(claimGuard(this.o.pairs, fromChat, ids, again), () => this.copyNow(toChat, fromChat, msgs, other, reply));
   }
 
   private async copyNow(

