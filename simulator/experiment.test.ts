@@ -1,5 +1,5 @@
 /**
- * The demo experiment (experiments/receipt-style.yaml) over a replayed week, through the real desk: the desk assigns
+ * The demo experiment (experiments/receipt-style.yaml) over two replayed weeks, through the real desk: the desk assigns
  * and exposes, the simulator only reads the receipt it got and plays the configured effect in
  * its ratings (experimentEffect on the receipt) — and the difference in CSAT between the variants, per customer (the unit of randomisation, the
  * delta method of analytics/experiments/stats), is significant. Without the effect the simulator draws exactly
@@ -50,7 +50,9 @@ describe('the effect in the model', () => {
   });
 });
 
-describe.each([{ effect: 0.8, significant: true }])('the demo experiment over a replayed week, effect $effect', ({ effect, significant }) => {
+// Two weeks, not the demo's one: the replay's timing decides which draws each customer gets, so the result varies from
+// run to run; over one week (~65 customers an arm) the demo's effect missed p < 0.05 about one run in six (p 0.053 in CI).
+describe.each([{ effect: 0.8, significant: true }])('the demo experiment over two replayed weeks, effect $effect', ({ effect, significant }) => {
   let h: FeatureHarness;
   beforeAll(async () => {
     h = await startFeatureHarness({ botEnv: { EXPERIMENTS_DIR: SHIPPED } });
@@ -60,7 +62,7 @@ describe.each([{ effect: 0.8, significant: true }])('the demo experiment over a 
   it(significant ? 'step-by-step receipts raise CSAT significantly' : 'shows no significant difference (an A/A-like run)', async () => {
     const sim = startSimulator({
       sandboxUrl: h.sandbox.url,
-      historyDays: 7,
+      historyDays: 14,
       live: false,
       seed: 16,
       waitMs: 20_000,
@@ -80,7 +82,7 @@ describe.each([{ effect: 0.8, significant: true }])('the demo experiment over a 
     // Every exposed customer got a receipt; nearly every receipted one was exposed — an urgent ticket's 🚨 message
     // stands in for its receipt (recorded as one), so a customer who only ever opened with a stop word met no receipt.
     const receipted = new Set(events.filter((e) => e.type === 'bot_reply' && e.reply_kind === 'receipt').map((e) => e.customer_id));
-    expect(receipted.size).toBeGreaterThan(100);
+    expect(receipted.size).toBeGreaterThan(150);
     for (const e of exposures) expect(receipted.has(e.customer_id)).toBe(true);
     expect(exposures.length).toBeGreaterThan(0.9 * receipted.size);
 
