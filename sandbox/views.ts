@@ -43,7 +43,15 @@ export interface MessageView {
   deleted?: boolean;
 }
 
-const SERVICE_KINDS = ['forum_topic_created', 'forum_topic_edited', 'forum_topic_closed', 'forum_topic_reopened', 'pinned_message'];
+const SERVICE_KINDS = [
+  'forum_topic_created',
+  'forum_topic_edited',
+  'forum_topic_closed',
+  'forum_topic_reopened',
+  'pinned_message',
+  'new_chat_members',
+  'left_chat_member',
+];
 
 export function messageView(chat: ChatState, s: StoredMessage): MessageView {
   const m = s.message;

@@ -272,16 +272,22 @@ export const CaptchaFailed = event(
 );
 export const CommunityMessageHeld = event(
   'community_message_held',
-  { reason: Type.Union([Type.Literal('link'), Type.Literal('media')]) },
-  "A newcomer's link or media in the community chat was deleted with a short notice (fewer than COMMUNITY_NEWCOMER_MESSAGES real messages)",
+  {
+    reason: Type.Union([Type.Literal('link'), Type.Literal('media'), Type.Literal('forward')], {
+      description: 'link: a URL or text link; media: a photo, video, document…; forward: a post forwarded from a channel',
+    }),
+  },
+  "A newcomer's link, media or forwarded channel post in the community chat was deleted with a short notice (fewer than COMMUNITY_NEWCOMER_MESSAGES real messages)",
 );
 export const StaffCloneFlagged = event(
   'staff_clone_flagged',
   {
-    join_kind: JoinKind,
+    join_kind: Type.Union([...JoinKind.anyOf, Type.Literal('renamed')], {
+      description: `${JoinKind.description}; renamed: a member who changed their name or username after joining (seen on their next message)`,
+    }),
     reason: Type.Union([Type.Literal('username'), Type.Literal('name')], { description: 'what looked like an official account or agent' }),
   },
-  "Someone joining the community chat had a name or username confusable with an official account's or an agent's: flagged to the escalation chat",
+  "Someone joining the community chat, or a member renaming themselves, had a name or username confusable with an official account's or an agent's: flagged to the escalation chat",
 );
 
 /** What a spike was counted by (bot/incidents): the category, the best-matching KB article, or the first messages' stems (never sent). */

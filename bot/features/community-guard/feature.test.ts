@@ -3,7 +3,8 @@
  * pass (approved), fail (declined) and time out (declined, across a restart); someone else pressing is refused; a new
  * member is restricted until the captcha and removed on failure; a newcomer's link is held until they have written
  * COMMUNITY_NEWCOMER_MESSAGES real messages; a clone of the official account is flagged (escaped, no name in the
- * event); the official accounts are pinned once and edited in place. Plus the confusables of clones.ts.
+ * event), and so is a member who renames into one later; "joined" notices are deleted and a newcomer's forwarded
+ * channel post is held; the official accounts are pinned once and edited in place. Plus the confusables of clones.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageView } from '../../../sandbox/client.js';
@@ -184,7 +185,7 @@ describe('newcomers’ links and media', () => {
       timeoutMs: 10_000,
     });
     const notices = (await h.client.getChatMessages(COMMUNITY)).filter(
-      (m) => m.from === 'bot' && /links and media are open to members after 3 messages/.test(m.text ?? ''),
+      (m) => m.from === 'bot' && /links, media and forwarded posts are open to members after 3 messages/.test(m.text ?? ''),
     );
     expect(notices).toHaveLength(1);
     expect((await h.eventsOf('community_message_held')).filter(await ofCustomer(h, U)).map((e) => e.reason)).toEqual(['link', 'media']);
@@ -200,6 +201,35 @@ describe('newcomers’ links and media', () => {
     const announcement = await h.client.sendSupportMessage({ chat_id: COMMUNITY, from_id: 9302, text: 'status page: https://status.acme.example' });
     await waitCount(9302, 1);
     expect(await deleted(announcement.message_id)).toBe(false);
+  });
+  it('a newcomer’s post forwarded from a channel is held; a forward from a person is not; "joined" notices are deleted', async () => {
+    const U = 9303;
+    await h.client.joinGroup(COMMUNITY, { user_id: U, first_name: 'Ida', language_code: 'en' });
+    const joinedNotice = async () =>
+      (await h.client.getChatMessages(COMMUNITY, { includeDeleted: true })).findLast((m) => m.service === 'new_chat_members' && m.from_name === 'Ida');
+    await h.client.waitFor(async () => (await joinedNotice())?.deleted === true, { what: 'the join notice deleted', timeoutMs: 10_000 });
+    const { message, right } = await groupCaptcha('Ida');
+    await h.client.pressSupportButton({ chat_id: COMMUNITY, from_id: U, message_id: message.message_id, text: right });
+    await waitStatus(U, 'member');
+
+    const date = Math.floor(Date.now() / 1000) - 60;
+    const channelPost = await h.client.sendSupportMessage({
+      chat_id: COMMUNITY,
+      from_id: U,
+      text: 'Big giveaway today only',
+      forward_origin: { type: 'channel', chat: { id: -1009000000001, type: 'channel', title: 'Crypto Gifts' }, message_id: 7, date },
+    });
+    const fromPerson = await h.client.sendSupportMessage({
+      chat_id: COMMUNITY,
+      from_id: U,
+      text: 'my friend says hello',
+      forward_origin: { type: 'user', sender_user: { id: 9304, is_bot: false, first_name: 'Kim' }, date },
+    });
+    await waitCount(U, 1); // the person's forward is a real message: counted, kept
+    const view = async (id: number) => (await h.client.getChatMessages(COMMUNITY, { includeDeleted: true })).find((m) => m.message_id === id);
+    await h.client.waitFor(async () => (await view(channelPost.message_id))?.deleted === true, { what: 'the channel post held', timeoutMs: 10_000 });
+    expect((await view(fromPerson.message_id))?.deleted).toBeUndefined();
+    expect((await h.eventsOf('community_message_held')).filter(await ofCustomer(h, U)).map((e) => e.reason)).toEqual(['forward']);
   });
 });
 
@@ -217,6 +247,41 @@ describe('clones of staff accounts', () => {
     await h.client.requestToJoin(COMMUNITY, { user_id: 9402, first_name: 'Vera', username: 'vera_k', language_code: 'en' });
     await privateCaptcha(9402);
     expect((await h.client.getChatMessages(ESC)).filter((m) => /Possible clone/.test(m.text ?? ''))).toHaveLength(1);
+  });
+
+  it('a member who renames into a look-alike later is flagged on their next message; an ordinary rename is not', async () => {
+    const U = 9403;
+    await h.client.requestToJoin(COMMUNITY, { user_id: U, first_name: 'Lena', username: 'lena_p', language_code: 'en' });
+    await h.client.pressCustomerButton(U, (await privateCaptcha(U)).right);
+    await waitStatus(U, 'member');
+    const flags = async () => (await h.client.getChatMessages(ESC)).filter((m) => /renamed themselves/.test(m.text ?? ''));
+
+    await h.client.sendSupportMessage({ chat_id: COMMUNITY, from_id: U, text: 'hello everyone', first_name: 'Lena' });
+    await waitCount(U, 1);
+    await h.client.sendSupportMessage({ chat_id: COMMUNITY, from_id: U, text: 'new surname here', first_name: 'Lena', last_name: 'Petrova' });
+    await waitCount(U, 2);
+    expect(await flags()).toHaveLength(0);
+
+    await h.client.sendSupportMessage({
+      chat_id: COMMUNITY,
+      from_id: U,
+      text: 'DM me for refunds',
+      first_name: 'Acme',
+      last_name: 'Support',
+      username: 'acme_supp0rt',
+    });
+    const flag = await h.client.waitForChatMessage(ESC, /renamed themselves/, { timeoutMs: 10_000 });
+    expect(flag.text).toContain('@acme_supp0rt · id 9403');
+    await h.client.sendSupportMessage({ chat_id: COMMUNITY, from_id: U, text: 'anyone there?' });
+    await waitCount(U, 4);
+    expect(await flags()).toHaveLength(1); // flagged once per rename, not per message
+    const events = (await h.eventsOf('staff_clone_flagged')).filter(await ofCustomer(h, U));
+    expect(events).toMatchObject([{ join_kind: 'renamed', reason: 'username' }]);
+    const stored = await h.db.query<{ identity_hash: string }>('SELECT identity_hash FROM community_members WHERE chat_id = $1 AND customer_id = $2', [
+      COMMUNITY,
+      U,
+    ]);
+    expect(stored.rows[0]!.identity_hash).toMatch(/^[0-9a-f]{32}$/); // a hash, never the name
   });
 
   it('skeletons undo case, Cyrillic and Greek look-alikes, digits and separators', () => {

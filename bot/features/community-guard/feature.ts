@@ -13,16 +13,22 @@
  *   failure too. Only the person the captcha is for can answer it: anyone else pressing gets an alert and changes
  *   nothing (`from.id` is checked). The deadline is a row in PostgreSQL (`community_captchas`) and a scheduler
  *   sweep settles what is overdue, so a restart loses no timeout; a press and the sweep settle a captcha once.
- * - **Newcomers' links and media** (a URL or text link, a photo, video, document, animation, audio, voice or video
- *   note) from a member with fewer than `COMMUNITY_NEWCOMER_MESSAGES` real messages (text with letters, not a
- *   command) are deleted, with a short notice at most every 10 minutes per person; administrators are exempt.
+ * - **Newcomers' links, media and forwards** (a URL or text link, a photo, video, document, animation, audio, voice
+ *   or video note, a post forwarded from a channel — the usual shapes of spam) from a member with fewer than
+ *   `COMMUNITY_NEWCOMER_MESSAGES` real messages (text with letters, not a command) are deleted, with a short notice
+ *   at most every 10 minutes per person; administrators are exempt.
+ * - **Join and leave notices.** The "X joined" / "X left" service messages are deleted: they are noise, and a
+ *   spam bot's name in them is an advert.
  * - **Clones.** A person joining whose display name or username imitates an official account (`OFFICIAL_ACCOUNTS`),
- *   the bot or an agent (clones.ts) is flagged to the escalation chat (HTML-escaped); logs carry ids only.
+ *   the bot or an agent (clones.ts) is flagged to the escalation chat (HTML-escaped); logs carry ids only. So is a
+ *   member who renames themselves into one later: Telegram sends no update for a new name, so the guard keeps a hash
+ *   of each member's name and username (never the name) and checks again when a message shows another.
  * - **Official accounts.** A message naming `OFFICIAL_ACCOUNTS` (en, ru, fa) is sent and pinned once, and edited
  *   in place when the list changes (the scheduler's tick checks; community_pins keeps its id and text hash).
  *
- * Events: `captcha_passed`, `captcha_failed(timeout | wrong_answer)`, `community_message_held(link | media)`,
- * `staff_clone_flagged(username | name)` — the person as their pseudonym (customer_id), never a name.
+ * Events: `captcha_passed`, `captcha_failed(timeout | wrong_answer)`, `community_message_held(link | media | forward)`,
+ * `staff_clone_flagged(username | name; join_request | member | renamed)` — the person as their pseudonym
+ * (customer_id), never a name.
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { Composer, GrammyError, InlineKeyboard } from 'grammy';
@@ -40,6 +46,7 @@ import {
   countMessage,
   expireCaptchas,
   messagesOf,
+  noteIdentity,
   pinOf,
   savePin,
   setPromptMessage,
@@ -115,6 +122,7 @@ export function communityGuardFeature(rt: FeatureRuntime): CommunityGuard {
     if (req.chat.id !== chatId) return next();
     const at = new Date(req.date * 1000);
     await flagClone(ctx.desk, req.from, 'join_request', ctx.me, at, accounts);
+    await noteIdentity(ctx.desk.db, chatId, req.from.id, identityHash(req.from));
     await askCaptcha(ctx.desk, req.from, 'join_request', req.user_chat_id, rt.clock());
   });
 
@@ -126,6 +134,7 @@ export function communityGuardFeature(rt: FeatureRuntime): CommunityGuard {
     // Joined by themselves (not added by an admin, not approved after a join request's captcha), not a bot.
     if (!joined(change.old_chat_member, change.new_chat_member) || change.from.id !== user.id || change.via_join_request || user.is_bot) return next();
     await flagClone(ctx.desk, user, 'member', ctx.me, new Date(change.date * 1000), accounts);
+    await noteIdentity(ctx.desk.db, chatId, user.id, identityHash(user));
     // Without the right to restrict, the captcha still stands: a failure removes them all the same.
     await ctx.api
       .restrictChatMember(chatId, user.id, NO_SEND as never)
@@ -164,11 +173,20 @@ export function communityGuardFeature(rt: FeatureRuntime): CommunityGuard {
     }
   });
 
-  // ---- messages: newcomers' links and media held; real messages counted -------------------------------
+  // ---- messages: join/leave notices deleted; renames checked; newcomers' links held; real ones counted -
   composer.on('message', async (ctx, next) => {
     const msg = ctx.msg;
-    if (msg.chat.id !== chatId || !ctx.from || ctx.from.is_bot || msg.sender_chat) return next();
+    if (msg.chat.id !== chatId) return next();
     const desk = ctx.desk;
+    if (msg.new_chat_members || msg.left_chat_member) {
+      await ctx.api.deleteMessage(chatId, msg.message_id).catch((err: unknown) => {
+        desk.log.warn({ err: brief(err), chat: chatId, message: msg.message_id }, 'community guard: could not delete a join/leave notice');
+      });
+      return;
+    }
+    if (!ctx.from || ctx.from.is_bot || msg.sender_chat) return next();
+    const before = await noteIdentity(desk.db, chatId, ctx.from.id, identityHash(ctx.from));
+    if (before !== undefined && before !== identityHash(ctx.from)) await flagClone(desk, ctx.from, 'renamed', ctx.me, new Date(msg.date * 1000), accounts);
     const kind = heldKind(msg);
     if (kind && newcomerMessages > 0 && (await messagesOf(desk.db, chatId, ctx.from.id)) < newcomerMessages && !(await isAdmin(ctx, chatId))) {
       await ctx.api.deleteMessage(chatId, msg.message_id).catch((err: unknown) => {
@@ -345,8 +363,12 @@ function joined(before: ChatMember, after: ChatMember): boolean {
   return !wasIn && isIn;
 }
 
-/** A link (URL or text link, in the text or the caption) or a piece of media: what a newcomer's message is held for. */
-function heldKind(msg: Message): 'link' | 'media' | undefined {
+/**
+ * A link (URL or text link, in the text or the caption), a piece of media or a post forwarded from a channel: what a
+ * newcomer's message is held for.
+ */
+function heldKind(msg: Message): 'link' | 'media' | 'forward' | undefined {
+  if (msg.forward_origin?.type === 'channel') return 'forward';
   const entities = [...(msg.entities ?? []), ...(msg.caption_entities ?? [])];
   if (entities.some((e) => e.type === 'url' || e.type === 'text_link')) return 'link';
   return MEDIA.has(messageKind(msg)) ? 'media' : undefined;
@@ -367,6 +389,14 @@ async function isAdmin(ctx: BotContext, chatId: number): Promise<boolean> {
   }
 }
 
+/** A member's name and username as one short hash (salted by their id): tells a rename without keeping the name. */
+function identityHash(user: User): string {
+  return createHash('sha256')
+    .update(`${user.id}\u0000${user.first_name}\u0000${user.last_name ?? ''}\u0000${user.username ?? ''}`)
+    .digest('hex')
+    .slice(0, 32);
+}
+
 /** The person, addressed in the chat (their name as Telegram shows it, escaped). */
 function mention(user: User): string {
   const name = [user.first_name, user.last_name].filter(Boolean).join(' ');
@@ -374,7 +404,14 @@ function mention(user: User): string {
 }
 
 /** Flags a clone of the desk's accounts to the escalation chat (escaped); the event and the log carry no name. */
-async function flagClone(desk: Desk, user: User, kind: JoinKind, me: User, at: Date, officials: readonly string[]): Promise<CloneMatch | undefined> {
+async function flagClone(
+  desk: Desk,
+  user: User,
+  kind: JoinKind | 'renamed',
+  me: User,
+  at: Date,
+  officials: readonly string[],
+): Promise<CloneMatch | undefined> {
   const staff = await desk.db.query<{ id: string; display_name: string }>('SELECT id::text AS id, display_name FROM staff');
   if (user.id === me.id || staff.rows.some((s) => Number(s.id) === user.id)) return undefined;
   const match = cloneOf(
@@ -390,7 +427,7 @@ async function flagClone(desk: Desk, user: User, kind: JoinKind, me: User, at: D
   ]
     .filter(Boolean)
     .join(' · ');
-  const text = desk.agentText(kind === 'join_request' ? 'community-guard-clone-request' : 'community-guard-clone-member', {
+  const text = desk.agentText(`community-guard-clone-${kind === 'join_request' ? 'request' : kind}`, {
     who,
     target: escapeHtml(match.target),
     what: desk.agentText(match.reason === 'username' ? 'community-guard-clone-by-username' : 'community-guard-clone-by-name'),

@@ -86,6 +86,23 @@ export async function countMessage(db: Queryable, chatId: number, customerId: nu
   return r.rows[0]!.messages;
 }
 
+/**
+ * Records the hash of the member's name and username as last seen; returns the one seen before — `undefined` when
+ * none was (first sight, or a row from before migration 206). Writes only when it changed.
+ */
+export async function noteIdentity(db: Queryable, chatId: number, customerId: number, hash: string): Promise<string | undefined> {
+  const r = await db.query<{ before: string | null }>(
+    `WITH seen AS (SELECT identity_hash FROM community_members WHERE chat_id = $1 AND customer_id = $2),
+     upsert AS (
+       INSERT INTO community_members (chat_id, customer_id, identity_hash) VALUES ($1, $2, $3)
+       ON CONFLICT (chat_id, customer_id) DO UPDATE SET identity_hash = EXCLUDED.identity_hash
+       WHERE community_members.identity_hash IS DISTINCT FROM EXCLUDED.identity_hash)
+     SELECT (SELECT identity_hash FROM seen) AS before`,
+    [chatId, customerId, hash],
+  );
+  return r.rows[0]?.before ?? undefined;
+}
+
 export async function messagesOf(db: Queryable, chatId: number, customerId: number): Promise<number> {
   const r = await db.query<{ messages: number }>('SELECT messages FROM community_members WHERE chat_id = $1 AND customer_id = $2', [chatId, customerId]);
   return r.rows[0]?.messages ?? 0;
