@@ -88,7 +88,9 @@ export interface ChaosOutcome {
     ids: number;
   };
   clickhouse: { rows: number; unique: number; byType: Record<string, number>; missing: number };
-  metrics: { tickets_created: number; tickets_resolved: number };
+  metrics: { tickets_created: number; tickets_resolved: number; frt_p50_seconds: number | null; frt_p90_seconds: number | null };
+  /** The same FRT percentiles from the outbox as the scenario played it (ticket_opened → first reply, per ticket). */
+  played: { frt_p50_seconds: number | null; frt_p90_seconds: number | null };
 }
 
 const text = (c: number, k: number) => `chaos ${c} message ${k}`;
@@ -286,6 +288,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosOutcome> {
     const db = await openDatabase({ DATA_DIR: botDir.dir, DATABASE_URL: undefined, DATABASE_POOL_SIZE: 1 });
     let outbox: ChaosOutcome['outbox'];
     let outboxIds: string[];
+    let played: ChaosOutcome['played'] = { frt_p50_seconds: null, frt_p90_seconds: null };
     let cutOff: { chat: number; message: number }[] = [];
     try {
       const counts = (
@@ -302,6 +305,16 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosOutcome> {
       const unpublished = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL')).rows[0]!.n;
       outboxIds = (await db.query<{ id: string }>(`SELECT DISTINCT payload->>'event_id' AS id FROM outbox`)).rows.map((r) => r.id);
       outbox = { tickets: counts.length, byTicket: counts, doubledIds: doubled.rows.length, unpublished, ids: outboxIds.length };
+      const frts = (
+        await db.query<{ frt: number }>(
+          `SELECT extract(epoch FROM min((payload->>'occurred_at')::timestamptz) FILTER (WHERE payload->>'type' = 'message_out' AND (payload->>'is_first_response')::boolean)
+                                  - min((payload->>'occurred_at')::timestamptz) FILTER (WHERE payload->>'type' = 'ticket_opened'))::float8 AS frt
+           FROM outbox WHERE payload->>'ticket_id' IS NOT NULL GROUP BY payload->>'ticket_id'`,
+        )
+      ).rows
+        .map((r) => r.frt)
+        .filter((v): v is number => v !== null);
+      played = { frt_p50_seconds: quantileInclusive(frts, 0.5), frt_p90_seconds: quantileInclusive(frts, 0.9) };
       // Claims without a pair: a copy a kill cut off is orphaned at the next start and sent again (flagged), so
       // none should be left once the bot stopped politely.
       cutOff = (
@@ -354,7 +367,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosOutcome> {
         cutOff: cutOff.length,
         outbox,
         clickhouse: { ...counts, byType, missing },
-        metrics: { tickets_created: Number(m.tickets_created), tickets_resolved: Number(m.tickets_resolved) },
+        metrics: {
+          tickets_created: Number(m.tickets_created),
+          tickets_resolved: Number(m.tickets_resolved),
+          frt_p50_seconds: m.frt_p50_seconds ?? null,
+          frt_p90_seconds: m.frt_p90_seconds ?? null,
+        },
+        played,
       };
     } finally {
       await ch.close();
@@ -468,5 +487,19 @@ export function expectDelivered(r: ChaosOutcome, o: Pick<ChaosOptions, 'customer
     message_in: r.clickhouse.byType.message_in,
     message_out: r.clickhouse.byType.message_out,
   }).toEqual({ ticket_opened: o.customers, message_in: o.customers * (o.messages + 1), message_out: o.customers });
-  expect(r.metrics).toEqual({ tickets_created: o.customers, tickets_resolved: 0 });
+  expect({ created: r.metrics.tickets_created, resolved: r.metrics.tickets_resolved }).toEqual({ created: o.customers, resolved: 0 });
+  // FRT as the dashboard computes it (ticket_facts) against the outbox as played: a re-delivered or doubled event
+  // would move neither, a lost first reply would.
+  expect(r.played.frt_p50_seconds, 'FRT from the outbox').not.toBeNull();
+  expect(r.metrics.frt_p50_seconds).toBeCloseTo(r.played.frt_p50_seconds!, 2);
+  expect(r.metrics.frt_p90_seconds).toBeCloseTo(r.played.frt_p90_seconds!, 2);
+}
+
+/** ClickHouse's quantileExactInclusive: linear interpolation between the closest ranks (numpy's default). */
+function quantileInclusive(values: number[], level: number): number | null {
+  if (!values.length) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const h = (s.length - 1) * level;
+  const lo = Math.floor(h);
+  return s[lo]! + (h - lo) * ((s[Math.min(lo + 1, s.length - 1)] ?? s[lo]!) - s[lo]!);
 }
