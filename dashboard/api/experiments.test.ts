@@ -234,6 +234,68 @@ describe('results snapshots and the warm-up', () => {
     }
   });
 
+  it('the list: counted ahead once listening; when stale, served as it was while one recount runs', async () => {
+    let counts = 0;
+    let gate: (() => void) | undefined;
+    const app = Fastify({ logger: false });
+    await app.register(experimentRoutes, {
+      route: (schema) => ({ schema }),
+      run: (endpoint) => {
+        const real = clickHouseRunner(db.ch);
+        if (endpoint !== 'experiments') return real;
+        return async (sql, params) => {
+          counts++;
+          if (counts > 1) await new Promise<void>((r) => (gate = r)); // the recount waits until the test lets it go
+          return real(sql, params);
+        };
+      },
+      now: () => NOW,
+      dir,
+      cacheSeconds: 0.2,
+      warmSeconds: 0,
+    });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const list = async () => {
+        const res = await app.inject({ url: '/experiments' });
+        expect(res.statusCode).toBe(200);
+        return res.json();
+      };
+      const first = await list();
+      expect(counts).toBe(1);
+      await new Promise((r) => setTimeout(r, 300)); // stale now
+      expect(await list()).toEqual(first); // answered while the recount is held at its gate
+      expect(await list()).toEqual(first);
+      expect(counts).toBe(2); // one recount for both looks
+      gate!(); // closing waits for the recount
+    } finally {
+      await app.close();
+    }
+
+    // With the warm-up on, the first look finds the counts already there.
+    let ahead = 0;
+    const warmed = Fastify({ logger: false });
+    await warmed.register(experimentRoutes, {
+      route: (schema) => ({ schema }),
+      run: (endpoint) => {
+        if (endpoint === 'experiments') ahead++;
+        return clickHouseRunner(db.ch);
+      },
+      now: () => NOW,
+      dir,
+      cacheSeconds: 3600,
+      warmSeconds: 3600,
+    });
+    try {
+      await warmed.listen({ port: 0, host: '127.0.0.1' });
+      await vi.waitFor(() => expect(ahead).toBe(1), { timeout: 30_000, interval: 20 });
+      expect((await warmed.inject({ url: '/experiments' })).statusCode).toBe(200);
+      expect(ahead).toBe(1);
+    } finally {
+      await warmed.close();
+    }
+  });
+
   it('warm-up failures are logged and retried, the routes keep answering, and closing stops it', async () => {
     const { app, computations, logs } = await routes({ cacheSeconds: 3600, warmSeconds: 0.05 }, true);
     try {

@@ -17,7 +17,8 @@
  * time, before they go stale; failures logged), so the page's first look does
  * not wait either (a cold computation at 1 M customers takes about a second:
  * BENCHMARKS.md). A snapshot's JSON body is serialized once (ahead, by the
- * warm-up) and sent as it is.
+ * warm-up) and sent as it is. The list's exposure counts are kept, served stale
+ * while refreshed, and computed ahead the same way.
  */
 import { type Static, Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifySchema } from 'fastify';
@@ -308,6 +309,9 @@ export const experimentRoutes: FastifyPluginAsync<ExperimentRoutesOptions> = asy
       const settled = cache.get(id)?.settled;
       if (settled) bodyOf(settled);
     }
+    // The page's list too: computed before its first look, refreshed before it goes stale.
+    if (!closed && (!list || Date.now() - list.at >= cacheMs - warmMs))
+      await refreshList().catch((e: unknown) => api.log.warn({ err: e }, 'experiments: counting the exposures ahead failed (the list will count them)'));
   }
   let timer: NodeJS.Timeout | undefined;
   const next = () => {
@@ -330,20 +334,38 @@ export const experimentRoutes: FastifyPluginAsync<ExperimentRoutesOptions> = asy
     while (background.size > 0) await Promise.allSettled([...background]);
   });
 
-  /** The list's exposure counts, kept like the results (a 1 M-customer experiment takes a second to count). */
-  let listCache: { at: number; value: ReturnType<typeof exposureCounts> } | undefined;
-  function listCounts(): ReturnType<typeof exposureCounts> {
-    const t = Date.now();
-    if (listCache && t - listCache.at < cacheMs) return listCache.value;
-    const value = exposureCounts(o.run('experiments'));
-    if (cacheMs > 0) {
-      const entry = { at: t, value };
-      listCache = entry;
-      value.catch(() => {
-        if (listCache === entry) listCache = undefined;
-      });
+  /**
+   * The list's exposure counts, kept like the results (a 1 M-customer experiment takes a second to count): fresh for
+   * cacheSeconds, then served stale while one refresh runs (replaced when it succeeds, kept when it fails); computed
+   * ahead by the warm-up; forgotten after ten lifetimes unasked.
+   */
+  type Counts = Awaited<ReturnType<typeof exposureCounts>>;
+  let list: { at: number; counts: Counts } | undefined;
+  let listPending: Promise<Counts> | undefined;
+  function refreshList(): Promise<Counts> {
+    if (!listPending) {
+      const at = Date.now();
+      const p = exposureCounts(o.run('experiments'))
+        .then((counts) => {
+          list = { at, counts };
+          return counts;
+        })
+        .finally(() => {
+          listPending = undefined;
+        });
+      listPending = p;
+      track(p.catch(() => undefined));
     }
-    return value;
+    return listPending;
+  }
+  function listCounts(): Promise<Counts> {
+    if (cacheMs <= 0) return exposureCounts(o.run('experiments'));
+    const age = list ? Date.now() - list.at : Number.POSITIVE_INFINITY;
+    if (list && age < staleLimitMs) {
+      if (age >= cacheMs) void refreshList().catch((e: unknown) => api.log.warn({ err: e }, 'experiments: refreshing the exposure counts failed'));
+      return Promise.resolve(list.counts);
+    }
+    return refreshList();
   }
 
   async function find(key: string): Promise<ExperimentDefinition | undefined> {
