@@ -160,7 +160,7 @@ describe('GET /api/v1/experiments/:key/results', () => {
 
 describe('results snapshots and the warm-up', () => {
   /** The routes alone with a runner that counts the results' computations (one `run('experiment-results')` each). */
-  async function routes(o: Partial<ExperimentRoutesOptions>, fail = false) {
+  async function routes(o: Partial<ExperimentRoutesOptions>, fail = false, list: (real: QueryRunner) => QueryRunner = (real) => real) {
     const computations: string[] = [];
     const logs: string[] = [];
     const failing: QueryRunner = async () => {
@@ -171,6 +171,7 @@ describe('results snapshots and the warm-up', () => {
       route: (schema) => ({ schema }),
       run: (endpoint) => {
         if (endpoint === 'experiment-results') computations.push(endpoint);
+        if (endpoint === 'experiments') return list(clickHouseRunner(db.ch));
         return fail && endpoint === 'experiment-results' ? failing : clickHouseRunner(db.ch);
       },
       now: () => NOW,
@@ -237,27 +238,15 @@ describe('results snapshots and the warm-up', () => {
   it('the list: counted ahead once listening; when stale, served as it was while one recount runs', async () => {
     let counts = 0;
     let gate: (() => void) | undefined;
-    const app = Fastify({ logger: false });
-    await app.register(experimentRoutes, {
-      route: (schema) => ({ schema }),
-      run: (endpoint) => {
-        const real = clickHouseRunner(db.ch);
-        if (endpoint !== 'experiments') return real;
-        return async (sql, params) => {
-          counts++;
-          if (counts > 1) await new Promise<void>((r) => (gate = r)); // the recount waits until the test lets it go
-          return real(sql, params);
-        };
-      },
-      now: () => NOW,
-      dir,
-      cacheSeconds: 0.2,
-      warmSeconds: 0,
+    const held = await routes({ cacheSeconds: 0.2, warmSeconds: 0 }, false, (real) => async (sql, params) => {
+      counts++;
+      if (counts > 1) await new Promise<void>((r) => (gate = r)); // the recount waits until the test lets it go
+      return real(sql, params);
     });
     try {
-      await app.listen({ port: 0, host: '127.0.0.1' });
+      await held.app.listen({ port: 0, host: '127.0.0.1' });
       const list = async () => {
-        const res = await app.inject({ url: '/experiments' });
+        const res = await held.app.inject({ url: '/experiments' });
         expect(res.statusCode).toBe(200);
         return res.json();
       };
@@ -269,30 +258,22 @@ describe('results snapshots and the warm-up', () => {
       expect(counts).toBe(2); // one recount for both looks
       gate!(); // closing waits for the recount
     } finally {
-      await app.close();
+      await held.app.close();
     }
 
     // With the warm-up on, the first look finds the counts already there.
     let ahead = 0;
-    const warmed = Fastify({ logger: false });
-    await warmed.register(experimentRoutes, {
-      route: (schema) => ({ schema }),
-      run: (endpoint) => {
-        if (endpoint === 'experiments') ahead++;
-        return clickHouseRunner(db.ch);
-      },
-      now: () => NOW,
-      dir,
-      cacheSeconds: 3600,
-      warmSeconds: 3600,
+    const warmed = await routes({ cacheSeconds: 3600, warmSeconds: 3600 }, false, (real) => {
+      ahead++;
+      return real;
     });
     try {
-      await warmed.listen({ port: 0, host: '127.0.0.1' });
+      await warmed.app.listen({ port: 0, host: '127.0.0.1' });
       await vi.waitFor(() => expect(ahead).toBe(1), { timeout: 30_000, interval: 20 });
-      expect((await warmed.inject({ url: '/experiments' })).statusCode).toBe(200);
+      expect((await warmed.app.inject({ url: '/experiments' })).statusCode).toBe(200);
       expect(ahead).toBe(1);
     } finally {
-      await warmed.close();
+      await warmed.app.close();
     }
   });
 
