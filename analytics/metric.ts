@@ -26,6 +26,22 @@ export interface Aggregate<N extends string = string> {
   readonly kind: 'number' | 'quantiles';
   /** A quantiles aggregate's per-ticket form: the value it takes quantiles of, over which rows, at which levels (experiments resample customers' tickets). */
   readonly sample?: QuantileSample;
+  /** A count that grows with "now" (`dueCount`): its parts, so a per-day rollup can keep the pending deadlines and compare them with any now. */
+  readonly due?: DueCount;
+}
+
+/**
+ * Tickets counted once something settled them, plus those still pending whose deadline has passed by
+ * `{now:DateTime64(3)}`: `countIf(settled) + countIf(pending AND deadline < now)`. `settled` and `pending`
+ * must exclude each other.
+ */
+export interface DueCount {
+  /** SQL condition over a ticket_facts row: counted whatever the time. */
+  readonly settled: string;
+  /** SQL condition over a ticket_facts row: counted once its deadline has passed. */
+  readonly pending: string;
+  /** SQL of the deadline (DateTime64) over a ticket_facts row. */
+  readonly deadline: string;
 }
 
 export interface QuantileSample {
@@ -46,6 +62,14 @@ export const quantilesOf = <const N extends string>(name: N, sample: QuantileSam
     : `quantilesExactInclusive(${sample.levels.join(', ')})(${sample.value})`,
   kind: 'quantiles',
   sample,
+});
+
+/** A count that grows with now (see DueCount); its SQL is the two counts' sum. */
+export const dueCount = <const N extends string>(name: N, due: DueCount): Aggregate<N> => ({
+  name,
+  sql: `countIf(${due.settled}) + countIf(${due.pending} AND ${due.deadline} < {now:DateTime64(3)})`,
+  kind: 'number',
+  due,
 });
 
 /** A row of aggregates as ClickHouse returns it (64-bit integers may come as strings). */

@@ -50,9 +50,12 @@ export const TICKET = {
   oneReply: 'reply_min_id = reply_max_id',
   /** a human agent's reply reached the customer (bot and KB answers never count) */
   replied: 'first_reply_at IS NOT NULL',
-  /** seconds from creation; 0 where there is no such event yet (greatest() skips NULLs), so pair with `replied`/`resolved` */
-  frt: 'greatest(0, toUnixTimestamp64Milli(first_reply_at) - toUnixTimestamp64Milli(ticket_created_at)) / 1000',
-  resolution: 'greatest(0, toUnixTimestamp64Milli(first_resolved_at) - toUnixTimestamp64Milli(ticket_created_at)) / 1000',
+  /**
+   * seconds from creation; 0 where there is no such event yet (the epoch), so pair with `replied`/`resolved`.
+   * Not Nullable: a year's exact quantiles over Nullable arithmetic cost a quarter more.
+   */
+  frt: 'greatest(0, toUnixTimestamp64Milli(assumeNotNull(first_reply_at)) - toUnixTimestamp64Milli(ticket_created_at)) / 1000',
+  resolution: 'greatest(0, toUnixTimestamp64Milli(assumeNotNull(first_resolved_at)) - toUnixTimestamp64Milli(ticket_created_at)) / 1000',
   /** times reopened: distinct ticket_reopened events (schemas/clickhouse/065; a duplicate delivery counts once) */
   reopens: 'length(reopen_ids)',
   /** the first knowledge-base article suggested to it ('' when none; schemas/clickhouse/066) */

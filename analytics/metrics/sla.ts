@@ -5,18 +5,25 @@
  * not yet due counts in neither. `{now:DateTime64(3)}` decides what is past.
  * A ticket resolved before its first-response deadline without a human reply
  * (the customer accepted a knowledge-base answer) had no first response at
- * stake: it counts in neither, not as missed.
+ * stake: it counts in neither, not as missed. The deadlines' counts are
+ * `dueCount`s: settled tickets, plus pending ones whose deadline has passed
+ * (so a per-day rollup can keep the pending deadlines, analytics/rollup.ts).
  */
-import { aggregate, atLeast, metric, ratio } from '../metric.js';
+import { aggregate, atLeast, dueCount, metric, ratio } from '../metric.js';
 import { TICKET } from '../ticket-facts.js';
 
 export const FR_MET_N = aggregate('fr_met_n', `countIf(first_reply_at <= ${TICKET.frDue})`);
-export const FR_DUE_N = aggregate(
-  'fr_due_n',
-  `countIf(${TICKET.frDue} != 0 AND (first_reply_at IS NOT NULL OR (${TICKET.frDue} < {now:DateTime64(3)} AND (first_resolved_at IS NULL OR first_resolved_at > ${TICKET.frDue}))))`,
-);
+export const FR_DUE_N = dueCount('fr_due_n', {
+  settled: `${TICKET.frDue} != 0 AND ${TICKET.replied}`,
+  pending: `${TICKET.frDue} != 0 AND NOT (${TICKET.replied}) AND (first_resolved_at IS NULL OR first_resolved_at > ${TICKET.frDue})`,
+  deadline: TICKET.frDue,
+});
 export const RES_MET_N = aggregate('res_met_n', `countIf(first_resolved_at <= ${TICKET.resDue})`);
-export const RES_DUE_N = aggregate('res_due_n', `countIf(${TICKET.resDue} != 0 AND (first_resolved_at IS NOT NULL OR ${TICKET.resDue} < {now:DateTime64(3)}))`);
+export const RES_DUE_N = dueCount('res_due_n', {
+  settled: `${TICKET.resDue} != 0 AND ${TICKET.resolved}`,
+  pending: `${TICKET.resDue} != 0 AND NOT (${TICKET.resolved})`,
+  deadline: TICKET.resDue,
+});
 
 export const slaFirstResponseMetRate = metric({
   key: 'sla_first_response_met_rate',

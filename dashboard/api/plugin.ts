@@ -134,9 +134,8 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
   const metrics: Registry<MetricValues> = opts.metrics ?? METRICS;
   const M = opts.metrics ? S.metricSchemas(opts.metrics) : S.DEFAULT_METRIC_SCHEMAS;
   const fields = metrics.keys;
-  const timed =
-    (endpoint: string): q.QueryRunner =>
-    async (sql, params) => {
+  const timed = (endpoint: string): q.QueryRunner => {
+    const run: q.QueryRunner = async (sql, params) => {
       const end = queryDuration.startTimer({ endpoint });
       try {
         return await runner(sql, params);
@@ -144,6 +143,10 @@ export const analyticsPlugin: FastifyPluginAsync<AnalyticsPluginOptions> = async
         end();
       }
     };
+    // the per-day rollup (analytics/rollup.ts) is kept through the same connection (its recomputations are not timed here)
+    if (runner.rollup) run.rollup = runner.rollup;
+    return run;
+  };
 
   await app.register(swagger, {
     openapi: {

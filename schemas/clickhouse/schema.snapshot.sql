@@ -274,6 +274,26 @@ ENGINE = ReplacingMergeTree(updated_at)
 ORDER BY id
 SETTINGS non_replicated_deduplication_window = 10000, replicated_deduplication_window = 10000, index_granularity = 8192;
 
+CREATE TABLE ticket_days_touched
+(
+    `day` Date,
+    `touched_at` SimpleAggregateFunction(max, DateTime64(3, 'UTC'))
+)
+ENGINE = AggregatingMergeTree
+ORDER BY day
+SETTINGS index_granularity = 8192;
+
+CREATE MATERIALIZED VIEW ticket_days_touched_mv TO ticket_days_touched
+(
+    `day` Date,
+    `touched_at` DateTime64(3, 'UTC')
+)
+AS SELECT
+    toDate(ticket_created_at, 'UTC') AS day,
+    max(now64(3, 'UTC')) AS touched_at
+FROM ticket_facts
+GROUP BY day;
+
 CREATE TABLE ticket_facts
 (
     `ticket_created_at` DateTime64(3, 'UTC') CODEC(NONE),
@@ -486,6 +506,20 @@ WHERE (ticket_id != 0) AND (ticket_created_at IS NOT NULL)
 GROUP BY
     ticket_created_at,
     ticket_id;
+
+CREATE TABLE ticket_rollup_days
+(
+    `definition` UInt64,
+    `dimension` LowCardinality(String),
+    `day` Date,
+    `computed_at` DateTime64(3, 'UTC'),
+    `keys` Array(String),
+    `counts` Array(Array(Float64)),
+    `pending` Array(Array(Array(Int64)))
+)
+ENGINE = ReplacingMergeTree(computed_at)
+ORDER BY (definition, dimension, day)
+SETTINGS index_granularity = 8192;
 
 CREATE TABLE trust_facts
 (

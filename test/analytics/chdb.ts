@@ -30,7 +30,16 @@ export async function ingest(ch: ClickHouse, events: readonly SupportEvent[], ba
 
 /** Empties the raw and derived tables between generated histories. */
 export async function resetAnalytics(ch: ClickHouse): Promise<void> {
-  for (const t of ['events', 'ticket_facts', 'app_facts', 'trust_facts', 'experiment_exposures_first', 'audit_facts'])
+  for (const t of [
+    'events',
+    'ticket_facts',
+    'app_facts',
+    'trust_facts',
+    'experiment_exposures_first',
+    'audit_facts',
+    'ticket_days_touched',
+    'ticket_rollup_days',
+  ])
     await ch.client.command({ query: `TRUNCATE TABLE IF EXISTS ${t}` });
 }
 
