@@ -25,9 +25,10 @@ export type QueryRunner = ((sql: string, params: Record<string, unknown>) => Pro
 /**
  * Runs statements with the analytics settings; the API adds timing metrics around it. It keeps the per-day
  * rollup (`rollupQuietMs`: how long after a day's last insert its rollup is trusted, default 30 s; false: never
- * use the rollup). A read-only user cannot write it: the days are then read from ticket_facts.
+ * use the rollup; `rollupMinDays`: shorter ranges do not, default 60). A read-only user cannot write it: the
+ * days are then read from ticket_facts.
  */
-export function clickHouseRunner(ch: ClickHouse, o: { rollupQuietMs?: number | false } = {}): QueryRunner {
+export function clickHouseRunner(ch: ClickHouse, o: { rollupQuietMs?: number | false; rollupMinDays?: number } = {}): QueryRunner {
   // Identical statements in flight at once run once: the page asks for FRT P50 and P90 by day at the same
   // moment, and both are the same quantiles statement. Nothing is kept after it returns (no staleness).
   const inflight = new Map<string, Promise<Record<string, unknown>[]>>();
@@ -42,6 +43,7 @@ export function clickHouseRunner(ch: ClickHouse, o: { rollupQuietMs?: number | f
   if (o.rollupQuietMs === false) return run;
   run.rollup = {
     quietMs: o.rollupQuietMs ?? 30_000,
+    minDays: o.rollupMinDays ?? 60,
     write: async (query, params) => {
       // a fresh token: chDB keeps settings session-wide, and a token left by another insert would drop this block
       await ch.client.command({
@@ -73,7 +75,7 @@ async function splitAggregates(
 ): Promise<Map<string, AggregateRow> | null> {
   if (!run.rollup || filter.queue !== undefined || filter.category !== undefined || filter.agent !== undefined) return null;
   const days = wholeDays(range.from, range.to);
-  if (days.length === 0) return null;
+  if (days.length === 0 || days.length < run.rollup.minDays) return null;
   let plan = plans.get(metrics);
   if (!plan) plans.set(metrics, (plan = rollupPlan([...metrics.aggregates.values()])));
   const key = by === '' ? "'' AS key" : `${DIMENSION_SQL[by].key} AS key`;

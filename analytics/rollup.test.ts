@@ -63,7 +63,7 @@ async function expectReference(run: QueryRunner, events: SupportEvent[], label: 
 
 describe('the per-day rollup', () => {
   it('equals the reference with events late, twice and out of order, the rollup kept between batches', async () => {
-    const run = clickHouseRunner(db.ch, { rollupQuietMs: 0 });
+    const run = clickHouseRunner(db.ch, { rollupQuietMs: 0, rollupMinDays: 1 });
     let used = 0;
     await fc.assert(
       fc.asyncProperty(deskHistory, fc.infiniteStream(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })), async (specs, randoms) => {
@@ -91,10 +91,11 @@ describe('the per-day rollup', () => {
     await resetAnalytics(db.ch);
     const events = deskEvents(fc.sample(deskHistory, { numRuns: 1, seed: 7 })[0]!);
     await ingest(db.ch, events);
-    const base = clickHouseRunner(db.ch, { rollupQuietMs: 0 });
+    const base = clickHouseRunner(db.ch, { rollupQuietMs: 0, rollupMinDays: 1 });
     const readOnly: QueryRunner = Object.assign((sql: string, params: Record<string, unknown>) => base(sql, params), {
       rollup: {
         quietMs: 0,
+        minDays: 1,
         write: async () => {
           throw new Error('Code: 164. DB::Exception: desk_readonly: Cannot execute query in readonly mode. (READONLY)');
         },
