@@ -186,15 +186,16 @@ runMain(async () => {
     const rows: string[] = [];
     const results: Record<string, { p50: number; p95: number; cpu: number }> = {};
 
-    // the first year-long request of a process on this data: the per-day rollup (analytics/rollup.ts) is built for
-    // every day of the year there (a deployment builds it day by day as tickets come in)
-    const cold = performance.now();
-    {
+    // the first year-long requests of a process on new data: each computes up to 92 days of the per-day rollup
+    // (analytics/rollup.ts) and reads the others from ticket_facts; a deployment keeps it day by day
+    const coldMs: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const t0 = performance.now();
       const res = await app.inject({ url: `/api/v1/summary?${qs(year)}` });
       if (res.statusCode !== 200) throw new Error(`cold summary: ${res.statusCode} ${res.body}`);
+      coldMs.push(performance.now() - t0);
     }
-    const coldMs = performance.now() - cold;
-    process.stderr.write(`first year-long summary (builds the rollup): ${ms(coldMs)} ms\n`);
+    process.stderr.write(`first four year-long summaries (they build the rollup): ${coldMs.map(ms).join(', ')} ms\n`);
     for (const [name, url] of endpoints) {
       const r = await time(async () => {
         const res = await app.inject({ url });
@@ -310,7 +311,7 @@ ${rows.join('\n')}
 | raw events: same summary (365 d) | ${ms(rawYear.p50)} | ${ms(rawYear.p95)} | ${ms(rawYear.cpu)} |
 
 - Aggregates vs raw, 30-day summary: **${speedup.toFixed(0)}× faster** (p50); the 30-day and the year's summary against the raw events, and each year-long breakdown against ticket_facts alone: ${mismatches.length === 0 ? 'identical in every field' : `differ in ${mismatches.join(', ')}`}.
-- The first year-long request of the process (builds the per-day rollup for the year): ${ms(coldMs)} ms.
+- The first four year-long summaries of the process (each computes up to 92 days of the per-day rollup, where it was not kept yet): ${coldMs.map(ms).join(', ')} ms.
 - Freshness (insertRows of a new ticket → visible in /summary, 20 trials): p50 ${ms(quantile(fresh, 0.5))} ms, p95 ${ms(quantile(fresh, 0.95))} ms.
 `);
   } finally {
