@@ -5,13 +5,16 @@
  * (DATA_DIR/clickhouse) through the same @clickhouse/client API, so every
  * query, insert and migration runs unchanged in both deployments.
  */
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { join } from 'node:path';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection, type ChdbExtension } from 'chdb/connection';
 import { defineConfig, env } from './env.js';
+import type { ColumnInfo } from './rowbinary.js';
 
 export const loadClickHouseConfig = defineConfig('clickhouse', {
   CLICKHOUSE_URL: env.url({
@@ -177,6 +180,75 @@ export async function insertJsonEachRow(
   // exec, not insert: insert JSON-encodes every chunk of a JSON-format stream, and these bytes are JSON already.
   const result = await ch.client.exec({
     query: `INSERT INTO ${table} FORMAT JSONEachRow`,
+    values: Readable.from([body], { objectMode: false }),
+    clickhouse_settings: settings,
+  });
+  result.stream.resume();
+  await finished(result.stream);
+}
+
+/** A table's insertable columns as the RowBinary encoder needs them (core/rowbinary.ts), in table order. */
+export async function tableColumns(ch: ClickHouse, table: string): Promise<ColumnInfo[]> {
+  return queryRows<ColumnInfo>(
+    ch,
+    'SELECT name, type, default_kind FROM system.columns WHERE database = currentDatabase() AND table = {table:String} ORDER BY position',
+    { table },
+  );
+}
+
+/** Where chDB reads a RowBinary body from: memory-backed /dev/shm when there is one, else the OS temp dir. */
+let spoolDir: string | undefined;
+function rowBinarySpoolDir(): string {
+  if (spoolDir === undefined) {
+    try {
+      accessSync('/dev/shm', constants.W_OK);
+      spoolDir = '/dev/shm';
+    } catch {
+      spoolDir = tmpdir();
+    }
+  }
+  return spoolDir;
+}
+let spoolSeq = 0;
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const ident = (s: string): string => {
+  if (!IDENT.test(s)) throw new Error(`not a plain identifier: ${JSON.stringify(s)}`);
+  return s;
+};
+
+/**
+ * Inserts a RowBinaryWithDefaults body (core/rowbinary.ts) into `columns` of `table`: no text parsing in
+ * ClickHouse. chDB reads the bytes from a spooled file (/dev/shm); a server gets them as the HTTP body.
+ * Same deduplication as insertRows.
+ */
+export async function insertRowBinary(
+  ch: ClickHouse,
+  table: string,
+  columns: readonly string[],
+  body: Buffer,
+  opts: { dedupToken?: string; settings?: ClickHouseSettings } = {},
+): Promise<void> {
+  if (body.length === 0) return;
+  const settings = { ...ch.settings, ...insertSettings(opts) };
+  const target = `${ident(table)} (${columns.map(ident).join(', ')})`;
+  if (ch.chdb) {
+    // Not inline after the INSERT as the JSON path does: chDB ends inline data at a blank line, and binary
+    // values contain "\n\n". file() reads the body with the insertion table's structure and DEFAULTs.
+    const file = join(rowBinarySpoolDir(), `desk-insert-${process.pid}-${++spoolSeq}.bin`);
+    await writeFile(file, body);
+    try {
+      await ch.client.command({
+        query: `INSERT INTO ${target} SELECT * FROM file('${file.replace(/[\\']/g, '\\$&')}', 'RowBinaryWithDefaults')`,
+        clickhouse_settings: settings,
+      });
+    } finally {
+      await rm(file, { force: true });
+    }
+    return;
+  }
+  const result = await ch.client.exec({
+    query: `INSERT INTO ${target} FORMAT RowBinaryWithDefaults`,
     values: Readable.from([body], { objectMode: false }),
     clickhouse_settings: settings,
   });

@@ -3,12 +3,13 @@ import { Batcher } from './batcher.js';
 
 type Part = { id: string; n: number };
 
-function recorder(opts: { maxItems: number; maxWaitMs: number; fail?: (parts: Part[]) => boolean }) {
+function recorder(opts: { maxItems: number; maxItemsBehind?: number; maxWaitMs: number; fail?: (parts: Part[]) => boolean }) {
   const flushes: string[][] = [];
   let release: (() => void) | undefined;
   let hold = false;
   const b = new Batcher<Part>({
     maxItems: opts.maxItems,
+    ...(opts.maxItemsBehind ? { maxItemsBehind: opts.maxItemsBehind } : {}),
     maxWaitMs: opts.maxWaitMs,
     sizeOf: (p) => p.n,
     flush: async (parts) => {
@@ -63,5 +64,35 @@ describe('Batcher', () => {
     await expect(mate).rejects.toThrow('insert failed');
     await expect(b.add({ id: 'ok', n: 2 })).resolves.toBeUndefined();
     expect(flushes).toEqual([['bad', 'mate'], ['ok']]);
+  });
+
+  it('while behind, takes bigger batches (up to maxItemsBehind, or what came within maxWaitMs); the usual size when keeping up', async () => {
+    const r = recorder({ maxItems: 2, maxItemsBehind: 5, maxWaitMs: 30 });
+    r.holdNext();
+    const first = r.b.add({ id: '1', n: 2 });
+    await new Promise((res) => setImmediate(res));
+    // behind: 7 wait while the first insert runs → the next takes 5 (whole parts), the rest waits for more or the timer
+    const later = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => r.b.add({ id, n: 1 }));
+    r.release();
+    await Promise.all(later.slice(0, 5));
+    expect(r.flushes).toEqual([['1'], ['a', 'b', 'c', 'd', 'e']]);
+    // still behind: f+g (2 = maxItems) are not a batch yet; three more make 5, written at once
+    const more = ['h', 'i', 'j'].map((id) => r.b.add({ id, n: 1 }));
+    await Promise.all([first, ...later, ...more]);
+    expect(r.flushes).toEqual([['1'], ['a', 'b', 'c', 'd', 'e'], ['f', 'g', 'h', 'i', 'j']]);
+    // two more: not a backlog batch, written when maxWaitMs passed; no more than maxItems waited, so it is keeping up again
+    await Promise.all([r.b.add({ id: 'x', n: 1 }), r.b.add({ id: 'y', n: 1 })]);
+    expect(r.flushes.at(-1)).toEqual(['x', 'y']);
+  });
+
+  it('while behind, writes a smaller batch when maxWaitMs passes', async () => {
+    const r = recorder({ maxItems: 2, maxItemsBehind: 100, maxWaitMs: 20 });
+    r.holdNext();
+    const first = r.b.add({ id: '1', n: 2 });
+    await new Promise((res) => setImmediate(res));
+    const later = ['a', 'b', 'c'].map((id) => r.b.add({ id, n: 1 }));
+    r.release();
+    await Promise.all([first, ...later]);
+    expect(r.flushes).toEqual([['1'], ['a', 'b', 'c']]);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Groups parts (one bus batch, or one slice of an import file) into inserts of
  * about `maxItems` rows, or whatever arrived within `maxWaitMs` of the first
- * part. `add` resolves when the insert holding that part succeeded, so a
+ * part; up to `maxItemsBehind` rows while more than `maxItems` are waiting. `add` resolves when the insert holding that part succeeded, so a
  * consumer commits its offsets only after its rows are in ClickHouse.
  *
  * One flush runs at a time: while ClickHouse writes one block, the next one
@@ -10,6 +10,13 @@
  */
 export interface BatcherOptions<P> {
   maxItems: number;
+  /**
+   * Items one flush takes while behind (default maxItems): once more than maxItems were waiting when a flush
+   * started, the next flushes take up to this many, and start when that many wait or maxWaitMs passed.
+   * Fewer, bigger inserts under a backlog (each costs ClickHouse a fixed amount plus parts to merge); the
+   * usual size and latency when keeping up.
+   */
+  maxItemsBehind?: number;
   maxWaitMs: number;
   sizeOf(part: P): number;
   flush(parts: P[]): Promise<void>;
@@ -30,6 +37,8 @@ export class Batcher<P> {
   private timer: NodeJS.Timeout | undefined;
   private due = false;
   private idleWaiters: (() => void)[] = [];
+  /** More than maxItems were waiting when the last flush started. */
+  private behind = false;
 
   constructor(private readonly o: BatcherOptions<P>) {}
 
@@ -38,11 +47,16 @@ export class Batcher<P> {
     return this.pendingItems + this.flushingItems;
   }
 
+  /** Items that make a flush due without waiting for the timer. */
+  private get full(): number {
+    return this.behind ? Math.max(this.o.maxItems, this.o.maxItemsBehind ?? 0) : this.o.maxItems;
+  }
+
   add(part: P): Promise<void> {
     const size = this.o.sizeOf(part);
     const done = new Promise<void>((resolve, reject) => this.pending.push({ part, size, resolve, reject }));
     this.pendingItems += size;
-    if (this.pendingItems >= this.o.maxItems) this.due = true;
+    if (this.pendingItems >= this.full) this.due = true;
     else this.timer ??= setTimeout(() => this.markDue(), this.o.maxWaitMs);
     this.kick();
     return done;
@@ -65,14 +79,16 @@ export class Batcher<P> {
 
   private kick(): void {
     if (this.flushing || !this.due || this.pending.length === 0) return;
-    // Take whole parts up to maxItems; the rest makes the next flush.
+    this.behind = this.pendingItems > this.o.maxItems;
+    // Take whole parts up to the limit; the rest makes the next flush.
+    const limit = this.full;
     let n = 0;
     let items = 0;
-    while (n < this.pending.length && (n === 0 || items + this.pending[n]!.size <= this.o.maxItems)) items += this.pending[n++]!.size;
+    while (n < this.pending.length && (n === 0 || items + this.pending[n]!.size <= limit)) items += this.pending[n++]!.size;
     const take = this.pending.splice(0, n);
     this.pendingItems -= items;
     this.flushingItems = items;
-    this.due = this.pendingItems >= this.o.maxItems;
+    this.due = this.pendingItems >= this.full;
     if (this.pending.length > 0 && !this.due) this.timer ??= setTimeout(() => this.markDue(), this.o.maxWaitMs);
     this.flushing = this.o
       .flush(take.map((p) => p.part))

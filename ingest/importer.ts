@@ -15,7 +15,7 @@ import type { SupportEvent } from '../schemas/events.js';
 import { decodeEvent } from '../schemas/validate.js';
 import { deadLetterRow, type DeadLetterRow } from './decode.js';
 import { deadLettersTotal } from './metrics.js';
-import { createSink } from './sink.js';
+import { createSink, eventsEncoder } from './sink.js';
 
 export interface RejectedLine {
   line: number;
@@ -51,7 +51,7 @@ async function digestOf(path: string): Promise<string> {
 export async function importFile(ch: ClickHouse | undefined, path: string, o: ImportOptions): Promise<ImportSummary> {
   const { size } = await stat(path);
   const source = `${basename(path)}@${await digestOf(path)}`;
-  const sink = ch && !o.dryRun ? createSink(ch, { retryMaxMs: o.retryMaxMs ?? 10_000, keepTrying: () => true }) : undefined;
+  const sink = ch && !o.dryRun ? createSink(ch, { retryMaxMs: o.retryMaxMs ?? 10_000, keepTrying: () => true }, await eventsEncoder(ch)) : undefined;
   const summary: ImportSummary = { file: path, source, lines: 0, imported: 0, blank: 0, rejected: [] };
 
   let rows: SupportEvent[] = [];

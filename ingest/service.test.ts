@@ -113,33 +113,37 @@ describe('ingest on the embedded bus', () => {
     let failuresLeft = 3;
     let attempts = 0;
     const tokens: string[] = [];
-    // ClickHouse whose first inserts fail, as a server restart would — on both insert paths
-    // (rows through the client, raw bytes through chDB's native insert).
+    // ClickHouse whose first inserts fail, as a server restart would — on every insert path
+    // (rows through the client, RowBinary through an INSERT … SELECT command, raw bytes through chDB's native insert).
     const failFirst = (table: string, token: unknown) => {
       if (table !== 'events') return;
       attempts++;
       tokens.push(String(token));
       if (failuresLeft-- > 0) throw new Error('Code: 210. DB::NetException: Connection refused');
     };
-    const intercept = <T extends object>(target: T, method: string, before: (params: never) => void): T =>
+    const intercept = <T extends object>(target: T, methods: Record<string, (params: never) => void>): T =>
       new Proxy(target, {
         get(t, prop) {
           const value = Reflect.get(t, prop, t) as unknown;
           if (typeof value !== 'function') return value;
           const bound = (value as (...a: unknown[]) => unknown).bind(t);
-          return prop === method ? async (params: never) => (before(params), bound(params)) : bound;
+          const before = methods[String(prop)];
+          return before ? async (params: never) => (before(params), bound(params)) : bound;
         },
       });
+    type Settings = { clickhouse_settings?: Record<string, unknown> };
     const flaky: ClickHouse = {
       ...ch,
-      client: intercept(ch.client, 'insert', (p: Parameters<ClickHouse['client']['insert']>[0]) =>
-        failFirst(p.table, p.clickhouse_settings?.insert_deduplication_token),
-      ),
+      client: intercept(ch.client, {
+        insert: (p: { table: string } & Settings) => failFirst(p.table, p.clickhouse_settings?.insert_deduplication_token),
+        command: (p: { query: string } & Settings) =>
+          failFirst(/^INSERT INTO (\w+)/.exec(p.query)?.[1] ?? '', p.clickhouse_settings?.insert_deduplication_token),
+      }),
       ...(ch.chdb
         ? {
-            chdb: intercept(ch.chdb, 'rawInsert', (p: { table: string; settings?: Record<string, unknown> }) =>
-              failFirst(p.table, p.settings?.insert_deduplication_token),
-            ),
+            chdb: intercept(ch.chdb, {
+              rawInsert: (p: { table: string; settings?: Record<string, unknown> }) => failFirst(p.table, p.settings?.insert_deduplication_token),
+            }),
           }
         : {}),
     };
