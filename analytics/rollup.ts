@@ -110,7 +110,7 @@ export function wholeDays(from: Date, to: Date): string[] {
 const MAX_DAYS_COMPUTED = 92;
 
 /** Days being computed in this process, so concurrent requests (the page sends 11 at once) compute a day once. */
-const inflight = new Map<string, Promise<void>>();
+const computing = new WeakMap<RollupAccess, Map<string, Promise<void>>>();
 /** Runners whose writes failed (e.g. a read-only user), and until when not to try again. */
 const writeFailedUntil = new WeakMap<RollupAccess, number>();
 
@@ -152,6 +152,9 @@ export async function servedDays(
   }
   if (stale.length > 0 && (writeFailedUntil.get(access) ?? 0) < Date.now()) {
     // a request computes at most MAX_DAYS_COMPUTED days (the latest first); the others are read from ticket_facts this time
+    // per connection (the access object): another database's computation says nothing about this one's days
+    let inflight = computing.get(access);
+    if (!inflight) computing.set(access, (inflight = new Map()));
     const mine = stale.filter((d) => !inflight.has(`${plan.definition}:${d}`)).slice(-MAX_DAYS_COMPUTED);
     const theirs = stale.filter((d) => inflight.has(`${plan.definition}:${d}`));
     const job = mine.length > 0 ? computeDays(access, plan, mine) : Promise.resolve(true);
