@@ -14,7 +14,9 @@
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { createEmbeddedBus } from '../../core/bus/embedded.js';
 import { createKafkaBus } from '../../core/bus/kafka.js';
+import type { Bus } from '../../core/bus/types.js';
 import { parseCli, runMain } from '../../core/cli.js';
 import { readFileSync } from 'node:fs';
 import type { ClickHouseSettings } from '@clickhouse/client';
@@ -100,6 +102,7 @@ runMain(async () => {
       'no-insert-rows': { type: 'boolean' },
       'no-ceilings': { type: 'boolean' },
       'events-settings': { type: 'string' },
+      bus: { type: 'string' },
     },
     optionHelp: [
       '--brokers     Kafka bootstrap (default 127.0.0.1:19092, scripts/services.sh)',
@@ -113,6 +116,7 @@ runMain(async () => {
       '--broker-pid  the broker process, to report its CPU too (scripts/services.sh status shows it)',
       '--no-insert-rows  skip the insertRows reference ceiling',
       '--no-ceilings     skip all ceilings (ingest runs only)',
+      '--bus B       kafka (default: the broker of --brokers) or embedded (the durable log `npm start` uses without KAFKA_BROKERS)',
       "--events-settings JSON  ClickHouse settings of the new path's inserts into events (default: the ingest's, EVENTS_INSERT_SETTINGS)",
     ],
   });
@@ -127,9 +131,17 @@ runMain(async () => {
   const paths = (values.paths ?? 'new,old').split(',').map((p) => p.trim());
   for (const p of paths) if (p !== 'new' && p !== 'old') throw new Error('--paths takes new and/or old');
   const newSettings = values['events-settings'] === undefined ? undefined : (JSON.parse(values['events-settings']) as ClickHouseSettings);
+  const busKind = values.bus ?? 'kafka';
+  if (busKind !== 'kafka' && busKind !== 'embedded') throw new Error('--bus takes kafka or embedded');
   const brokerPid = values['broker-pid'] === undefined ? undefined : num(values['broker-pid'], 0, 'broker-pid');
   const tmp = tmpDataDir('desk-bench-ingest-');
   const ch = await openTestClickHouse(join(tmp.dir, 'data'));
+  // One embedded log for the producer and every ingest run (it is one process's), or a Kafka client each.
+  const embedded = busKind === 'embedded' ? createEmbeddedBus({ dir: join(tmp.dir, 'bus'), defaultPartitions: partitions }) : undefined;
+  const openBus = (clientId: string): Bus => embedded ?? createKafkaBus({ brokers, clientId });
+  const closeBus = async (b: Bus) => {
+    if (b !== embedded) await b.close();
+  };
   const out: string[] = [];
   const say = (s: string) => {
     out.push(s);
@@ -206,16 +218,18 @@ runMain(async () => {
 
     // 2. Fill a fresh topic (producer speed is reported, not part of the ingest figure).
     const topic = `bench-ingest-${Date.now().toString(36)}`;
-    const producerBus = createKafkaBus({ brokers, clientId: 'bench-ingest' });
+    const producerBus = openBus('bench-ingest');
     await producerBus.ensureTopics([{ name: topic, partitions }]);
     const producer = await producerBus.producer();
     t = performance.now();
     const sendChunk = 5_000;
     for (let i = 0; i < N; i += sendChunk) await producer.send(topic, payloads.slice(i, i + sendChunk));
     const produceSec = (performance.now() - t) / 1000;
-    say(`produced ${N} to ${topic} (${partitions} partitions, idempotent, acks=all): ${fmt(N / produceSec)} events/s`);
+    say(
+      `produced ${N} to ${topic} (${partitions} partitions, ${busKind === 'kafka' ? 'Kafka, idempotent, acks=all' : 'the embedded log'}): ${fmt(N / produceSec)} events/s`,
+    );
     await producer.close();
-    await producerBus.close();
+    await closeBus(producerBus);
     // The events as objects are no longer needed: they would weigh on the ingest runs' memory and GC.
     events.length = 0;
     payloads.length = 0;
@@ -243,7 +257,7 @@ runMain(async () => {
           : `old path (JSON bytes; ${batch}-row batches; buffer 100000)`;
       const base = await insertedSoFar();
       const batches0 = await batchesSoFar();
-      const bus = createKafkaBus({ brokers, clientId: `bench-ingest-${path}` });
+      const bus = openBus(`bench-ingest-${path}`);
       t = performance.now();
       const cpu0 = process.cpuUsage();
       const broker0 = procCpuSeconds(brokerPid);
@@ -275,14 +289,14 @@ runMain(async () => {
       const batches1 = await batchesSoFar();
       const inserts = batches1.inserts - batches0.inserts;
       await ingest.stop();
-      await bus.close();
+      await closeBus(bus);
       const totalSec = (end - t) / 1000;
       const steadySec = (end - firstAt!) / 1000;
       const sustained = (N - firstCount) / steadySec;
       const ref = path === 'new' ? rbCeiling : jsonCeiling;
       const brokerCpu = broker0 !== undefined && broker1 !== undefined ? broker1 - broker0 : undefined;
       say(
-        `ingest, ${label}: ${N} events in ${totalSec.toFixed(2)} s incl. group join = ${fmt(N / totalSec)} events/s; ` +
+        `ingest (${busKind}), ${label}: ${N} events in ${totalSec.toFixed(2)} s incl. group join = ${fmt(N / totalSec)} events/s; ` +
           `sustained (first insert → last) ${fmt(sustained)} events/s = ${(sustained / ref).toFixed(2)} of its ceiling; ` +
           `${fmt(N / ingestCpu)} events per CPU-second of this process (${((ingestCpu * 1e6) / N).toFixed(1)} µs an event; ${(ingestCpu / totalSec).toFixed(2)} cores busy)` +
           (brokerCpu !== undefined ? `; the broker: ${brokerCpu.toFixed(1)} CPU-s more (${((brokerCpu * 1e6) / N).toFixed(1)} µs an event)` : '') +
@@ -299,6 +313,7 @@ runMain(async () => {
     }
     console.log(out.join('\n'));
   } finally {
+    await embedded?.close();
     await ch.close();
     tmp.cleanup();
   }
