@@ -212,6 +212,7 @@ function rowBinarySpoolDir(): string {
 let spoolSeq = 0;
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const quote = (s: string): string => `'${s.replace(/[\\']/g, '\\$&')}'`;
 const ident = (s: string): string => {
   if (!IDENT.test(s)) throw new Error(`not a plain identifier: ${JSON.stringify(s)}`);
   return s;
@@ -234,14 +235,16 @@ export async function insertRowBinary(
   const target = `${ident(table)} (${columns.map(ident).join(', ')})`;
   if (ch.chdb) {
     // Not inline after the INSERT as the JSON path does: chDB ends inline data at a blank line, and binary
-    // values contain "\n\n". file() reads the body with the insertion table's structure and DEFAULTs.
+    // values contain "\n\n". file() reads the body with the insertion table's structure and DEFAULTs. The
+    // settings go in the statement (as rawInsert does), not as the session-wide SETs clickhouse_settings become.
     const file = join(rowBinarySpoolDir(), `desk-insert-${process.pid}-${++spoolSeq}.bin`);
+    const clause = Object.entries(settings)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${ident(k)} = ${typeof v === 'number' || typeof v === 'boolean' ? Number(v) : quote(String(v))}`)
+      .join(', ');
     await writeFile(file, body);
     try {
-      await ch.client.command({
-        query: `INSERT INTO ${target} SELECT * FROM file('${file.replace(/[\\']/g, '\\$&')}', 'RowBinaryWithDefaults')`,
-        clickhouse_settings: settings,
-      });
+      await ch.client.command({ query: `INSERT INTO ${target} SETTINGS ${clause} SELECT * FROM file(${quote(file)}, 'RowBinaryWithDefaults')` });
     } finally {
       await rm(file, { force: true });
     }

@@ -136,8 +136,9 @@ describe('ingest on the embedded bus', () => {
       ...ch,
       client: intercept(ch.client, {
         insert: (p: { table: string } & Settings) => failFirst(p.table, p.clickhouse_settings?.insert_deduplication_token),
-        command: (p: { query: string } & Settings) =>
-          failFirst(/^INSERT INTO (\w+)/.exec(p.query)?.[1] ?? '', p.clickhouse_settings?.insert_deduplication_token),
+        // RowBinary on chDB: INSERT … SETTINGS …, insert_deduplication_token = '…' … SELECT … FROM file(…)
+        command: (p: { query: string }) =>
+          failFirst(/^INSERT INTO (\w+)/.exec(p.query)?.[1] ?? '', /insert_deduplication_token = '([^']*)'/.exec(p.query)?.[1]),
       }),
       ...(ch.chdb
         ? {

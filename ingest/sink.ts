@@ -158,7 +158,8 @@ export function createSink(ch: ClickHouse, o: SinkOptions, encoder?: RowBinaryEn
           if (binary) await insertRowBinary(ch, 'events', encoder!.columns, binary, { dedupToken: token, settings });
           if (jsonRows.length > 0) {
             if (raws) await insertJsonEachRow(ch, 'events', raws, { dedupToken: jsonToken, settings });
-            else await insertRows(ch, 'events', jsonRows, { dedupToken: jsonToken, settings });
+            // objects go through the client, whose settings chDB makes session-wide: not these
+            else await insertRows(ch, 'events', jsonRows, { dedupToken: jsonToken });
           }
           await insertRows(ch, 'staff', staffRows(rows), { dedupToken: `${token}:staff` });
           await insertRows(ch, 'dead_letters', dead, { dedupToken: `${token}:dead` });
