@@ -44,13 +44,9 @@ export function clickHouseRunner(ch: ClickHouse, o: { rollupQuietMs?: number | f
   run.rollup = {
     quietMs: o.rollupQuietMs ?? 30_000,
     minDays: o.rollupMinDays ?? 60,
+    // the statement carries its own insert settings (chDB would keep clickhouse_settings session-wide)
     write: async (query, params) => {
-      // a fresh token: chDB keeps settings session-wide, and a token left by another insert would drop this block
-      await ch.client.command({
-        query,
-        query_params: params,
-        clickhouse_settings: { ...QUERY_SETTINGS, insert_deduplicate: 1, insert_deduplication_token: `rollup-${crypto.randomUUID()}` },
-      });
+      await ch.client.command({ query, query_params: params, clickhouse_settings: QUERY_SETTINGS });
     },
   };
   return run;

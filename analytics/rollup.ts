@@ -180,7 +180,9 @@ async function computeDays(access: RollupAccess, plan: RollupPlan, days: readonl
   const counts = [...plan.additive.map((a) => `toFloat64(${a.sql})`), ...plan.due.map((a) => `toFloat64(countIf(${a.due!.settled}))`)];
   const pending = plan.due.map((a) => `groupArrayIf(toUnixTimestamp64Milli(${a.due!.deadline}), ${a.due!.pending})`);
   const sorted = [...days].sort();
+  // never deduplicated (each computation is new: computed_at); in the statement, not as chDB's session-wide SETs
   const sql = `INSERT INTO ticket_rollup_days (definition, dimension, day, computed_at, keys, counts, pending)
+SETTINGS insert_deduplicate = 0
 SELECT {definition:UInt64}, tupleElement(g, 1) AS dimension, day, now64(3, 'UTC'), groupArray(tupleElement(g, 2)), groupArray(c), groupArray(p)
 FROM (
   SELECT toDate(ticket_created_at, 'UTC') AS day, g,
