@@ -1,5 +1,6 @@
 /** customers: one row per Telegram user who wrote to the bot, with their topic. */
 import type { Queryable } from '../../core/postgres.js';
+import { batchingFor, GroupCommit } from './group-commit.js';
 import { ticketFromJson, type Customer, type Ticket } from './types.js';
 
 /** What a customer's update needs first, read in one round trip. */
@@ -34,8 +35,26 @@ function profileChanged(c: Customer, u: TelegramUserLike, isVip: boolean): boole
   );
 }
 
+interface ContextRow {
+  customer: Customer | null;
+  open_ticket: Record<string, unknown> | null;
+  relayed: boolean;
+}
+
+interface ContextProbe {
+  customerId: number;
+  chatId: number;
+  messageId: number;
+}
+
 export class CustomerRepo {
-  constructor(private readonly db: Queryable) {}
+  /** Concurrent updates' first reads (different customers), one statement per tick (group-commit.ts). */
+  private readonly contexts: GroupCommit<ContextProbe, ContextRow> | undefined;
+
+  constructor(private readonly db: Queryable) {
+    const batching = batchingFor(db);
+    if (batching) this.contexts = new GroupCommit((items) => this.readContexts(items, this.db), batching);
+  }
 
   async get(id: number, q: Queryable = this.db): Promise<Customer | undefined> {
     return (await q.query<Customer>('SELECT * FROM customers WHERE id = $1', [id])).rows[0];
@@ -77,17 +96,28 @@ export class CustomerRepo {
    * one read; the upsert runs only for a new customer or a changed profile.
    */
   async touch(u: TelegramUserLike, isVip: boolean, probe?: { chatId: number; messageId: number }, q: Queryable = this.db): Promise<CustomerContext> {
-    const r = await q.query<{ customer: Customer | null; open_ticket: Record<string, unknown> | null; relayed: boolean }>(
-      `SELECT
-         (SELECT row_to_json(c) FROM customers c WHERE c.id = $1) AS customer,
-         (SELECT to_jsonb(t) FROM tickets t WHERE t.customer_id = $1 AND t.status <> 'resolved') AS open_ticket,
-         EXISTS (SELECT 1 FROM message_pairs WHERE source_chat_id = $2 AND source_message_id = $3) AS relayed`,
-      [u.id, probe?.chatId ?? 0, probe?.messageId ?? 0],
-    );
-    const row = r.rows[0]!;
+    const item = { customerId: u.id, chatId: probe?.chatId ?? 0, messageId: probe?.messageId ?? 0 };
+    const row = this.contexts && q === this.db ? await this.contexts.run(item) : (await this.readContexts([item], q))[0]!;
     const stored = row.customer ? customerFromJson(row.customer as unknown as Record<string, unknown>) : undefined;
     const customer = stored && !profileChanged(stored, u, isVip) ? stored : await this.upsert(u, isVip, q);
     return { customer, openTicket: row.open_ticket ? ticketFromJson(row.open_ticket) : undefined, relayed: row.relayed };
+  }
+
+  /** touch's read for several updates in one statement, one row per probe in order. */
+  private async readContexts(items: readonly ContextProbe[], q: Queryable): Promise<ContextRow[]> {
+    const params = items.flatMap((p, n) => [n, p.customerId, p.chatId, p.messageId]);
+    const values = items.map((_, n) => `($${4 * n + 1}::int, $${4 * n + 2}::bigint, $${4 * n + 3}::bigint, $${4 * n + 4}::int)`);
+    const r = await q.query<ContextRow & { n: number }>(
+      `SELECT v.n,
+         (SELECT row_to_json(c) FROM customers c WHERE c.id = v.id) AS customer,
+         (SELECT to_jsonb(t) FROM tickets t WHERE t.customer_id = v.id AND t.status <> 'resolved') AS open_ticket,
+         EXISTS (SELECT 1 FROM message_pairs p WHERE p.source_chat_id = v.chat AND p.source_message_id = v.msg) AS relayed
+       FROM (VALUES ${values.join(', ')}) AS v (n, id, chat, msg)`,
+      params,
+    );
+    const out: ContextRow[] = [];
+    for (const row of r.rows) out[Number(row.n)] = row;
+    return out;
   }
 
   async setLanguage(id: number, code: string, q: Queryable = this.db): Promise<void> {

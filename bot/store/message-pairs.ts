@@ -9,6 +9,7 @@
  * copies it again — at least once, and the relay flags the re-copy.
  */
 import type { Queryable } from '../../core/postgres.js';
+import { batchingFor, GroupCommit } from './group-commit.js';
 
 export interface MessagePair {
   source_chat_id: number;
@@ -19,8 +20,32 @@ export interface MessagePair {
   direction: 'in' | 'out';
 }
 
+interface ClaimItem {
+  chatId: number;
+  messageIds: readonly number[];
+}
+
 export class MessagePairRepo {
-  constructor(private readonly db: Queryable) {}
+  /** Claims and records of concurrent relays (different customers), one statement each per tick (group-commit.ts). */
+  private readonly claims: GroupCommit<ClaimItem, Map<number, boolean>> | undefined;
+  private readonly saves: GroupCommit<readonly MessagePair[], undefined> | undefined;
+
+  constructor(private readonly db: Queryable) {
+    const batching = batchingFor(db);
+    if (batching) {
+      // One item per source message a statement: claiming one key twice in a statement is an error, and a
+      // redelivered message's claim must see its first claim committed.
+      const sourceKeys = (chatId: number, ids: readonly number[]) => ids.map((m) => `${chatId}:${m}`);
+      this.claims = new GroupCommit((items) => this.claimNow(items), { ...batching, keys: (i) => sourceKeys(i.chatId, i.messageIds) });
+      this.saves = new GroupCommit(
+        async (items) => {
+          await this.saveNow(items.flat(), this.db);
+          return items.map(() => undefined);
+        },
+        { ...batching, keys: (ps) => ps.map((p) => `${p.source_chat_id}:${p.source_message_id}`) },
+      );
+    }
+  }
 
   async bySource(chatId: number, messageId: number): Promise<MessagePair | undefined> {
     return (await this.db.query<MessagePair>('SELECT * FROM message_pairs WHERE source_chat_id = $1 AND source_message_id = $2', [chatId, messageId])).rows[0];
@@ -46,17 +71,33 @@ export class MessagePairRepo {
    */
   async claim(chatId: number, messageIds: readonly number[]): Promise<Map<number, boolean>> {
     if (messageIds.length === 0) return new Map();
-    const values = messageIds.map((_, i) => `($1::bigint, $${i + 2}::int)`).join(', ');
+    if (this.claims) return this.claims.run({ chatId, messageIds });
+    return (await this.claimNow([{ chatId, messageIds }]))[0]!;
+  }
+
+  /** The claims of several chats in one statement; one map per item. */
+  private async claimNow(items: readonly ClaimItem[]): Promise<Map<number, boolean>[]> {
+    const params: unknown[] = [];
+    const values = items.flatMap((it) =>
+      it.messageIds.map((m) => {
+        params.push(it.chatId, m);
+        return `($${params.length - 1}::bigint, $${params.length}::int)`;
+      }),
+    );
     // xmax is 0 for a row this statement inserted, non-zero for one it updated (an orphaned claim taken over).
-    const r = await this.db.query<{ m: number; orphaned: boolean }>(
+    const r = await this.db.query<{ c: number; m: number; orphaned: boolean }>(
       `INSERT INTO relay_inflight AS r (source_chat_id, source_message_id)
-       SELECT c, m FROM (VALUES ${values}) AS t (c, m)
+       SELECT c, m FROM (VALUES ${values.join(', ')}) AS t (c, m)
        WHERE NOT EXISTS (SELECT 1 FROM message_pairs p WHERE p.source_chat_id = t.c AND p.source_message_id = t.m)
        ON CONFLICT (source_chat_id, source_message_id) DO UPDATE SET orphaned = false, claimed_at = now() WHERE r.orphaned
-       RETURNING source_message_id AS m, (r.xmax::text <> '0') AS orphaned`,
-      [chatId, ...messageIds],
+       RETURNING source_chat_id AS c, source_message_id AS m, (r.xmax::text <> '0') AS orphaned`,
+      params,
     );
-    return new Map(r.rows.map((x) => [Number(x.m), Boolean(x.orphaned)]));
+    // Several items may be of one chat (the support group's replies in different topics): by source message.
+    const out = items.map(() => new Map<number, boolean>());
+    const owner = new Map(items.flatMap((it, i) => it.messageIds.map((m) => [`${it.chatId}:${m}`, i] as const)));
+    for (const x of r.rows) out[owner.get(`${x.c}:${x.m}`)!]!.set(Number(x.m), Boolean(x.orphaned));
+    return out;
   }
 
   /**
@@ -81,9 +122,20 @@ export class MessagePairRepo {
       await this.db.query('UPDATE relay_inflight SET orphaned = true WHERE source_chat_id = $1 AND source_message_id = ANY($2::int[])', [chatId, back]);
   }
 
-  /** Records pairs and, in the same statement, ends their claims; a pair that exists already is kept (first copy wins). */
+  /**
+   * Records pairs and, in the same statement, ends their claims; a pair that exists already is kept (first copy
+   * wins). With the database itself, concurrent relays' pairs go in one statement (group commit).
+   */
   async save(pairs: readonly MessagePair[], q: Queryable = this.db): Promise<void> {
     if (pairs.length === 0) return;
+    if (this.saves && q === this.db) {
+      await this.saves.run(pairs);
+      return;
+    }
+    return this.saveNow(pairs, q);
+  }
+
+  private async saveNow(pairs: readonly MessagePair[], q: Queryable): Promise<void> {
     const params: unknown[] = [];
     const values = pairs.map((p) => {
       params.push(p.source_chat_id, p.source_message_id, p.target_chat_id, p.target_message_id, p.ticket_id, p.direction);

@@ -9,6 +9,7 @@ import type { Message } from 'grammy/types';
 import type { Queryable } from '../../core/postgres.js';
 import type { Channel } from '../../schemas/events.js';
 import { messageKind } from '../telegram/message-kind.js';
+import { batchingFor, GroupCommit } from './group-commit.js';
 
 export type Sender = 'customer' | 'agent' | 'bot';
 
@@ -55,11 +56,59 @@ export function historyOf(m: Message, textOverride?: string): Pick<TicketMessage
   };
 }
 
-export class TicketMessageRepo {
-  constructor(private readonly db: Queryable) {}
+const COLUMNS = 11;
 
+function rowParams(r: TicketMessageInput): unknown[] {
+  return [
+    r.ticketId,
+    r.customerId,
+    r.sender,
+    r.agentId ?? null,
+    r.text?.slice(0, MAX_TEXT) ?? null,
+    r.mediaKind ?? null,
+    r.mediaName ?? null,
+    r.chatId ?? null,
+    r.messageId ?? null,
+    r.channel ?? 'chat',
+    r.at,
+  ];
+}
+
+export class TicketMessageRepo {
+  /** Concurrent relays' rows (different customers), one statement per tick (group-commit.ts). */
+  private readonly records: GroupCommit<readonly TicketMessageInput[], undefined> | undefined;
+
+  constructor(private readonly db: Queryable) {
+    const batching = batchingFor(db);
+    if (batching)
+      this.records = new GroupCommit(
+        async (items) => {
+          await this.insertMany(items.flat(), this.db);
+          return items.map(() => undefined);
+        },
+        { ...batching, keys: (rows) => rows.flatMap((r) => (r.messageId === null || r.messageId === undefined ? [] : [`${r.chatId}:${r.messageId}`])) },
+      );
+  }
+
+  /** Rows in one statement (a redelivered message stored already is skipped); with the database itself, grouped with other callers'. */
   async record(rows: readonly TicketMessageInput[], q: Queryable = this.db): Promise<void> {
-    for (const r of rows) await this.insert(r, q);
+    if (rows.length === 0) return;
+    if (this.records && q === this.db) {
+      await this.records.run(rows);
+      return;
+    }
+    await this.insertMany(rows, q);
+  }
+
+  private async insertMany(rows: readonly TicketMessageInput[], q: Queryable): Promise<void> {
+    const params = rows.flatMap(rowParams);
+    const values = rows.map((_, i) => `(${Array.from({ length: COLUMNS }, (_, j) => `$${i * COLUMNS + j + 1}`).join(', ')})`);
+    await q.query(
+      `INSERT INTO ticket_messages (ticket_id, customer_id, sender, agent_id, text, media_kind, media_name, chat_id, message_id, channel, sent_at)
+         VALUES ${values.join(', ')}
+         ON CONFLICT (chat_id, message_id) WHERE message_id IS NOT NULL DO NOTHING`,
+      params,
+    );
   }
 
   /** One row; its id (undefined: a redelivered message stored already). */
@@ -68,19 +117,7 @@ export class TicketMessageRepo {
       `INSERT INTO ticket_messages (ticket_id, customer_id, sender, agent_id, text, media_kind, media_name, chat_id, message_id, channel, sent_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          ON CONFLICT (chat_id, message_id) WHERE message_id IS NOT NULL DO NOTHING RETURNING id`,
-      [
-        r.ticketId,
-        r.customerId,
-        r.sender,
-        r.agentId ?? null,
-        r.text?.slice(0, MAX_TEXT) ?? null,
-        r.mediaKind ?? null,
-        r.mediaName ?? null,
-        r.chatId ?? null,
-        r.messageId ?? null,
-        r.channel ?? 'chat',
-        r.at,
-      ],
+      rowParams(r),
     );
     return res.rows[0] ? Number(res.rows[0].id) : undefined;
   }

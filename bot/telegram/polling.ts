@@ -49,6 +49,10 @@ export function holdUpdateUntil(work: Promise<unknown>): void {
 /** Telegram restarts update ids at random after a week without updates: an older cursor means nothing. */
 const CURSOR_MAX_AGE_DAYS = 7;
 
+/** A fetch that brought only updates in flight: the next one waits for the watermark to move, this long at most (doubling to MAX_IDLE_WAIT_MS). */
+const IDLE_WAIT_MS = 20;
+const MAX_IDLE_WAIT_MS = 500;
+
 /** The persisted watermark of processed updates, per bot. */
 export class UpdateCursor {
   constructor(
@@ -137,13 +141,18 @@ class InFlight {
     return min - 1;
   }
 
-  /** Resolves when the watermark moves past `after` or nothing is in flight (or at once if so already). */
-  async advance(after: number | undefined, signal: AbortSignal): Promise<void> {
+  /**
+   * Resolves when the watermark moves past `after` or nothing is in flight (or at once if so already) — or,
+   * given `maxWaitMs`, once that long has passed.
+   */
+  async advance(after: number | undefined, signal: AbortSignal, maxWaitMs?: number): Promise<void> {
     const moved = () => this.open.size === 0 || signal.aborted || (this.watermark() ?? -1) > (after ?? -1);
-    while (!moved()) {
+    const deadline = maxWaitMs === undefined ? Infinity : Date.now() + maxWaitMs;
+    while (!moved() && Date.now() < deadline) {
       await new Promise<void>((r) => {
         this.waiters.push(r);
         signal.addEventListener('abort', () => r(), { once: true });
+        if (deadline !== Infinity) setTimeout(r, deadline - Date.now()).unref();
       });
     }
   }
@@ -164,6 +173,8 @@ export async function startPolling<C extends Context>(bot: Bot<C>, o: PollingOpt
       return saving;
     }
     saving = (async () => {
+      // Updates finishing in this turn of the event loop (a group commit's callers: bot/store/group-commit.ts) share one write.
+      await new Promise((r) => setImmediate(r));
       do {
         dirty = false;
         const w = flight.watermark();
@@ -186,6 +197,7 @@ export async function startPolling<C extends Context>(bot: Bot<C>, o: PollingOpt
     return saving;
   };
 
+  let idleWaitMs = IDLE_WAIT_MS;
   const supplier: UpdateSupplier<Update> = {
     async supply(batchSize, abort): Promise<Update[]> {
       const signal = abort as unknown as AbortSignal;
@@ -213,9 +225,15 @@ export async function startPolling<C extends Context>(bot: Bot<C>, o: PollingOpt
           continue;
         }
         const fresh = flight.fresh(updates);
-        if (fresh.length || updates.length === 0) return fresh;
-        // Only updates in flight came back (unconfirmed): ask again once the watermark moves (the oldest is done).
-        await flight.advance(w, signal);
+        if (fresh.length || updates.length === 0) {
+          idleWaitMs = IDLE_WAIT_MS;
+          return fresh;
+        }
+        // Only updates in flight came back (unconfirmed): ask again once the watermark moves (the oldest is done)
+        // — or after a short wait, so one slow update (a flood wait, a held album) does not keep other
+        // customers' new updates from being fetched; the wait grows while nothing new comes.
+        await flight.advance(w, signal, idleWaitMs);
+        idleWaitMs = Math.min(idleWaitMs * 2, MAX_IDLE_WAIT_MS);
         if (signal.aborted) return [];
       }
     },

@@ -22,6 +22,7 @@ import { estimateEtaSeconds, etaPromise } from '../../sla/eta.js';
 import { addBusinessSeconds } from '../../sla/business-hours.js';
 import type { SlaPolicy } from '../../sla/policy.js';
 import type { Outbox, TicketEventInput } from '../store/outbox.js';
+import { batchingFor, GroupCommit } from '../store/group-commit.js';
 import { MessagePairRepo, type MessagePair } from '../store/message-pairs.js';
 import { TicketMessageRepo } from '../store/ticket-messages.js';
 import type { Customer, Ticket } from '../store/types.js';
@@ -82,10 +83,30 @@ function eventTime(t: Pick<Ticket, 'created_at'>, at: Date): Date {
   return at < t.created_at ? t.created_at : at;
 }
 
+/** What a customer message changes on a ticket read moments ago (recordCustomerMessage's hot path). */
+type KnownSet = { customer_messages: number; status: TicketStatus };
+
+/** One ticket's change for the grouped statement (changeKnown). */
+interface KnownChange {
+  known: Ticket;
+  set: KnownSet;
+  /** The events, built and validated, as the outbox stores them. */
+  payloads: unknown[];
+  key: (RelaySource & { ticketId: number }) | undefined;
+}
+
 export class TicketService {
   private subscriber: TicketSubscriber | undefined;
+  /** Concurrent customers' message_in writes, one statement per tick (bot/store/group-commit.ts). */
+  private readonly known: GroupCommit<KnownChange, Ticket | undefined>;
 
-  constructor(private readonly o: TicketServiceOptions) {}
+  constructor(private readonly o: TicketServiceOptions) {
+    this.known = new GroupCommit((items) => this.writeKnown(items), {
+      ...(batchingFor(o.db) ?? { maxInFlight: 1 }),
+      // One change per ticket a statement (its version decides), one per source message.
+      keys: (c) => [`t:${c.known.id}`, ...(c.key ? [`k:${c.key.chatId}:${c.key.messageId}`] : [])],
+    });
+  }
 
   /** The one receiver of committed changes (the desk's notifier); changes before it subscribed are not replayed. */
   subscribe(subscriber: TicketSubscriber): void {
@@ -520,49 +541,68 @@ export class TicketService {
    * The one-statement form of change() for a ticket read moments ago: the
    * update applies only if the ticket's version is still the one read, and
    * the events go into the outbox in the same statement (so still atomically).
+   * Concurrent customers' changes share the statement (group commit): each is
+   * applied or not on its own, as if alone.
    * Undefined when someone changed the ticket meanwhile: the caller falls back to change().
    */
   private async changeKnown(
     known: Ticket,
-    r: { set: Partial<Omit<Ticket, 'id'>>; events: TicketEventInput[] },
+    r: { set: KnownSet; events: TicketEventInput[] },
     key?: RelaySource & { ticketId: number },
   ): Promise<Ticket | undefined> {
     // a ticket from before pseudonyms (migration 140) gets its analytics id in change()'s transaction first
     if (known.analytics_id === null || known.analytics_id === undefined) return undefined;
-    const keys = Object.keys(r.set) as (keyof typeof r.set)[];
-    const assignments = keys.map((k, i) => `${k} = $${i + 8}`);
     // the row this statement writes: the change's events carry the version it produces
     const envelope = { ...known, ...r.set, version: known.version + 1 } as Ticket;
     const payloads = this.o.outbox.build(envelope, r.events);
-    // With an idempotency key: the update applies only while the key is not recorded, and records it (the
-    // version check serialises two statements for the same key). Not applied: change() decides which it was.
-    const res = await this.o.db.query<Ticket>(
-      `WITH upd AS (
-         UPDATE tickets SET ${assignments.join(', ')}, version = version + 1, updated_at = now()
-         WHERE id = $1 AND version = $2
-           AND ($6::bigint IS NULL OR NOT EXISTS (SELECT 1 FROM relay_event_keys k WHERE k.source_chat_id = $6 AND k.source_message_id = $7))
-         RETURNING *),
-       ins AS (
-         INSERT INTO outbox (topic, key, payload)
-         SELECT $3::text, $4::text, e.payload FROM upd, jsonb_array_elements($5::jsonb) WITH ORDINALITY AS e(payload, n) ORDER BY e.n),
-       k AS (
-         INSERT INTO relay_event_keys (source_chat_id, source_message_id, ticket_id)
-         SELECT $6::bigint, $7::int, upd.id FROM upd WHERE $6::bigint IS NOT NULL ON CONFLICT DO NOTHING)
-       SELECT * FROM upd`,
-      [
-        known.id,
-        known.version,
-        this.o.outbox.topic,
-        String(known.id),
-        JSON.stringify(payloads),
-        key?.chatId ?? null,
-        key?.messageId ?? null,
-        ...keys.map((k) => r.set[k]),
-      ],
-    );
-    const next = res.rows[0];
+    const next = await this.known.run({ known, set: r.set, payloads, key });
     if (next) await this.notify({ kind: 'updated', ticket: next, previous: known });
     return next;
+  }
+
+  /**
+   * changeKnown's statement for several tickets: each ticket's update applies only at the version read and —
+   * with an idempotency key — while the key is not recorded (the version check serialises two statements for
+   * the same key); the applied ones' events go into the outbox (in order: by item, then by event) and their
+   * keys are recorded. Returns each item's updated row, or undefined where it did not apply.
+   */
+  private async writeKnown(items: readonly KnownChange[]): Promise<(Ticket | undefined)[]> {
+    const params: unknown[] = [this.o.outbox.topic];
+    const values = items.map((c, n) => {
+      params.push(
+        n,
+        c.known.id,
+        c.known.version,
+        c.set.customer_messages,
+        c.set.status,
+        JSON.stringify(c.payloads),
+        c.key?.chatId ?? null,
+        c.key?.messageId ?? null,
+      );
+      const p = params.length;
+      return `($${p - 7}::int, $${p - 6}::bigint, $${p - 5}::int, $${p - 4}::int, $${p - 3}::text, $${p - 2}::jsonb, $${p - 1}::bigint, $${p}::int)`;
+    });
+    const res = await this.o.db.query<Ticket>(
+      `WITH v (n, id, version, customer_messages, status, events, key_chat, key_msg) AS (VALUES ${values.join(', ')}),
+       upd AS (
+         UPDATE tickets t SET customer_messages = v.customer_messages, status = v.status, version = t.version + 1, updated_at = now()
+         FROM v
+         WHERE t.id = v.id AND t.version = v.version
+           AND (v.key_chat IS NULL OR NOT EXISTS (SELECT 1 FROM relay_event_keys k WHERE k.source_chat_id = v.key_chat AND k.source_message_id = v.key_msg))
+         RETURNING t.*),
+       ins AS (
+         INSERT INTO outbox (topic, key, payload)
+         SELECT $1::text, upd.id::text, e.payload
+         FROM upd JOIN v ON v.id = upd.id, jsonb_array_elements(v.events) WITH ORDINALITY AS e(payload, i)
+         ORDER BY v.n, e.i),
+       k AS (
+         INSERT INTO relay_event_keys (source_chat_id, source_message_id, ticket_id)
+         SELECT v.key_chat, v.key_msg, upd.id FROM upd JOIN v ON v.id = upd.id WHERE v.key_chat IS NOT NULL ON CONFLICT DO NOTHING)
+       SELECT * FROM upd`,
+      params,
+    );
+    const byId = new Map(res.rows.map((t) => [Number(t.id), t]));
+    return items.map((c) => byId.get(Number(c.known.id)));
   }
 
   /** After commit: a failing notification is logged; it never undoes or fails the committed change. */
