@@ -252,9 +252,13 @@ runMain(async () => {
       `throughput: ${total} msgs relayed in ${seconds.toFixed(2)} s = ${Math.round(total / seconds)} msg/s ` +
         `(posting took ${((postedAll - t) / 1000).toFixed(2)} s; desk process CPU ${cpuSeconds.toFixed(1)} s = ${Math.round(total / cpuSeconds)} msg per CPU-second)`,
     );
-    if (values['query-stats'])
+    if (values['query-stats']) {
       for (const [sql, st] of [...stats].sort((a, b) => b[1].ms - a[1].ms))
         console.log(`${(st.n / total).toFixed(2)}/msg ${(st.ms / st.n).toFixed(2)} ms  ${sql}`);
+      // The relay groups concurrent customers' writes (bot/store/group-commit.ts): statements per message in all.
+      const n = [...stats.values()].reduce((a, s) => a + s.n, 0);
+      console.log(`statements: ${n} for ${total} messages = ${(n / total).toFixed(2)} per message (times include the wait for PGlite's one connection)`);
+    }
     await desk.services.relay.idle();
     const pairs = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM message_pairs')).rows[0]!.n;
     console.log(`check: ${pairs} message pairs for ${customers + latencyMessages + total} customer messages`);
