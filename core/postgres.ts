@@ -5,8 +5,11 @@
  * compiled to WASM) in DATA_DIR/pglite. Both speak the same SQL, so the bot's
  * migrations and queries run unchanged; callers only see `Db`.
  */
-import { mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { defineConfig, env } from './env.js';
@@ -50,9 +53,60 @@ export interface Db extends Queryable {
 
 export async function openDatabase(cfg: PostgresConfig = loadPostgresConfig()): Promise<Db> {
   if (cfg.DATABASE_URL) return openPostgres(cfg.DATABASE_URL, cfg.DATABASE_POOL_SIZE);
-  const dir = join(cfg.DATA_DIR, 'pglite');
-  mkdirSync(dir, { recursive: true });
+  const dir = await initPglite(cfg);
   return openPglite(dir);
+}
+
+/**
+ * PGlite's Postgres settings. shared_buffers: Postgres' buffer cache lives in PGlite's WebAssembly memory,
+ * which never shrinks; at the compiled-in 128 MB it grew that memory from 128 to 189 MB and held ~110 MB more
+ * resident than 16 MB does (bench/memory/pglite-parts.ts: 545 vs 435 MB RSS after the bot's migrations and
+ * 2,000 queries). PGlite reads its files through the OS, whose page cache serves what the smaller cache drops,
+ * and the bot's working set (open tickets, topics, the outbox) is small.
+ */
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+
+/**
+ * Creates DATA_DIR/pglite with initdb unless it holds a database, in a short-lived child process, and
+ * returns its path. In-process, initdb left PGlite at a 630 MB WebAssembly memory for the rest of the run
+ * (a second PGlite instance and initdb's own module beside the real one) and took the first `npm start` to
+ * 1.3 GB; the child's memory goes back when it exits. It initialises a sibling directory and renames it into
+ * place, so a first run that dies half-way leaves no half-made database behind. `npm start` runs it as its
+ * prestart step (scripts/start-initdb.ts), before the product's process exists; scripts/start.ts again before
+ * chDB opens, for runs without npm — either way the child's ~0.8 GB peak is not added to chDB's.
+ */
+export async function initPglite(cfg: Pick<PostgresConfig, 'DATA_DIR'> = loadPostgresConfig()): Promise<string> {
+  const dir = join(cfg.DATA_DIR, 'pglite');
+  if (existsSync(join(dir, 'PG_VERSION'))) return dir;
+  mkdirSync(dir, { recursive: true });
+  // Something else in the directory (not a database PGlite made): PGlite decides, in this process, as before.
+  if (readdirSync(dir).length > 0) return dir;
+  const fresh = `${dir}.initdb-${process.pid}`;
+  rmSync(fresh, { recursive: true, force: true });
+  mkdirSync(fresh);
+  const pglite = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href;
+  const code = [
+    `const m = await import(${JSON.stringify(pglite)});`,
+    'const { PGlite } = m.PGlite ? m : m.default;',
+    `const db = await PGlite.create(${JSON.stringify(fresh)}, { startParams: ${JSON.stringify(PGLITE_START_PARAMS)} });`,
+    'await db.close();',
+  ].join('\n');
+  const child = spawn(process.execPath, ['--input-type=module', '--eval', code], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (b: Buffer) => {
+    stderr = (stderr + b.toString()).slice(-2000);
+  });
+  const exit = await new Promise<number | string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+  });
+  if (exit !== 0 || !existsSync(join(fresh, 'PG_VERSION'))) {
+    rmSync(fresh, { recursive: true, force: true });
+    throw new Error(`PGlite initdb in ${fresh} failed (exit ${exit}): ${stderr.trim()}`);
+  }
+  rmdirSync(dir);
+  renameSync(fresh, dir);
+  return dir;
 }
 
 function openPostgres(url: string, max: number): Db {
@@ -85,7 +139,7 @@ function openPostgres(url: string, max: number): Db {
 }
 
 async function openPglite(dir: string): Promise<Db> {
-  const db = await PGlite.create(dir, { parsers: { 20: (v: string) => Number(v) } });
+  const db = await PGlite.create(dir, { parsers: { 20: (v: string) => Number(v) }, startParams: PGLITE_START_PARAMS });
   const wrap = <R>(r: { rows: unknown[]; affectedRows?: number }): QueryResult<R> => ({
     rows: r.rows as R[],
     // PGlite reports affectedRows 0 for SELECTs; pg's rowCount counts the rows returned.

@@ -18,7 +18,7 @@ import { createClickHouse, loadClickHouseConfig } from '../core/clickhouse.js';
 import { createHttpServer, loadHttpConfig } from '../core/http.js';
 import { logger, prettyLogs } from '../core/log.js';
 import { migrate } from '../core/migrate.js';
-import { loadPostgresConfig, openDatabase } from '../core/postgres.js';
+import { initPglite, loadPostgresConfig, openDatabase } from '../core/postgres.js';
 import { loadAlertsConfig } from '../bot/alerts/index.js';
 import { loadBotConfig } from '../bot/config.js';
 import { busProbe, loadSelfCheckConfig, monitoringProbes, selfCheckApi, startupSelfCheck, storeProbes } from '../bot/self-check.js';
@@ -54,6 +54,9 @@ async function main(): Promise<void> {
   const { HOST: host, PORT: port } = loadHttpConfig();
   assertSafeListen(host, dashboardConfig.ANALYTICS_TOKEN);
   mkdirSync(chConfig.DATA_DIR, { recursive: true });
+  const pgConfig = loadPostgresConfig();
+  // A first run's initdb (npm start's prestart did it already), in a child process and before chDB opens: its peak is neither kept nor added to chDB's.
+  if (!pgConfig.DATABASE_URL) await initPglite(pgConfig);
 
   const stops: Array<[string, () => Promise<unknown>]> = [];
   const shutdown = async (why: string) => {
@@ -89,7 +92,6 @@ async function main(): Promise<void> {
   stops.push(['clickhouse', () => ch.close()]);
   await migrate(ch, { cluster: chConfig.CLICKHOUSE_CLUSTER, eventsTtlDays: chConfig.EVENTS_TTL_DAYS, log: (m) => log.info(m) });
 
-  const pgConfig = loadPostgresConfig();
   const db = await openDatabase(pgConfig);
   stops.push(['database', () => db.close()]);
   const bus = createBus(busConfig);

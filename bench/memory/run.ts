@@ -13,7 +13,9 @@
  * product's Node process with chDB, PGlite and the sandbox in it, Prometheus and
  * Alertmanager when on PATH) from /proc: the sum of RSS (counts shared pages in
  * each process) and of PSS (shares them out). Prints a Markdown block for
- * BENCHMARKS.md.
+ * BENCHMARKS.md and a one-line verdict against the 500 MB target (the tree's RSS at the end; PSS, the product
+ * alone and the mean over the live traffic beside it). --env tries a setting (e.g. MALLOC_ARENA_MAX=2) and
+ * the verdict names it. Part by part: bench/memory/pglite-parts.ts and bench/memory/chdb-parts.ts.
  */
 import { type ChildProcess, execSync, spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, readFileSync, readdirSync } from 'node:fs';
@@ -36,6 +38,7 @@ const { values: args } = parseCli({
     'live-seconds': { type: 'string' },
     'max-wait-minutes': { type: 'string' },
     'data-dir': { type: 'string' },
+    env: { type: 'string' },
     'preload-only': { type: 'boolean' },
     log: { type: 'string' },
   },
@@ -45,14 +48,23 @@ const { values: args } = parseCli({
     '--max-wait-minutes M  give up when the replay has not finished by then (default 40)',
     '--data-dir DIR        the DATA_DIR to use (default: a temporary directory, removed afterwards)',
     '--log FILE            append the product log lines to FILE',
+    "--env 'K=V …'         extra environment for npm start, to try a setting (the report names it; the target is plain npm start)",
     '--preload-only        only load the events into --data-dir (the benchmark runs this in a child process)',
   ],
 });
 
 const EVENTS = Number(args.events ?? 1_000_000);
+/** The target (issue 18): npm start's resident memory after a simulated week with 1 M events. */
+const TARGET_MB = 500;
 const LIVE_SECONDS = Number(args['live-seconds'] ?? 180);
 const MAX_WAIT_MS = Number(args['max-wait-minutes'] ?? 40) * 60_000;
 const YEAR_MS = 365 * 86_400_000;
+const EXTRA_ENV = Object.fromEntries(
+  (args.env ?? '')
+    .split(/\s+(?=[A-Za-z_][A-Za-z0-9_]*=)/)
+    .filter(Boolean)
+    .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+);
 /** Generated tickets start here, far above the desk's own ticket ids. */
 const TICKET_ID_BASE = 100_000_000;
 
@@ -159,6 +171,7 @@ runMain(async () => {
       PROMETHEUS_PORT: String(prometheusPort),
       ALERTMANAGER_PORT: String(alertmanagerPort),
       LOG_FORMAT: 'json',
+      ...EXTRA_ENV,
     };
     const root = join(import.meta.dirname, '..', '..');
     const t0 = performance.now();
@@ -244,12 +257,17 @@ runMain(async () => {
     const liveEnd = seconds() + LIVE_SECONDS;
     await until(`${LIVE_SECONDS} s of live traffic`, () => seconds() >= liveEnd, Number.POSITIVE_INFINITY);
     const atEnd = samples.at(-1)!;
+    // One sample swings with the V8 heap's collections (±40 MB): the mean over the live traffic after the page beside it.
+    const live = samples.filter((s) => s.t > atQueried.t);
+    const mean = (f: (s: (typeof samples)[number]) => number) => live.reduce((a, s) => a + f(s), 0) / Math.max(1, live.length);
+    const liveMean = { t: atEnd.t, rssKb: mean((s) => s.rssKb), pssKb: mean((s) => s.pssKb), procs: [] };
     // Where the product's own memory is, from its /metrics: V8's heap, and memory outside it that V8 knows of (PGlite's WASM memory, Buffers).
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? Number.NaN) / 2 ** 20;
     const inside = {
       rss: gauge('process_resident_memory_bytes'),
       heap: gauge('nodejs_heap_size_total_bytes'),
+      heapUsed: gauge('nodejs_heap_size_used_bytes'),
       external: gauge('nodejs_external_memory_bytes'),
     };
     const peak = samples.reduce((a, s) => (s.rssKb > a.rssKb ? s : a));
@@ -262,6 +280,13 @@ runMain(async () => {
         return cpus()[0]?.model ?? 'unknown';
       }
     })();
+    const productEnd = atEnd.procs.filter((p) => p.name.startsWith('the product'));
+    const productRss = mb(productEnd.reduce((a, p) => a + p.rssKb, 0));
+    const productPss = mb(productEnd.reduce((a, p) => a + p.pssKb, 0));
+    const verdictOf = (value: number) => (value <= TARGET_MB ? 'met' : `not met, ${value - TARGET_MB} MB over`);
+    // One line to track: the target counts the whole tree's RSS; PSS and the product alone beside it.
+    const verdict = `Verdict (target ≤ ${TARGET_MB} MB after the simulated week with ${loaded.events.toLocaleString('en-US')} events${args.env ? `, with ${args.env}` : ''}): the tree ${mb(atEnd.rssKb)} MB RSS — ${verdictOf(mb(atEnd.rssKb))}; ${mb(atEnd.pssKb)} MB PSS — ${verdictOf(mb(atEnd.pssKb))}; the product's process alone ${productRss} MB RSS / ${productPss} MB PSS; mean over the live traffic ${mb(liveMean.rssKb)} MB RSS / ${mb(liveMean.pssKb)} MB PSS; peak ${mb(peak.rssKb)} MB RSS at ${peak.t.toFixed(0)} s.`;
+    process.stderr.write(`${verdict}\n`);
     const row = (label: string, s: (typeof samples)[number]) => `| ${label} | ${s.t.toFixed(0)} s | ${mb(s.rssKb)} | ${mb(s.pssKb)} |`;
     console.log(`
 ### Run ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC — ${cpu}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, load average ${loadavg()
@@ -276,10 +301,13 @@ ${row('started (banner)', atStart)}
 ${row('week replayed', atReplayed)}
 ${row('after 5 × the year-long dashboard page', atQueried)}
 ${row(`after ${LIVE_SECONDS} s more live traffic`, atEnd)}
+${row(`mean over those ${LIVE_SECONDS} s (one sample a second)`, liveMean)}
 ${row('peak RSS', peak)}
 ${row('peak PSS', peakPss)}
 
-Inside the product's process at the end (its /metrics): RSS ${inside.rss.toFixed(0)} MB, of which V8 heap ${inside.heap.toFixed(0)} MB and memory outside the heap that V8 tracks (PGlite's WebAssembly memory, Buffers) ${inside.external.toFixed(0)} MB; the rest is chDB's native allocations and the pages of its library.
+**${verdict}**
+
+Inside the product's process at the end (its /metrics): RSS ${inside.rss.toFixed(0)} MB, of which V8 heap ${inside.heap.toFixed(0)} MB (${inside.heapUsed.toFixed(0)} MB in use) and memory outside the heap that V8 tracks (PGlite's WebAssembly memory, Buffers) ${inside.external.toFixed(0)} MB; the rest is chDB's native allocations and the pages of its library.
 
 At the end, by process (RSS / PSS MB): ${atEnd.procs.map((p) => `${p.name} ${mb(p.rssKb)} / ${mb(p.pssKb)}`).join('; ')}.
 `);
