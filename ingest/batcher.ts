@@ -17,6 +17,12 @@ export interface BatcherOptions<P> {
    * usual size and latency when keeping up.
    */
   maxItemsBehind?: number;
+  /**
+   * While behind and short of maxItemsBehind, a flush also starts once no part arrived for this long (default
+   * 50 ms): each source (a bus partition) waits for its part's insert before it sends more, so when they all
+   * wait, nothing more can come.
+   */
+  idleMs?: number;
   maxWaitMs: number;
   sizeOf(part: P): number;
   flush(parts: P[]): Promise<void>;
@@ -35,6 +41,7 @@ export class Batcher<P> {
   private flushingItems = 0;
   private flushing: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
   private due = false;
   private idleWaiters: (() => void)[] = [];
   /** More than maxItems were waiting when the last flush started. */
@@ -57,7 +64,10 @@ export class Batcher<P> {
     const done = new Promise<void>((resolve, reject) => this.pending.push({ part, size, resolve, reject }));
     this.pendingItems += size;
     if (this.pendingItems >= this.full) this.due = true;
-    else this.timer ??= setTimeout(() => this.markDue(), this.o.maxWaitMs);
+    else {
+      this.timer ??= setTimeout(() => this.markDue(), this.o.maxWaitMs);
+      this.restartIdle();
+    }
     this.kick();
     return done;
   }
@@ -70,9 +80,19 @@ export class Batcher<P> {
     }
   }
 
+  /** Behind and between flushes: flush when no part came for idleMs (the sources all wait on their inserts). */
+  private restartIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    if (!this.behind || this.flushing || this.due || this.pending.length === 0) return;
+    this.idleTimer = setTimeout(() => this.markDue(), Math.min(this.o.idleMs ?? 50, this.o.maxWaitMs));
+  }
+
   private markDue(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     this.timer = undefined;
+    this.idleTimer = undefined;
     this.due = true;
     this.kick();
   }
@@ -80,6 +100,8 @@ export class Batcher<P> {
   private kick(): void {
     if (this.flushing || !this.due || this.pending.length === 0) return;
     this.behind = this.pendingItems > this.o.maxItems;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     // Take whole parts up to the limit; the rest makes the next flush.
     const limit = this.full;
     let n = 0;
@@ -100,6 +122,7 @@ export class Batcher<P> {
         this.flushing = undefined;
         this.flushingItems = 0;
         this.kick();
+        this.restartIdle();
         if (!this.flushing) {
           const ws = this.idleWaiters;
           this.idleWaiters = [];
