@@ -5,7 +5,7 @@
  * (DATA_DIR/clickhouse) through the same @clickhouse/client API, so every
  * query, insert and migration runs unchanged in both deployments.
  */
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
@@ -206,8 +206,26 @@ function rowBinarySpoolDir(): string {
     } catch {
       spoolDir = tmpdir();
     }
+    removeOrphanSpools(spoolDir);
   }
   return spoolDir;
+}
+
+/** Bodies left by processes that died mid-insert (a crash, SIGKILL): each is up to a backlog insert's size. */
+function removeOrphanSpools(dir: string): void {
+  try {
+    for (const name of readdirSync(dir)) {
+      const pid = /^desk-insert-(\d+)-\d+\.bin$/.exec(name)?.[1];
+      if (!pid || Number(pid) === process.pid) continue;
+      try {
+        process.kill(Number(pid), 0);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(dir, name), { force: true });
+      }
+    }
+  } catch {
+    // best effort: an unreadable directory only means orphans stay
+  }
 }
 let spoolSeq = 0;
 
