@@ -9,7 +9,7 @@
 import { queryRows, type ClickHouse } from '../core/clickhouse.js';
 import type { Aggregate, AggregateRow } from './metric.js';
 import { METRICS, type Metrics, type MetricValues, type Registry } from './registry.js';
-import { addRolled, readRollup, remainderRanges, rollupPlan, servedDays, wholeDays, type RollupAccess, type RollupPlan } from './rollup.js';
+import { addRolled, readRollup, remainderRanges, rollupPlan, rollupUnavailable, servedDays, wholeDays, type RollupAccess, type RollupPlan } from './rollup.js';
 import { chTime, DIMENSION_SQL, QUERY_SETTINGS, ticketsFrom, type BreakdownDimension, type TicketFilter } from './ticket-facts.js';
 
 export interface Range {
@@ -71,7 +71,7 @@ async function splitAggregates(
 ): Promise<Map<string, AggregateRow> | null> {
   if (!run.rollup || filter.queue !== undefined || filter.category !== undefined || filter.agent !== undefined) return null;
   const days = wholeDays(range.from, range.to);
-  if (days.length === 0 || days.length < run.rollup.minDays) return null;
+  if (days.length === 0 || days.length < run.rollup.minDays || rollupUnavailable(run.rollup)) return null;
   let plan = plans.get(metrics);
   if (!plan) plans.set(metrics, (plan = rollupPlan([...metrics.aggregates.values()])));
   const key = by === '' ? "'' AS key" : `${DIMENSION_SQL[by].key} AS key`;

@@ -115,6 +115,9 @@ const computing = new WeakMap<RollupAccess, Map<string, Promise<void>>>();
 /** Runners whose writes failed (e.g. a read-only user), and until when not to try again. */
 const writeFailedUntil = new WeakMap<RollupAccess, number>();
 
+/** Whether the runner's last write failed less than a minute ago (a read-only user): read ticket_facts alone meanwhile. */
+export const rollupUnavailable = (access: RollupAccess): boolean => (writeFailedUntil.get(access) ?? 0) >= Date.now();
+
 /**
  * The days of `days` the rollup serves for this definition, computing the ones
  * that are stale and quiet; the others are left to ticket_facts. `served`
