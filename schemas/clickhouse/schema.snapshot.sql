@@ -161,7 +161,7 @@ ENGINE = ReplacingMergeTree(ingested_at)
 PARTITION BY toYYYYMM(occurred_at)
 ORDER BY (type, queue, toStartOfHour(occurred_at), ticket_id, event_id)
 TTL toDateTime(occurred_at) + toIntervalDay(730)
-SETTINGS non_replicated_deduplication_window = 10000, replicated_deduplication_window = 10000, index_granularity = 8192;
+SETTINGS non_replicated_deduplication_window = 10000, replicated_deduplication_window = 10000, index_granularity = 8192, min_rows_for_wide_part = 200000;
 
 CREATE TABLE experiment_exposures_first
 (
