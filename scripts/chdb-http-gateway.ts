@@ -14,6 +14,9 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
@@ -44,10 +47,10 @@ export interface ChdbGateway {
   close(): Promise<void>;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function errorBody(e: unknown): { code: number; text: string } {
@@ -58,6 +61,10 @@ function errorBody(e: unknown): { code: number; text: string } {
   if (/Code: \d+\..*Exception:/s.test(message)) return { code, text: message };
   return { code, text: `Code: ${code}. DB::Exception: ${message} (${err.type ?? 'STD_EXCEPTION'})` };
 }
+
+/** `INSERT INTO <table (columns)> FORMAT RowBinary…`: the target and the format of a binary insert. */
+const BINARY_INSERT = /^\s*INSERT\s+INTO\s+([\w.]+\s*(?:\([\w\s,]*\))?)\s+FORMAT\s+(RowBinary\w*)\s*$/i;
+let spoolSeq = 0;
 
 export async function startChdbGateway(opts: { dataDir: string; port?: number; host?: string }): Promise<ChdbGateway> {
   mkdirSync(opts.dataDir, { recursive: true });
@@ -81,7 +88,8 @@ export async function startChdbGateway(opts: { dataDir: string; port?: number; h
       }
     }
     try {
-      const body = await readBody(req);
+      const raw = await readBody(req);
+      const body = raw.toString('utf8');
       const urlQuery = url.searchParams.get('query');
       const settings: ClickHouseSettings = {};
       const params: Record<string, string> = {};
@@ -90,17 +98,26 @@ export async function startChdbGateway(opts: { dataDir: string; port?: number; h
         else if (!PROTOCOL_PARAMS.has(k) && !k.startsWith('http_')) (settings as Record<string, string>)[k] = v;
       }
       const queryId = url.searchParams.get('query_id') ?? crypto.randomUUID();
+      // A binary insert body (RowBinary…, core/clickhouse.ts insertRowBinary) cannot go inline: chDB ends inline
+      // data at a blank line, and binary values contain "\n\n". It is read from a spooled file instead.
+      const binary = urlQuery !== null && body.length > 0 ? BINARY_INSERT.exec(urlQuery) : null;
+      const spool = binary ? join(tmpdir(), `chdb-gateway-${process.pid}-${++spoolSeq}.bin`) : undefined;
       const output = await serialized(async () => {
-        const result = await engine.exec({
-          query: urlQuery ?? body,
-          ...(urlQuery !== null && body.length > 0 ? { values: body } : {}),
-          query_params: params,
-          clickhouse_settings: settings,
-          query_id: queryId,
-        });
-        const chunks: Buffer[] = [];
-        for await (const c of result.stream) chunks.push(Buffer.from(c as Uint8Array));
-        return Buffer.concat(chunks);
+        if (spool) await writeFile(spool, raw); // the bytes as sent: a binary body is no UTF-8 text
+        try {
+          const result = await engine.exec({
+            query: binary ? `INSERT INTO ${binary[1]} SELECT * FROM file('${spool}', '${binary[2]}')` : (urlQuery ?? body),
+            ...(urlQuery !== null && body.length > 0 && !binary ? { values: body } : {}),
+            query_params: params,
+            clickhouse_settings: settings,
+            query_id: queryId,
+          });
+          const chunks: Buffer[] = [];
+          for await (const c of result.stream) chunks.push(Buffer.from(c as Uint8Array));
+          return Buffer.concat(chunks);
+        } finally {
+          if (spool) await rm(spool, { force: true });
+        }
       });
       const gzip = url.searchParams.get('enable_http_compression') === '1' && /gzip/.test(String(req.headers['accept-encoding'] ?? ''));
       res.writeHead(200, {

@@ -3,7 +3,7 @@
  * migrations, inserts with deduplication tokens, bound parameters, errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClickHouse, insertJsonEachRow, insertRows, loadClickHouseConfig, queryRows, type ClickHouse } from '../../core/clickhouse.js';
+import { createClickHouse, insertJsonEachRow, insertRowBinary, insertRows, loadClickHouseConfig, queryRows, type ClickHouse } from '../../core/clickhouse.js';
 import { migrate } from '../../core/migrate.js';
 import { makeEvent } from '../../schemas/validate.js';
 import { startChdbGateway, type ChdbGateway } from '../../scripts/chdb-http-gateway.js';
@@ -54,6 +54,20 @@ describe('ClickHouse over HTTP (chDB gateway)', () => {
       { t: 43 },
     );
     expect(row).toEqual({ c: 2, s: 7, t: 2026 });
+  });
+
+  it('inserts a RowBinary body (the ingest path) byte for byte: blank lines and bytes that are no UTF-8 inside values', async () => {
+    await ch.client.command({ query: 'CREATE TABLE IF NOT EXISTS rb (a UInt32, s String) ENGINE = MergeTree ORDER BY a SETTINGS non_replicated_deduplication_window = 100' });
+    // RowBinaryWithDefaults: per column a 0 byte ("a value follows"), then the value; s = 78 FF 0A 0A 00
+    const row = (a: number) => Buffer.from([0, a, 0, 0, 0, 0, 5, 0x78, 0xff, 0x0a, 0x0a, 0x00]);
+    const body = Buffer.concat([row(1), row(2)]);
+    await insertRowBinary(ch, 'rb', ['a', 's'], body, { dedupToken: 'rb:1' });
+    await insertRowBinary(ch, 'rb', ['a', 's'], body, { dedupToken: 'rb:1' });
+    const rows = await queryRows<{ a: number; h: string }>(ch, 'SELECT a, hex(s) AS h FROM rb ORDER BY a');
+    expect(rows).toEqual([
+      { a: 1, h: '78FF0A0A00' },
+      { a: 2, h: '78FF0A0A00' },
+    ]);
   });
 
   it('reports engine errors with ClickHouse codes', async () => {
