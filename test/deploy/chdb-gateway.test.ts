@@ -57,7 +57,9 @@ describe('ClickHouse over HTTP (chDB gateway)', () => {
   });
 
   it('inserts a RowBinary body (the ingest path) byte for byte: blank lines and bytes that are no UTF-8 inside values', async () => {
-    await ch.client.command({ query: 'CREATE TABLE IF NOT EXISTS rb (a UInt32, s String) ENGINE = MergeTree ORDER BY a SETTINGS non_replicated_deduplication_window = 100' });
+    await ch.client.command({
+      query: 'CREATE TABLE IF NOT EXISTS rb (a UInt32, s String) ENGINE = MergeTree ORDER BY a SETTINGS non_replicated_deduplication_window = 100',
+    });
     // RowBinaryWithDefaults: per column a 0 byte ("a value follows"), then the value; s = 78 FF 0A 0A 00
     const row = (a: number) => Buffer.from([0, a, 0, 0, 0, 0, 5, 0x78, 0xff, 0x0a, 0x0a, 0x00]);
     const body = Buffer.concat([row(1), row(2)]);
