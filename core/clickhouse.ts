@@ -237,6 +237,21 @@ const ident = (s: string): string => {
 };
 
 /**
+ * Runs `use` with `body` written to a spool file (memory-backed where possible), given as a quoted ClickHouse string
+ * literal for `file(…)`; the file is removed afterwards. The way a binary body reaches chDB: inline data would end
+ * at the first blank line, and binary values contain "\n\n" (insertRowBinary here, the chDB HTTP gateway).
+ */
+export async function withSpooledBody<T>(body: Buffer, use: (fileLiteral: string) => Promise<T>): Promise<T> {
+  const file = join(rowBinarySpoolDir(), `desk-insert-${process.pid}-${++spoolSeq}.bin`);
+  await writeFile(file, body);
+  try {
+    return await use(quote(file));
+  } finally {
+    await rm(file, { force: true });
+  }
+}
+
+/**
  * Inserts a RowBinaryWithDefaults body (core/rowbinary.ts) into `columns` of `table`: no text parsing in
  * ClickHouse. chDB reads the bytes from a spooled file (/dev/shm); a server gets them as the HTTP body.
  * Same deduplication as insertRows.
@@ -255,17 +270,13 @@ export async function insertRowBinary(
     // Not inline after the INSERT as the JSON path does: chDB ends inline data at a blank line, and binary
     // values contain "\n\n". file() reads the body with the insertion table's structure and DEFAULTs. The
     // settings go in the statement (as rawInsert does), not as the session-wide SETs clickhouse_settings become.
-    const file = join(rowBinarySpoolDir(), `desk-insert-${process.pid}-${++spoolSeq}.bin`);
     const clause = Object.entries(settings)
       .filter(([, v]) => v !== undefined)
       .map(([k, v]) => `${ident(k)} = ${typeof v === 'number' || typeof v === 'boolean' ? Number(v) : quote(String(v))}`)
       .join(', ');
-    await writeFile(file, body);
-    try {
-      await ch.client.command({ query: `INSERT INTO ${target} SETTINGS ${clause} SELECT * FROM file(${quote(file)}, 'RowBinaryWithDefaults')` });
-    } finally {
-      await rm(file, { force: true });
-    }
+    await withSpooledBody(body, (file) =>
+      ch.client.command({ query: `INSERT INTO ${target} SETTINGS ${clause} SELECT * FROM file(${file}, 'RowBinaryWithDefaults')` }),
+    );
     return;
   }
   const result = await ch.client.exec({

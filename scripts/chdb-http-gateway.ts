@@ -14,14 +14,12 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { mkdirSync } from 'node:fs';
-import { rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { createClient, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
 import { createChdbConnection } from 'chdb/connection';
 import { parseCli, runMain } from '../core/cli.js';
+import { withSpooledBody } from '../core/clickhouse.js';
 
 /** URL parameters that are protocol, not engine settings. */
 const PROTOCOL_PARAMS = new Set([
@@ -64,8 +62,6 @@ function errorBody(e: unknown): { code: number; text: string } {
 
 /** `INSERT INTO <table (columns)> FORMAT RowBinary…`: the target and the format of a binary insert. */
 const BINARY_INSERT = /^\s*INSERT\s+INTO\s+([\w.]+\s*(?:\([\w\s,]*\))?)\s+FORMAT\s+(RowBinary\w*)\s*$/i;
-let spoolSeq = 0;
-
 export async function startChdbGateway(opts: { dataDir: string; port?: number; host?: string }): Promise<ChdbGateway> {
   mkdirSync(opts.dataDir, { recursive: true });
   const connection = createChdbConnection({ path: opts.dataDir }) as unknown as NonNullable<Parameters<typeof createClient>[0]>['connection'];
@@ -101,24 +97,24 @@ export async function startChdbGateway(opts: { dataDir: string; port?: number; h
       // A binary insert body (RowBinary…, core/clickhouse.ts insertRowBinary) cannot go inline: chDB ends inline
       // data at a blank line, and binary values contain "\n\n". It is read from a spooled file instead.
       const binary = urlQuery !== null && body.length > 0 ? BINARY_INSERT.exec(urlQuery) : null;
-      const spool = binary ? join(tmpdir(), `chdb-gateway-${process.pid}-${++spoolSeq}.bin`) : undefined;
-      const output = await serialized(async () => {
-        if (spool) await writeFile(spool, raw); // the bytes as sent: a binary body is no UTF-8 text
-        try {
-          const result = await engine.exec({
-            query: binary ? `INSERT INTO ${binary[1]} SELECT * FROM file('${spool}', '${binary[2]}')` : (urlQuery ?? body),
-            ...(urlQuery !== null && body.length > 0 && !binary ? { values: body } : {}),
-            query_params: params,
-            clickhouse_settings: settings,
-            query_id: queryId,
-          });
-          const chunks: Buffer[] = [];
-          for await (const c of result.stream) chunks.push(Buffer.from(c as Uint8Array));
-          return Buffer.concat(chunks);
-        } finally {
-          if (spool) await rm(spool, { force: true });
-        }
-      });
+      const run = async (query: string, values?: string) => {
+        const result = await engine.exec({
+          query,
+          ...(values !== undefined ? { values } : {}),
+          query_params: params,
+          clickhouse_settings: settings,
+          query_id: queryId,
+        });
+        const chunks: Buffer[] = [];
+        for await (const c of result.stream) chunks.push(Buffer.from(c as Uint8Array));
+        return Buffer.concat(chunks);
+      };
+      const output = await serialized(() =>
+        binary
+          ? // the bytes as sent: a binary body is no UTF-8 text
+            withSpooledBody(raw, (file) => run(`INSERT INTO ${binary[1]} SELECT * FROM file(${file}, '${binary[2]}')`))
+          : run(urlQuery ?? body, urlQuery !== null && body.length > 0 ? body : undefined),
+      );
       const gzip = url.searchParams.get('enable_http_compression') === '1' && /gzip/.test(String(req.headers['accept-encoding'] ?? ''));
       res.writeHead(200, {
         'content-type': 'text/plain; charset=UTF-8',
