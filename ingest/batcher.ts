@@ -19,8 +19,8 @@ export interface BatcherOptions<P> {
   maxItemsBehind?: number;
   /**
    * While behind and short of maxItemsBehind, a flush also starts once no part arrived for this long (default
-   * 50 ms): each source (a bus partition) waits for its part's insert before it sends more, so when they all
-   * wait, nothing more can come.
+   * 50 ms): a source may wait for its part's insert before it sends more (a bus partition does while the
+   * ingest's buffer is full), so when they all wait, nothing more can come.
    */
   idleMs?: number;
   maxWaitMs: number;

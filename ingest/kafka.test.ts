@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKafkaBus } from '../core/bus/kafka.js';
 import type { Bus, ConsumedMessage } from '../core/bus/types.js';
 import { queryRows, type ClickHouse } from '../core/clickhouse.js';
+import { checkBatchesInHand } from '../test/helpers/bus-in-hand.js';
 import { tmpDataDir } from '../test/helpers/tmp.js';
 import { loadIngestConfig } from './config.js';
 import { DLQ_HEADERS } from './dlq.js';
@@ -84,6 +85,10 @@ describe('Kafka bus', () => {
     expect(second).toEqual(['after']);
     await c2.stop();
     await p.close();
+  });
+
+  it('hands out the next batches while one is in hand, commits in offset order once written, redelivers from a failed write', async () => {
+    await checkBatchesInHand(bus, uniqueName('in-hand'), uniqueName('g'));
   });
 });
 

@@ -4,17 +4,19 @@
  * For each batch the bus hands over (one partition's consecutive messages):
  *   1. decode and validate every message (schemas/validate.ts);
  *   2. publish the rejects to the dead-letter topic;
- *   3. add valid rows and rejects to the shared batcher and wait until the
- *      insert holding them succeeded (heartbeating meanwhile);
- *   4. return — the bus then commits the batch's offsets.
- * A crash anywhere before 4 redelivers the batch; the dedup token and the
- * ReplacingMergeTree(event_id) make the second copy harmless.
+ *   3. add valid rows and rejects to the shared batcher;
+ *   4. hand the batch back in hand (BatchInHand): the bus delivers the next
+ *      ones meanwhile, and commits this batch's offsets only once the insert
+ *      holding it succeeded (and every earlier batch of the partition's did).
+ *      With INGEST_MAX_BUFFER rows waiting, wait for the insert here instead.
+ * A crash anywhere before the commit redelivers the batch; the dedup token and
+ * the ReplacingMergeTree(event_id) make the second copy harmless.
  *
  * While ClickHouse fails, consumption pauses and the batch in hand is retried
  * with back-off; when the buffer of rows awaiting insert passes
  * INGEST_MAX_BUFFER, consumption pauses until it drains.
  */
-import type { BatchControl, Bus, BusConsumer, BusProducer, ConsumedBatch } from '../core/bus/types.js';
+import type { BatchControl, BatchInHand, Bus, BusConsumer, BusProducer, ConsumedBatch } from '../core/bus/types.js';
 import type { ClickHouseSettings } from '@clickhouse/client';
 import type { ClickHouse } from '../core/clickhouse.js';
 import { logger } from '../core/log.js';
@@ -115,7 +117,7 @@ export async function startIngest(o: StartIngestOptions): Promise<IngestService>
     },
   });
 
-  const eachBatch = async (batch: ConsumedBatch, ctl: BatchControl): Promise<void> => {
+  const eachBatch = async (batch: ConsumedBatch, ctl: BatchControl): Promise<BatchInHand | void> => {
     const { messages } = batch;
     consumedTotal.inc({ topic: batch.topic }, messages.length);
     const decoded = decodeMessages(messages, bus.kind);
@@ -139,9 +141,14 @@ export async function startIngest(o: StartIngestOptions): Promise<IngestService>
     });
     const done = batcher.add({ ...chunk, maxEmittedAt: decoded.maxEmittedAt });
     bufferedRows.set(batcher.buffered);
-    if (batcher.buffered >= cfg.INGEST_MAX_BUFFER) pause.set('buffer', true);
+    const full = batcher.buffered >= cfg.INGEST_MAX_BUFFER;
+    if (full) pause.set('buffer', true);
     // On stop, don't wait out the batch timer: write what is in hand now.
     if (stopping) void batcher.drain();
+    // In hand: the bus commits the offsets once the insert holding the batch succeeded, and meanwhile hands
+    // over the next batches, which fill the next insert while this one runs (fetch and decode overlap the
+    // insert; inserts reach INGEST_BACKLOG_BATCH_SIZE). With the buffer full, wait here instead.
+    if (!full) return { written: done };
     await withHeartbeats(done, ctl);
   };
 

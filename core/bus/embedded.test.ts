@@ -1,6 +1,7 @@
 import { appendFileSync, readdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkBatchesInHand } from '../../test/helpers/bus-in-hand.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
 import { createEmbeddedBus, partitionForKey } from './embedded.js';
 import type { Bus, ConsumedMessage } from './types.js';
@@ -222,6 +223,12 @@ describe('embedded bus', () => {
     await expect.poll(() => got).toEqual(['late', 'paused']);
     expect((await c.lag()).every((l) => l.lag === 0)).toBe(true);
     await c.stop();
+    await bus.close();
+  });
+
+  it('hands out the next batches while one is in hand, commits in offset order once written, redelivers from a failed write', async () => {
+    const bus = createEmbeddedBus({ dir: freshDir(), defaultPartitions: 1 });
+    await checkBatchesInHand(bus, 'in-hand', 'g');
     await bus.close();
   });
 

@@ -6,7 +6,8 @@
  *    ticket's events stay in order (null keys rotate over the partitions);
  *  - `send` resolves after the records are written and fdatasync'ed;
  *  - a consumer group's committed offsets are persisted (write + fsync +
- *    rename), only after its eachBatch resolved: at least once across a crash;
+ *    rename), only after its eachBatch resolved and, for a batch handed back
+ *    in hand, was written, in offset order: at least once across a crash;
  *  - consumers wait on an in-process wake-up when they reach the end of a
  *    partition instead of polling.
  *
@@ -32,6 +33,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { logger } from '../log.js';
+import { PartitionCommits } from './partition-commits.js';
 import type { Bus, BusConsumer, BusProducer, ConsumedMessage, OutgoingMessage, PartitionLag, RunOptions } from './types.js';
 
 const log = logger('bus.embedded');
@@ -414,6 +416,20 @@ export function createEmbeddedBus(o: EmbeddedBusOptions): Bus {
       const id = `${pl.topic}/${pl.partition}`;
       let next = offsets[id] ?? 0;
       let backoff = firstBackoff;
+      const commits = new PartitionCommits((err) =>
+        log.error(
+          { err, topic: pl.topic, partition: pl.partition },
+          'a batch in hand was not written: its offsets and later ones stay uncommitted until a restart',
+        ),
+      );
+      const committed = async (end: number) => {
+        commit(pl.topic, pl.partition, end);
+        const deletable = pl.oldestDeletableEnd;
+        if (deletable !== null && end >= deletable)
+          await deleteConsumedSegments(pl).catch((e: unknown) =>
+            log.warn({ err: e, topic: pl.topic, partition: pl.partition }, 'could not delete consumed segments'),
+          );
+      };
       while (running) {
         if (paused) {
           await new Promise<void>((r) => resumeWaiters.push(r));
@@ -424,16 +440,14 @@ export function createEmbeddedBus(o: EmbeddedBusOptions): Bus {
         const messages = await pl.read(next, maxBatch);
         if (messages.length === 0) continue;
         try {
-          await eachBatch({ topic: pl.topic, partition: pl.partition, messages }, { heartbeat: async () => {}, isRunning: () => running });
+          const inHand = await eachBatch({ topic: pl.topic, partition: pl.partition, messages }, { heartbeat: async () => {}, isRunning: () => running });
           // (the batch may start past `next`: records before it were deleted or lost to a cut tail)
-          next = Number(messages[messages.length - 1]!.offset) + 1;
-          commit(pl.topic, pl.partition, next);
+          const end = Number(messages[messages.length - 1]!.offset) + 1;
+          next = end;
           backoff = firstBackoff;
-          const deletable = pl.oldestDeletableEnd;
-          if (deletable !== null && next >= deletable)
-            await deleteConsumedSegments(pl).catch((e: unknown) =>
-              log.warn({ err: e, topic: pl.topic, partition: pl.partition }, 'could not delete consumed segments'),
-            );
+          const done = commits.add(inHand?.written ?? Promise.resolve(), () => committed(end));
+          // a batch handed back done is committed before the next one is read, as it always was
+          if (!inHand) await done;
         } catch (e) {
           if (!running) break;
           log.warn(
@@ -444,6 +458,7 @@ export function createEmbeddedBus(o: EmbeddedBusOptions): Bus {
           backoff = Math.min(backoff * 2, maxBackoff);
         }
       }
+      await commits.settled();
     }
 
     const c: BusConsumer = {

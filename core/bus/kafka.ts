@@ -7,9 +7,11 @@
  * partitioner keeps a key on one partition.
  *
  * Consumer: a consumer group with `eachBatch`, auto-resolve off and auto-commit
- * off — the offset of a batch is resolved and committed only after the
- * handler resolved, i.e. after the rows are in ClickHouse. A handler that
- * throws leaves the offsets where they were, so the messages come again.
+ * off — the offset of a batch is committed only after the handler resolved
+ * and, for a batch it hands back in hand (BatchInHand), after that batch was
+ * written, i.e. after the rows are in ClickHouse; meanwhile kafkajs fetches
+ * the next batches. A handler that throws leaves the offsets where they were,
+ * so the messages come again.
  */
 import {
   Kafka,
@@ -22,6 +24,7 @@ import {
   type Producer,
 } from 'kafkajs';
 import { logger } from '../log.js';
+import { PartitionCommits } from './partition-commits.js';
 import type { BatchControl, Bus, BusConsumer, BusProducer, ConsumedBatch, ConsumedMessage, OutgoingMessage, PartitionLag, RunOptions } from './types.js';
 
 export interface KafkaBusOptions {
@@ -77,6 +80,9 @@ class KafkaProducer implements BusProducer {
 class KafkaConsumer implements Omit<BusConsumer, 'lag'> {
   topics: string[] = [];
   private paused = false;
+  /** Per "topic/partition": the commits of batches in hand, in offset order. */
+  private readonly commits = new Map<string, PartitionCommits>();
+  private handling = 0;
 
   constructor(private readonly consumer: Consumer) {}
 
@@ -99,18 +105,33 @@ class KafkaConsumer implements Omit<BusConsumer, 'lag'> {
         }));
         const consumed: ConsumedBatch = { topic: batch.topic, partition: batch.partition, messages };
         const ctl: BatchControl = { heartbeat, isRunning: () => isRunning() && !isStale() };
-        await opts.eachBatch(consumed, ctl);
-        // The partition was revoked (rebalance) while we worked: its new owner
-        // starts from the last commit; committing here would be refused anyway.
-        if (isStale()) return;
-        const last = messages[messages.length - 1]!.offset;
-        resolveOffset(last);
-        // Explicit offsets: with autoCommit off this commits now, and it also
-        // works while stop() drains the batch in flight.
-        await commitOffsetsIfNecessary({
-          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: (BigInt(last) + 1n).toString() }] }],
-        });
-        await heartbeat();
+        this.handling++;
+        try {
+          const inHand = await opts.eachBatch(consumed, ctl);
+          // The partition was revoked (rebalance) while we worked: its new owner
+          // starts from the last commit; committing here would be refused anyway.
+          if (isStale()) return;
+          const last = messages[messages.length - 1]!.offset;
+          // kafkajs fetches on from here; the commit waits for the write
+          resolveOffset(last);
+          const next = (BigInt(last) + 1n).toString();
+          const commit = async () => {
+            // revoked while the batch was written: its new owner has started from the last commit
+            if (isStale()) return;
+            // Explicit offsets: with autoCommit off this commits now, and it also
+            // works while stop() drains the batch in flight.
+            await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] }).catch(
+              (err: unknown) =>
+                // a refused commit (a rebalance under way) only means this batch may come again
+                log.warn({ err, topic: batch.topic, partition: batch.partition }, 'offset commit refused; the batch may be delivered again'),
+            );
+          };
+          const done = this.commitsOf(batch.topic, batch.partition).add(inHand?.written ?? Promise.resolve(), commit);
+          if (!inHand) await done;
+          await heartbeat();
+        } finally {
+          this.handling--;
+        }
       },
     });
   }
@@ -127,7 +148,26 @@ class KafkaConsumer implements Omit<BusConsumer, 'lag'> {
     this.consumer.resume(this.topics.map((topic) => ({ topic })));
   }
 
+  private commitsOf(topic: string, partition: number): PartitionCommits {
+    const key = `${topic}/${partition}`;
+    let c = this.commits.get(key);
+    if (!c) {
+      c = new PartitionCommits((err) =>
+        log.error({ err, topic, partition }, 'a batch in hand was not written: its offsets and later ones stay uncommitted until a restart'),
+      );
+      this.commits.set(key, c);
+    }
+    return c;
+  }
+
   async stop(): Promise<void> {
+    // kafkajs commits only while its runner runs: stop fetching, let the batches
+    // in the handler and in hand be written and committed, then stop the runner.
+    this.pause();
+    while (this.handling > 0 || [...this.commits.values()].some((c) => c.pending > 0)) {
+      await Promise.all([...this.commits.values()].map((c) => c.settled()));
+      if (this.handling > 0) await new Promise((r) => setTimeout(r, 10));
+    }
     // disconnect() stops the runner (waiting for the batch in flight, which
     // commits its own offsets) and leaves the group so partitions move at once.
     await this.consumer.disconnect();

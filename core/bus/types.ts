@@ -41,9 +41,19 @@ export interface BatchControl {
   isRunning(): boolean;
 }
 
+/**
+ * What eachBatch may resolve with to take the partition's next batch while this one is still being written:
+ * the batch's offsets are committed once `written` resolved and every earlier batch of the partition was
+ * committed. If `written` rejects, the partition is delivered again from this batch. Resolving with nothing
+ * means the batch is done (committed before eachBatch's caller goes on).
+ */
+export interface BatchInHand {
+  written: Promise<void>;
+}
+
 export interface RunOptions {
   topics: string[];
-  eachBatch: (batch: ConsumedBatch, ctl: BatchControl) => Promise<void>;
+  eachBatch: (batch: ConsumedBatch, ctl: BatchControl) => Promise<void | BatchInHand>;
   /** How many partitions' batches may be in eachBatch at the same time (default 16). */
   concurrency?: number;
 }
@@ -58,7 +68,8 @@ export interface PartitionLag {
 export interface BusConsumer {
   /**
    * Calls eachBatch with consecutive messages of one partition. The offsets of
-   * a batch are committed only after eachBatch resolves; if it throws, the same
+   * a batch are committed only after eachBatch resolves (and its `written`, if
+   * it returned one, resolved), in offset order; if it throws, the same
    * messages are delivered again (after a back-off).
    */
   run(opts: RunOptions): Promise<void>;
@@ -68,7 +79,7 @@ export interface BusConsumer {
   resume(): void;
   /** Lag of this group on the topics it runs, per partition (for metrics). */
   lag(): Promise<PartitionLag[]>;
-  /** Stops fetching, waits for the batch in flight, commits, leaves the group. */
+  /** Stops fetching, waits for the batches in flight and in hand, commits, leaves the group. */
   stop(): Promise<void>;
 }
 
