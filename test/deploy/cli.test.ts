@@ -13,10 +13,15 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
 const tmp = tmpDataDir('desk-cli-');
 
-/** npm scripts that run our own TypeScript entry points: name → file. */
+/** npm scripts that run our own TypeScript entry points (`node --import tsx file.ts`: one process, not tsx's launcher and a child): name → file. */
 const entryPoints = Object.entries(scripts)
-  .map(([name, cmd]) => [name, /^tsx (\S+\.ts)$/.exec(cmd)?.[1]] as const)
+  .map(([name, cmd]) => [name, /^node --import tsx (\S+\.ts)$/.exec(cmd)?.[1]] as const)
   .filter((e): e is readonly [string, string] => e[1] !== undefined);
+const entryFile = (name: string): string => {
+  const file = entryPoints.find(([n]) => n === name)?.[1];
+  if (!file) throw new Error(`npm script ${name} is not a TypeScript entry point`);
+  return file;
+};
 
 function run(file: string, args: string[], env: Record<string, string> = {}) {
   const [cmd, argv] = file.endsWith('.sh') ? ['bash', [file, ...args]] : [process.execPath, ['--import', 'tsx', file, ...args]];
@@ -83,7 +88,7 @@ describe('command-line interfaces', () => {
     ['start', { HOST: '0.0.0.0' }, /ANALYTICS_TOKEN must be set when HOST \(0\.0\.0\.0\)/],
     ['sandbox', { SANDBOX_FLOOD_LIMITS: 'sometimes' }, /SANDBOX_FLOOD_LIMITS must be 1\/0 or true\/false/],
   ] as const)('npm run %s names the bad variable', (name, env, message) => {
-    const r = run(scripts[name]!.replace(/^tsx /, ''), [], env);
+    const r = run(entryFile(name), [], env);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: Invalid configuration: /m);
     expect(r.stderr).toMatch(message);
@@ -118,7 +123,7 @@ describe('demo only on purpose, strict configuration, no secret printed (issue 1
     ['bot', {}, /BOT_TOKEN is not set: npm run bot serves Telegram and never starts a sandbox/],
     ['bot', { DEMO: '1' }, /DEMO is for npm start/],
   ] as const)('npm run %s %j exits 2 with one line naming the variable', (name, env, message) => {
-    const r = run(scripts[name]!.replace(/^tsx /, ''), [], { ...quiet, ...env });
+    const r = run(entryFile(name), [], { ...quiet, ...env });
     expect(r.status, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/^error: Invalid configuration: /);
     expect(r.stderr).toMatch(message);
