@@ -6,19 +6,12 @@
  */
 import { expect } from 'vitest';
 import type { Bus, ConsumedMessage } from '../../core/bus/types.js';
+import { waitFor } from '../../ingest/test-support.js';
 
 interface Held {
   values: string[];
   write(): void;
   fail(): void;
-}
-
-async function waitFor(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 export async function checkBatchesInHand(bus: Bus, topic: string, group: string): Promise<void> {
@@ -53,7 +46,7 @@ export async function checkBatchesInHand(bus: Bus, topic: string, group: string)
   // Three batches handed out while the first is still being written: the bus does not wait for the write.
   for (let round = 1; round <= 3; round++) {
     await send(10);
-    await waitFor(() => seen().length === round * 10, `the first ${round * 10} messages`);
+    await waitFor(() => seen().length === round * 10, 30_000, 25);
   }
   expect(seen()).toEqual(Array.from({ length: 30 }, (_, i) => String(i)));
   // Later batches written first: nothing may be committed past the unwritten first one.
@@ -61,15 +54,15 @@ export async function checkBatchesInHand(bus: Bus, topic: string, group: string)
   await new Promise((r) => setTimeout(r, 300));
   expect(await lag(first)).toBe(30);
   held[0]!.write();
-  await waitFor(async () => (await lag(first)) === 0, 'every written batch committed');
+  await waitFor(async () => (await lag(first)) === 0, 30_000, 25);
 
   // A failed write: neither it nor the written batch after it is committed.
   const before = held.length;
   await send(10);
-  await waitFor(() => seen().length === 40, 'the batch whose write fails');
+  await waitFor(() => seen().length === 40, 30_000, 25);
   held[before]!.fail();
   await send(5);
-  await waitFor(() => seen().length === 45, 'the batch after it');
+  await waitFor(() => seen().length === 45, 30_000, 25);
   for (const h of held.slice(before + 1)) h.write();
   await new Promise((r) => setTimeout(r, 300));
   expect(await lag(first)).toBe(15);
@@ -79,9 +72,9 @@ export async function checkBatchesInHand(bus: Bus, topic: string, group: string)
   const again: string[] = [];
   const second = await bus.consumer(group);
   await second.run({ topics: [topic], eachBatch: async (b) => void again.push(...b.messages.map((m) => m.value!.toString())) });
-  await waitFor(() => again.length >= 15, 'the redelivery');
+  await waitFor(() => again.length >= 15, 30_000, 25);
   expect(again).toEqual(Array.from({ length: 15 }, (_, i) => String(30 + i)));
-  await waitFor(async () => (await lag(second)) === 0, 'the redelivery committed');
+  await waitFor(async () => (await lag(second)) === 0, 30_000, 25);
   await second.stop();
   await producer.close();
 }
