@@ -33,6 +33,7 @@ import type { Bot, Context } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../../core/log.js';
 import type { Queryable } from '../../core/postgres.js';
+import { InFlight } from './in-flight.js';
 
 /** The update being handled (polling only): work to wait for before it counts as processed. */
 const handling = new AsyncLocalStorage<Promise<unknown>[]>();
@@ -102,60 +103,6 @@ export interface Polling {
   stop(): Promise<void>;
   /** The highest update id processed with all before it (tests). */
   watermark(): number | undefined;
-}
-
-/** Tracks fetched updates until they are handled; the watermark is what may be confirmed. */
-class InFlight {
-  /** Highest update id handed to the sink (or skipped as processed). */
-  dispatched: number | undefined;
-  private readonly open = new Set<number>();
-  private waiters: (() => void)[] = [];
-
-  constructor(processed: number | undefined) {
-    this.dispatched = processed;
-  }
-
-  get size(): number {
-    return this.open.size;
-  }
-
-  /** Updates not dispatched yet (a fetch repeats those in flight: they are unconfirmed). */
-  fresh(updates: Update[]): Update[] {
-    const out = updates.filter((u) => this.dispatched === undefined || u.update_id > this.dispatched);
-    for (const u of out) this.open.add(u.update_id);
-    if (out.length) this.dispatched = out.at(-1)!.update_id;
-    return out;
-  }
-
-  done(id: number): void {
-    this.open.delete(id);
-    const w = this.waiters;
-    this.waiters = [];
-    for (const r of w) r();
-  }
-
-  watermark(): number | undefined {
-    if (this.open.size === 0) return this.dispatched;
-    let min = Infinity;
-    for (const id of this.open) if (id < min) min = id;
-    return min - 1;
-  }
-
-  /**
-   * Resolves when the watermark moves past `after` or nothing is in flight (or at once if so already) — or,
-   * given `maxWaitMs`, once that long has passed.
-   */
-  async advance(after: number | undefined, signal: AbortSignal, maxWaitMs?: number): Promise<void> {
-    const moved = () => this.open.size === 0 || signal.aborted || (this.watermark() ?? -1) > (after ?? -1);
-    const deadline = maxWaitMs === undefined ? Infinity : Date.now() + maxWaitMs;
-    while (!moved() && Date.now() < deadline) {
-      await new Promise<void>((r) => {
-        this.waiters.push(r);
-        signal.addEventListener('abort', () => r(), { once: true });
-        if (deadline !== Infinity) setTimeout(r, deadline - Date.now()).unref();
-      });
-    }
-  }
 }
 
 export async function startPolling<C extends Context>(bot: Bot<C>, o: PollingOptions): Promise<Polling> {
