@@ -49,8 +49,13 @@ describe('simulated outage', () => {
     // stays open for an agent (its customer may still be affected).
     const afterFix = (await h.eventsOf('ticket_linked')).filter((e) => e.link_source === 'after_fix').map((e) => Number(e.ticket_id));
     expect((await h.eventsOf('ticket_linked')).filter((e) => e.link_source === 'after_fix' && e.known_issue_reply)).toEqual([]);
+    // The scheduler is the test's (manual): each look also runs what fell due, including a job retried after a
+    // failure under load (due 30 s later), which a single run above would leave pending — a flake seen in CI.
     await h.client.waitFor(
-      async () => (await h.db.query(`SELECT 1 FROM tickets WHERE status <> 'resolved' AND NOT (id = ANY($1::bigint[]))`, [afterFix])).rowCount === 0,
+      async () => {
+        await h.runJobs(new Date(Date.now() + 60_000));
+        return (await h.db.query(`SELECT 1 FROM tickets WHERE status <> 'resolved' AND NOT (id = ANY($1::bigint[]))`, [afterFix])).rowCount === 0;
+      },
       { what: 'the linked tickets closed', timeoutMs: 20_000 },
     );
     const open = await h.db.query<{ id: string }>(`SELECT id FROM tickets WHERE status <> 'resolved'`);
