@@ -42,6 +42,7 @@ import { AgentDirectory } from './telegram/agents.js';
 import { installFloodControl } from './telegram/api.js';
 import { pickLocale } from './telegram/present.js';
 import { startPolling, type Polling } from './telegram/polling.js';
+import { startRelayKeyRetention } from './telegram/relay-key-retention.js';
 import { Relay } from './telegram/relay.js';
 import { checkCommandLocales, checkWebhookUrl } from './telegram/settings.js';
 import { TopicManager } from './telegram/topics.js';
@@ -243,6 +244,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
   bot.catch(logUpdateError(log));
 
   let runner: Polling | undefined;
+  let relayKeys: { stop(): Promise<void> } | undefined;
   return {
     bot,
     services,
@@ -257,6 +259,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
       for (const h of features.hooks.onStart ?? []) await h(services);
       outboxRelay.start();
       await deliveries.start();
+      relayKeys = startRelayKeyRetention(db, log);
       if (config.webhookUrl) {
         await bot.api.setWebhook(config.webhookUrl, { secret_token: config.webhookSecret, allowed_updates: [...ALLOWED_UPDATES] });
         log.info({ url: config.webhookUrl }, 'webhook registered');
@@ -271,6 +274,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
       await runner?.stop();
       await relay.idle();
       await deliveries.stop();
+      await relayKeys?.stop();
       for (const h of features.hooks.onStop ?? []) await h().catch((err: unknown) => log.error({ err }, 'feature stop failed'));
       experiments.close();
       await outboxRelay.stop();

@@ -48,7 +48,7 @@ export function holdUpdateUntil(work: Promise<unknown>): void {
 }
 
 /** Telegram restarts update ids at random after a week without updates: an older cursor means nothing. */
-const CURSOR_MAX_AGE_DAYS = 7;
+export const CURSOR_MAX_AGE_DAYS = 7;
 
 /** A fetch that brought only updates in flight: the next one waits for the watermark to move, this long at most (doubling to MAX_IDLE_WAIT_MS). */
 const IDLE_WAIT_MS = 20;
@@ -69,15 +69,6 @@ export class UpdateCursor {
     );
     const v = r.rows[0]?.last_update_id;
     return v === undefined ? undefined : Number(v);
-  }
-
-  /**
-   * Drops the idempotency keys of relayed messages (relay_event_keys, migration 185) older than any update
-   * Telegram could still redeliver (a day; the cursor's week to be safe).
-   */
-  async pruneKeys(): Promise<number> {
-    const r = await this.db.query(`DELETE FROM relay_event_keys WHERE recorded_at < now() - make_interval(days => ${CURSOR_MAX_AGE_DAYS + 1})`);
-    return r.rowCount;
   }
 
   async save(lastUpdateId: number): Promise<void> {
@@ -112,7 +103,6 @@ export async function startPolling<C extends Context>(bot: Bot<C>, o: PollingOpt
   let persisted = processed;
   let saving: Promise<void> | undefined;
   let dirty = false;
-  let pruneAt = 0;
 
   const persist = (): Promise<void> => {
     if (saving) {
@@ -129,10 +119,6 @@ export async function startPolling<C extends Context>(bot: Bot<C>, o: PollingOpt
         try {
           await cursor.save(w);
           persisted = w;
-          if (Date.now() >= pruneAt) {
-            pruneAt = Date.now() + 3600_000;
-            await cursor.pruneKeys();
-          }
         } catch (err) {
           // Not fatal: the next update writes it again; a crash meanwhile only redelivers (and re-skips) a few.
           o.log.warn({ err }, 'could not persist the update cursor');
