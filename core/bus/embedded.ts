@@ -416,12 +416,7 @@ export function createEmbeddedBus(o: EmbeddedBusOptions): Bus {
       const id = `${pl.topic}/${pl.partition}`;
       let next = offsets[id] ?? 0;
       let backoff = firstBackoff;
-      const commits = new PartitionCommits((err) =>
-        log.error(
-          { err, topic: pl.topic, partition: pl.partition },
-          'a batch in hand was not written: its offsets and later ones stay uncommitted until a restart',
-        ),
-      );
+      const commits = new PartitionCommits({ topic: pl.topic, partition: pl.partition }, log);
       const committed = async (end: number) => {
         commit(pl.topic, pl.partition, end);
         const deletable = pl.oldestDeletableEnd;

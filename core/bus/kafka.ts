@@ -152,9 +152,7 @@ class KafkaConsumer implements Omit<BusConsumer, 'lag'> {
     const key = `${topic}/${partition}`;
     let c = this.commits.get(key);
     if (!c) {
-      c = new PartitionCommits((err) =>
-        log.error({ err, topic, partition }, 'a batch in hand was not written: its offsets and later ones stay uncommitted until a restart'),
-      );
+      c = new PartitionCommits({ topic, partition }, log);
       this.commits.set(key, c);
     }
     return c;

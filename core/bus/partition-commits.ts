@@ -7,12 +7,17 @@
  * restart of the consumer delivers all of it again (the ingest's writes fail only when it stops; while
  * running they are retried). The lag then grows, which the ingest-lag alert shows.
  */
+import type { Logger } from '../log.js';
+
 export class PartitionCommits {
   private tail: Promise<void> = Promise.resolve();
   private frozen = false;
   private waiting = 0;
 
-  constructor(private readonly onFrozen: (err: unknown) => void) {}
+  constructor(
+    private readonly where: { topic: string; partition: number },
+    private readonly log: Logger,
+  ) {}
 
   /** Queues a batch: `commit` runs after `written` and after every batch queued before it. Never rejects. */
   add(written: Promise<void>, commit: () => Promise<void>): Promise<void> {
@@ -26,7 +31,10 @@ export class PartitionCommits {
         await commit();
       } catch (err) {
         this.frozen = true;
-        this.onFrozen(err);
+        this.log.error(
+          { err, ...this.where },
+          'a batch was not written, or its offsets not committed: this partition commits nothing more until the consumer restarts, which delivers it again',
+        );
       } finally {
         this.waiting--;
       }
