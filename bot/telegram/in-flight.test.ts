@@ -46,7 +46,7 @@ describe('updates in flight', () => {
     expect(f.watermark()).toBe(2);
   });
 
-  it('leaves no listener on the polling signal and no timer behind, however many waits it served', async () => {
+  it("leaves no listener on the fetch's signal and no timer behind, however many waits it served", async () => {
     const f = new InFlight(0);
     const polling = new AbortController();
     for (let i = 1; i <= 500; i++) {
@@ -57,7 +57,7 @@ describe('updates in flight', () => {
       await waiting;
       f.done(b);
     }
-    // Before: one abort listener per wait stayed on the signal (500 here; Node warns past 10).
+    // Before: one abort listener per wait stayed on the signal until the fetch ended (500 here).
     expect(getEventListeners(polling.signal, 'abort')).toHaveLength(0);
     // A timed-out wait takes back its waiter too.
     f.fresh(updates(1001));

@@ -50,8 +50,9 @@ export class InFlight {
     const deadline = maxWaitMs === undefined ? Infinity : Date.now() + maxWaitMs;
     while (!moved() && Date.now() < deadline) {
       await new Promise<void>((resolve) => {
-        // Each wait takes back its listener and timer: the signal lives as long as the polling, and one wait
-        // per finished update left a listener on it for good (a leak, and Node's MaxListenersExceededWarning).
+        // Each wait takes back its listener and timer: the signal lives for one fetch (grammY's runner makes one
+        // per supply call), and while a slow update holds the watermark every other update that finishes wakes
+        // a wait — each left a listener on the signal until the fetch ended (hundreds under load).
         let timer: NodeJS.Timeout | undefined;
         const finish = () => {
           signal.removeEventListener('abort', finish);
