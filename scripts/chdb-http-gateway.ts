@@ -85,7 +85,6 @@ export async function startChdbGateway(opts: { dataDir: string; port?: number; h
     }
     try {
       const raw = await readBody(req);
-      const body = raw.toString('utf8');
       const urlQuery = url.searchParams.get('query');
       const settings: ClickHouseSettings = {};
       const params: Record<string, string> = {};
@@ -96,7 +95,7 @@ export async function startChdbGateway(opts: { dataDir: string; port?: number; h
       const queryId = url.searchParams.get('query_id') ?? crypto.randomUUID();
       // A binary insert body (RowBinary…, core/clickhouse.ts insertRowBinary) cannot go inline: chDB ends inline
       // data at a blank line, and binary values contain "\n\n". It is read from a spooled file instead.
-      const binary = urlQuery !== null && body.length > 0 ? BINARY_INSERT.exec(urlQuery) : null;
+      const binary = urlQuery !== null && raw.length > 0 ? BINARY_INSERT.exec(urlQuery) : null;
       const run = async (query: string, values?: string) => {
         const result = await engine.exec({
           query,
@@ -109,12 +108,12 @@ export async function startChdbGateway(opts: { dataDir: string; port?: number; h
         for await (const c of result.stream) chunks.push(Buffer.from(c as Uint8Array));
         return Buffer.concat(chunks);
       };
-      const output = await serialized(() =>
-        binary
-          ? // the bytes as sent: a binary body is no UTF-8 text
-            withSpooledBody(raw, (file) => run(`INSERT INTO ${binary[1]} SELECT * FROM file(${file}, '${binary[2]}')`))
-          : run(urlQuery ?? body, urlQuery !== null && body.length > 0 ? body : undefined),
-      );
+      const output = await serialized(() => {
+        // the bytes as sent: a binary body is no UTF-8 text, and is not decoded as one
+        if (binary) return withSpooledBody(raw, (file) => run(`INSERT INTO ${binary[1]} SELECT * FROM file(${file}, '${binary[2]}')`));
+        const body = raw.toString('utf8');
+        return run(urlQuery ?? body, urlQuery !== null && raw.length > 0 ? body : undefined);
+      });
       const gzip = url.searchParams.get('enable_http_compression') === '1' && /gzip/.test(String(req.headers['accept-encoding'] ?? ''));
       res.writeHead(200, {
         'content-type': 'text/plain; charset=UTF-8',
