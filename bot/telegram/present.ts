@@ -107,13 +107,17 @@ export function messageLink(chatId: number, messageId: number, threadId?: number
 
 export const DEFAULT_LOCALE = 'en';
 
-/** A language code as one of `locales`: "pt-br" → "pt" when only "pt" exists; unknown or none → the default. */
-export function pickLocale(locales: readonly string[], code: string | null | undefined): string {
-  if (!code) return DEFAULT_LOCALE;
+/** A language code as one of `locales`: "pt-br" → "pt" when only "pt" exists; undefined when none fits. */
+export function matchLocale(locales: readonly string[], code: string): string | undefined {
   const lower = code.toLowerCase();
   if (locales.includes(lower)) return lower;
   const base = lower.split(/[-_]/)[0]!;
-  return locales.includes(base) ? base : DEFAULT_LOCALE;
+  return locales.includes(base) ? base : undefined;
+}
+
+/** A language code as one of `locales` (matchLocale); unknown or none → the default. */
+export function pickLocale(locales: readonly string[], code: string | null | undefined): string {
+  return (code ? matchLocale(locales, code) : undefined) ?? DEFAULT_LOCALE;
 }
 
 /**

@@ -53,6 +53,17 @@ describe('customer side', () => {
     await h.client.waitForTopic(`❗️ Anna · #${t.id} · Payment`);
   });
 
+  it("the card shows the customer's own language, and the locale the bot answers in when it has no texts in theirs", async () => {
+    await h.client.sendCustomerMessage(1002, { text: 'Meine Zahlung ist fehlgeschlagen', first_name: 'Jonas', language_code: 'de' });
+    const receipt = await h.client.waitForCustomerMessage(1002, /Ticket #\d+ created/);
+    const number = Number(/#(\d+)/.exec(receipt.text!)![1]);
+    const card = await h.client.waitForChatMessage(SUPPORT, `Ticket #${number}`, { threadId: await topicOf(h.client, 1002, h.db) });
+    expect(card.text).toContain('🌐 Language: de (the bot answers in en: no de texts)');
+    // A language the desk speaks: just the language (Anna's card above).
+    const anna = await h.client.waitForChatMessage(SUPPORT, /Ticket #\d+/, { threadId: await topicOf(h.client, 1001, h.db) });
+    expect(anna.text).toContain('🌐 Language: en\n');
+  });
+
   it('later messages join the open ticket; /status shows number, status and ETA', async () => {
     await h.client.sendCustomerMessage(1001, { text: 'Any news?' });
     const thread = await topicOf(h.client, 1001, h.db);

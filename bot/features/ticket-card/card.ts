@@ -13,7 +13,7 @@ import { heldForAgents } from '../antispam/held.js';
 import type { Customer, Ticket } from '../../store/types.js';
 import { isHarmlessEditError, isThreadGone } from '../../telegram/errors.js';
 import { cardIncidentLine } from '../incidents/card-line.js';
-import { escapeHtml, formatInstant } from '../../telegram/present.js';
+import { customerLocale, escapeHtml, formatInstant, matchLocale } from '../../telegram/present.js';
 import { addExpertButton } from '../urgent/escalate.js';
 import { cardPriorityLine } from '../urgent/next-up.js';
 
@@ -48,7 +48,7 @@ export async function renderCard(desk: Desk, ticket: Ticket, customer: Customer,
     customer: escapeHtml([customer.first_name, customer.last_name].filter(Boolean).join(' ') || '—'),
     username: customer.username ? ` (@${escapeHtml(customer.username)})` : '',
     customerId: customer.id,
-    language: ticket.language ?? customer.language_code ?? '—',
+    language: escapeHtml(cardLanguage(desk, ticket, customer)),
     queue: escapeHtml(ticket.queue),
     category: category ? escapeHtml(category) : t('agent-card-none'),
     firstDue: formatInstant(ticket.first_response_due_at, cal?.zone),
@@ -61,6 +61,17 @@ export async function renderCard(desk: Desk, ticket: Ticket, customer: Customer,
   // The incident it is linked to, if any (features/incidents/).
   const incident = await cardIncidentLine(desk, ticket);
   return [card, priority, incident].filter(Boolean).join('\n');
+}
+
+/**
+ * The customer's own language (Telegram's, or the one they chose) and, when the desk has no texts in it, the
+ * locale the bot answers them in: agents learn that a customer writes German though the receipts went out in English.
+ */
+function cardLanguage(desk: Desk, ticket: Ticket, customer: Customer): string {
+  const own = customer.language_code ?? ticket.language;
+  if (!own) return '—';
+  const answersIn = customerLocale(desk.locales, customer, ticket);
+  return matchLocale([answersIn], own) ? own : desk.agentText('agent-card-replies-in', { language: own, locale: answersIn });
 }
 
 /**

@@ -10,6 +10,7 @@ agent-card =
     🧑‍💼 Agent: { $agent }
     🗂 Earlier tickets: { $history }{ $held }
 agent-card-none = —
+agent-card-replies-in = { $language } (the bot answers in { $locale }: no { $language } texts)
 agent-card-repeat = 🔁 repeat contact
 agent-card-held = 📎 Held from a new customer: { $count } — not shown in the topic until released.
 agent-card-stale = This card is out of date: use the latest card of ticket #{ $number }.

@@ -10,6 +10,7 @@ agent-card =
     🧑‍💼 Специалист: { $agent }
     🗂 Прошлые обращения: { $history }{ $held }
 agent-card-none = —
+agent-card-replies-in = { $language } (бот отвечает на языке { $locale }: текстов на { $language } нет)
 agent-card-repeat = 🔁 повторное обращение
 agent-card-held = 📎 Задержано от нового клиента: { $count } — в теме не показано, пока не выпустите.
 agent-card-stale = Эта карточка устарела: пользуйтесь последней карточкой обращения #{ $number }.
