@@ -3,16 +3,18 @@
  *
  *   npx tsx bench/bot/run.ts [--customers 100] [--messages 5000] [--rate 100] [--latency-messages 1000]
  *
- * The sandbox runs as its own process (`sandbox/main.ts`, flood limits off),
- * the desk in this one (PGlite in a scratch dir, a bus that drops events, no
- * throttling, no service features — the core relay alone). The bench plays
- * the customers over the control API and watches the support group from the
- * outside, the way a person would: it polls the group's messages back to back
- * (`since` the last seen id) and notes when each copy appears.
+ * Three processes, as in production: the sandbox (`sandbox/main.ts`, flood
+ * limits off); the desk, in this one and alone on its thread (PGlite in a
+ * scratch dir, a bus that drops events, no throttling, no service features —
+ * the core relay alone); and the load (`load.ts`), which plays the customers
+ * over the control API and watches the support group from the outside, the
+ * way a person would: it polls the group's messages back to back (`since` the
+ * last seen id) and notes when each copy appears.
  *
  *  1. warm-up: every customer opens a ticket (topic, card, receipt, keyboard);
- *  2. latency: messages at a steady --rate, below saturation; added latency =
- *     customer message posted → its copy visible in the topic (p50/p90/p99);
+ *  2. latency: messages at a steady --rate; added latency = customer message
+ *     posted → its copy visible in the topic (p50/p90/p99), with how busy the
+ *     desk's thread was and each process's CPU (a busy thread is a queue);
  *  3. throughput: --messages posted as fast as the control API takes them
  *     (32 in flight); relayed messages per second from first post to last copy.
  *
@@ -20,6 +22,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import { performance as nodePerformance } from 'node:perf_hooks';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { Composer } from 'grammy';
@@ -32,9 +37,8 @@ import { loadBotConfig } from '../../bot/config.js';
 import type { BotContext } from '../../bot/context.js';
 import { emptyHooks } from '../../bot/hooks.js';
 import { SandboxClient } from '../../sandbox/index.js';
+import type { LoadPlan, LoadReport } from './load.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
-
-const SUPPORT = -1002000000001;
 
 const nullBus: Bus = {
   kind: 'embedded',
@@ -45,6 +49,34 @@ const nullBus: Bus = {
   ensureTopics: async () => undefined,
   close: async () => undefined,
 };
+
+/** CPU seconds (user + system) each process has used so far, from /proc (Linux). */
+function cpuOf(...pids: number[]): number[] {
+  return pids.map((pid) => {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of the line (11 and 12 after the command), in clock ticks (100 a second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  });
+}
+
+/** The desk's CPU profile from now until `stop` (the inspector in this process: the phase alone, not start-up). */
+async function startProfiler(): Promise<{ stop(): Promise<object> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) =>
+      session.post(method, (err, res) => (err ? reject(err) : resolve((res ?? {}) as Record<string, unknown>))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await post('Profiler.stop');
+      session.disconnect();
+      return profile as object;
+    },
+  };
+}
 
 async function freePort(): Promise<number> {
   const srv = createServer();
@@ -73,53 +105,6 @@ async function startSandboxProcess(port: number, dataDir: string): Promise<Child
   return child;
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-
-/** Watches the support group: resolves each awaited text when its copy appears. */
-class GroupWatcher {
-  private lastId = 0;
-  private waiting = new Map<string, (t: number) => void>();
-  private seen = new Map<string, number>();
-  private running = true;
-  private loop: Promise<void>;
-
-  constructor(
-    private readonly client: SandboxClient,
-    private readonly pollMs: number,
-  ) {
-    this.loop = this.run();
-  }
-
-  expect(text: string): Promise<number> {
-    const at = this.seen.get(text);
-    if (at !== undefined) return Promise.resolve(at);
-    return new Promise((resolve) => this.waiting.set(text, resolve));
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      const msgs = await this.client.getChatMessages(SUPPORT, { since: this.lastId });
-      const now = performance.now();
-      for (const m of msgs) {
-        this.lastId = Math.max(this.lastId, m.message_id);
-        const text = m.text ?? '';
-        const w = this.waiting.get(text);
-        if (w) {
-          this.waiting.delete(text);
-          w(now);
-        } else this.seen.set(text, now);
-      }
-      // A short pause keeps the watcher from hogging the sandbox; it bounds the timing error at ~2 ms.
-      await new Promise((r) => setTimeout(r, this.pollMs));
-    }
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-  }
-}
-
 runMain(async () => {
   const { values } = parseCli({
     usage: 'npx tsx bench/bot/run.ts [--customers N] [--messages N] [--rate N] [--latency-messages N]',
@@ -132,6 +117,7 @@ runMain(async () => {
       'query-stats': { type: 'boolean' },
       'database-url': { type: 'string' },
       'poll-ms': { type: 'string' },
+      'cpu-profile': { type: 'string' },
     },
     optionHelp: [
       '--customers N         customers writing (default 100)',
@@ -141,6 +127,7 @@ runMain(async () => {
       '--query-stats         print the SQL statements run per relayed message',
       '--database-url URL    use this PostgreSQL (a scratch schema) instead of PGlite',
       "--poll-ms N           pause between the watcher's polls of the group (default 2)",
+      "--cpu-profile FILE    write the desk's CPU profile of the latency phase (.cpuprofile, for Chrome DevTools)",
     ],
   });
   const customers = Number(values.customers ?? 100);
@@ -151,7 +138,6 @@ runMain(async () => {
   const port = await freePort();
   const tmp = tmpDataDir('desk-bench-');
   const sandboxProc = await startSandboxProcess(port, tmp.dir);
-  const client = new SandboxClient(`http://127.0.0.1:${port}`);
   const schema = `desk_bench_${process.pid}`;
   let databaseUrl: string | undefined;
   if (values['database-url']) {
@@ -186,81 +172,87 @@ runMain(async () => {
     const tx = db.transaction.bind(db);
     db.transaction = ((fn: (q: Queryable) => Promise<unknown>) => tx((q) => fn({ query: count(q) }))) as Db['transaction'];
   }
+  /** The statements of a phase (then forgotten), per relayed message. */
+  const printStats = (phase: string, messages: number) => {
+    if (!values['query-stats']) return;
+    console.log(`statements in the ${phase} phase:`);
+    for (const [sql, st] of [...stats].sort((a, b) => b[1].ms - a[1].ms))
+      console.log(`${(st.n / messages).toFixed(2)}/msg ${(st.ms / st.n).toFixed(2)} ms  ${sql}`);
+    // The relay groups concurrent customers' writes (bot/store/group-commit.ts): statements per message in all.
+    const n = [...stats.values()].reduce((a, s) => a + s.n, 0);
+    console.log(`statements: ${n} for ${messages} messages = ${(n / messages).toFixed(2)} per message (times include the wait for PGlite's one connection)`);
+    stats.clear();
+  };
   const config = loadBotConfig({ THROTTLE: '0', SANDBOX_PORT: String(port) });
   const desk = await createDesk({ db, bus: nullBus, config, features: { composer: new Composer<BotContext>(), hooks: emptyHooks() } });
   await desk.start();
-  const watcher = new GroupWatcher(client, Number(values['poll-ms'] ?? 2));
-  const ids = Array.from({ length: customers }, (_, i) => 900_000 + i);
+  const sandbox = new SandboxClient(`http://127.0.0.1:${port}`);
+  const plan: LoadPlan = { port, customers, rate, latencyMessages, total, pollMs: Number(values['poll-ms'] ?? 2) };
+  const load = spawn(process.execPath, ['--import', 'tsx', 'bench/bot/load.ts'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const reports: LoadReport[] = [];
+  let wake: (() => void) | undefined;
+  load.on('message', (r: LoadReport) => {
+    reports.push(r);
+    wake?.();
+  });
+  const loadExited = once(load, 'exit');
+  const next = async <T extends LoadReport['type']>(type: T): Promise<Extract<LoadReport, { type: T }>> => {
+    for (;;) {
+      const i = reports.findIndex((r) => r.type === type);
+      if (i >= 0) return reports.splice(i, 1)[0] as Extract<LoadReport, { type: T }>;
+      if (load.exitCode !== null) throw new Error(`the load process exited (${load.exitCode}) before reporting ${type}`);
+      await Promise.race([new Promise<void>((r) => (wake = r)), loadExited]);
+    }
+  };
 
   try {
+    load.send(plan);
     // 1. Warm-up: every customer has a ticket and a topic.
-    let t = performance.now();
-    await Promise.all(ids.map((id) => client.sendCustomerMessage(id, { text: `warm-${id}`, first_name: `B${id}` }).then(() => watcher.expect(`warm-${id}`))));
-    // Opening goes on after the copy (receipt, ETA, category keyboard): measure only once it is all done.
-    await Promise.all(ids.map((id) => client.waitForCustomerMessage(id, (m) => (m.buttons?.flat().length ?? 0) > 1, { timeoutMs: 120_000 })));
-    await client.waitForIdle({ timeoutMs: 60_000 });
+    const warm = await next('warm');
     await desk.services.relay.idle();
-    console.log(`warm-up: ${customers} tickets opened (topic, card, receipt, keyboard) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    console.log(`warm-up: ${customers} tickets opened (topic, card, receipt, keyboard) in ${warm.seconds.toFixed(1)} s`);
+    stats.clear();
+    const profiler = values['cpu-profile'] ? await startProfiler() : undefined;
+    const calls0 = (await sandbox.getStats()).calls;
+    const latCpu0 = cpuOf(process.pid, sandboxProc.pid!, load.pid!);
+    const elu0 = nodePerformance.eventLoopUtilization();
+    load.send('go');
 
     // 2. Latency at a steady rate.
-    const latencies: number[] = [];
-    const interval = 1000 / rate;
-    const start = performance.now();
-    const pending: Promise<void>[] = [];
-    for (let i = 0; i < latencyMessages; i++) {
-      const due = start + i * interval;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      const text = `lat-${i}`;
-      const posted = performance.now();
-      const seen = watcher.expect(text);
-      pending.push(
-        client
-          .sendCustomerMessage(ids[i % customers]!, text)
-          .then(() => seen)
-          .then((at) => void latencies.push(at - posted)),
-      );
-    }
-    await Promise.all(pending);
-    latencies.sort((a, b) => a - b);
-    const lat = { p50: pct(latencies, 50), p90: pct(latencies, 90), p99: pct(latencies, 99), max: latencies.at(-1)! };
+    const lat = await next('latency');
+    if (profiler) writeFileSync(values['cpu-profile']!, JSON.stringify(await profiler.stop()));
+    printStats('latency', latencyMessages);
+    const calls = (await sandbox.getStats()).calls;
     console.log(
-      `latency at ${rate} msg/s (${latencyMessages} msgs): p50 ${lat.p50.toFixed(1)} ms, p90 ${lat.p90.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms, max ${lat.max.toFixed(1)} ms`,
+      `Bot API calls a message: ${Object.entries(calls)
+        .map(([m, n]) => [m, (n - (calls0[m] ?? 0)) / latencyMessages] as const)
+        .filter(([, n]) => n > 0.005)
+        .map(([m, n]) => `${m} ${n.toFixed(2)}`)
+        .join(', ')}`,
+    );
+    const latCpu = cpuOf(process.pid, sandboxProc.pid!, load.pid!).map((c, i) => c - latCpu0[i]!);
+    // How busy the desk's one thread was: at 1.0 every message queues behind the ones before it.
+    const busy = nodePerformance.eventLoopUtilization(elu0).utilization;
+    console.log(
+      `latency at ${rate} msg/s (${latencyMessages} msgs): p50 ${lat.p50.toFixed(1)} ms, p90 ${lat.p90.toFixed(1)} ms, p99 ${lat.p99.toFixed(1)} ms, max ${lat.max.toFixed(1)} ms ` +
+        `(desk thread busy ${Math.round(busy * 100)} %; CPU s: desk ${latCpu[0]!.toFixed(1)}, sandbox ${latCpu[1]!.toFixed(1)}, load ${latCpu[2]!.toFixed(1)} in ${(latencyMessages / rate).toFixed(0)} s)`,
     );
 
-    stats.clear();
     // 3. Throughput: as fast as possible, 32 posts in flight.
+    await next('throughput-start');
     const cpu0 = process.cpuUsage();
-    t = performance.now();
-    const copies: Promise<number>[] = [];
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 32 }, async () => {
-        while (next < total) {
-          const i = next++;
-          copies.push(watcher.expect(`tp-${i}`));
-          await client.sendCustomerMessage(ids[i % customers]!, `tp-${i}`);
-        }
-      }),
-    );
-    const postedAll = performance.now();
-    const last = Math.max(...(await Promise.all(copies)));
-    const seconds = (last - t) / 1000;
+    load.send('go');
+    const tp = await next('throughput');
     const cpu = process.cpuUsage(cpu0);
     const cpuSeconds = (cpu.user + cpu.system) / 1e6;
     console.log(
-      `throughput: ${total} msgs relayed in ${seconds.toFixed(2)} s = ${Math.round(total / seconds)} msg/s ` +
-        `(posting took ${((postedAll - t) / 1000).toFixed(2)} s; desk process CPU ${cpuSeconds.toFixed(1)} s = ${Math.round(total / cpuSeconds)} msg per CPU-second)`,
+      `throughput: ${total} msgs relayed in ${tp.seconds.toFixed(2)} s = ${Math.round(total / tp.seconds)} msg/s ` +
+        `(posting took ${tp.postingSeconds.toFixed(2)} s; desk process CPU ${cpuSeconds.toFixed(1)} s = ${Math.round(total / cpuSeconds)} msg per CPU-second)`,
     );
-    if (values['query-stats']) {
-      for (const [sql, st] of [...stats].sort((a, b) => b[1].ms - a[1].ms))
-        console.log(`${(st.n / total).toFixed(2)}/msg ${(st.ms / st.n).toFixed(2)} ms  ${sql}`);
-      // The relay groups concurrent customers' writes (bot/store/group-commit.ts): statements per message in all.
-      const n = [...stats.values()].reduce((a, s) => a + s.n, 0);
-      console.log(`statements: ${n} for ${total} messages = ${(n / total).toFixed(2)} per message (times include the wait for PGlite's one connection)`);
-    }
+    printStats('throughput', total);
     await desk.services.relay.idle();
     const pairs = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM message_pairs')).rows[0]!.n;
+    console.log(`desk process: ${Math.round(process.memoryUsage().rss / 2 ** 20)} MB RSS at the end`);
     console.log(`check: ${pairs} message pairs for ${customers + latencyMessages + total} customer messages`);
     console.log(
       `machine: ${cpus().length} cores (${cpus()[0]?.model}), load average ${loadavg()
@@ -268,7 +260,10 @@ runMain(async () => {
         .join(' ')}`,
     );
   } finally {
-    await watcher.stop();
+    if (load.exitCode === null) {
+      load.kill('SIGTERM');
+      await loadExited;
+    }
     await desk.stop();
     await db.close();
     if (values['database-url']) {
