@@ -17,6 +17,9 @@
  * - updates fetched again while still in flight are not dispatched again; when
  *   a fetch brings only those, the next waits until the oldest is done (so a
  *   slow update holds back fetching once 100 after it are in flight);
+ * - a fetch while updates are in flight first waits briefly for the oldest to
+ *   finish: Telegram would hand it straight back, unconfirmed — at a steady
+ *   pace that was a second getUpdates for every update;
  * - a cursor not written for a week is ignored (Telegram may then restart the
  *   ids at random), and the first fetch confirms nothing;
  * - work a handler leaves running past its update (an album part: the relay
@@ -135,6 +138,10 @@ export async function startPolling<C extends Context>(bot: Bot<C>, o: PollingOpt
     async supply(batchSize, abort): Promise<Update[]> {
       const signal = abort as unknown as AbortSignal;
       let retryIn = 100;
+      // Unconfirmed updates come straight back: give the oldest in flight a moment to finish first (briefly, so
+      // a slow one does not hold back other customers' new updates; the loop below handles a slow one).
+      if (flight.size > 0) await flight.advance(flight.watermark(), signal, IDLE_WAIT_MS);
+      if (signal.aborted) return [];
       for (;;) {
         const w = flight.watermark();
         let updates: Update[];

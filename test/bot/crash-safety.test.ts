@@ -41,6 +41,8 @@ beforeAll(async () => {
           gate.entered();
           await gate.release;
         }
+        // Handled in 5 ms, and nothing more (the polling test below paces these).
+        if (key.startsWith('paced ')) return void (await new Promise((r) => setTimeout(r, 5)));
         await next();
       });
       return [c];
@@ -89,6 +91,21 @@ describe('long polling confirms only what was processed', () => {
     release();
     await h.client.waitForIdle();
     expect(await cursor()).toBe(captured.get('served meanwhile')!.update_id);
+  }, 60_000);
+
+  it('at a steady pace one getUpdates fetches each update: the fetch after it waits for it instead of getting it straight back, unconfirmed', async () => {
+    await h.client.waitForIdle();
+    const calls = async () => (await h.client.getStats()).calls.getUpdates ?? 0;
+    const before = await calls();
+    const n = 20;
+    for (let i = 0; i < n; i++) {
+      await h.client.sendCustomerMessage(18_009, `paced ${i}`);
+      await h.client.waitForIdle();
+    }
+    // Without the wait every update cost two: the one that brought it, and one that brought it back while in flight.
+    const used = (await calls()) - before;
+    expect(used).toBeLessThanOrEqual(n * 1.5);
+    expect(used).toBeGreaterThanOrEqual(n);
   }, 60_000);
 
   it('on start, an update up to the persisted cursor (processed, not confirmed) is skipped', async () => {
