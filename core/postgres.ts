@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, rmSync } fro
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { defineConfig, env } from './env.js';
@@ -138,17 +139,95 @@ function openPostgres(url: string, max: number): Db {
   };
 }
 
+/** What PGlite's thread (core/pglite-thread.mjs) answers a statement with. */
+type ThreadReply =
+  | { id: number; rows: unknown[]; affectedRows: number; error?: undefined }
+  | { id: number; error: { message: string } & Record<string, unknown> };
+
+/**
+ * PGlite on a worker thread of its own (core/pglite-thread.mjs). Postgres runs synchronously inside
+ * WebAssembly: on the desk's thread each statement stopped all else (HTTP, grammY, timers) for its whole run,
+ * and at a steady 100 messages a second that thread was saturated, two thirds of it PGlite (BENCHMARKS.md).
+ *
+ * One connection, as before: statements run one at a time in the order sent. A transaction holds the
+ * others back from BEGIN to COMMIT (they queue behind it, in order); outside one, statements go to the
+ * thread at once, so it never waits for this thread to send the next.
+ */
 async function openPglite(dir: string): Promise<Db> {
-  const db = await PGlite.create(dir, { parsers: { 20: (v: string) => Number(v) }, startParams: PGLITE_START_PARAMS });
-  const wrap = <R>(r: { rows: unknown[]; affectedRows?: number }): QueryResult<R> => ({
-    rows: r.rows as R[],
-    // PGlite reports affectedRows 0 for SELECTs; pg's rowCount counts the rows returned.
-    rowCount: Math.max(r.affectedRows ?? 0, r.rows.length),
+  const worker = new Worker(new URL('./pglite-thread.mjs', import.meta.url), { workerData: { dir, startParams: PGLITE_START_PARAMS } });
+  await new Promise<void>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', () => {
+      worker.off('error', reject);
+      resolve();
+    });
   });
-  return {
-    mode: 'pglite',
-    query: async (sql, params) => wrap(await db.query(sql, params)),
-    transaction: (fn) => db.transaction((tx) => fn({ query: async (sql, params) => wrap(await tx.query(sql, params)) })),
-    close: () => db.close(),
+  const waiting = new Map<number, { resolve: (r: ThreadReply & { error?: undefined }) => void; reject: (e: Error) => void }>();
+  // The thread keeps the process alive only while a statement is under way, as in-process PGlite did: a
+  // command that forgets to close the database still exits when its work is done.
+  worker.unref();
+  let lastId = 0;
+  let gone: Error | undefined;
+  const failAll = (err: Error) => {
+    gone ??= err;
+    for (const w of waiting.values()) w.reject(gone);
+    waiting.clear();
   };
+  worker.on('message', (m: ThreadReply) => {
+    const w = waiting.get(m.id);
+    if (!w) return;
+    waiting.delete(m.id);
+    if (waiting.size === 0) worker.unref();
+    // Postgres' fields (code, detail, constraint…) come along: callers test e.g. code 23505.
+    if (m.error) w.reject(Object.assign(new Error(m.error.message), m.error));
+    else w.resolve(m);
+  });
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`PGlite's thread exited (code ${code})`)));
+  const send = (msg: { sql: string; params?: unknown[] | undefined } | { close: true }) =>
+    new Promise<ThreadReply & { error?: undefined }>((resolve, reject) => {
+      if (gone) return reject(gone);
+      const id = ++lastId;
+      if (waiting.size === 0) worker.ref();
+      waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, ...msg });
+    });
+  const run = async <R>(sql: string, params?: unknown[]): Promise<QueryResult<R>> => {
+    const r = await send({ sql, params });
+    // PGlite reports affectedRows 0 for SELECTs; pg's rowCount counts the rows returned.
+    return { rows: r.rows as R[], rowCount: Math.max(r.affectedRows, r.rows.length) };
+  };
+  // Transactions under way or waiting, and the end of the last one: statements queue behind it meanwhile.
+  let transactions = 0;
+  let afterLast: Promise<void> = Promise.resolve();
+  const db: Db = {
+    mode: 'pglite',
+    query: (sql, params) => (transactions === 0 ? run(sql, params) : afterLast.then(() => run(sql, params))),
+    async transaction(fn) {
+      const before = afterLast;
+      let done!: () => void;
+      afterLast = new Promise<void>((r) => (done = r));
+      transactions++;
+      try {
+        await before;
+        await run('BEGIN');
+        try {
+          const out = await fn({ query: run });
+          await run('COMMIT');
+          return out;
+        } catch (e) {
+          await run('ROLLBACK').catch(() => undefined);
+          throw e;
+        }
+      } finally {
+        transactions--;
+        done();
+      }
+    },
+    async close() {
+      await (transactions === 0 ? send({ close: true }) : afterLast.then(() => send({ close: true }))).catch(() => undefined);
+      await worker.terminate();
+    },
+  };
+  return db;
 }

@@ -2,8 +2,8 @@
  * Group commit for the relay's hot path: the writes (and the one read) of the same kind that concurrent
  * updates — different customers' messages handled at the same moment — make are run as one statement.
  *
- * PGlite runs every statement on the event-loop thread and commits each one (a WAL write and its flush):
- * ~0.3–0.45 ms of CPU even for a one-row insert, while a 20-row insert costs ~20 µs a row. So the relay's
+ * PGlite runs one statement at a time (on its own thread, core/pglite-thread.mjs) and commits each one (a WAL
+ * write and its flush): ~0.3–0.45 ms of CPU even for a one-row insert, while a 20-row insert costs ~20 µs a row. So the relay's
  * statements per message (claim, pair, history, ticket counters with message_in, the customer read) become
  * one statement per kind per tick instead of one per message (BENCHMARKS.md "Bot").
  *

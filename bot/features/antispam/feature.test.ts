@@ -103,6 +103,8 @@ describe('newcomers', () => {
     await h.restart();
     await h.client.pressSupportButton({ from_id: AGENT, message_id: held.message_id, text: '📎 Release held (1)' });
     await h.client.waitForChatMessage(SUPPORT, (m) => m.media === 'document', { threadId: thread });
+    // The copy comes first, then the hold is marked released.
+    await h.client.waitFor(async () => (await heldRows(7005))[0]?.state === 'released');
     expect(await heldRows(7005)).toEqual([{ reason: 'media', state: 'released' }]);
   });
 

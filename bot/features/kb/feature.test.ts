@@ -16,6 +16,12 @@ const ticketOf = async (customerId: number) =>
       [customerId],
     )
   ).rows[0]!;
+/** The customer is told first (the reply's date is the resolution's time), then the ticket is resolved: wait for it. */
+const resolvedTicket = (customerId: number) =>
+  h.client.waitFor(async () => {
+    const t = await ticketOf(customerId);
+    return t.status === 'resolved' && t;
+  });
 
 describe('automatic answer from the knowledge base', () => {
   it('answers a matching first message with the article and resolves on "✅ Solved" without an agent', async () => {
@@ -64,7 +70,7 @@ describe('automatic answer from the knowledge base', () => {
     await h.client.waitForCustomerMessage(2005, /This article may answer your question/);
     await h.client.pressCustomerButton(2005, '✅ Solved', { date: asked + 90 });
     const reply = await h.client.waitForCustomerMessage(2005, /Glad it helped! Ticket #\d+ is closed/);
-    const t = await ticketOf(2005);
+    const t = await resolvedTicket(2005);
     expect(t).toMatchObject({ status: 'resolved', resolved_by: 'kb' });
     const mine = (await h.settle()).filter((e) => e.ticket_id === t.id);
     const at = new Date(reply.date * 1000).toISOString();
@@ -99,7 +105,7 @@ describe('automatic answer from the knowledge base', () => {
     expect(suggestion.buttons?.flat()).toEqual(['✅ حل شد', '👤 گفتگو با کارشناس']);
     await h.client.pressCustomerButton(2004, '✅ حل شد');
     await h.client.waitForCustomerMessage(2004, /Ticket #\d+ is closed/);
-    expect(await ticketOf(2004)).toMatchObject({ status: 'resolved', resolved_by: 'kb' });
+    expect(await resolvedTicket(2004)).toMatchObject({ status: 'resolved', resolved_by: 'kb' });
     const events = await h.settle();
     const sara = await analyticsIdOf(h.db, 2004);
     expect(events.find((e) => e.type === 'kb_suggested' && e.customer_id === sara)).toMatchObject({ kb_article_id: 'password-reset' });
