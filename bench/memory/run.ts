@@ -307,7 +307,7 @@ ${row('peak PSS', peakPss)}
 
 **${verdict}**
 
-Inside the product's process at the end (its /metrics): RSS ${inside.rss.toFixed(0)} MB, of which V8 heap ${inside.heap.toFixed(0)} MB (${inside.heapUsed.toFixed(0)} MB in use) and memory outside the heap that V8 tracks (PGlite's WebAssembly memory, Buffers) ${inside.external.toFixed(0)} MB; the rest is chDB's native allocations and the pages of its library.
+Inside the product's process at the end (its /metrics): RSS ${inside.rss.toFixed(0)} MB, of which the main thread's V8 heap ${inside.heap.toFixed(0)} MB (${inside.heapUsed.toFixed(0)} MB in use) and memory outside it that V8 tracks (Buffers) ${inside.external.toFixed(0)} MB; the rest is PGlite's thread (its own heap and WebAssembly memory, core/pglite-thread.mjs), chDB's native allocations and the pages of its library.
 
 At the end, by process (RSS / PSS MB): ${atEnd.procs.map((p) => `${p.name} ${mb(p.rssKb)} / ${mb(p.pssKb)}`).join('; ')}.
 `);
