@@ -4,9 +4,9 @@
  *   npx tsx bench/bot/run.ts [--customers 100] [--messages 5000] [--rate 100] [--latency-messages 1000]
  *
  * Three processes, as in production: the sandbox (`sandbox/main.ts`, flood
- * limits off); the desk, in this one and alone on its thread (PGlite in a
- * scratch dir, a bus that drops events, no throttling, no service features —
- * the core relay alone); and the load (`load.ts`), which plays the customers
+ * limits off); the desk, in this one, its thread shared with nothing of the
+ * bench (PGlite in a scratch dir, a bus that drops events, no throttling, no
+ * service features — the core relay alone); and the load (`load.ts`), which plays the customers
  * over the control API and watches the support group from the outside, the
  * way a person would: it polls the group's messages back to back (`since` the
  * last seen id) and notes when each copy appears.
