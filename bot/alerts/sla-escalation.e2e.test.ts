@@ -243,8 +243,13 @@ describe('VIP first-response breach → escalation chat → answer → resolved'
     expect(again.text).toContain('Viktor');
     expect(again.text).toContain('Vera');
     expect((await escalation()).at(-1)!.message_id).toBe(again.message_id);
-    const row = (await db.query<{ message_id: string }>(`SELECT message_id FROM alert_messages WHERE alertname = 'FirstResponseSlaBreached' AND queue = 'VIP'`))
-      .rows[0];
-    expect(Number(row?.message_id)).toBe(again.message_id);
+    // The post comes first, then its id is recorded: wait for the record.
+    const recorded = await tg.waitFor(async () => {
+      const row = (
+        await db.query<{ message_id: string }>(`SELECT message_id FROM alert_messages WHERE alertname = 'FirstResponseSlaBreached' AND queue = 'VIP'`)
+      ).rows[0];
+      return Number(row?.message_id) === again.message_id;
+    });
+    expect(recorded).toBe(true);
   }, 120_000);
 });
