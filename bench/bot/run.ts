@@ -22,7 +22,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { performance as nodePerformance } from 'node:perf_hooks';
 import { createServer } from 'node:net';
@@ -37,6 +37,7 @@ import { loadBotConfig } from '../../bot/config.js';
 import type { BotContext } from '../../bot/context.js';
 import { emptyHooks } from '../../bot/hooks.js';
 import { SandboxClient } from '../../sandbox/index.js';
+import { processCpuSeconds } from '../proc.js';
 import type { LoadPlan, LoadReport } from './load.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
 
@@ -50,14 +51,8 @@ const nullBus: Bus = {
   close: async () => undefined,
 };
 
-/** CPU seconds (user + system) each process has used so far, from /proc (Linux). */
-function cpuOf(...pids: number[]): number[] {
-  return pids.map((pid) => {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime are fields 14 and 15 of the line (11 and 12 after the command), in clock ticks (100 a second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  });
-}
+/** CPU seconds each process has used so far. */
+const cpuOf = (...pids: number[]): number[] => pids.map((pid) => processCpuSeconds(pid) ?? 0);
 
 /** The desk's CPU profile from now until `stop` (the inspector in this process: the phase alone, not start-up). */
 async function startProfiler(): Promise<{ stop(): Promise<object> }> {

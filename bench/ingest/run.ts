@@ -18,7 +18,7 @@ import { createEmbeddedBus } from '../../core/bus/embedded.js';
 import { createKafkaBus } from '../../core/bus/kafka.js';
 import type { Bus } from '../../core/bus/types.js';
 import { parseCli, runMain } from '../../core/cli.js';
-import { readFileSync } from 'node:fs';
+import { processCpuSeconds, statCpuSeconds } from '../proc.js';
 import type { ClickHouseSettings } from '@clickhouse/client';
 import { insertJsonEachRow, insertRowBinary, insertRows, queryRows } from '../../core/clickhouse.js';
 import { registry } from '../../core/metrics.js';
@@ -49,33 +49,16 @@ async function batchesSoFar(): Promise<{ inserts: number; rows: number }> {
   return { inserts: of('ingest_batch_rows_count'), rows: of('ingest_batch_rows_sum') };
 }
 
-/** CPU seconds a process has used so far (/proc/PID/stat utime + stime), e.g. the broker's. */
+/** CPU seconds a process has used so far, e.g. the broker's. */
 function procCpuSeconds(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
-      .replace(/^.*\) /, '')
-      .split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return undefined;
-  }
+  return pid === undefined ? undefined : processCpuSeconds(pid);
 }
 
 /** CPU seconds of this process's JS main thread and of all its other threads (chDB's, libuv's, V8's GC helpers). */
 function threadCpuSeconds(): { js: number; others: number } {
-  const read = (path: string) => {
-    try {
-      const fields = readFileSync(path, 'utf8')
-        .replace(/^.*\) /, '')
-        .split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    } catch {
-      return 0; // a thread that ended meanwhile
-    }
-  };
-  const total = read(`/proc/${process.pid}/stat`);
-  const js = read(`/proc/${process.pid}/task/${process.pid}/stat`);
+  const total = processCpuSeconds(process.pid) ?? 0;
+  // a thread that ended meanwhile counts 0
+  const js = statCpuSeconds(`/proc/${process.pid}/task/${process.pid}/stat`) ?? 0;
   return { js, others: total - js };
 }
 
