@@ -200,9 +200,10 @@ async function openPglite(dir: string): Promise<Db> {
   // Transactions under way or waiting, and the end of the last one: statements queue behind it meanwhile.
   let transactions = 0;
   let afterLast: Promise<void> = Promise.resolve();
+  const afterTransactions = <T>(next: () => Promise<T>): Promise<T> => (transactions === 0 ? next() : afterLast.then(next));
   const db: Db = {
     mode: 'pglite',
-    query: (sql, params) => (transactions === 0 ? run(sql, params) : afterLast.then(() => run(sql, params))),
+    query: (sql, params) => afterTransactions(() => run(sql, params)),
     async transaction(fn) {
       const before = afterLast;
       let done!: () => void;
@@ -225,7 +226,7 @@ async function openPglite(dir: string): Promise<Db> {
       }
     },
     async close() {
-      await (transactions === 0 ? send({ close: true }) : afterLast.then(() => send({ close: true }))).catch(() => undefined);
+      await afterTransactions(() => send({ close: true })).catch(() => undefined);
       await worker.terminate();
     },
   };
