@@ -186,8 +186,9 @@ export class IncidentStore {
     return incident(r.rows[0]!);
   }
 
-  async get(id: number, q: Queryable = this.db): Promise<IncidentRow | undefined> {
-    const r = await q.query<IncidentRow>('SELECT * FROM incidents WHERE id = $1', [id]);
+  /** `forUpdate` (inside a transaction): the row stays locked until it ends, so a concurrent change waits for it. */
+  async get(id: number, q: Queryable = this.db, forUpdate = false): Promise<IncidentRow | undefined> {
+    const r = await q.query<IncidentRow>(`SELECT * FROM incidents WHERE id = $1${forUpdate ? ' FOR UPDATE' : ''}`, [id]);
     return r.rows[0] ? incident(r.rows[0]) : undefined;
   }
 

@@ -185,11 +185,21 @@ export function incidentsFeature(rt: FeatureRuntime): IncidentsFeature {
    * incident is open; after it was resolved, that it was just fixed and to try again (the ticket stays open
    * for an agent in case it was not).
    */
-  const linkNewTicket = async (desk: Desk, incident: IncidentRow, ticket: Ticket, known: Customer | undefined, now: Date): Promise<boolean> => {
+  const linkNewTicket = async (desk: Desk, matched: IncidentRow, ticket: Ticket, known: Customer | undefined, now: Date): Promise<boolean> => {
     const s = store(desk);
-    const afterFix = incident.status === 'resolved';
+    let incident = matched;
+    let afterFix = false;
     const linked = await desk.db.transaction(async (tx) => {
-      if (!(await s.link(tx, incident.id, ticket, null, now))) return false;
+      // The incident as it is now, its row locked: a resolution racing this link comes either before it (the
+      // ticket is then linked as after the fix) or after it (and its closing job finds this link). Decided on
+      // the row read when the ticket matched, a ticket linked just after the resolution stayed open for good.
+      incident = (await s.get(matched.id, tx, true)) ?? matched;
+      afterFix = incident.status === 'resolved';
+      // After the fix means linked after resolved_at — how the closing job and the resolution's audience tell
+      // the two apart — even for a message older than the resolution that only now gets its link.
+      const resolvedAt = incident.resolved_at;
+      const linkedAt = afterFix && resolvedAt && now <= resolvedAt ? new Date(resolvedAt.getTime() + 1) : now;
+      if (!(await s.link(tx, incident.id, ticket, null, linkedAt))) return false;
       const fresh = (await desk.tickets.get(ticket.id, tx)) ?? ticket;
       await desk.outbox.appendForTicket(tx, fresh, [
         {
