@@ -26,6 +26,8 @@ async function overTargetCount(queue: string): Promise<number> {
 async function pastTicket(customerId: number, hoursAgo: number, frtMinutes: number): Promise<void> {
   const opened = Math.floor(Date.now() / 1000) - hoursAgo * HOUR;
   await h.client.sendCustomerMessage(customerId, { text: 'How do I change my e-mail?', first_name: 'Past', date: opened });
+  // The receipt first: its ETA must be computed before this ticket's own answer is on record.
+  await h.client.waitForCustomerMessage(customerId, /Ticket #\d+ created/);
   const thread = await topicOf(h.client, customerId, h.db);
   await h.client.sendSupportMessage({
     from_id: AGENT,

@@ -16,12 +16,16 @@ const ticketOf = async (customerId: number) =>
       [customerId],
     )
   ).rows[0]!;
-/** The customer is told first (the reply's date is the resolution's time), then the ticket is resolved: wait for it. */
-const resolvedTicket = (customerId: number) =>
+/**
+ * The customer is told first (the reply's date is the state change's time), then the ticket changes:
+ * wait for the state, never read it right after the message.
+ */
+const ticketWhen = (customerId: number, done: (t: Awaited<ReturnType<typeof ticketOf>>) => boolean) =>
   h.client.waitFor(async () => {
     const t = await ticketOf(customerId);
-    return t.status === 'resolved' && t;
+    return done(t) && t;
   });
+const resolvedTicket = (customerId: number) => ticketWhen(customerId, (t) => t.status === 'resolved');
 
 describe('automatic answer from the knowledge base', () => {
   it('answers a matching first message with the article and resolves on "✅ Solved" without an agent', async () => {
@@ -35,7 +39,7 @@ describe('automatic answer from the knowledge base', () => {
 
     await h.client.pressCustomerButton(2001, '✅ Solved');
     await h.client.waitForCustomerMessage(2001, /Glad it helped! Ticket #\d+ is closed/);
-    const t = await ticketOf(2001);
+    const t = await resolvedTicket(2001);
     expect(t).toMatchObject({ status: 'resolved', resolved_by: 'kb' });
     const thread = await h.thread(2001);
     await h.client.waitForChatMessage(SUPPORT, /article solved it/, { threadId: thread });
@@ -88,7 +92,7 @@ describe('automatic answer from the knowledge base', () => {
     await h.client.pressCustomerButton(2002, '👤 Позвать человека');
     await h.client.waitForCustomerMessage(2002, /дальше вами займётся агент/);
     await h.client.waitForCustomerMessage(2002, (m) => (m.buttons?.flat().length ?? 0) >= 5);
-    const t = await ticketOf(2002);
+    const t = await ticketWhen(2002, (t) => t.intake_state === 'category');
     expect(t).toMatchObject({ status: 'new', resolved_by: null, intake_state: 'category' });
     // A second tap on the old buttons changes nothing (the keyboard was removed, the answer recorded once).
     const events = await h.settle();
