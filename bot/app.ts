@@ -122,7 +122,7 @@ export async function createDesk(o: DeskOptions): Promise<DeskApp> {
   await migrateBot(db, { log: (m) => log.info(m) });
 
   const bot = new Bot<BotContext>(config.token, { client: apiRoot ? { apiRoot } : {} });
-  installFloodControl(bot.api, config.throttle);
+  installFloodControl(bot.api, config.throttle, log);
   // Outermost: a getUpdates that failed for good (after the retries) is logged here, through the redacting
   // logger — the runner's own console.error would print the request URL, bot token included.
   bot.api.config.use(async (prev, method, payload, signal) => {

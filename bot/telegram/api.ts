@@ -20,8 +20,9 @@
 import { autoRetry } from '@grammyjs/auto-retry';
 import { apiThrottler, type APIThrottlerOptions } from '@grammyjs/transformer-throttler';
 import type { Api } from 'grammy';
-import { guardAttempts } from './attempts.js';
+import { guardAttempts, guardQueue } from './attempts.js';
 import { countTelegramErrors } from './telegram-metrics.js';
+import type { Logger } from '../../core/log.js';
 import type { BotConfig } from '../config.js';
 
 /** bottleneck's options for the throttler's three limiters, from the configured limits. */
@@ -44,12 +45,15 @@ export function throttlerOptions(t: BotConfig['throttle']): APIThrottlerOptions 
   };
 }
 
-export function installFloodControl(api: Api, t: BotConfig['throttle']): void {
+export function installFloodControl(api: Api, t: BotConfig['throttle'], log: Pick<Logger, 'warn'>): void {
   // Innermost: every error Telegram answers is counted, retried ones included (desk_telegram_errors_total).
   api.config.use(countTelegramErrors());
-  if (t.enabled) api.config.use(apiThrottler(throttlerOptions(t)));
-  // Per attempt, inside auto-retry: a relay's claim is given back while it waits to try again (attempts.ts).
+  // A relay's claim is held only while a copy may be under way (attempts.ts): taken right before each request,
+  // inside the throttler; given back after a refused attempt, and while the call waits its turn in the throttler.
   api.config.use(guardAttempts());
+  if (t.enabled) api.config.use(apiThrottler(throttlerOptions(t)));
+  // Outside the throttler, inside auto-retry: it sees each attempt's wait for its turn.
+  api.config.use(guardQueue((err) => log.warn({ err }, 'a relay claim could not be given back while its copy waited (kept)')));
   // 10 attempts: with 30 % of calls failing, all failing has a chance of 6e-6.
   api.config.use(autoRetry({ maxRetryAttempts: 10, maxDelaySeconds: 120 }));
 }
