@@ -25,6 +25,7 @@ import { registry } from '../../core/metrics.js';
 import { migrate } from '../../core/migrate.js';
 import { buildDashboardServer } from '../../dashboard/server.js';
 import { tmpDataDir } from '../../test/helpers/tmp.js';
+import { generateEvents } from '../queries/dataset.js';
 
 const { values: args } = parseCli({
   usage: 'npx tsx bench/experiments/run.ts [--customers N] [--iterations N] [--data-dir DIR]',
@@ -67,53 +68,27 @@ FROM (
 )`;
 }
 
-/** Tickets over the whole period, 10 events each, customers by hash (a third have none, some several); 'steps' answers a little faster. */
-function ticketsSql(fromEvent: number, count: number): string {
-  const step = Math.floor((DAYS * 86_400_000) / TICKETS);
-  return `
-INSERT INTO events (event_id, schema_version, type, occurred_at, emitted_at, ticket_id, ticket_created_at, customer_id, agent_id, queue, category, language,
-  message_kind, is_first_response, first_response_seconds, first_response_bh_seconds, to_status, first_response_due_at, resolution_due_at,
-  is_repeat_contact, resolved_by, resolution_seconds, resolution_bh_seconds, agent_replies, survey, score, reply_kind)
-SELECT
-  generateUUIDv7(number) AS event_id, 1, type, occurred_at, occurred_at, t + 1, created, cust,
-  if(k >= 4, 500 + bitShiftRight(h, 32) % 20, 0), 'L1', if(k >= 1, 'payment', ''), 'en',
-  if(type IN ('message_out', 'message_in'), 'text', ''),
-  k = 4, if(k = 4, frt, NULL), if(k = 4, frt, NULL), if(k = 5, 'in_progress', ''),
-  if(k = 0, created + toIntervalMinute(15), NULL), if(k = 0, created + toIntervalHour(4), NULL),
-  if(k = 0, bitShiftRight(h, 44) % 10 = 0, NULL),
-  if(type = 'ticket_resolved', 'agent', ''), if(type = 'ticket_resolved', res, NULL), if(type = 'ticket_resolved', res, NULL), if(type = 'ticket_resolved', 1, NULL),
-  if(k = 8, 'csat', ''), if(type = 'csat_rated', least(5, 1 + bitShiftRight(h, 20) % 5 + (cityHash64(cust - 1000, 'v') % 2)), NULL),
-  if(k = 2, 'kb', '')
-FROM (
-  SELECT number, intDiv(number, 10) AS t, number % 10 AS k, cityHash64(intDiv(number, 10)) AS h,
-    1000 + bitShiftRight(h, 36) % ${CUSTOMERS} AS cust,
-    toDateTime64(${START / 1000}, 3, 'UTC') + toIntervalMillisecond(t * ${step}) AS created,
-    60 + h % 3600 - if(cityHash64(cust - 1000, 'v') % 2 = 1, h % 300, 0) AS frt,
-    frt + 600 + bitShiftRight(h, 8) % 36000 AS res,
-    multiIf(k = 0, 'ticket_opened', k = 1, 'category_selected', k = 2, 'bot_reply', k = 3, 'message_in', k = 4, 'message_out', k = 5, 'status_changed',
-            k = 6, if(h % 10 < 4, 'message_out', 'message_in'), k = 7, if(h % 10 != 9, 'ticket_resolved', 'message_in'), k = 8, 'survey_sent',
-            if(bitShiftRight(h, 16) % 10 < 6, 'csat_rated', 'message_in')) AS type,
-    created + toIntervalSecond(multiIf(k = 0, 0, k = 1, 10, k = 2, 20, k = 3, 30, k = 4, frt, k = 5, frt + 1, k = 6, frt + 300, k = 7, res, k = 8, res + 60, res + 120)) AS occurred_at
-  FROM numbers(${fromEvent}, ${count})
-)`;
-}
-
+/**
+ * The experiment's tickets over the whole period: the query benchmark's data set (10 events each), one queue,
+ * category and language, over the exposed customers (a third have none, some several), with the effect: the
+ * 'steps' variant answers a little sooner and rates a little higher.
+ */
 async function generate(ch: ClickHouse): Promise<number> {
   const t0 = performance.now();
   await ch.client.command({
     query: exposuresSql(),
     clickhouse_settings: { max_insert_threads: '2', insert_deduplicate: 0, insert_deduplication_token: 'bench-exposures' },
   });
-  const total = TICKETS * 10;
-  const chunk = 1_000_000;
-  for (let from = 0; from < total; from += chunk) {
-    await ch.client.command({
-      query: ticketsSql(from, Math.min(chunk, total - from)),
-      clickhouse_settings: { max_insert_threads: '2', insert_deduplicate: 0, insert_deduplication_token: `bench-t-${from}` },
-    });
-    process.stderr.write(`\rgenerated ${Math.min(from + chunk, total).toLocaleString('en-US')} / ${total.toLocaleString('en-US')} ticket events`);
-  }
-  process.stderr.write('\n');
+  await generateEvents(ch, {
+    tickets: TICKETS,
+    start: START,
+    end: END,
+    customers: CUSTOMERS,
+    queues: ['L1'],
+    categories: ['payment'],
+    languages: ['en'],
+    effect: true,
+  });
   return (performance.now() - t0) / 1000;
 }
 
