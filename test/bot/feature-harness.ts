@@ -8,7 +8,7 @@ import type { Composer } from 'grammy';
 import type { BotContext } from '../../bot/context.js';
 import type { SandboxOptions } from '../../sandbox/index.js';
 import type { EventType, EventOf, SupportEvent } from '../../schemas/events.js';
-import { startHarness, type Harness } from './harness.js';
+import { startHarness, ticketWhen, type Harness } from './harness.js';
 import { loadFeaturesConfig } from '../../bot/runtime/config.js';
 import { createFeatures, type Features } from '../../bot/features/features.js';
 import { analyticsIdOf } from '../../bot/store/pseudonyms.js';
@@ -67,10 +67,9 @@ export async function openTicket(
     language_code: o.language ?? 'en',
   });
   const thread = await h.thread(customerId);
-  const ticketId = await h.client.waitFor(
-    async () => (await h.db.query<{ id: number }>(`SELECT id FROM tickets WHERE customer_id = $1 AND status <> 'resolved'`, [customerId])).rows[0]?.id,
-    { what: `open ticket of ${customerId}`, timeoutMs: 10_000 },
-  );
+  // The ticket is opened and its topic made before the message is counted (message_in): wait for that too, or an
+  // agent's reply right after could be recorded first and the late message_in turn waiting_customer back to waiting_agent.
+  const { id: ticketId } = await ticketWhen(h, { customer: customerId }, (t) => t.status !== 'resolved' && t.customer_messages > 0);
   return { ticketId, thread };
 }
 

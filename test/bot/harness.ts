@@ -16,6 +16,7 @@ import { loadBotConfig, type BotConfig } from '../../bot/config.js';
 import { startSandbox, SandboxClient, type RunningSandbox, type SandboxOptions } from '../../sandbox/index.js';
 import { decodeEvent } from '../../schemas/validate.js';
 import type { SupportEvent } from '../../schemas/events.js';
+import type { Ticket } from '../../bot/store/types.js';
 import { tmpDataDir } from '../helpers/tmp.js';
 import { join } from 'node:path';
 
@@ -197,3 +198,23 @@ export const topicOf = async (client: SandboxClient, customerId: number, db: Db)
   );
   return r;
 };
+
+/** A ticket by its number, or a customer's latest ticket. */
+export type TicketRef = { id: number } | { customer: number };
+
+/**
+ * The ticket once `done` holds for it. The desk tells the customer (or the topic) first and records the state
+ * change after — the reply's date is the change's time — and PGlite answers from a thread of its own, so a test
+ * that has just seen the bot's message waits for the state it expects instead of reading the row once; then it
+ * asserts on the ticket returned.
+ */
+export function ticketWhen(h: Pick<Harness, 'client' | 'db'>, ref: TicketRef, done: (t: Ticket) => boolean): Promise<Ticket> {
+  const [where, arg] = 'id' in ref ? ['id = $1', ref.id] : ['customer_id = $1', ref.customer];
+  return h.client.waitFor(
+    async () => {
+      const t = (await h.db.query<Ticket>(`SELECT * FROM tickets WHERE ${where} ORDER BY id DESC LIMIT 1`, [arg])).rows[0];
+      return t !== undefined && done(t) && t;
+    },
+    { what: `ticket ${'id' in ref ? `#${ref.id}` : `of customer ${ref.customer}`} in the expected state`, timeoutMs: 10_000 },
+  );
+}

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseQuietHours } from '../../runtime/quiet-hours.js';
 import { AGENT, SUPPORT, openTicket, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
+import { ticketWhen } from '../../../test/bot/harness.js';
 import { analyticsIdOf } from '../../store/pseudonyms.js';
 
 let h: FeatureHarness;
@@ -134,10 +135,8 @@ describe('auto-close', () => {
     const asked = Math.floor(Date.now() / 1000) - 5 * 24 * 3600;
     await h.client.sendCustomerMessage(4103, { text: 'where is my refund?', first_name: 'Customer 4103', language_code: 'en', date: asked - 600 });
     const thread = await h.thread(4103);
-    const ticketId = await h.client.waitFor(
-      async () => (await h.db.query<{ id: number }>(`SELECT id FROM tickets WHERE customer_id = $1 AND status <> 'resolved'`, [4103])).rows[0]?.id,
-      { what: 'open ticket of 4103' },
-    );
+    // Counted (message_in) before the agent answers: a message_in recorded after the reply would put the ticket back to waiting_agent.
+    const { id: ticketId } = await ticketWhen(h, { customer: 4103 }, (t) => t.status !== 'resolved' && t.customer_messages > 0);
     await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: 'Which order was it?', date: asked });
     await h.client.waitForCustomerMessage(4103, 'Which order was it?');
     await h.client.waitFor(async () => ((await status(ticketId)) === 'waiting_customer' ? true : undefined), { what: 'waiting on the customer' });
@@ -155,7 +154,8 @@ describe('auto-close', () => {
     const { ticketId, thread } = await openTicket(h, 4101);
     await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: '/m need_details' });
     await h.client.waitForCustomerMessage(4101, 'we need a bit more information');
-    expect(await status(ticketId)).toBe('waiting_customer');
+    // The macro reaches the customer first, then the reply is recorded (its date is the reply's): wait for the state.
+    expect(await ticketWhen(h, { id: ticketId }, (t) => t.status === 'waiting_customer')).toMatchObject({ status: 'waiting_customer' });
 
     // A customer who answered is not closed.
     const other = await openTicket(h, 4102);

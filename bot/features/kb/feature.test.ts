@@ -1,6 +1,7 @@
 /** Knowledge base in the conversation, end to end through the sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT, SUPPORT, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
+import { ticketWhen } from '../../../test/bot/harness.js';
 import { analyticsIdOf } from '../../store/pseudonyms.js';
 
 let h: FeatureHarness;
@@ -16,16 +17,8 @@ const ticketOf = async (customerId: number) =>
       [customerId],
     )
   ).rows[0]!;
-/**
- * The customer is told first (the reply's date is the state change's time), then the ticket changes:
- * wait for the state, never read it right after the message.
- */
-const ticketWhen = (customerId: number, done: (t: Awaited<ReturnType<typeof ticketOf>>) => boolean) =>
-  h.client.waitFor(async () => {
-    const t = await ticketOf(customerId);
-    return done(t) && t;
-  });
-const resolvedTicket = (customerId: number) => ticketWhen(customerId, (t) => t.status === 'resolved');
+/** The customer is told first, then the ticket is resolved: wait for it (test/bot/harness.ts ticketWhen). */
+const resolvedTicket = (customerId: number) => ticketWhen(h, { customer: customerId }, (t) => t.status === 'resolved');
 
 describe('automatic answer from the knowledge base', () => {
   it('answers a matching first message with the article and resolves on "✅ Solved" without an agent', async () => {
@@ -92,7 +85,7 @@ describe('automatic answer from the knowledge base', () => {
     await h.client.pressCustomerButton(2002, '👤 Позвать человека');
     await h.client.waitForCustomerMessage(2002, /дальше вами займётся агент/);
     await h.client.waitForCustomerMessage(2002, (m) => (m.buttons?.flat().length ?? 0) >= 5);
-    const t = await ticketWhen(2002, (t) => t.intake_state === 'category');
+    const t = await ticketWhen(h, { customer: 2002 }, (t) => t.intake_state === 'category');
     expect(t).toMatchObject({ status: 'new', resolved_by: null, intake_state: 'category' });
     // A second tap on the old buttons changes nothing (the keyboard was removed, the answer recorded once).
     const events = await h.settle();

@@ -1,6 +1,7 @@
 /** Macros from a topic, in the customer's language, end to end through the sandbox. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT, SUPPORT, openTicket, startFeatureHarness, type FeatureHarness } from '../../../test/bot/feature-harness.js';
+import { ticketWhen } from '../../../test/bot/harness.js';
 import { analyticsIdOf } from '../../store/pseudonyms.js';
 
 let h: FeatureHarness;
@@ -45,7 +46,8 @@ describe('macros', () => {
     expect(c.text).toContain('— Мария');
     await h.client.sendSupportMessage({ from_id: AGENT, thread_id: thread, text: '/m need_details' });
     await h.client.waitForCustomerMessage(5002, /нам нужно немного больше информации/);
-    const t = (await h.db.query<{ status: string }>('SELECT status FROM tickets WHERE id = $1', [ticketId])).rows[0]!;
+    // The macro reaches the customer first, then the reply is recorded (its date is the reply's): wait for the state.
+    const t = await ticketWhen(h, { id: ticketId }, (t) => t.status === 'waiting_customer');
     expect(t.status).toBe('waiting_customer');
     const used = (await h.eventsOf('macro_used')).filter((e) => e.ticket_id === ticketId).map((e) => e.macro);
     expect(used).toEqual(['complaint', 'need_details']);
