@@ -5,8 +5,18 @@
 import { queryRows, type ClickHouse } from '../../core/clickhouse.js';
 import type { Queryable } from '../../core/postgres.js';
 
-/** "table: needle" for every row of the desk's schema whose text form contains a needle (case-insensitive). */
+/**
+ * A needle as a pattern: a word anywhere (case-insensitive); an id (digits) only as a whole number, so that
+ * customer 7401 is not "found" inside a UUID's hex group, a longer id or a decimal such as 2.7401 seconds.
+ */
+function needlePattern(needle: string): RegExp {
+  const literal = needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return /^\d+$/.test(needle) ? new RegExp(`(?<![0-9a-z.-])${literal}(?![0-9a-z-])`, 'i') : new RegExp(literal, 'i');
+}
+
+/** "table: needle" for every row of the desk's schema whose text form contains a needle (`needlePattern`). */
 export async function rowsContaining(q: Queryable, needles: readonly string[]): Promise<string[]> {
+  const patterns = needles.map((n) => [n, needlePattern(n)] as const);
   const tables = (
     await q.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
@@ -15,7 +25,7 @@ export async function rowsContaining(q: Queryable, needles: readonly string[]): 
   const found: string[] = [];
   for (const table of tables) {
     const r = await q.query<{ row: string }>(`SELECT t::text AS row FROM "${table.replaceAll('"', '""')}" t`);
-    for (const { row } of r.rows) for (const n of needles) if (row.toLowerCase().includes(n.toLowerCase())) found.push(`${table}: ${n}`);
+    for (const { row } of r.rows) for (const [n, pattern] of patterns) if (pattern.test(row)) found.push(`${table}: ${n}`);
   }
   return found;
 }
