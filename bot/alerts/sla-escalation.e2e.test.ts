@@ -180,9 +180,13 @@ describe('VIP first-response breach → escalation chat → answer → resolved'
     expect((await escalation()).at(-1)!.message_id).toBe(refiredId);
     expect(refired.text).toContain('fired again (2×)');
     expect(refired.reply_to).toBe(alertMessageId);
-    const old = (await escalation()).find((m) => m.message_id === alertMessageId)!;
+    // The old message links forward to the new one, so it is edited after the post: wait for the edit.
+    const old = await tg.waitForChatMessage(
+      DEFAULT_ESCALATION_CHAT_ID,
+      (m) => m.message_id === alertMessageId && Boolean(m.text?.includes('🔁 Fired again at')),
+      { timeoutMs: 20_000 },
+    );
     expect(old.text).toMatch(/^✅ Resolved · First-response SLA breached · queue VIP/);
-    expect(old.text).toContain('🔁 Fired again at');
     expect(old.buttons ?? []).toEqual([]);
 
     await tg.pressSupportButton({ from_id: LEAD, chat_id: DEFAULT_ESCALATION_CHAT_ID, message_id: refiredId, text: '🔕 Mute VIP 1 h' });
