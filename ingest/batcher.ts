@@ -54,6 +54,11 @@ export class Batcher<P> {
     return this.pendingItems + this.flushingItems;
   }
 
+  /** Items waiting for a flush (not those being inserted). */
+  get waiting(): number {
+    return this.pendingItems;
+  }
+
   /** Items that make a flush due without waiting for the timer. */
   private get full(): number {
     return this.behind ? Math.max(this.o.maxItems, this.o.maxItemsBehind ?? 0) : this.o.maxItems;

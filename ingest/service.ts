@@ -8,13 +8,14 @@
  *   4. hand the batch back in hand (BatchInHand): the bus delivers the next
  *      ones meanwhile, and commits this batch's offsets only once the insert
  *      holding it succeeded (and every earlier batch of the partition's did).
- *      With INGEST_MAX_BUFFER rows waiting, wait for the insert here instead.
+ *      With INGEST_MAX_BUFFER rows in the buffer, consumption pauses until fewer
+ *      than half wait for an insert.
  * A crash anywhere before the commit redelivers the batch; the dedup token and
  * the ReplacingMergeTree(event_id) make the second copy harmless.
  *
  * While ClickHouse fails, consumption pauses and the batch in hand is retried
  * with back-off; when the buffer of rows awaiting insert passes
- * INGEST_MAX_BUFFER, consumption pauses until it drains.
+ * INGEST_MAX_BUFFER, consumption pauses until fewer than half of them wait.
  */
 import type { BatchControl, BatchInHand, Bus, BusConsumer, BusProducer, ConsumedBatch } from '../core/bus/types.js';
 import type { ClickHouseSettings } from '@clickhouse/client';
@@ -110,12 +111,20 @@ export async function startIngest(o: StartIngestOptions): Promise<IngestService>
     maxWaitMs: cfg.INGEST_BATCH_MS,
     sizeOf: (c) => chunkEvents(c) + c.dead.length,
     flush: async (chunks) => {
+      // Called as the insert starts, its rows already taken from those waiting: once fewer than half the buffer
+      // wait, consumption resumes now, so the next rows are fetched and decoded while this insert runs (resuming
+      // only after it, as before, left ClickHouse idle while the consumer fetched again: 0.4–0.5 s a time).
+      roomCheck();
       await sink.write(chunks);
       for (const c of chunks) if (c.maxEmittedAt !== undefined) lagSource.lastEmittedAt = Math.max(lagSource.lastEmittedAt ?? 0, c.maxEmittedAt);
-      bufferedRows.set(batcher.buffered);
-      if (batcher.buffered < cfg.INGEST_MAX_BUFFER / 2) pause.set('buffer', false);
+      roomCheck();
     },
   });
+  /** The buffer's gauge, and consumption resumed once fewer than half of INGEST_MAX_BUFFER rows wait for an insert. */
+  function roomCheck(): void {
+    bufferedRows.set(batcher.buffered);
+    if (batcher.waiting < cfg.INGEST_MAX_BUFFER / 2) pause.set('buffer', false);
+  }
 
   const eachBatch = async (batch: ConsumedBatch, ctl: BatchControl): Promise<BatchInHand | void> => {
     const { messages } = batch;
@@ -141,14 +150,16 @@ export async function startIngest(o: StartIngestOptions): Promise<IngestService>
     });
     const done = batcher.add({ ...chunk, maxEmittedAt: decoded.maxEmittedAt });
     bufferedRows.set(batcher.buffered);
-    const full = batcher.buffered >= cfg.INGEST_MAX_BUFFER;
-    if (full) pause.set('buffer', true);
+    // Full: consumption pauses (both buses deliver nothing more once paused but what a fetch already brought).
+    if (batcher.buffered >= cfg.INGEST_MAX_BUFFER) pause.set('buffer', true);
     // On stop, don't wait out the batch timer: write what is in hand now.
     if (stopping) void batcher.drain();
     // In hand: the bus commits the offsets once the insert holding the batch succeeded, and meanwhile hands
     // over the next batches, which fill the next insert while this one runs (fetch and decode overlap the
-    // insert; inserts reach INGEST_BACKLOG_BATCH_SIZE). With the buffer full, wait here instead.
-    if (!full) return { written: done };
+    // insert; inserts reach INGEST_BACKLOG_BATCH_SIZE). Holding the batch here while the buffer is full would
+    // hold kafkajs's next fetch for every partition until this batch's own insert — often the one after next.
+    // Only past twice the buffer (a bus that kept delivering while paused) does a batch wait for its insert.
+    if (batcher.buffered < 2 * cfg.INGEST_MAX_BUFFER) return { written: done };
     await withHeartbeats(done, ctl);
   };
 
