@@ -113,7 +113,7 @@ export async function startIngest(o: StartIngestOptions): Promise<IngestService>
     flush: async (chunks) => {
       // Called as the insert starts, its rows already taken from those waiting: once fewer than half the buffer
       // wait, consumption resumes now, so the next rows are fetched and decoded while this insert runs (resuming
-      // only after it, as before, left ClickHouse idle while the consumer fetched again: 0.4–0.5 s a time).
+      // only after it, as before, left ClickHouse idle while the buffer drained and the consumer fetched again).
       roomCheck();
       await sink.write(chunks);
       for (const c of chunks) if (c.maxEmittedAt !== undefined) lagSource.lastEmittedAt = Math.max(lagSource.lastEmittedAt ?? 0, c.maxEmittedAt);
